@@ -1,0 +1,128 @@
+"""What every command shares: the database, the acting user, passwords and output."""
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from qms.settings import Settings, get_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    _engine: Engine | None = field(default=None, repr=False)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from qms.db import make_engine
+
+            self._engine = make_engine(self.settings.database_url)
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+def app(ctx: click.Context) -> AppContext:
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = AppContext(get_settings())
+        root.call_on_close(root.obj.close)
+    obj: AppContext = root.obj
+    return obj
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    from qms.db import read_session
+
+    with read_session(app(click.get_current_context()).engine) as session:
+        yield session
+
+
+@contextmanager
+def writing() -> Iterator[Session]:
+    from qms.db import write_session
+
+    with write_session(app(click.get_current_context()).engine) as session:
+        yield session
+
+
+def acting_user(required: bool = True) -> Callable[[F], F]:
+    """The ``--as USERNAME`` option (or ``QMS_USER``): who is acting."""
+    help_text = "Acting user (or set QMS_USER)." + (
+        "" if required else " Decides what you may see."
+    )
+    return click.option(
+        "--as",
+        "as_user",
+        envvar="QMS_USER",
+        required=required,
+        metavar="USERNAME",
+        help=help_text,
+    )
+
+
+def format_option(func: F) -> F:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="Output format; json is for scripts.",
+    )(func)
+
+
+def read_password(prompt: str = "Password") -> str:
+    """Signing asks for the password again: from the terminal, or one line of stdin for scripts."""
+    if sys.stdin.isatty():
+        value: str = click.prompt(prompt, hide_input=True)
+        return value
+    line = sys.stdin.readline()
+    if not line:
+        raise click.UsageError("a password is needed: type it, or give it on standard input")
+    return line.rstrip("\r\n")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def echo_table(headers: list[str], rows: list[list[str]]) -> None:
+    """A plain aligned table (widths by characters, which suits Vietnamese in NFC)."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    click.echo(line.rstrip())
+    for row in rows:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def fmt_time(value: datetime | None, timezone: str) -> str:
+    """Stored UTC shown in the organisation's time zone."""
+    if value is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")

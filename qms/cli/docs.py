@@ -1,0 +1,597 @@
+"""``qms doc``: the document register and the life of each issue."""
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qms.cli.common import (
+    acting_user,
+    echo_json,
+    echo_table,
+    fmt_time,
+    format_option,
+    read_password,
+    reading,
+    writing,
+)
+from qms.domain import DocType, RevisionStatus
+from qms.models import User
+from qms.services import diff as diff_service
+from qms.services import documents, importer, organisation, revisions, users
+
+STATUSES = [s.value for s in RevisionStatus] + ["none"]
+
+
+def _viewer(session: Any, as_user: str | None) -> User | None:
+    return users.get_active_user(session, as_user) if as_user else None
+
+
+def _read_body(path: str | None) -> str | None:
+    if path is None:
+        return None
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--body") from None
+
+
+@click.group()
+def doc() -> None:
+    """Documents and their issues: register, revise, review, approve, publish.
+
+    The lifecycle: draft -> in_review -> approved -> effective -> superseded,
+    or obsolete when withdrawn. Signing steps ask for the signer's password.
+    """
+
+
+@doc.command("new")
+@click.argument("code")
+@click.option("--title", required=True, help='Title, e.g. "Quy trình kiểm soát tài liệu".')
+@click.option("--type", "doc_type", type=click.Choice([t.value for t in DocType]), required=True)
+@click.option("--dept", "department", required=True, help="Owning department code.")
+@click.option("--owner", help="Process owner (username).")
+@click.option(
+    "--lang", "language", type=click.Choice(["vi", "en"]), default="vi", show_default=True
+)
+@click.option("--review-interval", type=int, default=12, show_default=True, help="Months.")
+@click.option("--body", "body_path", help="Markdown file for issue 1 ('-' for stdin).")
+@click.option("--issuer", help="External documents: who issued it.")
+@click.option("--external-ref", help="External documents: their reference, e.g. 19/2014/QĐ-TTg.")
+@click.option("--external-version", help="External documents: their version or year.")
+@acting_user()
+def new(
+    code: str,
+    title: str,
+    doc_type: str,
+    department: str,
+    owner: str | None,
+    language: str,
+    review_interval: int,
+    body_path: str | None,
+    issuer: str | None,
+    external_ref: str | None,
+    external_version: str | None,
+    as_user: str,
+) -> None:
+    """Register a document; its issue 1 starts as a draft.
+
+    \b
+    Example:
+      qms doc new QT-08 --title "Quy trình tiếp nhận phản ánh" --type procedure \\
+          --dept VP --body qt-08.md --as thuky
+    """
+    body = _read_body(body_path) or ""
+    external: dict[str, object] = {
+        k: v
+        for k, v in (
+            ("issuer", issuer),
+            ("external_ref", external_ref),
+            ("external_version", external_version),
+        )
+        if v
+    }
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        created, rev = revisions.create_document(
+            session,
+            actor=actor,
+            code=code,
+            title=title,
+            doc_type=doc_type,
+            department=department,
+            body=body,
+            owner=owner,
+            language=language,
+            review_interval_months=review_interval,
+            external=external or None,
+        )
+    click.echo(f"registered {created.code}; issue {rev.issue} is a draft")
+
+
+@doc.command("list")
+@click.option("--search", help="Words in the code or title; diacritics optional.")
+@click.option("--type", "doc_type", type=click.Choice([t.value for t in DocType]))
+@click.option("--dept", "department", help="Department code.")
+@click.option(
+    "--status", type=click.Choice(STATUSES), help="Status of the document's newest state."
+)
+@acting_user(required=False)
+@format_option
+def list_(
+    search: str | None,
+    doc_type: str | None,
+    department: str | None,
+    status: str | None,
+    as_user: str | None,
+    fmt: str,
+) -> None:
+    """List the register. Staff (and no --as) see documents with an effective issue only.
+
+    \b
+    Example:
+      qms doc list --search "kiem soat tai lieu"
+      qms doc list --type procedure --dept TP --format json --as thuky
+    """
+    with reading() as session:
+        rows = documents.register(
+            session,
+            viewer=_viewer(session, as_user),
+            search=search,
+            doc_type=doc_type,
+            department=department,
+            status=status,
+        )
+    if fmt == "json":
+        echo_json([_row_json(r) for r in rows])
+        return
+    echo_table(
+        ["CODE", "TITLE", "TYPE", "DEPT", "EFFECTIVE", "IN PROGRESS"],
+        [
+            [
+                r.document.code,
+                r.document.title,
+                r.document.doc_type,
+                r.department.code,
+                _issue_text(r.current) or ("withdrawn" if r.withdrawn else ""),
+                f"issue {r.in_progress.issue} {r.in_progress.status}" if r.in_progress else "",
+            ]
+            for r in rows
+        ],
+    )
+
+
+def _issue_text(rev: Any) -> str:
+    if rev is None:
+        return ""
+    when = rev.planned_effective_date or (rev.effective_at.date() if rev.effective_at else None)
+    return f"issue {rev.issue}" + (f" ({when:%Y-%m-%d})" if when else "")
+
+
+def _row_json(row: documents.RegisterRow) -> dict[str, Any]:
+    d = row.document
+    return {
+        "code": d.code,
+        "title": d.title,
+        "type": d.doc_type,
+        "department": row.department.code,
+        "language": d.language,
+        "effective_issue": row.current.issue if row.current else None,
+        "in_progress": {"issue": row.in_progress.issue, "status": row.in_progress.status}
+        if row.in_progress
+        else None,
+        "withdrawn": row.withdrawn,
+    }
+
+
+@doc.command("show")
+@click.argument("code")
+@click.option("--issue", type=int, help="Issue number (default: the effective one).")
+@click.option("--body/--no-body", default=False, help="Print the Markdown body too.")
+@acting_user(required=False)
+@format_option
+def show(code: str, issue: int | None, body: bool, as_user: str | None, fmt: str) -> None:
+    """Show a document's issue: status, signatures (with validity), comments, history.
+
+    \b
+    Example:
+      qms doc show QT-01 --issue 2 --as thuky
+    """
+    with reading() as session:
+        info = revisions.detail(session, viewer=_viewer(session, as_user), code=code, issue=issue)
+        tz = organisation.get_setting(session, "timezone")
+    if fmt == "json":
+        echo_json(_detail_json(info))
+        return
+    d, r = info.document, info.revision
+    click.echo(f"{d.code}  {d.title}")
+    click.echo(f"type {d.doc_type}, department {info.department_code}, language {d.language}")
+    if d.doc_type == DocType.EXTERNAL:
+        click.echo(
+            f"issuer {d.issuer}; reference {d.external_ref} {d.external_version}; "
+            f"checked current on {d.checked_current_on or 'never'}"
+        )
+    click.echo(
+        f"issue {r.issue}: {r.status}"
+        + (f", effective {fmt_time(r.effective_at, tz)}" if r.effective_at else "")
+    )
+    if r.planned_effective_date and r.status == RevisionStatus.APPROVED:
+        click.echo(f"takes effect on {r.planned_effective_date:%Y-%m-%d}")
+    if r.reason:
+        click.echo(f"reason for change: {r.reason}")
+    if r.description:
+        click.echo(f"description of change: {r.description}")
+    click.echo(f"content hash: {r.content_hash}")
+    for view in info.signatures:
+        s = view.signature
+        mark = "valid" if view.valid else "INVALID (content changed after signing)"
+        click.echo(
+            f"  signed {s.meaning}: {s.printed_name} ({s.position or view.username}) "
+            f"{fmt_time(s.signed_at, tz)}  {mark}"
+        )
+    for comment, author in info.comments:
+        click.echo(f"  comment by {author} ({comment.outcome}): {comment.body}")
+    click.echo(f"acknowledged by {len(info.acknowledged_by)}: {', '.join(info.acknowledged_by)}")
+    click.echo("history: " + "; ".join(f"issue {h.issue} {h.status}" for h in info.history))
+    if body:
+        click.echo("")
+        click.echo(r.body, nl=False)
+
+
+def _detail_json(info: revisions.RevisionDetail) -> dict[str, Any]:
+    d, r = info.document, info.revision
+    return {
+        "code": d.code,
+        "title": d.title,
+        "type": d.doc_type,
+        "department": info.department_code,
+        "language": d.language,
+        "issue": r.issue,
+        "status": r.status,
+        "content_hash": r.content_hash,
+        "reason": r.reason,
+        "description": r.description,
+        "planned_effective_date": r.planned_effective_date,
+        "effective_at": r.effective_at,
+        "superseded_at": r.superseded_at,
+        "drafted_by": info.drafted_by,
+        "origin": r.origin,
+        "signatures": [
+            {
+                "meaning": v.signature.meaning,
+                "user": v.username,
+                "printed_name": v.signature.printed_name,
+                "position": v.signature.position,
+                "signed_at": v.signature.signed_at,
+                "content_hash": v.signature.content_hash,
+                "valid": v.valid,
+            }
+            for v in info.signatures
+        ],
+        "comments": [
+            {"author": author, "outcome": c.outcome, "body": c.body, "at": c.created_at}
+            for c, author in info.comments
+        ],
+        "acknowledged_by": info.acknowledged_by,
+        "history": [{"issue": h.issue, "status": h.status} for h in info.history],
+        "body": r.body,
+    }
+
+
+@doc.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@acting_user()
+def import_(paths: tuple[Path, ...], as_user: str) -> None:
+    """Import Markdown files with YAML front matter (files or folders of *.md) as
+    effective issues. All or nothing: one bad file and nothing is imported.
+
+    \b
+    Example:
+      qms doc import procedures/ --as thuky
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        results = importer.import_files(session, actor=actor, paths=list(paths))
+    for r in results:
+        what = "registered" if r.created else "new issue of"
+        click.echo(f"{what} {r.document.code} issue {r.revision.issue}: {r.document.title}")
+    click.echo(f"imported {len(results)} documents")
+
+
+@doc.command("revise")
+@click.argument("code")
+@click.option("--body", "body_path", help="Markdown file with the new text ('-' for stdin).")
+@click.option("--reason", help="Reason for change (Lý do sửa đổi).")
+@click.option("--description", help="Description of change (Nội dung sửa đổi).")
+@acting_user()
+def revise(
+    code: str, body_path: str | None, reason: str | None, description: str | None, as_user: str
+) -> None:
+    """Start the next issue as a draft, or update your draft in progress.
+
+    Without --body a new draft starts from the effective text. Staff keep seeing the
+    effective issue until the new one takes effect.
+
+    \b
+    Example:
+      qms doc revise QT-01 --body qt-01.md --reason "Kết quả đánh giá nội bộ" \\
+          --description "Bổ sung bước kiểm tra" --as thuky
+    """
+    body = _read_body(body_path)
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        rev = revisions.revise(
+            session, actor=actor, code=code, body=body, reason=reason, description=description
+        )
+    click.echo(
+        f"{code.upper()} issue {rev.issue} is a draft (content hash {rev.content_hash[:12]})"
+    )
+
+
+@doc.command("submit")
+@click.argument("code")
+@click.option("--reviewer", help="Send to this reviewer only.")
+@click.option("--approver", help="Send to this approver only.")
+@acting_user()
+def submit(code: str, reviewer: str | None, approver: str | None, as_user: str) -> None:
+    """Sign your draft as drafted (password) and send it for review.
+
+    \b
+    Example:
+      echo "$PASSWORD" | qms doc submit QT-01 --reviewer lan --approver hung --as thuky
+    """
+    password = read_password()
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        rev = revisions.submit(
+            session, actor=actor, code=code, password=password, reviewer=reviewer, approver=approver
+        )
+    click.echo(f"{code.upper()} issue {rev.issue} submitted for review")
+
+
+@doc.command("review")
+@click.argument("code")
+@click.option("--accept", "decision", flag_value="accept", help="Accept and sign as reviewed.")
+@click.option("--return", "decision", flag_value="return", help="Return for changes.")
+@click.option("--comment", default="", help="Comments (required when returning).")
+@acting_user()
+def review(code: str, decision: str | None, comment: str, as_user: str) -> None:
+    """Review an issue: --accept signs it as reviewed (password); --return sends it
+    back to the drafter with your comments.
+
+    \b
+    Example:
+      qms doc review QT-01 --return --comment "Bổ sung thời hạn ở bước 3" --as lan
+      echo "$PASSWORD" | qms doc review QT-01 --accept --as lan
+    """
+    if decision is None:
+        raise click.UsageError("choose --accept or --return")
+    accept = decision == "accept"
+    password = read_password() if accept else None
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        rev = revisions.review(
+            session, actor=actor, code=code, accept=accept, comment=comment, password=password
+        )
+    outcome = "reviewed" if accept else "returned to the drafter"
+    click.echo(f"{code.upper()} issue {rev.issue} {outcome}")
+
+
+@doc.command("approve")
+@click.argument("code")
+@click.option(
+    "--effective-date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="When it takes effect (default: today).",
+)
+@acting_user()
+def approve(code: str, effective_date: datetime | None, as_user: str) -> None:
+    """Approve a reviewed issue for issue (signature, password).
+
+    \b
+    Example:
+      echo "$PASSWORD" | qms doc approve QT-01 --effective-date 2026-12-01 --as hung
+    """
+    password = read_password()
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        rev = revisions.approve(
+            session,
+            actor=actor,
+            code=code,
+            password=password,
+            effective_date=effective_date.date() if effective_date else None,
+        )
+    when: date | None = rev.planned_effective_date
+    click.echo(f"{code.upper()} issue {rev.issue} approved; takes effect on {when:%Y-%m-%d}")
+
+
+@doc.command("publish")
+@click.argument("code", required=False)
+@click.option("--due", is_flag=True, help="Publish every approved issue whose date has come.")
+@acting_user()
+def publish(code: str | None, due: bool, as_user: str) -> None:
+    """Make an approved issue effective; the previous issue becomes superseded.
+
+    \b
+    Example:
+      qms doc publish QT-01 --as thuky
+      qms doc publish --due --as thuky     # e.g. daily from cron
+    """
+    if bool(code) == due:
+        raise click.UsageError("give a document CODE or --due")
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        if code:
+            rev = revisions.publish(session, actor=actor, code=code)
+            published = [(code.upper(), rev.issue)]
+        else:
+            published = [(d.code, r.issue) for d, r in revisions.publish_due(session, actor=actor)]
+    for doc_code, issue in published:
+        click.echo(f"{doc_code} issue {issue} is now effective")
+    if not published:
+        click.echo("nothing due")
+
+
+@doc.command("obsolete")
+@click.argument("code")
+@click.option("--reason", required=True, help="Why the document is withdrawn.")
+@acting_user()
+def obsolete(code: str, reason: str, as_user: str) -> None:
+    """Withdraw a document: its issues become obsolete and leave staff's view.
+
+    \b
+    Example:
+      qms doc obsolete HD-MC-01 --reason "Thay bằng QT-TP-03" --as thuky
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        revisions.obsolete(session, actor=actor, code=code, reason=reason)
+    click.echo(f"{code.upper()} withdrawn (obsolete)")
+
+
+@doc.command("diff")
+@click.argument("code")
+@click.argument("old", type=int)
+@click.argument("new", type=int)
+@click.option("--color/--no-color", default=None, help="Colour (default: when on a terminal).")
+@acting_user(required=False)
+@format_option
+def diff(code: str, old: int, new: int, color: bool | None, as_user: str | None, fmt: str) -> None:
+    """Compare two issues: changed lines, with [-removed-]{+added+} words inside them.
+
+    \b
+    Example:
+      qms doc diff QT-01 1 2 --as thuky
+    """
+    with reading() as session:
+        result = diff_service.diff_issues(
+            session, viewer=_viewer(session, as_user), code=code, old_issue=old, new_issue=new
+        )
+    if fmt == "json":
+        echo_json(
+            {
+                "code": result.code,
+                "old_issue": result.old_issue,
+                "new_issue": result.new_issue,
+                "lines": [
+                    {
+                        "op": line.op,
+                        "old": line.old,
+                        "new": line.new,
+                        "words": [{"op": w.op, "old": w.old, "new": w.new} for w in line.words],
+                    }
+                    for line in result.lines
+                ],
+            }
+        )
+        return
+    click.echo(f"--- {result.code} issue {result.old_issue}")
+    click.echo(f"+++ {result.code} issue {result.new_issue}")
+    for line in result.lines:
+        if line.op == "equal":
+            continue
+        if line.op == "delete":
+            click.secho(f"- {line.old}", fg="red", color=color)
+        elif line.op == "insert":
+            click.secho(f"+ {line.new}", fg="green", color=color)
+        else:
+            click.echo("~ " + _inline(line.words, color))
+    if not result.changed:
+        click.echo("(no differences in the body)")
+
+
+def _inline(words: list[diff_service.WordChange], color: bool | None) -> str:
+    parts = []
+    for w in words:
+        if w.op == "equal":
+            parts.append(w.old)
+            continue
+        if w.old:
+            parts.append(click.style(f"[-{w.old}-]", fg="red") if color else f"[-{w.old}-]")
+        if w.new:
+            parts.append(click.style(f"{{+{w.new}+}}", fg="green") if color else f"{{+{w.new}+}}")
+    return "".join(parts)
+
+
+@doc.command("ack")
+@click.argument("code")
+@acting_user()
+def ack(code: str, as_user: str) -> None:
+    """Acknowledge having read the effective issue (Xác nhận đã đọc).
+
+    \b
+    Example:
+      qms doc ack QT-01 --as mai
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        record, created = revisions.acknowledge(session, actor=actor, code=code)
+        tz = organisation.get_setting(session, "timezone")
+    when = fmt_time(record.acknowledged_at, tz)
+    click.echo(f"{code.upper()}: {'acknowledged' if created else 'already acknowledged'} on {when}")
+
+
+@doc.command("due")
+@click.option(
+    "--within", "within_days", type=int, default=30, show_default=True, help="Days ahead."
+)
+@format_option
+def due(within_days: int, fmt: str) -> None:
+    """Documents due for periodic review (external ones: currency check), overdue first.
+
+    \b
+    Example:
+      qms doc due --within 60
+    """
+    with reading() as session:
+        items = documents.review_due(session, within_days=within_days)
+    if fmt == "json":
+        echo_json(
+            [
+                {
+                    "code": i.document.code,
+                    "title": i.document.title,
+                    "due_on": i.due_on,
+                    "kind": i.kind,
+                    "overdue": i.overdue,
+                }
+                for i in items
+            ]
+        )
+        return
+    echo_table(
+        ["CODE", "TITLE", "DUE", "WHAT", ""],
+        [
+            [
+                i.document.code,
+                i.document.title,
+                f"{i.due_on:%Y-%m-%d}",
+                i.kind,
+                "OVERDUE" if i.overdue else "",
+            ]
+            for i in items
+        ],
+    )
+
+
+@doc.command("reviewed")
+@click.argument("code")
+@click.option("--note", required=True, help="What the periodic review found.")
+@acting_user()
+def reviewed(code: str, note: str, as_user: str) -> None:
+    """Record a periodic review that found the document still adequate (for external
+    documents: that the referenced edition is still current).
+
+    \b
+    Example:
+      qms doc reviewed QT-02 --note "Vẫn phù hợp, không cần sửa đổi" --as thuky
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        documents.record_periodic_review(session, actor=actor, code=code, note=note)
+    click.echo(f"{code.upper()}: periodic review recorded")

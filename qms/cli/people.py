@@ -1,0 +1,215 @@
+"""``qms dept`` and ``qms user``: departments, users, roles and passwords."""
+
+import click
+
+from qms.cli.common import (
+    acting_user,
+    echo_json,
+    echo_table,
+    format_option,
+    read_password,
+    reading,
+    writing,
+)
+from qms.services import users
+
+
+@click.group()
+def dept() -> None:
+    """Departments (Phòng ban): the units that own documents and are audited."""
+
+
+@dept.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--name-en", default="", help="English name.")
+@acting_user()
+def dept_add(code: str, name: str, name_en: str, as_user: str) -> None:
+    """Add a department.
+
+    \b
+    Example:
+      qms dept add TP "Phòng Tư pháp" --name-en "Justice Division" --as admin
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        created = users.create_department(
+            session, actor=actor, code=code, name=name, name_en=name_en
+        )
+    click.echo(f"added department {created.code}")
+
+
+@dept.command("list")
+@format_option
+def dept_list(fmt: str) -> None:
+    """List departments.
+
+    \b
+    Example:
+      qms dept list --format json
+    """
+    with reading() as session:
+        rows = users.list_departments(session)
+    if fmt == "json":
+        echo_json([{"code": d.code, "name": d.name, "name_en": d.name_en} for d in rows])
+        return
+    echo_table(["CODE", "NAME", "NAME (EN)"], [[d.code, d.name, d.name_en] for d in rows])
+
+
+@click.group()
+def user() -> None:
+    """Users and their roles: admin, controller, reviewer, approver, auditor, staff."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="Full name as printed on signatures.")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help="A role; repeat or comma-separate."
+)
+@click.option("--dept", "department", help="Department code.")
+@click.option("--position", default="", help="Position (Chức vụ), printed with signatures.")
+@click.option(
+    "--lang", "language", type=click.Choice(["vi", "en"]), default="vi", show_default=True
+)
+@acting_user()
+def user_add(
+    username: str,
+    full_name: str,
+    roles: tuple[str, ...],
+    department: str | None,
+    position: str,
+    language: str,
+    as_user: str,
+) -> None:
+    """Add a user; asks for their initial password (or reads it from stdin).
+
+    \b
+    Example:
+      qms user add lan --name "Trần Thị Lan" --role reviewer --dept TP \\
+          --position "Trưởng phòng Tư pháp" --as admin
+    """
+    password = read_password(f"Password for {username}")
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        created = users.create_user(
+            session,
+            actor=actor,
+            username=username,
+            full_name=full_name,
+            password=password,
+            roles=list(roles),
+            department=department,
+            position=position,
+            language=language,
+        )
+    click.echo(f"added user {created.username}")
+
+
+@user.command("list")
+@format_option
+def user_list(fmt: str) -> None:
+    """List users with their roles.
+
+    \b
+    Example:
+      qms user list
+    """
+    with reading() as session:
+        rows = [
+            (u, sorted(r.value for r in roles), users.department_code(session, u))
+            for u, roles in users.list_users(session)
+        ]
+    if fmt == "json":
+        echo_json(
+            [
+                {
+                    "username": u.username,
+                    "full_name": u.full_name,
+                    "position": u.position,
+                    "department": dept_code,
+                    "roles": roles,
+                    "active": u.active,
+                }
+                for u, roles, dept_code in rows
+            ]
+        )
+        return
+    echo_table(
+        ["USERNAME", "NAME", "DEPT", "ROLES", "ACTIVE"],
+        [
+            [u.username, u.full_name, dept_code or "", ",".join(roles), "yes" if u.active else "no"]
+            for u, roles, dept_code in rows
+        ],
+    )
+
+
+@user.command("roles")
+@click.argument("username")
+@click.argument("roles", nargs=-1, required=True)
+@acting_user()
+def user_roles(username: str, roles: tuple[str, ...], as_user: str) -> None:
+    """Replace a user's roles.
+
+    \b
+    Example:
+      qms user roles lan reviewer auditor --as admin
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        users.set_roles(session, actor=actor, username=username, roles=list(roles))
+    click.echo(f"{username}: roles set to {', '.join(roles)}")
+
+
+@user.command("deactivate")
+@click.argument("username")
+@acting_user()
+def user_deactivate(username: str, as_user: str) -> None:
+    """Stop a user from acting or signing (their past signatures stay).
+
+    \b
+    Example:
+      qms user deactivate lan --as admin
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        users.set_active(session, actor=actor, username=username, active=False)
+    click.echo(f"{username} deactivated")
+
+
+@user.command("activate")
+@click.argument("username")
+@acting_user()
+def user_activate(username: str, as_user: str) -> None:
+    """Allow a deactivated user to act again.
+
+    \b
+    Example:
+      qms user activate lan --as admin
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        users.set_active(session, actor=actor, username=username, active=True)
+    click.echo(f"{username} activated")
+
+
+@user.command("passwd")
+@click.argument("username")
+@acting_user()
+def user_passwd(username: str, as_user: str) -> None:
+    """Change your password (asks the current one, then the new one), or reset another
+    user's as admin (asks only the new one). From stdin: one line each.
+
+    \b
+    Example:
+      qms user passwd lan --as lan
+    """
+    own = username.strip().lower() == as_user.strip().lower()
+    old = read_password("Current password") if own else None
+    new = read_password("New password")
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        users.change_password(
+            session, actor=actor, username=username, new_password=new, old_password=old
+        )
+    click.echo(f"password changed for {username}")

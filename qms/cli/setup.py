@@ -1,0 +1,60 @@
+"""``qms init``: create or upgrade the database, optionally with the sample QMS."""
+
+from pathlib import Path
+
+import click
+
+from qms.cli.common import app, read_password, writing
+
+
+@click.command()
+@click.option("--demo", is_flag=True, help="Load the sample QMS (organisation, users, procedures).")
+@click.option(
+    "--organisation",
+    "org_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Load departments and users from an organisation YAML file.",
+)
+@click.option("--admin", "admin_username", metavar="USERNAME", help="Create the first admin user.")
+@click.option("--admin-name", default="Administrator", show_default=True, help="Their full name.")
+def init(demo: bool, org_file: Path | None, admin_username: str | None, admin_name: str) -> None:
+    """Create the database or upgrade it to this version's schema.
+
+    Safe to run again: it only applies migrations not yet applied.
+    --admin asks for the new admin's password (or reads it from stdin).
+
+    \b
+    Examples:
+      qms init --admin admin --admin-name "Nguyễn Văn An"
+      qms init --demo        # sample district QMS, users' password qms-demo-2026
+    """
+    from qms.db import upgrade
+    from qms.paths import procedures_dir
+    from qms.services import organisation, sample, users
+
+    upgrade(app(click.get_current_context()).engine)
+    click.echo("database schema is up to date")
+    if demo:
+        with writing() as session:
+            depts, people, docs = sample.install(session, folder=procedures_dir())
+        click.echo(f"sample QMS loaded: {depts} departments, {people} users, {docs} documents")
+    if org_file:
+        with writing() as session:
+            loaded, created = organisation.load_organisation_file(
+                session, actor=None, path=org_file
+            )
+        click.echo(
+            f"loaded {len(loaded)} departments and {len(created)} users from {org_file.name}"
+        )
+    if admin_username:
+        password = read_password(f"Password for {admin_username}")
+        with writing() as session:
+            users.create_user(
+                session,
+                actor=None,
+                username=admin_username,
+                full_name=admin_name,
+                password=password,
+                roles=["admin"],
+            )
+        click.echo(f"created admin {admin_username}")

@@ -1,0 +1,93 @@
+"""Differences between two issues, readable for prose: changed lines, and the words
+that changed inside them."""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlmodel import Session
+
+from qms.models import User
+from qms.services import revisions
+
+Op = Literal["equal", "insert", "delete", "replace"]
+_TOKEN = re.compile(r"\s+|[\w]+|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class WordChange:
+    op: Op
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class LineChange:
+    """One line of the comparison. For ``replace``, ``words`` shows the change word by word."""
+
+    op: Op
+    old: str | None
+    new: str | None
+    words: list[WordChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IssueDiff:
+    code: str
+    old_issue: int
+    new_issue: int
+    lines: list[LineChange]
+
+    @property
+    def changed(self) -> bool:
+        return any(line.op != "equal" for line in self.lines)
+
+
+def diff_text(old: str, new: str) -> list[LineChange]:
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    out: list[LineChange] = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend(LineChange("equal", line, line) for line in old_lines[i1:i2])
+        elif tag == "delete":
+            out.extend(LineChange("delete", line, None) for line in old_lines[i1:i2])
+        elif tag == "insert":
+            out.extend(LineChange("insert", None, line) for line in new_lines[j1:j2])
+        else:
+            out.extend(_pair_lines(old_lines[i1:i2], new_lines[j1:j2]))
+    return out
+
+
+def _pair_lines(old: list[str], new: list[str]) -> list[LineChange]:
+    """Pair replaced lines one to one for word diffs; the surplus is deleted or inserted."""
+    out = []
+    for index in range(max(len(old), len(new))):
+        a = old[index] if index < len(old) else None
+        b = new[index] if index < len(new) else None
+        if a is None:
+            out.append(LineChange("insert", None, b))
+        elif b is None:
+            out.append(LineChange("delete", a, None))
+        else:
+            out.append(LineChange("replace", a, b, diff_words(a, b)))
+    return out
+
+
+def diff_words(old: str, new: str) -> list[WordChange]:
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    return [
+        WordChange(tag, "".join(a[i1:i2]), "".join(b[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+
+
+def diff_issues(
+    session: Session, *, viewer: User | None, code: str, old_issue: int, new_issue: int
+) -> IssueDiff:
+    """Compare two issues the viewer may see (staff: effective ones only)."""
+    doc, old = revisions.get_revision(session, viewer=viewer, code=code, issue=old_issue)
+    _, new = revisions.get_revision(session, viewer=viewer, code=code, issue=new_issue)
+    return IssueDiff(doc.code, old.issue, new.issue, diff_text(old.body, new.body))

@@ -1,0 +1,338 @@
+"""The document register: identity, lookup, search, periodic review and external documents."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from qms.clock import utcnow
+from qms.domain import IN_PROGRESS, LANGUAGES, DocType, RevisionStatus, Role
+from qms.errors import Conflict, NotFound, ValidationError
+from qms.models import Department, Document, Revision, User, pk
+from qms.services import organisation, trail, users
+from qms.text import clean, fold, sort_key
+
+# Capital letters (Vietnamese ones too: QT-ĐT-01), digits, '-', '.', '/'; starts with a letter.
+_CODE = re.compile(r"^[^\W\d_][\w.\-/]{0,39}$")
+EXTERNAL_FIELDS = ("issuer", "external_ref", "external_version", "checked_current_on")
+
+
+def normalise_code(code: str) -> str:
+    code = clean(code).upper()
+    if not _CODE.match(code) or "_" in code:
+        raise ValidationError(
+            f"document code {code!r} must start with a letter and use only letters, digits, "
+            "'-', '.' or '/' (at most 40 characters), e.g. QT-01 or BM-03-01"
+        )
+    return code
+
+
+def find_document(session: Session, code: str, *, lock: bool = False) -> Document | None:
+    """The document with ``code``, or None. ``lock`` holds its row until commit, which
+    serialises changes to one document's issues (PostgreSQL row lock; on SQLite the
+    write transaction already holds the database lock)."""
+    query = select(Document).where(Document.code == clean(code).upper())
+    return session.exec(query.with_for_update() if lock else query).first()
+
+
+def get_document(session: Session, code: str) -> Document:
+    doc = find_document(session, code)
+    if doc is None:
+        raise NotFound(f"no document with code {clean(code).upper()}")
+    return doc
+
+
+def lock_document(session: Session, code: str) -> Document:
+    doc = find_document(session, code, lock=True)
+    if doc is None:
+        raise NotFound(f"no document with code {clean(code).upper()}")
+    return doc
+
+
+def parse_doc_type(value: str) -> DocType:
+    try:
+        return DocType(value.strip().lower().replace("-", "_").replace(" ", "_"))
+    except ValueError:
+        valid = ", ".join(t.value for t in DocType)
+        raise ValidationError(f"unknown document type {value!r} (types: {valid})") from None
+
+
+def validate_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+    return language
+
+
+def add_document(
+    session: Session,
+    *,
+    actor: User,
+    code: str,
+    title: str,
+    doc_type: str,
+    department: str,
+    owner: str | None = None,
+    language: str = "vi",
+    review_interval_months: int = 12,
+    external: dict[str, object] | None = None,
+) -> Document:
+    """Validate and register a document without committing; the caller adds its first issue."""
+    users.require_role(session, actor, Role.CONTROLLER, action="register documents")
+    code = normalise_code(code)
+    title = clean(title)
+    if not title:
+        raise ValidationError(f"{code}: a document needs a title")
+    if len(title) > 300:
+        raise ValidationError(f"{code}: the title is longer than 300 characters")
+    kind = parse_doc_type(doc_type)
+    validate_language(language)
+    if not 1 <= review_interval_months <= 120:
+        raise ValidationError(f"{code}: the review interval must be 1 to 120 months")
+    if session.exec(select(Document.id).where(Document.code == code)).first() is not None:
+        raise Conflict(f"document {code} is already registered")
+    dept = users.get_department(session, department)
+    owner_user = users.get_user(session, owner) if owner else None
+    extra = _external_fields(code, kind, external or {})
+    doc = Document(
+        code=code,
+        title=title,
+        doc_type=kind.value,
+        department_id=pk(dept),
+        owner_id=owner_user.id if owner_user else None,
+        language=language,
+        review_interval_months=review_interval_months,
+        search_text=fold(f"{code} {title}"),
+        title_sort_key=sort_key(title),
+        created_at=utcnow(),
+        created_by_id=actor.id,
+    )
+    for name, value in extra.items():
+        setattr(doc, name, value)
+    session.add(doc)
+    session.flush()
+    trail.record(
+        session,
+        actor=actor.username,
+        action="document.register",
+        entity="document",
+        entity_id=code,
+        payload={
+            "new": {
+                "code": code,
+                "title": title,
+                "type": kind.value,
+                "department": dept.code,
+                "owner": owner_user.username if owner_user else None,
+                "language": language,
+                "review_interval_months": review_interval_months,
+                **{k: v for k, v in extra.items() if v},
+            }
+        },
+    )
+    return doc
+
+
+def _external_fields(code: str, kind: DocType, given: dict[str, object]) -> dict[str, object]:
+    if kind is not DocType.EXTERNAL:
+        present = [k for k in EXTERNAL_FIELDS if given.get(k)]
+        if present:
+            raise ValidationError(f"{code}: {', '.join(present)} apply to external documents only")
+        return {}
+    if not given.get("issuer"):
+        raise ValidationError(f"{code}: an external document needs its issuer")
+    checked = given.get("checked_current_on")
+    if checked is not None and not isinstance(checked, date):
+        raise ValidationError(f"{code}: checked_current_on must be a date (YYYY-MM-DD)")
+    return {
+        "issuer": clean(str(given.get("issuer", ""))),
+        "external_ref": clean(str(given.get("external_ref") or "")),
+        "external_version": clean(str(given.get("external_version") or "")),
+        "checked_current_on": checked,
+    }
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    document: Document
+    department: Department
+    current: Revision | None  # the effective issue, if any
+    in_progress: Revision | None  # draft / in review / approved, if any
+    withdrawn: bool
+
+
+def visible_to_all(roles: set[Role]) -> bool:
+    """Coordinators, reviewers, approvers, auditors and admins see every issue; staff see
+    effective issues only (obsolete and superseded ones are never at staff's point of use)."""
+    return bool(roles - {Role.STAFF})
+
+
+def register(
+    session: Session,
+    *,
+    viewer: User | None,
+    search: str | None = None,
+    doc_type: str | None = None,
+    department: str | None = None,
+    status: str | None = None,
+) -> list[RegisterRow]:
+    """The register in Vietnamese title order (code breaks ties), filtered."""
+    roles = users.roles_of(session, viewer) if viewer else set()
+    query = select(Document, Department).join(Department)
+    if search:
+        for word in fold(clean(search)).split():
+            query = query.where(col(Document.search_text).contains(word, autoescape=True))
+    if doc_type:
+        query = query.where(Document.doc_type == parse_doc_type(doc_type).value)
+    if department:
+        query = query.where(Department.code == clean(department).upper())
+    query = query.order_by(col(Document.title_sort_key), col(Document.code))
+    rows = session.exec(query).all()
+    by_doc: dict[int, list[Revision]] = {}
+    ids = [pk(doc) for doc, _ in rows]
+    if ids:
+        revisions = session.exec(
+            select(Revision)
+            .where(col(Revision.document_id).in_(ids))
+            .where(
+                col(Revision.status).in_(
+                    [s.value for s in (RevisionStatus.EFFECTIVE, *IN_PROGRESS)]
+                )
+            )
+        ).all()
+        for rev in revisions:
+            by_doc.setdefault(rev.document_id, []).append(rev)
+        withdrawn_ids = _withdrawn(session, ids)
+    else:
+        withdrawn_ids = set()
+    result = []
+    see_all = visible_to_all(roles)
+    for doc, dept in rows:
+        revs = by_doc.get(pk(doc), [])
+        current = next((r for r in revs if r.status == RevisionStatus.EFFECTIVE), None)
+        in_progress = next((r for r in revs if r.status != RevisionStatus.EFFECTIVE), None)
+        row = RegisterRow(
+            doc, dept, current, in_progress if see_all else None, doc.id in withdrawn_ids
+        )
+        if not see_all and current is None:
+            continue
+        if status and _row_status(row) != status:
+            continue
+        result.append(row)
+    return result
+
+
+def _row_status(row: RegisterRow) -> str:
+    if row.current:
+        return RevisionStatus.EFFECTIVE.value
+    if row.withdrawn:
+        return RevisionStatus.OBSOLETE.value
+    return row.in_progress.status if row.in_progress else "none"
+
+
+def _withdrawn(session: Session, ids: list[int]) -> set[int]:
+    """Documents whose newest issue is obsolete."""
+    newest = (
+        select(Revision.document_id, func.max(Revision.issue).label("issue"))
+        .where(col(Revision.document_id).in_(ids))
+        .group_by(col(Revision.document_id))
+        .subquery()
+    )
+    rows = session.exec(
+        select(Revision.document_id)
+        .join(
+            newest,
+            (newest.c.document_id == Revision.document_id) & (newest.c.issue == Revision.issue),
+        )
+        .where(Revision.status == RevisionStatus.OBSOLETE.value)
+    ).all()
+    return set(rows)
+
+
+def effective_revision(session: Session, doc: Document) -> Revision | None:
+    return session.exec(
+        select(Revision)
+        .where(Revision.document_id == doc.id)
+        .where(Revision.status == RevisionStatus.EFFECTIVE.value)
+    ).first()
+
+
+def revisions_of(session: Session, doc: Document) -> list[Revision]:
+    return list(
+        session.exec(
+            select(Revision).where(Revision.document_id == doc.id).order_by(col(Revision.issue))
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class DueItem:
+    document: Document
+    due_on: date
+    kind: str  # "periodic review" | "currency check"
+    overdue: bool
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def review_due(session: Session, *, within_days: int = 30) -> list[DueItem]:
+    """Effective documents whose periodic review (or, for external ones, currency check)
+    falls due within ``within_days`` from today, overdue ones included, soonest first."""
+    today = organisation.today(session)
+    items = []
+    rows = session.exec(
+        select(Document, Revision)
+        .join(Revision, col(Revision.document_id) == Document.id)
+        .where(Revision.status == RevisionStatus.EFFECTIVE.value)
+    ).all()
+    for doc, rev in rows:
+        if doc.doc_type == DocType.EXTERNAL:
+            base = doc.checked_current_on or (
+                rev.effective_at.date() if rev.effective_at else today
+            )
+            kind = "currency check"
+        else:
+            base = doc.last_reviewed_on or (rev.effective_at.date() if rev.effective_at else today)
+            kind = "periodic review"
+        due_on = add_months(base, doc.review_interval_months)
+        if (due_on - today).days <= within_days:
+            items.append(DueItem(doc, due_on, kind, due_on < today))
+    return sorted(items, key=lambda item: (item.due_on, item.document.code))
+
+
+def record_periodic_review(session: Session, *, actor: User, code: str, note: str) -> Document:
+    """Record that a document was reviewed and is still adequate (no new issue needed).
+
+    For an external document this is the check that the referenced edition is still current.
+    """
+    users.require_role(session, actor, Role.CONTROLLER, action="record periodic reviews")
+    doc = lock_document(session, code)
+    if effective_revision(session, doc) is None:
+        raise ValidationError(f"{doc.code} has no effective issue to review")
+    if not clean(note):
+        raise ValidationError("say what the review found (--note)")
+    today = organisation.today(session)
+    field = "checked_current_on" if doc.doc_type == DocType.EXTERNAL else "last_reviewed_on"
+    old = getattr(doc, field)
+    setattr(doc, field, today)
+    session.add(doc)
+    trail.record(
+        session,
+        actor=actor.username,
+        action="document.periodic_review",
+        entity="document",
+        entity_id=doc.code,
+        payload={"old": {field: old}, "new": {field: today}, "reason": clean(note)},
+    )
+    session.commit()
+    return doc

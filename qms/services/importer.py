@@ -1,0 +1,219 @@
+"""Import procedure sources: Markdown files with YAML front matter.
+
+Every file is read and checked before anything is written, and the whole import is one
+transaction: one bad file means nothing is imported, and the error names the file.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session
+
+from qms.clock import utcnow
+from qms.domain import DocType, RevisionStatus, Role
+from qms.errors import QMSError, ValidationError
+from qms.models import Document, Revision, User, pk
+from qms.services import documents, signatures, trail, users
+from qms.text import clean, nfc
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
+REQUIRED = ("code", "title", "type", "department", "issue", "effective_date")
+KNOWN = {
+    *REQUIRED,
+    "owner",
+    "language",
+    "review_interval",
+    "reason",
+    "description",
+    *documents.EXTERNAL_FIELDS,
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    meta: dict[str, Any]
+    body: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    document: Document
+    revision: Revision
+    created: bool  # a new document, or a new issue of an existing one
+
+
+def read_source(path: Path) -> SourceFile:
+    """Parse one file; errors name the file and what is wrong."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ValidationError(f"{path}: cannot read it ({exc.strerror})") from None
+    match = _FRONT_MATTER.match(raw.lstrip("\ufeff"))
+    if not match:
+        raise ValidationError(f"{path}: no YAML front matter (the file must start with '---')")
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 2}" if where is not None else ""
+        raise ValidationError(f"{path}: front matter is not valid YAML{line}") from None
+    if not isinstance(meta, dict):
+        raise ValidationError(f"{path}: front matter must be a mapping of fields")
+    missing = [key for key in REQUIRED if meta.get(key) in (None, "")]
+    if missing:
+        raise ValidationError(f"{path}: missing {', '.join(missing)} in the front matter")
+    unknown = sorted(set(meta) - KNOWN)
+    if unknown:
+        raise ValidationError(f"{path}: unknown front matter field {', '.join(unknown)}")
+    _check_types(path, meta)
+    body = nfc(match.group(2)).replace("\r\n", "\n").strip("\n") + "\n"
+    if not body.strip():
+        raise ValidationError(f"{path}: the body is empty")
+    return SourceFile(path, meta, body)
+
+
+def _check_types(path: Path, meta: dict[str, Any]) -> None:
+    issue = meta["issue"]
+    if not isinstance(issue, int) or isinstance(issue, bool) or issue < 1:
+        raise ValidationError(f"{path}: issue must be a whole number from 1, not {issue!r}")
+    for key in ("effective_date", "checked_current_on"):
+        if key in meta and not isinstance(meta[key], date):
+            raise ValidationError(f"{path}: {key} must be a date written YYYY-MM-DD")
+    interval = meta.get("review_interval", 12)
+    if not isinstance(interval, int) or isinstance(interval, bool):
+        raise ValidationError(f"{path}: review_interval must be a number of months")
+    if issue >= 2 and not (meta.get("reason") and meta.get("description")):
+        raise ValidationError(
+            f"{path}: issue {issue} needs reason and description (required from issue 2 on)"
+        )
+
+
+def import_files(session: Session, *, actor: User, paths: list[Path]) -> list[ImportResult]:
+    """Import issues that were approved before the system existed, as effective issues.
+
+    A new code registers the document. A known code with a higher issue number than its
+    current one adds that issue and supersedes the current one; the same or a lower issue
+    is refused (it is already here, or older than what is here).
+    """
+    results = add_files(session, actor=actor, paths=paths)
+    session.commit()
+    return results
+
+
+def add_files(session: Session, *, actor: User, paths: list[Path]) -> list[ImportResult]:
+    """:func:`import_files` without the commit, for larger set-ups."""
+    users.require_role(session, actor, Role.CONTROLLER, action="import documents")
+    sources = [read_source(path) for path in _expand(paths)]
+    _refuse_duplicate_codes(sources)
+    results = []
+    for source in sources:
+        try:
+            results.append(_import_one(session, actor, source))
+        except QMSError as exc:
+            raise type(exc)(f"{source.path}: {exc}") from None
+    return results
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.md")))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise ValidationError(f"{path}: no such file or folder")
+    if not files:
+        raise ValidationError("no Markdown files to import")
+    return files
+
+
+def _refuse_duplicate_codes(sources: list[SourceFile]) -> None:
+    seen: dict[str, Path] = {}
+    for source in sources:
+        code = documents.normalise_code(str(source.meta["code"]))
+        if code in seen:
+            raise ValidationError(f"{source.path}: code {code} is also used by {seen[code]}")
+        seen[code] = source.path
+
+
+def _import_one(session: Session, actor: User, source: SourceFile) -> ImportResult:
+    meta = source.meta
+    code = documents.normalise_code(str(meta["code"]))
+    doc = documents.find_document(session, code, lock=True)
+    created = doc is None
+    if doc is None:
+        doc = documents.add_document(
+            session,
+            actor=actor,
+            code=code,
+            title=str(meta["title"]),
+            doc_type=str(meta["type"]),
+            department=str(meta["department"]),
+            owner=str(meta["owner"]) if meta.get("owner") else None,
+            language=str(meta.get("language", "vi")),
+            review_interval_months=int(meta.get("review_interval", 12)),
+            external={k: meta[k] for k in documents.EXTERNAL_FIELDS if k in meta}
+            if documents.parse_doc_type(str(meta["type"])) is DocType.EXTERNAL
+            else None,
+        )
+    issue = int(meta["issue"])
+    current = documents.effective_revision(session, doc)
+    if current is not None and issue <= current.issue:
+        raise ValidationError(f"{code} issue {current.issue} is already effective here")
+    effective_on: date = meta["effective_date"]
+    at = utcnow()
+    if current is not None:
+        current.status = RevisionStatus.SUPERSEDED.value
+        current.superseded_at = at
+        session.add(current)
+        session.flush()
+    reason, description = (
+        clean(str(meta.get("reason") or "")),
+        clean(str(meta.get("description") or "")),
+    )
+    rev = Revision(
+        document_id=pk(doc),
+        issue=issue,
+        status=RevisionStatus.EFFECTIVE.value,
+        body=source.body,
+        reason=reason,
+        description=description,
+        content_hash=signatures.content_hash(
+            code=code, issue=issue, body=source.body, reason=reason, description=description
+        ),
+        planned_effective_date=effective_on,
+        effective_at=at,
+        origin="import",
+        created_at=at,
+        updated_at=at,
+    )
+    session.add(rev)
+    doc.last_reviewed_on = effective_on
+    session.add(doc)
+    session.flush()
+    trail.record(
+        session,
+        actor=actor.username,
+        action="revision.import",
+        entity="revision",
+        entity_id=f"{code}/{issue}",
+        payload={
+            "new": {
+                "status": rev.status,
+                "effective_date": effective_on,
+                "content_hash": rev.content_hash,
+                "source": source.path.name,
+            },
+            "old": {"superseded_issue": current.issue} if current else None,
+            "reason": reason or "approved before import",
+        },
+    )
+    return ImportResult(doc, rev, created)

@@ -1,0 +1,138 @@
+"""Organisation-wide settings kept in the database, and loading an organisation file."""
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session, select
+
+from qms.clock import local_today
+from qms.domain import LANGUAGES, Role
+from qms.errors import PermissionDenied, QMSError, ValidationError
+from qms.models import Department, Setting, User
+from qms.services import trail, users
+from qms.text import clean
+
+DEFAULTS = {
+    "organisation.name": "",
+    "organisation.name_en": "",
+    "organisation.language": "vi",
+    "timezone": "Asia/Ho_Chi_Minh",
+}
+
+
+def get_setting(session: Session, key: str) -> str:
+    row = session.get(Setting, key)
+    return row.value if row else DEFAULTS.get(key, "")
+
+
+def set_setting(session: Session, *, actor: str, key: str, value: str) -> None:
+    """Change a setting (on the trail); the caller commits."""
+    row = session.get(Setting, key)
+    old = row.value if row else None
+    if old == value:
+        return
+    if row is None:
+        row = Setting(key=key, value=value)
+    row.value = value
+    session.add(row)
+    trail.record(
+        session,
+        actor=actor,
+        action="setting.change",
+        entity="setting",
+        entity_id=key,
+        payload={"old": old, "new": value},
+    )
+
+
+def today(session: Session) -> date:
+    """The organisation's calendar date (effective dates are local dates)."""
+    return local_today(get_setting(session, "timezone"))
+
+
+def load_organisation_file(
+    session: Session, *, actor: User | None, path: Path
+) -> tuple[list[Department], list[User]]:
+    """Create the organisation, departments and users an ``organisation.yaml`` describes.
+
+    For a first installation (no users yet, ``actor`` None) or by an admin. Everything
+    commits at once or not at all.
+    """
+    result = apply_organisation_file(session, actor=actor, path=path)
+    session.commit()
+    return result
+
+
+def apply_organisation_file(
+    session: Session, *, actor: User | None, path: Path
+) -> tuple[list[Department], list[User]]:
+    """:func:`load_organisation_file` without the commit, for larger set-ups."""
+    if actor is not None:
+        users.require_role(session, actor, Role.ADMIN, action="load an organisation file")
+    elif session.exec(select(User.id).limit(1)).first() is not None:
+        raise PermissionDenied("the database already has users: load the file --as an admin")
+    actor_name = actor.username if actor else "system"
+    data = _read_yaml(path)
+    org = data.get("organisation") or {}
+    password = str(data.get("demo_password") or "")
+    language = str(org.get("language", "vi"))
+    if language not in LANGUAGES:
+        raise ValidationError(f"{path.name}: organisation language must be vi or en")
+    for key, value in (
+        ("organisation.name", org.get("name", "")),
+        ("organisation.name_en", org.get("name_en", "")),
+        ("organisation.language", language),
+    ):
+        set_setting(session, actor=actor_name, key=key, value=clean(str(value)))
+    departments = []
+    for entry in data.get("departments") or []:
+        departments.append(
+            _in_file(
+                path,
+                users.add_department,
+                session,
+                actor_name=actor_name,
+                code=str(entry["code"]),
+                name=str(entry["name"]),
+                name_en=str(entry.get("name_en", "")),
+            )
+        )
+    created = []
+    for entry in data.get("users") or []:
+        created.append(
+            _in_file(
+                path,
+                users.add_user,
+                session,
+                actor_name=actor_name,
+                username=str(entry["username"]),
+                full_name=str(entry["full_name"]),
+                password=str(entry.get("password") or password),
+                roles=[str(r) for r in entry.get("roles", [])],
+                department=entry.get("department"),
+                position=str(entry.get("position", "")),
+                language=str(entry.get("language", language)),
+            )
+        )
+    return departments, created
+
+
+def _in_file(path: Path, func: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return func(*args, **kwargs)
+    except KeyError as exc:
+        raise ValidationError(f"{path.name}: an entry lacks {exc}") from None
+    except QMSError as exc:
+        raise type(exc)(f"{path.name}: {exc}") from None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValidationError(f"{path.name}: cannot read it: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValidationError(f"{path.name}: expected a mapping at the top")
+    return data

@@ -1,0 +1,614 @@
+"""The life of an issue: draft -> in review -> approved -> effective -> superseded / obsolete.
+
+Drafts never touch the effective issue: staff keep working from it until the next issue
+takes effect, which supersedes it in the same transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from qms.clock import utcnow
+from qms.domain import IN_PROGRESS, Meaning, RevisionStatus, Role
+from qms.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from qms.models import Acknowledgement, Document, ReviewComment, Revision, User, pk
+from qms.services import documents, organisation, signatures, trail, users
+from qms.services.documents import lock_document
+from qms.text import clean, nfc
+
+MAX_BODY_CHARS = 2_000_000
+
+
+def _label(doc: Document, rev: Revision) -> str:
+    return f"{doc.code} issue {rev.issue}"
+
+
+def _entity_id(doc: Document, rev: Revision) -> str:
+    return f"{doc.code}/{rev.issue}"
+
+
+def _clean_body(body: str) -> str:
+    body = nfc(body).replace("\r\n", "\n")
+    if len(body) > MAX_BODY_CHARS:
+        raise ValidationError(f"the body is longer than {MAX_BODY_CHARS:,} characters")
+    return body
+
+
+def in_progress_revision(session: Session, doc: Document) -> Revision | None:
+    return session.exec(
+        select(Revision)
+        .where(Revision.document_id == doc.id)
+        .where(col(Revision.status).in_([s.value for s in IN_PROGRESS]))
+    ).first()
+
+
+def _require_in_progress(session: Session, doc: Document, *expected: RevisionStatus) -> Revision:
+    rev = in_progress_revision(session, doc)
+    if rev is None or rev.status not in expected:
+        wanted = " or ".join(s.value.replace("_", " ") for s in expected)
+        found = (
+            f"issue {rev.issue} is {rev.status.replace('_', ' ')}"
+            if rev
+            else "no issue in progress"
+        )
+        raise InvalidTransition(f"{doc.code} has no issue {wanted}: {found}")
+    return rev
+
+
+def _new_revision(
+    session: Session,
+    *,
+    doc: Document,
+    actor: User,
+    issue: int,
+    body: str,
+    reason: str,
+    description: str,
+) -> Revision:
+    now = utcnow()
+    rev = Revision(
+        document_id=pk(doc),
+        issue=issue,
+        status=RevisionStatus.DRAFT.value,
+        body=body,
+        reason=reason,
+        description=description,
+        content_hash=signatures.content_hash(
+            code=doc.code, issue=issue, body=body, reason=reason, description=description
+        ),
+        drafted_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(rev)
+    session.flush()
+    return rev
+
+
+def create_document(
+    session: Session,
+    *,
+    actor: User,
+    code: str,
+    title: str,
+    doc_type: str,
+    department: str,
+    body: str = "",
+    owner: str | None = None,
+    language: str = "vi",
+    review_interval_months: int = 12,
+    external: dict[str, object] | None = None,
+) -> tuple[Document, Revision]:
+    """Register a document with its first issue as a draft."""
+    doc = documents.add_document(
+        session,
+        actor=actor,
+        code=code,
+        title=title,
+        doc_type=doc_type,
+        department=department,
+        owner=owner,
+        language=language,
+        review_interval_months=review_interval_months,
+        external=external,
+    )
+    rev = _new_revision(
+        session, doc=doc, actor=actor, issue=1, body=_clean_body(body), reason="", description=""
+    )
+    trail.record(
+        session,
+        actor=actor.username,
+        action="revision.draft",
+        entity="revision",
+        entity_id=_entity_id(doc, rev),
+        payload={"new": {"status": rev.status, "content_hash": rev.content_hash}},
+    )
+    session.commit()
+    return doc, rev
+
+
+def revise(
+    session: Session,
+    *,
+    actor: User,
+    code: str,
+    body: str | None = None,
+    reason: str | None = None,
+    description: str | None = None,
+) -> Revision:
+    """Start the next issue as a draft (from the effective body unless ``body`` is given),
+    or update the draft already in progress. Only the drafter edits their draft."""
+    users.require_role(session, actor, Role.CONTROLLER, action="draft revisions")
+    doc = lock_document(session, code)
+    rev = in_progress_revision(session, doc)
+    if rev is not None:
+        if rev.status != RevisionStatus.DRAFT:
+            raise InvalidTransition(
+                f"{_label(doc, rev)} is {rev.status.replace('_', ' ')}; "
+                "it can be edited only after it is returned for changes"
+            )
+        if rev.drafted_by_id != actor.id:
+            raise PermissionDenied(f"{_label(doc, rev)} is being drafted by someone else")
+        return _update_draft(session, doc, rev, actor, body, reason, description)
+    latest = session.exec(
+        select(Revision).where(Revision.document_id == doc.id).order_by(col(Revision.issue).desc())
+    ).first()
+    if latest is not None and latest.status == RevisionStatus.OBSOLETE:
+        raise InvalidTransition(
+            f"{doc.code} has been withdrawn (obsolete); register a new document"
+        )
+    effective = documents.effective_revision(session, doc)
+    start_body = body if body is not None else (effective.body if effective else "")
+    rev = _new_revision(
+        session,
+        doc=doc,
+        actor=actor,
+        issue=(latest.issue + 1) if latest else 1,
+        body=_clean_body(start_body),
+        reason=clean(reason or ""),
+        description=clean(description or ""),
+    )
+    trail.record(
+        session,
+        actor=actor.username,
+        action="revision.draft",
+        entity="revision",
+        entity_id=_entity_id(doc, rev),
+        payload={
+            "new": {"status": rev.status, "content_hash": rev.content_hash},
+            "reason": rev.reason,
+        },
+    )
+    session.commit()
+    return rev
+
+
+def _update_draft(
+    session: Session,
+    doc: Document,
+    rev: Revision,
+    actor: User,
+    body: str | None,
+    reason: str | None,
+    description: str | None,
+) -> Revision:
+    old = {"content_hash": rev.content_hash, "reason": rev.reason, "description": rev.description}
+    if body is not None:
+        rev.body = _clean_body(body)
+    if reason is not None:
+        rev.reason = clean(reason)
+    if description is not None:
+        rev.description = clean(description)
+    rev.content_hash = signatures.revision_hash(doc, rev)
+    rev.updated_at = utcnow()
+    session.add(rev)
+    new = {"content_hash": rev.content_hash, "reason": rev.reason, "description": rev.description}
+    if new != old:
+        trail.record(
+            session,
+            actor=actor.username,
+            action="revision.edit",
+            entity="revision",
+            entity_id=_entity_id(doc, rev),
+            payload={"old": old, "new": new},
+        )
+    session.commit()
+    return rev
+
+
+def submit(
+    session: Session,
+    *,
+    actor: User,
+    code: str,
+    password: str,
+    reviewer: str | None = None,
+    approver: str | None = None,
+) -> Revision:
+    """The drafter signs the draft and sends it for review (optionally to named people)."""
+    doc = lock_document(session, code)
+    rev = _require_in_progress(session, doc, RevisionStatus.DRAFT)
+    if rev.drafted_by_id != actor.id:
+        raise PermissionDenied(f"only the drafter of {_label(doc, rev)} can submit it")
+    if not rev.body.strip():
+        raise ValidationError(f"{_label(doc, rev)} has an empty body")
+    if rev.issue >= 2 and not (rev.reason and rev.description):
+        raise ValidationError(
+            f"{_label(doc, rev)} needs a reason for change and a description of change "
+            "(required from issue 2 on)"
+        )
+    reviewer_user = _assignee(session, reviewer, Role.REVIEWER, doc, rev, actor)
+    approver_user = _assignee(session, approver, Role.APPROVER, doc, rev, actor)
+    if reviewer_user and approver_user and reviewer_user.id == approver_user.id:
+        raise ValidationError("the reviewer and the approver must be different people")
+    signatures.sign(
+        session, doc=doc, rev=rev, signer=actor, meaning=Meaning.DRAFTED, password=password
+    )
+    rev.status = RevisionStatus.IN_REVIEW.value
+    rev.reviewer_id = reviewer_user.id if reviewer_user else None
+    rev.approver_id = approver_user.id if approver_user else None
+    rev.updated_at = utcnow()
+    session.add(rev)
+    trail.record(
+        session,
+        actor=actor.username,
+        action="revision.submit",
+        entity="revision",
+        entity_id=_entity_id(doc, rev),
+        payload={
+            "old": {"status": RevisionStatus.DRAFT.value},
+            "new": {
+                "status": rev.status,
+                "reviewer": reviewer_user.username if reviewer_user else None,
+                "approver": approver_user.username if approver_user else None,
+            },
+        },
+    )
+    session.commit()
+    return rev
+
+
+def _assignee(
+    session: Session, username: str | None, role: Role, doc: Document, rev: Revision, drafter: User
+) -> User | None:
+    if not username:
+        return None
+    user = users.get_active_user(session, username)
+    if role not in users.roles_of(session, user):
+        raise ValidationError(f"{user.username} does not have the {role.value} role")
+    if user.id == drafter.id:
+        raise ValidationError(f"the drafter of {_label(doc, rev)} cannot also be its {role.value}")
+    return user
+
+
+def review(
+    session: Session,
+    *,
+    actor: User,
+    code: str,
+    accept: bool,
+    comment: str = "",
+    password: str | None = None,
+) -> Revision:
+    """Accept (and sign as reviewed) or return the issue for changes with comments.
+
+    Reviewers accept; reviewers and approvers may return. Nobody reviews their own draft.
+    """
+    doc = lock_document(session, code)
+    rev = _require_in_progress(session, doc, RevisionStatus.IN_REVIEW)
+    allowed = (Role.REVIEWER,) if accept else (Role.REVIEWER, Role.APPROVER)
+    users.require_role(session, actor, *allowed, action="review documents")
+    if rev.drafted_by_id == actor.id:
+        raise PermissionDenied(f"{actor.username} drafted {_label(doc, rev)} and cannot review it")
+    comment = clean(comment)
+    views = signatures.signatures_of(session, doc, rev)
+    if accept:
+        if rev.reviewer_id is not None and rev.reviewer_id != actor.id:
+            raise PermissionDenied(f"{_label(doc, rev)} was sent to another reviewer")
+        if signatures.valid_signers(views, Meaning.REVIEWED):
+            raise InvalidTransition(f"{_label(doc, rev)} has already been reviewed")
+        if password is None:
+            raise ValidationError("accepting a review is a signature: give your password")
+        signatures.sign(
+            session, doc=doc, rev=rev, signer=actor, meaning=Meaning.REVIEWED, password=password
+        )
+    else:
+        if not comment:
+            raise ValidationError("say what must change when returning an issue (--comment)")
+        rev.status = RevisionStatus.DRAFT.value
+        rev.updated_at = utcnow()
+        session.add(rev)
+    outcome = "accepted" if accept else "returned"
+    if comment:
+        session.add(
+            ReviewComment(
+                revision_id=pk(rev),
+                author_id=pk(actor),
+                outcome=outcome,
+                body=comment,
+                created_at=utcnow(),
+            )
+        )
+    trail.record(
+        session,
+        actor=actor.username,
+        action=f"revision.review_{outcome}",
+        entity="revision",
+        entity_id=_entity_id(doc, rev),
+        payload={
+            "old": {"status": RevisionStatus.IN_REVIEW.value},
+            "new": {"status": rev.status},
+            "reason": comment,
+        },
+    )
+    session.commit()
+    return rev
+
+
+def approve(
+    session: Session,
+    *,
+    actor: User,
+    code: str,
+    password: str,
+    effective_date: date | None = None,
+) -> Revision:
+    """Sign the reviewed issue for issue; it takes effect on ``effective_date`` (default today)."""
+    doc = lock_document(session, code)
+    rev = _require_in_progress(session, doc, RevisionStatus.IN_REVIEW)
+    users.require_role(session, actor, Role.APPROVER, action="approve documents")
+    if rev.drafted_by_id == actor.id:
+        raise PermissionDenied(f"{actor.username} drafted {_label(doc, rev)} and cannot approve it")
+    if rev.approver_id is not None and rev.approver_id != actor.id:
+        raise PermissionDenied(f"{_label(doc, rev)} was sent to another approver")
+    views = signatures.signatures_of(session, doc, rev)
+    reviewed = signatures.valid_signers(views, Meaning.REVIEWED)
+    if not signatures.valid_signers(views, Meaning.DRAFTED) or not reviewed:
+        raise InvalidTransition(
+            f"{_label(doc, rev)} needs a valid review signature before approval"
+        )
+    if any(v.signature.user_id == actor.id for v in reviewed):
+        raise PermissionDenied(
+            f"{actor.username} reviewed {_label(doc, rev)}; approval needs a second person"
+        )
+    today = organisation.today(session)
+    when = effective_date or today
+    if when < today:
+        raise ValidationError(f"the effective date {when.isoformat()} is in the past")
+    signatures.sign(
+        session, doc=doc, rev=rev, signer=actor, meaning=Meaning.APPROVED, password=password
+    )
+    rev.status = RevisionStatus.APPROVED.value
+    rev.planned_effective_date = when
+    rev.updated_at = utcnow()
+    session.add(rev)
+    trail.record(
+        session,
+        actor=actor.username,
+        action="revision.approve",
+        entity="revision",
+        entity_id=_entity_id(doc, rev),
+        payload={
+            "old": {"status": RevisionStatus.IN_REVIEW.value},
+            "new": {"status": rev.status, "planned_effective_date": when},
+        },
+    )
+    session.commit()
+    return rev
+
+
+def publish(session: Session, *, actor: User, code: str) -> Revision:
+    """Make the approved issue effective and supersede the previous one, atomically."""
+    users.require_role(session, actor, Role.CONTROLLER, action="publish documents")
+    doc = lock_document(session, code)
+    rev = _require_in_progress(session, doc, RevisionStatus.APPROVED)
+    today = organisation.today(session)
+    if rev.planned_effective_date and rev.planned_effective_date > today:
+        raise InvalidTransition(
+            f"{_label(doc, rev)} takes effect on {rev.planned_effective_date:%Y-%m-%d}, not before"
+        )
+    _make_effective(session, actor=actor, doc=doc, rev=rev, today=today)
+    session.commit()
+    return rev
+
+
+def publish_due(session: Session, *, actor: User) -> list[tuple[Document, Revision]]:
+    """Publish every approved issue whose effective date has come (for a daily job)."""
+    users.require_role(session, actor, Role.CONTROLLER, action="publish documents")
+    today = organisation.today(session)
+    due = session.exec(
+        select(Document.code)
+        .join(Revision, col(Revision.document_id) == Document.id)
+        .where(Revision.status == RevisionStatus.APPROVED.value)
+        .where(col(Revision.planned_effective_date) <= today)
+        .order_by(col(Document.code))
+    ).all()
+    published = []
+    for code in due:
+        doc = lock_document(session, code)
+        rev = _require_in_progress(session, doc, RevisionStatus.APPROVED)
+        _make_effective(session, actor=actor, doc=doc, rev=rev, today=today)
+        published.append((doc, rev))
+    session.commit()
+    return published
+
+
+def _make_effective(
+    session: Session, *, actor: User, doc: Document, rev: Revision, today: date
+) -> None:
+    now = utcnow()
+    previous = documents.effective_revision(session, doc)
+    if previous is not None:
+        previous.status = RevisionStatus.SUPERSEDED.value
+        previous.superseded_at = now
+        session.add(previous)
+        session.flush()  # the old issue leaves "effective" before the new one enters it
+        trail.record(
+            session,
+            actor=actor.username,
+            action="revision.supersede",
+            entity="revision",
+            entity_id=_entity_id(doc, previous),
+            payload={
+                "old": {"status": RevisionStatus.EFFECTIVE.value},
+                "new": {"status": previous.status},
+                "reason": f"replaced by issue {rev.issue}",
+            },
+        )
+    rev.status = RevisionStatus.EFFECTIVE.value
+    rev.effective_at = now
+    rev.updated_at = now
+    doc.last_reviewed_on = today
+    session.add_all([rev, doc])
+    session.flush()
+    trail.record(
+        session,
+        actor=actor.username,
+        action="revision.publish",
+        entity="revision",
+        entity_id=_entity_id(doc, rev),
+        payload={
+            "old": {"status": RevisionStatus.APPROVED.value},
+            "new": {"status": rev.status, "effective_at": now, "content_hash": rev.content_hash},
+        },
+    )
+
+
+def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Document:
+    """Withdraw a document: its effective issue and any issue in progress become obsolete."""
+    users.require_role(session, actor, Role.CONTROLLER, action="withdraw documents")
+    reason = clean(reason)
+    if not reason:
+        raise ValidationError("give the reason for withdrawing the document (--reason)")
+    doc = lock_document(session, code)
+    targets = [
+        r
+        for r in (documents.effective_revision(session, doc), in_progress_revision(session, doc))
+        if r
+    ]
+    if not targets:
+        raise InvalidTransition(f"{doc.code} has no effective or in-progress issue to withdraw")
+    now = utcnow()
+    for rev in targets:
+        old = rev.status
+        rev.status = RevisionStatus.OBSOLETE.value
+        rev.superseded_at = now
+        rev.updated_at = now
+        session.add(rev)
+        trail.record(
+            session,
+            actor=actor.username,
+            action="revision.obsolete",
+            entity="revision",
+            entity_id=_entity_id(doc, rev),
+            payload={"old": {"status": old}, "new": {"status": rev.status}, "reason": reason},
+        )
+    session.commit()
+    return doc
+
+
+def acknowledge(session: Session, *, actor: User, code: str) -> tuple[Acknowledgement, bool]:
+    """Confirm having read the effective issue; also says whether the acknowledgement is new."""
+    doc = documents.get_document(session, code)
+    rev = documents.effective_revision(session, doc)
+    if rev is None:
+        raise InvalidTransition(f"{doc.code} has no effective issue to acknowledge")
+    existing = session.exec(
+        select(Acknowledgement)
+        .where(Acknowledgement.revision_id == rev.id)
+        .where(Acknowledgement.user_id == actor.id)
+    ).first()
+    if existing is not None:
+        return existing, False
+    ack = Acknowledgement(revision_id=pk(rev), user_id=pk(actor), acknowledged_at=utcnow())
+    session.add(ack)
+    session.flush()
+    trail.record(
+        session,
+        actor=actor.username,
+        action="revision.acknowledge",
+        entity="revision",
+        entity_id=_entity_id(doc, rev),
+        payload={"new": {"acknowledged_by": actor.username}},
+    )
+    session.commit()
+    return ack, True
+
+
+def get_revision(
+    session: Session, *, viewer: User | None, code: str, issue: int | None = None
+) -> tuple[Document, Revision]:
+    """The issue a viewer asked for. Without ``issue``: the effective one (for staff), or
+    the effective one else the newest (for everyone who may see drafts)."""
+    doc = documents.get_document(session, code)
+    roles = users.roles_of(session, viewer) if viewer else set()
+    see_all = documents.visible_to_all(roles)
+    if issue is None:
+        rev = documents.effective_revision(session, doc)
+        if rev is None and see_all:
+            rev = session.exec(
+                select(Revision)
+                .where(Revision.document_id == doc.id)
+                .order_by(col(Revision.issue).desc())
+            ).first()
+        if rev is None:
+            raise NotFound(f"{doc.code} has no effective issue")
+        return doc, rev
+    rev = session.exec(
+        select(Revision).where(Revision.document_id == doc.id).where(Revision.issue == issue)
+    ).first()
+    if rev is None:
+        raise NotFound(f"{doc.code} has no issue {issue}")
+    if not see_all and rev.status != RevisionStatus.EFFECTIVE:
+        raise PermissionDenied(
+            f"{doc.code} issue {issue} is {rev.status.replace('_', ' ')}; "
+            "staff see effective issues only"
+        )
+    return doc, rev
+
+
+@dataclass(frozen=True)
+class RevisionDetail:
+    document: Document
+    revision: Revision
+    department_code: str
+    drafted_by: str | None
+    signatures: list[signatures.SignatureView]
+    comments: list[tuple[ReviewComment, str]]
+    acknowledged_by: list[str]
+    history: list[Revision]  # every issue the viewer may see, oldest first
+
+
+def detail(
+    session: Session, *, viewer: User | None, code: str, issue: int | None = None
+) -> RevisionDetail:
+    doc, rev = get_revision(session, viewer=viewer, code=code, issue=issue)
+    roles = users.roles_of(session, viewer) if viewer else set()
+    history = documents.revisions_of(session, doc)
+    if not documents.visible_to_all(roles):
+        history = [r for r in history if r.status == RevisionStatus.EFFECTIVE]
+    drafter = session.get(User, rev.drafted_by_id) if rev.drafted_by_id else None
+    comments = session.exec(
+        select(ReviewComment, User)
+        .join(User, col(User.id) == ReviewComment.author_id)
+        .where(ReviewComment.revision_id == rev.id)
+        .order_by(col(ReviewComment.created_at))
+    ).all()
+    acks = session.exec(
+        select(User.username)
+        .join(Acknowledgement, col(Acknowledgement.user_id) == User.id)
+        .where(Acknowledgement.revision_id == rev.id)
+        .order_by(col(User.username))
+    ).all()
+    dept = users.department_by_id(session, doc.department_id)
+    return RevisionDetail(
+        document=doc,
+        revision=rev,
+        department_code=dept.code,
+        drafted_by=drafter.username if drafter else None,
+        signatures=signatures.signatures_of(session, doc, rev),
+        comments=[(c, u.username) for c, u in comments],
+        acknowledged_by=list(acks),
+        history=history,
+    )

@@ -1,0 +1,23 @@
+"""The sample QMS: a district People's Committee's organisation and procedures."""
+
+from pathlib import Path
+
+from sqlmodel import Session
+
+from qms.domain import Role
+from qms.errors import ValidationError
+from qms.services import importer, organisation, users
+
+
+def install(session: Session, *, folder: Path) -> tuple[int, int, int]:
+    """Load ``organisation.yaml`` and import every procedure source in ``folder``, as one
+    transaction, into an empty database. Returns (departments, users, documents)."""
+    depts, created = organisation.apply_organisation_file(
+        session, actor=None, path=folder / "organisation.yaml"
+    )
+    controller = next((u for u in created if Role.CONTROLLER in users.roles_of(session, u)), None)
+    if controller is None:
+        raise ValidationError("organisation.yaml: the sample needs a user with the controller role")
+    results = importer.add_files(session, actor=controller, paths=[folder])
+    session.commit()
+    return len(depts), len(created), len(results)

@@ -1,0 +1,95 @@
+"""Electronic signatures: who, what it means, when, and the exact content hash it signs."""
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from qms.clock import utcnow
+from qms.domain import Meaning
+from qms.models import Document, Revision, Signature, User, pk
+from qms.services import trail, users
+from qms.services.trail import canonical
+
+
+def content_hash(*, code: str, issue: int, body: str, reason: str, description: str) -> str:
+    """SHA-256 of what an issue says; signatures are bound to it."""
+    content = {
+        "code": code,
+        "issue": issue,
+        "body": body,
+        "reason": reason,
+        "description": description,
+    }
+    return hashlib.sha256(canonical(content).encode()).hexdigest()
+
+
+def revision_hash(doc: Document, rev: Revision) -> str:
+    return content_hash(
+        code=doc.code,
+        issue=rev.issue,
+        body=rev.body,
+        reason=rev.reason,
+        description=rev.description,
+    )
+
+
+def sign(
+    session: Session,
+    *,
+    doc: Document,
+    rev: Revision,
+    signer: User,
+    meaning: Meaning,
+    password: str,
+) -> Signature:
+    """Sign after re-checking the signer's password; the caller commits."""
+    users.confirm_password(signer, password)
+    signature = Signature(
+        revision_id=pk(rev),
+        user_id=pk(signer),
+        meaning=meaning.value,
+        printed_name=signer.full_name,
+        position=signer.position,
+        signed_at=utcnow(),
+        content_hash=rev.content_hash,
+    )
+    session.add(signature)
+    session.flush()
+    trail.record(
+        session,
+        actor=signer.username,
+        action=f"signature.{meaning.value}",
+        entity="revision",
+        entity_id=f"{doc.code}/{rev.issue}",
+        payload={"new": {"meaning": meaning.value, "content_hash": rev.content_hash}},
+    )
+    return signature
+
+
+@dataclass(frozen=True)
+class SignatureView:
+    signature: Signature
+    username: str
+    valid: bool
+
+
+def signatures_of(session: Session, doc: Document, rev: Revision) -> list[SignatureView]:
+    """Every signature on an issue, oldest first, with its validity.
+
+    A signature is valid only if the issue's content, recomputed now, still has the hash
+    that was signed: an edit after signing, through the application or directly in the
+    database, invalidates it.
+    """
+    actual = revision_hash(doc, rev)
+    rows = session.exec(
+        select(Signature, User)
+        .join(User, col(User.id) == Signature.user_id)
+        .where(Signature.revision_id == rev.id)
+        .order_by(col(Signature.signed_at), col(Signature.id))
+    ).all()
+    return [SignatureView(sig, user.username, sig.content_hash == actual) for sig, user in rows]
+
+
+def valid_signers(views: list[SignatureView], meaning: Meaning) -> list[SignatureView]:
+    return [v for v in views if v.valid and v.signature.meaning == meaning.value]

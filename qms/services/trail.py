@@ -1,0 +1,164 @@
+"""The append-only, hash-chained audit trail.
+
+Each event's ``hash`` is SHA-256 over the canonical JSON of its fields and the previous
+event's hash, so editing, deleting or reordering any row breaks the chain from there on.
+Events are written in the caller's transaction: the change and its trail entry commit
+or fail together.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from qms.clock import utcnow
+from qms.models import AuditEvent
+
+GENESIS = "0" * 64
+# Serialises trail writers on PostgreSQL (SQLite writers already hold the database lock).
+_TRAIL_LOCK_KEY = 0x514D5331
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot record {type(value).__name__} in the trail")
+
+
+def canonical(payload: dict[str, Any]) -> str:
+    return json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default
+    )
+
+
+def event_hash(event: AuditEvent) -> str:
+    fields = {
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "actor": event.actor,
+        "action": event.action,
+        "entity": event.entity,
+        "entity_id": event.entity_id,
+        "payload": event.payload,
+        "prev_hash": event.prev_hash,
+    }
+    return hashlib.sha256(canonical(fields).encode()).hexdigest()
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str | int,
+    payload: dict[str, Any],
+) -> AuditEvent:
+    """Append one event; the caller commits it together with the change it describes."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _TRAIL_LOCK_KEY})
+    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
+    event = AuditEvent(
+        seq=(last.seq + 1) if last else 1,
+        at=utcnow(),
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        payload=canonical(payload),
+        prev_hash=last.hash if last else GENESIS,
+        hash="",
+    )
+    event.hash = event_hash(event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class TrailProblem:
+    seq: int
+    message: str
+
+
+@dataclass
+class TrailCheck:
+    """Result of recomputing the chain; ``problems[0]`` is the first broken link."""
+
+    events: int = 0
+    problems: list[TrailProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(session: Session) -> TrailCheck:
+    """Recompute every hash and link, in order, without loading the whole trail at once."""
+    check = TrailCheck()
+    expected_seq = 1
+    prev_hash = GENESIS
+    rows = session.exec(
+        select(AuditEvent).order_by(col(AuditEvent.seq)).execution_options(yield_per=1000)
+    )
+    for event in rows:
+        check.events += 1
+        what = f"event {event.seq} ({event.action} {event.entity} {event.entity_id})"
+        if event.seq != expected_seq:
+            missing = (
+                f"event {expected_seq}"
+                if event.seq == expected_seq + 1
+                else f"events {expected_seq}-{event.seq - 1}"
+            )
+            check.problems.append(
+                TrailProblem(
+                    expected_seq, f"{missing} missing: the chain jumps to event {event.seq}"
+                )
+            )
+        elif event.prev_hash != prev_hash:
+            check.problems.append(
+                TrailProblem(event.seq, f"{what} does not link to the event before it")
+            )
+        if event_hash(event) != event.hash:
+            check.problems.append(
+                TrailProblem(
+                    event.seq, f"{what} was altered: its content no longer matches its hash"
+                )
+            )
+        expected_seq = event.seq + 1
+        prev_hash = event.hash
+    return check
+
+
+def events(
+    session: Session,
+    *,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    actor: str | None = None,
+    limit: int | None = None,
+) -> list[AuditEvent]:
+    """Events newest last, optionally filtered."""
+    query = select(AuditEvent).order_by(col(AuditEvent.seq))
+    if entity:
+        query = query.where(AuditEvent.entity == entity)
+    if entity_id:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if limit:
+        query = query.order_by(None).order_by(col(AuditEvent.seq).desc()).limit(limit)
+        return list(reversed(session.exec(query).all()))
+    return list(session.exec(query).all())
+
+
+def iter_all(session: Session) -> Iterator[AuditEvent]:
+    yield from session.exec(
+        select(AuditEvent).order_by(col(AuditEvent.seq)).execution_options(yield_per=1000)
+    )

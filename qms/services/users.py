@@ -1,0 +1,324 @@
+"""Departments, users, roles and authentication."""
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, col, select
+
+from qms.clock import utcnow
+from qms.domain import LANGUAGES, Role
+from qms.errors import AuthenticationFailed, Conflict, NotFound, PermissionDenied, ValidationError
+from qms.models import Department, User, UserRole, pk
+from qms.services import trail
+from qms.text import clean
+
+_USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
+_DEPT_CODE = re.compile(r"^[A-Z][A-Z0-9-]{0,15}$")
+MIN_PASSWORD_LENGTH = 8
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    return _hasher.hash(password)
+
+
+def roles_of(session: Session, user: User) -> set[Role]:
+    rows = session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all()
+    return {Role(r) for r in rows}
+
+
+def require_role(session: Session, user: User, *allowed: Role, action: str) -> None:
+    """Refuse unless ``user`` holds one of ``allowed``; the message names what is missing."""
+    if not roles_of(session, user) & set(allowed):
+        needed = " or ".join(r.value for r in allowed)
+        raise PermissionDenied(f"{user.username} cannot {action}: it needs the {needed} role")
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        raise NotFound(f"no user named {username!r}")
+    return user
+
+
+def get_active_user(session: Session, username: str) -> User:
+    user = get_user(session, username)
+    if not user.active:
+        raise PermissionDenied(f"user {user.username} is deactivated")
+    return user
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User:
+    """Check a password; the message does not reveal whether the user exists."""
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None or not user.active or not _password_matches(user, password):
+        raise AuthenticationFailed(f"wrong username or password for {username!r}")
+    return user
+
+
+def confirm_password(user: User, password: str) -> None:
+    """Signing asks for the signer's password again."""
+    if not _password_matches(user, password):
+        raise AuthenticationFailed(f"wrong password for {user.username}")
+
+
+def _password_matches(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def get_department(session: Session, code: str) -> Department:
+    dept = session.exec(select(Department).where(Department.code == code.strip().upper())).first()
+    if dept is None:
+        raise NotFound(f"no department with code {code!r}")
+    return dept
+
+
+def list_departments(session: Session) -> list[Department]:
+    return list(session.exec(select(Department).order_by(col(Department.code))).all())
+
+
+def list_users(session: Session) -> list[tuple[User, set[Role]]]:
+    users = session.exec(select(User).order_by(col(User.username))).all()
+    return [(u, roles_of(session, u)) for u in users]
+
+
+def create_department(
+    session: Session, *, actor: User | None, code: str, name: str, name_en: str = ""
+) -> Department:
+    """Create a department (admin; or anyone before the first user exists)."""
+    _require_admin_or_bootstrap(session, actor, "create departments")
+    dept = add_department(
+        session, actor_name=_actor_name(actor), code=code, name=name, name_en=name_en
+    )
+    session.commit()
+    return dept
+
+
+def add_department(
+    session: Session, *, actor_name: str, code: str, name: str, name_en: str = ""
+) -> Department:
+    """Validate and add a department without committing (permission checked by the caller)."""
+    code = clean(code).upper()
+    if not _DEPT_CODE.match(code):
+        raise ValidationError(
+            f"department code {code!r} must be 1-16 capital letters, digits or '-', "
+            "starting with a letter"
+        )
+    if not clean(name):
+        raise ValidationError("a department needs a name")
+    if session.exec(select(Department).where(Department.code == code)).first():
+        raise Conflict(f"department {code} already exists")
+    dept = Department(code=code, name=clean(name), name_en=clean(name_en))
+    session.add(dept)
+    session.flush()
+    trail.record(
+        session,
+        actor=actor_name,
+        action="department.create",
+        entity="department",
+        entity_id=code,
+        payload={"new": {"code": code, "name": dept.name, "name_en": dept.name_en}},
+    )
+    return dept
+
+
+def create_user(
+    session: Session,
+    *,
+    actor: User | None,
+    username: str,
+    full_name: str,
+    password: str,
+    roles: list[str],
+    department: str | None = None,
+    position: str = "",
+    language: str = "vi",
+) -> User:
+    """Create a user. With no users yet, ``actor`` may be None to create the first admin."""
+    _require_admin_or_bootstrap(session, actor, "create users")
+    if actor is None and Role.ADMIN not in _parse_roles(roles):
+        raise ValidationError("the first user must have the admin role")
+    user = add_user(
+        session,
+        actor_name=_actor_name(actor),
+        username=username,
+        full_name=full_name,
+        password=password,
+        roles=roles,
+        department=department,
+        position=position,
+        language=language,
+    )
+    session.commit()
+    return user
+
+
+def add_user(
+    session: Session,
+    *,
+    actor_name: str,
+    username: str,
+    full_name: str,
+    password: str,
+    roles: list[str],
+    department: str | None = None,
+    position: str = "",
+    language: str = "vi",
+) -> User:
+    """Validate and add a user without committing (permission checked by the caller)."""
+    username = username.strip().lower()
+    if not _USERNAME.match(username):
+        raise ValidationError(
+            f"username {username!r} must be 2-64 lower-case letters, digits, '.', '_' or '-'"
+        )
+    parsed_roles = _parse_roles(roles)
+    if language not in LANGUAGES:
+        raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}")
+    if not clean(full_name):
+        raise ValidationError("a user needs a full name")
+    if session.exec(select(User).where(User.username == username)).first():
+        raise Conflict(f"user {username} already exists")
+    dept = get_department(session, department) if department else None
+    user = User(
+        username=username,
+        full_name=clean(full_name),
+        position=clean(position),
+        department_id=dept.id if dept else None,
+        password_hash=hash_password(password),
+        language=language,
+        created_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    for role in sorted(parsed_roles):
+        session.add(UserRole(user_id=pk(user), role=role.value))
+    trail.record(
+        session,
+        actor=actor_name,
+        action="user.create",
+        entity="user",
+        entity_id=username,
+        payload={
+            "new": {
+                "username": username,
+                "full_name": user.full_name,
+                "position": user.position,
+                "department": dept.code if dept else None,
+                "roles": sorted(r.value for r in parsed_roles),
+            }
+        },
+    )
+    return user
+
+
+def set_roles(session: Session, *, actor: User, username: str, roles: list[str]) -> User:
+    require_role(session, actor, Role.ADMIN, action="change roles")
+    user = get_user(session, username)
+    new = _parse_roles(roles)
+    old = roles_of(session, user)
+    if user.id == actor.id and Role.ADMIN in old and Role.ADMIN not in new:
+        raise PermissionDenied("you cannot remove your own admin role")
+    for row in session.exec(select(UserRole).where(UserRole.user_id == user.id)).all():
+        session.delete(row)
+    session.flush()
+    for role in sorted(new):
+        session.add(UserRole(user_id=pk(user), role=role.value))
+    trail.record(
+        session,
+        actor=actor.username,
+        action="user.roles",
+        entity="user",
+        entity_id=user.username,
+        payload={"old": sorted(r.value for r in old), "new": sorted(r.value for r in new)},
+    )
+    session.commit()
+    return user
+
+
+def set_active(session: Session, *, actor: User, username: str, active: bool) -> User:
+    require_role(session, actor, Role.ADMIN, action="activate or deactivate users")
+    user = get_user(session, username)
+    if user.id == actor.id and not active:
+        raise PermissionDenied("you cannot deactivate yourself")
+    if user.active != active:
+        trail.record(
+            session,
+            actor=actor.username,
+            action="user.activate" if active else "user.deactivate",
+            entity="user",
+            entity_id=user.username,
+            payload={"old": {"active": user.active}, "new": {"active": active}},
+        )
+        user.active = active
+        session.add(user)
+    session.commit()
+    return user
+
+
+def change_password(
+    session: Session, *, actor: User, username: str, new_password: str, old_password: str | None
+) -> None:
+    """Users change their own password (old one required); admins reset anyone's."""
+    user = get_user(session, username)
+    if user.id == actor.id:
+        if old_password is None:
+            raise ValidationError("give your current password to change it")
+        confirm_password(user, old_password)
+    else:
+        require_role(session, actor, Role.ADMIN, action="reset another user's password")
+    user.password_hash = hash_password(new_password)
+    session.add(user)
+    trail.record(
+        session,
+        actor=actor.username,
+        action="user.password",
+        entity="user",
+        entity_id=user.username,
+        payload={"reason": "changed by the user" if user.id == actor.id else "reset by admin"},
+    )
+    session.commit()
+
+
+def _parse_roles(roles: list[str]) -> set[Role]:
+    parsed: set[Role] = set()
+    for raw in roles:
+        for name in raw.split(","):
+            name = name.strip().lower()
+            if not name:
+                continue
+            try:
+                parsed.add(Role(name))
+            except ValueError:
+                valid = ", ".join(r.value for r in Role)
+                raise ValidationError(f"unknown role {name!r} (roles: {valid})") from None
+    if not parsed:
+        raise ValidationError("a user needs at least one role")
+    return parsed
+
+
+def _require_admin_or_bootstrap(session: Session, actor: User | None, action: str) -> None:
+    if actor is not None:
+        require_role(session, actor, Role.ADMIN, action=action)
+    elif session.exec(select(User.id).limit(1)).first() is not None:
+        raise PermissionDenied(f"give the acting admin (--as) to {action}")
+
+
+def _actor_name(actor: User | None) -> str:
+    return actor.username if actor else "system"
+
+
+def department_by_id(session: Session, department_id: int) -> Department:
+    dept = session.get(Department, department_id)
+    if dept is None:
+        raise NotFound(f"no department with id {department_id}")
+    return dept
+
+
+def department_code(session: Session, user: User) -> str | None:
+    return department_by_id(session, user.department_id).code if user.department_id else None

@@ -1,0 +1,89 @@
+"""Small tools the tests share: run a service as a user, snapshot the database."""
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from qms.db import read_session, write_session
+from qms.models import Document, Revision
+from qms.services import documents, revisions, users
+from tests.seed import PASSWORD
+
+
+def act(engine: Engine, func: Callable[..., Any], actor: str, **kwargs: Any) -> Any:
+    """Call a service as ``actor`` in its own write transaction, as an adapter would."""
+    with write_session(engine) as session:
+        return func(session, actor=users.get_active_user(session, actor), **kwargs)
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, for "a failed operation changed nothing" checks."""
+    tables = sorted(inspect(engine).get_table_names())
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as connection:
+        for table in tables:
+            rows = connection.execute(text(f'SELECT * FROM "{table}"')).all()
+            out[table] = sorted((tuple(r) for r in rows), key=repr)
+    return out
+
+
+def body(n: int = 1) -> str:
+    return (
+        "# 1. Mục đích\n\nQuy định cách kiểm soát tài liệu.\n\n"
+        f"# 2. Nội dung\n\nBước {n}: tiếp nhận hồ sơ trong 02 ngày làm việc.\n"
+    )
+
+
+def new_draft(engine: Engine, code: str = "QT-01", drafter: str = "thu", **kwargs: Any) -> None:
+    kwargs.setdefault("title", "Quy trình kiểm soát tài liệu")
+    kwargs.setdefault("doc_type", "procedure")
+    kwargs.setdefault("department", "VP")
+    kwargs.setdefault("body", body())
+    act(engine, revisions.create_document, drafter, code=code, **kwargs)
+
+
+def to_effective(
+    engine: Engine,
+    code: str = "QT-01",
+    *,
+    drafter: str = "thu",
+    reviewer: str = "hung",
+    approver: str = "hai",
+) -> None:
+    """Take the draft in progress through review and approval to effective."""
+    act(engine, revisions.submit, drafter, code=code, password=PASSWORD)
+    act(engine, revisions.review, reviewer, code=code, accept=True, password=PASSWORD)
+    act(engine, revisions.approve, approver, code=code, password=PASSWORD)
+    act(engine, revisions.publish, drafter, code=code)
+
+
+def effective_document(engine: Engine, code: str = "QT-01") -> None:
+    new_draft(engine, code)
+    to_effective(engine, code)
+
+
+def revise(engine: Engine, code: str = "QT-01", drafter: str = "thu", n: int = 2) -> None:
+    act(
+        engine,
+        revisions.revise,
+        drafter,
+        code=code,
+        body=body(n),
+        reason="Kết quả đánh giá nội bộ",
+        description=f"Sửa bước {n}",
+    )
+
+
+def statuses(engine: Engine, code: str = "QT-01") -> dict[int, str]:
+    with read_session(engine) as session:
+        doc = documents.get_document(session, code)
+        return {r.issue: r.status for r in documents.revisions_of(session, doc)}
+
+
+def get(session: Session, code: str, issue: int) -> tuple[Document, Revision]:
+    return revisions.get_revision(
+        session, viewer=users.get_user(session, "thu"), code=code, issue=issue
+    )
