@@ -67,7 +67,7 @@ class Document(SQLModel, table=True):
     # External-origin documents (laws, decrees, standards).
     issuer: str = Field(default="", max_length=200)
     external_ref: str = Field(default="", max_length=120)
-    external_version: str = Field(default="", max_length=60)
+    external_version: str = Field(default="", max_length=200)
     checked_current_on: date | None = None
     created_at: datetime
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id")

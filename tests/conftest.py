@@ -27,34 +27,43 @@ def pg_server() -> Iterator[PostgresServer]:
         server.stop()
 
 
-def _prepare(url: str) -> None:
+def _prepare(url: str, *, seeded: bool) -> None:
     engine = make_engine(url)
     try:
         upgrade(engine)
-        seed_people(engine)
+        if seeded:
+            seed_people(engine)
     finally:
         engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    _prepare(f"sqlite:///{path}")
-    engine = make_engine(f"sqlite:///{path}")
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    return path
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
+    """Migrated database files: seeded with the test people (True) or empty (False)."""
+    folder = tmp_path_factory.mktemp("templates")
+    paths = {}
+    for seeded in (True, False):
+        path = folder / f"template-{'seeded' if seeded else 'blank'}.db"
+        _prepare(f"sqlite:///{path}", seeded=seeded)
+        engine = make_engine(f"sqlite:///{path}")
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        paths[seeded] = path
+    return paths
 
 
 @pytest.fixture(scope="session")
-def pg_template(pg_server: PostgresServer) -> str:
+def pg_templates(pg_server: PostgresServer) -> dict[bool, str]:
+    names = {True: "qms_template_seeded", False: "qms_template_blank"}
     admin = make_engine(pg_server.url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("CREATE DATABASE qms_template"))
+        for name in names.values():
+            connection.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
-    _prepare(pg_server.url_for("qms_template"))
-    return "qms_template"
+    for seeded, name in names.items():
+        _prepare(pg_server.url_for(name), seeded=seeded)
+    return names
 
 
 @pytest.fixture(params=BACKENDS)
@@ -63,17 +72,17 @@ def backend(request: pytest.FixtureRequest) -> str:
     return name
 
 
-@pytest.fixture
-def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """URL of a fresh, migrated database holding the seed people (see tests/seed.py)."""
+def _fresh_database(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, *, seeded: bool
+) -> Iterator[str]:
     if backend == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
+        template: Path = request.getfixturevalue("sqlite_templates")[seeded]
         path = tmp_path / "qms.db"
         shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
     server: PostgresServer = request.getfixturevalue("pg_server")
-    template_name: str = request.getfixturevalue("pg_template")
+    template_name: str = request.getfixturevalue("pg_templates")[seeded]
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = make_engine(server.url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -87,8 +96,29 @@ def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iter
 
 
 @pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh, migrated database holding the seed people (see tests/seed.py)."""
+    yield from _fresh_database(backend, request, tmp_path, seeded=True)
+
+
+@pytest.fixture
+def blank_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh, migrated database with no data at all."""
+    yield from _fresh_database(backend, request, tmp_path, seeded=False)
+
+
+@pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     engine = make_engine(db_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def blank_engine(blank_db_url: str) -> Iterator[Engine]:
+    engine = make_engine(blank_db_url)
     try:
         yield engine
     finally:

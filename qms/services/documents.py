@@ -145,12 +145,13 @@ def _external_fields(code: str, kind: DocType, given: dict[str, object]) -> dict
     checked = given.get("checked_current_on")
     if checked is not None and not isinstance(checked, date):
         raise ValidationError(f"{code}: checked_current_on must be a date (YYYY-MM-DD)")
-    return {
-        "issuer": clean(str(given.get("issuer", ""))),
-        "external_ref": clean(str(given.get("external_ref") or "")),
-        "external_version": clean(str(given.get("external_version") or "")),
-        "checked_current_on": checked,
-    }
+    fields: dict[str, object] = {"checked_current_on": checked}
+    for name, limit in (("issuer", 200), ("external_ref", 120), ("external_version", 200)):
+        value = clean(str(given.get(name) or ""))
+        if len(value) > limit:
+            raise ValidationError(f"{code}: {name} is longer than {limit} characters")
+        fields[name] = value
+    return fields
 
 
 @dataclass(frozen=True)

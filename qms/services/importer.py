@@ -73,6 +73,10 @@ def read_source(path: Path) -> SourceFile:
     if unknown:
         raise ValidationError(f"{path}: unknown front matter field {', '.join(unknown)}")
     _check_types(path, meta)
+    try:
+        meta["code"] = documents.normalise_code(str(meta["code"]))
+    except ValidationError as exc:
+        raise ValidationError(f"{path}: {exc}") from None
     body = nfc(match.group(2)).replace("\r\n", "\n").strip("\n") + "\n"
     if not body.strip():
         raise ValidationError(f"{path}: the body is empty")
@@ -138,7 +142,7 @@ def _expand(paths: list[Path]) -> list[Path]:
 def _refuse_duplicate_codes(sources: list[SourceFile]) -> None:
     seen: dict[str, Path] = {}
     for source in sources:
-        code = documents.normalise_code(str(source.meta["code"]))
+        code = source.meta["code"]
         if code in seen:
             raise ValidationError(f"{source.path}: code {code} is also used by {seen[code]}")
         seen[code] = source.path
@@ -146,7 +150,7 @@ def _refuse_duplicate_codes(sources: list[SourceFile]) -> None:
 
 def _import_one(session: Session, actor: User, source: SourceFile) -> ImportResult:
     meta = source.meta
-    code = documents.normalise_code(str(meta["code"]))
+    code = meta["code"]
     doc = documents.find_document(session, code, lock=True)
     created = doc is None
     if doc is None:

@@ -112,6 +112,8 @@ def add_department(
         )
     if not clean(name):
         raise ValidationError("a department needs a name")
+    _check_length("department name", name, 200)
+    _check_length("English department name", name_en, 200)
     if session.exec(select(Department).where(Department.code == code)).first():
         raise Conflict(f"department {code} already exists")
     dept = Department(code=code, name=clean(name), name_en=clean(name_en))
@@ -182,6 +184,8 @@ def add_user(
         raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}")
     if not clean(full_name):
         raise ValidationError("a user needs a full name")
+    _check_length("full name", full_name, 200)
+    _check_length("position", position, 200)
     if session.exec(select(User).where(User.username == username)).first():
         raise Conflict(f"user {username} already exists")
     dept = get_department(session, department) if department else None
@@ -322,3 +326,8 @@ def department_by_id(session: Session, department_id: int) -> Department:
 
 def department_code(session: Session, user: User) -> str | None:
     return department_by_id(session, user.department_id).code if user.department_id else None
+
+
+def _check_length(label: str, value: str, limit: int) -> None:
+    if len(clean(value)) > limit:
+        raise ValidationError(f"the {label} is longer than {limit} characters")

@@ -110,7 +110,7 @@ def upgrade() -> None:
         sa.Column("title_sort_key", sa.String(length=2000), nullable=False),
         sa.Column("issuer", sa.String(length=200), nullable=False),
         sa.Column("external_ref", sa.String(length=120), nullable=False),
-        sa.Column("external_version", sa.String(length=60), nullable=False),
+        sa.Column("external_version", sa.String(length=200), nullable=False),
         sa.Column("checked_current_on", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
