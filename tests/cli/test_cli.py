@@ -140,7 +140,7 @@ def test_list_json_and_search(qms: Invoke, tmp_path: Path) -> None:
             "error: give the reason for withdrawing the document (--reason)",
         ),
         (
-            ("user", "add", "x", "--name", "X", "--role", "boss", "--as", "admin"),
+            ("user", "add", "xuan", "--name", "X", "--role", "boss", "--as", "admin"),
             2,
             "error: unknown role 'boss' (roles: admin, controller, reviewer, approver, auditor, staff)",
         ),
