@@ -83,7 +83,7 @@ def new(
     \b
     Example:
       qms doc new QT-08 --title "Quy trình tiếp nhận phản ánh" --type procedure \\
-          --dept VP --body qt-08.md --as thuky
+          --dept VP --body qt-08.md --as thultm
     """
     body = _read_body(body_path) or ""
     external: dict[str, object] = {
@@ -135,7 +135,7 @@ def list_(
     \b
     Example:
       qms doc list --search "kiem soat tai lieu"
-      qms doc list --type procedure --dept TP --format json --as thuky
+      qms doc list --type procedure --dept TP --format json --as thultm
     """
     with reading() as session:
         rows = documents.register(
@@ -192,18 +192,25 @@ def _row_json(row: documents.RegisterRow) -> dict[str, Any]:
 @click.argument("code")
 @click.option("--issue", type=int, help="Issue number (default: the effective one).")
 @click.option("--body/--no-body", default=False, help="Print the Markdown body too.")
+@click.option("--body-only", is_flag=True, help="Print only the Markdown body (to edit it).")
 @acting_user(required=False)
 @format_option
-def show(code: str, issue: int | None, body: bool, as_user: str | None, fmt: str) -> None:
+def show(
+    code: str, issue: int | None, body: bool, body_only: bool, as_user: str | None, fmt: str
+) -> None:
     """Show a document's issue: status, signatures (with validity), comments, history.
 
     \b
     Example:
-      qms doc show QT-01 --issue 2 --as thuky
+      qms doc show QT-01 --issue 2 --as thultm
+      qms doc show QT-01 --body-only > QT-01.md
     """
     with reading() as session:
         info = revisions.detail(session, viewer=_viewer(session, as_user), code=code, issue=issue)
         tz = organisation.get_setting(session, "timezone")
+    if body_only:
+        click.echo(info.revision.body, nl=False)
+        return
     if fmt == "json":
         echo_json(_detail_json(info))
         return
@@ -291,7 +298,7 @@ def import_(paths: tuple[Path, ...], as_user: str) -> None:
 
     \b
     Example:
-      qms doc import procedures/ --as thuky
+      qms doc import procedures/ --as thultm
     """
     with writing() as session:
         actor = users.get_active_user(session, as_user)
@@ -319,7 +326,7 @@ def revise(
     \b
     Example:
       qms doc revise QT-01 --body qt-01.md --reason "Kết quả đánh giá nội bộ" \\
-          --description "Bổ sung bước kiểm tra" --as thuky
+          --description "Bổ sung bước kiểm tra" --as thultm
     """
     body = _read_body(body_path)
     with writing() as session:
@@ -342,7 +349,7 @@ def submit(code: str, reviewer: str | None, approver: str | None, as_user: str) 
 
     \b
     Example:
-      echo "$PASSWORD" | qms doc submit QT-01 --reviewer lan --approver hung --as thuky
+      echo "$PASSWORD" | qms doc submit QT-01 --reviewer maidtt --approver haitt --as thultm
     """
     password = read_password()
     with writing() as session:
@@ -365,8 +372,8 @@ def review(code: str, decision: str | None, comment: str, as_user: str) -> None:
 
     \b
     Example:
-      qms doc review QT-01 --return --comment "Bổ sung thời hạn ở bước 3" --as lan
-      echo "$PASSWORD" | qms doc review QT-01 --accept --as lan
+      qms doc review QT-01 --return --comment "Bổ sung thời hạn ở bước 3" --as maidtt
+      echo "$PASSWORD" | qms doc review QT-01 --accept --as maidtt
     """
     if decision is None:
         raise click.UsageError("choose --accept or --return")
@@ -394,7 +401,7 @@ def approve(code: str, effective_date: datetime | None, as_user: str) -> None:
 
     \b
     Example:
-      echo "$PASSWORD" | qms doc approve QT-01 --effective-date 2026-12-01 --as hung
+      echo "$PASSWORD" | qms doc approve QT-01 --effective-date 2026-12-01 --as haitt
     """
     password = read_password()
     with writing() as session:
@@ -419,8 +426,8 @@ def publish(code: str | None, due: bool, as_user: str) -> None:
 
     \b
     Example:
-      qms doc publish QT-01 --as thuky
-      qms doc publish --due --as thuky     # e.g. daily from cron
+      qms doc publish QT-01 --as thultm
+      qms doc publish --due --as thultm     # e.g. daily from cron
     """
     if bool(code) == due:
         raise click.UsageError("give a document CODE or --due")
@@ -446,7 +453,7 @@ def obsolete(code: str, reason: str, as_user: str) -> None:
 
     \b
     Example:
-      qms doc obsolete HD-MC-01 --reason "Thay bằng QT-TP-03" --as thuky
+      qms doc obsolete HD-MC-01 --reason "Thay bằng QT-TP-03" --as thultm
     """
     with writing() as session:
         actor = users.get_active_user(session, as_user)
@@ -466,7 +473,7 @@ def diff(code: str, old: int, new: int, color: bool | None, as_user: str | None,
 
     \b
     Example:
-      qms doc diff QT-01 1 2 --as thuky
+      qms doc diff QT-01 1 2 --as thultm
     """
     with reading() as session:
         result = diff_service.diff_issues(
@@ -526,7 +533,7 @@ def ack(code: str, as_user: str) -> None:
 
     \b
     Example:
-      qms doc ack QT-01 --as mai
+      qms doc ack QT-01 --as huongnt
     """
     with writing() as session:
         actor = users.get_active_user(session, as_user)
@@ -589,7 +596,7 @@ def reviewed(code: str, note: str, as_user: str) -> None:
 
     \b
     Example:
-      qms doc reviewed QT-02 --note "Vẫn phù hợp, không cần sửa đổi" --as thuky
+      qms doc reviewed QT-02 --note "Vẫn phù hợp, không cần sửa đổi" --as thultm
     """
     with writing() as session:
         actor = users.get_active_user(session, as_user)

@@ -87,7 +87,7 @@ def user_add(
     \b
     Example:
       qms user add lan --name "Trần Thị Lan" --role reviewer --dept TP \\
-          --position "Trưởng phòng Tư pháp" --as admin
+          --position "Chuyên viên Phòng Tư pháp" --as admin
     """
     password = read_password(f"Password for {username}")
     with writing() as session:
