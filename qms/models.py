@@ -112,6 +112,8 @@ class Revision(SQLModel, table=True):
     approver_id: int | None = Field(default=None, foreign_key="app_user.id")
     # "system" for issues made here, "import" for issues approved before the system existed.
     origin: str = Field(default="system", max_length=20)
+    # The controlled PDF rendered when the issue took effect (a Blob), served as stored.
+    pdf_sha256: str | None = Field(default=None, max_length=64, foreign_key="blob.sha256")
     created_at: datetime
     updated_at: datetime
 
@@ -158,6 +160,15 @@ class Blob(SQLModel, table=True):
     media_type: str = Field(max_length=100)
     size: int
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime
+
+
+class Compilation(SQLModel, table=True):
+    """A compiled manual, keyed by everything it was built from, so an unchanged manual
+    is served again without rendering."""
+
+    key: str = Field(max_length=64, primary_key=True)
+    pdf_sha256: str = Field(max_length=64, foreign_key="blob.sha256")
     created_at: datetime
 
 

@@ -84,6 +84,6 @@ def statuses(engine: Engine, code: str = "QT-01") -> dict[int, str]:
 
 
 def get(session: Session, code: str, issue: int) -> tuple[Document, Revision]:
-    return revisions.get_revision(
+    return documents.get_revision(
         session, viewer=users.get_user(session, "thu"), code=code, issue=issue
     )

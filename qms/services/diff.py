@@ -9,7 +9,7 @@ from typing import Literal
 from sqlmodel import Session
 
 from qms.models import User
-from qms.services import revisions
+from qms.services import documents
 
 Op = Literal["equal", "insert", "delete", "replace"]
 _TOKEN = re.compile(r"\s+|[\w]+|[^\w\s]", re.UNICODE)
@@ -88,6 +88,6 @@ def diff_issues(
     session: Session, *, viewer: User | None, code: str, old_issue: int, new_issue: int
 ) -> IssueDiff:
     """Compare two issues the viewer may see (staff: effective ones only)."""
-    doc, old = revisions.get_revision(session, viewer=viewer, code=code, issue=old_issue)
-    _, new = revisions.get_revision(session, viewer=viewer, code=code, issue=new_issue)
+    doc, old = documents.get_revision(session, viewer=viewer, code=code, issue=old_issue)
+    _, new = documents.get_revision(session, viewer=viewer, code=code, issue=new_issue)
     return IssueDiff(doc.code, old.issue, new.issue, diff_text(old.body, new.body))

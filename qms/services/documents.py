@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import IN_PROGRESS, LANGUAGES, DocType, RevisionStatus, Role
-from qms.errors import Conflict, NotFound, ValidationError
+from qms.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from qms.models import Department, Document, Revision, User, pk
 from qms.services import organisation, trail, users
 from qms.text import clean, fold, sort_key
@@ -337,3 +337,35 @@ def record_periodic_review(session: Session, *, actor: User, code: str, note: st
     )
     session.commit()
     return doc
+
+
+def get_revision(
+    session: Session, *, viewer: User | None, code: str, issue: int | None = None
+) -> tuple[Document, Revision]:
+    """The issue a viewer asked for. Without ``issue``: the effective one (for staff), or
+    the effective one else the newest (for everyone who may see drafts)."""
+    doc = get_document(session, code)
+    roles = users.roles_of(session, viewer) if viewer else set()
+    see_all = visible_to_all(roles)
+    if issue is None:
+        rev = effective_revision(session, doc)
+        if rev is None and see_all:
+            rev = session.exec(
+                select(Revision)
+                .where(Revision.document_id == doc.id)
+                .order_by(col(Revision.issue).desc())
+            ).first()
+        if rev is None:
+            raise NotFound(f"{doc.code} has no effective issue")
+        return doc, rev
+    rev = session.exec(
+        select(Revision).where(Revision.document_id == doc.id).where(Revision.issue == issue)
+    ).first()
+    if rev is None:
+        raise NotFound(f"{doc.code} has no issue {issue}")
+    if not see_all and rev.status != RevisionStatus.EFFECTIVE:
+        raise PermissionDenied(
+            f"{doc.code} issue {issue} is {rev.status.replace('_', ' ')}; "
+            "staff see effective issues only"
+        )
+    return doc, rev

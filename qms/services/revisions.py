@@ -11,9 +11,9 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import IN_PROGRESS, Meaning, RevisionStatus, Role
-from qms.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from qms.errors import InvalidTransition, PermissionDenied, ValidationError
 from qms.models import Acknowledgement, Document, ReviewComment, Revision, User, pk
-from qms.services import documents, organisation, signatures, trail, users
+from qms.services import documents, organisation, renditions, signatures, trail, users
 from qms.services.documents import lock_document
 from qms.text import clean, nfc
 
@@ -473,6 +473,7 @@ def _make_effective(
             "new": {"status": rev.status, "effective_at": now, "content_hash": rev.content_hash},
         },
     )
+    renditions.store_controlled_pdf(session, actor=actor.username, doc=doc, rev=rev)
 
 
 def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Document:
@@ -536,38 +537,6 @@ def acknowledge(session: Session, *, actor: User, code: str) -> tuple[Acknowledg
     return ack, True
 
 
-def get_revision(
-    session: Session, *, viewer: User | None, code: str, issue: int | None = None
-) -> tuple[Document, Revision]:
-    """The issue a viewer asked for. Without ``issue``: the effective one (for staff), or
-    the effective one else the newest (for everyone who may see drafts)."""
-    doc = documents.get_document(session, code)
-    roles = users.roles_of(session, viewer) if viewer else set()
-    see_all = documents.visible_to_all(roles)
-    if issue is None:
-        rev = documents.effective_revision(session, doc)
-        if rev is None and see_all:
-            rev = session.exec(
-                select(Revision)
-                .where(Revision.document_id == doc.id)
-                .order_by(col(Revision.issue).desc())
-            ).first()
-        if rev is None:
-            raise NotFound(f"{doc.code} has no effective issue")
-        return doc, rev
-    rev = session.exec(
-        select(Revision).where(Revision.document_id == doc.id).where(Revision.issue == issue)
-    ).first()
-    if rev is None:
-        raise NotFound(f"{doc.code} has no issue {issue}")
-    if not see_all and rev.status != RevisionStatus.EFFECTIVE:
-        raise PermissionDenied(
-            f"{doc.code} issue {issue} is {rev.status.replace('_', ' ')}; "
-            "staff see effective issues only"
-        )
-    return doc, rev
-
-
 @dataclass(frozen=True)
 class RevisionDetail:
     document: Document
@@ -583,7 +552,7 @@ class RevisionDetail:
 def detail(
     session: Session, *, viewer: User | None, code: str, issue: int | None = None
 ) -> RevisionDetail:
-    doc, rev = get_revision(session, viewer=viewer, code=code, issue=issue)
+    doc, rev = documents.get_revision(session, viewer=viewer, code=code, issue=issue)
     roles = users.roles_of(session, viewer) if viewer else set()
     history = documents.revisions_of(session, doc)
     if not documents.visible_to_all(roles):

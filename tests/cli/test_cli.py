@@ -9,27 +9,40 @@ from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from qms.cli import cli
+from qms.cli import AREAS, cli
 from tests.cli.conftest import Invoke
 from tests.helpers import snapshot
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         found.append((*prefix, name))
         if isinstance(command, click.Group):
             found.extend(all_commands(command, (*prefix, name)))
     return found
 
 
+def test_root_help_summaries_are_the_groups_own() -> None:
+    context = click.Context(cli)
+    for name, (_, summary) in AREAS.items():
+        command = cli.get_command(context, name)
+        assert command is not None
+        assert command.help is not None
+        assert command.help.split("\n")[0].strip() == summary
+
+
 @pytest.mark.parametrize("path", all_commands(cli), ids=" ".join)
 def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli, [*path, "--help"], catch_exceptions=False)
     assert result.exit_code == 0
-    command = cli
+    command: click.Command = cli
     for name in path:
-        command = command.commands[name]  # type: ignore[attr-defined]
+        found = command.get_command(click.Context(command), name)  # type: ignore[attr-defined]
+        assert found is not None
+        command = found
     if not isinstance(command, click.Group):
         assert "Example" in result.output, f"qms {' '.join(path)} --help has no example"
     assert command.help

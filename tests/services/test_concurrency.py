@@ -2,6 +2,7 @@
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -48,10 +49,10 @@ def test_two_coordinators_publishing_at_once_make_one_effective_issue(
     engine: Engine, db_url: str
 ) -> None:
     approved_issue_two(engine)
-    results = race(
-        db_url,
-        [lambda e, who=who: act(e, revisions.publish, who, code="QT-01") for who in ("thu", "nam")],
-    )
+    calls = [
+        partial(act, func=revisions.publish, actor=who, code="QT-01") for who in ("thu", "nam")
+    ]
+    results = race(db_url, list(calls))
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1, results
     assert "no issue approved" in str(errors[0])
@@ -67,7 +68,7 @@ def test_concurrent_writers_keep_one_unbroken_chain(engine: Engine, db_url: str)
     from tests.helpers import new_draft
 
     codes = ["QT-11", "QT-12", "QT-13", "QT-14"]
-    results = race(db_url, [lambda e, c=c: new_draft(e, c) for c in codes])
+    results = race(db_url, [partial(new_draft, code=c) for c in codes])
     assert results == [None] * len(codes)
     with read_session(engine) as session:
         check = trail.verify(session)

@@ -5,10 +5,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from qms.db import read_session, write_session
+from qms.db import read_session
 from qms.errors import PermissionDenied, QMSError, ValidationError
-from qms.paths import procedures_dir
-from qms.services import documents, importer, revisions, sample, trail
+from qms.services import importer, revisions
 from tests.helpers import act, snapshot, statuses
 
 GOOD = """---
@@ -32,22 +31,6 @@ def write(folder: Path, name: str, content: str) -> Path:
     path = folder / name
     path.write_text(content, encoding="utf-8")
     return path
-
-
-def test_the_sample_qms_installs(blank_engine: Engine) -> None:
-    files = sorted(procedures_dir().glob("*.md"))
-    assert len(files) >= 20
-    with write_session(blank_engine) as session:
-        depts, people, count = sample.install(session, folder=procedures_dir())
-    assert (depts >= 6, people >= 9, count) == (True, True, len(files))
-    with read_session(blank_engine) as session:
-        assert trail.verify(session).ok
-        rows = documents.register(session, viewer=None)
-        assert len(rows) == len(files)
-        assert all(r.current is not None and r.current.origin == "import" for r in rows)
-        kinds = {r.document.doc_type for r in rows}
-        assert {"policy", "manual", "procedure", "form", "external", "work_instruction"} <= kinds
-        assert {r.document.language for r in rows} == {"vi", "en"}
 
 
 def test_import_a_higher_issue_supersedes(engine: Engine, tmp_path: Path) -> None:

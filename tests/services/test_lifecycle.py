@@ -65,7 +65,7 @@ def test_drafts_never_touch_the_effective_issue(engine: Engine) -> None:
     revise(engine)
     with read_session(engine) as session:
         lan = users.get_user(session, "lan")
-        _doc, rev = revisions.get_revision(session, viewer=lan, code="QT-01")
+        _doc, rev = documents.get_revision(session, viewer=lan, code="QT-01")
         assert rev.issue == 1
         assert rev.body == body(1)
         thu = users.get_user(session, "thu")
@@ -83,13 +83,13 @@ def test_staff_cannot_see_drafts_or_superseded_issues(engine: Engine) -> None:
     with read_session(engine) as session:
         lan = users.get_user(session, "lan")
         with pytest.raises(PermissionDenied, match="staff see effective issues only"):
-            revisions.get_revision(session, viewer=lan, code="QT-01", issue=2)
+            documents.get_revision(session, viewer=lan, code="QT-01", issue=2)
         assert [r.document.code for r in documents.register(session, viewer=lan)] == ["QT-01"]
         assert documents.register(session, viewer=lan)[0].in_progress is None
         with pytest.raises(NotFound):
-            revisions.get_revision(session, viewer=lan, code="QT-02")
+            documents.get_revision(session, viewer=lan, code="QT-02")
         assert (
-            revisions.get_revision(session, viewer=users.get_user(session, "binh"), code="QT-02")[
+            documents.get_revision(session, viewer=users.get_user(session, "binh"), code="QT-02")[
                 1
             ].issue
             == 1

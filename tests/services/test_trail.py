@@ -47,8 +47,9 @@ def test_every_step_is_on_the_trail_with_old_and_new_values(engine: Engine) -> N
             "signature.approved",
             "revision.approve",
             "revision.publish",
+            "revision.render",
         ]
-        publish = json.loads(events[-1].payload)
+        publish = json.loads(events[-2].payload)
         assert publish["old"] == {"status": "approved"}
         assert publish["new"]["status"] == "effective"
         assert [e.actor for e in events[:3]] == ["thu", "thu", "thu"]

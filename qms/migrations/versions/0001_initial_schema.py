@@ -63,6 +63,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("sha256"),
     )
     op.create_table(
+        "compilation",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("pdf_sha256", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["pdf_sha256"],
+            ["blob.sha256"],
+        ),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    op.create_table(
         "department",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=16), nullable=False),
@@ -163,6 +174,7 @@ def upgrade() -> None:
         sa.Column("reviewer_id", sa.Integer(), nullable=True),
         sa.Column("approver_id", sa.Integer(), nullable=True),
         sa.Column("origin", sa.String(length=20), nullable=False),
+        sa.Column("pdf_sha256", sa.String(length=64), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -180,6 +192,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["reviewer_id"],
             ["app_user.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["pdf_sha256"],
+            ["blob.sha256"],
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("document_id", "issue", name="uq_revision_document_issue"),
@@ -317,6 +333,7 @@ def downgrade() -> None:
     op.drop_table("app_user")
     op.drop_table("setting")
     op.drop_table("department")
+    op.drop_table("compilation")
     op.drop_table("blob")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_event_entity")

@@ -1,0 +1,111 @@
+"""``qms pdf``: controlled PDFs of documents and compiled manuals."""
+
+import sys
+from pathlib import Path
+
+import click
+
+from qms.cli.common import acting_user, reading, writing
+from qms.domain import DocType
+from qms.errors import IntegrityProblem
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise click.FileError(str(path), exc.strerror) from None
+
+
+@click.group()
+def pdf() -> None:
+    """Controlled PDFs: single documents and compiled manuals."""
+
+
+@pdf.command("document")
+@click.argument("code")
+@click.option("--issue", type=int, help="Issue number (default: the effective one).")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Labels' language.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@acting_user(required=False)
+def document(
+    code: str, issue: int | None, language: str | None, output: Path, as_user: str | None
+) -> None:
+    """Write the PDF of a document's issue.
+
+    The effective issue's controlled copy is the one stored when it took effect (same
+    bytes every time); other issues are rendered now with a DRAFT / SUPERSEDED / ...
+    watermark. Staff (and no --as) get effective issues only.
+
+    \b
+    Example:
+      qms pdf document QT-01 -o QT-01.pdf
+      qms pdf document QT-01 --issue 1 --as thultm -o QT-01-lan-1.pdf
+    """
+    from qms.services import renditions, users
+
+    with reading() as session:
+        viewer = users.get_active_user(session, as_user) if as_user else None
+        doc, rev, data = renditions.document_pdf(
+            session, viewer=viewer, code=code, issue=issue, language=language
+        )
+    _write(output, data)
+    click.echo(f"wrote {output} ({doc.code} issue {rev.issue}, {rev.status}, {len(data):,} bytes)")
+
+
+@pdf.command("manual")
+@click.option("--dept", "department", help="Only this department's documents.")
+@click.option(
+    "--type", "doc_type", type=click.Choice([t.value for t in DocType]), help="Only this type."
+)
+@click.option(
+    "--lang", "language", type=click.Choice(["vi", "en"]), default="vi", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def manual(department: str | None, doc_type: str | None, language: str, output: Path) -> None:
+    """Compile the effective documents into one manual: cover, contents with links,
+    bookmarks, then each document's controlled copy.
+
+    An unchanged manual is served from storage without rendering.
+
+    \b
+    Example:
+      qms pdf manual -o so-tay.pdf
+      qms pdf manual --dept TP --type procedure -o quy-trinh-tu-phap.pdf
+    """
+    from qms.services import renditions
+
+    with (
+        writing() as session,
+        click.progressbar(length=1, label="compiling", file=sys.stderr) as bar,
+    ):
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        data = renditions.manual_pdf(
+            session, department=department, doc_type=doc_type, language=language, progress=progress
+        )
+    _write(output, data)
+    click.echo(f"wrote {output} ({len(data):,} bytes)")
+
+
+@pdf.command("verify")
+def verify() -> None:
+    """Check every stored PDF and file against its recorded SHA-256.
+
+    Exit code 0 when all match, 8 when any stored file was altered.
+
+    \b
+    Example:
+      qms pdf verify
+    """
+    from qms.services import blobs
+
+    with reading() as session:
+        count, problems = blobs.verify(session)
+    if problems:
+        more = f" ({len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise IntegrityProblem(problems[0].message + more)
+    click.echo(f"{count} stored files match their hashes")

@@ -1,0 +1,100 @@
+"""Controlled PDFs: plain data in, PDF bytes out; never a database session.
+
+WeasyPrint is imported only inside the functions that need it, so importing
+this package stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from qms.render.data import (
+    DocumentRendition,
+    HistoryEntry,
+    ManualEntry,
+    ManualSpec,
+    SignatureLine,
+)
+from qms.render.errors import RenderError, RenderLimitError
+from qms.render.limits import DEFAULT_LIMITS, InputLimits
+from qms.render.worker import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, run_isolated
+from qms.render.worker import start as start_workers
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_MEMORY_LIMIT",
+    "DEFAULT_TIME_LIMIT",
+    "DocumentRendition",
+    "HistoryEntry",
+    "InputLimits",
+    "ManualEntry",
+    "ManualSpec",
+    "RenderError",
+    "RenderLimitError",
+    "SignatureLine",
+    "compile_manual",
+    "markdown_to_safe_html",
+    "render_document_pdf",
+    "start_workers",
+]
+
+
+def render_document_pdf(
+    doc: DocumentRendition,
+    *,
+    labels: Mapping[str, str] | None = None,
+    pdfa: bool = False,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> bytes:
+    """The controlled PDF of one revision, rendered in a worker process.
+
+    Input caps are checked here, before any worker starts; the render itself
+    is stopped at ``time_limit`` seconds or ``memory_limit`` bytes of address
+    space with RenderLimitError.
+    """
+    from qms.render.pdf import prepare, render_document
+
+    doc = prepare(doc, labels=labels, limits=limits)
+
+    return run_isolated(
+        render_document,
+        doc,
+        labels=dict(labels) if labels else None,
+        pdfa=pdfa,
+        limits=limits,
+        time_limit=time_limit,
+        memory_limit=memory_limit,
+    )
+
+
+def markdown_to_safe_html(text: str) -> str:
+    """User Markdown as sanitised HTML (CommonMark + tables, no raw HTML, safe URLs)."""
+    from qms.render.markdown import markdown_to_safe_html as _convert
+
+    return _convert(text)
+
+
+def compile_manual(
+    spec: ManualSpec,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 2,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+) -> bytes:
+    """One PDF of the given effective documents: cover, contents, then each document.
+
+    Stored PDFs in ``spec.entries`` are reused as they are; the others are
+    rendered in up to ``workers`` processes at a time.
+    """
+    from qms.render.manual import compile_manual as _compile
+
+    return _compile(
+        spec,
+        progress=progress,
+        workers=workers,
+        time_limit=time_limit,
+        memory_limit=memory_limit,
+    )

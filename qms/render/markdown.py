@@ -1,0 +1,197 @@
+"""Markdown -> sanitised HTML for controlled documents, with input caps.
+
+markdown-it-py parses CommonMark plus pipe tables with raw HTML disabled; the
+token stream is checked against the caps, headings get ids, link and image
+targets are restricted, and nh3 sanitises the HTML with an allow-list as a
+second line of defence. Nothing that comes out of here makes WeasyPrint fetch
+anything except ``blob:<sha256>`` images, which our fetcher serves from memory.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import unquote
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from qms.render.errors import RenderLimitError
+from qms.render.limits import DEFAULT_LIMITS, InputLimits
+
+BLOB_RE = re.compile(r"blob:([0-9a-f]{64})")
+_LINK_RE = re.compile(r"(?:https?://|mailto:)[^\s\"'<>\\]+", re.IGNORECASE)
+_ANCHOR_RE = re.compile(r"#[\w\-%.]+")
+_ALIGN_RE = re.compile(r"text-align:(left|center|right)")
+
+# markdown-it stops parsing (and silently drops text) past its own nesting limit,
+# so let it go deeper than ours and refuse the document on our measure instead.
+_PARSER_NESTING = 100
+
+
+ALLOWED_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code"}
+    | {"em", "strong", "s", "a", "img", "br", "hr"}
+    | {"table", "thead", "tbody", "tr", "th", "td"}
+)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+    **{h: {"id"} for h in _HEADINGS},
+}
+_ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
+ALLOWED_CLASSES = {"th": _ALIGN_CLASSES, "td": _ALIGN_CLASSES}
+URL_SCHEMES = {"http", "https", "mailto", "blob"}
+
+
+@dataclass(frozen=True)
+class SafeBody:
+    html: str
+    image_refs: frozenset[str]  # sha256 hex of every image the body shows
+
+
+def markdown_to_safe_html(text: str) -> str:
+    """Convert user Markdown to HTML that is safe to hand to WeasyPrint."""
+    return convert(text).html
+
+
+def convert(text: str, *, limits: InputLimits = DEFAULT_LIMITS) -> SafeBody:
+    """Check ``text`` against ``limits`` and convert it; raises RenderLimitError."""
+    text = unicodedata.normalize("NFC", text)
+    size = len(text.encode("utf-8"))
+    if size > limits.max_body_bytes:
+        raise RenderLimitError(
+            f"document body is {_mb(size)}; the limit is {_mb(limits.max_body_bytes)}"
+        )
+    md = _parser()
+    tokens = md.parse(text)
+    _check_structure(tokens, limits)
+    image_refs = _prepare_tokens(tokens)
+    html = md.renderer.render(tokens, md.options, {})
+    return SafeBody(html=sanitise_html(html), image_refs=frozenset(image_refs))
+
+
+def sanitise_html(html: str) -> str:
+    """Allow-list sanitising of an HTML fragment (no styles, scripts, embeds, raw URLs)."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        attribute_filter=_attribute_filter,
+        url_schemes=URL_SCHEMES,
+        url_relative="pass_through",  # judged by _attribute_filter instead
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": _PARSER_NESTING})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = _valid_target  # type: ignore[method-assign]
+    return md
+
+
+def _valid_target(url: str) -> bool:
+    return bool(BLOB_RE.fullmatch(url) or _LINK_RE.fullmatch(url) or _ANCHOR_RE.fullmatch(url))
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src":
+        return value if BLOB_RE.fullmatch(value) else None
+    if element == "a" and attribute == "href":
+        return value if _LINK_RE.fullmatch(value) or _ANCHOR_RE.fullmatch(value) else None
+    return value
+
+
+def _check_structure(tokens: Sequence[Token], limits: InputLimits) -> None:
+    depth = max_depth = cells = 0
+    inline_max = 0
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+            depth += 1
+            max_depth = max(max_depth, depth)
+        elif token.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
+            depth -= 1
+        elif token.type in ("th_open", "td_open"):
+            cells += 1
+        elif token.type == "inline" and token.children:
+            inline_max = max(inline_max, _inline_depth(token.children))
+    if max_depth > limits.max_nesting:
+        raise RenderLimitError(
+            f"lists or block quotes are nested {max_depth} levels deep; "
+            f"the limit is {limits.max_nesting}"
+        )
+    if inline_max > limits.max_inline_nesting:
+        raise RenderLimitError(
+            f"emphasis or links are nested {inline_max} levels deep; "
+            f"the limit is {limits.max_inline_nesting}"
+        )
+    if cells > limits.max_table_cells:
+        raise RenderLimitError(
+            f"tables have {cells:,} cells; the limit is {limits.max_table_cells:,}"
+        )
+
+
+def _inline_depth(children: Sequence[Token]) -> int:
+    depth = deepest = 0
+    for child in children:
+        depth += child.nesting
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _prepare_tokens(tokens: Sequence[Token]) -> set[str]:
+    """Give headings ids, drop dangling anchors, map alignment to classes; list images."""
+    ids: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            token.attrSet("id", _unique(_slug(tokens[index + 1].content), ids))
+        elif token.type in ("th_open", "td_open"):
+            style = str(token.attrGet("style") or "")
+            token.attrs.pop("style", None)
+            if match := _ALIGN_RE.fullmatch(style):
+                token.attrSet("class", f"align-{match[1]}")
+    images: set[str] = set()
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "image":
+                src = str(child.attrGet("src") or "")
+                if match := BLOB_RE.fullmatch(src):
+                    images.add(match[1])
+                else:  # keep the alt text, show no picture
+                    child.type, child.tag, child.attrs, child.children = "text", "", {}, None
+            elif child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                dangling = href.startswith("#") and unquote(href[1:]) not in ids
+                if dangling or BLOB_RE.fullmatch(href):
+                    child.attrs.pop("href", None)
+    return images
+
+
+def _slug(text: str) -> str:
+    """GitHub-style heading anchor: lower case, word characters and hyphens."""
+    slug = re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
+    return slug or "section"
+
+
+def _unique(slug: str, seen: set[str]) -> str:
+    candidate, n = slug, 0
+    while candidate in seen:
+        n += 1
+        candidate = f"{slug}-{n}"
+    seen.add(candidate)
+    return candidate
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"

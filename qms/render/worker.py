@@ -1,0 +1,146 @@
+"""Run a render in a child process with a wall-clock and an address-space limit.
+
+WeasyPrint can take gigabytes and minutes on hostile or just huge input, and
+deep nesting can crash it. The child is forked from a "forkserver" that has
+WeasyPrint imported already, so each render starts in milliseconds with a
+clean heap; the parent only waits, kills the child when time runs out, and
+turns whatever happened into bytes or a RenderError.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+from collections.abc import Callable
+from functools import lru_cache
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from typing import Any
+
+from qms.render.errors import RenderError, RenderLimitError
+
+DEFAULT_TIME_LIMIT = 120.0  # seconds
+DEFAULT_MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space
+
+_PRELOAD = ["qms.render._preload"]
+
+
+@lru_cache(maxsize=1)
+def _context() -> BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def start() -> None:
+    """Start the worker server now rather than on the first render.
+
+    It imports WeasyPrint and renders a sample once (about a second); a web
+    server can call this at start-up so that no request pays for it.
+    """
+    run_isolated(_nothing, time_limit=DEFAULT_TIME_LIMIT)
+
+
+def _nothing() -> bytes:
+    return b""
+
+
+def run_isolated(
+    func: Callable[..., bytes],
+    /,
+    *args: Any,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    **kwargs: Any,
+) -> bytes:
+    """Call ``func(*args, **kwargs)`` in a child process and return its bytes.
+
+    ``func`` and its arguments must be picklable. As with any non-fork start
+    method, a script calling this must guard its top level with
+    ``if __name__ == "__main__":`` (the child imports the main module). WeasyPrint warnings logged in
+    the child are logged again in this process on the "weasyprint" logger.
+    """
+    if time_limit <= 0:
+        raise ValueError("time_limit must be positive")
+    context = _context()
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(  # type: ignore[attr-defined]
+        target=_child,
+        args=(sender, memory_limit, func, args, kwargs),
+        daemon=True,
+        name="qms-render",
+    )
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(time_limit):
+            raise RenderLimitError(
+                f"rendering did not finish within the time limit of {time_limit:g} s"
+            )
+        try:
+            outcome, payload, logs = receiver.recv()
+        except EOFError:
+            raise _died(process, memory_limit) from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+    for level, message in logs:
+        logging.getLogger("weasyprint").log(level, "%s", message)
+    if outcome == "ok":
+        assert isinstance(payload, bytes)
+        return payload
+    if outcome == "limit":
+        raise RenderLimitError(payload)
+    raise RenderError(payload)
+
+
+def _died(process: Any, memory_limit: int | None) -> RenderError:
+    process.join()
+    code = process.exitcode
+    cause = f"signal {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
+    if memory_limit and code is not None and code < 0:
+        return RenderLimitError(
+            f"the render worker stopped ({cause}), most likely at the memory limit "
+            f"of {memory_limit // (1024 * 1024)} MB"
+        )
+    return RenderError(f"the render worker stopped unexpectedly ({cause})")
+
+
+def _child(
+    sender: Connection,
+    memory_limit: int | None,
+    func: Callable[..., bytes],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> None:
+    from qms.render.pdf import captured_weasyprint_logs
+
+    if memory_limit:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    result: tuple[str, Any]
+    with captured_weasyprint_logs() as logs:
+        try:
+            result = ("ok", func(*args, **kwargs))
+        except RenderLimitError as exc:
+            result = ("limit", str(exc))
+        except RenderError as exc:
+            result = ("error", str(exc))
+        except MemoryError:
+            limit = f" of {memory_limit // (1024 * 1024)} MB" if memory_limit else ""
+            result = ("limit", f"rendering ran out of memory at the limit{limit}")
+        except RecursionError:
+            result = ("limit", "the document is nested too deeply to lay out")
+        except Exception as exc:
+            result = ("error", f"rendering failed: {type(exc).__name__}: {exc}")
+    try:
+        sender.send((*result, logs))
+    finally:
+        sender.close()
+        os._exit(0)

@@ -1,0 +1,232 @@
+"""Controlled PDFs from the register: plain data for ``qms.render``, stored renditions,
+and compiled manuals.
+
+The controlled PDF of an issue is rendered once, when it takes effect, and stored as a
+blob whose hash is recorded on the revision and in the trail; downloads return those
+bytes. Anything not effective is rendered on request, watermarked with its state.
+"""
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from qms.clock import utcnow
+from qms.domain import DocType, Meaning, RevisionStatus
+from qms.errors import ValidationError
+from qms.models import Compilation, Department, Document, Revision, User
+from qms.render import (
+    DocumentRendition,
+    HistoryEntry,
+    ManualEntry,
+    ManualSpec,
+    SignatureLine,
+    compile_manual,
+    render_document_pdf,
+)
+from qms.services import blobs, documents, organisation, signatures, trail, users
+from qms.services.trail import canonical
+
+PDF = "application/pdf"
+MANUAL_TYPE_ORDER = [t.value for t in DocType]
+MANUAL_TITLES = {
+    "vi": "Hệ thống quản lý chất lượng — Tài liệu hiện hành",
+    "en": "Quality management system — Documents in force",
+}
+
+
+def _naive_utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC).replace(tzinfo=None) if value else None
+
+
+def _local_date(session: Session, value: datetime | None) -> date | None:
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(organisation.get_setting(session, "timezone"))).date()
+
+
+def effective_date_of(session: Session, rev: Revision) -> date | None:
+    """The date an issue took (or will take) effect, as printed on it."""
+    if rev.planned_effective_date:
+        return rev.planned_effective_date
+    return _local_date(session, rev.effective_at)
+
+
+def organisation_name(session: Session, language: str) -> str:
+    english = organisation.get_setting(session, "organisation.name_en")
+    if language == "en" and english:
+        return english
+    return organisation.get_setting(session, "organisation.name")
+
+
+def rendition(
+    session: Session, doc: Document, rev: Revision, *, language: str | None = None
+) -> DocumentRendition:
+    """Everything the PDF of one issue shows, as plain data."""
+    language = language or doc.language
+    dept = users.department_by_id(session, doc.department_id)
+    history = [
+        HistoryEntry(r.issue, effective_date_of(session, r), r.reason, r.description)
+        for r in documents.revisions_of(session, doc)
+        if r.issue <= rev.issue and (r.effective_at is not None or r.id == rev.id)
+    ]
+    owner = session.get(User, doc.owner_id) if doc.owner_id else None
+    return DocumentRendition(
+        organisation=organisation_name(session, language),
+        code=doc.code,
+        title=doc.title,
+        doc_type=doc.doc_type,
+        department=(dept.name_en or dept.name) if language == "en" else dept.name,
+        language=language,
+        issue=rev.issue,
+        status=rev.status,
+        effective_date=effective_date_of(session, rev),
+        body_markdown=rev.body,
+        content_hash=rev.content_hash,
+        signatures=tuple(_signature_lines(session, doc, rev)),
+        history=tuple(history),
+        author=owner.full_name if owner else organisation_name(session, language),
+        timezone=organisation.get_setting(session, "timezone"),
+    )
+
+
+def _signature_lines(session: Session, doc: Document, rev: Revision) -> list[SignatureLine]:
+    """The newest signature of each meaning (valid ones preferred)."""
+    views = signatures.signatures_of(session, doc, rev)
+    lines = []
+    for meaning in Meaning:
+        of_meaning = [v for v in views if v.signature.meaning == meaning.value]
+        chosen = next((v for v in reversed(of_meaning) if v.valid), None) or (
+            of_meaning[-1] if of_meaning else None
+        )
+        if chosen is not None:
+            s = chosen.signature
+            lines.append(
+                SignatureLine(
+                    meaning.value, s.printed_name, s.position, _naive_utc(s.signed_at), chosen.valid
+                )
+            )
+    return lines
+
+
+def store_controlled_pdf(session: Session, *, actor: str, doc: Document, rev: Revision) -> str:
+    """Render the controlled PDF of an issue that has just taken effect and record its hash.
+
+    Runs inside the transaction that makes the issue effective: no effective issue
+    exists without its controlled copy. The caller commits.
+    """
+    data = render_document_pdf(rendition(session, doc, rev))
+    blob = blobs.put(session, data=data, media_type=PDF)
+    rev.pdf_sha256 = blob.sha256
+    session.add(rev)
+    trail.record(
+        session,
+        actor=actor,
+        action="revision.render",
+        entity="revision",
+        entity_id=f"{doc.code}/{rev.issue}",
+        payload={"new": {"pdf_sha256": blob.sha256, "size": blob.size}},
+    )
+    return blob.sha256
+
+
+def document_pdf(
+    session: Session,
+    *,
+    viewer: User | None,
+    code: str,
+    issue: int | None = None,
+    language: str | None = None,
+) -> tuple[Document, Revision, bytes]:
+    """The PDF of an issue the viewer may see: the stored controlled copy of an effective
+    issue (nothing is rendered), or a fresh, watermarked rendering of any other state."""
+    doc, rev = documents.get_revision(session, viewer=viewer, code=code, issue=issue)
+    if language is not None:
+        documents.validate_language(language)
+    wanted = language or doc.language
+    if rev.status == RevisionStatus.EFFECTIVE and rev.pdf_sha256 and wanted == doc.language:
+        return doc, rev, blobs.get(session, rev.pdf_sha256).data
+    return doc, rev, render_document_pdf(rendition(session, doc, rev, language=wanted))
+
+
+def manual_pdf(
+    session: Session,
+    *,
+    department: str | None = None,
+    doc_type: str | None = None,
+    language: str = "vi",
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """The compiled manual of the effective documents (all, or one department or type).
+
+    A manual built from exactly the same issues and settings is served from storage;
+    otherwise the stored per-issue renditions are reused and only cover and contents
+    are rendered. Commits the new compilation.
+    """
+    documents.validate_language(language)
+    query = (
+        select(Document, Revision)
+        .join(Revision, col(Revision.document_id) == Document.id)
+        .join(Department, col(Department.id) == Document.department_id)
+        .where(Revision.status == RevisionStatus.EFFECTIVE.value)
+    )
+    if department:
+        users.get_department(session, department)
+        query = query.where(Department.code == department.strip().upper())
+    if doc_type:
+        query = query.where(Document.doc_type == documents.parse_doc_type(doc_type).value)
+    rows = sorted(
+        session.exec(query).all(),
+        key=lambda row: (
+            MANUAL_TYPE_ORDER.index(row[0].doc_type),
+            row[0].title_sort_key,
+            row[0].code,
+        ),
+    )
+    if not rows:
+        raise ValidationError("no effective documents match: the manual would be empty")
+    renditions = [rendition(session, doc, rev, language=language) for doc, rev in rows]
+    spec_title = MANUAL_TITLES[language]
+    compiled_on = max(
+        (r.effective_date for r in renditions if r.effective_date), default=date(2000, 1, 1)
+    )
+    key = hashlib.sha256(
+        canonical(
+            {
+                "title": spec_title,
+                "language": language,
+                "organisation": organisation_name(session, language),
+                "compiled_on": compiled_on,
+                "parts": [
+                    [
+                        doc.code,
+                        rev.issue,
+                        rev.pdf_sha256 if language == doc.language else rev.content_hash,
+                    ]
+                    for doc, rev in rows
+                ],
+            }
+        ).encode()
+    ).hexdigest()
+    cached = session.get(Compilation, key)
+    if cached is not None:
+        return blobs.get(session, cached.pdf_sha256).data
+    entries = tuple(
+        ManualEntry(
+            r,
+            blobs.get(session, rev.pdf_sha256).data
+            if rev.pdf_sha256 and language == doc.language
+            else None,
+        )
+        for r, (doc, rev) in zip(renditions, rows, strict=True)
+    )
+    spec = ManualSpec(
+        organisation_name(session, language), spec_title, language, compiled_on, entries
+    )
+    data = compile_manual(spec, progress=progress)
+    blob = blobs.put(session, data=data, media_type=PDF)
+    session.add(Compilation(key=key, pdf_sha256=blob.sha256, created_at=utcnow()))
+    session.commit()
+    return data

@@ -1,0 +1,61 @@
+"""``qms init``: a new database, the first admin, and the sample QMS."""
+
+import json
+
+from click.testing import CliRunner
+from sqlalchemy.engine import Engine
+
+from qms.cli import cli
+from qms.db import make_engine, read_session
+from qms.paths import procedures_dir
+from qms.services import documents, trail
+
+
+def run(url: str, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(
+        cli, list(args), input=input, env={"QMS_DATABASE_URL": url}, catch_exceptions=False
+    )
+
+
+def test_init_demo_loads_the_sample_qms(blank_db_url: str) -> None:
+    result = run(blank_db_url, "init", "--demo")
+    files = sorted(procedures_dir().glob("*.md"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "database schema is up to date",
+        f"sample QMS loaded: 7 departments, 12 users, {len(files)} documents",
+    ]
+    rows = json.loads(run(blank_db_url, "doc", "list", "--format", "json").stdout)
+    assert len(rows) == len(files) >= 20
+    assert {r["type"] for r in rows} >= {
+        "policy",
+        "manual",
+        "procedure",
+        "work_instruction",
+        "form",
+        "external",
+    }
+    assert {r["language"] for r in rows} == {"vi", "en"}
+    engine: Engine = make_engine(blank_db_url)
+    with read_session(engine) as session:
+        assert trail.verify(session).ok
+        assert all(
+            r.current is not None and r.current.pdf_sha256
+            for r in documents.register(session, viewer=None)
+        )
+    engine.dispose()
+    again = run(blank_db_url, "init", "--demo")
+    assert again.exit_code == 4
+    assert "already has users" in again.stderr
+
+
+def test_init_creates_the_first_admin(blank_db_url: str) -> None:
+    result = run(
+        blank_db_url, "init", "--admin", "root", "--admin-name", "Quản trị", input="long-password\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "created admin root"
+    users_json = json.loads(run(blank_db_url, "user", "list", "--format", "json").stdout)
+    assert [(u["username"], u["roles"]) for u in users_json] == [("root", ["admin"])]
+    added = run(blank_db_url, "dept", "add", "VP", "Văn phòng", "--as", "root")
+    assert added.stdout == "added department VP\n"

@@ -1,0 +1,134 @@
+"""Controlled PDFs from the register: stored once when an issue takes effect, served as
+stored, checked against their hashes; manuals compiled from the stored copies."""
+
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from qms.db import read_session, write_session
+from qms.errors import PermissionDenied, ValidationError
+from qms.render import RenderError
+from qms.services import blobs, documents, renditions, revisions, trail, users
+from tests.helpers import (
+    act,
+    effective_document,
+    new_draft,
+    revise,
+    snapshot,
+    statuses,
+    to_effective,
+)
+from tests.seed import PASSWORD
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_publishing_stores_the_controlled_pdf_with_its_hash(engine: Engine) -> None:
+    effective_document(engine)
+    with read_session(engine) as session:
+        _doc, rev = documents.get_revision(session, viewer=None, code="QT-01")
+        assert rev.pdf_sha256 is not None
+        stored = blobs.get(session, rev.pdf_sha256)
+        assert blobs.sha256(stored.data) == rev.pdf_sha256
+        event = trail.events(session, entity_id="QT-01/1")[-1]
+        assert event.action == "revision.render"
+        assert json.loads(event.payload)["new"]["pdf_sha256"] == rev.pdf_sha256
+    content = pdf_text(stored.data)
+    for expected in (
+        "QT-01",
+        "Quy trình kiểm soát tài liệu",
+        "Lê Thị Minh Thư",
+        "Phạm Văn Hùng",
+        "Trần Thanh Hải",
+    ):
+        assert expected in content
+
+
+def test_downloads_serve_the_stored_bytes_and_verify_finds_tampering(engine: Engine) -> None:
+    effective_document(engine)
+    with read_session(engine) as session:
+        _, rev, first = renditions.document_pdf(session, viewer=None, code="QT-01")
+        assert blobs.verify(session)[1] == []
+    forged = first.replace(b"%%EOF", b"%%EOF\n% altered", 1)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE blob SET data = :d WHERE sha256 = :k"), {"d": forged, "k": rev.pdf_sha256}
+        )
+    with read_session(engine) as session:
+        _, _, served = renditions.document_pdf(session, viewer=None, code="QT-01")
+        assert served == forged  # served from storage, not rendered again
+        problems = blobs.verify(session)[1]
+        assert [p.sha256 for p in problems] == [rev.pdf_sha256]
+
+
+def test_revision_history_and_reason_in_the_new_issue(engine: Engine) -> None:
+    effective_document(engine)
+    revise(engine)
+    to_effective(engine)
+    with read_session(engine) as session:
+        _, rev, data = renditions.document_pdf(session, viewer=None, code="QT-01")
+    assert rev.issue == 2
+    content = pdf_text(data)
+    assert "Theo dõi sửa đổi tài liệu" in content
+    assert "Kết quả đánh giá nội bộ" in content
+
+
+def test_superseded_and_draft_issues_are_rendered_fresh_for_those_allowed(engine: Engine) -> None:
+    effective_document(engine)
+    revise(engine)
+    to_effective(engine)
+    with read_session(engine) as session:
+        thu = users.get_user(session, "thu")
+        _, old, data = renditions.document_pdf(session, viewer=thu, code="QT-01", issue=1)
+        assert old.status == "superseded"
+        assert blobs.sha256(data) != old.pdf_sha256  # watermarked now, unlike the stored copy
+        with pytest.raises(PermissionDenied):
+            renditions.document_pdf(
+                session, viewer=users.get_user(session, "lan"), code="QT-01", issue=1
+            )
+
+
+def test_a_render_failure_leaves_the_issue_unpublished(engine: Engine) -> None:
+    deep = "".join("  " * level + "- mức\n" for level in range(60))
+    new_draft(engine, body="# 1. Mục đích\n\n" + deep)
+    act(engine, revisions.submit, "thu", code="QT-01", password=PASSWORD)
+    act(engine, revisions.review, "hung", code="QT-01", accept=True, password=PASSWORD)
+    act(engine, revisions.approve, "hai", code="QT-01", password=PASSWORD)
+    before = snapshot(engine)
+    with pytest.raises(RenderError):
+        act(engine, revisions.publish, "thu", code="QT-01")
+    assert snapshot(engine) == before
+    assert statuses(engine) == {1: "approved"}
+
+
+def test_manual_from_stored_copies_is_served_again_unchanged(engine: Engine) -> None:
+    effective_document(engine, "QT-01")
+    new_draft(engine, "BM-01-01", title="Danh mục tài liệu nội bộ", doc_type="form")
+    to_effective(engine, "BM-01-01")
+    with write_session(engine) as session:
+        first = renditions.manual_pdf(session)
+    with write_session(engine) as session:
+        again = renditions.manual_pdf(session)
+    assert again == first
+    reader = PdfReader(io.BytesIO(first))
+    assert [item.title for item in reader.outline] == [
+        "QT-01 — Quy trình kiểm soát tài liệu",
+        "BM-01-01 — Danh mục tài liệu nội bộ",
+    ]
+    revise(engine, "QT-01")
+    to_effective(engine, "QT-01")
+    with write_session(engine) as session:
+        changed = renditions.manual_pdf(session)
+        only_forms = renditions.manual_pdf(session, doc_type="form")
+    assert changed != first
+    assert [item.title for item in PdfReader(io.BytesIO(only_forms)).outline] == [
+        "BM-01-01 — Danh mục tài liệu nội bộ"
+    ]
+    with write_session(engine) as session, pytest.raises(ValidationError, match="empty"):
+        renditions.manual_pdf(session, doc_type="external")
