@@ -26,10 +26,16 @@ def pdf() -> None:
 @click.argument("code")
 @click.option("--issue", type=int, help="Issue number (default: the effective one).")
 @click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Labels' language.")
+@click.option("--pdfa", is_flag=True, help="PDF/A-3b for archiving (rendered now).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @acting_user(required=False)
 def document(
-    code: str, issue: int | None, language: str | None, output: Path, as_user: str | None
+    code: str,
+    issue: int | None,
+    language: str | None,
+    pdfa: bool,
+    output: Path,
+    as_user: str | None,
 ) -> None:
     """Write the PDF of a document's issue.
 
@@ -41,13 +47,14 @@ def document(
     Example:
       qms pdf document QT-01 -o QT-01.pdf
       qms pdf document QT-01 --issue 1 --as thultm -o QT-01-lan-1.pdf
+      qms pdf document QT-01 --pdfa -o QT-01-archive.pdf
     """
     from qms.services import renditions, users
 
     with reading() as session:
         viewer = users.get_active_user(session, as_user) if as_user else None
         doc, rev, data = renditions.document_pdf(
-            session, viewer=viewer, code=code, issue=issue, language=language
+            session, viewer=viewer, code=code, issue=issue, language=language, pdfa=pdfa
         )
     _write(output, data)
     click.echo(f"wrote {output} ({doc.code} issue {rev.issue}, {rev.status}, {len(data):,} bytes)")

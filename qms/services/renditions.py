@@ -139,16 +139,19 @@ def document_pdf(
     code: str,
     issue: int | None = None,
     language: str | None = None,
+    pdfa: bool = False,
 ) -> tuple[Document, Revision, bytes]:
     """The PDF of an issue the viewer may see: the stored controlled copy of an effective
-    issue (nothing is rendered), or a fresh, watermarked rendering of any other state."""
+    issue (nothing is rendered), or a fresh, watermarked rendering of any other state.
+    ``pdfa`` renders a PDF/A-3b archival copy instead of serving the stored one."""
     doc, rev = documents.get_revision(session, viewer=viewer, code=code, issue=issue)
     if language is not None:
         documents.validate_language(language)
     wanted = language or doc.language
-    if rev.status == RevisionStatus.EFFECTIVE and rev.pdf_sha256 and wanted == doc.language:
-        return doc, rev, blobs.get(session, rev.pdf_sha256).data
-    return doc, rev, render_document_pdf(rendition(session, doc, rev, language=wanted))
+    stored = rev.status == RevisionStatus.EFFECTIVE and rev.pdf_sha256 and wanted == doc.language
+    if stored and not pdfa:
+        return doc, rev, blobs.get(session, str(rev.pdf_sha256)).data
+    return doc, rev, render_document_pdf(rendition(session, doc, rev, language=wanted), pdfa=pdfa)
 
 
 def manual_pdf(

@@ -1,0 +1,34 @@
+"""``qms pdf``: the stored controlled copy, a PDF/A archival copy, and verification."""
+
+import io
+from pathlib import Path
+
+from pypdf import PdfReader
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from tests.cli.conftest import Invoke
+from tests.helpers import effective_document
+
+
+def test_pdf_document_pdfa_and_verify(qms: Invoke, engine: Engine, tmp_path: Path) -> None:
+    effective_document(engine)
+    stored, archive = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    result = qms("pdf", "document", "QT-01", "-o", str(stored))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"wrote {stored} (QT-01 issue 1, effective, ")
+    assert qms("pdf", "document", "QT-01", "--pdfa", "-o", str(archive)).exit_code == 0
+    xmp = (
+        PdfReader(io.BytesIO(archive.read_bytes()))
+        .trailer["/Root"]["/Metadata"]
+        .get_object()
+        .get_data()
+    )
+    assert b"pdfaid" in xmp
+    assert archive.read_bytes() != stored.read_bytes()
+    assert qms("pdf", "verify").stdout == "1 stored files match their hashes\n"
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE blob SET size = size + 1"))
+    failed = qms("pdf", "verify")
+    assert failed.exit_code == 8
+    assert "no longer matches its hash" in failed.stderr
