@@ -107,19 +107,19 @@ def blank_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
     yield from _fresh_database(backend, request, tmp_path, seeded=False)
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
+def _engine(url: str) -> Iterator[Engine]:
+    engine = make_engine(url)
     try:
         yield engine
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    yield from _engine(db_url)
 
 
 @pytest.fixture
 def blank_engine(blank_db_url: str) -> Iterator[Engine]:
-    engine = make_engine(blank_db_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
+    yield from _engine(blank_db_url)
