@@ -80,3 +80,161 @@ def nfc(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {nfc(key): nfc(item) for key, item in value.items()}
     return value
+
+
+# --------------------------------------------------------------- records (audits, CAPA)
+
+
+@dataclass(frozen=True)
+class RecordSignature:
+    """A signature on an audit report or a corrective-action record."""
+
+    meaning: str  # lead_auditor | auditee | verifier | ...
+    name: str
+    position: str
+    signed_at: datetime | None  # naive UTC; None = not signed yet (line left for signing)
+    valid: bool = True
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    code: str  # C | NC_MAJOR | NC_MINOR | OBS | OFI (configurable data)
+    label: str  # in the report's language
+    nonconformity: bool
+    count: int
+
+
+@dataclass(frozen=True)
+class ReportFinding:
+    number: int
+    grade: str  # grade label in the report's language
+    clause: str
+    department: str
+    statement: str
+    evidence: str
+    capa_ref: str = ""  # the corrective action raised from it, if any
+
+
+@dataclass(frozen=True)
+class ReportChecklistItem:
+    number: int
+    clause: str
+    clause_2008: str
+    question: str  # in the report's language
+    department: str
+    result: str  # grade label, "" when not answered
+    evidence: str
+    attachments: tuple[str, ...] = ()  # file names
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    organisation: str
+    language: str  # "vi" | "en"
+    ref: str
+    audit_type: str  # internal | follow_up
+    status: str  # planned | in_progress | reported | closed; watermark unless reported/closed
+    objectives: str
+    departments: tuple[str, ...]  # scope: "VP – Văn phòng HĐND và UBND"
+    processes: tuple[str, ...]  # scope: "QT-01 Kiểm soát tài liệu (lần ban hành 3)"
+    criteria: tuple[str, ...]  # "ISO 9001:2015 7.5 Thông tin dạng văn bản", and procedures
+    lead_auditor: str
+    team: tuple[str, ...]
+    auditee_rep: str
+    planned_start: date
+    planned_end: date
+    actual_start: date | None
+    actual_end: date | None
+    grade_counts: tuple[GradeCount, ...]
+    findings: tuple[ReportFinding, ...]
+    other_results: tuple[ReportChecklistItem, ...]  # observations and improvement chances
+    checklist: tuple[ReportChecklistItem, ...]  # annex
+    conclusions: str  # Markdown
+    distribution: tuple[str, ...]
+    signatures: tuple[RecordSignature, ...]
+    issued_on: date | None  # report date, from the data
+    content_hash: str  # sha256 of the audit record the signatures bind to
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+
+@dataclass(frozen=True)
+class CapaWhyLine:
+    position: int
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class CapaActionLine:
+    number: int
+    description: str
+    owner: str
+    due_date: date
+    status: str  # open | done
+    done_on: date | None
+    done_note: str
+    overdue: bool
+    document_change: str = ""  # "QT-01 lần ban hành 4 (hiệu lực)" when it raised a revision
+
+
+@dataclass(frozen=True)
+class CapaVerificationLine:
+    verifier: str
+    position: str
+    performed_at: datetime  # naive UTC
+    effective: bool
+    evidence: str
+    valid: bool = True
+
+
+@dataclass(frozen=True)
+class CapaRecord:
+    organisation: str
+    language: str
+    ref: str
+    status: str
+    source: str  # label in the record's language
+    finding: str  # "IA-2026-01 / phát hiện 2 (7.5.3)" or ""
+    description: str
+    department: str
+    clause: str
+    severity: str
+    reported_by: str
+    reported_at: datetime  # naive UTC
+    containment: str
+    contained_by: str
+    contained_at: datetime | None
+    whys: tuple[CapaWhyLine, ...]
+    cause_category: str
+    root_cause: str
+    similar_exist: str
+    similar_answer: str
+    actions: tuple[CapaActionLine, ...]
+    verifications: tuple[CapaVerificationLine, ...]
+    closed_by: str
+    closed_at: datetime | None
+    printed_on: date  # from the data
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+
+@dataclass(frozen=True)
+class CapaRegisterRow:
+    ref: str
+    reported_on: date
+    department: str
+    source: str
+    severity: str
+    status: str
+    age_days: int
+    open_actions: int
+    overdue_actions: int
+    description: str
+
+
+@dataclass(frozen=True)
+class CapaRegister:
+    organisation: str
+    language: str
+    printed_on: date
+    rows: tuple[CapaRegisterRow, ...]
+    timezone: str = "Asia/Ho_Chi_Minh"

@@ -1,8 +1,4 @@
-"""Tables. Rules live in ``qms.services``; these classes only describe storage.
-
-Enumerated values are stored as short strings (see ``qms.domain``) so the schema is the
-same on SQLite and PostgreSQL and migrations need no native enum types.
-"""
+"""People, documents, revisions, signatures, blobs and the audit trail."""
 
 from datetime import date, datetime
 

@@ -1,0 +1,66 @@
+"""Tables. Rules live in ``qms.services``; these classes only describe storage.
+
+Enumerated values are stored as short strings (see ``qms.domain``) so the schema is the
+same on SQLite and PostgreSQL and migrations need no native enum types.
+"""
+
+from qms.models.audits import (
+    Audit,
+    AuditCriterion,
+    AuditDepartment,
+    AuditMember,
+    AuditProgramme,
+    AuditSignature,
+    ChecklistAttachment,
+    ChecklistItem,
+    Finding,
+    ProgrammeEntry,
+)
+from qms.models.capa import CapaAction, CapaVerification, CapaWhy, CorrectiveAction
+from qms.models.core import (
+    Acknowledgement,
+    AuditEvent,
+    Blob,
+    Compilation,
+    Department,
+    Document,
+    ReviewComment,
+    Revision,
+    Setting,
+    Signature,
+    User,
+    UserRole,
+    pk,
+)
+from qms.models.web import LoginAttempt
+
+__all__ = [
+    "Acknowledgement",
+    "Audit",
+    "AuditCriterion",
+    "AuditDepartment",
+    "AuditEvent",
+    "AuditMember",
+    "AuditProgramme",
+    "AuditSignature",
+    "Blob",
+    "CapaAction",
+    "CapaVerification",
+    "CapaWhy",
+    "ChecklistAttachment",
+    "ChecklistItem",
+    "Compilation",
+    "CorrectiveAction",
+    "Department",
+    "Document",
+    "Finding",
+    "LoginAttempt",
+    "ProgrammeEntry",
+    "ReviewComment",
+    "Revision",
+    "Setting",
+    "Signature",
+    "User",
+    "UserRole",
+    "pk",
+]
