@@ -23,6 +23,7 @@ PEOPLE = [
     ("hai", "Trần Thanh Hải", "VP", ["approver"]),
     ("quang", "Nguyễn Đức Quang", "VP", ["approver", "reviewer"]),
     ("binh", "Vũ Thanh Bình", "TP", ["auditor"]),
+    ("an", "Trịnh Văn An", "MC", ["auditor"]),
     ("lan", "Nguyễn Thị Lan", "MC", ["staff"]),
     ("drafter2", "Chuyên viên kiêm nhiệm", "VP", ["controller", "reviewer", "approver"]),
 ]
