@@ -43,3 +43,38 @@ class Meaning(StrEnum):
 
 
 LANGUAGES = ("vi", "en")
+
+
+class CapaStatus(StrEnum):
+    """States of a nonconformity and its corrective action (ISO 9001 clause 10.2)."""
+
+    OPEN = "open"
+    CONTAINED = "contained"
+    CAUSE_ANALYSED = "cause_analysed"
+    ACTIONS_PLANNED = "actions_planned"
+    ACTIONS_DONE = "actions_done"
+    VERIFIED_EFFECTIVE = "verified_effective"
+    CLOSED = "closed"
+
+
+class CapaSource(StrEnum):
+    AUDIT_FINDING = "audit_finding"
+    COMPLAINT = "complaint"  # citizen complaint
+    LATE_DOSSIER = "late_dossier"  # late dossier at the one-stop desk
+    MEASUREMENT = "measurement"  # process measurement
+    MANAGEMENT_REVIEW = "management_review"
+    OTHER = "other"
+
+
+class CauseCategory(StrEnum):
+    PEOPLE = "people"
+    METHOD = "method"
+    DOCUMENTATION = "documentation"
+    EQUIPMENT = "equipment"
+    ENVIRONMENT = "environment"
+    MANAGEMENT = "management"
+    OTHER = "other"
+
+
+SEVERITIES = ("major", "minor")
+SIMILAR_ANSWERS = ("yes", "no", "possible")

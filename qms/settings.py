@@ -10,6 +10,10 @@ DEFAULT_DATABASE_URL = "sqlite:///qms.db"
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     timezone: str = "Asia/Ho_Chi_Minh"
+    # Web sessions: the signing key (else one kept in the database, shared by every
+    # worker) and whether the cookie is sent over HTTPS only (behind a TLS proxy).
+    secret_key: str | None = None
+    cookie_secure: bool = False
 
 
 def get_settings() -> Settings:
@@ -17,4 +21,6 @@ def get_settings() -> Settings:
     return Settings(
         database_url=os.environ.get("QMS_DATABASE_URL", DEFAULT_DATABASE_URL),
         timezone=os.environ.get("QMS_TIMEZONE", "Asia/Ho_Chi_Minh"),
+        secret_key=os.environ.get("QMS_SECRET_KEY") or None,
+        cookie_secure=os.environ.get("QMS_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
     )

@@ -26,8 +26,20 @@ AREAS: dict[str, tuple[str, str]] = {
         "qms.cli.docs:doc",
         "Documents and their issues: register, revise, review, approve, publish.",
     ),
+    "audit": (
+        "qms.cli.audits:audit",
+        "Internal audits (Đánh giá nội bộ): programme, plan, checklist, findings, report.",
+    ),
+    "capa": (
+        "qms.cli.capa:capa",
+        "Nonconformities and corrective actions: contain, analyse, act, verify, close.",
+    ),
     "pdf": ("qms.cli.pdf:pdf", "Controlled PDFs: single documents and compiled manuals."),
     "trail": ("qms.cli.trail:trail", "The append-only, hash-chained audit trail."),
+    "serve": (
+        "qms.cli.serve:serve",
+        "The web application: pages for people, a JSON API under /api.",
+    ),
 }
 
 

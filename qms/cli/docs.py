@@ -232,6 +232,8 @@ def show(
         click.echo(f"reason for change: {r.reason}")
     if r.description:
         click.echo(f"description of change: {r.description}")
+    if info.capa_ref:
+        click.echo(f"raised by corrective action {info.capa_ref}")
     click.echo(f"content hash: {r.content_hash}")
     for view in info.signatures:
         s = view.signature
@@ -267,6 +269,7 @@ def _detail_json(info: revisions.RevisionDetail) -> dict[str, Any]:
         "superseded_at": r.superseded_at,
         "drafted_by": info.drafted_by,
         "origin": r.origin,
+        "capa_ref": info.capa_ref,
         "signatures": [
             {
                 "meaning": v.signature.meaning,

@@ -98,6 +98,74 @@ def manual(department: str | None, doc_type: str | None, language: str, output: 
     click.echo(f"wrote {output} ({len(data):,} bytes)")
 
 
+@pdf.command("audit")
+@click.argument("ref")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Report language.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@acting_user()
+def audit(ref: str, language: str | None, output: Path, as_user: str) -> None:
+    """Write the report PDF of an internal audit.
+
+    A reported or closed audit gives the bytes stored when it was reported (or signed);
+    a planned or in-progress audit, or another language, is rendered now (watermarked
+    until reported).
+
+    \b
+    Example:
+      qms pdf audit IA-2026-01 -o IA-2026-01.pdf --as binhvt
+      qms pdf audit IA-2026-01 --lang en -o IA-2026-01-en.pdf --as binhvt
+    """
+    from qms.services import audit_reports, users
+
+    with reading() as session:
+        viewer = users.get_active_user(session, as_user)
+        found, data = audit_reports.report_pdf(session, viewer=viewer, ref=ref, language=language)
+    _write(output, data)
+    click.echo(f"wrote {output} ({found.ref}, {found.status}, {len(data):,} bytes)")
+
+
+@pdf.command("capa")
+@click.argument("ref")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Record language.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def capa(ref: str, language: str | None, output: Path) -> None:
+    """Write the record PDF of a corrective action (phiếu CAR).
+
+    A closed record gives the bytes stored when it closed; a record in progress (or
+    another language) is rendered now.
+
+    \b
+    Example:
+      qms pdf capa CAR-2026-001 -o CAR-2026-001.pdf
+      qms pdf capa CAR-2026-001 --lang en -o CAR-2026-001-en.pdf
+    """
+    from qms.services import capa_records
+
+    with reading() as session:
+        car, data = capa_records.record_pdf(session, ref=ref, language=language)
+    _write(output, data)
+    click.echo(f"wrote {output} ({car.ref}, {car.status}, {len(data):,} bytes)")
+
+
+@pdf.command("capa-register")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Register language.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def capa_register(language: str | None, output: Path) -> None:
+    """Write the corrective action register: every record with status, age and
+    overdue flags.
+
+    \b
+    Example:
+      qms pdf capa-register -o so-theo-doi-car.pdf
+    """
+    from qms.services import capa_records
+
+    with reading() as session:
+        data = capa_records.register_pdf(session, language=language)
+    _write(output, data)
+    click.echo(f"wrote {output} ({len(data):,} bytes)")
+
+
 @pdf.command("verify")
 def verify() -> None:
     """Check every stored PDF and file against its recorded SHA-256.

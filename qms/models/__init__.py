@@ -32,6 +32,7 @@ from qms.models.core import (
     UserRole,
     pk,
 )
+from qms.models.search import SearchTerm
 from qms.models.web import LoginAttempt
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "ProgrammeEntry",
     "ReviewComment",
     "Revision",
+    "SearchTerm",
     "Setting",
     "Signature",
     "User",

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from qms.render.data import (
+    AuditReport,
+    CapaRecord,
+    CapaRegister,
     DocumentRendition,
     HistoryEntry,
     ManualEntry,
@@ -24,6 +27,9 @@ __all__ = [
     "DEFAULT_LIMITS",
     "DEFAULT_MEMORY_LIMIT",
     "DEFAULT_TIME_LIMIT",
+    "AuditReport",
+    "CapaRecord",
+    "CapaRegister",
     "DocumentRendition",
     "HistoryEntry",
     "InputLimits",
@@ -34,6 +40,9 @@ __all__ = [
     "SignatureLine",
     "compile_manual",
     "markdown_to_safe_html",
+    "render_audit_report_pdf",
+    "render_capa_record_pdf",
+    "render_capa_register_pdf",
     "render_document_pdf",
     "start_workers",
 ]
@@ -61,6 +70,81 @@ def render_document_pdf(
     return run_isolated(
         render_document,
         doc,
+        labels=dict(labels) if labels else None,
+        pdfa=pdfa,
+        limits=limits,
+        time_limit=time_limit,
+        memory_limit=memory_limit,
+    )
+
+
+def render_audit_report_pdf(
+    report: AuditReport,
+    *,
+    labels: Mapping[str, str] | None = None,
+    pdfa: bool = False,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> bytes:
+    """The internal audit report, with the checklist as an annex, rendered in a worker.
+
+    "DRAFT" is drawn across the pages while the audit is planned or in progress.
+    """
+    from qms.render.records import prepare_audit_report, render_audit_report
+
+    report = prepare_audit_report(report, labels=labels, limits=limits)
+    return run_isolated(
+        render_audit_report,
+        report,
+        labels=dict(labels) if labels else None,
+        pdfa=pdfa,
+        limits=limits,
+        time_limit=time_limit,
+        memory_limit=memory_limit,
+    )
+
+
+def render_capa_record_pdf(
+    record: CapaRecord,
+    *,
+    labels: Mapping[str, str] | None = None,
+    pdfa: bool = False,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> bytes:
+    """One corrective action request (phiếu CAR), rendered in a worker process."""
+    from qms.render.capa_records import prepare_capa_record, render_capa_record
+
+    record = prepare_capa_record(record, labels=labels, limits=limits)
+    return run_isolated(
+        render_capa_record,
+        record,
+        labels=dict(labels) if labels else None,
+        pdfa=pdfa,
+        limits=limits,
+        time_limit=time_limit,
+        memory_limit=memory_limit,
+    )
+
+
+def render_capa_register_pdf(
+    register: CapaRegister,
+    *,
+    labels: Mapping[str, str] | None = None,
+    pdfa: bool = False,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> bytes:
+    """The corrective action register (A4 landscape), rendered in a worker process."""
+    from qms.render.capa_records import prepare_capa_register, render_capa_register
+
+    register = prepare_capa_register(register, labels=labels, limits=limits)
+    return run_isolated(
+        render_capa_register,
+        register,
         labels=dict(labels) if labels else None,
         pdfa=pdfa,
         limits=limits,

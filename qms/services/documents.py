@@ -344,6 +344,15 @@ def get_revision(
 ) -> tuple[Document, Revision]:
     """The issue a viewer asked for. Without ``issue``: the effective one (for staff), or
     the effective one else the newest (for everyone who may see drafts)."""
+    if issue is None:  # the common case, in one query: the effective issue, for everyone
+        found = session.exec(
+            select(Document, Revision)
+            .join(Revision, col(Revision.document_id) == Document.id)
+            .where(Document.code == clean(code).upper())
+            .where(Revision.status == RevisionStatus.EFFECTIVE.value)
+        ).first()
+        if found is not None:
+            return found
     doc = get_document(session, code)
     roles = users.roles_of(session, viewer) if viewer else set()
     see_all = visible_to_all(roles)

@@ -17,7 +17,7 @@ from qms.clock import utcnow
 from qms.domain import DocType, RevisionStatus, Role
 from qms.errors import QMSError, ValidationError
 from qms.models import Document, Revision, User, pk
-from qms.services import documents, renditions, signatures, trail, users
+from qms.services import documents, renditions, search, signatures, trail, users
 from qms.text import clean, nfc
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
@@ -220,5 +220,6 @@ def _import_one(session: Session, actor: User, source: SourceFile) -> ImportResu
             "reason": reason or "approved before import",
         },
     )
+    search.index_document(session, doc, rev.body)
     renditions.store_controlled_pdf(session, actor=actor.username, doc=doc, rev=rev)
     return ImportResult(doc, rev, created)

@@ -12,8 +12,17 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.domain import IN_PROGRESS, Meaning, RevisionStatus, Role
 from qms.errors import InvalidTransition, PermissionDenied, ValidationError
-from qms.models import Acknowledgement, Document, ReviewComment, Revision, User, pk
-from qms.services import documents, organisation, renditions, signatures, trail, users
+from qms.models import (
+    Acknowledgement,
+    CapaAction,
+    CorrectiveAction,
+    Document,
+    ReviewComment,
+    Revision,
+    User,
+    pk,
+)
+from qms.services import documents, organisation, renditions, search, signatures, trail, users
 from qms.services.documents import lock_document
 from qms.text import clean, nfc
 
@@ -151,6 +160,36 @@ def revise(
         if rev.drafted_by_id != actor.id:
             raise PermissionDenied(f"{_label(doc, rev)} is being drafted by someone else")
         return _update_draft(session, doc, rev, actor, body, reason, description)
+    rev = _next_issue(session, doc, actor, body, reason, description)
+    session.commit()
+    return rev
+
+
+def draft_next_issue(
+    session: Session, *, actor: User, code: str, reason: str, description: str
+) -> Revision:
+    """Start the next issue as a draft from the effective text, without committing, for a
+    corrective action that raises it in its own transaction. Refused while another issue
+    of the document is in progress."""
+    users.require_role(session, actor, Role.CONTROLLER, action="draft revisions")
+    doc = lock_document(session, code)
+    current = in_progress_revision(session, doc)
+    if current is not None:
+        raise InvalidTransition(
+            f"{doc.code} already has issue {current.issue} in progress "
+            f"({current.status.replace('_', ' ')}); finish or withdraw it first"
+        )
+    return _next_issue(session, doc, actor, None, reason, description)
+
+
+def _next_issue(
+    session: Session,
+    doc: Document,
+    actor: User,
+    body: str | None,
+    reason: str | None,
+    description: str | None,
+) -> Revision:
     latest = session.exec(
         select(Revision).where(Revision.document_id == doc.id).order_by(col(Revision.issue).desc())
     ).first()
@@ -180,8 +219,16 @@ def revise(
             "reason": rev.reason,
         },
     )
-    session.commit()
     return rev
+
+
+def raised_by(session: Session, rev: Revision) -> str | None:
+    """The corrective action (CAR reference) whose action raised this issue, if any."""
+    return session.exec(
+        select(CorrectiveAction.ref)
+        .join(CapaAction, col(CapaAction.capa_id) == CorrectiveAction.id)
+        .where(CapaAction.revision_id == rev.id)
+    ).first()
 
 
 def _update_draft(
@@ -193,6 +240,12 @@ def _update_draft(
     reason: str | None,
     description: str | None,
 ) -> Revision:
+    car = raised_by(session, rev) if reason is not None else None
+    if car is not None and car not in clean(reason or ""):
+        raise ValidationError(
+            f"{_label(doc, rev)} was raised by corrective action {car}; "
+            "its reason for change must cite it"
+        )
     old = {"content_hash": rev.content_hash, "reason": rev.reason, "description": rev.description}
     if body is not None:
         rev.body = _clean_body(body)
@@ -473,6 +526,7 @@ def _make_effective(
             "new": {"status": rev.status, "effective_at": now, "content_hash": rev.content_hash},
         },
     )
+    search.index_document(session, doc, rev.body)
     renditions.store_controlled_pdf(session, actor=actor.username, doc=doc, rev=rev)
 
 
@@ -547,6 +601,7 @@ class RevisionDetail:
     comments: list[tuple[ReviewComment, str]]
     acknowledged_by: list[str]
     history: list[Revision]  # every issue the viewer may see, oldest first
+    capa_ref: str | None = None  # the corrective action that raised this issue, if any
 
 
 def detail(
@@ -580,4 +635,5 @@ def detail(
         comments=[(c, u.username) for c, u in comments],
         acknowledged_by=list(acks),
         history=history,
+        capa_ref=raised_by(session, rev),
     )

@@ -331,3 +331,14 @@ def department_code(session: Session, user: User) -> str | None:
 def _check_length(label: str, value: str, limit: int) -> None:
     if len(clean(value)) > limit:
         raise ValidationError(f"the {label} is longer than {limit} characters")
+
+
+def set_language(session: Session, *, actor: User, language: str) -> User:
+    """A user's choice of interface language (vi or en)."""
+    if language not in LANGUAGES:
+        raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}")
+    if actor.language != language:
+        actor.language = language
+        session.add(actor)
+        session.commit()
+    return actor

@@ -1,0 +1,154 @@
+"""``qms audit`` commands for the yearly programme, its coverage and the grade scale."""
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from qms.cli.common import acting_user, echo_json, echo_table, format_option, reading, writing
+from qms.services import audit_programme, audit_views, users
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--set") from None
+
+
+@click.command("programme")
+@click.argument("year", type=int)
+@click.option("--objectives", required=True, help="Objectives of the year's programme.")
+@acting_user()
+def programme(year: int, objectives: str, as_user: str) -> None:
+    """Create the audit programme of a year, or change its objectives.
+
+    \b
+    Example:
+      qms audit programme 2026 --objectives "Đánh giá toàn bộ HTQLCL hai lần" --as binhvt
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        audit_programme.set_programme(session, actor=actor, year=year, objectives=objectives)
+    click.echo(f"audit programme {year} saved")
+
+
+@click.command("programme-entry")
+@click.argument("year", type=int)
+@click.argument("department")
+@click.option("--clauses", default="", help="ISO 9001 clauses, comma-separated: 7.5,8.5.")
+@click.option("--processes", default="", help="Procedure codes, comma-separated: QT-01,QT-02.")
+@click.option("--importance", type=click.Choice(["high", "medium", "low"]), required=True)
+@click.option("--months", help="Month of each planned audit, comma-separated: 3,9.")
+@acting_user()
+def programme_entry(
+    year: int,
+    department: str,
+    clauses: str,
+    processes: str,
+    importance: str,
+    months: str | None,
+    as_user: str,
+) -> None:
+    """Set a department's line of the programme; the frequency follows from importance
+    and last year's nonconformities.
+
+    \b
+    Example:
+      qms audit programme-entry 2026 TP --clauses 7.5,8.5 --processes QT-01 \\
+          --importance high --months 3,9 --as binhvt
+    """
+    try:
+        month_list = [int(m) for m in _split(months)] if months else None
+    except ValueError:
+        raise click.BadParameter("months are numbers 1-12", param_hint="--months") from None
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        entry = audit_programme.set_entry(
+            session,
+            actor=actor,
+            year=year,
+            department=department,
+            processes=_split(processes),
+            clauses=_split(clauses),
+            importance=importance,
+            months=month_list,
+        )
+    click.echo(f"{department.upper()}: {entry.frequency} audits in {year} ({entry.rationale})")
+
+
+@click.command("coverage")
+@click.argument("year", type=int)
+@acting_user()
+@format_option
+def coverage(year: int, as_user: str, fmt: str) -> None:
+    """Which clauses and departments the year's audits reach, and which none does.
+
+    \b
+    Example:
+      qms audit coverage 2026 --as binhvt
+      qms audit coverage 2026 --format json --as thultm
+    """
+    with reading() as session:
+        viewer = users.get_active_user(session, as_user)
+        result = audit_programme.coverage(session, year=year, viewer=viewer)
+    if fmt == "json":
+        echo_json(asdict(result))
+        return
+    echo_table(
+        ["CLAUSE", "PLANNED", "AUDITS"],
+        [[c.clause, "yes" if c.planned else "", ", ".join(c.audits)] for c in result.clauses],
+    )
+    click.echo("")
+    echo_table(
+        ["DEPT", "PLANNED", "AUDITS"],
+        [
+            [d.code, f"{d.frequency}x" if d.planned else "", ", ".join(d.audits)]
+            for d in result.departments
+        ],
+    )
+    click.echo("")
+    click.echo("clauses no audit reaches: " + (", ".join(result.unreached_clauses) or "none"))
+    click.echo(
+        "departments no audit reaches: " + (", ".join(result.unreached_departments) or "none")
+    )
+
+
+@click.command("grades")
+@click.option(
+    "--set",
+    "grades_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON file: a list of {code, vi, en, nonconformity}; the first grade conforms.",
+)
+@acting_user()
+@format_option
+def grades(grades_file: Path | None, as_user: str, fmt: str) -> None:
+    """Show the grade scale new audits freeze when they start, or replace it.
+
+    \b
+    Example:
+      qms audit grades --as thultm
+      qms audit grades --set thang-danh-gia.json --as thultm
+    """
+    from qms.services import checklists
+
+    if grades_file is not None:
+        with writing() as session:
+            actor = users.get_active_user(session, as_user)
+            scale = checklists.set_grades(session, actor=actor, grades_json=_read(grades_file))
+    else:
+        with reading() as session:
+            audit_views.require_reader(session, users.get_active_user(session, as_user))
+            scale = checklists.current_grades(session, checklists.load_library())
+    if fmt == "json":
+        echo_json([asdict(g) for g in scale])
+        return
+    echo_table(
+        ["CODE", "NONCONFORMITY", "VI", "EN"],
+        [[g.code, "yes" if g.nonconformity else "", g.vi, g.en] for g in scale],
+    )

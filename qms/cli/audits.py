@@ -1,0 +1,492 @@
+"""``qms audit``: the audit programme, audits, checklists, findings and reports."""
+
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qms.cli.audit_programme import coverage, grades, programme, programme_entry
+from qms.cli.common import (
+    acting_user,
+    echo_json,
+    echo_table,
+    fmt_time,
+    format_option,
+    read_password,
+    reading,
+    writing,
+)
+from qms.services import (
+    audit_reports,
+    audit_views,
+    audit_work,
+    audits,
+    organisation,
+    users,
+)
+
+STATUSES = [s.value for s in audits.AuditStatus]
+MAX_ATTACHMENT_READ = 10 * 1024 * 1024 + 1
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _text_or_file(value: str, option: str) -> str:
+    """TEXT, or @FILE to read it from a file ('@-' for stdin)."""
+    if not value.startswith("@"):
+        return value
+    name = value[1:]
+    try:
+        if name == "-":
+            return sys.stdin.read()
+        return Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"cannot read {name}: {exc}", param_hint=option) from None
+
+
+@click.group()
+def audit() -> None:
+    """Internal audits (Đánh giá nội bộ): programme, plan, checklist, findings, report.
+
+    An audit goes planned -> in_progress -> reported -> closed. A reported audit is
+    locked; the lead auditor can reopen it (with a reason, on the trail).
+    """
+
+
+audit.add_command(programme)
+audit.add_command(programme_entry)
+audit.add_command(coverage)
+audit.add_command(grades)
+
+
+# --------------------------------------------------------------------------------- plan
+
+
+@audit.command("plan")
+@click.option("--dept", "departments", required=True, help="Audited departments: TP or TP,MC.")
+@click.option("--clauses", default="", help="ISO 9001 clauses: 7.5,8.2,9.1.")
+@click.option("--procedures", default="", help="Procedures (their effective issue): QT-01.")
+@click.option("--lead", required=True, help="Lead auditor (username).")
+@click.option("--team", default="", help="Other auditors, comma-separated.")
+@click.option("--auditee", help="Auditee representative (username, in an audited department).")
+@click.option("--start", "start_date", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--end", "end_date", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--objectives", required=True, help="Objectives (TEXT or @FILE).")
+@click.option(
+    "--type",
+    "audit_type",
+    type=click.Choice(["internal", "follow_up"]),
+    default="internal",
+    show_default=True,
+)
+@click.option("--follows", help="Follow-up audits: the audit followed up (IA-2026-01).")
+@acting_user()
+def plan(
+    departments: str,
+    clauses: str,
+    procedures: str,
+    lead: str,
+    team: str,
+    auditee: str | None,
+    start_date: Any,
+    end_date: Any,
+    objectives: str,
+    audit_type: str,
+    follows: str | None,
+    as_user: str,
+) -> None:
+    """Plan an audit: scope, criteria, dates, team. Auditors may not audit their own
+    department or procedures they drafted or approved.
+
+    \b
+    Example:
+      qms audit plan --dept TP --clauses 7.5,8.2,9.1 --procedures QT-01,QT-02 \\
+          --lead binhvt --team ngocbt --auditee maidtt --start 2026-12-01 \\
+          --end 2026-12-02 --objectives "Đánh giá Phòng Tư pháp" --as binhvt
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        created = audits.plan(
+            session,
+            actor=actor,
+            departments=_split(departments),
+            clauses=_split(clauses),
+            procedures=_split(procedures),
+            lead=lead,
+            team=_split(team),
+            auditee_rep=auditee,
+            planned_start=start_date.date(),
+            planned_end=end_date.date(),
+            objectives=_text_or_file(objectives, "--objectives"),
+            audit_type=audit_type,
+            follows=follows,
+        )
+    click.echo(f"planned {created.ref}")
+
+
+@audit.command("assign")
+@click.argument("ref")
+@click.argument("username")
+@acting_user()
+def assign(ref: str, username: str, as_user: str) -> None:
+    """Add an auditor to an audit's team.
+
+    \b
+    Example:
+      qms audit assign IA-2026-01 ngocbt --as binhvt
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        changed = audits.assign(session, actor=actor, ref=ref, username=username)
+    click.echo(f"{username} joined the team of {changed.ref}")
+
+
+@audit.command("start")
+@click.argument("ref")
+@acting_user()
+def start(ref: str, as_user: str) -> None:
+    """Start an audit (lead auditor): its checklist and grades are frozen now.
+
+    \b
+    Example:
+      qms audit start IA-2026-01 --as binhvt
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        started = audits.start(session, actor=actor, ref=ref)
+        count = len(audits.items_of(session, started))
+    click.echo(f"{started.ref} started with {count} checklist items")
+
+
+# ---------------------------------------------------------------------------- the work
+
+
+@audit.command("checklist")
+@click.argument("ref")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), default="vi")
+@click.option("--open", "only_open", is_flag=True, help="Only items without a result.")
+@acting_user()
+@format_option
+def checklist(ref: str, language: str, only_open: bool, as_user: str, fmt: str) -> None:
+    """Show an audit's checklist with the results recorded so far.
+
+    \b
+    Example:
+      qms audit checklist IA-2026-01 --open --as binhvt
+      qms audit checklist IA-2026-01 --format json --as binhvt
+    """
+    with reading() as session:
+        viewer = users.get_active_user(session, as_user)
+        found, items = audit_views.checklist(session, viewer=viewer, ref=ref)
+    if only_open:
+        items = [i for i in items if i.result is None]
+    if fmt == "json":
+        echo_json([asdict(i) for i in items])
+        return
+    for item in items:
+        question = item.question_en if language == "en" else item.question_vi
+        where = f" [{item.department}]" if item.department else ""
+        click.echo(f"{item.number:>3}. {item.clause}{where} {question}")
+        if item.result:
+            click.echo(f"     {item.result}: {item.evidence}")
+    click.echo(f"{found.ref}: {len(items)} items")
+
+
+@audit.command("record")
+@click.argument("ref")
+@click.argument("item", type=int)
+@click.option("--result", required=True, help="Grade: C, NC_MAJOR, NC_MINOR, OBS, OFI.")
+@click.option("--evidence", default="", help="Objective evidence (TEXT or @FILE).")
+@click.option("--finding", help="Finding statement, for a nonconformity (TEXT or @FILE).")
+@click.option("--dept", "department", help="Department the result concerns.")
+@click.option(
+    "--attach",
+    "attachments",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Evidence file (photo, scan); repeatable.",
+)
+@acting_user()
+def record(
+    ref: str,
+    item: int,
+    result: str,
+    evidence: str,
+    finding: str | None,
+    department: str | None,
+    attachments: tuple[Path, ...],
+    as_user: str,
+) -> None:
+    """Record the result of a checklist item (audit team).
+
+    \b
+    Example:
+      qms audit record IA-2026-01 4 --result NC_MINOR --evidence "Sổ BM-01-01 chưa cập nhật" \\
+          --finding "Danh mục tài liệu không được cập nhật" --attach so-theo-doi.jpg --as ngocbt
+    """
+    files = []
+    for path in attachments:
+        with path.open("rb") as handle:
+            files.append((path.name, handle.read(MAX_ATTACHMENT_READ)))
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        row = audit_work.record(
+            session,
+            actor=actor,
+            ref=ref,
+            item=item,
+            result=result,
+            evidence=_text_or_file(evidence, "--evidence"),
+            finding=_text_or_file(finding, "--finding") if finding else None,
+            department=department,
+            attachments=files,
+        )
+        made = audit_work.finding_of(session, row)
+    suffix = f"; finding F{made.number}" if made else ""
+    click.echo(f"{audits.normalise_ref(ref)} item {row.number}: {row.result}{suffix}")
+
+
+@audit.command("findings")
+@click.argument("ref")
+@acting_user()
+@format_option
+def findings(ref: str, as_user: str, fmt: str) -> None:
+    """List an audit's findings (nonconformities) and their corrective actions.
+
+    \b
+    Example:
+      qms audit findings IA-2026-01 --as binhvt
+    """
+    with reading() as session:
+        viewer = users.get_active_user(session, as_user)
+        rows = audit_views.findings(session, viewer=viewer, ref=ref)
+    if fmt == "json":
+        echo_json([asdict(f) for f in rows])
+        return
+    echo_table(
+        ["FINDING", "GRADE", "CLAUSE", "DEPT", "CAPA", "STATEMENT"],
+        [[f.label, f.grade, f.clause, f.department, f.capa or "", f.statement] for f in rows],
+    )
+
+
+@audit.command("conclude")
+@click.argument("ref")
+@click.option("--conclusions", required=True, help="Conclusions (TEXT or @FILE, Markdown).")
+@click.option("--distribution", multiple=True, help="Who receives the report; repeatable.")
+@acting_user()
+def conclude(ref: str, conclusions: str, distribution: tuple[str, ...], as_user: str) -> None:
+    """Write the conclusions of the report (lead auditor).
+
+    \b
+    Example:
+      qms audit conclude IA-2026-01 --conclusions @ket-luan.md \\
+          --distribution "Chủ tịch UBND quận" --distribution "Phòng Tư pháp" --as binhvt
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        done = audits.conclude(
+            session,
+            actor=actor,
+            ref=ref,
+            conclusions=_text_or_file(conclusions, "--conclusions"),
+            distribution=list(distribution) or None,
+        )
+    click.echo(f"conclusions of {done.ref} saved")
+
+
+# --------------------------------------------------------------------- report and after
+
+
+@audit.command("report")
+@click.argument("ref")
+@acting_user()
+def report(ref: str, as_user: str) -> None:
+    """Issue the report (lead auditor, asks for the password): signs the record, stores
+    the report PDF and locks the audit.
+
+    \b
+    Example:
+      echo "$PASSWORD" | qms audit report IA-2026-01 --as binhvt
+    """
+    password = read_password()
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        done = audit_reports.report(session, actor=actor, ref=ref, password=password)
+    click.echo(f"{done.ref} reported; report PDF {done.report_sha256}")
+
+
+@audit.command("sign")
+@click.argument("ref")
+@acting_user()
+def sign(ref: str, as_user: str) -> None:
+    """Sign a reported audit as the auditee representative (asks for the password).
+
+    \b
+    Example:
+      echo "$PASSWORD" | qms audit sign IA-2026-01 --as maidtt
+    """
+    password = read_password()
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        done = audit_reports.sign(session, actor=actor, ref=ref, password=password)
+    click.echo(f"{done.ref} signed by {actor.username}; report PDF {done.report_sha256}")
+
+
+@audit.command("reopen")
+@click.argument("ref")
+@click.option("--reason", required=True, help="Why the reported audit must change.")
+@acting_user()
+def reopen(ref: str, reason: str, as_user: str) -> None:
+    """Reopen a reported audit for changes (lead auditor; on the trail).
+
+    \b
+    Example:
+      qms audit reopen IA-2026-01 --reason "Bổ sung bằng chứng mục 4" --as binhvt
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        done = audit_reports.reopen(session, actor=actor, ref=ref, reason=reason)
+    click.echo(f"{done.ref} reopened")
+
+
+@audit.command("close")
+@click.argument("ref")
+@acting_user()
+def close(ref: str, as_user: str) -> None:
+    """Close a reported audit (lead auditor): the auditee has signed and every finding
+    has a corrective action.
+
+    \b
+    Example:
+      qms audit close IA-2026-01 --as binhvt
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        done = audit_reports.close(session, actor=actor, ref=ref)
+    click.echo(f"{done.ref} closed")
+
+
+@audit.command("list")
+@click.option("--year", type=int)
+@click.option("--status", type=click.Choice(STATUSES))
+@acting_user()
+@format_option
+def list_(year: int | None, status: str | None, as_user: str, fmt: str) -> None:
+    """List audits.
+
+    \b
+    Example:
+      qms audit list --year 2026 --as thultm
+      qms audit list --status reported --format json --as binhvt
+    """
+    with reading() as session:
+        viewer = users.get_active_user(session, as_user)
+        rows = audit_views.list_audits(session, viewer=viewer, year=year, status=status)
+    if fmt == "json":
+        echo_json([asdict(r) for r in rows])
+        return
+    echo_table(
+        ["REF", "TYPE", "STATUS", "DEPTS", "LEAD", "PLANNED", "ANSWERED", "FINDINGS"],
+        [
+            [
+                r.ref,
+                r.audit_type,
+                r.status,
+                ",".join(r.departments),
+                r.lead,
+                f"{r.planned_start:%Y-%m-%d}..{r.planned_end:%Y-%m-%d}",
+                f"{r.answered}/{r.items}",
+                str(r.findings),
+            ]
+            for r in rows
+        ],
+    )
+
+
+@audit.command("show")
+@click.argument("ref")
+@acting_user()
+@format_option
+def show(ref: str, as_user: str, fmt: str) -> None:
+    """Show an audit: scope, criteria, team, progress, findings and signatures.
+
+    \b
+    Example:
+      qms audit show IA-2026-01 --as binhvt
+    """
+    with reading() as session:
+        viewer = users.get_active_user(session, as_user)
+        info = audit_views.detail(session, viewer=viewer, ref=ref)
+        tz = organisation.get_setting(session, "timezone")
+    data = _detail_json(info)
+    if fmt == "json":
+        echo_json(data)
+        return
+    a = info.audit
+    click.echo(f"{a.ref}  {a.audit_type}  {a.status}")
+    click.echo(f"objectives: {a.objectives}")
+    click.echo(f"departments: {', '.join(data['departments'])}")
+    click.echo(f"criteria: {', '.join(info.clauses + info.procedures)}")
+    click.echo(f"team: {', '.join(f'{u} ({r})' for u, r in data['team'])}")
+    click.echo(f"auditee representative: {data['auditee_rep'] or '-'}")
+    click.echo(f"planned {_dates(a.planned_start, a.planned_end)}; actual "
+               f"{_dates(a.actual_start, a.actual_end)}")  # fmt: skip
+    click.echo(f"checklist: {info.answered}/{info.items} answered; " + ", ".join(
+        f"{code} {n}" for code, n in info.counts.items()))  # fmt: skip
+    for f in info.findings:
+        click.echo(f"  {f.label} {f.grade} {f.clause} {f.department}: {f.statement}")
+    if a.report_sha256:
+        click.echo(f"report PDF: {a.report_sha256}")
+    click.echo(f"content hash: {info.content_hash}")
+    for view in info.signatures:
+        s = view.signature
+        mark = "valid" if view.valid else "INVALID (record changed after signing)"
+        click.echo(f"  signed {s.meaning}: {s.printed_name} {fmt_time(s.signed_at, tz)}  {mark}")
+
+
+def _dates(first: date | None, last: date | None) -> str:
+    return f"{first or '?'}..{last or '?'}" if first else "-"
+
+
+def _detail_json(info: audit_views.AuditDetail) -> dict[str, Any]:
+    a = info.audit
+    return {
+        "ref": a.ref,
+        "type": a.audit_type,
+        "status": a.status,
+        "objectives": a.objectives,
+        "departments": [d.code for d in info.departments],
+        "clauses": info.clauses,
+        "procedures": info.procedures,
+        "team": [[u.username, role] for u, role in info.team],
+        "auditee_rep": info.auditee_rep.username if info.auditee_rep else None,
+        "planned_start": a.planned_start,
+        "planned_end": a.planned_end,
+        "actual_start": a.actual_start,
+        "actual_end": a.actual_end,
+        "grades": info.grades,
+        "items": info.items,
+        "answered": info.answered,
+        "counts": info.counts,
+        "findings": [asdict(f) for f in info.findings],
+        "conclusions": a.conclusions,
+        "checklist_source": a.checklist_source,
+        "report_sha256": a.report_sha256,
+        "content_hash": info.content_hash,
+        "signatures": [
+            {
+                "meaning": v.signature.meaning,
+                "user": v.username,
+                "printed_name": v.signature.printed_name,
+                "signed_at": v.signature.signed_at,
+                "content_hash": v.signature.content_hash,
+                "valid": v.valid,
+            }
+            for v in info.signatures
+        ],
+    }

@@ -1,0 +1,508 @@
+"""``qms capa``: nonconformities and corrective actions (ISO 9001 clause 10.2)."""
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+import click
+
+from qms.cli.common import (
+    acting_user,
+    echo_json,
+    echo_table,
+    fmt_time,
+    format_option,
+    read_password,
+    reading,
+    writing,
+)
+from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory
+from qms.services import capa as capa_service
+from qms.services import capa_actions, capa_records, capa_views, organisation, users
+
+DATE = click.DateTime(["%Y-%m-%d"])
+
+
+@click.group()
+def capa() -> None:
+    """Nonconformities and corrective actions: contain, analyse, act, verify, close.
+
+    The states: open -> contained -> cause_analysed -> actions_planned ->
+    actions_done -> verified_effective -> closed. A closed record is locked.
+    """
+
+
+@capa.command("open")
+@click.option(
+    "--source", type=click.Choice([s.value for s in CapaSource]), help="Where it came from."
+)
+@click.option("--finding", help="Audit finding, e.g. IA-2026-01/2 (source audit_finding).")
+@click.option("--description", help="What is wrong (copied from the finding if not given).")
+@click.option("--dept", "department", help="Department of the nonconformity.")
+@click.option("--clause", help="ISO 9001 clause, e.g. 7.5.3.")
+@click.option("--severity", type=click.Choice(SEVERITIES), help="major or minor.")
+@acting_user()
+def open_(
+    source: str | None,
+    finding: str | None,
+    description: str | None,
+    department: str | None,
+    clause: str | None,
+    severity: str | None,
+    as_user: str,
+) -> None:
+    """Record a nonconformity (phiếu yêu cầu hành động khắc phục).
+
+    From an audit finding (auditors and controllers) the department, clause,
+    description and severity are copied unless given; one record per finding.
+
+    \b
+    Example:
+      qms capa open --finding IA-2026-01/2 --as binhvt
+      qms capa open --source late_dossier --dept MC --severity minor \\
+          --description "12 hồ sơ trả trễ hẹn trong tháng 10" --as huongnt
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        car = capa_service.open_nonconformity(
+            session,
+            actor=actor,
+            source=source,
+            description=description,
+            department=department,
+            clause=clause,
+            severity=severity,
+            finding=finding,
+        )
+    click.echo(f"opened {car.ref} ({car.severity}, {car.source})")
+
+
+@capa.command("contain")
+@click.argument("ref")
+@click.option("--containment", required=True, help="The correction taken now (sự khắc phục).")
+@acting_user()
+def contain(ref: str, containment: str, as_user: str) -> None:
+    """Record the correction that contains the effect now (open -> contained).
+
+    \b
+    Example:
+      qms capa contain CAR-2026-001 --containment "Thu hồi bản cũ tại Bộ phận Một cửa" \\
+          --as thultm
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        car = capa_service.contain(session, actor=actor, ref=ref, containment=containment)
+    click.echo(f"{car.ref} contained")
+
+
+@capa.command("analyse")
+@click.argument("ref")
+@click.option(
+    "--why",
+    "whys",
+    nargs=2,
+    multiple=True,
+    metavar="QUESTION ANSWER",
+    help="One step of the 5-whys chain (1 to 5 times, in order).",
+)
+@click.option(
+    "--category",
+    required=True,
+    type=click.Choice([c.value for c in CauseCategory]),
+    help="Cause category.",
+)
+@click.option("--root-cause", required=True, help="The root cause (nguyên nhân gốc rễ).")
+@click.option(
+    "--similar",
+    required=True,
+    type=click.Choice(SIMILAR_ANSWERS),
+    help="Do similar nonconformities exist or could they occur elsewhere?",
+)
+@click.option("--similar-answer", required=True, help="Where you looked and what you found.")
+@acting_user()
+def analyse(
+    ref: str,
+    whys: tuple[tuple[str, str], ...],
+    category: str,
+    root_cause: str,
+    similar: str,
+    similar_answer: str,
+    as_user: str,
+) -> None:
+    """Record the root cause analysis (contained -> cause_analysed).
+
+    \b
+    Example:
+      qms capa analyse CAR-2026-001 \\
+          --why "Vì sao còn bản cũ?" "Không ai thu hồi khi ban hành bản mới" \\
+          --why "Vì sao không thu hồi?" "QT-01 không quy định bước thu hồi" \\
+          --category documentation --root-cause "QT-01 thiếu bước thu hồi bản lỗi thời" \\
+          --similar possible --similar-answer "Rà soát cả 3 phòng: chưa thấy" --as thultm
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        car = capa_service.analyse(
+            session,
+            actor=actor,
+            ref=ref,
+            whys=list(whys),
+            cause_category=category,
+            root_cause=root_cause,
+            similar_exist=similar,
+            similar_answer=similar_answer,
+        )
+    click.echo(f"{car.ref} cause analysed ({len(whys)} whys, {car.cause_category})")
+
+
+@capa.command("action")
+@click.argument("ref")
+@click.option("--description", required=True, help="What will be done.")
+@click.option("--owner", help="Who does it (username).")
+@click.option("--due", type=DATE, help="Due date, YYYY-MM-DD (not in the past).")
+@click.option("--doc", "document", help="Document this action changes: drafts its next issue.")
+@acting_user()
+def action(
+    ref: str,
+    description: str,
+    owner: str | None,
+    due: datetime | None,
+    document: str | None,
+    as_user: str,
+) -> None:
+    """Add a corrective action with its owner and due date.
+
+    With --doc the action raises the next issue of that document as a draft at once
+    (controllers only); its reason for change cites the action, and the action can be
+    marked done only after that issue has taken effect.
+
+    \b
+    Example:
+      qms capa action CAR-2026-001 --description "Bổ sung bước thu hồi vào QT-01" \\
+          --owner thultm --due 2026-12-15 --doc QT-01 --as thultm
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        added = capa_actions.add_action(
+            session,
+            actor=actor,
+            ref=ref,
+            description=description,
+            owner=owner,
+            due_date=due.date() if due else None,
+            document=document,
+        )
+        change = capa_records.revision_label(session, added)
+    click.echo(
+        f"added action {added.number} to {ref.strip().upper()} (due {added.due_date:%Y-%m-%d})"
+        + (f"; drafted {change}" if change else "")
+    )
+
+
+@capa.command("plan")
+@click.argument("ref")
+@acting_user()
+def plan(ref: str, as_user: str) -> None:
+    """Confirm the action plan (cause_analysed -> actions_planned; at least one action).
+
+    \b
+    Example:
+      qms capa plan CAR-2026-001 --as thultm
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        car = capa_service.plan(session, actor=actor, ref=ref)
+    click.echo(f"{car.ref} actions planned")
+
+
+@capa.command("done")
+@click.argument("ref")
+@click.argument("number", type=int)
+@click.option("--note", default="", help="What was done, where the evidence is.")
+@acting_user()
+def done(ref: str, number: int, note: str, as_user: str) -> None:
+    """Mark an action done (its owner or a controller). When the last action is done
+    the effectiveness verification is scheduled.
+
+    \b
+    Example:
+      qms capa done CAR-2026-001 2 --note "Đã tập huấn ngày 20/11" --as lannt
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        capa_actions.complete_action(session, actor=actor, ref=ref, number=number, note=note)
+        car = capa_views.detail(session, ref=ref).record
+    message = f"action {number} of {car.ref} done"
+    if car.status == CapaStatus.ACTIONS_DONE and car.verification_due:
+        message += f"; all actions done, verification due by {car.verification_due:%Y-%m-%d}"
+    click.echo(message)
+
+
+@capa.command("verify")
+@click.argument("ref")
+@click.option("--effective/--not-effective", default=None, help="The verdict.")
+@click.option("--evidence", required=True, help="What you checked and found.")
+@acting_user()
+def verify(ref: str, effective: bool | None, evidence: str, as_user: str) -> None:
+    """Verify the effectiveness of the actions and sign it (password): an auditor or
+    controller who owns none of the actions. --not-effective reopens the plan.
+
+    \b
+    Example:
+      echo "$PASSWORD" | qms capa verify CAR-2026-001 --effective \\
+          --evidence "Kiểm tra 3 phòng ngày 10/12: không còn bản lỗi thời" --as anvt
+    """
+    if effective is None:
+        raise click.UsageError("choose --effective or --not-effective")
+    password = read_password()
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        capa_actions.verify(
+            session,
+            actor=actor,
+            ref=ref,
+            effective=effective,
+            evidence=evidence,
+            password=password,
+        )
+    if effective:
+        click.echo(f"{ref.strip().upper()} verified effective")
+    else:
+        click.echo(f"{ref.strip().upper()} not effective: the plan is reopened, add new actions")
+
+
+@capa.command("close")
+@click.argument("ref")
+@acting_user()
+def close(ref: str, as_user: str) -> None:
+    """Close a record verified effective. Its PDF is stored with its hash; the record
+    is locked from then on.
+
+    \b
+    Example:
+      qms capa close CAR-2026-001 --as thultm
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        car = capa_service.close(session, actor=actor, ref=ref)
+    click.echo(f"{car.ref} closed (record PDF {str(car.record_sha256)[:12]})")
+
+
+@capa.command("list")
+@click.option("--status", type=click.Choice([s.value for s in CapaStatus]))
+@click.option("--dept", "department", help="Department code.")
+@click.option("--year", type=int)
+@format_option
+def list_(status: str | None, department: str | None, year: int | None, fmt: str) -> None:
+    """List corrective actions with status, age and open / overdue actions.
+
+    \b
+    Example:
+      qms capa list --status actions_planned --dept MC
+      qms capa list --format json
+    """
+    with reading() as session:
+        rows = capa_views.list_capas(session, status=status, department=department, year=year)
+    if fmt == "json":
+        echo_json([_summary_json(r) for r in rows])
+        return
+    echo_table(
+        ["REF", "DEPT", "SEVERITY", "STATUS", "AGE", "OPEN", "OVERDUE", "DESCRIPTION"],
+        [
+            [
+                r.record.ref,
+                r.department_code,
+                r.record.severity,
+                r.record.status,
+                f"{r.age_days}d",
+                str(r.open_actions),
+                str(r.overdue_actions) if r.overdue_actions else "",
+                _first_line(r.record.description),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def _first_line(value: str, limit: int = 60) -> str:
+    line = value.strip().splitlines()[0] if value.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _summary_json(r: capa_views.CapaSummary) -> dict[str, Any]:
+    return {
+        "ref": r.record.ref,
+        "status": r.record.status,
+        "source": r.record.source,
+        "department": r.department_code,
+        "severity": r.record.severity,
+        "reported_at": r.record.reported_at,
+        "age_days": r.age_days,
+        "open_actions": r.open_actions,
+        "overdue_actions": r.overdue_actions,
+        "description": r.record.description,
+    }
+
+
+@capa.command("show")
+@click.argument("ref")
+@format_option
+def show(ref: str, fmt: str) -> None:
+    """Show a record: the nonconformity, correction, 5 whys, actions, verifications.
+
+    \b
+    Example:
+      qms capa show CAR-2026-001
+      qms capa show car-2026-001 --format json
+    """
+    with reading() as session:
+        info = capa_views.detail(session, ref=ref)
+        tz = organisation.get_setting(session, "timezone")
+    if fmt == "json":
+        echo_json(_detail_json(info))
+        return
+    car = info.record
+    click.echo(f"{car.ref}  {car.status}")
+    click.echo(
+        f"source {car.source}"
+        + (f" ({info.finding})" if info.finding else "")
+        + f", department {info.department_code}, clause {car.clause or '-'}, {car.severity}"
+    )
+    click.echo(f"reported by {info.reported_by} {fmt_time(car.reported_at, tz)}")
+    click.echo(f"nonconformity: {_indented(car.description)}")
+    if car.containment:
+        click.echo(
+            f"correction: {car.containment} ({info.contained_by} {fmt_time(car.contained_at, tz)})"
+        )
+    for why in info.whys:
+        click.echo(f"  why {why.position}: {why.question} -> {why.answer}")
+    if car.root_cause:
+        click.echo(f"root cause ({car.cause_category}): {car.root_cause}")
+        click.echo(f"similar elsewhere: {car.similar_exist}: {car.similar_answer}")
+    for view in info.actions:
+        a = view.action
+        late = " OVERDUE" if a.status == "open" and a.due_date < info.today else ""
+        line = f"  action {a.number} [{a.status}{late}] {a.description} ({view.owner}, due {a.due_date:%Y-%m-%d})"
+        if view.document_change:
+            line += f" -> {view.document_change}"
+        click.echo(line)
+        if a.done_note:
+            click.echo(f"    done: {a.done_note}")
+    if car.verification_due and car.status == CapaStatus.ACTIONS_DONE:
+        click.echo(f"verification due by {car.verification_due:%Y-%m-%d}")
+    for check in info.verifications:
+        v = check.verification
+        verdict = "effective" if v.effective else "NOT effective"
+        mark = "valid" if check.valid else "INVALID (record changed after signing)"
+        click.echo(
+            f"  verified {verdict} by {v.printed_name} ({check.verifier}) "
+            f"{fmt_time(v.performed_at, tz)}: {v.evidence}  {mark}"
+        )
+    if car.closed_at:
+        click.echo(f"closed by {info.closed_by} {fmt_time(car.closed_at, tz)}")
+    elif info.closure_problems:
+        click.echo("to close: " + "; ".join(info.closure_problems))
+
+
+def _indented(value: str) -> str:
+    """Continuation lines of a multi-line text, indented under their label."""
+    return "\n  ".join(line for line in value.splitlines() if line.strip())
+
+
+def _detail_json(info: capa_views.CapaDetail) -> dict[str, Any]:
+    car = info.record
+    return {
+        "ref": car.ref,
+        "status": car.status,
+        "source": car.source,
+        "finding": info.finding or None,
+        "department": info.department_code,
+        "clause": car.clause,
+        "severity": car.severity,
+        "description": car.description,
+        "reported_by": info.reported_by,
+        "reported_at": car.reported_at,
+        "containment": car.containment,
+        "contained_by": info.contained_by or None,
+        "contained_at": car.contained_at,
+        "whys": [{"question": w.question, "answer": w.answer} for w in info.whys],
+        "cause_category": car.cause_category,
+        "root_cause": car.root_cause,
+        "similar_exist": car.similar_exist,
+        "similar_answer": car.similar_answer,
+        "actions": [
+            {
+                "number": v.action.number,
+                "description": v.action.description,
+                "owner": v.owner,
+                "due_date": v.action.due_date,
+                "status": v.action.status,
+                "overdue": v.action.status == "open" and v.action.due_date < info.today,
+                "done_at": v.action.done_at,
+                "done_note": v.action.done_note,
+                "document_change": v.document_change or None,
+            }
+            for v in info.actions
+        ],
+        "verification_due": car.verification_due,
+        "verifications": [
+            {
+                "verifier": v.verifier,
+                "printed_name": v.verification.printed_name,
+                "effective": v.verification.effective,
+                "evidence": v.verification.evidence,
+                "performed_at": v.verification.performed_at,
+                "content_hash": v.verification.content_hash,
+                "valid": v.valid,
+            }
+            for v in info.verifications
+        ],
+        "closed_by": info.closed_by or None,
+        "closed_at": car.closed_at,
+        "record_sha256": car.record_sha256,
+        "to_close": info.closure_problems,
+    }
+
+
+@capa.command("overdue")
+@click.option("--owner", help="Only this owner's actions.")
+@click.option("--dept", "department", help="Only this department's records.")
+@format_option
+def overdue(owner: str | None, department: str | None, fmt: str) -> None:
+    """Open actions past their due date, per department and owner, and effectiveness
+    verifications past their scheduled date. Exit code 0 either way.
+
+    \b
+    Example:
+      qms capa overdue
+      qms capa overdue --dept MC --owner lannt --format json
+    """
+    with reading() as session:
+        report = capa_actions.overdue(session, owner=owner, department=department)
+    if fmt == "json":
+        echo_json(
+            {
+                "today": report.today,
+                "actions": [asdict(a) for a in report.actions],
+                "verifications": [asdict(v) for v in report.verifications],
+            }
+        )
+        return
+    if not report.actions and not report.verifications:
+        click.echo(f"nothing overdue on {report.today:%Y-%m-%d}")
+        return
+    group = None
+    for a in report.actions:
+        if (a.department, a.owner) != group:
+            group = (a.department, a.owner)
+            click.echo(f"{a.department} / {a.owner_name} ({a.owner}):")
+        click.echo(
+            f"  {a.ref} action {a.number}: {_first_line(a.description)} "
+            f"(due {a.due_date:%Y-%m-%d}, {a.days_overdue} days late)"
+        )
+    if report.verifications:
+        click.echo("verifications:")
+        for v in report.verifications:
+            click.echo(
+                f"  {v.ref} ({v.department}): due {v.verification_due:%Y-%m-%d}, "
+                f"{v.days_overdue} days late"
+            )

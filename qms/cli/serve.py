@@ -1,0 +1,49 @@
+"""``qms serve``: the web application."""
+
+import click
+
+from qms.cli.common import app
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Processes."
+)
+@click.option(
+    "--proxy-headers/--no-proxy-headers",
+    default=True,
+    show_default=True,
+    help="Trust X-Forwarded-For/-Proto from the proxies in FORWARDED_ALLOW_IPS (default 127.0.0.1).",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int, proxy_headers: bool) -> None:
+    """The web application: pages for people, a JSON API under /api.
+
+    The schema is upgraded at start, as `qms init` does. Several workers share the
+    database (use PostgreSQL for them) and the session key kept in it
+    (or QMS_SECRET_KEY). Behind an HTTPS proxy set QMS_COOKIE_SECURE=1.
+
+    \b
+    Example:
+      qms serve --port 8000
+      QMS_DATABASE_URL=postgresql://qms@db/qms qms serve --workers 4
+    """
+    import uvicorn
+
+    from qms.db import upgrade
+
+    if workers > 1:  # once, before the workers start (each one checks it again)
+        upgrade(app(ctx).engine)
+        app(ctx).close()
+    click.echo(f"qms: serving on http://{host}:{port} (Ctrl+C stops)", err=True)
+    uvicorn.run(
+        "qms.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        log_level="info",
+    )

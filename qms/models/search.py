@@ -1,0 +1,27 @@
+"""Search index: the folded words of each document's effective issue."""
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel, col
+
+from qms.models.core import Document, Revision
+
+
+class SearchTerm(SQLModel, table=True):
+    """One distinct diacritic-free, lower-case word of a document's effective body.
+
+    Prefix look-ups on ``term`` use its index, so searching bodies stays fast on a large
+    register without database-specific full-text features.
+    """
+
+    __tablename__ = "search_term"
+    # Covers the prefix look-up (term range -> document ids) without reading the table.
+    __table_args__ = (Index("ix_search_term_term_document", "term", "document_id"),)
+
+    document_id: int = Field(foreign_key="document.id", primary_key=True)
+    term: str = Field(max_length=64, primary_key=True)
+
+
+# The register's order (Vietnamese title order, code breaks ties), walked page by page.
+Index("ix_document_title_order", col(Document.title_sort_key), col(Document.code))
+# "Has an issue in this state" checks without reading the issues' rows (bodies are large).
+Index("ix_revision_document_status", col(Revision.document_id), col(Revision.status))

@@ -1,0 +1,236 @@
+"""Corrective-action PDFs: one record (phiếu CAR) and the register of all of them.
+
+A record is not watermarked while open: its status stands in the header of every
+page and, boxed, under the title, and overdue actions are flagged in the plan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from qms.render.data import CapaRecord, CapaRegister, nfc
+from qms.render.labels import format_date
+from qms.render.limits import DEFAULT_LIMITS, InputLimits
+from qms.render.record_labels import coded, record_labels_for
+from qms.render.records import (
+    check_record,
+    check_timezone,
+    header,
+    identity_of,
+    local_time,
+    metadata,
+    render_record,
+)
+
+CAPA_TEMPLATE = "capa_record.html"
+REGISTER_TEMPLATE = "capa_register.html"
+CLOSED = "closed"
+DESCRIPTION_CHARS = 140  # register column; the record itself prints the whole text
+
+
+# ------------------------------------------------------------------------ one record
+
+
+def prepare_capa_record(
+    record: CapaRecord,
+    *,
+    labels: Mapping[str, str] | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> CapaRecord:
+    """Cheap checks of everything the caller controls; returns the NFC form of ``record``."""
+    record = nfc(record)
+    _record_checks(record, labels, limits)
+    return record
+
+
+def _record_checks(
+    record: CapaRecord, labels: Mapping[str, str] | None, limits: InputLimits
+) -> dict[str, str]:
+    words = record_labels_for(record.language, labels)
+    check_timezone(record.timezone, words)
+    cells = 3 * len(record.whys) + 8 * len(record.actions) + 5 * len(record.verifications)
+    check_record(record, cells, limits)
+    return words
+
+
+def render_capa_record(
+    record: CapaRecord,
+    *,
+    labels: Mapping[str, str] | None = None,
+    pdfa: bool = False,
+    assets_dir: Path | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> bytes:
+    """Render ``record`` to PDF bytes in this process (no time or memory limit)."""
+    record = nfc(record)
+    words = _record_checks(record, labels, limits)
+    return render_record(
+        CAPA_TEMPLATE,
+        capa_record_context(record, words),
+        identity=identity_of(record, words),
+        mark=None,
+        pdfa=pdfa,
+        assets_dir=assets_dir,
+    )
+
+
+def capa_record_context(record: CapaRecord, words: Mapping[str, str]) -> dict[str, Any]:
+    title = words["capa_record_title"]
+    status = coded(words, "capa_status_", record.status)
+    zone = record.timezone
+    facts = [
+        (words["ref"], record.ref),
+        (words["record_status"], status),
+        (words["printed_on"], format_date(record.printed_on, words)),
+    ]
+    actions = [
+        {
+            "number": a.number,
+            "description": a.description,
+            "owner": a.owner,
+            "due": format_date(a.due_date, words),
+            "status": coded(words, "action_", a.status),
+            "done_on": format_date(a.done_on, words) if a.done_on else "",
+            "note": a.done_note,
+            "document_change": a.document_change,
+            "overdue": a.overdue,
+        }
+        for a in sorted(record.actions, key=lambda a: a.number)
+    ]
+    verifications = [
+        {
+            "verifier": v.verifier,
+            "position": v.position,
+            "at": local_time(v.performed_at, zone, words),
+            "effective": v.effective,
+            "evidence": v.evidence,
+            "valid": v.valid,
+        }
+        for v in sorted(record.verifications, key=lambda v: v.performed_at)
+    ]
+    return {
+        "record": record,
+        "labels": words,
+        "language": record.language,
+        "header": header(record.organisation, title, facts, words),
+        "title": title,
+        "status": status,
+        "closed": record.status == CLOSED,
+        "source": coded(words, "source_", record.source),
+        "severity": coded(words, "severity_", record.severity),
+        "reported_at": local_time(record.reported_at, zone, words),
+        "contained_at": local_time(record.contained_at, zone, words),
+        "closed_at": local_time(record.closed_at, zone, words),
+        "whys": sorted(record.whys, key=lambda w: w.position),
+        "cause_category": coded(words, "cause_", record.cause_category),
+        "similar_exist": coded(words, "similar_", record.similar_exist),
+        "actions": actions,
+        "overdue_count": sum(1 for a in record.actions if a.overdue),
+        "verifications": verifications,
+        "meta": metadata(
+            title,
+            record.ref,
+            record.organisation,
+            (record.ref, title, record.department, record.clause),
+            record.printed_on,
+        ),
+    }
+
+
+# -------------------------------------------------------------------------- register
+
+
+def prepare_capa_register(
+    register: CapaRegister,
+    *,
+    labels: Mapping[str, str] | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> CapaRegister:
+    """Cheap checks of everything the caller controls; returns the NFC form of ``register``."""
+    register = nfc(register)
+    _register_checks(register, labels, limits)
+    return register
+
+
+def _register_checks(
+    register: CapaRegister, labels: Mapping[str, str] | None, limits: InputLimits
+) -> dict[str, str]:
+    words = record_labels_for(register.language, labels)
+    check_timezone(register.timezone, words)
+    check_record(register, 10 * len(register.rows), limits)
+    return words
+
+
+def render_capa_register(
+    register: CapaRegister,
+    *,
+    labels: Mapping[str, str] | None = None,
+    pdfa: bool = False,
+    assets_dir: Path | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> bytes:
+    """Render ``register`` (A4 landscape) to PDF bytes in this process."""
+    register = nfc(register)
+    words = _register_checks(register, labels, limits)
+    return render_record(
+        REGISTER_TEMPLATE,
+        capa_register_context(register, words),
+        identity=identity_of(register, words),
+        mark=None,
+        pdfa=pdfa,
+        assets_dir=assets_dir,
+    )
+
+
+def capa_register_context(register: CapaRegister, words: Mapping[str, str]) -> dict[str, Any]:
+    title = words["capa_register_title"]
+    printed = format_date(register.printed_on, words)
+    facts = [(words["printed_on"], printed), (words["capa_count"], str(len(register.rows)))]
+    rows = [
+        {
+            "ref": row.ref,
+            "reported_on": format_date(row.reported_on, words),
+            "department": row.department,
+            "source": coded(words, "source_", row.source),
+            "severity": coded(words, "severity_", row.severity),
+            "status": coded(words, "capa_status_", row.status),
+            "age_days": row.age_days,
+            "open_actions": row.open_actions,
+            "overdue_actions": row.overdue_actions,
+            "description": shorten(row.description, DESCRIPTION_CHARS),
+        }
+        for row in register.rows
+    ]
+    closed = sum(1 for row in register.rows if row.status == CLOSED)
+    return {
+        "register": register,
+        "labels": words,
+        "language": register.language,
+        "header": header(register.organisation, title, facts, words),
+        "title": title,
+        "printed_on": printed,
+        "rows": rows,
+        "totals": {
+            "open": len(register.rows) - closed,
+            "overdue": sum(1 for row in register.rows if row.overdue_actions > 0),
+            "closed": closed,
+        },
+        "meta": metadata(
+            title, printed, register.organisation, (title, register.organisation), None
+        )
+        | {"subject": f"{title} ({printed})", "date": register.printed_on.isoformat()},
+    }
+
+
+def shorten(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, cut at a word boundary with an ellipsis."""
+    line = re.sub(r"\s+", " ", text).strip()
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-–") + "…"

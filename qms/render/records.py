@@ -1,0 +1,279 @@
+"""Record PDFs (audit report; corrective action in ``capa_records``): plain data -> PDF.
+
+The same pipeline as controlled documents: input caps first, Jinja2 with
+autoescape, Markdown only through the sanitiser, WeasyPrint with the safe
+fetcher, a /ID derived from the data. Callers outside the render layer go
+through ``qms.render.render_audit_report_pdf`` and friends, which run these
+functions in a worker process with time and memory limits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from qms.render import markdown
+from qms.render.data import AuditReport, RecordSignature, nfc
+from qms.render.errors import RenderError, RenderLimitError
+from qms.render.fonts import require_fonts
+from qms.render.labels import format_date, format_signed_at, page_format_parts
+from qms.render.limits import DEFAULT_LIMITS, InputLimits
+from qms.render.paths import pdf_assets_dir
+from qms.render.pdf import (
+    DOCUMENT_CSS,
+    RenderInput,
+    pdf_identifier,
+    prepared_to_pdf,
+    read_asset,
+    render_template,
+)
+from qms.render.record_labels import coded, record_labels_for
+
+AUDIT_TEMPLATE = "audit_report.html"
+RECORDS_CSS = "records.css"
+AUDIT_STATUSES = ("planned", "in_progress", "reported", "closed")
+DRAFT_AUDIT_STATUSES = ("planned", "in_progress")
+SIGNATURE_ORDER = ("lead_auditor", "auditee")
+
+
+# ------------------------------------------------------------------ shared by all records
+
+
+def check_record(record: Any, table_cells: int, limits: InputLimits) -> None:
+    """Refuse absurd records before any layout: total text size and table cells."""
+    size = _text_bytes(record)
+    if size > limits.max_body_bytes:
+        raise RenderLimitError(
+            f"the record's text is {size / 1_000_000:.1f} MB; "
+            f"the limit is {limits.max_body_bytes / 1_000_000:.1f} MB"
+        )
+    if table_cells > limits.max_table_cells:
+        raise RenderLimitError(
+            f"tables have {table_cells:,} cells; the limit is {limits.max_table_cells:,}"
+        )
+
+
+def _text_bytes(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value.encode("utf-8"))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(_text_bytes(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, tuple | list):
+        return sum(_text_bytes(item) for item in value)
+    return 0
+
+
+def check_timezone(timezone: str, words: Mapping[str, str]) -> None:
+    """Raise RenderError for an unknown zone even when no time is printed."""
+    format_signed_at(datetime(2000, 1, 1), timezone, words)
+
+
+def safe_markdown(text: str, what: str, limits: InputLimits) -> Markup:
+    """User Markdown as sanitised HTML; records carry no images, so none may be shown."""
+    body = markdown.convert(text, limits=limits)
+    if body.image_refs:
+        raise RenderError(
+            f"the {what} show image blob:{sorted(body.image_refs)[0]}; "
+            "records cannot include images"
+        )
+    return Markup(body.html)  # noqa: S704 - sanitised by nh3 in markdown.convert
+
+
+def local_time(value: datetime | None, timezone: str, words: Mapping[str, str]) -> str:
+    return format_signed_at(value, timezone, words) if value else "—"
+
+
+def date_range(start: date | None, end: date | None, words: Mapping[str, str]) -> str:
+    if start is None and end is None:
+        return "—"
+    if start == end or end is None:
+        return format_date(start, words)
+    return f"{format_date(start, words)} – {format_date(end, words)}"
+
+
+def header(
+    organisation: str, title: str, meta: Iterable[tuple[str, str]], words: Mapping[str, str]
+) -> dict[str, Any]:
+    """The running header block: organisation | title | facts and "page x of y"."""
+    return {
+        "organisation": organisation,
+        "title": title,
+        "meta": list(meta),
+        "page_parts": page_format_parts(words),
+    }
+
+
+def metadata(
+    title: str, ref: str, author: str, keywords: Iterable[str], when: date | None
+) -> dict[str, Any]:
+    return {
+        "title": f"{title} {ref}",
+        "author": author,
+        "subject": ref,
+        "keywords": ", ".join(k.replace(",", " ") for k in keywords if k),
+        "date": when.isoformat() if when else None,
+    }
+
+
+def signature_columns(
+    signatures: Iterable[RecordSignature],
+    expected: Mapping[str, str],
+    timezone: str,
+    words: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """One column per meaning: the expected ones first (unsigned lines for missing signers)."""
+    signatures = tuple(signatures)
+    meanings = list(expected)
+    meanings += [s.meaning for s in signatures if s.meaning not in meanings]
+    meanings = list(dict.fromkeys(meanings))
+    columns = []
+    for meaning in meanings:
+        signers = [
+            {
+                "name": s.name,
+                "position": s.position,
+                "signed": s.signed_at is not None,
+                "signed_at": format_signed_at(s.signed_at, timezone, words),
+                "valid": s.valid,
+            }
+            for s in signatures
+            if s.meaning == meaning
+        ]
+        if not signers:
+            name = expected.get(meaning, "")
+            signers = [
+                {"name": name, "position": "", "signed": False, "signed_at": "", "valid": True}
+            ]
+        columns.append({"label": coded(words, "sig_", meaning), "signers": signers})
+    return columns
+
+
+def render_record(
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    identity: Mapping[str, Any],
+    mark: str | None,
+    pdfa: bool,
+    assets_dir: Path | None,
+) -> bytes:
+    """Fill ``template`` and lay it out with the document and record stylesheets."""
+    assets = assets_dir or pdf_assets_dir()
+    sheets = (read_asset(assets, DOCUMENT_CSS), read_asset(assets, RECORDS_CSS))
+    for css in sheets:
+        require_fonts(css)
+    generated: dict[str, tuple[bytes, str]] = {}
+    if mark:
+        from qms.render.watermark import watermark_svg
+
+        generated["watermark.svg"] = (watermark_svg(mark), "image/svg+xml")
+    html = render_template(assets, template, {**context, "watermark": mark is not None})
+    prepared = RenderInput(
+        html=html,
+        stylesheets=sheets,
+        images={},
+        generated=generated,
+        identifier=pdf_identifier({**identity, "pdfa": pdfa}),
+    )
+    return prepared_to_pdf(prepared, assets_dir=assets, pdfa=pdfa)
+
+
+def identity_of(record: Any, words: Mapping[str, str]) -> dict[str, Any]:
+    return {"record": dataclasses.asdict(record), "labels": dict(words)}
+
+
+# ------------------------------------------------------------------------- audit report
+
+
+def prepare_audit_report(
+    report: AuditReport,
+    *,
+    labels: Mapping[str, str] | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> AuditReport:
+    """Cheap checks of everything the caller controls; returns the NFC form of ``report``."""
+    report = nfc(report)
+    _audit_checks(report, labels, limits)
+    return report
+
+
+def _audit_checks(
+    report: AuditReport, labels: Mapping[str, str] | None, limits: InputLimits
+) -> tuple[dict[str, str], Markup]:
+    words = record_labels_for(report.language, labels)
+    if report.status not in AUDIT_STATUSES:
+        raise RenderError(f"unknown audit status {report.status!r}")
+    check_timezone(report.timezone, words)
+    cells = (
+        2 * len(report.grade_counts)
+        + 7 * len(report.findings)
+        + 6 * len(report.other_results)
+        + 7 * len(report.checklist)
+    )
+    check_record(report, cells, limits)
+    return words, safe_markdown(report.conclusions, "conclusions", limits)
+
+
+def render_audit_report(
+    report: AuditReport,
+    *,
+    labels: Mapping[str, str] | None = None,
+    pdfa: bool = False,
+    assets_dir: Path | None = None,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> bytes:
+    """Render ``report`` to PDF bytes in this process (no time or memory limit)."""
+    report = nfc(report)
+    words, conclusions = _audit_checks(report, labels, limits)
+    mark = words["audit_draft_mark"] if report.status in DRAFT_AUDIT_STATUSES else None
+    return render_record(
+        AUDIT_TEMPLATE,
+        audit_report_context(report, words, conclusions),
+        identity=identity_of(report, words),
+        mark=mark,
+        pdfa=pdfa,
+        assets_dir=assets_dir,
+    )
+
+
+def audit_report_context(
+    report: AuditReport, words: Mapping[str, str], conclusions: Markup
+) -> dict[str, Any]:
+    key = "follow_up_report_title" if report.audit_type == "follow_up" else "audit_report_title"
+    title = words[key]
+    status = coded(words, "audit_status_", report.status)
+    facts = [
+        (words["ref"], report.ref),
+        (words["record_status"], status),
+        (words["report_date"], format_date(report.issued_on, words)),
+    ]
+    expected = {"lead_auditor": report.lead_auditor, "auditee": report.auditee_rep}
+    return {
+        "report": report,
+        "labels": words,
+        "language": report.language,
+        "header": header(report.organisation, title, facts, words),
+        "title": title,
+        "status": status,
+        "planned": date_range(report.planned_start, report.planned_end, words),
+        "actual": date_range(report.actual_start, report.actual_end, words),
+        "grade_counts": report.grade_counts,
+        "nonconformity_total": sum(g.count for g in report.grade_counts if g.nonconformity),
+        "findings": sorted(report.findings, key=lambda f: f.number),
+        "other_results": sorted(report.other_results, key=lambda i: i.number),
+        "checklist": sorted(report.checklist, key=lambda i: i.number),
+        "conclusions": conclusions,
+        "columns": signature_columns(report.signatures, expected, report.timezone, words),
+        "meta": metadata(
+            title,
+            report.ref,
+            report.lead_auditor,
+            (report.ref, title, report.organisation),
+            report.issued_on,
+        ),
+    }

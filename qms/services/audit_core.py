@@ -1,0 +1,212 @@
+"""What the audit services share: states, look-ups, the lock on reported audits and the
+independence of auditors."""
+
+import re
+from enum import StrEnum
+
+from sqlmodel import Session, col, select
+
+from qms.domain import Meaning, Role
+from qms.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from qms.models import (
+    Audit,
+    AuditCriterion,
+    AuditDepartment,
+    AuditMember,
+    ChecklistItem,
+    Department,
+    Document,
+    Finding,
+    Revision,
+    Signature,
+    User,
+)
+from qms.services import users
+from qms.text import clean
+
+REF_PATTERN = re.compile(r"^IA-(\d{4})-(\d{2,})$")
+
+
+class AuditStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    REPORTED = "reported"
+    CLOSED = "closed"
+
+
+class AuditType(StrEnum):
+    INTERNAL = "internal"
+    FOLLOW_UP = "follow_up"
+
+
+PLANNERS = (Role.CONTROLLER, Role.AUDITOR, Role.ADMIN)
+READERS = (Role.AUDITOR, Role.CONTROLLER, Role.ADMIN, Role.APPROVER)
+
+
+# ------------------------------------------------------------------------- look-ups
+
+
+def normalise_ref(ref: str) -> str:
+    value = clean(ref).upper()
+    if not REF_PATTERN.match(value):
+        raise ValidationError(f"{ref!r} is not an audit reference (e.g. IA-2026-01)")
+    return value
+
+
+def get_audit(session: Session, ref: str, *, lock: bool = False) -> Audit:
+    """The audit ``ref`` (case-insensitive); ``lock`` holds its row until commit."""
+    query = select(Audit).where(Audit.ref == normalise_ref(ref))
+    audit = session.exec(query.with_for_update() if lock else query).first()
+    if audit is None:
+        raise NotFound(f"no audit {normalise_ref(ref)}")
+    return audit
+
+
+def department_ids(session: Session, audit: Audit) -> list[int]:
+    return list(
+        session.exec(
+            select(AuditDepartment.department_id).where(AuditDepartment.audit_id == audit.id)
+        ).all()
+    )
+
+
+def departments_of(session: Session, audit: Audit) -> list[Department]:
+    return list(
+        session.exec(
+            select(Department)
+            .join(AuditDepartment, col(AuditDepartment.department_id) == Department.id)
+            .where(AuditDepartment.audit_id == audit.id)
+            .order_by(col(Department.code))
+        ).all()
+    )
+
+
+def members_of(session: Session, audit: Audit) -> list[tuple[User, str]]:
+    """The team, lead auditor first."""
+    rows = session.exec(
+        select(User, AuditMember.role)
+        .join(AuditMember, col(AuditMember.user_id) == User.id)
+        .where(AuditMember.audit_id == audit.id)
+    ).all()
+    return sorted(rows, key=lambda r: (r[1] != "lead", r[0].username))
+
+
+def criteria_of(session: Session, audit: Audit) -> list[AuditCriterion]:
+    return list(
+        session.exec(
+            select(AuditCriterion)
+            .where(AuditCriterion.audit_id == audit.id)
+            .order_by(col(AuditCriterion.position))
+        ).all()
+    )
+
+
+def procedure_criteria(session: Session, audit: Audit) -> list[tuple[Document, Revision]]:
+    out = []
+    for criterion in criteria_of(session, audit):
+        if criterion.kind == "document" and criterion.revision_id is not None:
+            rev = session.get(Revision, criterion.revision_id)
+            assert rev is not None
+            doc = session.get(Document, rev.document_id)
+            assert doc is not None
+            out.append((doc, rev))
+    return out
+
+
+def items_of(session: Session, audit: Audit) -> list[ChecklistItem]:
+    return list(
+        session.exec(
+            select(ChecklistItem)
+            .where(ChecklistItem.audit_id == audit.id)
+            .order_by(col(ChecklistItem.number))
+        ).all()
+    )
+
+
+def findings_of(session: Session, audit: Audit) -> list[Finding]:
+    return list(
+        session.exec(
+            select(Finding).where(Finding.audit_id == audit.id).order_by(col(Finding.number))
+        ).all()
+    )
+
+
+# ------------------------------------------------------------------------ rules
+
+
+def require_editable(audit: Audit) -> None:
+    """Reported and closed audits are records: locked against every edit."""
+    if audit.status in (AuditStatus.REPORTED, AuditStatus.CLOSED):
+        raise InvalidTransition(
+            f"{audit.ref} is {audit.status} and locked; reopen it to change it"
+            if audit.status == AuditStatus.REPORTED
+            else f"{audit.ref} is closed and locked"
+        )
+
+
+def require_status(audit: Audit, status: AuditStatus, doing: str) -> None:
+    if audit.status == status:
+        return
+    if status in (AuditStatus.PLANNED, AuditStatus.IN_PROGRESS):
+        require_editable(audit)
+    raise InvalidTransition(
+        f"{audit.ref} is {audit.status.replace('_', ' ')}; "
+        f"it must be {status.value.replace('_', ' ')} to {doing}"
+    )
+
+
+def role_in(session: Session, audit: Audit, user: User) -> str | None:
+    """ "lead", "member" or None."""
+    return session.exec(
+        select(AuditMember.role)
+        .where(AuditMember.audit_id == audit.id)
+        .where(AuditMember.user_id == user.id)
+    ).first()
+
+
+def require_lead(session: Session, audit: Audit, user: User, doing: str) -> None:
+    if audit.lead_auditor_id != user.id:
+        raise PermissionDenied(f"only the lead auditor of {audit.ref} can {doing}")
+
+
+def require_auditor(session: Session, username: str, what: str) -> User:
+    user = users.get_active_user(session, username)
+    if Role.AUDITOR not in users.roles_of(session, user):
+        raise PermissionDenied(f"{user.username} cannot be {what}: it needs the auditor role")
+    return user
+
+
+def check_independence(
+    session: Session, auditor: User, dept_ids: list[int], revisions: list[tuple[Document, Revision]]
+) -> None:
+    """Auditors do not audit their own work: not their own department, nor a procedure
+    issue they drafted or approved."""
+    if auditor.department_id in dept_ids:
+        dept = users.department_by_id(session, auditor.department_id)
+        raise PermissionDenied(
+            f"{auditor.username} belongs to {dept.code}, which this audit covers; "
+            "auditors cannot audit their own department"
+        )
+    for doc, rev in revisions:
+        meanings = set(
+            session.exec(
+                select(Signature.meaning)
+                .where(Signature.revision_id == rev.id)
+                .where(Signature.user_id == auditor.id)
+            ).all()
+        )
+        if rev.drafted_by_id == auditor.id:
+            meanings.add(Meaning.DRAFTED.value)
+        for meaning in (Meaning.DRAFTED, Meaning.APPROVED):
+            if meaning.value in meanings:
+                raise PermissionDenied(
+                    f"{auditor.username} {meaning.value} {doc.code} issue {rev.issue}, which "
+                    "this audit uses as a criterion; auditors cannot audit their own work"
+                )
+
+
+def check_team_independence(session: Session, audit: Audit) -> None:
+    dept_ids = department_ids(session, audit)
+    revisions = procedure_criteria(session, audit)
+    for user, _role in members_of(session, audit):
+        check_independence(session, user, dept_ids, revisions)

@@ -1,0 +1,270 @@
+"""The audit record: its canonical content hash, the signatures bound to it, and the
+report data (plain dataclasses for ``qms.render``) built from it."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC
+
+from sqlmodel import Session, col, select
+
+from qms.models import Audit, AuditSignature, CorrectiveAction, Department, User
+from qms.render.data import (
+    AuditReport,
+    GradeCount,
+    RecordSignature,
+    ReportChecklistItem,
+    ReportFinding,
+)
+from qms.services import checklists, organisation, renditions
+from qms.services.audit_core import (
+    criteria_of,
+    departments_of,
+    findings_of,
+    items_of,
+    members_of,
+    procedure_criteria,
+)
+from qms.services.audit_work import attachments_of
+from qms.services.trail import canonical
+
+LEAD = "lead_auditor"
+AUDITEE = "auditee"
+_WORDS = {
+    "vi": {
+        "issue": "lần ban hành",
+        "standard": "TCVN ISO 9001:2015",
+        "lead": "Trưởng đoàn đánh giá",
+        "auditee": "Đại diện bên được đánh giá",
+        "management": "Đại diện lãnh đạo",
+    },
+    "en": {
+        "issue": "issue",
+        "standard": "ISO 9001:2015",
+        "lead": "Lead auditor",
+        "auditee": "Auditee representative",
+        "management": "Management representative",
+    },
+}
+
+
+# ---------------------------------------------------------------- the record and its hash
+
+
+def record_hash(session: Session, audit: Audit) -> str:
+    """SHA-256 over the canonical audit record that signatures bind to: scope, criteria,
+    team, dates, every item with its result, evidence and attachment hashes, the
+    findings and the conclusions."""
+    criteria = []
+    for criterion in criteria_of(session, audit):
+        criteria.append({"kind": criterion.kind, "clause": criterion.clause})
+    procedures = [
+        {"code": doc.code, "issue": rev.issue, "content_hash": rev.content_hash}
+        for doc, rev in procedure_criteria(session, audit)
+    ]
+    codes = {d.id: d.code for d in session.exec(select(Department)).all()}
+    items = [
+        {
+            "number": item.number,
+            "clause": item.clause,
+            "question_key": item.question_key,
+            "question_vi": item.question_vi,
+            "question_en": item.question_en,
+            "department": codes.get(item.department_id),
+            "result": item.result,
+            "evidence": item.evidence,
+            "attachments": [[a.blob_sha256, a.filename] for a in attachments_of(session, item)],
+        }
+        for item in items_of(session, audit)
+    ]
+    findings = [
+        {
+            "number": f.number,
+            "grade": f.grade,
+            "clause": f.clause,
+            "department": codes.get(f.department_id),
+            "statement": f.statement,
+            "evidence": f.evidence,
+        }
+        for f in findings_of(session, audit)
+    ]
+    content = {
+        "ref": audit.ref,
+        "type": audit.audit_type,
+        "objectives": audit.objectives,
+        "departments": [d.code for d in departments_of(session, audit)],
+        "criteria": criteria,
+        "procedures": procedures,
+        "team": [[u.username, role] for u, role in members_of(session, audit)],
+        "auditee_rep": audit.auditee_rep_id,
+        "planned": [audit.planned_start, audit.planned_end],
+        "actual": [audit.actual_start, audit.actual_end],
+        "grades": audit.grades,
+        "items": items,
+        "findings": findings,
+        "conclusions": audit.conclusions,
+    }
+    return hashlib.sha256(canonical(content).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditSignatureView:
+    signature: AuditSignature
+    username: str
+    valid: bool
+
+
+def signatures_of(session: Session, audit: Audit) -> list[AuditSignatureView]:
+    """Every signature on the audit record, oldest first; one whose hash no longer matches
+    the record, recomputed now, is invalid."""
+    actual = record_hash(session, audit)
+    rows = session.exec(
+        select(AuditSignature, User)
+        .join(User, col(User.id) == AuditSignature.user_id)
+        .where(AuditSignature.audit_id == audit.id)
+        .order_by(col(AuditSignature.signed_at), col(AuditSignature.id))
+    ).all()
+    return [AuditSignatureView(s, u.username, s.content_hash == actual) for s, u in rows]
+
+
+def valid_signed(views: list[AuditSignatureView], meaning: str) -> bool:
+    return any(v.valid and v.signature.meaning == meaning for v in views)
+
+
+# ------------------------------------------------------------------------ report data
+
+
+def record_language(session: Session) -> str:
+    return organisation.get_setting(session, "organisation.language") or "vi"
+
+
+def report_data(session: Session, audit: Audit, *, language: str | None = None) -> AuditReport:
+    """Everything the report PDF shows, as plain data."""
+    lang = language or record_language(session)
+    words = _WORDS["en" if lang == "en" else "vi"]
+    library = checklists.load_library()
+    grades = checklists.load_grades(audit.grades) or checklists.current_grades(session, library)
+    labels = {g.code: g.label(lang) for g in grades}
+    depts = {d.id: d for d in session.exec(select(Department)).all()}
+
+    def dept_code(dept_id: int | None) -> str:
+        dept = depts.get(dept_id) if dept_id else None
+        return dept.code if dept else ""
+
+    def dept_name(dept: Department) -> str:
+        return (dept.name_en or dept.name) if lang == "en" else dept.name
+
+    processes = tuple(
+        f"{doc.code} {doc.title} ({words['issue']} {rev.issue})"
+        for doc, rev in procedure_criteria(session, audit)
+    )
+    criteria = (
+        tuple(
+            f"{words['standard']} {c.clause} {checklists.clause_title(library, c.clause, lang)}".strip()
+            for c in criteria_of(session, audit)
+            if c.kind == "clause"
+        )
+        + processes
+    )
+    items = items_of(session, audit)
+    annex = tuple(
+        ReportChecklistItem(
+            number=item.number,
+            clause=item.clause,
+            clause_2008=item.clause_2008,
+            question=item.question_en if lang == "en" else item.question_vi,
+            department=dept_code(item.department_id),
+            result=labels.get(item.result, item.result) if item.result else "",
+            evidence=item.evidence,
+            attachments=tuple(a.filename for a in attachments_of(session, item)),
+        )
+        for item in items
+    )
+    nonconformity = {g.code for g in grades if g.nonconformity}
+    conforming = grades[0].code if grades else ""
+    other = tuple(
+        line
+        for item, line in zip(items, annex, strict=True)
+        if item.result and item.result not in nonconformity and item.result != conforming
+    )
+    capas = dict(
+        session.exec(
+            select(CorrectiveAction.finding_id, CorrectiveAction.ref).where(
+                col(CorrectiveAction.finding_id).in_([f.id for f in findings_of(session, audit)])
+            )
+        ).all()
+    )
+    findings = tuple(
+        ReportFinding(
+            number=f.number,
+            grade=labels.get(f.grade, f.grade),
+            clause=f.clause,
+            department=dept_code(f.department_id),
+            statement=f.statement,
+            evidence=f.evidence,
+            capa_ref=capas.get(f.id) or "",
+        )
+        for f in findings_of(session, audit)
+    )
+    members = members_of(session, audit)
+    lead = next(u for u, role in members if role == "lead")
+    rep = session.get(User, audit.auditee_rep_id) if audit.auditee_rep_id else None
+    distribution = tuple(line for line in audit.distribution.splitlines() if line.strip()) or (
+        f"{lead.full_name} – {words['lead']}",
+        *((f"{rep.full_name} – {words['auditee']}",) if rep else ()),
+        words["management"],
+    )
+    return AuditReport(
+        organisation=renditions.organisation_name(session, lang),
+        language=lang,
+        ref=audit.ref,
+        audit_type=audit.audit_type,
+        status=audit.status,
+        objectives=audit.objectives,
+        departments=tuple(f"{d.code} – {dept_name(d)}" for d in departments_of(session, audit)),
+        processes=processes,
+        criteria=criteria,
+        lead_auditor=lead.full_name,
+        team=tuple(u.full_name for u, role in members if role != "lead"),
+        auditee_rep=rep.full_name if rep else "",
+        planned_start=audit.planned_start,
+        planned_end=audit.planned_end,
+        actual_start=audit.actual_start,
+        actual_end=audit.actual_end,
+        grade_counts=tuple(
+            GradeCount(
+                g.code, g.label(lang), g.nonconformity, sum(1 for i in items if i.result == g.code)
+            )
+            for g in grades
+        ),
+        findings=findings,
+        other_results=other,
+        checklist=annex,
+        conclusions=audit.conclusions,
+        distribution=distribution,
+        signatures=_signature_lines(session, audit, lead, rep),
+        issued_on=audit.actual_end,
+        content_hash=record_hash(session, audit),
+        timezone=organisation.get_setting(session, "timezone"),
+    )
+
+
+def _signature_lines(
+    session: Session, audit: Audit, lead: User, rep: User | None
+) -> tuple[RecordSignature, ...]:
+    """The newest signature of each meaning (a valid one preferred), or an unsigned line."""
+    views = signatures_of(session, audit)
+    lines = []
+    for meaning, person in ((LEAD, lead), (AUDITEE, rep)):
+        if person is None:
+            continue
+        of_meaning = [v for v in views if v.signature.meaning == meaning]
+        chosen = next((v for v in reversed(of_meaning) if v.valid), None) or (
+            of_meaning[-1] if of_meaning else None
+        )
+        if chosen is None:
+            lines.append(RecordSignature(meaning, person.full_name, person.position, None))
+        else:
+            s = chosen.signature
+            signed = s.signed_at.astimezone(UTC).replace(tzinfo=None) if s.signed_at else None
+            lines.append(RecordSignature(meaning, s.printed_name, s.position, signed, chosen.valid))
+    return tuple(lines)

@@ -1,0 +1,238 @@
+"""Reporting an audit (the lead auditor signs, the report PDF is stored with its hash and
+the audit is locked), the auditee's signature, reopening and closing."""
+
+from sqlmodel import Session, col, select
+
+from qms.clock import utcnow
+from qms.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
+from qms.models import Audit, AuditSignature, CorrectiveAction, User, pk
+from qms.render.data import AuditReport
+from qms.services import blobs, organisation, trail, users
+from qms.services.audit_core import (
+    AuditStatus,
+    findings_of,
+    get_audit,
+    items_of,
+    require_lead,
+    require_status,
+)
+from qms.services.audit_records import (
+    AUDITEE,
+    LEAD,
+    record_hash,
+    record_language,
+    report_data,
+    signatures_of,
+    valid_signed,
+)
+from qms.text import clean
+
+PDF = "application/pdf"
+
+
+def _sign(session: Session, audit: Audit, signer: User, meaning: str, content: str) -> None:
+    session.add(
+        AuditSignature(
+            audit_id=pk(audit),
+            user_id=pk(signer),
+            meaning=meaning,
+            printed_name=signer.full_name,
+            position=signer.position,
+            signed_at=utcnow(),
+            content_hash=content,
+        )
+    )
+    session.flush()
+
+
+def render(report: AuditReport, *, pdfa: bool = False) -> bytes:
+    from qms.render import render_audit_report_pdf
+
+    data: bytes = render_audit_report_pdf(report, pdfa=pdfa)
+    return data
+
+
+def _store_report(session: Session, audit: Audit) -> str:
+    blob = blobs.put(session, data=render(report_data(session, audit), pdfa=True), media_type=PDF)
+    audit.report_sha256 = blob.sha256
+    return blob.sha256
+
+
+# ------------------------------------------------------------------- report, sign, close
+
+
+def report(
+    session: Session, *, actor: User, ref: str, password: str, conclusions: str | None = None
+) -> Audit:
+    """Issue the report (lead auditor, password): every item answered, conclusions
+    written. Signs the record, stores the report PDF with its hash and locks the audit."""
+    audit = get_audit(session, ref, lock=True)
+    require_lead(session, audit, actor, "report it")
+    require_status(audit, AuditStatus.IN_PROGRESS, "be reported")
+    if conclusions is not None:
+        audit.conclusions = clean(conclusions).replace("\r\n", "\n")
+    if not audit.conclusions:
+        raise ValidationError(f"{audit.ref} needs conclusions before it is reported")
+    items = items_of(session, audit)
+    open_items = [i.number for i in items if i.result is None]
+    if open_items:
+        raise ValidationError(
+            f"{len(open_items)} of {len(items)} checklist items of {audit.ref} have no result "
+            f"yet (first: item {open_items[0]})"
+        )
+    users.confirm_password(actor, password)
+    now = utcnow()
+    audit.status = AuditStatus.REPORTED.value
+    audit.actual_end = organisation.today(session)
+    audit.reported_at = now
+    audit.updated_at = now
+    session.add(audit)
+    session.flush()
+    content = record_hash(session, audit)
+    _sign(session, audit, actor, LEAD, content)
+    pdf_sha256 = _store_report(session, audit)
+    session.add(audit)
+    trail.record(
+        session,
+        actor=actor.username,
+        action="audit.report",
+        entity="audit",
+        entity_id=audit.ref,
+        payload={
+            "old": {"status": AuditStatus.IN_PROGRESS.value},
+            "new": {
+                "status": audit.status,
+                "actual_end": audit.actual_end,
+                "conclusions": audit.conclusions,
+                "content_hash": content,
+                "pdf_sha256": pdf_sha256,
+            },
+        },
+    )
+    session.commit()
+    return audit
+
+
+def sign(session: Session, *, actor: User, ref: str, password: str) -> Audit:
+    """The auditee representative signs the reported record (password); the stored
+    report is rendered again with both signatures."""
+    audit = get_audit(session, ref, lock=True)
+    if audit.auditee_rep_id != actor.id:
+        raise PermissionDenied(f"only the auditee representative of {audit.ref} can sign it")
+    require_status(audit, AuditStatus.REPORTED, "be signed")
+    if valid_signed(signatures_of(session, audit), AUDITEE):
+        raise Conflict(f"{actor.username} has already signed {audit.ref}")
+    users.confirm_password(actor, password)
+    content = record_hash(session, audit)
+    _sign(session, audit, actor, AUDITEE, content)
+    old_pdf = audit.report_sha256
+    new_pdf = _store_report(session, audit)
+    audit.updated_at = utcnow()
+    session.add(audit)
+    trail.record(
+        session,
+        actor=actor.username,
+        action="audit.sign",
+        entity="audit",
+        entity_id=audit.ref,
+        payload={
+            "old": {"pdf_sha256": old_pdf},
+            "new": {"meaning": AUDITEE, "content_hash": content, "pdf_sha256": new_pdf},
+        },
+    )
+    session.commit()
+    return audit
+
+
+def reopen(session: Session, *, actor: User, ref: str, reason: str) -> Audit:
+    """Unlock a reported audit for changes (lead auditor; the reason goes on the trail).
+    Signatures stay, and show as invalid once the record changes."""
+    audit = get_audit(session, ref, lock=True)
+    require_lead(session, audit, actor, "reopen it")
+    if audit.status != AuditStatus.REPORTED:
+        raise InvalidTransition(
+            f"{audit.ref} is {audit.status.replace('_', ' ')}; only a reported audit can be "
+            "reopened"
+        )
+    reason = clean(reason)
+    if not reason:
+        raise ValidationError("give the reason for reopening the audit")
+    audit.status = AuditStatus.IN_PROGRESS.value
+    audit.updated_at = utcnow()
+    session.add(audit)
+    trail.record(
+        session,
+        actor=actor.username,
+        action="audit.reopen",
+        entity="audit",
+        entity_id=audit.ref,
+        payload={
+            "old": {"status": AuditStatus.REPORTED.value},
+            "new": {"status": audit.status},
+            "reason": reason,
+        },
+    )
+    session.commit()
+    return audit
+
+
+def close(session: Session, *, actor: User, ref: str) -> Audit:
+    """Close a reported audit (lead auditor) once the auditee representative has signed
+    and every finding has a corrective action."""
+    audit = get_audit(session, ref, lock=True)
+    require_lead(session, audit, actor, "close it")
+    if audit.status != AuditStatus.REPORTED:
+        raise InvalidTransition(
+            f"{audit.ref} is {audit.status.replace('_', ' ')}; only a reported audit can be closed"
+        )
+    if audit.auditee_rep_id and not valid_signed(signatures_of(session, audit), AUDITEE):
+        rep = session.get(User, audit.auditee_rep_id)
+        name = rep.username if rep else "the auditee representative"
+        raise InvalidTransition(f"{audit.ref} cannot be closed: {name} has not signed the report")
+    findings = findings_of(session, audit)
+    with_capa = set(
+        session.exec(
+            select(CorrectiveAction.finding_id).where(
+                col(CorrectiveAction.finding_id).in_([f.id for f in findings])
+            )
+        ).all()
+    )
+    missing = [f"F{f.number}" for f in findings if f.id not in with_capa]
+    if missing:
+        raise InvalidTransition(
+            f"{audit.ref} cannot be closed: findings without a corrective action: "
+            + ", ".join(missing)
+        )
+    now = utcnow()
+    audit.status = AuditStatus.CLOSED.value
+    audit.closed_at = now
+    audit.updated_at = now
+    session.add(audit)
+    trail.record(
+        session,
+        actor=actor.username,
+        action="audit.close",
+        entity="audit",
+        entity_id=audit.ref,
+        payload={"old": {"status": AuditStatus.REPORTED.value}, "new": {"status": audit.status}},
+    )
+    session.commit()
+    return audit
+
+
+def report_pdf(
+    session: Session, *, viewer: User, ref: str, language: str | None = None
+) -> tuple[Audit, bytes]:
+    """The report PDF: the stored bytes of a reported or closed audit (in the record's
+    language), else rendered now (planned and in-progress reports carry a watermark)."""
+    from qms.services.audit_views import require_reader
+
+    audit = get_audit(session, ref)
+    require_reader(session, viewer, audit)
+    if language is not None and language not in ("vi", "en"):
+        raise ValidationError("the report language must be vi or en")
+    wanted = language or record_language(session)
+    stored = audit.status in (AuditStatus.REPORTED, AuditStatus.CLOSED) and audit.report_sha256
+    if stored and wanted == record_language(session):
+        return audit, blobs.get(session, str(audit.report_sha256)).data
+    return audit, render(report_data(session, audit, language=wanted))

@@ -1,0 +1,211 @@
+"""Read-only views of audits: the list, one audit in full, its checklist and findings."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from qms.errors import PermissionDenied, ValidationError
+from qms.models import Audit, CorrectiveAction, Department, User
+from qms.services import checklists, users
+from qms.services.audit_core import (
+    READERS,
+    AuditStatus,
+    criteria_of,
+    departments_of,
+    findings_of,
+    get_audit,
+    items_of,
+    members_of,
+    procedure_criteria,
+    role_in,
+)
+from qms.services.audit_records import AuditSignatureView, record_hash, signatures_of
+from qms.services.audit_work import attachments_of
+
+
+def require_reader(session: Session, viewer: User, audit: Audit | None = None) -> None:
+    """Auditors, controllers, approvers and admins see audits; so do an audit's own team
+    and auditee representative. Staff do not."""
+    if users.roles_of(session, viewer) & set(READERS):
+        return
+    if audit is not None and (role_in(session, audit, viewer) or audit.auditee_rep_id == viewer.id):
+        return
+    raise PermissionDenied(
+        f"{viewer.username} cannot see audits: it needs the auditor, controller, approver "
+        "or admin role"
+    )
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    ref: str
+    year: int
+    audit_type: str
+    status: str
+    departments: list[str]
+    lead: str
+    planned_start: date
+    planned_end: date
+    items: int
+    answered: int
+    findings: int
+
+
+def list_audits(
+    session: Session, *, viewer: User, year: int | None = None, status: str | None = None
+) -> list[AuditSummary]:
+    require_reader(session, viewer)
+    query = select(Audit).order_by(col(Audit.year), col(Audit.ref))
+    if year is not None:
+        query = query.where(Audit.year == year)
+    if status is not None:
+        if status not in {s.value for s in AuditStatus}:
+            valid = ", ".join(s.value for s in AuditStatus)
+            raise ValidationError(f"unknown audit status {status!r} (statuses: {valid})")
+        query = query.where(Audit.status == status)
+    out = []
+    for audit in session.exec(query).all():
+        items = items_of(session, audit)
+        lead = session.get(User, audit.lead_auditor_id)
+        out.append(
+            AuditSummary(
+                ref=audit.ref,
+                year=audit.year,
+                audit_type=audit.audit_type,
+                status=audit.status,
+                departments=[d.code for d in departments_of(session, audit)],
+                lead=lead.username if lead else "",
+                planned_start=audit.planned_start,
+                planned_end=audit.planned_end,
+                items=len(items),
+                answered=sum(1 for i in items if i.result),
+                findings=len(findings_of(session, audit)),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class ItemView:
+    number: int
+    source: str
+    clause: str
+    clause_2008: str
+    question_vi: str
+    question_en: str
+    department: str
+    result: str | None
+    evidence: str
+    attachments: list[dict[str, str]]
+    recorded_by: str
+    recorded_at: datetime | None
+
+
+def checklist(session: Session, *, viewer: User, ref: str) -> tuple[Audit, list[ItemView]]:
+    audit = get_audit(session, ref)
+    require_reader(session, viewer, audit)
+    codes = _department_codes(session)
+    names = {u.id: u.username for u in session.exec(select(User)).all()}
+    return audit, [
+        ItemView(
+            number=i.number,
+            source=i.source,
+            clause=i.clause,
+            clause_2008=i.clause_2008,
+            question_vi=i.question_vi,
+            question_en=i.question_en,
+            department=codes.get(i.department_id, ""),
+            result=i.result,
+            evidence=i.evidence,
+            attachments=[
+                {"filename": a.filename, "sha256": a.blob_sha256}
+                for a in attachments_of(session, i)
+            ],
+            recorded_by=names.get(i.recorded_by_id, "") if i.recorded_by_id else "",
+            recorded_at=i.recorded_at,
+        )
+        for i in items_of(session, audit)
+    ]
+
+
+@dataclass(frozen=True)
+class FindingView:
+    label: str
+    number: int
+    item: int
+    grade: str
+    clause: str
+    department: str
+    statement: str
+    evidence: str
+    capa: str | None
+
+
+def findings(session: Session, *, viewer: User, ref: str) -> list[FindingView]:
+    audit = get_audit(session, ref)
+    require_reader(session, viewer, audit)
+    codes = _department_codes(session)
+    items = {i.id: i.number for i in items_of(session, audit)}
+    out = []
+    for f in findings_of(session, audit):
+        capa = session.exec(
+            select(CorrectiveAction.ref).where(CorrectiveAction.finding_id == f.id)
+        ).first()
+        out.append(
+            FindingView(
+                label=f"{audit.ref} / F{f.number}",
+                number=f.number,
+                item=items.get(f.item_id, 0),
+                grade=f.grade,
+                clause=f.clause,
+                department=codes.get(f.department_id, "") if f.department_id else "",
+                statement=f.statement,
+                evidence=f.evidence,
+                capa=capa,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class AuditDetail:
+    audit: Audit
+    departments: list[Department]
+    team: list[tuple[User, str]]
+    auditee_rep: User | None
+    clauses: list[str]
+    procedures: list[str]
+    grades: list[str]
+    items: int
+    answered: int
+    counts: dict[str, int]
+    findings: list[FindingView]
+    signatures: list[AuditSignatureView]
+    content_hash: str
+
+
+def detail(session: Session, *, viewer: User, ref: str) -> AuditDetail:
+    audit = get_audit(session, ref)
+    require_reader(session, viewer, audit)
+    items = items_of(session, audit)
+    grades = checklists.load_grades(audit.grades)
+    return AuditDetail(
+        audit=audit,
+        departments=departments_of(session, audit),
+        team=members_of(session, audit),
+        auditee_rep=session.get(User, audit.auditee_rep_id) if audit.auditee_rep_id else None,
+        clauses=[c.clause for c in criteria_of(session, audit) if c.kind == "clause"],
+        procedures=[f"{d.code} issue {r.issue}" for d, r in procedure_criteria(session, audit)],
+        grades=[g.code for g in grades],
+        items=len(items),
+        answered=sum(1 for i in items if i.result),
+        counts={g.code: sum(1 for i in items if i.result == g.code) for g in grades},
+        findings=findings(session, viewer=viewer, ref=audit.ref),
+        signatures=signatures_of(session, audit),
+        content_hash=record_hash(session, audit),
+    )
+
+
+def _department_codes(session: Session) -> dict[int | None, str]:
+    return {d.id: d.code for d in session.exec(select(Department)).all()}

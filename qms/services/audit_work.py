@@ -1,0 +1,240 @@
+"""Working an audit's checklist: a result and objective evidence per item, attachments,
+and the findings every nonconformity result becomes."""
+
+import mimetypes
+from collections.abc import Sequence
+from pathlib import PurePath
+
+from sqlmodel import Session, col, func, select
+
+from qms.clock import utcnow
+from qms.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from qms.models import (
+    Audit,
+    ChecklistAttachment,
+    ChecklistItem,
+    CorrectiveAction,
+    Finding,
+    User,
+    pk,
+)
+from qms.services import blobs, checklists, trail, users
+from qms.services.audit_core import (
+    AuditStatus,
+    department_ids,
+    get_audit,
+    require_status,
+    role_in,
+)
+from qms.text import clean
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS_PER_ITEM = 20
+MAX_EVIDENCE_CHARS = 20_000
+
+
+def get_item(session: Session, audit: Audit, number: int) -> ChecklistItem:
+    item = session.exec(
+        select(ChecklistItem)
+        .where(ChecklistItem.audit_id == audit.id)
+        .where(ChecklistItem.number == number)
+    ).first()
+    if item is None:
+        raise NotFound(f"{audit.ref} has no checklist item {number}")
+    return item
+
+
+def finding_of(session: Session, item: ChecklistItem) -> Finding | None:
+    return session.exec(select(Finding).where(Finding.item_id == item.id)).first()
+
+
+def attachments_of(session: Session, item: ChecklistItem) -> list[ChecklistAttachment]:
+    return list(
+        session.exec(
+            select(ChecklistAttachment)
+            .where(ChecklistAttachment.item_id == item.id)
+            .order_by(col(ChecklistAttachment.id))
+        ).all()
+    )
+
+
+def record(
+    session: Session,
+    *,
+    actor: User,
+    ref: str,
+    item: int,
+    result: str,
+    evidence: str = "",
+    finding: str | None = None,
+    department: str | None = None,
+    attachments: Sequence[tuple[str, bytes]] = (),
+) -> ChecklistItem:
+    """Record (or change) the result of one checklist item; team members only.
+
+    The result must be one of the audit's frozen grades; every result but the conforming
+    one (the scale's first grade) needs objective evidence, and a nonconformity needs a
+    finding statement. A nonconformity creates or updates the item's finding; re-grading
+    it as anything else removes the finding.
+    """
+    audit = get_audit(session, ref, lock=True)
+    require_status(audit, AuditStatus.IN_PROGRESS, "have results recorded")
+    if role_in(session, audit, actor) is None:
+        raise PermissionDenied(f"only the audit team of {audit.ref} can record results")
+    row = get_item(session, audit, item)
+    grades = checklists.load_grades(audit.grades)
+    code = clean(result).upper()
+    grade = next((g for g in grades if g.code == code), None)
+    if grade is None:
+        codes = ", ".join(g.code for g in grades)
+        raise ValidationError(f"result {clean(result)!r} is not one of {codes}")
+    evidence = clean(evidence).replace("\r\n", "\n")
+    if grade != grades[0] and not evidence:
+        raise ValidationError(f"a {grade.code} result needs objective evidence")
+    if len(evidence) > MAX_EVIDENCE_CHARS:
+        raise ValidationError(f"the evidence is longer than {MAX_EVIDENCE_CHARS:,} characters")
+    statement = clean(finding or "")
+    if grade.nonconformity and not statement:
+        raise ValidationError(f"a {grade.code} result needs a finding statement (--finding)")
+    if statement and not grade.nonconformity:
+        raise ValidationError(f"a {grade.code} result is not a nonconformity; it has no finding")
+    dept_id = row.department_id
+    if department:
+        dept = users.get_department(session, department)
+        if dept.id not in department_ids(session, audit):
+            raise ValidationError(f"{dept.code} is not in the scope of {audit.ref}")
+        dept_id = dept.id
+    files = _check_attachments(session, row, attachments)
+    existing = finding_of(session, row)
+    if existing is not None and not grade.nonconformity:
+        _require_no_capa(session, audit, existing)
+
+    now = utcnow()
+    old = {"result": row.result, "evidence": row.evidence}
+    row.result = grade.code
+    row.evidence = evidence
+    row.department_id = dept_id
+    row.recorded_by_id = actor.id
+    row.recorded_at = now
+    session.add(row)
+    stored = []
+    for filename, data in files:
+        media_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        blob = blobs.put(session, data=data, media_type=media_type)
+        session.add(
+            ChecklistAttachment(
+                item_id=pk(row),
+                blob_sha256=blob.sha256,
+                filename=filename,
+                added_by_id=pk(actor),
+                added_at=now,
+            )
+        )
+        stored.append({"filename": filename, "sha256": blob.sha256, "size": blob.size})
+    finding_change = _sync_finding(session, audit, row, grade.nonconformity, statement, existing)
+    audit.updated_at = now
+    session.add(audit)
+    payload: dict[str, object] = {
+        "item": row.number,
+        "old": old,
+        "new": {"result": row.result, "evidence": row.evidence},
+    }
+    if stored:
+        payload["attachments"] = stored
+    if finding_change:
+        payload["finding"] = finding_change
+    trail.record(
+        session,
+        actor=actor.username,
+        action="audit.record",
+        entity="audit",
+        entity_id=audit.ref,
+        payload=payload,
+    )
+    session.commit()
+    return row
+
+
+def _check_attachments(
+    session: Session, row: ChecklistItem, attachments: Sequence[tuple[str, bytes]]
+) -> list[tuple[str, bytes]]:
+    files = []
+    for raw_name, data in attachments:
+        filename = clean(PurePath(raw_name.replace("\\", "/")).name)[:200]
+        if not filename:
+            raise ValidationError("an attachment needs a file name")
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise ValidationError(
+                f"attachment {filename} is larger than the "
+                f"{MAX_ATTACHMENT_BYTES // 1024 // 1024} MB limit"
+            )
+        if not data:
+            raise ValidationError(f"attachment {filename} is empty")
+        files.append((filename, data))
+    already = int(
+        session.exec(
+            select(func.count())
+            .select_from(ChecklistAttachment)
+            .where(ChecklistAttachment.item_id == row.id)
+        ).one()
+    )
+    if already + len(files) > MAX_ATTACHMENTS_PER_ITEM:
+        raise ValidationError(
+            f"item {row.number} can have at most {MAX_ATTACHMENTS_PER_ITEM} attachments"
+        )
+    return files
+
+
+def _require_no_capa(session: Session, audit: Audit, finding: Finding) -> None:
+    capa = session.exec(
+        select(CorrectiveAction.ref).where(CorrectiveAction.finding_id == finding.id)
+    ).first()
+    if capa is not None:
+        raise Conflict(
+            f"{audit.ref} / F{finding.number} has corrective action {capa}; "
+            "it cannot be re-graded as conforming"
+        )
+
+
+def _sync_finding(
+    session: Session,
+    audit: Audit,
+    row: ChecklistItem,
+    nonconformity: bool,
+    statement: str,
+    existing: Finding | None,
+) -> dict[str, object] | None:
+    """Create, update or delete the item's finding; returns what changed for the trail."""
+    now = utcnow()
+    if not nonconformity:
+        if existing is None:
+            return None
+        session.delete(existing)
+        session.flush()
+        return {"number": existing.number, "deleted": True}
+    if existing is None:
+        numbers = session.exec(select(Finding.number).where(Finding.audit_id == audit.id)).all()
+        existing = Finding(
+            audit_id=pk(audit),
+            item_id=pk(row),
+            number=max(numbers, default=0) + 1,
+            grade="",
+            statement="",
+            evidence="",
+            created_at=now,
+            updated_at=now,
+        )
+    existing.grade = str(row.result)
+    existing.clause = row.clause
+    existing.department_id = row.department_id or _sole_department(session, audit)
+    existing.statement = statement
+    existing.evidence = row.evidence
+    existing.updated_at = now
+    session.add(existing)
+    session.flush()
+    return {"number": existing.number, "grade": existing.grade, "statement": statement}
+
+
+def _sole_department(session: Session, audit: Audit) -> int | None:
+    ids = department_ids(session, audit)
+    return ids[0] if len(ids) == 1 else None

@@ -1,0 +1,415 @@
+"""Nonconformities and corrective action (ISO 9001 clause 10.2): the record and its states.
+
+open -> contained -> cause_analysed -> actions_planned -> actions_done ->
+verified_effective -> closed. Actions, verification and overdue lists are in
+``capa_actions``; record data and PDFs in ``capa_records``; the register and one record
+in full in ``capa_views``. A closed record is locked.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from qms.clock import utcnow
+from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory, Role
+from qms.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
+from qms.models import (
+    CapaWhy,
+    CorrectiveAction,
+    Department,
+    Finding,
+    User,
+    pk,
+)
+from qms.services import blobs, capa_records, organisation, trail, users
+from qms.services.capa_records import get_capa
+from qms.text import clean
+
+MAX_WHYS = 5
+MAX_CLAUSE = 20
+# Serialises reference numbering on PostgreSQL (SQLite writers hold the database lock).
+_NUMBERING_LOCK_KEY = 0x514D5343
+_GRADE_SEVERITY = {"NC_MAJOR": "major", "NC_MINOR": "minor"}
+_EVIDENCE_WORD = {"vi": "Bằng chứng", "en": "Evidence"}
+LEADERSHIP = (Role.APPROVER, Role.REVIEWER)
+
+
+def _status_text(status: str) -> str:
+    return status.replace("_", " ")
+
+
+# --------------------------------------------------------------------- shared rule checks
+
+
+def require_editable(car: CorrectiveAction, *allowed: CapaStatus, step: str) -> None:
+    """Refuse any change to a closed record, and ``step`` outside ``allowed`` states."""
+    if car.status == CapaStatus.CLOSED:
+        raise InvalidTransition(f"{car.ref} is closed and locked")
+    if car.status not in allowed:
+        wanted = " or ".join(_status_text(s.value) for s in allowed)
+        raise InvalidTransition(
+            f"{car.ref} is {_status_text(car.status)}; {step} needs it to be {wanted}"
+        )
+
+
+def require_leadership(session: Session, actor: User, car: CorrectiveAction, action: str) -> None:
+    """A controller, or a reviewer or approver of the nonconformity's department."""
+    roles = users.roles_of(session, actor)
+    if Role.CONTROLLER in roles:
+        return
+    if actor.department_id == car.department_id and roles & set(LEADERSHIP):
+        return
+    dept = users.department_by_id(session, car.department_id).code
+    raise PermissionDenied(
+        f"{actor.username} cannot {action} {car.ref}: it needs a controller, "
+        f"or a reviewer or approver of department {dept}"
+    )
+
+
+def set_status(
+    session: Session,
+    *,
+    actor: User,
+    car: CorrectiveAction,
+    status: CapaStatus,
+    action: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Change the state and put the transition on the trail (old and new status)."""
+    old = car.status
+    car.status = status.value
+    car.updated_at = utcnow()
+    session.add(car)
+    session.flush()
+    trail.record(
+        session,
+        actor=actor.username,
+        action=f"capa.{action}",
+        entity="capa",
+        entity_id=car.ref,
+        payload={"old": {"status": old}, "new": {"status": car.status, **(details or {})}},
+    )
+
+
+def _required(value: str | None, message: str) -> str:
+    cleaned = clean(value or "")
+    if not cleaned:
+        raise ValidationError(message)
+    return cleaned
+
+
+# ------------------------------------------------------------------------------- open
+
+
+def open_nonconformity(
+    session: Session,
+    *,
+    actor: User,
+    source: str | None = None,
+    description: str | None = None,
+    department: str | None = None,
+    clause: str | None = None,
+    severity: str | None = None,
+    finding: str | None = None,
+) -> CorrectiveAction:
+    """Record a nonconformity (phiếu CAR). From an audit finding (``IA-2026-01/2``, auditor
+    or controller) its department, clause, description and severity are copied unless
+    given; any active user may record the other sources."""
+    if not source and not finding:
+        valid = ", ".join(s.value for s in CapaSource)
+        raise ValidationError(f"give the source of the nonconformity ({valid})")
+    kind = _parse_source(source or CapaSource.AUDIT_FINDING.value)
+    found = _finding_for(session, actor, kind, finding)
+    language = organisation.get_setting(session, "organisation.language") or "vi"
+    if found is not None:
+        if not description:
+            word = _EVIDENCE_WORD.get(language, "Evidence")
+            description = found.statement + (
+                f"\n\n{word}: {found.evidence}" if found.evidence else ""
+            )
+        if not department and found.department_id is not None:
+            department = users.department_by_id(session, found.department_id).code
+        clause = clause if clause is not None else found.clause
+        severity = severity or _GRADE_SEVERITY.get(found.grade)
+    text_ = _required(description, "describe the nonconformity (--description)")
+    dept = _department(session, department)
+    clause = clean(clause or "")
+    if len(clause) > MAX_CLAUSE:
+        raise ValidationError(f"the clause {clause!r} is longer than {MAX_CLAUSE} characters")
+    severity = clean(severity or "").lower()
+    if severity not in SEVERITIES:
+        raise ValidationError(f"give the severity: {' or '.join(SEVERITIES)} (--severity)")
+    now = utcnow()
+    year = organisation.today(session).year
+    car = CorrectiveAction(
+        ref=_next_ref(session, year),
+        year=year,
+        status=CapaStatus.OPEN.value,
+        source=kind.value,
+        finding_id=found.id if found else None,
+        description=text_,
+        department_id=pk(dept),
+        clause=clause,
+        severity=severity,
+        reported_by_id=pk(actor),
+        reported_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(car)
+    session.flush()
+    trail.record(
+        session,
+        actor=actor.username,
+        action="capa.open",
+        entity="capa",
+        entity_id=car.ref,
+        payload={
+            "new": {
+                "status": car.status,
+                "source": car.source,
+                "finding": capa_records.finding_label(session, car) or None,
+                "department": dept.code,
+                "clause": clause,
+                "severity": severity,
+                "description": text_,
+            }
+        },
+    )
+    session.commit()
+    return car
+
+
+def _parse_source(value: str) -> CapaSource:
+    try:
+        return CapaSource(clean(value).lower().replace("-", "_"))
+    except ValueError:
+        valid = ", ".join(s.value for s in CapaSource)
+        raise ValidationError(f"unknown source {value!r} (sources: {valid})") from None
+
+
+def _finding_for(
+    session: Session, actor: User, kind: CapaSource, finding: str | None
+) -> Finding | None:
+    if kind != CapaSource.AUDIT_FINDING:
+        if finding:
+            raise ValidationError("a finding reference goes with the source audit_finding")
+        return None
+    users.require_role(
+        session,
+        actor,
+        Role.AUDITOR,
+        Role.CONTROLLER,
+        action="raise a corrective action from an audit finding",
+    )
+    if not finding:
+        raise ValidationError(
+            "a nonconformity from an audit needs its finding, e.g. --finding IA-2026-01/2"
+        )
+    from qms.services import audits
+
+    ref = capa_records.parse_finding_ref(finding)
+    found: Finding = audits.get_finding(session, ref=ref.audit_ref, number=ref.number)
+    existing = session.exec(
+        select(CorrectiveAction.ref).where(CorrectiveAction.finding_id == found.id)
+    ).first()
+    if existing is not None:
+        raise Conflict(
+            f"finding {ref.audit_ref}/{ref.number} already has corrective action {existing}"
+        )
+    return found
+
+
+def _department(session: Session, code: str | None) -> Department:
+    if not code or not clean(code):
+        raise ValidationError("give the department of the nonconformity (--dept)")
+    return users.get_department(session, code)
+
+
+def _next_ref(session: Session, year: int) -> str:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _NUMBERING_LOCK_KEY})
+    refs = session.exec(select(CorrectiveAction.ref).where(CorrectiveAction.year == year)).all()
+    last = max((int(r.rsplit("-", 1)[1]) for r in refs), default=0)
+    return f"CAR-{year}-{last + 1:03d}"
+
+
+# ------------------------------------------------------------------ contain / analyse / plan
+
+
+def contain(session: Session, *, actor: User, ref: str, containment: str) -> CorrectiveAction:
+    """Record the correction (sự khắc phục) that contains the effect now."""
+    car = get_capa(session, ref, lock=True)
+    require_editable(car, CapaStatus.OPEN, step="recording the correction")
+    require_leadership(session, actor, car, "record the correction of")
+    car.containment = _required(containment, "describe the correction taken (--containment)")
+    car.contained_by_id = actor.id
+    car.contained_at = utcnow()
+    set_status(
+        session,
+        actor=actor,
+        car=car,
+        status=CapaStatus.CONTAINED,
+        action="contain",
+        details={"containment": car.containment},
+    )
+    session.commit()
+    return car
+
+
+def analyse(
+    session: Session,
+    *,
+    actor: User,
+    ref: str,
+    whys: Sequence[tuple[str, str]],
+    cause_category: str,
+    root_cause: str,
+    similar_exist: str,
+    similar_answer: str,
+) -> CorrectiveAction:
+    """Record the root cause: a 5-whys chain (1 to 5 steps), a cause category, the root
+    cause, and the answer to "do similar nonconformities exist or could they occur
+    elsewhere?"."""
+    car = get_capa(session, ref, lock=True)
+    require_editable(car, CapaStatus.CONTAINED, step="the cause analysis")
+    require_leadership(session, actor, car, "analyse the cause of")
+    chain = _whys(whys)
+    category = _cause_category(cause_category)
+    cause = _required(root_cause, "state the root cause (--root-cause)")
+    similar = clean(similar_exist or "").lower()
+    if similar not in SIMILAR_ANSWERS:
+        raise ValidationError(
+            "answer whether similar nonconformities exist or could occur elsewhere: "
+            f"{', '.join(SIMILAR_ANSWERS)} (--similar)"
+        )
+    answer = _required(
+        similar_answer,
+        "say where similar nonconformities were looked for and what was found (--similar-answer)",
+    )
+    for position, (question, because) in enumerate(chain, start=1):
+        session.add(CapaWhy(capa_id=pk(car), position=position, question=question, answer=because))
+    car.cause_category = category.value
+    car.root_cause = cause
+    car.similar_exist = similar
+    car.similar_answer = answer
+    car.analysed_by_id = actor.id
+    car.analysed_at = utcnow()
+    set_status(
+        session,
+        actor=actor,
+        car=car,
+        status=CapaStatus.CAUSE_ANALYSED,
+        action="analyse",
+        details={
+            "whys": [list(w) for w in chain],
+            "cause_category": category.value,
+            "root_cause": cause,
+            "similar_exist": similar,
+            "similar_answer": answer,
+        },
+    )
+    session.commit()
+    return car
+
+
+def _whys(whys: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    if not whys:
+        raise ValidationError('record at least one "why?" and its answer (--why QUESTION ANSWER)')
+    if len(whys) > MAX_WHYS:
+        raise ValidationError(f"the 5-whys chain has {len(whys)} steps; at most {MAX_WHYS}")
+    chain = []
+    for position, (question, answer) in enumerate(whys, start=1):
+        q, a = clean(question or ""), clean(answer or "")
+        if not q or not a:
+            raise ValidationError(f"why {position} needs both a question and an answer")
+        chain.append((q, a))
+    return chain
+
+
+def _cause_category(value: str) -> CauseCategory:
+    try:
+        return CauseCategory(clean(value or "").lower())
+    except ValueError:
+        valid = ", ".join(c.value for c in CauseCategory)
+        raise ValidationError(f"unknown cause category {value!r} (categories: {valid})") from None
+
+
+def plan(session: Session, *, actor: User, ref: str) -> CorrectiveAction:
+    """Confirm the action plan (at least one action, added with ``capa_actions.add_action``)."""
+    car = get_capa(session, ref, lock=True)
+    require_editable(car, CapaStatus.CAUSE_ANALYSED, step="confirming the plan")
+    require_leadership(session, actor, car, "plan the actions of")
+    actions = capa_records.actions_of(session, car)
+    if not actions:
+        raise ValidationError(f"{car.ref} has no actions yet: add at least one before planning")
+    set_status(
+        session,
+        actor=actor,
+        car=car,
+        status=CapaStatus.ACTIONS_PLANNED,
+        action="plan",
+        details={"actions": [a.number for a in actions]},
+    )
+    session.commit()
+    return car
+
+
+# ------------------------------------------------------------------------------- close
+
+
+def closure_problems(session: Session, car: CorrectiveAction) -> list[str]:
+    """What still stands between the record and its closure (empty when it may close)."""
+    problems = []
+    actions = capa_records.actions_of(session, car)
+    not_done = [a.number for a in actions if a.status != "done"]
+    if not actions:
+        problems.append("no actions planned")
+    elif not_done:
+        numbers = ", ".join(str(n) for n in not_done)
+        plural = "action" if len(not_done) == 1 else "actions"
+        problems.append(f"{len(not_done)} {plural} not done ({numbers})")
+    if car.status != CapaStatus.VERIFIED_EFFECTIVE:
+        problems.append("no effective verification")
+    return problems
+
+
+def close(session: Session, *, actor: User, ref: str) -> CorrectiveAction:
+    """Close a record verified effective; its PDF is rendered and stored with its hash,
+    and the record is locked from then on."""
+    car = get_capa(session, ref, lock=True)
+    if car.status == CapaStatus.CLOSED:
+        raise InvalidTransition(f"{car.ref} is closed and locked")
+    require_leadership(session, actor, car, "close")
+    problems = closure_problems(session, car)
+    if problems:
+        raise InvalidTransition(f"{car.ref} cannot be closed yet: {'; '.join(problems)}")
+    language = organisation.get_setting(session, "organisation.language") or "vi"
+    car.closed_by_id = actor.id
+    car.closed_at = utcnow()
+    set_status(
+        session,
+        actor=actor,
+        car=car,
+        status=CapaStatus.CLOSED,
+        action="close",
+        details={"language": language},
+    )
+    data = capa_records.render_record(
+        capa_records.record_data(session, car, language=language), pdfa=True
+    )
+    blob = blobs.put(session, data=data, media_type="application/pdf")
+    car.record_sha256 = blob.sha256
+    session.add(car)
+    trail.record(
+        session,
+        actor=actor.username,
+        action="capa.render",
+        entity="capa",
+        entity_id=car.ref,
+        payload={"new": {"record_sha256": blob.sha256, "size": blob.size, "language": language}},
+    )
+    session.commit()
+    return car

@@ -1,0 +1,375 @@
+"""Corrective actions of a nonconformity: planning, completion, effectiveness
+verification, and what is overdue.
+
+An action that changes a procedure raises the next issue of that document as a draft at
+once; the action cannot be marked done before that issue has taken effect.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from qms.clock import utcnow
+from qms.domain import CapaStatus, Role
+from qms.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from qms.models import (
+    CapaAction,
+    CapaVerification,
+    CorrectiveAction,
+    Department,
+    Document,
+    Revision,
+    User,
+    pk,
+)
+from qms.services import capa_records, documents, organisation, revisions, trail, users
+from qms.services.capa import require_editable, require_leadership, set_status
+from qms.services.capa_records import get_capa
+from qms.text import clean
+
+VERIFICATION_DAYS_SETTING = "capa.verification_days"
+DEFAULT_VERIFICATION_DAYS = 30
+OPEN, DONE = "open", "done"
+
+
+def _reason(language: str, ref: str, number: int, description: str) -> str:
+    """The reason for change of a revision raised by an action: it cites the action."""
+    if language == "en":
+        return f"Corrective action {ref} (action {number}): {description}"
+    return f"Hành động khắc phục {ref} (hành động {number}): {description}"
+
+
+def add_action(
+    session: Session,
+    *,
+    actor: User,
+    ref: str,
+    description: str,
+    owner: str | None,
+    due_date: date | None,
+    document: str | None = None,
+) -> CapaAction:
+    """Add an action with its owner and due date (not in the past). With ``document`` the
+    action also raises the next issue of that document as a draft (controllers only)."""
+    car = get_capa(session, ref, lock=True)
+    require_editable(
+        car, CapaStatus.CAUSE_ANALYSED, CapaStatus.ACTIONS_PLANNED, step="adding an action"
+    )
+    require_leadership(session, actor, car, "add actions to")
+    text = clean(description or "")
+    if not text:
+        raise ValidationError("describe the action (--description)")
+    if not owner or not clean(owner):
+        raise ValidationError("every action needs an owner (--owner)")
+    owner_user = users.get_active_user(session, owner)
+    if due_date is None:
+        raise ValidationError("every action needs a due date (--due)")
+    today = organisation.today(session)
+    if due_date < today:
+        raise ValidationError(
+            f"the due date {due_date.isoformat()} is in the past (today is {today.isoformat()})"
+        )
+    doc = None
+    if document:
+        doc = documents.get_document(session, document)
+        if Role.CONTROLLER not in users.roles_of(session, actor):
+            raise PermissionDenied(
+                f"{actor.username} cannot raise a revision of {doc.code}: "
+                "only a controller drafts revisions"
+            )
+        current = revisions.in_progress_revision(session, doc)
+        if current is not None:
+            raise InvalidTransition(
+                f"{doc.code} already has issue {current.issue} in progress "
+                f"({current.status.replace('_', ' ')}); finish it before raising another"
+            )
+    numbers = [a.number for a in capa_records.actions_of(session, car)]
+    action = CapaAction(
+        capa_id=pk(car),
+        number=max(numbers, default=0) + 1,
+        description=text,
+        owner_id=pk(owner_user),
+        due_date=due_date,
+        status=OPEN,
+        created_at=utcnow(),
+    )
+    session.add(action)
+    session.flush()
+    change = None
+    if doc is not None:
+        rev = revisions.draft_next_issue(
+            session,
+            actor=actor,
+            code=doc.code,
+            reason=_reason(doc.language, car.ref, action.number, text),
+            description=text,
+        )
+        action.document_id = doc.id
+        action.revision_id = rev.id
+        session.add(action)
+        change = f"{doc.code}/{rev.issue}"
+    car.updated_at = utcnow()
+    session.add(car)
+    trail.record(
+        session,
+        actor=actor.username,
+        action="capa.action_add",
+        entity="capa",
+        entity_id=car.ref,
+        payload={
+            "new": {
+                "action": action.number,
+                "description": text,
+                "owner": owner_user.username,
+                "due_date": due_date,
+                "revision": change,
+            }
+        },
+    )
+    session.commit()
+    return action
+
+
+def get_action(session: Session, car: CorrectiveAction, number: int) -> CapaAction:
+    action = session.exec(
+        select(CapaAction).where(CapaAction.capa_id == car.id).where(CapaAction.number == number)
+    ).first()
+    if action is None:
+        raise NotFound(f"{car.ref} has no action {number}")
+    return action
+
+
+def verification_days(session: Session) -> int:
+    raw = organisation.get_setting(session, VERIFICATION_DAYS_SETTING).strip()
+    if not raw:
+        return DEFAULT_VERIFICATION_DAYS
+    if not raw.isdigit():
+        raise ValidationError(
+            f"the setting {VERIFICATION_DAYS_SETTING} must be a number of days, not {raw!r}"
+        )
+    return int(raw)
+
+
+def complete_action(
+    session: Session, *, actor: User, ref: str, number: int, note: str = ""
+) -> CapaAction:
+    """Mark an action done (its owner or a controller). When the last one is done the
+    effectiveness verification is scheduled."""
+    car = get_capa(session, ref, lock=True)
+    require_editable(car, CapaStatus.ACTIONS_PLANNED, step="completing an action")
+    action = get_action(session, car, number)
+    if action.status == DONE:
+        raise InvalidTransition(f"action {number} of {car.ref} is already done")
+    if action.owner_id != actor.id and Role.CONTROLLER not in users.roles_of(session, actor):
+        owner = session.get(User, action.owner_id)
+        raise PermissionDenied(
+            f"only the owner of action {number} of {car.ref} "
+            f"({owner.username if owner else '?'}) or a controller can mark it done"
+        )
+    _require_revision_in_effect(session, car, action)
+    action.status = DONE
+    action.done_note = clean(note or "")
+    action.done_by_id = actor.id
+    action.done_at = utcnow()
+    session.add(action)
+    session.flush()
+    trail.record(
+        session,
+        actor=actor.username,
+        action="capa.action_done",
+        entity="capa",
+        entity_id=car.ref,
+        payload={
+            "old": {"action": number, "status": OPEN},
+            "new": {"action": number, "status": DONE, "note": action.done_note},
+        },
+    )
+    if all(a.status == DONE for a in capa_records.actions_of(session, car)):
+        car.verification_due = organisation.today(session) + timedelta(
+            days=verification_days(session)
+        )
+        set_status(
+            session,
+            actor=actor,
+            car=car,
+            status=CapaStatus.ACTIONS_DONE,
+            action="actions_done",
+            details={"verification_due": car.verification_due},
+        )
+    session.commit()
+    return action
+
+
+def _require_revision_in_effect(
+    session: Session, car: CorrectiveAction, action: CapaAction
+) -> None:
+    if action.revision_id is None:
+        return
+    rev = session.get(Revision, action.revision_id)
+    doc = session.get(Document, action.document_id) if action.document_id else None
+    if rev is None or doc is None:
+        raise NotFound(f"the revision raised by action {action.number} of {car.ref} is missing")
+    if rev.effective_at is None:
+        raise InvalidTransition(
+            f"action {action.number} of {car.ref} changes {doc.code}: issue {rev.issue} is "
+            f"{rev.status.replace('_', ' ')} and must take effect before the action is done"
+        )
+
+
+def verify(
+    session: Session,
+    *,
+    actor: User,
+    ref: str,
+    effective: bool,
+    evidence: str,
+    password: str,
+) -> CapaVerification:
+    """Verify the effectiveness of the actions and sign it (password again): an auditor or
+    controller who owns none of the actions. Effective -> verified_effective; not
+    effective -> the plan reopens (actions_planned) and new actions must be added."""
+    car = get_capa(session, ref, lock=True)
+    actions = capa_records.actions_of(session, car)
+    if car.status in (CapaStatus.CAUSE_ANALYSED, CapaStatus.ACTIONS_PLANNED):
+        pending = [str(a.number) for a in actions if a.status != DONE]
+        if pending:
+            raise InvalidTransition(
+                f"{car.ref} cannot be verified before every action is done "
+                f"(not done: {', '.join(pending)})"
+            )
+    require_editable(car, CapaStatus.ACTIONS_DONE, step="the effectiveness verification")
+    users.require_role(session, actor, Role.AUDITOR, Role.CONTROLLER, action="verify effectiveness")
+    owned = [a.number for a in actions if a.owner_id == actor.id]
+    if owned:
+        raise PermissionDenied(
+            f"{actor.username} owns action {owned[0]} of {car.ref} and cannot verify "
+            "its effectiveness"
+        )
+    text = clean(evidence or "")
+    if not text:
+        raise ValidationError("give the evidence of the verification (--evidence)")
+    users.confirm_password(actor, password)
+    now = utcnow()
+    verification = CapaVerification(
+        capa_id=pk(car),
+        verifier_id=pk(actor),
+        effective=effective,
+        evidence=text,
+        printed_name=actor.full_name,
+        position=actor.position,
+        performed_at=now,
+        content_hash=capa_records.content_hash(session, car, effective=effective, evidence=text),
+    )
+    session.add(verification)
+    session.flush()
+    if effective:
+        new_status = CapaStatus.VERIFIED_EFFECTIVE
+    else:
+        new_status = CapaStatus.ACTIONS_PLANNED
+        car.verification_due = None
+    set_status(
+        session,
+        actor=actor,
+        car=car,
+        status=new_status,
+        action="verify",
+        details={
+            "effective": effective,
+            "evidence": text,
+            "content_hash": verification.content_hash,
+        },
+    )
+    session.commit()
+    return verification
+
+
+# ------------------------------------------------------------------------------ overdue
+
+
+@dataclass(frozen=True)
+class OverdueAction:
+    ref: str
+    number: int
+    description: str
+    owner: str  # username
+    owner_name: str
+    department: str  # code of the nonconformity's department
+    due_date: date
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class OverdueVerification:
+    ref: str
+    department: str
+    verification_due: date
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class OverdueReport:
+    today: date
+    actions: list[OverdueAction]  # by department, owner, due date
+    verifications: list[OverdueVerification]
+
+
+def overdue(
+    session: Session, *, owner: str | None = None, department: str | None = None
+) -> OverdueReport:
+    """Open actions past their due date (per department and owner), and verifications
+    past their scheduled date."""
+    today = organisation.today(session)
+    query = (
+        select(CapaAction, CorrectiveAction, User, Department)
+        .join(CorrectiveAction, col(CorrectiveAction.id) == CapaAction.capa_id)
+        .join(User, col(User.id) == CapaAction.owner_id)
+        .join(Department, col(Department.id) == CorrectiveAction.department_id)
+        .where(CapaAction.status == OPEN)
+        .where(col(CapaAction.due_date) < today)
+        .where(CorrectiveAction.status != CapaStatus.CLOSED.value)
+    )
+    late = select(CorrectiveAction, Department).join(
+        Department, col(Department.id) == CorrectiveAction.department_id
+    )
+    late = late.where(CorrectiveAction.status == CapaStatus.ACTIONS_DONE.value).where(
+        col(CorrectiveAction.verification_due) < today
+    )
+    if owner:
+        query = query.where(CapaAction.owner_id == pk(users.get_user(session, owner)))
+    if department:
+        dept = users.get_department(session, department)
+        query = query.where(CorrectiveAction.department_id == dept.id)
+        late = late.where(CorrectiveAction.department_id == dept.id)
+    actions = sorted(
+        (
+            OverdueAction(
+                ref=car.ref,
+                number=action.number,
+                description=action.description,
+                owner=user.username,
+                owner_name=user.full_name,
+                department=dept_row.code,
+                due_date=action.due_date,
+                days_overdue=(today - action.due_date).days,
+            )
+            for action, car, user, dept_row in session.exec(query).all()
+        ),
+        key=lambda a: (a.department, a.owner, a.due_date, a.ref, a.number),
+    )
+    verifications = []
+    if not owner:
+        verifications = sorted(
+            (
+                OverdueVerification(
+                    ref=car.ref,
+                    department=dept_row.code,
+                    verification_due=car.verification_due,
+                    days_overdue=(today - car.verification_due).days,
+                )
+                for car, dept_row in session.exec(late).all()
+                if car.verification_due is not None
+            ),
+            key=lambda v: (v.department, v.verification_due, v.ref),
+        )
+    return OverdueReport(today=today, actions=actions, verifications=verifications)

@@ -1,0 +1,445 @@
+"""Corrective-action records as data: lookup by reference, the content a verification
+signs, the record and register handed to the PDF renderer, and their PDFs."""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import overload
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from qms.domain import LANGUAGES, CapaStatus, RevisionStatus
+from qms.errors import NotFound, ValidationError
+from qms.models import (
+    Audit,
+    CapaAction,
+    CapaVerification,
+    CapaWhy,
+    CorrectiveAction,
+    Department,
+    Document,
+    Finding,
+    Revision,
+    User,
+)
+from qms.render.data import (
+    CapaActionLine,
+    CapaRecord,
+    CapaRegister,
+    CapaRegisterRow,
+    CapaVerificationLine,
+    CapaWhyLine,
+)
+from qms.services import blobs, organisation, renditions, trail, users
+from qms.text import clean
+
+_REF = re.compile(r"^CAR-(\d{4})-(\d{3,})$")
+
+SOURCE_LABELS = {
+    "vi": {
+        "audit_finding": "Đánh giá nội bộ",
+        "complaint": "Phản ánh, kiến nghị của người dân",
+        "late_dossier": "Hồ sơ trễ hẹn tại Bộ phận Một cửa",
+        "measurement": "Đo lường quá trình",
+        "management_review": "Xem xét của lãnh đạo",
+        "other": "Khác",
+    },
+    "en": {
+        "audit_finding": "Internal audit finding",
+        "complaint": "Citizen complaint",
+        "late_dossier": "Late dossier at the one-stop desk",
+        "measurement": "Process measurement",
+        "management_review": "Management review",
+        "other": "Other",
+    },
+}
+SEVERITY_LABELS = {
+    "vi": {"major": "Nặng", "minor": "Nhẹ"},
+    "en": {"major": "Major", "minor": "Minor"},
+}
+CAUSE_LABELS = {
+    "vi": {
+        "people": "Con người",
+        "method": "Phương pháp, cách làm",
+        "documentation": "Tài liệu, quy trình",
+        "equipment": "Thiết bị, phần mềm",
+        "environment": "Môi trường làm việc",
+        "management": "Quản lý, điều hành",
+        "other": "Khác",
+    },
+    "en": {
+        "people": "People",
+        "method": "Method",
+        "documentation": "Documentation",
+        "equipment": "Equipment, software",
+        "environment": "Work environment",
+        "management": "Management",
+        "other": "Other",
+    },
+}
+SIMILAR_LABELS = {
+    "vi": {"yes": "Có", "no": "Không", "possible": "Có thể xảy ra"},
+    "en": {"yes": "Yes", "no": "No", "possible": "Possibly"},
+}
+_ISSUE_WORD = {"vi": "lần ban hành", "en": "issue"}
+_FINDING_WORD = {"vi": "phát hiện", "en": "finding"}
+_REVISION_STATUS = {
+    "vi": {
+        "draft": "bản nháp",
+        "in_review": "đang xem xét",
+        "approved": "đã phê duyệt",
+        "effective": "hiệu lực",
+        "superseded": "bị thay thế",
+        "obsolete": "hết hiệu lực",
+    },
+    "en": {s.value: s.value.replace("_", " ") for s in RevisionStatus},
+}
+
+
+# ----------------------------------------------------------------------------- lookup
+
+
+def normalise_ref(ref: str) -> str:
+    value = clean(ref).upper()
+    if not _REF.match(value):
+        raise ValidationError(f"{ref!r} is not a corrective action reference like CAR-2026-001")
+    return value
+
+
+def get_capa(session: Session, ref: str, *, lock: bool = False) -> CorrectiveAction:
+    """The record with ``ref`` (any case); ``lock`` holds its row until commit."""
+    value = normalise_ref(ref)
+    query = select(CorrectiveAction).where(CorrectiveAction.ref == value)
+    car = session.exec(query.with_for_update() if lock else query).first()
+    if car is None:
+        raise NotFound(f"no corrective action {value}")
+    return car
+
+
+def actions_of(session: Session, car: CorrectiveAction) -> list[CapaAction]:
+    return list(
+        session.exec(
+            select(CapaAction).where(CapaAction.capa_id == car.id).order_by(col(CapaAction.number))
+        ).all()
+    )
+
+
+def whys_of(session: Session, car: CorrectiveAction) -> list[CapaWhy]:
+    return list(
+        session.exec(
+            select(CapaWhy).where(CapaWhy.capa_id == car.id).order_by(col(CapaWhy.position))
+        ).all()
+    )
+
+
+def verifications_of(session: Session, car: CorrectiveAction) -> list[CapaVerification]:
+    return list(
+        session.exec(
+            select(CapaVerification)
+            .where(CapaVerification.capa_id == car.id)
+            .order_by(col(CapaVerification.performed_at), col(CapaVerification.id))
+        ).all()
+    )
+
+
+def finding_label(session: Session, car: CorrectiveAction) -> str:
+    """``IA-2026-01/2`` style reference of the finding the record was raised from."""
+    if car.finding_id is None:
+        return ""
+    finding = session.get(Finding, car.finding_id)
+    audit = session.get(Audit, finding.audit_id) if finding else None
+    if finding is None or audit is None:
+        return ""
+    return f"{audit.ref}/{finding.number}"
+
+
+def revision_label(session: Session, action: CapaAction, language: str = "en") -> str:
+    """``QT-01 issue 4 (draft)``: the document change an action raised, or ""."""
+    if action.revision_id is None:
+        return ""
+    rev = session.get(Revision, action.revision_id)
+    doc = session.get(Document, rev.document_id) if rev else None
+    if rev is None or doc is None:
+        return ""
+    status = _REVISION_STATUS[language].get(rev.status, rev.status)
+    return f"{doc.code} {_ISSUE_WORD[language]} {rev.issue} ({status})"
+
+
+# ----------------------------------------------------------------- what a verifier signs
+
+
+@overload
+def _utc(value: datetime) -> datetime: ...
+@overload
+def _utc(value: None) -> None: ...
+def _utc(value: datetime | None) -> datetime | None:
+    """Stored times as naive UTC, whatever the backend hands back."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def content_hash(
+    session: Session,
+    car: CorrectiveAction,
+    *,
+    effective: bool,
+    evidence: str,
+    as_of: datetime | None = None,
+) -> str:
+    """SHA-256 of the record as a verifier sees it (nonconformity, correction, cause,
+    actions) plus their verdict and evidence. ``as_of`` recomputes it for an earlier
+    verification: actions added after that moment were not part of what was signed."""
+    cutoff = _utc(as_of)
+    actions = [
+        a for a in actions_of(session, car) if cutoff is None or _utc(a.created_at) <= cutoff
+    ]
+    owners = {a.owner_id: _username(session, a.owner_id) for a in actions}
+    content = {
+        "ref": car.ref,
+        "source": car.source,
+        "finding": finding_label(session, car),
+        "description": car.description,
+        "department": users.department_by_id(session, car.department_id).code,
+        "clause": car.clause,
+        "severity": car.severity,
+        "reported_by": _username(session, car.reported_by_id),
+        "reported_at": _utc(car.reported_at),
+        "containment": car.containment,
+        "whys": [[w.question, w.answer] for w in whys_of(session, car)],
+        "cause_category": car.cause_category,
+        "root_cause": car.root_cause,
+        "similar_exist": car.similar_exist,
+        "similar_answer": car.similar_answer,
+        "actions": [
+            {
+                "number": a.number,
+                "description": a.description,
+                "owner": owners[a.owner_id],
+                "due_date": a.due_date,
+                "status": a.status,
+                "done_note": a.done_note,
+                "revision_id": a.revision_id,
+            }
+            for a in actions
+        ],
+        "verdict": {"effective": effective, "evidence": evidence},
+    }
+    return hashlib.sha256(trail.canonical(content).encode()).hexdigest()
+
+
+def verification_valid(
+    session: Session, car: CorrectiveAction, verification: CapaVerification
+) -> bool:
+    return verification.content_hash == content_hash(
+        session,
+        car,
+        effective=verification.effective,
+        evidence=verification.evidence,
+        as_of=verification.performed_at,
+    )
+
+
+def _username(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id else None
+    return user.username if user else ""
+
+
+def _full_name(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id else None
+    return user.full_name if user else ""
+
+
+# ----------------------------------------------------------------------- record / register
+
+
+def _language(session: Session, language: str | None) -> str:
+    value = language or organisation.get_setting(session, "organisation.language") or "vi"
+    if value not in LANGUAGES:
+        raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}, not {value!r}")
+    return value
+
+
+def _local_date(session: Session, value: datetime | None) -> date | None:
+    if value is None:
+        return None
+    zone = ZoneInfo(organisation.get_setting(session, "timezone"))
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(zone).date()
+
+
+def _department_name(dept: Department, language: str) -> str:
+    name = (dept.name_en or dept.name) if language == "en" else dept.name
+    return f"{dept.code} – {name}"
+
+
+def record_data(
+    session: Session, car: CorrectiveAction, *, language: str | None = None
+) -> CapaRecord:
+    """Everything the record PDF shows, as plain data in ``language``."""
+    lang = _language(session, language)
+    today = organisation.today(session)
+    finding = finding_label(session, car)
+    if finding and car.finding_id is not None:
+        row = session.get(Finding, car.finding_id)
+        audit_ref, _, number = finding.partition("/")
+        finding = f"{audit_ref} / {_FINDING_WORD[lang]} {number}"
+        if row is not None and row.clause:
+            finding += f" ({row.clause})"
+    actions = tuple(
+        CapaActionLine(
+            number=a.number,
+            description=a.description,
+            owner=_full_name(session, a.owner_id),
+            due_date=a.due_date,
+            status=a.status,
+            done_on=_local_date(session, a.done_at),
+            done_note=a.done_note,
+            overdue=a.status == "open" and a.due_date < today,
+            document_change=revision_label(session, a, lang),
+        )
+        for a in actions_of(session, car)
+    )
+    verifications = tuple(
+        CapaVerificationLine(
+            verifier=v.printed_name,
+            position=v.position,
+            performed_at=_utc(v.performed_at),
+            effective=v.effective,
+            evidence=v.evidence,
+            valid=verification_valid(session, car, v),
+        )
+        for v in verifications_of(session, car)
+    )
+    return CapaRecord(
+        organisation=renditions.organisation_name(session, lang),
+        language=lang,
+        ref=car.ref,
+        status=car.status,
+        source=SOURCE_LABELS[lang].get(car.source, car.source),
+        finding=finding,
+        description=car.description,
+        department=_department_name(users.department_by_id(session, car.department_id), lang),
+        clause=car.clause,
+        severity=SEVERITY_LABELS[lang].get(car.severity, car.severity),
+        reported_by=_full_name(session, car.reported_by_id),
+        reported_at=_utc(car.reported_at),
+        containment=car.containment,
+        contained_by=_full_name(session, car.contained_by_id),
+        contained_at=_utc(car.contained_at),
+        whys=tuple(CapaWhyLine(w.position, w.question, w.answer) for w in whys_of(session, car)),
+        cause_category=CAUSE_LABELS[lang].get(car.cause_category, car.cause_category),
+        root_cause=car.root_cause,
+        similar_exist=SIMILAR_LABELS[lang].get(car.similar_exist, car.similar_exist),
+        similar_answer=car.similar_answer,
+        actions=actions,
+        verifications=verifications,
+        closed_by=_full_name(session, car.closed_by_id),
+        closed_at=_utc(car.closed_at),
+        printed_on=today,
+        timezone=organisation.get_setting(session, "timezone"),
+    )
+
+
+def age_days(session: Session, car: CorrectiveAction, today: date) -> int:
+    """Days from the report to today, or to the closure of a closed record."""
+    start = _local_date(session, car.reported_at) or today
+    end = _local_date(session, car.closed_at) if car.closed_at else today
+    return max(0, ((end or today) - start).days)
+
+
+def register_data(session: Session, *, language: str | None = None) -> CapaRegister:
+    """Every corrective action with its status, age and open / overdue action counts."""
+    lang = _language(session, language)
+    today = organisation.today(session)
+    rows = []
+    records = session.exec(
+        select(CorrectiveAction).order_by(col(CorrectiveAction.year), col(CorrectiveAction.ref))
+    ).all()
+    for car in records:
+        actions = actions_of(session, car)
+        open_actions = [a for a in actions if a.status == "open"]
+        rows.append(
+            CapaRegisterRow(
+                ref=car.ref,
+                reported_on=_local_date(session, car.reported_at) or today,
+                department=users.department_by_id(session, car.department_id).code,
+                source=SOURCE_LABELS[lang].get(car.source, car.source),
+                severity=SEVERITY_LABELS[lang].get(car.severity, car.severity),
+                status=car.status,
+                age_days=age_days(session, car, today),
+                open_actions=len(open_actions),
+                overdue_actions=sum(1 for a in open_actions if a.due_date < today),
+                description=car.description,
+            )
+        )
+    return CapaRegister(
+        organisation=renditions.organisation_name(session, lang),
+        language=lang,
+        printed_on=today,
+        rows=tuple(rows),
+        timezone=organisation.get_setting(session, "timezone"),
+    )
+
+
+# ------------------------------------------------------------------------------- PDFs
+
+
+def render_record(record: CapaRecord, *, pdfa: bool = False) -> bytes:
+    from qms.render import render_capa_record_pdf
+
+    data: bytes = render_capa_record_pdf(record, pdfa=pdfa)
+    return data
+
+
+def stored_language(session: Session, car: CorrectiveAction) -> str | None:
+    """The language of the record PDF stored at closure (from the closing trail event)."""
+    for event in reversed(trail.events(session, entity="capa", entity_id=car.ref)):
+        if event.action == "capa.close":
+            value = json.loads(event.payload).get("new", {}).get("language")
+            return str(value) if value else None
+    return None
+
+
+def record_pdf(
+    session: Session, *, ref: str, language: str | None = None
+) -> tuple[CorrectiveAction, bytes]:
+    """The record PDF: the bytes stored at closure (in the language they were stored in),
+    or a fresh rendering of a record still in progress or in another language."""
+    car = get_capa(session, ref)
+    wanted = _language(session, language) if language else None
+    if car.status == CapaStatus.CLOSED and car.record_sha256:
+        stored = stored_language(session, car)
+        if wanted is None or wanted == stored:
+            return car, blobs.get(session, car.record_sha256).data
+    return car, render_record(record_data(session, car, language=wanted))
+
+
+def register_pdf(session: Session, *, language: str | None = None) -> bytes:
+    from qms.render import render_capa_register_pdf
+
+    data: bytes = render_capa_register_pdf(register_data(session, language=language))
+    return data
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A finding reference ``IA-2026-01/2`` split into audit ref and finding number."""
+
+    audit_ref: str
+    number: int
+
+
+def parse_finding_ref(value: str) -> Reference:
+    text = clean(value).upper().replace(" ", "")
+    audit_ref, sep, number = text.rpartition("/")
+    number = number.removeprefix("F")
+    if not sep or not audit_ref or not number.isdigit() or int(number) < 1:
+        raise ValidationError(
+            f"{value!r} is not a finding reference: give the audit and the finding number, "
+            "e.g. IA-2026-01/2"
+        )
+    return Reference(audit_ref, int(number))

@@ -1,0 +1,139 @@
+"""Read-only views of corrective actions: the register with ages and overdue counts, and
+one record in full."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from qms.domain import CapaStatus, Role
+from qms.errors import PermissionDenied, ValidationError
+from qms.models import CapaAction, CapaVerification, CapaWhy, CorrectiveAction, User, pk
+from qms.services import capa_records, organisation, users
+from qms.services.capa import closure_problems
+from qms.services.capa_records import get_capa
+
+READERS = (Role.CONTROLLER, Role.AUDITOR, Role.APPROVER, Role.REVIEWER, Role.ADMIN)
+
+
+def require_reader(session: Session, viewer: User, car: CorrectiveAction | None = None) -> None:
+    """Controllers, auditors, approvers, reviewers and admins see every corrective action;
+    the reporter of a record and the owners of its actions see that record."""
+    if users.roles_of(session, viewer) & set(READERS):
+        return
+    if car is not None:
+        if car.reported_by_id == viewer.id:
+            return
+        if any(a.owner_id == viewer.id for a in capa_records.actions_of(session, car)):
+            return
+    raise PermissionDenied(
+        f"{viewer.username} cannot see corrective actions: it needs the controller, auditor, "
+        "approver, reviewer or admin role, or an action of the record"
+    )
+
+
+@dataclass(frozen=True)
+class CapaSummary:
+    record: CorrectiveAction
+    department_code: str
+    open_actions: int
+    overdue_actions: int
+    age_days: int
+
+
+def list_capas(
+    session: Session,
+    *,
+    status: str | None = None,
+    department: str | None = None,
+    year: int | None = None,
+) -> list[CapaSummary]:
+    """The register, oldest first, optionally filtered."""
+    query = select(CorrectiveAction).order_by(col(CorrectiveAction.year), col(CorrectiveAction.ref))
+    if status:
+        try:
+            query = query.where(CorrectiveAction.status == CapaStatus(status).value)
+        except ValueError:
+            valid = ", ".join(s.value for s in CapaStatus)
+            raise ValidationError(f"unknown status {status!r} (statuses: {valid})") from None
+    if department:
+        query = query.where(
+            CorrectiveAction.department_id == pk(users.get_department(session, department))
+        )
+    if year:
+        query = query.where(CorrectiveAction.year == year)
+    today = organisation.today(session)
+    out = []
+    for car in session.exec(query).all():
+        open_actions = [a for a in capa_records.actions_of(session, car) if a.status == "open"]
+        out.append(
+            CapaSummary(
+                record=car,
+                department_code=users.department_by_id(session, car.department_id).code,
+                open_actions=len(open_actions),
+                overdue_actions=sum(1 for a in open_actions if a.due_date < today),
+                age_days=capa_records.age_days(session, car, today),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class ActionView:
+    action: CapaAction
+    owner: str  # username
+    document_change: str  # "QT-01 issue 4 (draft)" or ""
+
+
+@dataclass(frozen=True)
+class VerificationView:
+    verification: CapaVerification
+    verifier: str  # username
+    valid: bool
+
+
+@dataclass(frozen=True)
+class CapaDetail:
+    record: CorrectiveAction
+    department_code: str
+    finding: str  # "IA-2026-01/2" or ""
+    reported_by: str
+    contained_by: str
+    analysed_by: str
+    closed_by: str
+    whys: list[CapaWhy]
+    actions: list[ActionView]
+    verifications: list[VerificationView]
+    closure_problems: list[str]
+    today: date
+
+
+def detail(session: Session, *, ref: str) -> CapaDetail:
+    car = get_capa(session, ref)
+
+    def name(user_id: int | None) -> str:
+        user = session.get(User, user_id) if user_id else None
+        return user.username if user else ""
+
+    return CapaDetail(
+        record=car,
+        department_code=users.department_by_id(session, car.department_id).code,
+        finding=capa_records.finding_label(session, car),
+        reported_by=name(car.reported_by_id),
+        contained_by=name(car.contained_by_id),
+        analysed_by=name(car.analysed_by_id),
+        closed_by=name(car.closed_by_id),
+        whys=capa_records.whys_of(session, car),
+        actions=[
+            ActionView(a, name(a.owner_id), capa_records.revision_label(session, a))
+            for a in capa_records.actions_of(session, car)
+        ],
+        verifications=[
+            VerificationView(
+                v, name(v.verifier_id), capa_records.verification_valid(session, car, v)
+            )
+            for v in capa_records.verifications_of(session, car)
+        ],
+        closure_problems=[] if car.status == CapaStatus.CLOSED else closure_problems(session, car),
+        today=organisation.today(session),
+    )

@@ -1,0 +1,350 @@
+"""The audit checklist library (shipped as data), the grade scale, clause look-up and the
+questions generated from a procedure's text.
+
+Everything here is read when an audit is planned or started; the audit then keeps its own
+copy (frozen checklist and grades), so later edits of the library change no past audit.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session
+
+from qms.domain import Role
+from qms.errors import ValidationError
+from qms.models import User
+from qms.services import organisation, users
+from qms.text import clean, fold
+
+LIBRARY_FILE = "iso9001-2015.yaml"
+GRADES_SETTING = "audit.grades"
+_CLAUSE = re.compile(r"^\d{1,2}(\.\d{1,2}){0,3}$")
+_GRADE_CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,19}$")
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
+_FORM_CODE = re.compile(r"\bBM-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
+
+# Titles of the ISO 9001:2015 clauses that the library splits into sub-clauses.
+PARENT_TITLES: dict[str, tuple[str, str]] = {
+    "4": ("Bối cảnh của tổ chức", "Context of the organization"),
+    "5": ("Sự lãnh đạo", "Leadership"),
+    "5.1": ("Sự lãnh đạo và cam kết", "Leadership and commitment"),
+    "5.2": ("Chính sách", "Policy"),
+    "6": ("Hoạch định", "Planning"),
+    "7": ("Hỗ trợ", "Support"),
+    "7.1": ("Nguồn lực", "Resources"),
+    "7.5": ("Thông tin dạng văn bản", "Documented information"),
+    "8": ("Thực hiện", "Operation"),
+    "8.2": ("Yêu cầu đối với sản phẩm và dịch vụ", "Requirements for products and services"),
+    "8.4": (
+        "Kiểm soát quá trình, sản phẩm và dịch vụ do bên ngoài cung cấp",
+        "Control of externally provided processes, products and services",
+    ),
+    "8.5": ("Sản xuất và cung cấp dịch vụ", "Production and service provision"),
+    "9": ("Đánh giá kết quả hoạt động", "Performance evaluation"),
+    "9.1": (
+        "Theo dõi, đo lường, phân tích và đánh giá",
+        "Monitoring, measurement, analysis and evaluation",
+    ),
+    "10": ("Cải tiến", "Improvement"),
+}
+
+
+@dataclass(frozen=True)
+class Grade:
+    code: str
+    vi: str
+    en: str
+    nonconformity: bool
+
+    def label(self, language: str) -> str:
+        return self.en if language == "en" else self.vi
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    vi: str
+    en: str
+
+
+@dataclass(frozen=True)
+class LibraryClause:
+    clause: str
+    clause_2008: str
+    title_vi: str
+    title_en: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Library:
+    name: str
+    sha256: str
+    standard: str
+    grades: tuple[Grade, ...]
+    clauses: tuple[LibraryClause, ...]
+
+    @property
+    def source(self) -> str:
+        """``<file name>@<sha256 of its bytes>``, stored on each audit that used it."""
+        return f"{self.name}@{self.sha256}"
+
+
+def default_library_path() -> Path:
+    return Path(str(resources.files("qms.data.checklists") / LIBRARY_FILE))
+
+
+def load_library(path: Path | None = None) -> Library:
+    """Read and check a checklist library file (the shipped one by default)."""
+    path = path or default_library_path()
+    try:
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ValidationError(f"checklist library {path.name}: cannot read it: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValidationError(f"checklist library {path.name}: expected a mapping at the top")
+    try:
+        clauses = tuple(_library_clause(entry) for entry in data["clauses"])
+        grades = parse_grades(data["grades"])
+    except (KeyError, TypeError, ValidationError) as exc:
+        raise ValidationError(f"checklist library {path.name} is malformed: {exc}") from None
+    return Library(
+        name=path.name,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        standard=str(data.get("standard", "ISO 9001:2015")),
+        grades=grades,
+        clauses=clauses,
+    )
+
+
+def _library_clause(entry: dict[str, Any]) -> LibraryClause:
+    return LibraryClause(
+        clause=str(entry["clause"]),
+        clause_2008=str(entry.get("clause_2008", "")),
+        title_vi=str(entry["title"]["vi"]),
+        title_en=str(entry["title"]["en"]),
+        questions=tuple(
+            Question(str(q["id"]), clean(str(q["vi"])), clean(str(q["en"])))
+            for q in entry["questions"]
+        ),
+    )
+
+
+# ------------------------------------------------------------------------------ grades
+
+
+def parse_grades(value: Any) -> tuple[Grade, ...]:
+    """Check a grade scale: a list of {code, vi, en, nonconformity}; codes unique, the
+    first grade the conforming one (the only result that needs no evidence), and at least
+    one nonconformity grade."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError("the grades must be a non-empty list")
+    grades = []
+    for entry in value:
+        if not isinstance(entry, dict):
+            raise ValidationError("each grade must be a mapping of code, vi, en, nonconformity")
+        code = str(entry.get("code", "")).strip()
+        if not _GRADE_CODE.match(code):
+            raise ValidationError(
+                f"grade code {code!r} must be capital letters, digits or '_' (up to 20)"
+            )
+        vi, en = clean(str(entry.get("vi", ""))), clean(str(entry.get("en", "")))
+        if not vi or not en:
+            raise ValidationError(f"grade {code} needs a Vietnamese and an English label")
+        nonconformity = entry.get("nonconformity")
+        if not isinstance(nonconformity, bool):
+            raise ValidationError(f"grade {code}: nonconformity must be true or false")
+        grades.append(Grade(code, vi, en, nonconformity))
+    codes = [g.code for g in grades]
+    if len(set(codes)) != len(codes):
+        raise ValidationError("grade codes must be unique")
+    if grades[0].nonconformity:
+        raise ValidationError(f"the first grade ({grades[0].code}) must be the conforming one")
+    if not any(g.nonconformity for g in grades):
+        raise ValidationError("at least one grade must be a nonconformity")
+    return tuple(grades)
+
+
+def current_grades(session: Session, library: Library) -> tuple[Grade, ...]:
+    """The organisation's grade scale: the ``audit.grades`` setting, else the library's."""
+    value = organisation.get_setting(session, GRADES_SETTING)
+    if not value:
+        return library.grades
+    try:
+        return parse_grades(json.loads(value))
+    except (json.JSONDecodeError, ValidationError) as exc:
+        raise ValidationError(f"the setting {GRADES_SETTING} is invalid: {exc}") from None
+
+
+def set_grades(session: Session, *, actor: User, grades_json: str) -> tuple[Grade, ...]:
+    """Replace the organisation's grade scale (admin or controller); on the trail."""
+    users.require_role(session, actor, Role.ADMIN, Role.CONTROLLER, action="change audit grades")
+    try:
+        grades = parse_grades(json.loads(grades_json))
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"the grades are not valid JSON: {exc.msg}") from None
+    organisation.set_setting(
+        session, actor=actor.username, key=GRADES_SETTING, value=dump_grades(grades)
+    )
+    session.commit()
+    return grades
+
+
+def dump_grades(grades: tuple[Grade, ...]) -> str:
+    return json.dumps(
+        [
+            {"code": g.code, "vi": g.vi, "en": g.en, "nonconformity": g.nonconformity}
+            for g in grades
+        ],
+        ensure_ascii=False,
+    )
+
+
+def load_grades(text: str) -> tuple[Grade, ...]:
+    """Grades frozen on an audit (stored JSON)."""
+    return parse_grades(json.loads(text)) if text and text != "[]" else ()
+
+
+# ----------------------------------------------------------------------------- clauses
+
+
+def normalise_clause(value: str) -> str:
+    clause = clean(value).rstrip(".")
+    if not _CLAUSE.match(clause):
+        raise ValidationError(f"{value!r} is not an ISO 9001 clause number (e.g. 7.5 or 8.5.1)")
+    return clause
+
+
+def within(clause: str, prefix: str) -> bool:
+    """True when ``clause`` is ``prefix`` or one of its sub-clauses."""
+    return clause == prefix or clause.startswith(prefix + ".")
+
+
+def expand(library: Library, clause: str) -> list[LibraryClause]:
+    """The library clauses a criterion reaches: "7.5" -> 7.5.1, 7.5.2, 7.5.3."""
+    clause = normalise_clause(clause)
+    found = [c for c in library.clauses if within(c.clause, clause)]
+    if not found:
+        raise ValidationError(f"unknown ISO 9001 clause {clause} (not in {library.name})")
+    return found
+
+
+def validate_clauses(library: Library, clauses: list[str]) -> list[str]:
+    """Normalised, de-duplicated clause numbers, each known to the library."""
+    out: list[str] = []
+    for raw in clauses:
+        clause = normalise_clause(raw)
+        expand(library, clause)
+        if clause not in out:
+            out.append(clause)
+    return out
+
+
+def clause_title(library: Library, clause: str, language: str) -> str:
+    for entry in library.clauses:
+        if entry.clause == clause:
+            return entry.title_en if language == "en" else entry.title_vi
+    titles = PARENT_TITLES.get(clause)
+    if titles:
+        return titles[1] if language == "en" else titles[0]
+    return ""
+
+
+def top_level(clause: str) -> str:
+    return clause.split(".")[0]
+
+
+# ------------------------------------------------------------------ procedure questions
+
+
+@dataclass(frozen=True)
+class ProcedureQuestion:
+    key: str
+    clause: str
+    vi: str
+    en: str
+
+
+def procedure_questions(code: str, issue: int, body: str) -> list[ProcedureQuestion]:
+    """Questions generated from a procedure's effective text: one per step heading, one on
+    working from the current issue, one per form (BM-...) it names."""
+    label_vi, label_en = f"{code} lần ban hành {issue}", f"{code} issue {issue}"
+    out = [
+        ProcedureQuestion(
+            _key(code, issue, f"step-{n:02d}"),
+            "8.5.1",
+            f"Bước '{heading}' của {label_vi} có được thực hiện đúng như quy định không? "
+            "Đề nghị xuất trình hồ sơ.",
+            f"Is step '{heading}' of {label_en} carried out as written? Ask for the records.",
+        )
+        for n, heading in enumerate(step_headings(body), start=1)
+    ]
+    out.append(
+        ProcedureQuestion(
+            _key(code, issue, "current"),
+            "7.5.3",
+            f"Cán bộ có làm việc theo {label_vi} (lần ban hành hiện hành) không? Kiểm tra bản "
+            "đang dùng tại nơi làm việc, không còn bản lỗi thời.",
+            f"Do staff work from {label_en}, the current issue? Check the copies at the point "
+            "of use; no obsolete copy should remain.",
+        )
+    )
+    for form in dict.fromkeys(_FORM_CODE.findall("\n".join(_prose_lines(body)))):
+        out.append(
+            ProcedureQuestion(
+                _key(code, issue, f"form-{form}"),
+                "7.5.3",
+                f"Hồ sơ theo biểu mẫu {form} có được lập và lưu như {label_vi} quy định không? "
+                "Chọn mẫu kiểm tra tính đầy đủ.",
+                f"Are records kept on form {form} as {label_en} requires? Sample some and "
+                "check they are complete.",
+            )
+        )
+    return out
+
+
+def _key(code: str, issue: int, what: str) -> str:
+    return f"{code}/{issue}:{what}"[:60]
+
+
+def step_headings(body: str) -> list[str]:
+    """The steps of a procedure: the sub-headings of its procedure section ("Nội dung quy
+    trình", "Procedure") when it has them, else its top-level headings."""
+    headings: list[tuple[int, str]] = []
+    for line in _prose_lines(body):
+        match = _HEADING.match(line)
+        if match:
+            headings.append((len(match.group(1)), clean(match.group(2))))
+    if not headings:
+        return []
+    top = min(level for level, _ in headings)
+    for index, (level, text) in enumerate(headings):
+        folded = fold(text)
+        if level == top and ("noi dung" in folded or "procedure" in folded):
+            subs = []
+            for sub_level, sub_text in headings[index + 1 :]:
+                if sub_level == top:
+                    break
+                if sub_level == top + 1:
+                    subs.append(sub_text)
+            if subs:
+                return subs
+    return [text for level, text in headings if level == top]
+
+
+def _prose_lines(body: str) -> list[str]:
+    """The lines of a Markdown body outside fenced code blocks."""
+    lines, fenced = [], False
+    for line in body.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced:
+            lines.append(line)
+    return lines

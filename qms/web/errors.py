@@ -1,0 +1,116 @@
+"""Failures as responses: a readable page for browsers, ``{"error": {...}}`` for the API,
+the status taken from the error's kind. Nothing internal reaches the user."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException
+
+from qms.errors import QMSError
+
+log = logging.getLogger("qms.web")
+
+
+def N_(text: str) -> str:
+    """Marks a message for the catalogs; it is translated where it is shown."""
+    return text
+
+
+class NotSignedIn(Exception):
+    """The page needs a signed-in user."""
+
+
+class CsrfRefused(Exception):
+    """An unsafe request without the session's anti-forgery token."""
+
+
+def wants_json(request: Request) -> bool:
+    if request.url.path.startswith("/api"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    if wants_json(request):
+        return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+    from qms.web.pages import render
+
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def _message(request: Request, text: str) -> str:
+    from qms.web.i18n import translator
+
+    return translator(request)(text)
+
+
+async def _qms_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, QMSError)
+    return error_response(request, exc.http_status, str(exc))
+
+
+async def _not_signed_in(request: Request, exc: Exception) -> Response:
+    if wants_json(request):
+        return error_response(request, 401, _message(request, N_("Please sign in.")))
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+
+async def _csrf(request: Request, exc: Exception) -> Response:
+    text = N_("The form has expired or did not come from this site; reload the page and try again.")
+    return error_response(request, 403, _message(request, text))
+
+
+async def _http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    messages = {404: N_("Page not found."), 405: N_("This action is not allowed here.")}
+    text = messages.get(exc.status_code) or str(exc.detail)
+    response = error_response(request, exc.status_code, _message(request, text))
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        problems.append(f"{where}: {error.get('msg', 'invalid')}")
+    prefix = _message(request, N_("Invalid input"))
+    return error_response(request, 422, f"{prefix}: {'; '.join(problems)}")
+
+
+async def _database(request: Request, exc: Exception) -> Response:
+    log.exception("database problem on %s %s", request.method, request.url.path)
+    text = N_("The database is unavailable or refused the change; nothing was saved.")
+    return error_response(request, 503, _message(request, text))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    text = N_("Something went wrong on the server; nothing was saved.")
+    return error_response(request, 500, _message(request, text))
+
+
+def install(app: FastAPI) -> None:
+    handlers: list[tuple[Any, Any]] = [
+        (QMSError, _qms_error),
+        (NotSignedIn, _not_signed_in),
+        (CsrfRefused, _csrf),
+        (HTTPException, _http),
+        (RequestValidationError, _invalid),
+        (SQLAlchemyError, _database),
+        (Exception, _unexpected),
+    ]
+    for kind, handler in handlers:
+        app.add_exception_handler(kind, handler)

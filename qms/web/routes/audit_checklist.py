@@ -1,0 +1,127 @@
+"""Working an audit's checklist item by item (one row updated in place with htmx), its
+evidence attachments, and the findings with their corrective actions."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from qms.errors import QMSError, ValidationError
+from qms.models import User
+from qms.services import audit_views, audit_work, audits, blobs, checklists
+from qms.web.deps import CurrentUser, Db
+from qms.web.i18n import request_language, translator
+from qms.web.pages import flash, render
+from qms.web.routes.audits import _can_raise
+from qms.web.routes.records import audit_url, download
+
+router = APIRouter()
+# Evidence files keep their type only when a browser cannot run them as a page.
+SAFE_MEDIA_TYPES = {"image/png", "image/jpeg", "image/gif", "application/pdf", "text/plain"}
+
+
+def _checklist_context(
+    session: Session, user: User, ref: str, only: int | None = None
+) -> dict[str, object]:
+    audit, items = audit_views.checklist(session, viewer=user, ref=ref)
+    statements = {f.item: f for f in audit_views.findings(session, viewer=user, ref=audit.ref)}
+    can_work = audit.status == "in_progress" and audits.role_in(session, audit, user) is not None
+    return {
+        "audit": audit,
+        "items": [i for i in items if only is None or i.number == only],
+        "findings": statements,
+        "grades": checklists.load_grades(audit.grades),
+        "departments": [d.code for d in audits.departments_of(session, audit)],
+        "can_work": can_work,
+        "max_mb": audit_work.MAX_ATTACHMENT_BYTES // 1024 // 1024,
+    }
+
+
+@router.get("/audits/{ref}/checklist")
+def checklist_page(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
+    context = _checklist_context(session, user, ref)
+    context["lang"] = request_language(request)
+    return render(request, "audits/checklist.html", context)
+
+
+def _read_files(files: list[UploadFile] | None) -> list[tuple[str, bytes]]:
+    """The uploaded files, each read to one byte past the cap (the service refuses it)."""
+    return [
+        (upload.filename, upload.file.read(audit_work.MAX_ATTACHMENT_BYTES + 1))
+        for upload in files or []
+        if upload.filename
+    ]
+
+
+@router.post("/audits/{ref}/items/{number}")
+def record_item(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    ref: str,
+    number: int,
+    result: Annotated[str, Form()],
+    evidence: Annotated[str, Form()] = "",
+    finding: Annotated[str, Form()] = "",
+    department: Annotated[str, Form()] = "",
+    attachments: Annotated[list[UploadFile] | None, File()] = None,
+) -> Response:
+    """Record one item; htmx gets the updated row back (with the refusal in it, nothing
+    saved), a plain form goes back to the checklist."""
+    files = _read_files(attachments)
+    htmx = bool(request.headers.get("HX-Request"))
+    error = ""
+    try:
+        audit_work.record(
+            session,
+            actor=user,
+            ref=ref,
+            item=number,
+            result=result,
+            evidence=evidence,
+            finding=finding or None,
+            department=department or None,
+            attachments=files,
+        )
+    except QMSError as exc:
+        if not htmx:
+            raise
+        session.rollback()
+        error = str(exc)
+    _ = translator(request)
+    if htmx:
+        context = _checklist_context(session, user, ref, only=number)
+        context.update({"lang": request_language(request), "error": error})
+        if not error:
+            context["saved"] = _("Saved.")
+        return render(request, "audits/_item.html", context)
+    flash(request, _("Item {number} recorded.").format(number=number))
+    return RedirectResponse(audit_url(audits.normalise_ref(ref)) + f"/checklist#item-{number}", 303)
+
+
+@router.get("/audits/{ref}/items/{number}/attachments/{sha256}")
+def attachment(session: Db, user: CurrentUser, ref: str, number: int, sha256: str) -> Response:
+    audit = audits.get_audit(session, ref)
+    audit_views.require_reader(session, user, audit)
+    row = audit_work.get_item(session, audit, number)
+    found = next(
+        (a for a in audit_work.attachments_of(session, row) if a.blob_sha256 == sha256), None
+    )
+    if found is None:
+        raise ValidationError(f"item {number} of {audit.ref} has no such attachment")
+    blob = blobs.get(session, found.blob_sha256)
+    kind = blob.media_type if blob.media_type in SAFE_MEDIA_TYPES else "application/octet-stream"
+    return download(blob.data, found.filename, kind)
+
+
+@router.get("/audits/{ref}/findings")
+def findings_page(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
+    rows = audit_views.findings(session, viewer=user, ref=ref)
+    audit = audits.get_audit(session, ref)
+    context = {
+        "audit": audit,
+        "rows": rows,
+        "can_raise": _can_raise(session, user),
+    }
+    return render(request, "audits/findings.html", context)

@@ -1,0 +1,316 @@
+"""Internal audit pages: the list, the programme and its coverage, planning, one audit
+with the steps its people may take, and the report PDF. The checklist and findings pages
+are in ``audit_checklist``."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from qms.domain import Role
+from qms.errors import ValidationError
+from qms.models import User
+from qms.services import (
+    audit_programme,
+    audit_reports,
+    audit_views,
+    audits,
+    checklists,
+    organisation,
+    users,
+)
+from qms.services.audit_records import AUDITEE, valid_signed
+from qms.web.deps import CurrentUser, Db
+from qms.web.errors import N_
+from qms.web.i18n import request_language
+from qms.web.pages import render
+from qms.web.routes.records import audit_url, done, download, split_list, year_or_none
+
+router = APIRouter()
+
+STATUSES = [s.value for s in audits.AuditStatus]
+
+
+@router.get("/audits")
+def audit_list(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    year: str = "",
+    status: str = "",
+) -> Response:
+    rows = audit_views.list_audits(
+        session, viewer=user, year=year_or_none(year), status=status or None
+    )
+    roles = users.roles_of(session, user)
+    context = {
+        "rows": rows,
+        "filters": {"year": year, "status": status},
+        "statuses": STATUSES,
+        "can_plan": bool(roles & set(audits.PLANNERS)),
+    }
+    return render(request, "audits/list.html", context)
+
+
+def _people(session: Session, role: Role) -> list[User]:
+    return [u for u, r in users.list_users(session) if role in r and u.active]
+
+
+@router.get("/audits/programme")
+def programme_page(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    year: str = "",
+) -> Response:
+    shown = year_or_none(year) or audit_programme_year(session)
+    result = audit_programme.coverage(session, year=shown, viewer=user)
+    roles = users.roles_of(session, user)
+    context = {
+        "coverage": result,
+        "year": shown,
+        "can_plan": bool(roles & set(audits.PLANNERS)),
+        "departments": users.list_departments(session),
+    }
+    return render(request, "audits/programme.html", context)
+
+
+def audit_programme_year(session: Session) -> int:
+    return organisation.today(session).year
+
+
+@router.post("/audits/programme")
+def set_programme(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    year: Annotated[int, Form()],
+    objectives: Annotated[str, Form()],
+) -> Response:
+    audit_programme.set_programme(session, actor=user, year=year, objectives=objectives)
+    return done(request, f"/audits/programme?year={year}", N_("The audit programme is saved."))
+
+
+@router.post("/audits/programme/entry")
+def set_programme_entry(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    year: Annotated[int, Form()],
+    department: Annotated[str, Form()],
+    importance: Annotated[str, Form()],
+    processes: Annotated[str, Form()] = "",
+    clauses: Annotated[str, Form()] = "",
+    months: Annotated[str, Form()] = "",
+) -> Response:
+    month_numbers = []
+    for part in split_list(months):
+        if not part.isdigit():
+            raise ValidationError(f"{part!r} is not a month number (1-12)")
+        month_numbers.append(int(part))
+    audit_programme.set_entry(
+        session,
+        actor=user,
+        year=year,
+        department=department,
+        processes=split_list(processes),
+        clauses=split_list(clauses),
+        importance=importance,
+        months=month_numbers or None,
+    )
+    return done(request, f"/audits/programme?year={year}", N_("The programme line is saved."))
+
+
+@router.get("/audits/grades")
+def grades_page(request: Request, session: Db, user: CurrentUser) -> Response:
+    """The grade scale new audits freeze when they start; admins and controllers edit it."""
+    audit_views.require_reader(session, user)
+    scale = checklists.current_grades(session, checklists.load_library())
+    roles = users.roles_of(session, user)
+    context = {
+        "grades": scale,
+        "grades_json": checklists.dump_grades(scale),
+        "can_edit": bool(roles & {Role.ADMIN, Role.CONTROLLER}),
+    }
+    return render(request, "audits/grades.html", context)
+
+
+@router.post("/audits/grades")
+def set_grades(
+    request: Request, session: Db, user: CurrentUser, grades_json: Annotated[str, Form()]
+) -> Response:
+    checklists.set_grades(session, actor=user, grades_json=grades_json)
+    return done(request, "/audits/grades", N_("The grade scale is saved."))
+
+
+@router.get("/audits/new")
+def plan_form(request: Request, session: Db, user: CurrentUser) -> Response:
+    users.require_role(session, user, *audits.PLANNERS, action="plan audits")
+    context = {
+        "departments": users.list_departments(session),
+        "auditors": _people(session, Role.AUDITOR),
+        "people": [u for u, _r in users.list_users(session) if u.active],
+    }
+    return render(request, "audits/plan.html", context)
+
+
+@router.post("/audits/new")
+def plan(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    lead: Annotated[str, Form()],
+    planned_start: Annotated[date, Form()],
+    planned_end: Annotated[date, Form()],
+    objectives: Annotated[str, Form()],
+    departments: Annotated[list[str], Form()],
+    clauses: Annotated[str, Form()] = "",
+    procedures: Annotated[str, Form()] = "",
+    team: Annotated[list[str] | None, Form()] = None,
+    auditee_rep: Annotated[str, Form()] = "",
+    audit_type: Annotated[str, Form()] = "internal",
+    follows: Annotated[str, Form()] = "",
+) -> Response:
+    created = audits.plan(
+        session,
+        actor=user,
+        departments=departments,
+        clauses=split_list(clauses),
+        procedures=split_list(procedures),
+        lead=lead,
+        team=[name for name in team or [] if name and name != lead],
+        auditee_rep=auditee_rep or None,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        objectives=objectives,
+        audit_type=audit_type,
+        follows=follows or None,
+    )
+    return done(request, audit_url(created.ref), N_("The audit is planned."))
+
+
+def audit_steps(session: Session, user: User, info: audit_views.AuditDetail) -> set[str]:
+    """The steps the page offers ``user`` (the services decide again on each one)."""
+    audit = info.audit
+    status = audit.status
+    lead = audit.lead_auditor_id == user.id
+    member = any(u.id == user.id for u, _role in info.team)
+    manager = bool(users.roles_of(session, user) & {Role.CONTROLLER, Role.ADMIN})
+    steps: set[str] = set()
+    if status in ("planned", "in_progress"):
+        if lead or manager:
+            steps.add("assign")
+        if lead:
+            steps.add("conclude")
+    if status == "planned" and lead:
+        steps.add("start")
+    if status == "in_progress":
+        if member:
+            steps.add("work")
+        if lead:
+            steps.add("report")
+    if status == "reported":
+        if lead:
+            steps.update({"reopen", "close"})
+        if audit.auditee_rep_id == user.id and not valid_signed(info.signatures, AUDITEE):
+            steps.add("sign")
+    return steps
+
+
+@router.get("/audits/{ref}")
+def audit_page(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
+    info = audit_views.detail(session, viewer=user, ref=ref)
+    steps = audit_steps(session, user, info)
+    on_team = {u.id for u, _role in info.team}
+    context = {
+        "info": info,
+        "audit": info.audit,
+        "procedures": [
+            (doc.code, rev.issue) for doc, rev in audits.procedure_criteria(session, info.audit)
+        ],
+        "steps": steps,
+        "grades": checklists.load_grades(info.audit.grades),
+        "candidates": [u for u in _people(session, Role.AUDITOR) if u.id not in on_team]
+        if "assign" in steps
+        else [],
+        "can_raise": _can_raise(session, user),
+        "lang": request_language(request),
+    }
+    return render(request, "audits/audit.html", context)
+
+
+def _can_raise(session: Session, user: User) -> bool:
+    return bool(users.roles_of(session, user) & {Role.AUDITOR, Role.CONTROLLER})
+
+
+@router.post("/audits/{ref}/assign")
+def assign(
+    request: Request, session: Db, user: CurrentUser, ref: str, username: Annotated[str, Form()]
+) -> Response:
+    audit = audits.assign(session, actor=user, ref=ref, username=username)
+    return done(request, audit_url(audit.ref), N_("The auditor is on the team."))
+
+
+@router.post("/audits/{ref}/start")
+def start(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
+    audit = audits.start(session, actor=user, ref=ref)
+    return done(request, audit_url(audit.ref) + "/checklist", N_("The audit has started."))
+
+
+@router.post("/audits/{ref}/conclude")
+def conclude(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    ref: str,
+    conclusions: Annotated[str, Form()],
+    distribution: Annotated[str, Form()] = "",
+) -> Response:
+    audit = audits.conclude(
+        session,
+        actor=user,
+        ref=ref,
+        conclusions=conclusions,
+        distribution=distribution.splitlines() if distribution.strip() else None,
+    )
+    return done(request, audit_url(audit.ref), N_("The conclusions are saved."))
+
+
+@router.post("/audits/{ref}/report")
+def report(
+    request: Request, session: Db, user: CurrentUser, ref: str, password: Annotated[str, Form()]
+) -> Response:
+    audit = audit_reports.report(session, actor=user, ref=ref, password=password)
+    return done(request, audit_url(audit.ref), N_("The audit is reported and signed."))
+
+
+@router.post("/audits/{ref}/sign")
+def sign(
+    request: Request, session: Db, user: CurrentUser, ref: str, password: Annotated[str, Form()]
+) -> Response:
+    audit = audit_reports.sign(session, actor=user, ref=ref, password=password)
+    return done(request, audit_url(audit.ref), N_("You have signed the audit report."))
+
+
+@router.post("/audits/{ref}/reopen")
+def reopen(
+    request: Request, session: Db, user: CurrentUser, ref: str, reason: Annotated[str, Form()]
+) -> Response:
+    audit = audit_reports.reopen(session, actor=user, ref=ref, reason=reason)
+    return done(request, audit_url(audit.ref), N_("The audit is reopened."))
+
+
+@router.post("/audits/{ref}/close")
+def close(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
+    audit = audit_reports.close(session, actor=user, ref=ref)
+    return done(request, audit_url(audit.ref), N_("The audit is closed."))
+
+
+@router.get("/audits/{ref}/report.pdf")
+def report_pdf(
+    request: Request, session: Db, user: CurrentUser, ref: str, lang: str = ""
+) -> Response:
+    audit, data = audit_reports.report_pdf(session, viewer=user, ref=ref, language=lang or None)
+    return download(data, f"{audit.ref}_report.pdf")

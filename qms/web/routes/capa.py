@@ -1,0 +1,306 @@
+"""Corrective-action pages: the register, opening a record (from an audit finding or
+another source), one record with every step its people may take, what is overdue, and the
+record and register PDFs."""
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory, Role
+from qms.errors import ValidationError
+from qms.models import Document, Revision, User
+from qms.services import capa, capa_actions, capa_records, capa_views, users
+from qms.web.deps import CurrentUser, Db
+from qms.web.errors import N_
+from qms.web.i18n import request_language
+from qms.web.pages import render
+from qms.web.routes.records import capa_url, done, download, year_or_none
+
+router = APIRouter()
+
+STATUSES = [s.value for s in CapaStatus]
+MAX_WHYS = capa.MAX_WHYS
+
+
+def labels(language: str) -> dict[str, dict[str, str]]:
+    """Source, severity, cause and similar-check labels in the page's language (the same
+    words the record PDF prints)."""
+    return {
+        "source": capa_records.SOURCE_LABELS[language],
+        "severity": capa_records.SEVERITY_LABELS[language],
+        "cause": capa_records.CAUSE_LABELS[language],
+        "similar": capa_records.SIMILAR_LABELS[language],
+    }
+
+
+@router.get("/capa")
+def capa_list(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    status: str = "",
+    dept: str = "",
+    year: str = "",
+) -> Response:
+    capa_views.require_reader(session, user)
+    rows = capa_views.list_capas(
+        session, status=status or None, department=dept or None, year=year_or_none(year)
+    )
+    context = {
+        "rows": rows,
+        "filters": {"status": status, "dept": dept, "year": year},
+        "statuses": STATUSES,
+        "departments": users.list_departments(session),
+        "labels": labels(request_language(request)),
+    }
+    return render(request, "capa/list.html", context)
+
+
+@router.get("/capa/overdue")
+def overdue_page(
+    request: Request, session: Db, user: CurrentUser, owner: str = "", dept: str = ""
+) -> Response:
+    capa_views.require_reader(session, user)
+    report = capa_actions.overdue(session, owner=owner or None, department=dept or None)
+    context = {"report": report, "filters": {"owner": owner, "dept": dept}}
+    return render(request, "capa/overdue.html", context)
+
+
+@router.get("/capa/register.pdf")
+def register_pdf(request: Request, session: Db, user: CurrentUser, lang: str = "") -> Response:
+    capa_views.require_reader(session, user)
+    data = capa_records.register_pdf(session, language=lang or request_language(request))
+    return download(data, "capa-register.pdf")
+
+
+@router.get("/capa/new")
+def open_form(request: Request, session: Db, user: CurrentUser, finding: str = "") -> Response:
+    context = {
+        "finding": finding,
+        "sources": [s.value for s in CapaSource],
+        "severities": SEVERITIES,
+        "departments": users.list_departments(session),
+        "labels": labels(request_language(request)),
+    }
+    return render(request, "capa/open.html", context)
+
+
+@router.post("/capa/new")
+def open_record(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    source: Annotated[str, Form()] = "",
+    finding: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    department: Annotated[str, Form()] = "",
+    clause: Annotated[str, Form()] = "",
+    severity: Annotated[str, Form()] = "",
+) -> Response:
+    car = capa.open_nonconformity(
+        session,
+        actor=user,
+        source=source or None,
+        finding=finding or None,
+        description=description or None,
+        department=department or None,
+        clause=clause or None,
+        severity=severity or None,
+    )
+    return done(request, capa_url(car.ref), N_("The nonconformity is recorded."))
+
+
+def capa_steps(session: Session, user: User, info: capa_views.CapaDetail) -> set[str]:
+    """The steps the page offers ``user``; the services decide again on each one."""
+    car = info.record
+    roles = users.roles_of(session, user)
+    leader = Role.CONTROLLER in roles or (
+        user.department_id == car.department_id and bool(roles & set(capa.LEADERSHIP))
+    )
+    status = car.status
+    steps: set[str] = set()
+    if leader:
+        steps.update(
+            {
+                CapaStatus.OPEN: {"contain"},
+                CapaStatus.CONTAINED: {"analyse"},
+                CapaStatus.CAUSE_ANALYSED: {"add_action", "plan"},
+                CapaStatus.ACTIONS_PLANNED: {"add_action"},
+                CapaStatus.VERIFIED_EFFECTIVE: {"close"},
+            }.get(CapaStatus(status), set())
+        )
+    if status == CapaStatus.ACTIONS_PLANNED:
+        for view in info.actions:
+            if view.action.status == "open" and (
+                view.action.owner_id == user.id or Role.CONTROLLER in roles
+            ):
+                steps.add(f"done:{view.action.number}")
+    owns_any = any(v.action.owner_id == user.id for v in info.actions)
+    if (
+        status == CapaStatus.ACTIONS_DONE
+        and roles & {Role.AUDITOR, Role.CONTROLLER}
+        and not owns_any
+    ):
+        steps.add("verify")
+    return steps
+
+
+@router.get("/capa/{ref}")
+def record_page(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
+    car = capa_records.get_capa(session, ref)
+    capa_views.require_reader(session, user, car)
+    info = capa_views.detail(session, ref=car.ref)
+    steps = capa_steps(session, user, info)
+    context = {
+        "info": info,
+        "car": info.record,
+        "steps": steps,
+        "labels": labels(request_language(request)),
+        "causes": [c.value for c in CauseCategory],
+        "similar_answers": SIMILAR_ANSWERS,
+        "max_whys": MAX_WHYS,
+        "people": [u for u, _r in users.list_users(session) if u.active]
+        if "add_action" in steps
+        else [],
+        "can_change_documents": Role.CONTROLLER in users.roles_of(session, user),
+        "revision_links": _revision_links(session, info),
+    }
+    return render(request, "capa/record.html", context)
+
+
+def _revision_links(session: Session, info: capa_views.CapaDetail) -> dict[int, str]:
+    """Action number -> the page of the issue it raised."""
+    links = {}
+    for view in info.actions:
+        rev = session.get(Revision, view.action.revision_id) if view.action.revision_id else None
+        doc = session.get(Document, rev.document_id) if rev else None
+        if rev and doc:
+            links[view.action.number] = f"/documents/{quote(doc.code, safe='')}?issue={rev.issue}"
+    return links
+
+
+@router.get("/capa/{ref}/record.pdf")
+def record_pdf(
+    request: Request, session: Db, user: CurrentUser, ref: str, lang: str = ""
+) -> Response:
+    car = capa_records.get_capa(session, ref)
+    capa_views.require_reader(session, user, car)
+    found, data = capa_records.record_pdf(session, ref=car.ref, language=lang or None)
+    return download(data, f"{found.ref}.pdf")
+
+
+@router.post("/capa/{ref}/contain")
+def contain(
+    request: Request, session: Db, user: CurrentUser, ref: str, containment: Annotated[str, Form()]
+) -> Response:
+    car = capa.contain(session, actor=user, ref=ref, containment=containment)
+    return done(request, capa_url(car.ref), N_("The correction is recorded."))
+
+
+@router.post("/capa/{ref}/analyse")
+def analyse(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    ref: str,
+    cause_category: Annotated[str, Form()],
+    root_cause: Annotated[str, Form()],
+    similar_exist: Annotated[str, Form()],
+    similar_answer: Annotated[str, Form()],
+    why_question: Annotated[list[str] | None, Form()] = None,
+    why_answer: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """The 5-whys rows come as parallel lists; fully empty rows are left out."""
+    questions, answers = why_question or [], why_answer or []
+    whys = [
+        (question, answer)
+        for question, answer in zip(questions, answers, strict=False)
+        if question.strip() or answer.strip()
+    ]
+    car = capa.analyse(
+        session,
+        actor=user,
+        ref=ref,
+        whys=whys,
+        cause_category=cause_category,
+        root_cause=root_cause,
+        similar_exist=similar_exist,
+        similar_answer=similar_answer,
+    )
+    return done(request, capa_url(car.ref), N_("The cause analysis is recorded."))
+
+
+@router.post("/capa/{ref}/actions")
+def add_action(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    ref: str,
+    description: Annotated[str, Form()],
+    owner: Annotated[str, Form()],
+    due_date: Annotated[date, Form()],
+    document: Annotated[str, Form()] = "",
+) -> Response:
+    capa_actions.add_action(
+        session,
+        actor=user,
+        ref=ref,
+        description=description,
+        owner=owner,
+        due_date=due_date,
+        document=document or None,
+    )
+    return done(request, capa_url(capa_records.normalise_ref(ref)), N_("The action is added."))
+
+
+@router.post("/capa/{ref}/plan")
+def plan(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
+    car = capa.plan(session, actor=user, ref=ref)
+    return done(request, capa_url(car.ref), N_("The action plan is confirmed."))
+
+
+@router.post("/capa/{ref}/actions/{number}/done")
+def action_done(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    ref: str,
+    number: int,
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    capa_actions.complete_action(session, actor=user, ref=ref, number=number, note=note)
+    return done(request, capa_url(capa_records.normalise_ref(ref)), N_("The action is done."))
+
+
+@router.post("/capa/{ref}/verify")
+def verify(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    ref: str,
+    effective: Annotated[str, Form()],
+    evidence: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+) -> Response:
+    if effective not in ("yes", "no"):
+        raise ValidationError("the verification result must be yes or no")
+    capa_actions.verify(
+        session,
+        actor=user,
+        ref=ref,
+        effective=effective == "yes",
+        evidence=evidence,
+        password=password,
+    )
+    target = capa_url(capa_records.normalise_ref(ref))
+    return done(request, target, N_("The effectiveness verification is signed."))
+
+
+@router.post("/capa/{ref}/close")
+def close(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
+    car = capa.close(session, actor=user, ref=ref)
+    return done(request, capa_url(car.ref), N_("The corrective action is closed."))

@@ -1,0 +1,133 @@
+"""The register, a document's page (issue, history, signatures, acknowledgements), the
+comparison of two issues and PDF downloads."""
+
+import re
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+
+from qms.db import read_session
+from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role
+from qms.render import markdown_to_safe_html
+from qms.services import diff as diff_service
+from qms.services import documents, renditions, revisions, search, users
+from qms.web.deps import CurrentUser, Db, load_user
+from qms.web.errors import NotSignedIn
+from qms.web.i18n import translator
+from qms.web.pages import flash, render
+
+router = APIRouter()
+_UNSAFE_FILENAME = re.compile(r"[^\w.\-]+")
+
+
+def pdf_response(data: bytes, code: str, issue: int) -> Response:
+    """PDF bytes as a download named after the document and issue."""
+    name = _UNSAFE_FILENAME.sub("_", f"{code}_issue-{issue}") + ".pdf"
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
+    )
+
+
+@router.get("/documents")
+def register_page(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    q: str = "",
+    doc_type: Annotated[str, Query(alias="type")] = "",
+    dept: str = "",
+    status: str = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    result = search.register_page(
+        session,
+        viewer=user,
+        search=q or None,
+        doc_type=doc_type or None,
+        department=dept or None,
+        status=status or None,
+        page=page,
+    )
+    see_all = documents.visible_to_all(users.roles_of(session, user))
+    context = {
+        "result": result,
+        "filters": {"q": q, "type": doc_type, "dept": dept, "status": status},
+        "departments": users.list_departments(session),
+        "types": [t.value for t in DocType],
+        "statuses": list(search.STATUS_FILTERS) if see_all else [],
+    }
+    template = "_register_table.html" if request.headers.get("HX-Request") else "register.html"
+    return render(request, template, context)
+
+
+@router.get("/documents/{code}")
+def document_page(
+    request: Request, session: Db, user: CurrentUser, code: str, issue: int | None = None
+) -> Response:
+    detail = revisions.detail(session, viewer=user, code=code, issue=issue)
+    roles = users.roles_of(session, user)
+    rev = detail.revision
+    in_progress = next(
+        (r for r in detail.history if r.status in {s.value for s in IN_PROGRESS}), None
+    )
+    people = users.list_users(session) if rev.status == RevisionStatus.DRAFT else []
+    context = {
+        "detail": detail,
+        "doc": detail.document,
+        "rev": rev,
+        "body_html": Markup(markdown_to_safe_html(rev.body)),  # noqa: S704 - sanitised
+        "in_progress": in_progress,
+        "is_drafter": rev.drafted_by_id == user.id,
+        "acknowledged": user.username in detail.acknowledged_by,
+        "reviewers": [u for u, r in people if Role.REVIEWER in r and u.id != user.id and u.active],
+        "approvers": [u for u, r in people if Role.APPROVER in r and u.id != user.id and u.active],
+        "can_draft": Role.CONTROLLER in roles,
+        "effective_date": renditions.effective_date_of(session, rev),
+    }
+    return render(request, "document.html", context)
+
+
+@router.get("/documents/{code}/pdf")
+def document_pdf(request: Request, code: str, issue: int | None = None) -> Response:
+    """The most requested route: one trip through the thread pool, no dependencies."""
+    with read_session(request.app.state.engine) as session:
+        user = load_user(request, session)
+        if user is None:
+            raise NotSignedIn()
+        doc, rev, data = renditions.document_pdf(session, viewer=user, code=code, issue=issue)
+    return pdf_response(data, doc.code, rev.issue)
+
+
+@router.get("/documents/{code}/diff")
+def compare(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    code: str,
+    old: Annotated[int, Query(ge=1)],
+    new: Annotated[int, Query(ge=1)],
+) -> Response:
+    result = diff_service.diff_issues(session, viewer=user, code=code, old_issue=old, new_issue=new)
+    doc = documents.get_document(session, code)
+    return render(request, "diff.html", {"diff": result, "doc": doc})
+
+
+@router.post("/documents/{code}/acknowledge")
+def acknowledge(request: Request, session: Db, user: CurrentUser, code: str) -> Response:
+    doc = documents.get_document(session, code)
+    _, created = revisions.acknowledge(session, actor=user, code=doc.code)
+    _ = translator(request)
+    if created:
+        flash(request, _("Thank you: your reading is recorded."))
+    if request.headers.get("HX-Request"):
+        return render(request, "_acknowledged.html", {"code": doc.code})
+    back = f"/documents/{quote(doc.code, safe='')}"
+    target = "/portal" if request.query_params.get("from") == "portal" else back
+    return RedirectResponse(target, status_code=303)

@@ -1,0 +1,98 @@
+"""The audit trail viewer for admins and auditors: filters, CSV export, chain check."""
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from qms.db import read_session
+from qms.services import trail_view
+from qms.web.deps import CurrentUser, Db
+from qms.web.pages import render
+
+router = APIRouter()
+
+
+def _filters(
+    entity: str, entity_id: str, actor: str, since: date | None, until: date | None
+) -> trail_view.TrailFilter:
+    return trail_view.TrailFilter(
+        entity=entity or None,
+        entity_id=entity_id or None,
+        actor=actor or None,
+        since=since,
+        until=until,
+    )
+
+
+@router.get("/trail")
+def trail_page(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    entity: str = "",
+    entity_id: str = "",
+    actor: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    filters = _filters(entity, entity_id, actor, since, until)
+    result = trail_view.browse(session, viewer=user, filters=filters, page=page)
+    query = request.url.query
+    return render(request, "trail.html", {"result": result, "filters": filters, "query": query})
+
+
+@router.get("/trail/verify")
+def verify(request: Request, session: Db, user: CurrentUser) -> Response:
+    check = trail_view.verify(session, viewer=user)
+    return render(request, "_trail_check.html", {"check": check})
+
+
+@router.get("/trail.csv")
+def export_csv(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    entity: str = "",
+    entity_id: str = "",
+    actor: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> Response:
+    filters = _filters(entity, entity_id, actor, since, until)
+    trail_view.browse(session, viewer=user, filters=filters, per_page=1)  # permission first
+    engine = request.app.state.engine
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["seq", "at", "actor", "action", "entity", "entity_id", "payload", "hash"])
+        with read_session(engine) as export_session:
+            for event in trail_view.export(export_session, viewer=user, filters=filters):
+                writer.writerow(
+                    [
+                        event.seq,
+                        event.at.isoformat(),
+                        event.actor,
+                        event.action,
+                        event.entity,
+                        event.entity_id,
+                        event.payload,
+                        event.hash,
+                    ]
+                )
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return StreamingResponse(
+        rows(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit-trail.csv"'},
+    )

@@ -1,0 +1,97 @@
+"""The JSON API: the same services and rules, JSON errors, the OpenAPI schema."""
+
+from fastapi import FastAPI
+
+from tests.helpers import snapshot, statuses
+from tests.seed import PASSWORD
+from tests.web.client import WebClient, signed_in
+
+
+def test_openapi_schema_lists_the_api(workflow_app: FastAPI) -> None:
+    with WebClient(workflow_app) as client:
+        schema = client.get("/api/openapi.json").json()
+    paths = schema["paths"]
+    for path in (
+        "/api/documents",
+        "/api/documents/{code}",
+        "/api/documents/{code}/revisions",
+        "/api/documents/{code}/revisions/{issue}",
+        "/api/documents/{code}/revisions/{issue}/pdf",
+        "/api/documents/{code}/approve",
+    ):
+        assert path in paths
+    assert "/documents" not in paths  # pages are not part of the API
+    assert "DocumentOut" in schema["components"]["schemas"]
+
+
+def test_lifecycle_through_the_api(app: FastAPI) -> None:
+    engine = app.state.engine
+    thu, hung, hai = (signed_in(app, name) for name in ("thu", "hung", "hai"))
+    created = thu.api(
+        "/api/documents",
+        {
+            "code": "QT-30",
+            "title": "Quy trình API",
+            "type": "procedure",
+            "department": "TP",
+            "body": "# Mục đích\n\nKiểm soát.\n",
+        },
+    )
+    assert created.status_code == 201
+    assert created.json()["in_progress"]["status"] == "draft"
+    assert thu.api("/api/documents/QT-30/submit", {"password": PASSWORD}).status_code == 200
+    review = hung.api("/api/documents/QT-30/review", {"accept": True, "password": PASSWORD})
+    assert review.json()["status"] == "in_review"
+    before = snapshot(engine)
+    wrong = hai.api("/api/documents/QT-30/approve", {"password": "nope"})
+    assert wrong.status_code == 401
+    assert wrong.json() == {"error": {"status": 401, "message": "wrong password for hai"}}
+    assert snapshot(engine) == before
+    assert hai.api("/api/documents/QT-30/approve", {"password": PASSWORD}).status_code == 200
+    published = thu.api("/api/documents/QT-30/publish")
+    assert published.json()["status"] == "effective"
+    assert statuses(engine, "QT-30") == {1: "effective"}
+    detail = hung.get("/api/documents/QT-30/revisions/1").json()
+    assert [s["meaning"] for s in detail["signatures"]] == ["drafted", "reviewed", "approved"]
+    assert all(s["valid"] for s in detail["signatures"])
+    ack = hung.api("/api/documents/QT-30/acknowledge").json()
+    assert ack == {"code": "QT-30", "issue": 1, "new": True}
+    pdf = hung.get("/api/documents/QT-30/revisions/1/pdf")
+    assert pdf.content.startswith(b"%PDF")
+    listing = hung.get("/api/documents", params={"q": "kiem soat"}).json()
+    assert [d["code"] for d in listing["items"]] == ["QT-30"]
+    assert listing["total"] == 1
+    for client in (thu, hung, hai):
+        client.close()
+
+
+def test_errors_are_json_with_the_right_status(workflow_app: FastAPI) -> None:
+    thu = signed_in(workflow_app, "thu")
+    conflict = thu.api("/api/documents/QT-04/submit", {"password": PASSWORD})
+    assert conflict.status_code == 409
+    assert conflict.json()["error"]["status"] == 409
+    invalid = thu.api("/api/documents", {"code": "QT-99"})
+    assert invalid.status_code == 422
+    assert invalid.json()["error"]["message"].startswith("Dữ liệu không hợp lệ")
+    denied = signed_in(workflow_app, "lan").api("/api/documents/QT-01/revise", {"body": "x"})
+    assert denied.status_code == 403
+    thu.close()
+
+
+def test_sign_in_through_the_api(workflow_app: FastAPI) -> None:
+    with WebClient(workflow_app) as client:
+        token = client.get("/api/session").json()["csrf_token"]
+        signed = client.post(
+            "/api/session",
+            json={"username": "binh", "password": PASSWORD},
+            headers={"X-CSRF-Token": token},
+        )
+        assert signed.status_code == 200
+        assert signed.json()["roles"] == ["auditor"]
+        assert client.get("/api/documents").status_code == 200
+        refused = client.post(
+            "/api/session",
+            json={"username": "binh", "password": "bad"},
+            headers={"X-CSRF-Token": signed.json()["csrf_token"]},
+        )
+        assert refused.status_code == 401

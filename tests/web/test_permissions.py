@@ -1,0 +1,284 @@
+"""Every protected route x every role: allowed, refused (403), or sent to sign in.
+
+The rules live in the services; this matrix proves the web reaches them for every route.
+Read-only routes share one app; each state-changing case gets a fresh database copy.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from qms.settings import Settings
+from qms.web.app import create_app
+from tests.seed import PASSWORD
+from tests.web.client import WebClient, signed_in
+
+ROLES = ["anonymous", "admin", "thu", "hung", "hai", "binh", "lan"]
+SIGNED_IN = set(ROLES) - {"anonymous"}
+SEE_ALL = SIGNED_IN - {"lan"}  # staff see effective issues only
+INSPECTORS = {"admin", "binh"}
+
+GET_ROUTES: list[tuple[str, set[str]]] = [
+    ("/", SIGNED_IN),
+    ("/documents", SIGNED_IN),
+    ("/documents?q=kiem+soat", SIGNED_IN),
+    ("/documents?status=draft", SEE_ALL),
+    ("/documents/QT-01", SIGNED_IN),
+    ("/documents/QT-01?issue=1", SIGNED_IN),
+    ("/documents/QT-01?issue=2", SEE_ALL),
+    ("/documents/QT-02", SEE_ALL),
+    ("/documents/QT-01/pdf", SIGNED_IN),
+    ("/documents/QT-01/diff?old=1&new=2", SEE_ALL),
+    ("/portal", SIGNED_IN),
+    ("/account", SIGNED_IN),
+    ("/new-document", {"thu"}),
+    ("/documents/QT-01/edit", {"thu"}),
+    ("/trail", INSPECTORS),
+    ("/trail.csv", INSPECTORS),
+    ("/trail/verify", INSPECTORS),
+    ("/api/documents", SIGNED_IN),
+    ("/api/documents/QT-01", SIGNED_IN),
+    ("/api/documents/QT-02", SEE_ALL),
+    ("/api/documents/QT-01/revisions", SIGNED_IN),
+    ("/api/documents/QT-01/revisions/2", SEE_ALL),
+    ("/api/documents/QT-01/revisions/1/pdf", SIGNED_IN),
+]
+
+BODY = "# 1. Mục đích\n\nNội dung mới.\n"
+# (path, form data or JSON payload, who may): forms carry the token as a field, JSON
+# requests as the X-CSRF-Token header.
+POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
+    ("/documents/QT-01/acknowledge", {}, SIGNED_IN),
+    ("/preview", {"body": "**x**"}, SIGNED_IN),
+    (
+        "/new-document",
+        {"code": "QT-09", "title": "Quy trình mới", "doc_type": "procedure", "department": "VP"},
+        {"thu"},
+    ),
+    (
+        "/documents/QT-01/edit",
+        {"body": BODY, "reason": "Cải tiến", "description": "Sửa mục 1"},
+        {"thu"},
+    ),
+    ("/documents/QT-01/submit", {"password": PASSWORD}, {"thu"}),
+    ("/documents/QT-02/review", {"decision": "accept", "password": PASSWORD}, {"hung"}),
+    ("/documents/QT-02/review", {"decision": "return", "comment": "Bổ sung"}, {"hung", "hai"}),
+    ("/documents/QT-04/publish", {}, {"thu"}),
+    ("/api/documents/QT-03/approve", {"password": PASSWORD}, {"hai"}),
+    ("/api/documents/QT-01/acknowledge", {}, SIGNED_IN),
+    (
+        "/api/documents",
+        {"code": "QT-10", "title": "Quy trình API", "type": "procedure", "department": "TP"},
+        {"thu"},
+    ),
+    ("/api/documents/QT-01/revise", {"body": BODY}, {"thu"}),
+    ("/api/documents/QT-02/review", {"accept": False, "comment": "Sửa"}, {"hung", "hai"}),
+]
+
+
+def _outcome(response_status: int, location: str | None) -> str:
+    if response_status == 303 and location and location.startswith("/login"):
+        return "sign-in"
+    if response_status == 401:
+        return "sign-in"
+    if response_status in (403, 404):  # 404: staff are not told about drafts
+        return "denied"
+    assert response_status < 400, response_status
+    return "allowed"
+
+
+def _expected(role: str, allowed: set[str]) -> str:
+    if role == "anonymous":
+        return "sign-in"
+    return "allowed" if role in allowed else "denied"
+
+
+@pytest.fixture(scope="module")
+def shared_app(
+    workflow_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FastAPI]:
+    import shutil
+
+    path = tmp_path_factory.mktemp("matrix") / "shared.db"
+    shutil.copyfile(workflow_template, path)
+    application = create_app(Settings(database_url=f"sqlite:///{path}"))
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def clients(shared_app: FastAPI) -> Iterator[dict[str, WebClient]]:
+    made = {role: signed_in(shared_app, role) for role in SIGNED_IN}
+    made["anonymous"] = WebClient(shared_app)
+    yield made
+    for client in made.values():
+        client.close()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("path", "allowed"), GET_ROUTES, ids=[r[0] for r in GET_ROUTES])
+def test_read_routes(
+    clients: dict[str, WebClient], path: str, allowed: set[str], role: str
+) -> None:
+    response = clients[role].get(path)
+    assert _outcome(response.status_code, response.headers.get("location")) == _expected(
+        role, allowed
+    )
+
+
+# Routes where two permitted people would collide (the first one's step changes the
+# state the second one needs): each permitted person gets a fresh database.
+ONE_STEP_ROUTES = {"/documents/QT-02/review", "/api/documents/QT-02/review"}
+
+
+def _post(app: FastAPI, role: str, path: str, data: dict[str, object]) -> str:
+    client = WebClient(app) if role == "anonymous" else signed_in(app, role)
+    with client:
+        send = client.api if path.startswith("/api/") else client.form
+        response = send(path, data)
+    return _outcome(response.status_code, response.headers.get("location"))
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "allowed"),
+    POST_ROUTES,
+    ids=[f"{r[0]}-{r[1].get('decision', '')}" for r in POST_ROUTES],
+)
+def test_write_routes(
+    workflow_app: FastAPI,
+    workflow_template: Path,
+    tmp_path: Path,
+    path: str,
+    data: dict[str, object],
+    allowed: set[str],
+) -> None:
+    """Refused people first (a refusal changes nothing, so they share the database),
+    then the permitted ones."""
+    ordered = sorted(ROLES, key=lambda role: role in allowed)
+    outcomes = {}
+    for index, role in enumerate(ordered):
+        app = workflow_app
+        if (
+            role in allowed
+            and path in ONE_STEP_ROUTES
+            and index > ordered.index(next(r for r in ordered if r in allowed))
+        ):
+            app = _fresh_app(workflow_template, tmp_path / f"{role}.db")
+        outcomes[role] = _post(app, role, path, data)
+    assert outcomes == {role: _expected(role, allowed) for role in ROLES}
+
+
+def _fresh_app(template: Path, path: Path) -> FastAPI:
+    import shutil
+
+    shutil.copyfile(template, path)
+    return create_app(Settings(database_url=f"sqlite:///{path}"))
+
+
+# ---------------------------------------------------------- audits and corrective actions
+
+AUDIT_READERS = {"admin", "thu", "hai", "binh"}  # auditor, controller, approver, admin
+AUDIT_PEOPLE = AUDIT_READERS | {"lan"}  # and the auditee representative of IA-2026-01
+CAPA_READERS = {"admin", "thu", "hung", "hai", "binh"}
+AUDIT = "/audits/IA-2026-01"
+CAR = "/capa/CAR-2026-001"
+
+RECORD_GET_ROUTES: list[tuple[str, set[str]]] = [
+    ("/audits", AUDIT_READERS),
+    ("/audits?status=in_progress&year=2026", AUDIT_READERS),
+    ("/audits/programme", AUDIT_READERS),
+    ("/audits/grades", AUDIT_READERS),
+    ("/audits/new", {"admin", "thu", "binh"}),
+    (AUDIT, AUDIT_PEOPLE),
+    (f"{AUDIT}/checklist", AUDIT_PEOPLE),
+    (f"{AUDIT}/findings", AUDIT_PEOPLE),
+    (f"{AUDIT}/report.pdf", AUDIT_PEOPLE),
+    ("/capa", CAPA_READERS),
+    ("/capa/overdue", CAPA_READERS),
+    ("/capa/register.pdf", CAPA_READERS),
+    ("/capa/new", SIGNED_IN),
+    (CAR, CAPA_READERS),
+    (f"{CAR}/record.pdf", CAPA_READERS),
+    ("/api/audits", AUDIT_READERS),
+    (f"/api{AUDIT}", AUDIT_PEOPLE),
+    (f"/api{AUDIT}/checklist", AUDIT_PEOPLE),
+    (f"/api{AUDIT}/findings", AUDIT_PEOPLE),
+    ("/api/capa", CAPA_READERS),
+    (f"/api{CAR}", CAPA_READERS),
+]
+
+COMPLAINT = {"source": "complaint", "department": "MC", "severity": "minor", "description": "x"}
+RECORD_POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
+    (f"{AUDIT}/items/2", {"result": "C"}, {"binh"}),
+    (f"{AUDIT}/conclude", {"conclusions": "Phù hợp"}, {"binh"}),
+    ("/audits/programme", {"year": 2026, "objectives": "Mục tiêu"}, {"admin", "thu", "binh"}),
+    (f"{CAR}/contain", {"containment": "Xin lỗi"}, {"thu"}),
+    ("/capa/new", COMPLAINT, SIGNED_IN),
+    (f"/api{AUDIT}/items/2", {"result": "C"}, {"binh"}),
+    (f"/api{CAR}/contain", {"containment": "Xin lỗi"}, {"thu"}),
+    ("/api/capa", COMPLAINT, SIGNED_IN),
+]
+
+
+@pytest.fixture(scope="session")
+def records_template(workflow_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The workflow database plus audit IA-2026-01 and corrective action CAR-2026-001."""
+    import shutil
+
+    from qms.db import make_engine
+    from tests.web.records_setup import add_records
+
+    path = tmp_path_factory.mktemp("records") / "records.db"
+    shutil.copyfile(workflow_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        assert add_records(engine) == ("IA-2026-01", "CAR-2026-001")
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="module")
+def records_clients(
+    records_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, WebClient]]:
+    app = _fresh_app(records_template, tmp_path_factory.mktemp("records") / "shared.db")
+    made = {role: signed_in(app, role) for role in SIGNED_IN}
+    made["anonymous"] = WebClient(app)
+    yield made
+    for client in made.values():
+        client.close()
+    app.state.engine.dispose()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("path", "allowed"), RECORD_GET_ROUTES, ids=[r[0] for r in RECORD_GET_ROUTES]
+)
+def test_record_read_routes(
+    records_clients: dict[str, WebClient], path: str, allowed: set[str], role: str
+) -> None:
+    response = records_clients[role].get(path)
+    assert _outcome(response.status_code, response.headers.get("location")) == _expected(
+        role, allowed
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "allowed"), RECORD_POST_ROUTES, ids=[r[0] for r in RECORD_POST_ROUTES]
+)
+def test_record_write_routes(
+    records_template: Path, tmp_path: Path, path: str, data: dict[str, object], allowed: set[str]
+) -> None:
+    """Refused people share one copy (a refusal changes nothing); each permitted person
+    acts on a fresh copy."""
+    shared = _fresh_app(records_template, tmp_path / "shared.db")
+    outcomes = {}
+    for role in ROLES:
+        app = _fresh_app(records_template, tmp_path / f"{role}.db") if role in allowed else shared
+        outcomes[role] = _post(app, role, path, data)
+    assert outcomes == {role: _expected(role, allowed) for role in ROLES}
