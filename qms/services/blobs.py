@@ -2,12 +2,14 @@
 process serves the same bytes."""
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.errors import NotFound
+from qms.errors import IntegrityProblem, NotFound
 from qms.models import Blob
 
 
@@ -33,6 +35,67 @@ def get(session: Session, key: str) -> Blob:
     if blob is None:
         raise NotFound(f"no stored file with hash {key}")
     return blob
+
+
+class _ByteCache:
+    """Recently served blobs, by hash, up to ``limit`` bytes in all (least recent out).
+
+    A blob's key is the hash of its bytes and stored blobs never change, so a cached copy
+    cannot go stale; bytes enter the cache only when they match their key.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.entries: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            data = self.entries.get(key)
+            if data is not None:
+                self.entries.move_to_end(key)
+            return data
+
+    def add(self, key: str, data: bytes) -> None:
+        if len(data) > self.limit // 8 or sha256(data) != key:
+            return
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = data
+            self.size += len(data)
+            while self.size > self.limit:
+                _, dropped = self.entries.popitem(last=False)
+                self.size -= len(dropped)
+
+
+_served = _ByteCache(64 * 1024 * 1024)
+
+
+def data_of(session: Session, key: str) -> bytes:
+    """The bytes of a stored blob, checked against their hash; from this process's cache
+    when recently served (the hot path of PDF downloads: no round trip for the bytes).
+
+    Stored bytes that no longer match their hash are refused rather than served: a
+    controlled copy altered in the database must not reach anyone.
+    """
+    data = _served.get(key)
+    if data is None:
+        data = get(session, key).data
+        if sha256(data) != key:
+            raise IntegrityProblem(
+                f"the stored file {key[:12]}… does not match its hash; run qms pdf verify"
+            )
+        _served.add(key, data)
+    return data
+
+
+def forget_cached() -> None:
+    """Empty this process's cache of served blobs (the next reads go to the database)."""
+    with _served.lock:
+        _served.entries.clear()
+        _served.size = 0
 
 
 @dataclass(frozen=True)

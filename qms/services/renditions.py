@@ -150,7 +150,7 @@ def document_pdf(
     wanted = language or doc.language
     stored = rev.status == RevisionStatus.EFFECTIVE and rev.pdf_sha256 and wanted == doc.language
     if stored and not pdfa:
-        return doc, rev, blobs.get(session, str(rev.pdf_sha256)).data
+        return doc, rev, blobs.data_of(session, str(rev.pdf_sha256))
     return doc, rev, render_document_pdf(rendition(session, doc, rev, language=wanted), pdfa=pdfa)
 
 

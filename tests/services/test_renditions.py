@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session, write_session
-from qms.errors import PermissionDenied, ValidationError
+from qms.errors import IntegrityProblem, PermissionDenied, ValidationError
 from qms.render import RenderError
 from qms.services import blobs, documents, renditions, revisions, trail, users
 from tests.helpers import (
@@ -61,8 +61,14 @@ def test_downloads_serve_the_stored_bytes_and_verify_finds_tampering(engine: Eng
             text("UPDATE blob SET data = :d WHERE sha256 = :k"), {"d": forged, "k": rev.pdf_sha256}
         )
     with read_session(engine) as session:
+        # This process already served the genuine bytes, checked against their hash.
         _, _, served = renditions.document_pdf(session, viewer=None, code="QT-01")
-        assert served == forged  # served from storage, not rendered again
+        assert served == first
+        # Another process (an empty cache) reads storage, finds the altered copy and
+        # refuses to serve it rather than render a new one or pass it on.
+        blobs.forget_cached()
+        with pytest.raises(IntegrityProblem, match="does not match its hash"):
+            renditions.document_pdf(session, viewer=None, code="QT-01")
         problems = blobs.verify(session)[1]
         assert [p.sha256 for p in problems] == [rev.pdf_sha256]
 

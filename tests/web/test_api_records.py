@@ -142,14 +142,14 @@ def test_every_record_form_and_api_call_needs_the_token(web_engine: Engine, as_u
     """Every state-changing route of the audit and corrective-action areas, forged."""
     from fastapi.routing import APIRoute
 
-    from qms.web.routes import api_records, audit_checklist, audits, capa
+    from qms.web.routes import api_audits, api_capa, audit_checklist, audits, capa
     from tests.web.records_setup import add_records
 
     audit, car = add_records(web_engine)
     areas = [("", m.router) for m in (audits, audit_checklist, capa)]
     paths = [
         prefix + route.path
-        for prefix, router in [*areas, ("/api", api_records.router)]
+        for prefix, router in [*areas, ("/api", api_audits.router), ("/api", api_capa.router)]
         for route in router.routes
         if isinstance(route, APIRoute) and "POST" in route.methods
     ]

@@ -155,3 +155,14 @@ def test_empty_filters_mean_any(as_user: Login) -> None:
     assert thu.get("/audits?year=&status=").status_code == 200
     assert thu.get("/audits/programme?year=").status_code == 200
     assert thu.get("/audits?year=abc").status_code == 422
+
+
+def test_navigation_follows_what_each_person_may_read(as_user: Login) -> None:
+    staff, auditor, reviewer = (as_user(name).get("/").text for name in ("lan", "binh", "hung"))
+    assert 'href="/capa/new"' in staff
+    assert 'href="/capa"' not in staff
+    assert 'href="/audits"' not in staff
+    assert 'href="/audits"' in auditor
+    assert 'href="/capa"' in auditor
+    assert 'href="/capa"' in reviewer
+    assert 'href="/audits"' not in reviewer

@@ -277,8 +277,14 @@ def test_record_write_routes(
     """Refused people share one copy (a refusal changes nothing); each permitted person
     acts on a fresh copy."""
     shared = _fresh_app(records_template, tmp_path / "shared.db")
+    apps = [shared]
     outcomes = {}
     for role in ROLES:
-        app = _fresh_app(records_template, tmp_path / f"{role}.db") if role in allowed else shared
+        app = shared
+        if role in allowed:
+            app = _fresh_app(records_template, tmp_path / f"{role}.db")
+            apps.append(app)
         outcomes[role] = _post(app, role, path, data)
+    for app in apps:
+        app.state.engine.dispose()
     assert outcomes == {role: _expected(role, allowed) for role in ROLES}

@@ -13,7 +13,7 @@ from qms.services import audit_views, audit_work, audits, blobs, checklists
 from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import request_language, translator
 from qms.web.pages import flash, render
-from qms.web.routes.audits import _can_raise
+from qms.web.routes.audits import can_raise
 from qms.web.routes.records import audit_url, download
 
 router = APIRouter()
@@ -122,6 +122,6 @@ def findings_page(request: Request, session: Db, user: CurrentUser, ref: str) ->
     context = {
         "audit": audit,
         "rows": rows,
-        "can_raise": _can_raise(session, user),
+        "can_raise": can_raise(session, user),
     }
     return render(request, "audits/findings.html", context)

@@ -235,13 +235,13 @@ def audit_page(request: Request, session: Db, user: CurrentUser, ref: str) -> Re
         "candidates": [u for u in _people(session, Role.AUDITOR) if u.id not in on_team]
         if "assign" in steps
         else [],
-        "can_raise": _can_raise(session, user),
+        "can_raise": can_raise(session, user),
         "lang": request_language(request),
     }
     return render(request, "audits/audit.html", context)
 
 
-def _can_raise(session: Session, user: User) -> bool:
+def can_raise(session: Session, user: User) -> bool:
     return bool(users.roles_of(session, user) & {Role.AUDITOR, Role.CONTROLLER})
 
 
