@@ -66,11 +66,10 @@ def render_document_pdf(
     from qms.render.pdf import prepare, render_document
 
     doc = prepare(doc, labels=labels, limits=limits)
-
-    return run_isolated(
+    return _in_worker(
         render_document,
         doc,
-        labels=dict(labels) if labels else None,
+        labels,
         pdfa=pdfa,
         limits=limits,
         time_limit=time_limit,
@@ -94,10 +93,10 @@ def render_audit_report_pdf(
     from qms.render.records import prepare_audit_report, render_audit_report
 
     report = prepare_audit_report(report, labels=labels, limits=limits)
-    return run_isolated(
+    return _in_worker(
         render_audit_report,
         report,
-        labels=dict(labels) if labels else None,
+        labels,
         pdfa=pdfa,
         limits=limits,
         time_limit=time_limit,
@@ -118,10 +117,10 @@ def render_capa_record_pdf(
     from qms.render.capa_records import prepare_capa_record, render_capa_record
 
     record = prepare_capa_record(record, labels=labels, limits=limits)
-    return run_isolated(
+    return _in_worker(
         render_capa_record,
         record,
-        labels=dict(labels) if labels else None,
+        labels,
         pdfa=pdfa,
         limits=limits,
         time_limit=time_limit,
@@ -142,10 +141,10 @@ def render_capa_register_pdf(
     from qms.render.capa_records import prepare_capa_register, render_capa_register
 
     register = prepare_capa_register(register, labels=labels, limits=limits)
-    return run_isolated(
+    return _in_worker(
         render_capa_register,
         register,
-        labels=dict(labels) if labels else None,
+        labels,
         pdfa=pdfa,
         limits=limits,
         time_limit=time_limit,
@@ -179,6 +178,28 @@ def compile_manual(
         spec,
         progress=progress,
         workers=workers,
+        time_limit=time_limit,
+        memory_limit=memory_limit,
+    )
+
+
+def _in_worker(
+    render: Callable[..., bytes],
+    data: object,
+    labels: Mapping[str, str] | None,
+    *,
+    pdfa: bool,
+    limits: InputLimits,
+    time_limit: float,
+    memory_limit: int | None,
+) -> bytes:
+    """Run one of the PDF renderers on already checked data in an isolated worker."""
+    return run_isolated(
+        render,
+        data,
+        labels=dict(labels) if labels else None,
+        pdfa=pdfa,
+        limits=limits,
         time_limit=time_limit,
         memory_limit=memory_limit,
     )
