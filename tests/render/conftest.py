@@ -1,4 +1,5 @@
-"""Fixtures for render tests: a sample rendition and a guard against WeasyPrint warnings."""
+"""Fixtures for render tests: a sample rendition, record PDFs, and a guard against
+WeasyPrint warnings."""
 
 from __future__ import annotations
 
@@ -8,9 +9,19 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from qms.render import render_audit_report_pdf, render_capa_record_pdf, render_capa_register_pdf
+from qms.render.capa_records import render_capa_record
 from qms.render.data import DocumentRendition
+from qms.render.records import render_audit_report
 
 from .helpers import make_rendition
+from .record_samples import (
+    make_audit_report,
+    make_audit_report_en,
+    make_capa_record,
+    make_capa_record_en,
+    make_register,
+)
 
 
 @pytest.fixture
@@ -53,3 +64,36 @@ def weasyprint_warnings() -> Iterator[WarningGuard]:
         logger.removeHandler(handler)
     if not guard.allowed and guard.records:
         pytest.fail(f"WeasyPrint logged warnings: {guard.messages()}")
+
+
+# Record PDFs, rendered once per test module that uses them.
+
+
+@pytest.fixture(scope="module")
+def audit_vi() -> bytes:
+    return render_audit_report_pdf(make_audit_report())
+
+
+@pytest.fixture(scope="module")
+def audit_vi_draft() -> bytes:
+    return render_audit_report(make_audit_report(status="in_progress"))
+
+
+@pytest.fixture(scope="module")
+def audit_en() -> bytes:
+    return render_audit_report(make_audit_report_en())
+
+
+@pytest.fixture(scope="module")
+def capa_vi() -> bytes:
+    return render_capa_record_pdf(make_capa_record())
+
+
+@pytest.fixture(scope="module")
+def capa_en() -> bytes:
+    return render_capa_record(make_capa_record_en())
+
+
+@pytest.fixture(scope="module")
+def register_vi() -> bytes:
+    return render_capa_register_pdf(make_register())

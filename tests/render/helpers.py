@@ -154,3 +154,12 @@ def crash_hard() -> bytes:
 
     os.kill(os.getpid(), signal.SIGSEGV)
     return b""
+
+
+def joined(pdf: bytes) -> str:
+    return "\n".join(page_texts(pdf))
+
+
+def squeezed(text: str) -> str:
+    """Without any whitespace: table cells wrap long strings at arbitrary places."""
+    return "".join(text.split())
