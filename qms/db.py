@@ -60,6 +60,17 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A plain connection for a few independent reads: no ORM objects, and on PostgreSQL
+    no transaction (no BEGIN and ROLLBACK round trips). For the hottest read paths only;
+    everything else uses :func:`read_session`."""
+    with engine.connect() as connection:
+        if not is_sqlite(engine):
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection
+
+
+@contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session for a use case that writes. Services commit; failures roll back everything."""
     bound = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine

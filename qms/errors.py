@@ -1,14 +1,140 @@
 """Errors the services raise; adapters turn them into exit codes or HTTP statuses.
 
-Every message is one sentence a user can act on.
+Every message is one sentence a user can act on, written as an English template with
+named placeholders and their values::
+
+    raise NotFound("{code} has no issue {issue}", code=doc.code, issue=issue)
+
+``str(error)`` is the English sentence; ``error.translated(gettext)`` is the same sentence
+in the reader's language: the template goes through the catalog, then the values are put
+in as they are (a value is never read as a template). A value that is itself words (a
+status, a role, what is still missing) is a :class:`Text`, or several joined with
+:class:`Joined`, so the whole sentence comes out in one language. The catalogs extract the
+templates from these calls (see scripts/update-catalogs).
 """
+
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from string import Formatter
+from typing import Any, TypeAlias
+
+Gettext: TypeAlias = Callable[[str], str]
+
+
+def english(message: str) -> str:
+    """The templates are English already: the identity catalog."""
+    return message
+
+
+class _StrictFormatter(Formatter):
+    """Plain named placeholders only: no attribute or index look-ups in a template."""
+
+    def get_field(self, field_name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        if not field_name.isidentifier():
+            raise KeyError(field_name)
+        return kwargs[field_name], field_name
+
+
+_FORMATTER = _StrictFormatter()
+
+
+class Text:
+    """A translatable phrase: a template and the values of its placeholders."""
+
+    def __init__(self, template: str, /, **params: "Param") -> None:
+        self.template = template
+        self.params = params
+
+    def translated(self, gettext: Gettext) -> str:
+        """The phrase in ``gettext``'s language; a faulty translation falls back to English."""
+        translated = gettext(self.template)
+        if not self.params:
+            return translated
+        values = {name: _rendered(value, gettext) for name, value in self.params.items()}
+        try:
+            return _FORMATTER.vformat(translated, (), values)
+        except (KeyError, ValueError, IndexError):
+            if translated == self.template:
+                raise
+            return _FORMATTER.vformat(self.template, (), values)
+
+    def __str__(self) -> str:
+        return self.translated(english)
+
+    def __repr__(self) -> str:
+        return f"Text({self.template!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Text):
+            return NotImplemented
+        return (self.template, self.params) == (other.template, other.params)
+
+    __hash__ = None  # type: ignore[assignment]  # params are mutable values
+
+
+class Joined:
+    """Several values shown as one list (``", "`` between them unless told), each in the
+    reader's language."""
+
+    def __init__(self, items: Sequence["str | int | Text"], separator: str = ", ") -> None:
+        self.items = tuple(items)
+        self.separator = separator
+
+    def translated(self, gettext: Gettext) -> str:
+        return self.separator.join(str(_rendered(item, gettext)) for item in self.items)
+
+    def __str__(self) -> str:
+        return self.translated(english)
+
+    def __repr__(self) -> str:
+        return f"Joined({list(self.items)!r}, {self.separator!r})"
+
+
+Param: TypeAlias = str | int | float | Text | Joined
+
+
+def _rendered(value: Param, gettext: Gettext) -> str | int | float:
+    if isinstance(value, Text | Joined):
+        return value.translated(gettext)
+    return value
+
+
+def either(options: Sequence[str | Text]) -> str | Text:
+    """One of ``options``: "a, b or c" in the reader's language."""
+    *first, last = options
+    if not first:
+        return last
+    return Text("{choices} or {last}", choices=Joined(first), last=last)
 
 
 class QMSError(Exception):
-    """Base of every expected failure. ``exit_code`` is what the CLI returns."""
+    """Base of every expected failure. ``exit_code`` is what the CLI returns.
+
+    Built from a template and its values, or from a ready :class:`Text`.
+    """
 
     exit_code = 1
     http_status = 400
+
+    def __init__(self, message: str | Text, /, **params: Param) -> None:
+        if isinstance(message, Text):
+            if params:
+                raise TypeError("give the values in the Text, not beside it")
+            self.text = message
+        else:
+            self.text = Text(message, **params)
+        super().__init__(str(self.text))
+
+    def translated(self, gettext: Gettext) -> str:
+        """The message in ``gettext``'s language."""
+        return self.text.translated(gettext)
+
+    def located(self, where: str) -> "QMSError":
+        """The same refusal, of the same kind, saying where: "QT-01.md: <message>"."""
+        found = copy.copy(self)
+        found.text = Text("{where}: {reason}", where=where, reason=self.text)
+        found.args = (str(found.text),)
+        return found
 
 
 class ValidationError(QMSError):

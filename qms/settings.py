@@ -3,6 +3,9 @@
 import os
 from dataclasses import dataclass
 
+from qms.domain import LANGUAGES
+from qms.errors import Joined, ValidationError
+
 DEFAULT_DATABASE_URL = "sqlite:///qms.db"
 
 
@@ -14,6 +17,8 @@ class Settings:
     # worker) and whether the cookie is sent over HTTPS only (behind a TLS proxy).
     secret_key: str | None = None
     cookie_secure: bool = False
+    # The language of the command line's messages (the web follows each user's choice).
+    language: str = "en"
 
 
 def get_settings() -> Settings:
@@ -23,4 +28,17 @@ def get_settings() -> Settings:
         timezone=os.environ.get("QMS_TIMEZONE", "Asia/Ho_Chi_Minh"),
         secret_key=os.environ.get("QMS_SECRET_KEY") or None,
         cookie_secure=os.environ.get("QMS_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+        language=message_language(),
     )
+
+
+def message_language() -> str:
+    """``QMS_LANGUAGE`` (vi or en; default en); any other value is refused."""
+    value = os.environ.get("QMS_LANGUAGE", "").strip().lower() or "en"
+    if value not in LANGUAGES:
+        raise ValidationError(
+            "QMS_LANGUAGE must be one of {choices}, not {value!r}",
+            choices=Joined(LANGUAGES),
+            value=os.environ.get("QMS_LANGUAGE", ""),
+        )
+    return value

@@ -8,6 +8,7 @@ import click
 
 from qms import __version__
 from qms.errors import QMSError
+from qms.settings import message_language
 
 # Each area's module is imported only when one of its commands runs, so ``qms --help``
 # does not pay for SQLAlchemy and the models. The summaries are the groups' first
@@ -72,9 +73,10 @@ class QmsGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
+            message_language()  # a wrong QMS_LANGUAGE is refused before anything runs
             return super().invoke(ctx)
         except QMSError as exc:
-            raise CommandFailed(str(exc), exc.exit_code) from None
+            raise CommandFailed(_in_language(ctx, exc), exc.exit_code) from None
         except Exception as exc:
             from sqlalchemy.exc import SQLAlchemyError
 
@@ -84,13 +86,29 @@ class QmsGroup(click.Group):
             raise CommandFailed(f"database problem: {detail}", 9) from None
 
 
+def _in_language(ctx: click.Context, error: QMSError) -> str:
+    """The message in the language of the settings (QMS_LANGUAGE); English by default and
+    when the setting itself is what failed."""
+    settings = getattr(ctx.find_root().obj, "settings", None)
+    try:
+        language = settings.language if settings is not None else message_language()
+    except QMSError:
+        return str(error)
+    if language == "en":
+        return str(error)
+    from qms.i18n import gettext_for
+
+    return error.translated(gettext_for(language))
+
+
 @click.group(cls=QmsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qms")
 def cli() -> None:
     """ISO 9001 document control: controlled documents, signatures, audit trail.
 
     The database is QMS_DATABASE_URL (default: qms.db in the current folder;
-    postgresql://user@host/db for a shared server).
+    postgresql://user@host/db for a shared server). Messages are in English;
+    QMS_LANGUAGE=vi prints them in Vietnamese.
 
     \b
     Example:

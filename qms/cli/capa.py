@@ -400,7 +400,7 @@ def show(ref: str, fmt: str) -> None:
     if car.closed_at:
         click.echo(f"closed by {info.closed_by} {fmt_time(car.closed_at, tz)}")
     elif info.closure_problems:
-        click.echo("to close: " + "; ".join(info.closure_problems))
+        click.echo("to close: " + "; ".join(str(p) for p in info.closure_problems))
 
 
 def _indented(value: str) -> str:
@@ -459,7 +459,7 @@ def _detail_json(info: capa_views.CapaDetail) -> dict[str, Any]:
         "closed_by": info.closed_by or None,
         "closed_at": car.closed_at,
         "record_sha256": car.record_sha256,
-        "to_close": info.closure_problems,
+        "to_close": [str(problem) for problem in info.closure_problems],
     }
 
 

@@ -7,7 +7,7 @@ import click
 
 from qms.cli.common import acting_user, reading, writing
 from qms.domain import DocType
-from qms.errors import IntegrityProblem
+from qms.errors import IntegrityProblem, Text
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -181,6 +181,10 @@ def verify() -> None:
     with reading() as session:
         count, problems = blobs.verify(session)
     if problems:
-        more = f" ({len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise IntegrityProblem(problems[0].message + more)
+        if len(problems) > 1:
+            raise IntegrityProblem(
+                "{problem} ({count} more)", problem=problems[0].text, count=len(problems) - 1
+            )
+        first: Text = problems[0].text
+        raise IntegrityProblem(first)
     click.echo(f"{count} stored files match their hashes")

@@ -30,8 +30,16 @@ def verify() -> None:
         click.echo(f"trail intact: {check.events} events, chain verified")
         return
     first = check.problems[0]
-    more = f" ({len(check.problems) - 1} more problems after it)" if len(check.problems) > 1 else ""
-    raise IntegrityProblem(f"trail broken at event {first.seq}: {first.message}{more}")
+    if len(check.problems) > 1:
+        raise IntegrityProblem(
+            "trail broken at event {seq}: {problem} ({count} more problems after it)",
+            seq=first.seq,
+            problem=first.text,
+            count=len(check.problems) - 1,
+        )
+    raise IntegrityProblem(
+        "trail broken at event {seq}: {problem}", seq=first.seq, problem=first.text
+    )
 
 
 @trail.command("show")

@@ -24,6 +24,7 @@ from typing import Any
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from qms.errors import Text
 from qms.render.markdown import BLOB_RE
 
 ASSET_SCHEME = "qms-asset:"
@@ -44,8 +45,8 @@ class RefusedURL(ValueError):
 class MissingResource(FatalURLFetchingError):
     """One of our own resources is missing; the render must stop."""
 
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
+    def __init__(self, what: Text) -> None:
+        super().__init__(str(what))
         self.what = what
 
 
@@ -72,12 +73,16 @@ class SafeFetcher(URLFetcher):
         if match := BLOB_RE.fullmatch(url):
             data = self._images.get(match[1])
             if data is None:
-                raise MissingResource(f"image {url} is not among the document's images")
+                raise MissingResource(
+                    Text("image {url} is not among the document's images", url=url)
+                )
             return URLFetcherResponse(url, data, {"Content-Type": _sniff(data)})
         if url.startswith(GENERATED_SCHEME):
             name = url.removeprefix(GENERATED_SCHEME)
             if name not in self._generated:
-                raise MissingResource(f"generated resource {name!r} was not prepared")
+                raise MissingResource(
+                    Text("generated resource {name!r} was not prepared", name=name)
+                )
             data, mime = self._generated[name]
             return URLFetcherResponse(url, data, {"Content-Type": mime})
         self.refused.append(url)
@@ -92,7 +97,13 @@ class SafeFetcher(URLFetcher):
             self.refused.append(url)
             raise RefusedURL(f"refused asset {name!r}: it is a symbolic link")
         if not path.is_file():
-            raise MissingResource(f"asset {name!r} is missing from {self._assets_dir.name}/")
+            raise MissingResource(
+                Text(
+                    "asset {name!r} is missing from {folder}/",
+                    name=name,
+                    folder=self._assets_dir.name,
+                )
+            )
         mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
 

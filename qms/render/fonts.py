@@ -35,7 +35,9 @@ def resolve_font(family: str, style: str = "Regular") -> tuple[str, Path]:
         result = ffi.new("FcResult *")
         match = fontconfig.FcFontMatch(config, pattern, result)
         if match == ffi.NULL:
-            raise RenderError(f"font {family!r} is not installed (fontconfig found no font)")
+            raise RenderError(
+                "font {family!r} is not installed (fontconfig found no font)", family=family
+            )
         try:
             value = ffi.new("FcChar8 **")
             fontconfig.FcPatternGetString(match, b"family", 0, value)
@@ -67,6 +69,8 @@ def require_fonts(css: str) -> None:
         found, _ = resolve_font(family)
         if found.casefold() != family.casefold():
             raise RenderError(
-                f"font {family!r} is not installed (fontconfig would substitute {found!r}); "
-                "install it before rendering controlled documents"
+                "font {family!r} is not installed (fontconfig would substitute {found!r}); "
+                "install it before rendering controlled documents",
+                family=family,
+                found=found,
             )

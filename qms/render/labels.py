@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from qms.errors import Joined
 from qms.render.errors import RenderError
 
 VI: dict[str, str] = {
@@ -98,12 +99,14 @@ STATUSES = ("draft", "in_review", "approved", "effective", "superseded", "obsole
 def labels_for(language: str, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
     """Labels for ``language`` with ``overrides`` applied; unknown keys are refused."""
     if language not in LABELS:
-        raise RenderError(f"unsupported document language {language!r}; use 'vi' or 'en'")
+        raise RenderError(
+            "unsupported document language {language!r}; use 'vi' or 'en'", language=language
+        )
     labels = dict(LABELS[language])
     if overrides:
         unknown = sorted(set(overrides) - set(labels))
         if unknown:
-            raise RenderError(f"unknown label key(s): {', '.join(unknown)}")
+            raise RenderError("unknown label key(s): {keys}", keys=Joined(unknown))
         labels.update({k: unicodedata.normalize("NFC", v) for k, v in overrides.items()})
     return labels
 
@@ -111,7 +114,7 @@ def labels_for(language: str, overrides: Mapping[str, str] | None = None) -> dic
 def watermark_text(status: str, labels: Mapping[str, str]) -> str | None:
     """The state watermark for ``status``, or None for an effective revision."""
     if status not in STATUSES:
-        raise RenderError(f"unknown revision status {status!r}")
+        raise RenderError("unknown revision status {status!r}", status=status)
     if status == "effective":
         return None
     return labels[f"status_{status}"]
@@ -128,7 +131,7 @@ def format_signed_at(value: datetime | None, timezone: str, labels: Mapping[str,
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise RenderError(f"unknown time zone {timezone!r}") from exc
+        raise RenderError("unknown time zone {timezone!r}", timezone=timezone) from exc
     local = value.replace(tzinfo=UTC).astimezone(zone)
     offset = local.strftime("%z")
     return f"{local.strftime(labels['datetime_format'])} (UTC{offset[:3]}:{offset[3:]})"

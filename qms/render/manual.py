@@ -235,7 +235,7 @@ def _open(pdf: bytes) -> PdfReader:
         if not reader.pages:
             raise RenderError("the PDF has no pages")
     except (PyPdfError, ValueError, KeyError) as exc:
-        raise RenderError(f"the PDF cannot be read ({exc})") from None
+        raise RenderError("the PDF cannot be read ({reason})", reason=str(exc)) from None
     return reader
 
 
@@ -244,7 +244,7 @@ def _tagged(spec: ManualSpec, index: int, call: Callable[..., Any], *args: Any) 
     try:
         return call(*args)
     except RenderError as exc:
-        raise type(exc)(f"{spec.entries[index].rendition.code}: {exc}") from None
+        raise exc.located(spec.entries[index].rendition.code) from None
 
 
 def _front_matter(

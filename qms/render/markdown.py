@@ -67,7 +67,9 @@ def convert(text: str, *, limits: InputLimits = DEFAULT_LIMITS) -> SafeBody:
     size = len(text.encode("utf-8"))
     if size > limits.max_body_bytes:
         raise RenderLimitError(
-            f"document body is {_mb(size)}; the limit is {_mb(limits.max_body_bytes)}"
+            "document body is {size:.1f} MB; the limit is {limit:.1f} MB",
+            size=size / 1_000_000,
+            limit=limits.max_body_bytes / 1_000_000,
         )
     md = _parser()
     tokens = md.parse(text)
@@ -128,17 +130,21 @@ def _check_structure(tokens: Sequence[Token], limits: InputLimits) -> None:
             inline_max = max(inline_max, _inline_depth(token.children))
     if max_depth > limits.max_nesting:
         raise RenderLimitError(
-            f"lists or block quotes are nested {max_depth} levels deep; "
-            f"the limit is {limits.max_nesting}"
+            "lists or block quotes are nested {depth} levels deep; the limit is {limit}",
+            depth=max_depth,
+            limit=limits.max_nesting,
         )
     if inline_max > limits.max_inline_nesting:
         raise RenderLimitError(
-            f"emphasis or links are nested {inline_max} levels deep; "
-            f"the limit is {limits.max_inline_nesting}"
+            "emphasis or links are nested {depth} levels deep; the limit is {limit}",
+            depth=inline_max,
+            limit=limits.max_inline_nesting,
         )
     if cells > limits.max_table_cells:
         raise RenderLimitError(
-            f"tables have {cells:,} cells; the limit is {limits.max_table_cells:,}"
+            "tables have {cells:,} cells; the limit is {limit:,}",
+            cells=cells,
+            limit=limits.max_table_cells,
         )
 
 
@@ -191,7 +197,3 @@ def _unique(slug: str, seen: set[str]) -> str:
         candidate = f"{slug}-{n}"
     seen.add(candidate)
     return candidate
-
-
-def _mb(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"

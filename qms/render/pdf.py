@@ -127,7 +127,7 @@ def _checked_body(doc: DocumentRendition, limits: InputLimits) -> markdown.SafeB
     body = markdown.convert(doc.body_markdown, limits=limits)
     missing = sorted(body.image_refs - set(doc.images))
     if missing:
-        raise RenderError(f"the body shows image blob:{missing[0]} that was not supplied")
+        raise RenderError("the body shows image blob:{ref} that was not supplied", ref=missing[0])
     return body
 
 
@@ -189,8 +189,9 @@ def check_images(images: Mapping[str, bytes], limits: InputLimits) -> None:
     total = sum(len(data) for data in images.values())
     if total > limits.max_image_bytes:
         raise RenderLimitError(
-            f"images total {total / 1_000_000:.1f} MB; "
-            f"the limit is {limits.max_image_bytes / 1_000_000:.1f} MB"
+            "images total {size:.1f} MB; the limit is {limit:.1f} MB",
+            size=total / 1_000_000,
+            limit=limits.max_image_bytes / 1_000_000,
         )
 
 
@@ -203,7 +204,7 @@ def pdf_identifier(identity: Mapping[str, Any]) -> bytes:
 def read_asset(assets_dir: Path, name: str) -> str:
     path = assets_dir / name
     if path.is_symlink() or not path.is_file():
-        raise RenderError(f"asset {name!r} is missing from the PDF templates folder")
+        raise RenderError("asset {name!r} is missing from the PDF templates folder", name=name)
     return path.read_text(encoding="utf-8")
 
 
@@ -221,7 +222,9 @@ def render_template(assets_dir: Path, name: str, context: Mapping[str, Any]) -> 
     try:
         return _environment(assets_dir).get_template(name).render(context)
     except jinja2.TemplateNotFound as exc:
-        raise RenderError(f"asset {exc.name!r} is missing from the PDF templates folder") from exc
+        raise RenderError(
+            "asset {name!r} is missing from the PDF templates folder", name=str(exc.name)
+        ) from exc
 
 
 def prepared_to_pdf(prepared: RenderInput, *, assets_dir: Path, pdfa: bool = False) -> bytes:
@@ -264,7 +267,7 @@ def html_to_pdf(
             options["pdf_variant"] = PDFA_VARIANT
         pdf = document.write_pdf(**options)
     except MissingResource as exc:
-        raise RenderError(f"cannot render: {exc.what}") from None
+        raise RenderError("cannot render: {what}", what=exc.what) from None
     except RecursionError:
         raise RenderLimitError("the document is nested too deeply to lay out") from None
     assert isinstance(pdf, bytes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 
+from qms.errors import Joined
 from qms.render.errors import RenderError
 from qms.render.labels import EN, VI
 
@@ -279,12 +280,14 @@ RECORD_LABELS: dict[str, dict[str, str]] = {"vi": {**VI, **RECORD_VI}, "en": {**
 def record_labels_for(language: str, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
     """Labels of a record in ``language`` with ``overrides`` applied; unknown keys refused."""
     if language not in RECORD_LABELS:
-        raise RenderError(f"unsupported record language {language!r}; use 'vi' or 'en'")
+        raise RenderError(
+            "unsupported record language {language!r}; use 'vi' or 'en'", language=language
+        )
     labels = dict(RECORD_LABELS[language])
     if overrides:
         unknown = sorted(set(overrides) - set(labels))
         if unknown:
-            raise RenderError(f"unknown label key(s): {', '.join(unknown)}")
+            raise RenderError("unknown label key(s): {keys}", keys=Joined(unknown))
         labels.update({k: unicodedata.normalize("NFC", v) for k, v in overrides.items()})
     return labels
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from qms.errors import Text
 from qms.render import markdown
 from qms.render.data import AuditReport, RecordSignature, nfc
 from qms.render.errors import RenderError, RenderLimitError
@@ -49,12 +50,15 @@ def check_record(record: Any, table_cells: int, limits: InputLimits) -> None:
     size = _text_bytes(record)
     if size > limits.max_body_bytes:
         raise RenderLimitError(
-            f"the record's text is {size / 1_000_000:.1f} MB; "
-            f"the limit is {limits.max_body_bytes / 1_000_000:.1f} MB"
+            "the record's text is {size:.1f} MB; the limit is {limit:.1f} MB",
+            size=size / 1_000_000,
+            limit=limits.max_body_bytes / 1_000_000,
         )
     if table_cells > limits.max_table_cells:
         raise RenderLimitError(
-            f"tables have {table_cells:,} cells; the limit is {limits.max_table_cells:,}"
+            "tables have {cells:,} cells; the limit is {limit:,}",
+            cells=table_cells,
+            limit=limits.max_table_cells,
         )
 
 
@@ -73,13 +77,14 @@ def check_timezone(timezone: str, words: Mapping[str, str]) -> None:
     format_signed_at(datetime(2000, 1, 1), timezone, words)
 
 
-def safe_markdown(text: str, what: str, limits: InputLimits) -> Markup:
+def safe_markdown(text: str, what: Text, limits: InputLimits) -> Markup:
     """User Markdown as sanitised HTML; records carry no images, so none may be shown."""
     body = markdown.convert(text, limits=limits)
     if body.image_refs:
         raise RenderError(
-            f"the {what} show image blob:{sorted(body.image_refs)[0]}; "
-            "records cannot include images"
+            "the {what} show image blob:{ref}; records cannot include images",
+            what=what,
+            ref=sorted(body.image_refs)[0],
         )
     return Markup(body.html)  # noqa: S704 - sanitised by nh3 in markdown.convert
 
@@ -207,7 +212,7 @@ def _audit_checks(
 ) -> tuple[dict[str, str], Markup]:
     words = record_labels_for(report.language, labels)
     if report.status not in AUDIT_STATUSES:
-        raise RenderError(f"unknown audit status {report.status!r}")
+        raise RenderError("unknown audit status {status!r}", status=report.status)
     check_timezone(report.timezone, words)
     cells = (
         2 * len(report.grade_counts)
@@ -216,7 +221,7 @@ def _audit_checks(
         + 7 * len(report.checklist)
     )
     check_record(report, cells, limits)
-    return words, safe_markdown(report.conclusions, "conclusions", limits)
+    return words, safe_markdown(report.conclusions, Text("conclusions"), limits)
 
 
 def render_audit_report(

@@ -28,7 +28,9 @@ def watermark_svg(text: str, family: str = "Liberation Serif", style: str = "Bol
 
     found, path = resolve_font(family, style)
     if found.casefold() != family.casefold():
-        raise RenderError(f"font {family!r} is not installed (needed for the watermark)")
+        raise RenderError(
+            "font {family!r} is not installed (needed for the watermark)", family=family
+        )
     with TTFont(path, lazy=True) as font:
         cmap = font.getBestCmap()
         metrics = font["hmtx"]
@@ -40,7 +42,11 @@ def watermark_svg(text: str, family: str = "Liberation Serif", style: str = "Bol
         for char in text:
             name = cmap.get(ord(char))
             if name is None:
-                raise RenderError(f"font {family!r} has no glyph for {char!r} in the watermark")
+                raise RenderError(
+                    "font {family!r} has no glyph for {char!r} in the watermark",
+                    family=family,
+                    char=char,
+                )
             glyphs[name].draw(TransformPen(pen, (1, 0, 0, -1, x, 0)))
             x += metrics[name][0]
         commands = pen.getCommands()

@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from typing import Any
 
+from qms.errors import Text
 from qms.render.errors import RenderError, RenderLimitError
 
 DEFAULT_TIME_LIMIT = 120.0  # seconds
@@ -80,7 +81,7 @@ def run_isolated(
     try:
         if not receiver.poll(time_limit):
             raise RenderLimitError(
-                f"rendering did not finish within the time limit of {time_limit:g} s"
+                "rendering did not finish within the time limit of {limit:g} s", limit=time_limit
             )
         try:
             outcome, payload, logs = receiver.recv()
@@ -96,6 +97,7 @@ def run_isolated(
     if outcome == "ok":
         assert isinstance(payload, bytes)
         return payload
+    assert isinstance(payload, Text)
     if outcome == "limit":
         raise RenderLimitError(payload)
     raise RenderError(payload)
@@ -104,13 +106,27 @@ def run_isolated(
 def _died(process: Any, memory_limit: int | None) -> RenderError:
     process.join()
     code = process.exitcode
-    cause = f"signal {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
+    cause = (
+        Text("signal {name}", name=signal.Signals(-code).name)
+        if code and code < 0
+        else Text("exit code {code}", code=str(code))
+    )
     if memory_limit and code is not None and code < 0:
         return RenderLimitError(
-            f"the render worker stopped ({cause}), most likely at the memory limit "
-            f"of {memory_limit // (1024 * 1024)} MB"
+            "the render worker stopped ({cause}), most likely at the memory limit of {limit} MB",
+            cause=cause,
+            limit=memory_limit // (1024 * 1024),
         )
-    return RenderError(f"the render worker stopped unexpectedly ({cause})")
+    return RenderError("the render worker stopped unexpectedly ({cause})", cause=cause)
+
+
+def _out_of_memory(memory_limit: int | None) -> Text:
+    if memory_limit:
+        return Text(
+            "rendering ran out of memory at the limit of {limit} MB",
+            limit=memory_limit // (1024 * 1024),
+        )
+    return Text("rendering ran out of memory at the limit")
 
 
 def _child(
@@ -129,16 +145,20 @@ def _child(
         try:
             result = ("ok", func(*args, **kwargs))
         except RenderLimitError as exc:
-            result = ("limit", str(exc))
+            result = ("limit", exc.text)
         except RenderError as exc:
-            result = ("error", str(exc))
+            result = ("error", exc.text)
         except MemoryError:
-            limit = f" of {memory_limit // (1024 * 1024)} MB" if memory_limit else ""
-            result = ("limit", f"rendering ran out of memory at the limit{limit}")
+            result = ("limit", _out_of_memory(memory_limit))
         except RecursionError:
-            result = ("limit", "the document is nested too deeply to lay out")
+            result = ("limit", Text("the document is nested too deeply to lay out"))
         except Exception as exc:
-            result = ("error", f"rendering failed: {type(exc).__name__}: {exc}")
+            result = (
+                "error",
+                Text(
+                    "rendering failed: {kind}: {reason}", kind=type(exc).__name__, reason=str(exc)
+                ),
+            )
     try:
         sender.send((*result, logs))
     finally:

@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from qms.domain import Meaning, Role
-from qms.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from qms.errors import InvalidTransition, NotFound, PermissionDenied, Text, ValidationError
 from qms.models import (
     Audit,
     AuditCriterion,
@@ -21,6 +21,7 @@ from qms.models import (
     Signature,
     User,
 )
+from qms.phrases import state
 from qms.services import users
 from qms.text import clean
 
@@ -41,6 +42,7 @@ class AuditType(StrEnum):
 
 PLANNERS = (Role.CONTROLLER, Role.AUDITOR, Role.ADMIN)
 READERS = (Role.AUDITOR, Role.CONTROLLER, Role.ADMIN, Role.APPROVER)
+_SIGNED = {Meaning.DRAFTED: Text("drafted"), Meaning.APPROVED: Text("approved")}
 
 
 # ------------------------------------------------------------------------- look-ups
@@ -49,7 +51,7 @@ READERS = (Role.AUDITOR, Role.CONTROLLER, Role.ADMIN, Role.APPROVER)
 def normalise_ref(ref: str) -> str:
     value = clean(ref).upper()
     if not REF_PATTERN.match(value):
-        raise ValidationError(f"{ref!r} is not an audit reference (e.g. IA-2026-01)")
+        raise ValidationError("{ref!r} is not an audit reference (e.g. IA-2026-01)", ref=ref)
     return value
 
 
@@ -58,7 +60,7 @@ def get_audit(session: Session, ref: str, *, lock: bool = False) -> Audit:
     query = select(Audit).where(Audit.ref == normalise_ref(ref))
     audit = session.exec(query.with_for_update() if lock else query).first()
     if audit is None:
-        raise NotFound(f"no audit {normalise_ref(ref)}")
+        raise NotFound("no audit {ref}", ref=normalise_ref(ref))
     return audit
 
 
@@ -136,22 +138,25 @@ def findings_of(session: Session, audit: Audit) -> list[Finding]:
 
 def require_editable(audit: Audit) -> None:
     """Reported and closed audits are records: locked against every edit."""
-    if audit.status in (AuditStatus.REPORTED, AuditStatus.CLOSED):
+    if audit.status == AuditStatus.REPORTED:
         raise InvalidTransition(
-            f"{audit.ref} is {audit.status} and locked; reopen it to change it"
-            if audit.status == AuditStatus.REPORTED
-            else f"{audit.ref} is closed and locked"
+            "{ref} is reported and locked; reopen it to change it", ref=audit.ref
         )
+    if audit.status == AuditStatus.CLOSED:
+        raise InvalidTransition("{ref} is closed and locked", ref=audit.ref)
 
 
-def require_status(audit: Audit, status: AuditStatus, doing: str) -> None:
+def require_status(audit: Audit, status: AuditStatus, doing: Text) -> None:
     if audit.status == status:
         return
     if status in (AuditStatus.PLANNED, AuditStatus.IN_PROGRESS):
         require_editable(audit)
     raise InvalidTransition(
-        f"{audit.ref} is {audit.status.replace('_', ' ')}; "
-        f"it must be {status.value.replace('_', ' ')} to {doing}"
+        "{ref} is {state}; it must be {wanted} to {doing}",
+        ref=audit.ref,
+        state=state(audit.status),
+        wanted=state(status),
+        doing=doing,
     )
 
 
@@ -164,15 +169,19 @@ def role_in(session: Session, audit: Audit, user: User) -> str | None:
     ).first()
 
 
-def require_lead(session: Session, audit: Audit, user: User, doing: str) -> None:
+def require_lead(session: Session, audit: Audit, user: User, doing: Text) -> None:
     if audit.lead_auditor_id != user.id:
-        raise PermissionDenied(f"only the lead auditor of {audit.ref} can {doing}")
+        raise PermissionDenied(
+            "only the lead auditor of {ref} can {doing}", ref=audit.ref, doing=doing
+        )
 
 
-def require_auditor(session: Session, username: str, what: str) -> User:
+def require_auditor(session: Session, username: str, what: Text) -> User:
     user = users.get_active_user(session, username)
     if Role.AUDITOR not in users.roles_of(session, user):
-        raise PermissionDenied(f"{user.username} cannot be {what}: it needs the auditor role")
+        raise PermissionDenied(
+            "{user} cannot be {what}: it needs the auditor role", user=user.username, what=what
+        )
     return user
 
 
@@ -184,8 +193,10 @@ def check_independence(
     if auditor.department_id in dept_ids:
         dept = users.department_by_id(session, auditor.department_id)
         raise PermissionDenied(
-            f"{auditor.username} belongs to {dept.code}, which this audit covers; "
-            "auditors cannot audit their own department"
+            "{user} belongs to {dept}, which this audit covers; "
+            "auditors cannot audit their own department",
+            user=auditor.username,
+            dept=dept.code,
         )
     for doc, rev in revisions:
         meanings = set(
@@ -200,8 +211,12 @@ def check_independence(
         for meaning in (Meaning.DRAFTED, Meaning.APPROVED):
             if meaning.value in meanings:
                 raise PermissionDenied(
-                    f"{auditor.username} {meaning.value} {doc.code} issue {rev.issue}, which "
-                    "this audit uses as a criterion; auditors cannot audit their own work"
+                    "{user} {signed} {code} issue {issue}, which this audit uses as a "
+                    "criterion; auditors cannot audit their own work",
+                    user=auditor.username,
+                    signed=_SIGNED[meaning],
+                    code=doc.code,
+                    issue=rev.issue,
                 )
 
 

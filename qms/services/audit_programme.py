@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.errors import NotFound, ValidationError
+from qms.errors import NotFound, Text, ValidationError
 from qms.models import (
     Audit,
     AuditCriterion,
@@ -31,20 +31,22 @@ MINOR_THRESHOLD = 3
 
 def _check_year(year: int) -> int:
     if not 2000 <= year <= 2100:
-        raise ValidationError(f"{year} is not a plausible programme year")
+        raise ValidationError("{year} is not a plausible programme year", year=year)
     return year
 
 
 def get_programme(session: Session, year: int) -> AuditProgramme:
     programme = session.exec(select(AuditProgramme).where(AuditProgramme.year == year)).first()
     if programme is None:
-        raise NotFound(f"there is no audit programme for {year}; set its objectives first")
+        raise NotFound(
+            "there is no audit programme for {year}; set its objectives first", year=year
+        )
     return programme
 
 
 def set_programme(session: Session, *, actor: User, year: int, objectives: str) -> AuditProgramme:
     """Create the year's programme, or change its objectives."""
-    users.require_role(session, actor, *PLANNERS, action="set the audit programme")
+    users.require_role(session, actor, *PLANNERS, action=Text("set the audit programme"))
     _check_year(year)
     objectives = clean(objectives)
     if not objectives:
@@ -133,12 +135,12 @@ def set_entry(
     months: list[int] | None = None,
 ) -> ProgrammeEntry:
     """Add or replace the programme line of one department."""
-    users.require_role(session, actor, *PLANNERS, action="set the audit programme")
+    users.require_role(session, actor, *PLANNERS, action=Text("set the audit programme"))
     programme = get_programme(session, _check_year(year))
     dept = users.get_department(session, department)
     importance = clean(importance).lower()
     if importance not in BASE_FREQUENCY:
-        raise ValidationError(f"importance {importance!r} must be high, medium or low")
+        raise ValidationError("importance {value!r} must be high, medium or low", value=importance)
     codes = []
     for code in processes:
         doc = documents.get_document(session, code)
@@ -156,8 +158,13 @@ def set_entry(
     )
     if month_list and len(month_list) != frequency:
         raise ValidationError(
-            f"{dept.code} is to be audited {frequency} times in {year} ({rationale}); "
-            f"give {frequency} months, not {len(month_list)}"
+            "{dept} is to be audited {count} times in {year} ({rationale}); "
+            "give {count} months, not {given}",
+            dept=dept.code,
+            count=frequency,
+            year=year,
+            rationale=rationale,
+            given=len(month_list),
         )
     entry = session.exec(
         select(ProgrammeEntry)
@@ -236,7 +243,7 @@ def coverage(session: Session, *, year: int, viewer: User | None = None) -> Cove
     the year's audits (any state) reach it; and what no audit reaches. With ``viewer``,
     refused to anyone who may not see audits."""
     if viewer is not None:
-        users.require_role(session, viewer, *READERS, action="see the audit coverage")
+        users.require_role(session, viewer, *READERS, action=Text("see the audit coverage"))
     library = checklists.load_library()
     programme = session.exec(select(AuditProgramme).where(AuditProgramme.year == year)).first()
     entries = (

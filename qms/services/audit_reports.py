@@ -4,8 +4,9 @@ the audit is locked), the auditee's signature, reopening and closing."""
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
+from qms.errors import Conflict, InvalidTransition, Joined, PermissionDenied, Text, ValidationError
 from qms.models import Audit, AuditSignature, CorrectiveAction, User, pk
+from qms.phrases import state
 from qms.render.data import AuditReport
 from qms.services import blobs, organisation, trail, users
 from qms.services.audit_core import (
@@ -67,18 +68,21 @@ def report(
     """Issue the report (lead auditor, password): every item answered, conclusions
     written. Signs the record, stores the report PDF with its hash and locks the audit."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, "report it")
-    require_status(audit, AuditStatus.IN_PROGRESS, "be reported")
+    require_lead(session, audit, actor, Text("report it"))
+    require_status(audit, AuditStatus.IN_PROGRESS, Text("be reported"))
     if conclusions is not None:
         audit.conclusions = clean(conclusions).replace("\r\n", "\n")
     if not audit.conclusions:
-        raise ValidationError(f"{audit.ref} needs conclusions before it is reported")
+        raise ValidationError("{ref} needs conclusions before it is reported", ref=audit.ref)
     items = items_of(session, audit)
     open_items = [i.number for i in items if i.result is None]
     if open_items:
         raise ValidationError(
-            f"{len(open_items)} of {len(items)} checklist items of {audit.ref} have no result "
-            f"yet (first: item {open_items[0]})"
+            "{count} of {total} checklist items of {ref} have no result yet (first: item {first})",
+            count=len(open_items),
+            total=len(items),
+            ref=audit.ref,
+            first=open_items[0],
         )
     users.confirm_password(actor, password)
     now = utcnow()
@@ -118,10 +122,12 @@ def sign(session: Session, *, actor: User, ref: str, password: str) -> Audit:
     report is rendered again with both signatures."""
     audit = get_audit(session, ref, lock=True)
     if audit.auditee_rep_id != actor.id:
-        raise PermissionDenied(f"only the auditee representative of {audit.ref} can sign it")
-    require_status(audit, AuditStatus.REPORTED, "be signed")
+        raise PermissionDenied(
+            "only the auditee representative of {ref} can sign it", ref=audit.ref
+        )
+    require_status(audit, AuditStatus.REPORTED, Text("be signed"))
     if valid_signed(signatures_of(session, audit), AUDITEE):
-        raise Conflict(f"{actor.username} has already signed {audit.ref}")
+        raise Conflict("{user} has already signed {ref}", user=actor.username, ref=audit.ref)
     users.confirm_password(actor, password)
     content = record_hash(session, audit)
     _sign(session, audit, actor, AUDITEE, content)
@@ -148,11 +154,12 @@ def reopen(session: Session, *, actor: User, ref: str, reason: str) -> Audit:
     """Unlock a reported audit for changes (lead auditor; the reason goes on the trail).
     Signatures stay, and show as invalid once the record changes."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, "reopen it")
+    require_lead(session, audit, actor, Text("reopen it"))
     if audit.status != AuditStatus.REPORTED:
         raise InvalidTransition(
-            f"{audit.ref} is {audit.status.replace('_', ' ')}; only a reported audit can be "
-            "reopened"
+            "{ref} is {state}; only a reported audit can be reopened",
+            ref=audit.ref,
+            state=state(audit.status),
         )
     reason = clean(reason)
     if not reason:
@@ -180,15 +187,20 @@ def close(session: Session, *, actor: User, ref: str) -> Audit:
     """Close a reported audit (lead auditor) once the auditee representative has signed
     and every finding has a corrective action."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, "close it")
+    require_lead(session, audit, actor, Text("close it"))
     if audit.status != AuditStatus.REPORTED:
         raise InvalidTransition(
-            f"{audit.ref} is {audit.status.replace('_', ' ')}; only a reported audit can be closed"
+            "{ref} is {state}; only a reported audit can be closed",
+            ref=audit.ref,
+            state=state(audit.status),
         )
     if audit.auditee_rep_id and not valid_signed(signatures_of(session, audit), AUDITEE):
         rep = session.get(User, audit.auditee_rep_id)
-        name = rep.username if rep else "the auditee representative"
-        raise InvalidTransition(f"{audit.ref} cannot be closed: {name} has not signed the report")
+        raise InvalidTransition(
+            "{ref} cannot be closed: {name} has not signed the report",
+            ref=audit.ref,
+            name=rep.username if rep else Text("the auditee representative"),
+        )
     findings = findings_of(session, audit)
     with_capa = set(
         session.exec(
@@ -200,8 +212,9 @@ def close(session: Session, *, actor: User, ref: str) -> Audit:
     missing = [f"F{f.number}" for f in findings if f.id not in with_capa]
     if missing:
         raise InvalidTransition(
-            f"{audit.ref} cannot be closed: findings without a corrective action: "
-            + ", ".join(missing)
+            "{ref} cannot be closed: findings without a corrective action: {findings}",
+            ref=audit.ref,
+            findings=Joined(missing),
         )
     now = utcnow()
     audit.status = AuditStatus.CLOSED.value

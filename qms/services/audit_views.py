@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from qms.errors import PermissionDenied, ValidationError
+from qms.errors import Joined, PermissionDenied, ValidationError
 from qms.models import Audit, CorrectiveAction, Department, User
 from qms.services import checklists, users
 from qms.services.audit_core import (
@@ -32,8 +32,8 @@ def require_reader(session: Session, viewer: User, audit: Audit | None = None) -
     if audit is not None and (role_in(session, audit, viewer) or audit.auditee_rep_id == viewer.id):
         return
     raise PermissionDenied(
-        f"{viewer.username} cannot see audits: it needs the auditor, controller, approver "
-        "or admin role"
+        "{user} cannot see audits: it needs the auditor, controller, approver or admin role",
+        user=viewer.username,
     )
 
 
@@ -61,8 +61,11 @@ def list_audits(
         query = query.where(Audit.year == year)
     if status is not None:
         if status not in {s.value for s in AuditStatus}:
-            valid = ", ".join(s.value for s in AuditStatus)
-            raise ValidationError(f"unknown audit status {status!r} (statuses: {valid})")
+            raise ValidationError(
+                "unknown audit status {value!r} (statuses: {choices})",
+                value=status,
+                choices=Joined([s.value for s in AuditStatus]),
+            )
         query = query.where(Audit.status == status)
     out = []
     for audit in session.exec(query).all():

@@ -8,7 +8,7 @@ from pathlib import PurePath
 from sqlmodel import Session, col, func, select
 
 from qms.clock import utcnow
-from qms.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from qms.errors import Conflict, Joined, NotFound, PermissionDenied, Text, ValidationError
 from qms.models import (
     Audit,
     ChecklistAttachment,
@@ -40,7 +40,7 @@ def get_item(session: Session, audit: Audit, number: int) -> ChecklistItem:
         .where(ChecklistItem.number == number)
     ).first()
     if item is None:
-        raise NotFound(f"{audit.ref} has no checklist item {number}")
+        raise NotFound("{ref} has no checklist item {number}", ref=audit.ref, number=number)
     return item
 
 
@@ -78,31 +78,42 @@ def record(
     it as anything else removes the finding.
     """
     audit = get_audit(session, ref, lock=True)
-    require_status(audit, AuditStatus.IN_PROGRESS, "have results recorded")
+    require_status(audit, AuditStatus.IN_PROGRESS, Text("have results recorded"))
     if role_in(session, audit, actor) is None:
-        raise PermissionDenied(f"only the audit team of {audit.ref} can record results")
+        raise PermissionDenied("only the audit team of {ref} can record results", ref=audit.ref)
     row = get_item(session, audit, item)
     grades = checklists.load_grades(audit.grades)
     code = clean(result).upper()
     grade = next((g for g in grades if g.code == code), None)
     if grade is None:
-        codes = ", ".join(g.code for g in grades)
-        raise ValidationError(f"result {clean(result)!r} is not one of {codes}")
+        raise ValidationError(
+            "result {result!r} is not one of {choices}",
+            result=clean(result),
+            choices=Joined([g.code for g in grades]),
+        )
     evidence = clean(evidence).replace("\r\n", "\n")
     if grade != grades[0] and not evidence:
-        raise ValidationError(f"a {grade.code} result needs objective evidence")
+        raise ValidationError("a {grade} result needs objective evidence", grade=grade.code)
     if len(evidence) > MAX_EVIDENCE_CHARS:
-        raise ValidationError(f"the evidence is longer than {MAX_EVIDENCE_CHARS:,} characters")
+        raise ValidationError(
+            "the evidence is longer than {limit:,} characters", limit=MAX_EVIDENCE_CHARS
+        )
     statement = clean(finding or "")
     if grade.nonconformity and not statement:
-        raise ValidationError(f"a {grade.code} result needs a finding statement (--finding)")
+        raise ValidationError(
+            "a {grade} result needs a finding statement (--finding)", grade=grade.code
+        )
     if statement and not grade.nonconformity:
-        raise ValidationError(f"a {grade.code} result is not a nonconformity; it has no finding")
+        raise ValidationError(
+            "a {grade} result is not a nonconformity; it has no finding", grade=grade.code
+        )
     dept_id = row.department_id
     if department:
         dept = users.get_department(session, department)
         if dept.id not in department_ids(session, audit):
-            raise ValidationError(f"{dept.code} is not in the scope of {audit.ref}")
+            raise ValidationError(
+                "{dept} is not in the scope of {ref}", dept=dept.code, ref=audit.ref
+            )
         dept_id = dept.id
     files = _check_attachments(session, row, attachments)
     existing = finding_of(session, row)
@@ -165,11 +176,12 @@ def _check_attachments(
             raise ValidationError("an attachment needs a file name")
         if len(data) > MAX_ATTACHMENT_BYTES:
             raise ValidationError(
-                f"attachment {filename} is larger than the "
-                f"{MAX_ATTACHMENT_BYTES // 1024 // 1024} MB limit"
+                "attachment {name} is larger than the {limit} MB limit",
+                name=filename,
+                limit=MAX_ATTACHMENT_BYTES // 1024 // 1024,
             )
         if not data:
-            raise ValidationError(f"attachment {filename} is empty")
+            raise ValidationError("attachment {name} is empty", name=filename)
         files.append((filename, data))
     already = int(
         session.exec(
@@ -180,7 +192,9 @@ def _check_attachments(
     )
     if already + len(files) > MAX_ATTACHMENTS_PER_ITEM:
         raise ValidationError(
-            f"item {row.number} can have at most {MAX_ATTACHMENTS_PER_ITEM} attachments"
+            "item {number} can have at most {limit} attachments",
+            number=row.number,
+            limit=MAX_ATTACHMENTS_PER_ITEM,
         )
     return files
 
@@ -191,8 +205,10 @@ def _require_no_capa(session: Session, audit: Audit, finding: Finding) -> None:
     ).first()
     if capa is not None:
         raise Conflict(
-            f"{audit.ref} / F{finding.number} has corrective action {capa}; "
-            "it cannot be re-graded as conforming"
+            "{ref} / F{number} has corrective action {car}; it cannot be re-graded as conforming",
+            ref=audit.ref,
+            number=finding.number,
+            car=capa,
         )
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import Role
-from qms.errors import NotFound, ValidationError
+from qms.errors import NotFound, Text, ValidationError
 from qms.models import (
     Audit,
     AuditCriterion,
@@ -68,7 +68,7 @@ def get_finding(session: Session, *, ref: str, number: int) -> Finding:
         select(Finding).where(Finding.audit_id == audit.id).where(Finding.number == number)
     ).first()
     if finding is None:
-        raise NotFound(f"{audit.ref} has no finding F{number}")
+        raise NotFound("{ref} has no finding F{number}", ref=audit.ref, number=number)
     return finding
 
 
@@ -97,7 +97,7 @@ def _criteria(
         doc = documents.get_document(session, code)
         rev = documents.effective_revision(session, doc)
         if rev is None:
-            raise ValidationError(f"{doc.code} has no effective issue to audit against")
+            raise ValidationError("{code} has no effective issue to audit against", code=doc.code)
         if all(d.id != doc.id for d, _ in found):
             found.append((doc, rev))
     if not clause_list and not found:
@@ -136,22 +136,24 @@ def plan(
     """Plan an audit: scope (departments; the procedures in the criteria are its
     processes), criteria (clauses and the effective issue of each procedure), dates, lead
     auditor and team (independent of what they audit), auditee representative."""
-    users.require_role(session, actor, *PLANNERS, action="plan audits")
+    users.require_role(session, actor, *PLANNERS, action=Text("plan audits"))
     objectives = clean(objectives)
     if not objectives:
         raise ValidationError("an audit needs objectives")
     if len(objectives) > MAX_OBJECTIVES_CHARS:
-        raise ValidationError(f"the objectives are longer than {MAX_OBJECTIVES_CHARS:,} characters")
+        raise ValidationError(
+            "the objectives are longer than {limit:,} characters", limit=MAX_OBJECTIVES_CHARS
+        )
     if planned_end < planned_start:
         raise ValidationError("the planned end is before the planned start")
     kind = _audit_type(audit_type)
     followed = _followed(session, kind, follows)
     depts = _departments(session, departments)
     criteria = _criteria(session, checklists.load_library(library), clauses, procedures)
-    lead_user = require_auditor(session, lead, "lead auditor")
+    lead_user = require_auditor(session, lead, Text("lead auditor"))
     team_users: list[User] = []
     for name in team:
-        member = require_auditor(session, name, "on the audit team")
+        member = require_auditor(session, name, Text("on the audit team"))
         if member.id != lead_user.id and all(m.id != member.id for m in team_users):
             team_users.append(member)
     dept_ids = [pk(d) for d in depts]
@@ -225,7 +227,9 @@ def _audit_type(value: str) -> AuditType:
     try:
         return AuditType(value.strip().lower().replace("-", "_"))
     except ValueError:
-        raise ValidationError(f"audit type {value!r} must be internal or follow_up") from None
+        raise ValidationError(
+            "audit type {value!r} must be internal or follow_up", value=value
+        ) from None
 
 
 def _followed(session: Session, kind: AuditType, follows: str | None) -> Audit | None:
@@ -253,7 +257,8 @@ def _auditee_rep(session: Session, username: str, dept_ids: list[int]) -> User:
     rep = users.get_active_user(session, username)
     if rep.department_id not in dept_ids:
         raise ValidationError(
-            f"the auditee representative {rep.username} must belong to an audited department"
+            "the auditee representative {user} must belong to an audited department",
+            user=rep.username,
         )
     return rep
 
@@ -277,11 +282,17 @@ def assign(session: Session, *, actor: User, ref: str, username: str) -> Audit:
     require_editable(audit)
     if audit.lead_auditor_id != actor.id:
         users.require_role(
-            session, actor, Role.CONTROLLER, Role.ADMIN, action=f"change the team of {audit.ref}"
+            session,
+            actor,
+            Role.CONTROLLER,
+            Role.ADMIN,
+            action=Text("change the team of {ref}", ref=audit.ref),
         )
-    member = require_auditor(session, username, "on the audit team")
+    member = require_auditor(session, username, Text("on the audit team"))
     if role_in(session, audit, member):
-        raise ValidationError(f"{member.username} is already on the team of {audit.ref}")
+        raise ValidationError(
+            "{user} is already on the team of {ref}", user=member.username, ref=audit.ref
+        )
     check_independence(
         session, member, department_ids(session, audit), procedure_criteria(session, audit)
     )
@@ -308,8 +319,8 @@ def start(session: Session, *, actor: User, ref: str, library: Path | None = Non
     checklist: the library questions of each clause criterion and its sub-clauses, once
     per audited department, then the questions generated from each procedure."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, "start it")
-    require_status(audit, AuditStatus.PLANNED, "start")
+    require_lead(session, audit, actor, Text("start it"))
+    require_status(audit, AuditStatus.PLANNED, Text("start"))
     check_team_independence(session, audit)
     lib = checklists.load_library(library)
     grades = checklists.current_grades(session, lib)
@@ -388,14 +399,14 @@ def conclude(
 ) -> Audit:
     """Write the conclusions (and optionally the distribution list) of the report."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, "write its conclusions")
+    require_lead(session, audit, actor, Text("write its conclusions"))
     require_editable(audit)
     written = clean(conclusions).replace("\r\n", "\n")
     if not written:
         raise ValidationError("the conclusions are empty")
     if len(written) > MAX_OBJECTIVES_CHARS:
         raise ValidationError(
-            f"the conclusions are longer than {MAX_OBJECTIVES_CHARS:,} characters"
+            "the conclusions are longer than {limit:,} characters", limit=MAX_OBJECTIVES_CHARS
         )
     old = {"conclusions": audit.conclusions, "distribution": audit.distribution}
     audit.conclusions = written

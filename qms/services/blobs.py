@@ -6,10 +6,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.errors import IntegrityProblem, NotFound
+from qms.errors import IntegrityProblem, NotFound, Text
 from qms.models import Blob
 
 
@@ -33,7 +35,7 @@ def put(session: Session, *, data: bytes, media_type: str) -> Blob:
 def get(session: Session, key: str) -> Blob:
     blob = session.get(Blob, key)
     if blob is None:
-        raise NotFound(f"no stored file with hash {key}")
+        raise NotFound("no stored file with hash {key}", key=key)
     return blob
 
 
@@ -73,7 +75,7 @@ class _ByteCache:
 _served = _ByteCache(64 * 1024 * 1024)
 
 
-def data_of(session: Session, key: str) -> bytes:
+def data_of(reader: Session | Connection, key: str) -> bytes:
     """The bytes of a stored blob, checked against their hash; from this process's cache
     when recently served (the hot path of PDF downloads: no round trip for the bytes).
 
@@ -82,10 +84,14 @@ def data_of(session: Session, key: str) -> bytes:
     """
     data = _served.get(key)
     if data is None:
-        data = get(session, key).data
+        stored = reader.execute(sa_select(col(Blob.data)).where(col(Blob.sha256) == key)).first()
+        if stored is None:
+            raise NotFound("no stored file with hash {key}", key=key)
+        data = bytes(stored[0])
         if sha256(data) != key:
             raise IntegrityProblem(
-                f"the stored file {key[:12]}… does not match its hash; run qms pdf verify"
+                "the stored file {key}… does not match its hash; run qms pdf verify",
+                key=key[:12],
             )
         _served.add(key, data)
     return data
@@ -101,7 +107,11 @@ def forget_cached() -> None:
 @dataclass(frozen=True)
 class BlobProblem:
     sha256: str
-    message: str
+    text: Text
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
 
 
 def verify(session: Session) -> tuple[int, list[BlobProblem]]:
@@ -116,6 +126,10 @@ def verify(session: Session) -> tuple[int, list[BlobProblem]]:
         count += 1
         actual = sha256(blob.data)
         if actual != blob.sha256 or len(blob.data) != blob.size:
-            problems.append(BlobProblem(key, f"stored file {key[:12]}… no longer matches its hash"))
+            problems.append(
+                BlobProblem(
+                    key, Text("stored file {key}… no longer matches its hash", key=key[:12])
+                )
+            )
         session.expunge(blob)  # keep memory flat over large stores
     return count, problems

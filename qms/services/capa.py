@@ -14,7 +14,15 @@ from sqlmodel import Session, select
 
 from qms.clock import utcnow
 from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory, Role
-from qms.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
+from qms.errors import (
+    Conflict,
+    InvalidTransition,
+    Joined,
+    PermissionDenied,
+    Text,
+    ValidationError,
+    either,
+)
 from qms.models import (
     CapaWhy,
     CorrectiveAction,
@@ -23,6 +31,7 @@ from qms.models import (
     User,
     pk,
 )
+from qms.phrases import any_state, state
 from qms.services import blobs, capa_records, organisation, trail, users
 from qms.services.capa_records import get_capa
 from qms.text import clean
@@ -36,25 +45,24 @@ _EVIDENCE_WORD = {"vi": "Bằng chứng", "en": "Evidence"}
 LEADERSHIP = (Role.APPROVER, Role.REVIEWER)
 
 
-def _status_text(status: str) -> str:
-    return status.replace("_", " ")
-
-
 # --------------------------------------------------------------------- shared rule checks
 
 
-def require_editable(car: CorrectiveAction, *allowed: CapaStatus, step: str) -> None:
+def require_editable(car: CorrectiveAction, *allowed: CapaStatus, step: Text) -> None:
     """Refuse any change to a closed record, and ``step`` outside ``allowed`` states."""
     if car.status == CapaStatus.CLOSED:
-        raise InvalidTransition(f"{car.ref} is closed and locked")
+        raise InvalidTransition("{ref} is closed and locked", ref=car.ref)
     if car.status not in allowed:
-        wanted = " or ".join(_status_text(s.value) for s in allowed)
         raise InvalidTransition(
-            f"{car.ref} is {_status_text(car.status)}; {step} needs it to be {wanted}"
+            "{ref} is {state}; {step} needs it to be {wanted}",
+            ref=car.ref,
+            state=state(car.status),
+            step=step,
+            wanted=any_state(allowed),
         )
 
 
-def require_leadership(session: Session, actor: User, car: CorrectiveAction, action: str) -> None:
+def require_leadership(session: Session, actor: User, car: CorrectiveAction, action: Text) -> None:
     """A controller, or a reviewer or approver of the nonconformity's department."""
     roles = users.roles_of(session, actor)
     if Role.CONTROLLER in roles:
@@ -63,8 +71,12 @@ def require_leadership(session: Session, actor: User, car: CorrectiveAction, act
         return
     dept = users.department_by_id(session, car.department_id).code
     raise PermissionDenied(
-        f"{actor.username} cannot {action} {car.ref}: it needs a controller, "
-        f"or a reviewer or approver of department {dept}"
+        "{user} cannot {action} {ref}: it needs a controller, "
+        "or a reviewer or approver of department {dept}",
+        user=actor.username,
+        action=action,
+        ref=car.ref,
+        dept=dept,
     )
 
 
@@ -93,7 +105,7 @@ def set_status(
     )
 
 
-def _required(value: str | None, message: str) -> str:
+def _required(value: str | None, message: Text) -> str:
     cleaned = clean(value or "")
     if not cleaned:
         raise ValidationError(message)
@@ -118,8 +130,10 @@ def open_nonconformity(
     or controller) its department, clause, description and severity are copied unless
     given; any active user may record the other sources."""
     if not source and not finding:
-        valid = ", ".join(s.value for s in CapaSource)
-        raise ValidationError(f"give the source of the nonconformity ({valid})")
+        raise ValidationError(
+            "give the source of the nonconformity ({choices})",
+            choices=Joined([s.value for s in CapaSource]),
+        )
     kind = _parse_source(source or CapaSource.AUDIT_FINDING.value)
     found = _finding_for(session, actor, kind, finding)
     language = organisation.get_setting(session, "organisation.language") or "vi"
@@ -133,14 +147,20 @@ def open_nonconformity(
             department = users.department_by_id(session, found.department_id).code
         clause = clause if clause is not None else found.clause
         severity = severity or _GRADE_SEVERITY.get(found.grade)
-    text_ = _required(description, "describe the nonconformity (--description)")
+    text_ = _required(description, Text("describe the nonconformity (--description)"))
     dept = _department(session, department)
     clause = clean(clause or "")
     if len(clause) > MAX_CLAUSE:
-        raise ValidationError(f"the clause {clause!r} is longer than {MAX_CLAUSE} characters")
+        raise ValidationError(
+            "the clause {clause!r} is longer than {limit} characters",
+            clause=clause,
+            limit=MAX_CLAUSE,
+        )
     severity = clean(severity or "").lower()
     if severity not in SEVERITIES:
-        raise ValidationError(f"give the severity: {' or '.join(SEVERITIES)} (--severity)")
+        raise ValidationError(
+            "give the severity: {choices} (--severity)", choices=either(SEVERITIES)
+        )
     now = utcnow()
     year = organisation.today(session).year
     car = CorrectiveAction(
@@ -186,8 +206,11 @@ def _parse_source(value: str) -> CapaSource:
     try:
         return CapaSource(clean(value).lower().replace("-", "_"))
     except ValueError:
-        valid = ", ".join(s.value for s in CapaSource)
-        raise ValidationError(f"unknown source {value!r} (sources: {valid})") from None
+        raise ValidationError(
+            "unknown source {value!r} (sources: {choices})",
+            value=value,
+            choices=Joined([s.value for s in CapaSource]),
+        ) from None
 
 
 def _finding_for(
@@ -202,7 +225,7 @@ def _finding_for(
         actor,
         Role.AUDITOR,
         Role.CONTROLLER,
-        action="raise a corrective action from an audit finding",
+        action=Text("raise a corrective action from an audit finding"),
     )
     if not finding:
         raise ValidationError(
@@ -217,7 +240,9 @@ def _finding_for(
     ).first()
     if existing is not None:
         raise Conflict(
-            f"finding {ref.audit_ref}/{ref.number} already has corrective action {existing}"
+            "finding {finding} already has corrective action {car}",
+            finding=f"{ref.audit_ref}/{ref.number}",
+            car=existing,
         )
     return found
 
@@ -242,9 +267,9 @@ def _next_ref(session: Session, year: int) -> str:
 def contain(session: Session, *, actor: User, ref: str, containment: str) -> CorrectiveAction:
     """Record the correction (sự khắc phục) that contains the effect now."""
     car = get_capa(session, ref, lock=True)
-    require_editable(car, CapaStatus.OPEN, step="recording the correction")
-    require_leadership(session, actor, car, "record the correction of")
-    car.containment = _required(containment, "describe the correction taken (--containment)")
+    require_editable(car, CapaStatus.OPEN, step=Text("recording the correction"))
+    require_leadership(session, actor, car, Text("record the correction of"))
+    car.containment = _required(containment, Text("describe the correction taken (--containment)"))
     car.contained_by_id = actor.id
     car.contained_at = utcnow()
     set_status(
@@ -274,20 +299,24 @@ def analyse(
     cause, and the answer to "do similar nonconformities exist or could they occur
     elsewhere?"."""
     car = get_capa(session, ref, lock=True)
-    require_editable(car, CapaStatus.CONTAINED, step="the cause analysis")
-    require_leadership(session, actor, car, "analyse the cause of")
+    require_editable(car, CapaStatus.CONTAINED, step=Text("the cause analysis"))
+    require_leadership(session, actor, car, Text("analyse the cause of"))
     chain = _whys(whys)
     category = _cause_category(cause_category)
-    cause = _required(root_cause, "state the root cause (--root-cause)")
+    cause = _required(root_cause, Text("state the root cause (--root-cause)"))
     similar = clean(similar_exist or "").lower()
     if similar not in SIMILAR_ANSWERS:
         raise ValidationError(
             "answer whether similar nonconformities exist or could occur elsewhere: "
-            f"{', '.join(SIMILAR_ANSWERS)} (--similar)"
+            "{choices} (--similar)",
+            choices=Joined(SIMILAR_ANSWERS),
         )
     answer = _required(
         similar_answer,
-        "say where similar nonconformities were looked for and what was found (--similar-answer)",
+        Text(
+            "say where similar nonconformities were looked for and what was found "
+            "(--similar-answer)"
+        ),
     )
     for position, (question, because) in enumerate(chain, start=1):
         session.add(CapaWhy(capa_id=pk(car), position=position, question=question, answer=because))
@@ -319,12 +348,16 @@ def _whys(whys: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     if not whys:
         raise ValidationError('record at least one "why?" and its answer (--why QUESTION ANSWER)')
     if len(whys) > MAX_WHYS:
-        raise ValidationError(f"the 5-whys chain has {len(whys)} steps; at most {MAX_WHYS}")
+        raise ValidationError(
+            "the 5-whys chain has {count} steps; at most {limit}", count=len(whys), limit=MAX_WHYS
+        )
     chain = []
     for position, (question, answer) in enumerate(whys, start=1):
         q, a = clean(question or ""), clean(answer or "")
         if not q or not a:
-            raise ValidationError(f"why {position} needs both a question and an answer")
+            raise ValidationError(
+                "why {position} needs both a question and an answer", position=position
+            )
         chain.append((q, a))
     return chain
 
@@ -333,18 +366,23 @@ def _cause_category(value: str) -> CauseCategory:
     try:
         return CauseCategory(clean(value or "").lower())
     except ValueError:
-        valid = ", ".join(c.value for c in CauseCategory)
-        raise ValidationError(f"unknown cause category {value!r} (categories: {valid})") from None
+        raise ValidationError(
+            "unknown cause category {value!r} (categories: {choices})",
+            value=value,
+            choices=Joined([c.value for c in CauseCategory]),
+        ) from None
 
 
 def plan(session: Session, *, actor: User, ref: str) -> CorrectiveAction:
     """Confirm the action plan (at least one action, added with ``capa_actions.add_action``)."""
     car = get_capa(session, ref, lock=True)
-    require_editable(car, CapaStatus.CAUSE_ANALYSED, step="confirming the plan")
-    require_leadership(session, actor, car, "plan the actions of")
+    require_editable(car, CapaStatus.CAUSE_ANALYSED, step=Text("confirming the plan"))
+    require_leadership(session, actor, car, Text("plan the actions of"))
     actions = capa_records.actions_of(session, car)
     if not actions:
-        raise ValidationError(f"{car.ref} has no actions yet: add at least one before planning")
+        raise ValidationError(
+            "{ref} has no actions yet: add at least one before planning", ref=car.ref
+        )
     set_status(
         session,
         actor=actor,
@@ -360,19 +398,25 @@ def plan(session: Session, *, actor: User, ref: str) -> CorrectiveAction:
 # ------------------------------------------------------------------------------- close
 
 
-def closure_problems(session: Session, car: CorrectiveAction) -> list[str]:
+def closure_problems(session: Session, car: CorrectiveAction) -> list[Text]:
     """What still stands between the record and its closure (empty when it may close)."""
     problems = []
     actions = capa_records.actions_of(session, car)
     not_done = [a.number for a in actions if a.status != "done"]
     if not actions:
-        problems.append("no actions planned")
+        problems.append(Text("no actions planned"))
+    elif len(not_done) == 1:
+        problems.append(Text("1 action not done ({numbers})", numbers=not_done[0]))
     elif not_done:
-        numbers = ", ".join(str(n) for n in not_done)
-        plural = "action" if len(not_done) == 1 else "actions"
-        problems.append(f"{len(not_done)} {plural} not done ({numbers})")
+        problems.append(
+            Text(
+                "{count} actions not done ({numbers})",
+                count=len(not_done),
+                numbers=Joined(not_done),
+            )
+        )
     if car.status != CapaStatus.VERIFIED_EFFECTIVE:
-        problems.append("no effective verification")
+        problems.append(Text("no effective verification"))
     return problems
 
 
@@ -381,11 +425,13 @@ def close(session: Session, *, actor: User, ref: str) -> CorrectiveAction:
     and the record is locked from then on."""
     car = get_capa(session, ref, lock=True)
     if car.status == CapaStatus.CLOSED:
-        raise InvalidTransition(f"{car.ref} is closed and locked")
-    require_leadership(session, actor, car, "close")
+        raise InvalidTransition("{ref} is closed and locked", ref=car.ref)
+    require_leadership(session, actor, car, Text("close"))
     problems = closure_problems(session, car)
     if problems:
-        raise InvalidTransition(f"{car.ref} cannot be closed yet: {'; '.join(problems)}")
+        raise InvalidTransition(
+            "{ref} cannot be closed yet: {problems}", ref=car.ref, problems=Joined(problems, "; ")
+        )
     language = organisation.get_setting(session, "organisation.language") or "vi"
     car.closed_by_id = actor.id
     car.closed_at = utcnow()

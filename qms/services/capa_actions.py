@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import CapaStatus, Role
-from qms.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from qms.errors import InvalidTransition, Joined, NotFound, PermissionDenied, Text, ValidationError
 from qms.models import (
     CapaAction,
     CapaVerification,
@@ -23,6 +23,7 @@ from qms.models import (
     User,
     pk,
 )
+from qms.phrases import state
 from qms.services import capa_records, documents, organisation, revisions, trail, users
 from qms.services.capa import require_editable, require_leadership, set_status
 from qms.services.capa_records import get_capa
@@ -54,9 +55,9 @@ def add_action(
     action also raises the next issue of that document as a draft (controllers only)."""
     car = get_capa(session, ref, lock=True)
     require_editable(
-        car, CapaStatus.CAUSE_ANALYSED, CapaStatus.ACTIONS_PLANNED, step="adding an action"
+        car, CapaStatus.CAUSE_ANALYSED, CapaStatus.ACTIONS_PLANNED, step=Text("adding an action")
     )
-    require_leadership(session, actor, car, "add actions to")
+    require_leadership(session, actor, car, Text("add actions to"))
     text = clean(description or "")
     if not text:
         raise ValidationError("describe the action (--description)")
@@ -68,21 +69,27 @@ def add_action(
     today = organisation.today(session)
     if due_date < today:
         raise ValidationError(
-            f"the due date {due_date.isoformat()} is in the past (today is {today.isoformat()})"
+            "the due date {date} is in the past (today is {today})",
+            date=due_date.isoformat(),
+            today=today.isoformat(),
         )
     doc = None
     if document:
         doc = documents.get_document(session, document)
         if Role.CONTROLLER not in users.roles_of(session, actor):
             raise PermissionDenied(
-                f"{actor.username} cannot raise a revision of {doc.code}: "
-                "only a controller drafts revisions"
+                "{user} cannot raise a revision of {code}: only a controller drafts revisions",
+                user=actor.username,
+                code=doc.code,
             )
         current = revisions.in_progress_revision(session, doc)
         if current is not None:
             raise InvalidTransition(
-                f"{doc.code} already has issue {current.issue} in progress "
-                f"({current.status.replace('_', ' ')}); finish it before raising another"
+                "{code} already has issue {issue} in progress ({state}); "
+                "finish it before raising another",
+                code=doc.code,
+                issue=current.issue,
+                state=state(current.status),
             )
     numbers = [a.number for a in capa_records.actions_of(session, car)]
     action = CapaAction(
@@ -136,7 +143,7 @@ def get_action(session: Session, car: CorrectiveAction, number: int) -> CapaActi
         select(CapaAction).where(CapaAction.capa_id == car.id).where(CapaAction.number == number)
     ).first()
     if action is None:
-        raise NotFound(f"{car.ref} has no action {number}")
+        raise NotFound("{ref} has no action {number}", ref=car.ref, number=number)
     return action
 
 
@@ -146,7 +153,9 @@ def verification_days(session: Session) -> int:
         return DEFAULT_VERIFICATION_DAYS
     if not raw.isdigit():
         raise ValidationError(
-            f"the setting {VERIFICATION_DAYS_SETTING} must be a number of days, not {raw!r}"
+            "the setting {setting} must be a number of days, not {value!r}",
+            setting=VERIFICATION_DAYS_SETTING,
+            value=raw,
         )
     return int(raw)
 
@@ -157,15 +166,19 @@ def complete_action(
     """Mark an action done (its owner or a controller). When the last one is done the
     effectiveness verification is scheduled."""
     car = get_capa(session, ref, lock=True)
-    require_editable(car, CapaStatus.ACTIONS_PLANNED, step="completing an action")
+    require_editable(car, CapaStatus.ACTIONS_PLANNED, step=Text("completing an action"))
     action = get_action(session, car, number)
     if action.status == DONE:
-        raise InvalidTransition(f"action {number} of {car.ref} is already done")
+        raise InvalidTransition(
+            "action {number} of {ref} is already done", number=number, ref=car.ref
+        )
     if action.owner_id != actor.id and Role.CONTROLLER not in users.roles_of(session, actor):
         owner = session.get(User, action.owner_id)
         raise PermissionDenied(
-            f"only the owner of action {number} of {car.ref} "
-            f"({owner.username if owner else '?'}) or a controller can mark it done"
+            "only the owner of action {number} of {ref} ({owner}) or a controller can mark it done",
+            number=number,
+            ref=car.ref,
+            owner=owner.username if owner else "?",
         )
     _require_revision_in_effect(session, car, action)
     action.status = DONE
@@ -209,11 +222,20 @@ def _require_revision_in_effect(
     rev = session.get(Revision, action.revision_id)
     doc = session.get(Document, action.document_id) if action.document_id else None
     if rev is None or doc is None:
-        raise NotFound(f"the revision raised by action {action.number} of {car.ref} is missing")
+        raise NotFound(
+            "the revision raised by action {number} of {ref} is missing",
+            number=action.number,
+            ref=car.ref,
+        )
     if rev.effective_at is None:
         raise InvalidTransition(
-            f"action {action.number} of {car.ref} changes {doc.code}: issue {rev.issue} is "
-            f"{rev.status.replace('_', ' ')} and must take effect before the action is done"
+            "action {number} of {ref} changes {code}: issue {issue} is {state} and must "
+            "take effect before the action is done",
+            number=action.number,
+            ref=car.ref,
+            code=doc.code,
+            issue=rev.issue,
+            state=state(rev.status),
         )
 
 
@@ -232,19 +254,24 @@ def verify(
     car = get_capa(session, ref, lock=True)
     actions = capa_records.actions_of(session, car)
     if car.status in (CapaStatus.CAUSE_ANALYSED, CapaStatus.ACTIONS_PLANNED):
-        pending = [str(a.number) for a in actions if a.status != DONE]
+        pending = [a.number for a in actions if a.status != DONE]
         if pending:
             raise InvalidTransition(
-                f"{car.ref} cannot be verified before every action is done "
-                f"(not done: {', '.join(pending)})"
+                "{ref} cannot be verified before every action is done (not done: {numbers})",
+                ref=car.ref,
+                numbers=Joined(pending),
             )
-    require_editable(car, CapaStatus.ACTIONS_DONE, step="the effectiveness verification")
-    users.require_role(session, actor, Role.AUDITOR, Role.CONTROLLER, action="verify effectiveness")
+    require_editable(car, CapaStatus.ACTIONS_DONE, step=Text("the effectiveness verification"))
+    users.require_role(
+        session, actor, Role.AUDITOR, Role.CONTROLLER, action=Text("verify effectiveness")
+    )
     owned = [a.number for a in actions if a.owner_id == actor.id]
     if owned:
         raise PermissionDenied(
-            f"{actor.username} owns action {owned[0]} of {car.ref} and cannot verify "
-            "its effectiveness"
+            "{user} owns action {number} of {ref} and cannot verify its effectiveness",
+            user=actor.username,
+            number=owned[0],
+            ref=car.ref,
         )
     text = clean(evidence or "")
     if not text:

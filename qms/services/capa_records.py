@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from qms.domain import LANGUAGES, CapaStatus, RevisionStatus
-from qms.errors import NotFound, ValidationError
+from qms.errors import Joined, NotFound, ValidationError
 from qms.models import (
     Audit,
     CapaAction,
@@ -105,7 +105,9 @@ _REVISION_STATUS = {
 def normalise_ref(ref: str) -> str:
     value = clean(ref).upper()
     if not _REF.match(value):
-        raise ValidationError(f"{ref!r} is not a corrective action reference like CAR-2026-001")
+        raise ValidationError(
+            "{ref!r} is not a corrective action reference like CAR-2026-001", ref=ref
+        )
     return value
 
 
@@ -115,7 +117,7 @@ def get_capa(session: Session, ref: str, *, lock: bool = False) -> CorrectiveAct
     query = select(CorrectiveAction).where(CorrectiveAction.ref == value)
     car = session.exec(query.with_for_update() if lock else query).first()
     if car is None:
-        raise NotFound(f"no corrective action {value}")
+        raise NotFound("no corrective action {ref}", ref=value)
     return car
 
 
@@ -259,7 +261,11 @@ def _full_name(session: Session, user_id: int | None) -> str:
 def _language(session: Session, language: str | None) -> str:
     value = language or organisation.get_setting(session, "organisation.language") or "vi"
     if value not in LANGUAGES:
-        raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}, not {value!r}")
+        raise ValidationError(
+            "language must be one of {choices}, not {value!r}",
+            choices=Joined(LANGUAGES),
+            value=value,
+        )
     return value
 
 
@@ -439,7 +445,8 @@ def parse_finding_ref(value: str) -> Reference:
     number = number.removeprefix("F")
     if not sep or not audit_ref or not number.isdigit() or int(number) < 1:
         raise ValidationError(
-            f"{value!r} is not a finding reference: give the audit and the finding number, "
-            "e.g. IA-2026-01/2"
+            "{value!r} is not a finding reference: give the audit and the finding number, "
+            "e.g. IA-2026-01/2",
+            value=value,
         )
     return Reference(audit_ref, int(number))

@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from qms.domain import CapaStatus, Role
-from qms.errors import PermissionDenied, ValidationError
+from qms.errors import Joined, PermissionDenied, Text, ValidationError
 from qms.models import CapaAction, CapaVerification, CapaWhy, CorrectiveAction, User, pk
 from qms.services import capa_records, organisation, users
 from qms.services.capa import closure_problems
@@ -27,8 +27,9 @@ def require_reader(session: Session, viewer: User, car: CorrectiveAction | None 
         if any(a.owner_id == viewer.id for a in capa_records.actions_of(session, car)):
             return
     raise PermissionDenied(
-        f"{viewer.username} cannot see corrective actions: it needs the controller, auditor, "
-        "approver, reviewer or admin role, or an action of the record"
+        "{user} cannot see corrective actions: it needs the controller, auditor, "
+        "approver, reviewer or admin role, or an action of the record",
+        user=viewer.username,
     )
 
 
@@ -54,8 +55,11 @@ def list_capas(
         try:
             query = query.where(CorrectiveAction.status == CapaStatus(status).value)
         except ValueError:
-            valid = ", ".join(s.value for s in CapaStatus)
-            raise ValidationError(f"unknown status {status!r} (statuses: {valid})") from None
+            raise ValidationError(
+                "unknown status {value!r} (statuses: {choices})",
+                value=status,
+                choices=Joined([s.value for s in CapaStatus]),
+            ) from None
     if department:
         query = query.where(
             CorrectiveAction.department_id == pk(users.get_department(session, department))
@@ -104,7 +108,7 @@ class CapaDetail:
     whys: list[CapaWhy]
     actions: list[ActionView]
     verifications: list[VerificationView]
-    closure_problems: list[str]
+    closure_problems: list[Text]
     today: date
 
 

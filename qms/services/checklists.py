@@ -17,7 +17,7 @@ import yaml
 from sqlmodel import Session
 
 from qms.domain import Role
-from qms.errors import ValidationError
+from qms.errors import Text, ValidationError
 from qms.models import User
 from qms.services import organisation, users
 from qms.text import clean, fold
@@ -107,14 +107,22 @@ def load_library(path: Path | None = None) -> Library:
         raw = path.read_bytes()
         data = yaml.safe_load(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ValidationError(f"checklist library {path.name}: cannot read it: {exc}") from None
+        raise ValidationError(
+            "checklist library {name}: cannot read it: {reason}", name=path.name, reason=str(exc)
+        ) from None
     if not isinstance(data, dict):
-        raise ValidationError(f"checklist library {path.name}: expected a mapping at the top")
+        raise ValidationError(
+            "checklist library {name}: expected a mapping at the top", name=path.name
+        )
     try:
         clauses = tuple(_library_clause(entry) for entry in data["clauses"])
         grades = parse_grades(data["grades"])
     except (KeyError, TypeError, ValidationError) as exc:
-        raise ValidationError(f"checklist library {path.name} is malformed: {exc}") from None
+        raise ValidationError(
+            "checklist library {name} is malformed: {reason}",
+            name=path.name,
+            reason=exc.text if isinstance(exc, ValidationError) else str(exc),
+        ) from None
     return Library(
         name=path.name,
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -153,20 +161,22 @@ def parse_grades(value: Any) -> tuple[Grade, ...]:
         code = str(entry.get("code", "")).strip()
         if not _GRADE_CODE.match(code):
             raise ValidationError(
-                f"grade code {code!r} must be capital letters, digits or '_' (up to 20)"
+                "grade code {code!r} must be capital letters, digits or '_' (up to 20)", code=code
             )
         vi, en = clean(str(entry.get("vi", ""))), clean(str(entry.get("en", "")))
         if not vi or not en:
-            raise ValidationError(f"grade {code} needs a Vietnamese and an English label")
+            raise ValidationError("grade {code} needs a Vietnamese and an English label", code=code)
         nonconformity = entry.get("nonconformity")
         if not isinstance(nonconformity, bool):
-            raise ValidationError(f"grade {code}: nonconformity must be true or false")
+            raise ValidationError("grade {code}: nonconformity must be true or false", code=code)
         grades.append(Grade(code, vi, en, nonconformity))
     codes = [g.code for g in grades]
     if len(set(codes)) != len(codes):
         raise ValidationError("grade codes must be unique")
     if grades[0].nonconformity:
-        raise ValidationError(f"the first grade ({grades[0].code}) must be the conforming one")
+        raise ValidationError(
+            "the first grade ({code}) must be the conforming one", code=grades[0].code
+        )
     if not any(g.nonconformity for g in grades):
         raise ValidationError("at least one grade must be a nonconformity")
     return tuple(grades)
@@ -180,16 +190,22 @@ def current_grades(session: Session, library: Library) -> tuple[Grade, ...]:
     try:
         return parse_grades(json.loads(value))
     except (json.JSONDecodeError, ValidationError) as exc:
-        raise ValidationError(f"the setting {GRADES_SETTING} is invalid: {exc}") from None
+        raise ValidationError(
+            "the setting {setting} is invalid: {reason}",
+            setting=GRADES_SETTING,
+            reason=exc.text if isinstance(exc, ValidationError) else str(exc),
+        ) from None
 
 
 def set_grades(session: Session, *, actor: User, grades_json: str) -> tuple[Grade, ...]:
     """Replace the organisation's grade scale (admin or controller); on the trail."""
-    users.require_role(session, actor, Role.ADMIN, Role.CONTROLLER, action="change audit grades")
+    users.require_role(
+        session, actor, Role.ADMIN, Role.CONTROLLER, action=Text("change audit grades")
+    )
     try:
         grades = parse_grades(json.loads(grades_json))
     except json.JSONDecodeError as exc:
-        raise ValidationError(f"the grades are not valid JSON: {exc.msg}") from None
+        raise ValidationError("the grades are not valid JSON: {reason}", reason=exc.msg) from None
     organisation.set_setting(
         session, actor=actor.username, key=GRADES_SETTING, value=dump_grades(grades)
     )
@@ -218,7 +234,9 @@ def load_grades(text: str) -> tuple[Grade, ...]:
 def normalise_clause(value: str) -> str:
     clause = clean(value).rstrip(".")
     if not _CLAUSE.match(clause):
-        raise ValidationError(f"{value!r} is not an ISO 9001 clause number (e.g. 7.5 or 8.5.1)")
+        raise ValidationError(
+            "{value!r} is not an ISO 9001 clause number (e.g. 7.5 or 8.5.1)", value=value
+        )
     return clause
 
 
@@ -232,7 +250,11 @@ def expand(library: Library, clause: str) -> list[LibraryClause]:
     clause = normalise_clause(clause)
     found = [c for c in library.clauses if within(c.clause, clause)]
     if not found:
-        raise ValidationError(f"unknown ISO 9001 clause {clause} (not in {library.name})")
+        raise ValidationError(
+            "unknown ISO 9001 clause {clause} (not in {library})",
+            clause=clause,
+            library=library.name,
+        )
     return found
 
 

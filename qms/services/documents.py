@@ -9,8 +9,9 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import IN_PROGRESS, LANGUAGES, DocType, RevisionStatus, Role
-from qms.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from qms.errors import Conflict, Joined, NotFound, PermissionDenied, Text, ValidationError
 from qms.models import Department, Document, Revision, User, pk
+from qms.phrases import state
 from qms.services import organisation, trail, users
 from qms.text import clean, fold, sort_key
 
@@ -23,8 +24,9 @@ def normalise_code(code: str) -> str:
     code = clean(code).upper()
     if not _CODE.match(code) or "_" in code:
         raise ValidationError(
-            f"document code {code!r} must start with a letter and use only letters, digits, "
-            "'-', '.' or '/' (at most 40 characters), e.g. QT-01 or BM-03-01"
+            "document code {code!r} must start with a letter and use only letters, digits, "
+            "'-', '.' or '/' (at most 40 characters), e.g. QT-01 or BM-03-01",
+            code=code,
         )
     return code
 
@@ -40,14 +42,14 @@ def find_document(session: Session, code: str, *, lock: bool = False) -> Documen
 def get_document(session: Session, code: str) -> Document:
     doc = find_document(session, code)
     if doc is None:
-        raise NotFound(f"no document with code {clean(code).upper()}")
+        raise NotFound("no document with code {code}", code=clean(code).upper())
     return doc
 
 
 def lock_document(session: Session, code: str) -> Document:
     doc = find_document(session, code, lock=True)
     if doc is None:
-        raise NotFound(f"no document with code {clean(code).upper()}")
+        raise NotFound("no document with code {code}", code=clean(code).upper())
     return doc
 
 
@@ -55,13 +57,20 @@ def parse_doc_type(value: str) -> DocType:
     try:
         return DocType(value.strip().lower().replace("-", "_").replace(" ", "_"))
     except ValueError:
-        valid = ", ".join(t.value for t in DocType)
-        raise ValidationError(f"unknown document type {value!r} (types: {valid})") from None
+        raise ValidationError(
+            "unknown document type {value!r} (types: {choices})",
+            value=value,
+            choices=Joined([t.value for t in DocType]),
+        ) from None
 
 
 def validate_language(language: str) -> str:
     if language not in LANGUAGES:
-        raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        raise ValidationError(
+            "language must be one of {choices}, not {value!r}",
+            choices=Joined(LANGUAGES),
+            value=language,
+        )
     return language
 
 
@@ -79,19 +88,19 @@ def add_document(
     external: dict[str, object] | None = None,
 ) -> Document:
     """Validate and register a document without committing; the caller adds its first issue."""
-    users.require_role(session, actor, Role.CONTROLLER, action="register documents")
+    users.require_role(session, actor, Role.CONTROLLER, action=Text("register documents"))
     code = normalise_code(code)
     title = clean(title)
     if not title:
-        raise ValidationError(f"{code}: a document needs a title")
+        raise ValidationError("{code}: a document needs a title", code=code)
     if len(title) > 300:
-        raise ValidationError(f"{code}: the title is longer than 300 characters")
+        raise ValidationError("{code}: the title is longer than 300 characters", code=code)
     kind = parse_doc_type(doc_type)
     validate_language(language)
     if not 1 <= review_interval_months <= 120:
-        raise ValidationError(f"{code}: the review interval must be 1 to 120 months")
+        raise ValidationError("{code}: the review interval must be 1 to 120 months", code=code)
     if session.exec(select(Document.id).where(Document.code == code)).first() is not None:
-        raise Conflict(f"document {code} is already registered")
+        raise Conflict("document {code} is already registered", code=code)
     dept = users.get_department(session, department)
     owner_user = users.get_user(session, owner) if owner else None
     extra = _external_fields(code, kind, external or {})
@@ -138,18 +147,27 @@ def _external_fields(code: str, kind: DocType, given: dict[str, object]) -> dict
     if kind is not DocType.EXTERNAL:
         present = [k for k in EXTERNAL_FIELDS if given.get(k)]
         if present:
-            raise ValidationError(f"{code}: {', '.join(present)} apply to external documents only")
+            raise ValidationError(
+                "{code}: {fields} apply to external documents only",
+                code=code,
+                fields=Joined(present),
+            )
         return {}
     if not given.get("issuer"):
-        raise ValidationError(f"{code}: an external document needs its issuer")
+        raise ValidationError("{code}: an external document needs its issuer", code=code)
     checked = given.get("checked_current_on")
     if checked is not None and not isinstance(checked, date):
-        raise ValidationError(f"{code}: checked_current_on must be a date (YYYY-MM-DD)")
+        raise ValidationError("{code}: checked_current_on must be a date (YYYY-MM-DD)", code=code)
     fields: dict[str, object] = {"checked_current_on": checked}
     for name, limit in (("issuer", 200), ("external_ref", 120), ("external_version", 200)):
         value = clean(str(given.get(name) or ""))
         if len(value) > limit:
-            raise ValidationError(f"{code}: {name} is longer than {limit} characters")
+            raise ValidationError(
+                "{code}: {field} is longer than {limit} characters",
+                code=code,
+                field=name,
+                limit=limit,
+            )
         fields[name] = value
     return fields
 
@@ -316,10 +334,10 @@ def record_periodic_review(session: Session, *, actor: User, code: str, note: st
 
     For an external document this is the check that the referenced edition is still current.
     """
-    users.require_role(session, actor, Role.CONTROLLER, action="record periodic reviews")
+    users.require_role(session, actor, Role.CONTROLLER, action=Text("record periodic reviews"))
     doc = lock_document(session, code)
     if effective_revision(session, doc) is None:
-        raise ValidationError(f"{doc.code} has no effective issue to review")
+        raise ValidationError("{code} has no effective issue to review", code=doc.code)
     if not clean(note):
         raise ValidationError("say what the review found (--note)")
     today = organisation.today(session)
@@ -365,16 +383,18 @@ def get_revision(
                 .order_by(col(Revision.issue).desc())
             ).first()
         if rev is None:
-            raise NotFound(f"{doc.code} has no effective issue")
+            raise NotFound("{code} has no effective issue", code=doc.code)
         return doc, rev
     rev = session.exec(
         select(Revision).where(Revision.document_id == doc.id).where(Revision.issue == issue)
     ).first()
     if rev is None:
-        raise NotFound(f"{doc.code} has no issue {issue}")
+        raise NotFound("{code} has no issue {issue}", code=doc.code, issue=issue)
     if not see_all and rev.status != RevisionStatus.EFFECTIVE:
         raise PermissionDenied(
-            f"{doc.code} issue {issue} is {rev.status.replace('_', ' ')}; "
-            "staff see effective issues only"
+            "{code} issue {issue} is {state}; staff see effective issues only",
+            code=doc.code,
+            issue=issue,
+            state=state(rev.status),
         )
     return doc, rev

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from qms.clock import utcnow
 from qms.domain import DocType, RevisionStatus, Role
-from qms.errors import QMSError, ValidationError
+from qms.errors import Joined, QMSError, Text, ValidationError
 from qms.models import Document, Revision, User, pk
 from qms.services import documents, renditions, search, signatures, trail, users
 from qms.text import clean, nfc
@@ -52,50 +52,73 @@ def read_source(path: Path) -> SourceFile:
     try:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise ValidationError(f"{path}: not UTF-8 text") from None
+        raise ValidationError("{path}: not UTF-8 text", path=str(path)) from None
     except OSError as exc:
-        raise ValidationError(f"{path}: cannot read it ({exc.strerror})") from None
+        raise ValidationError(
+            "{path}: cannot read it ({reason})", path=str(path), reason=exc.strerror or ""
+        ) from None
     match = _FRONT_MATTER.match(raw.lstrip("\ufeff"))
     if not match:
-        raise ValidationError(f"{path}: no YAML front matter (the file must start with '---')")
+        raise ValidationError(
+            "{path}: no YAML front matter (the file must start with '---')", path=str(path)
+        )
     try:
         meta = yaml.safe_load(match.group(1))
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
-        line = f" at line {where.line + 2}" if where is not None else ""
-        raise ValidationError(f"{path}: front matter is not valid YAML{line}") from None
+        if where is None:
+            raise ValidationError(
+                "{path}: front matter is not valid YAML", path=str(path)
+            ) from None
+        raise ValidationError(
+            "{path}: front matter is not valid YAML at line {line}",
+            path=str(path),
+            line=where.line + 2,
+        ) from None
     if not isinstance(meta, dict):
-        raise ValidationError(f"{path}: front matter must be a mapping of fields")
+        raise ValidationError("{path}: front matter must be a mapping of fields", path=str(path))
     missing = [key for key in REQUIRED if meta.get(key) in (None, "")]
     if missing:
-        raise ValidationError(f"{path}: missing {', '.join(missing)} in the front matter")
+        raise ValidationError(
+            "{path}: missing {fields} in the front matter", path=str(path), fields=Joined(missing)
+        )
     unknown = sorted(set(meta) - KNOWN)
     if unknown:
-        raise ValidationError(f"{path}: unknown front matter field {', '.join(unknown)}")
+        raise ValidationError(
+            "{path}: unknown front matter field {fields}", path=str(path), fields=Joined(unknown)
+        )
     _check_types(path, meta)
     try:
         meta["code"] = documents.normalise_code(str(meta["code"]))
     except ValidationError as exc:
-        raise ValidationError(f"{path}: {exc}") from None
+        raise exc.located(str(path)) from None
     body = nfc(match.group(2)).replace("\r\n", "\n").strip("\n") + "\n"
     if not body.strip():
-        raise ValidationError(f"{path}: the body is empty")
+        raise ValidationError("{path}: the body is empty", path=str(path))
     return SourceFile(path, meta, body)
 
 
 def _check_types(path: Path, meta: dict[str, Any]) -> None:
     issue = meta["issue"]
     if not isinstance(issue, int) or isinstance(issue, bool) or issue < 1:
-        raise ValidationError(f"{path}: issue must be a whole number from 1, not {issue!r}")
+        raise ValidationError(
+            "{path}: issue must be a whole number from 1, not {value}",
+            path=str(path),
+            value=repr(issue),
+        )
     for key in ("effective_date", "checked_current_on"):
         if key in meta and not isinstance(meta[key], date):
-            raise ValidationError(f"{path}: {key} must be a date written YYYY-MM-DD")
+            raise ValidationError(
+                "{path}: {field} must be a date written YYYY-MM-DD", path=str(path), field=key
+            )
     interval = meta.get("review_interval", 12)
     if not isinstance(interval, int) or isinstance(interval, bool):
-        raise ValidationError(f"{path}: review_interval must be a number of months")
+        raise ValidationError("{path}: review_interval must be a number of months", path=str(path))
     if issue >= 2 and not (meta.get("reason") and meta.get("description")):
         raise ValidationError(
-            f"{path}: issue {issue} needs reason and description (required from issue 2 on)"
+            "{path}: issue {issue} needs reason and description (required from issue 2 on)",
+            path=str(path),
+            issue=issue,
         )
 
 
@@ -113,7 +136,7 @@ def import_files(session: Session, *, actor: User, paths: list[Path]) -> list[Im
 
 def add_files(session: Session, *, actor: User, paths: list[Path]) -> list[ImportResult]:
     """:func:`import_files` without the commit, for larger set-ups."""
-    users.require_role(session, actor, Role.CONTROLLER, action="import documents")
+    users.require_role(session, actor, Role.CONTROLLER, action=Text("import documents"))
     sources = [read_source(path) for path in _expand(paths)]
     _refuse_duplicate_codes(sources)
     results = []
@@ -121,7 +144,7 @@ def add_files(session: Session, *, actor: User, paths: list[Path]) -> list[Impor
         try:
             results.append(_import_one(session, actor, source))
         except QMSError as exc:
-            raise type(exc)(f"{source.path}: {exc}") from None
+            raise exc.located(str(source.path)) from None
     return results
 
 
@@ -133,7 +156,7 @@ def _expand(paths: list[Path]) -> list[Path]:
         elif path.exists():
             files.append(path)
         else:
-            raise ValidationError(f"{path}: no such file or folder")
+            raise ValidationError("{path}: no such file or folder", path=str(path))
     if not files:
         raise ValidationError("no Markdown files to import")
     return files
@@ -144,7 +167,12 @@ def _refuse_duplicate_codes(sources: list[SourceFile]) -> None:
     for source in sources:
         code = source.meta["code"]
         if code in seen:
-            raise ValidationError(f"{source.path}: code {code} is also used by {seen[code]}")
+            raise ValidationError(
+                "{path}: code {code} is also used by {other}",
+                path=str(source.path),
+                code=code,
+                other=str(seen[code]),
+            )
         seen[code] = source.path
 
 
@@ -171,7 +199,9 @@ def _import_one(session: Session, actor: User, source: SourceFile) -> ImportResu
     issue = int(meta["issue"])
     current = documents.effective_revision(session, doc)
     if current is not None and issue <= current.issue:
-        raise ValidationError(f"{code} issue {current.issue} is already effective here")
+        raise ValidationError(
+            "{code} issue {issue} is already effective here", code=code, issue=current.issue
+        )
     effective_on: date = meta["effective_date"]
     at = utcnow()
     if current is not None:

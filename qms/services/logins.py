@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.errors import QMSError
+from qms.errors import QMSError, Text
 from qms.models import LoginAttempt, Setting, User
 from qms.services import trail, users
 
@@ -28,7 +28,9 @@ class TooManyAttempts(QMSError):
     http_status = 429
 
     def __init__(self, minutes: int) -> None:
-        super().__init__(f"too many failed sign-ins; try again in {minutes} minutes")
+        super().__init__(
+            Text("too many failed sign-ins; try again in {minutes} minutes", minutes=minutes)
+        )
         self.minutes = minutes
 
 

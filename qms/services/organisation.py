@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from qms.clock import local_today
 from qms.domain import LANGUAGES, Role
-from qms.errors import PermissionDenied, QMSError, ValidationError
+from qms.errors import PermissionDenied, QMSError, Text, ValidationError
 from qms.models import Department, Setting, User
 from qms.services import trail, users
 from qms.text import clean
@@ -70,7 +70,7 @@ def apply_organisation_file(
 ) -> tuple[list[Department], list[User]]:
     """:func:`load_organisation_file` without the commit, for larger set-ups."""
     if actor is not None:
-        users.require_role(session, actor, Role.ADMIN, action="load an organisation file")
+        users.require_role(session, actor, Role.ADMIN, action=Text("load an organisation file"))
     elif session.exec(select(User.id).limit(1)).first() is not None:
         raise PermissionDenied("the database already has users: load the file --as an admin")
     actor_name = actor.username if actor else "system"
@@ -79,7 +79,7 @@ def apply_organisation_file(
     password = str(data.get("demo_password") or "")
     language = str(org.get("language", "vi"))
     if language not in LANGUAGES:
-        raise ValidationError(f"{path.name}: organisation language must be vi or en")
+        raise ValidationError("{file}: organisation language must be vi or en", file=path.name)
     for key, value in (
         ("organisation.name", org.get("name", "")),
         ("organisation.name_en", org.get("name_en", "")),
@@ -123,16 +123,20 @@ def _in_file(path: Path, func: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return func(*args, **kwargs)
     except KeyError as exc:
-        raise ValidationError(f"{path.name}: an entry lacks {exc}") from None
+        raise ValidationError(
+            "{file}: an entry lacks {field}", file=path.name, field=str(exc)
+        ) from None
     except QMSError as exc:
-        raise type(exc)(f"{path.name}: {exc}") from None
+        raise exc.located(path.name) from None
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ValidationError(f"{path.name}: cannot read it: {exc}") from None
+        raise ValidationError(
+            "{file}: cannot read it: {reason}", file=path.name, reason=str(exc)
+        ) from None
     if not isinstance(data, dict):
-        raise ValidationError(f"{path.name}: expected a mapping at the top")
+        raise ValidationError("{file}: expected a mapping at the top", file=path.name)
     return data

@@ -8,9 +8,12 @@ bytes. Anything not effective is rendered on request, watermarked with its state
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
@@ -28,6 +31,7 @@ from qms.render import (
 )
 from qms.services import blobs, documents, organisation, signatures, trail, users
 from qms.services.trail import canonical
+from qms.text import clean
 
 PDF = "application/pdf"
 MANUAL_TYPE_ORDER = [t.value for t in DocType]
@@ -130,6 +134,31 @@ def store_controlled_pdf(session: Session, *, actor: str, doc: Document, rev: Re
         payload={"new": {"pdf_sha256": blob.sha256, "size": blob.size}},
     )
     return blob.sha256
+
+
+@dataclass(frozen=True)
+class ControlledCopy:
+    """The stored PDF of an effective issue, as served."""
+
+    code: str
+    issue: int
+    data: bytes
+
+
+def effective_copy(reader: Connection, code: str) -> ControlledCopy | None:
+    """The stored controlled copy of a document's effective issue, which every signed-in
+    user may read, in one query and without ORM objects: the hot path of downloads. None
+    when there is none; :func:`document_pdf` then gives the answer or the refusal."""
+    found = reader.execute(
+        sa_select(col(Document.code), col(Revision.issue), col(Revision.pdf_sha256))
+        .join_from(Document, Revision, col(Revision.document_id) == Document.id)
+        .where(col(Document.code) == clean(code).upper())
+        .where(col(Revision.status) == RevisionStatus.EFFECTIVE.value)
+        .where(col(Revision.pdf_sha256).is_not(None))
+    ).first()
+    if found is None:
+        return None
+    return ControlledCopy(found.code, found.issue, blobs.data_of(reader, found.pdf_sha256))
 
 
 def document_pdf(

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import IN_PROGRESS, Meaning, RevisionStatus, Role
-from qms.errors import InvalidTransition, PermissionDenied, ValidationError
+from qms.errors import InvalidTransition, PermissionDenied, Text, ValidationError
 from qms.models import (
     Acknowledgement,
     CapaAction,
@@ -22,6 +22,8 @@ from qms.models import (
     User,
     pk,
 )
+from qms.phrases import any_state, state
+from qms.phrases import role as role_word
 from qms.services import documents, organisation, renditions, search, signatures, trail, users
 from qms.services.documents import lock_document
 from qms.text import clean, nfc
@@ -29,8 +31,8 @@ from qms.text import clean, nfc
 MAX_BODY_CHARS = 2_000_000
 
 
-def _label(doc: Document, rev: Revision) -> str:
-    return f"{doc.code} issue {rev.issue}"
+def _label(doc: Document, rev: Revision) -> Text:
+    return Text("{code} issue {issue}", code=doc.code, issue=rev.issue)
 
 
 def _entity_id(doc: Document, rev: Revision) -> str:
@@ -40,7 +42,7 @@ def _entity_id(doc: Document, rev: Revision) -> str:
 def _clean_body(body: str) -> str:
     body = nfc(body).replace("\r\n", "\n")
     if len(body) > MAX_BODY_CHARS:
-        raise ValidationError(f"the body is longer than {MAX_BODY_CHARS:,} characters")
+        raise ValidationError("the body is longer than {limit:,} characters", limit=MAX_BODY_CHARS)
     return body
 
 
@@ -55,13 +57,17 @@ def in_progress_revision(session: Session, doc: Document) -> Revision | None:
 def _require_in_progress(session: Session, doc: Document, *expected: RevisionStatus) -> Revision:
     rev = in_progress_revision(session, doc)
     if rev is None or rev.status not in expected:
-        wanted = " or ".join(s.value.replace("_", " ") for s in expected)
         found = (
-            f"issue {rev.issue} is {rev.status.replace('_', ' ')}"
+            Text("issue {issue} is {state}", issue=rev.issue, state=state(rev.status))
             if rev
-            else "no issue in progress"
+            else Text("no issue in progress")
         )
-        raise InvalidTransition(f"{doc.code} has no issue {wanted}: {found}")
+        raise InvalidTransition(
+            "{code} has no issue {wanted}: {found}",
+            code=doc.code,
+            wanted=any_state(expected),
+            found=found,
+        )
     return rev
 
 
@@ -148,17 +154,20 @@ def revise(
 ) -> Revision:
     """Start the next issue as a draft (from the effective body unless ``body`` is given),
     or update the draft already in progress. Only the drafter edits their draft."""
-    users.require_role(session, actor, Role.CONTROLLER, action="draft revisions")
+    users.require_role(session, actor, Role.CONTROLLER, action=Text("draft revisions"))
     doc = lock_document(session, code)
     rev = in_progress_revision(session, doc)
     if rev is not None:
         if rev.status != RevisionStatus.DRAFT:
             raise InvalidTransition(
-                f"{_label(doc, rev)} is {rev.status.replace('_', ' ')}; "
-                "it can be edited only after it is returned for changes"
+                "{issue} is {state}; it can be edited only after it is returned for changes",
+                issue=_label(doc, rev),
+                state=state(rev.status),
             )
         if rev.drafted_by_id != actor.id:
-            raise PermissionDenied(f"{_label(doc, rev)} is being drafted by someone else")
+            raise PermissionDenied(
+                "{issue} is being drafted by someone else", issue=_label(doc, rev)
+            )
         return _update_draft(session, doc, rev, actor, body, reason, description)
     rev = _next_issue(session, doc, actor, body, reason, description)
     session.commit()
@@ -171,13 +180,15 @@ def draft_next_issue(
     """Start the next issue as a draft from the effective text, without committing, for a
     corrective action that raises it in its own transaction. Refused while another issue
     of the document is in progress."""
-    users.require_role(session, actor, Role.CONTROLLER, action="draft revisions")
+    users.require_role(session, actor, Role.CONTROLLER, action=Text("draft revisions"))
     doc = lock_document(session, code)
     current = in_progress_revision(session, doc)
     if current is not None:
         raise InvalidTransition(
-            f"{doc.code} already has issue {current.issue} in progress "
-            f"({current.status.replace('_', ' ')}); finish or withdraw it first"
+            "{code} already has issue {issue} in progress ({state}); finish or withdraw it first",
+            code=doc.code,
+            issue=current.issue,
+            state=state(current.status),
         )
     return _next_issue(session, doc, actor, None, reason, description)
 
@@ -195,7 +206,7 @@ def _next_issue(
     ).first()
     if latest is not None and latest.status == RevisionStatus.OBSOLETE:
         raise InvalidTransition(
-            f"{doc.code} has been withdrawn (obsolete); register a new document"
+            "{code} has been withdrawn (obsolete); register a new document", code=doc.code
         )
     effective = documents.effective_revision(session, doc)
     start_body = body if body is not None else (effective.body if effective else "")
@@ -243,8 +254,9 @@ def _update_draft(
     car = raised_by(session, rev) if reason is not None else None
     if car is not None and car not in clean(reason or ""):
         raise ValidationError(
-            f"{_label(doc, rev)} was raised by corrective action {car}; "
-            "its reason for change must cite it"
+            "{issue} was raised by corrective action {car}; its reason for change must cite it",
+            issue=_label(doc, rev),
+            car=car,
         )
     old = {"content_hash": rev.content_hash, "reason": rev.reason, "description": rev.description}
     if body is not None:
@@ -283,13 +295,14 @@ def submit(
     doc = lock_document(session, code)
     rev = _require_in_progress(session, doc, RevisionStatus.DRAFT)
     if rev.drafted_by_id != actor.id:
-        raise PermissionDenied(f"only the drafter of {_label(doc, rev)} can submit it")
+        raise PermissionDenied("only the drafter of {issue} can submit it", issue=_label(doc, rev))
     if not rev.body.strip():
-        raise ValidationError(f"{_label(doc, rev)} has an empty body")
+        raise ValidationError("{issue} has an empty body", issue=_label(doc, rev))
     if rev.issue >= 2 and not (rev.reason and rev.description):
         raise ValidationError(
-            f"{_label(doc, rev)} needs a reason for change and a description of change "
-            "(required from issue 2 on)"
+            "{issue} needs a reason for change and a description of change "
+            "(required from issue 2 on)",
+            issue=_label(doc, rev),
         )
     reviewer_user = _assignee(session, reviewer, Role.REVIEWER, doc, rev, actor)
     approver_user = _assignee(session, approver, Role.APPROVER, doc, rev, actor)
@@ -323,15 +336,26 @@ def submit(
 
 
 def _assignee(
-    session: Session, username: str | None, role: Role, doc: Document, rev: Revision, drafter: User
+    session: Session,
+    username: str | None,
+    wanted: Role,
+    doc: Document,
+    rev: Revision,
+    drafter: User,
 ) -> User | None:
     if not username:
         return None
     user = users.get_active_user(session, username)
-    if role not in users.roles_of(session, user):
-        raise ValidationError(f"{user.username} does not have the {role.value} role")
+    if wanted not in users.roles_of(session, user):
+        raise ValidationError(
+            "{user} does not have the {role} role", user=user.username, role=role_word(wanted)
+        )
     if user.id == drafter.id:
-        raise ValidationError(f"the drafter of {_label(doc, rev)} cannot also be its {role.value}")
+        raise ValidationError(
+            "the drafter of {issue} cannot also be its {role}",
+            issue=_label(doc, rev),
+            role=role_word(wanted),
+        )
     return user
 
 
@@ -351,16 +375,20 @@ def review(
     doc = lock_document(session, code)
     rev = _require_in_progress(session, doc, RevisionStatus.IN_REVIEW)
     allowed = (Role.REVIEWER,) if accept else (Role.REVIEWER, Role.APPROVER)
-    users.require_role(session, actor, *allowed, action="review documents")
+    users.require_role(session, actor, *allowed, action=Text("review documents"))
     if rev.drafted_by_id == actor.id:
-        raise PermissionDenied(f"{actor.username} drafted {_label(doc, rev)} and cannot review it")
+        raise PermissionDenied(
+            "{user} drafted {issue} and cannot review it",
+            user=actor.username,
+            issue=_label(doc, rev),
+        )
     comment = clean(comment)
     views = signatures.signatures_of(session, doc, rev)
     if accept:
         if rev.reviewer_id is not None and rev.reviewer_id != actor.id:
-            raise PermissionDenied(f"{_label(doc, rev)} was sent to another reviewer")
+            raise PermissionDenied("{issue} was sent to another reviewer", issue=_label(doc, rev))
         if signatures.valid_signers(views, Meaning.REVIEWED):
-            raise InvalidTransition(f"{_label(doc, rev)} has already been reviewed")
+            raise InvalidTransition("{issue} has already been reviewed", issue=_label(doc, rev))
         if password is None:
             raise ValidationError("accepting a review is a signature: give your password")
         signatures.sign(
@@ -410,25 +438,31 @@ def approve(
     """Sign the reviewed issue for issue; it takes effect on ``effective_date`` (default today)."""
     doc = lock_document(session, code)
     rev = _require_in_progress(session, doc, RevisionStatus.IN_REVIEW)
-    users.require_role(session, actor, Role.APPROVER, action="approve documents")
+    users.require_role(session, actor, Role.APPROVER, action=Text("approve documents"))
     if rev.drafted_by_id == actor.id:
-        raise PermissionDenied(f"{actor.username} drafted {_label(doc, rev)} and cannot approve it")
+        raise PermissionDenied(
+            "{user} drafted {issue} and cannot approve it",
+            user=actor.username,
+            issue=_label(doc, rev),
+        )
     if rev.approver_id is not None and rev.approver_id != actor.id:
-        raise PermissionDenied(f"{_label(doc, rev)} was sent to another approver")
+        raise PermissionDenied("{issue} was sent to another approver", issue=_label(doc, rev))
     views = signatures.signatures_of(session, doc, rev)
     reviewed = signatures.valid_signers(views, Meaning.REVIEWED)
     if not signatures.valid_signers(views, Meaning.DRAFTED) or not reviewed:
         raise InvalidTransition(
-            f"{_label(doc, rev)} needs a valid review signature before approval"
+            "{issue} needs a valid review signature before approval", issue=_label(doc, rev)
         )
     if any(v.signature.user_id == actor.id for v in reviewed):
         raise PermissionDenied(
-            f"{actor.username} reviewed {_label(doc, rev)}; approval needs a second person"
+            "{user} reviewed {issue}; approval needs a second person",
+            user=actor.username,
+            issue=_label(doc, rev),
         )
     today = organisation.today(session)
     when = effective_date or today
     if when < today:
-        raise ValidationError(f"the effective date {when.isoformat()} is in the past")
+        raise ValidationError("the effective date {date} is in the past", date=when.isoformat())
     signatures.sign(
         session, doc=doc, rev=rev, signer=actor, meaning=Meaning.APPROVED, password=password
     )
@@ -453,13 +487,15 @@ def approve(
 
 def publish(session: Session, *, actor: User, code: str) -> Revision:
     """Make the approved issue effective and supersede the previous one, atomically."""
-    users.require_role(session, actor, Role.CONTROLLER, action="publish documents")
+    users.require_role(session, actor, Role.CONTROLLER, action=Text("publish documents"))
     doc = lock_document(session, code)
     rev = _require_in_progress(session, doc, RevisionStatus.APPROVED)
     today = organisation.today(session)
     if rev.planned_effective_date and rev.planned_effective_date > today:
         raise InvalidTransition(
-            f"{_label(doc, rev)} takes effect on {rev.planned_effective_date:%Y-%m-%d}, not before"
+            "{issue} takes effect on {date}, not before",
+            issue=_label(doc, rev),
+            date=rev.planned_effective_date.isoformat(),
         )
     _make_effective(session, actor=actor, doc=doc, rev=rev, today=today)
     session.commit()
@@ -468,7 +504,7 @@ def publish(session: Session, *, actor: User, code: str) -> Revision:
 
 def publish_due(session: Session, *, actor: User) -> list[tuple[Document, Revision]]:
     """Publish every approved issue whose effective date has come (for a daily job)."""
-    users.require_role(session, actor, Role.CONTROLLER, action="publish documents")
+    users.require_role(session, actor, Role.CONTROLLER, action=Text("publish documents"))
     today = organisation.today(session)
     due = session.exec(
         select(Document.code)
@@ -532,7 +568,7 @@ def _make_effective(
 
 def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Document:
     """Withdraw a document: its effective issue and any issue in progress become obsolete."""
-    users.require_role(session, actor, Role.CONTROLLER, action="withdraw documents")
+    users.require_role(session, actor, Role.CONTROLLER, action=Text("withdraw documents"))
     reason = clean(reason)
     if not reason:
         raise ValidationError("give the reason for withdrawing the document (--reason)")
@@ -543,7 +579,9 @@ def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Docume
         if r
     ]
     if not targets:
-        raise InvalidTransition(f"{doc.code} has no effective or in-progress issue to withdraw")
+        raise InvalidTransition(
+            "{code} has no effective or in-progress issue to withdraw", code=doc.code
+        )
     now = utcnow()
     for rev in targets:
         old = rev.status
@@ -568,7 +606,7 @@ def acknowledge(session: Session, *, actor: User, code: str) -> tuple[Acknowledg
     doc = documents.get_document(session, code)
     rev = documents.effective_revision(session, doc)
     if rev is None:
-        raise InvalidTransition(f"{doc.code} has no effective issue to acknowledge")
+        raise InvalidTransition("{code} has no effective issue to acknowledge", code=doc.code)
     existing = session.exec(
         select(Acknowledgement)
         .where(Acknowledgement.revision_id == rev.id)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from qms.domain import IN_PROGRESS, RevisionStatus
-from qms.errors import PermissionDenied, ValidationError
+from qms.errors import Joined, PermissionDenied, ValidationError
 from qms.models import Department, Document, Revision, SearchTerm, User, pk
 from qms.services import documents, users
 from qms.text import clean, fold
@@ -107,7 +107,11 @@ def register_page(
     roles = users.roles_of(session, viewer) if viewer else set()
     see_all = documents.visible_to_all(roles)
     if status and status not in STATUS_FILTERS:
-        raise ValidationError(f"unknown status {status!r} (one of {', '.join(STATUS_FILTERS)})")
+        raise ValidationError(
+            "unknown status {value!r} (one of {choices})",
+            value=status,
+            choices=Joined(STATUS_FILTERS),
+        )
     if status and not see_all and status != "effective":
         raise PermissionDenied("staff see effective documents only")
     page = max(1, page)

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
+from qms.errors import Text
 from qms.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -84,7 +85,11 @@ def record(
 @dataclass(frozen=True)
 class TrailProblem:
     seq: int
-    message: str
+    text: Text
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
 
 
 @dataclass
@@ -109,26 +114,43 @@ def verify(session: Session) -> TrailCheck:
     )
     for event in rows:
         check.events += 1
-        what = f"event {event.seq} ({event.action} {event.entity} {event.entity_id})"
+        what = f"{event.action} {event.entity} {event.entity_id}"
         if event.seq != expected_seq:
             missing = (
-                f"event {expected_seq}"
+                Text(
+                    "event {seq} missing: the chain jumps to event {next}",
+                    seq=expected_seq,
+                    next=event.seq,
+                )
                 if event.seq == expected_seq + 1
-                else f"events {expected_seq}-{event.seq - 1}"
-            )
-            check.problems.append(
-                TrailProblem(
-                    expected_seq, f"{missing} missing: the chain jumps to event {event.seq}"
+                else Text(
+                    "events {first}-{last} missing: the chain jumps to event {next}",
+                    first=expected_seq,
+                    last=event.seq - 1,
+                    next=event.seq,
                 )
             )
+            check.problems.append(TrailProblem(expected_seq, missing))
         elif event.prev_hash != prev_hash:
             check.problems.append(
-                TrailProblem(event.seq, f"{what} does not link to the event before it")
+                TrailProblem(
+                    event.seq,
+                    Text(
+                        "event {seq} ({what}) does not link to the event before it",
+                        seq=event.seq,
+                        what=what,
+                    ),
+                )
             )
         if event_hash(event) != event.hash:
             check.problems.append(
                 TrailProblem(
-                    event.seq, f"{what} was altered: its content no longer matches its hash"
+                    event.seq,
+                    Text(
+                        "event {seq} ({what}) was altered: its content no longer matches its hash",
+                        seq=event.seq,
+                        what=what,
+                    ),
                 )
             )
         expected_seq = event.seq + 1

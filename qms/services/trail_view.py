@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from qms.domain import Role
+from qms.errors import Text
 from qms.models import AuditEvent, User
 from qms.services import organisation, trail, users
 from qms.text import clean
@@ -41,7 +42,9 @@ class TrailPage:
 
 
 def _require_inspector(session: Session, viewer: User) -> None:
-    users.require_role(session, viewer, Role.ADMIN, Role.AUDITOR, action="read the audit trail")
+    users.require_role(
+        session, viewer, Role.ADMIN, Role.AUDITOR, action=Text("read the audit trail")
+    )
 
 
 def _conditions(session: Session, filters: TrailFilter) -> list[Cond]:

@@ -8,8 +8,17 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import LANGUAGES, Role
-from qms.errors import AuthenticationFailed, Conflict, NotFound, PermissionDenied, ValidationError
+from qms.errors import (
+    AuthenticationFailed,
+    Conflict,
+    Joined,
+    NotFound,
+    PermissionDenied,
+    Text,
+    ValidationError,
+)
 from qms.models import Department, User, UserRole, pk
+from qms.phrases import any_role
 from qms.services import trail
 from qms.text import clean
 
@@ -21,7 +30,9 @@ _hasher = PasswordHasher()
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValidationError(
+            "password must have at least {count} characters", count=MIN_PASSWORD_LENGTH
+        )
     return _hasher.hash(password)
 
 
@@ -30,24 +41,28 @@ def roles_of(session: Session, user: User) -> set[Role]:
     return {Role(r) for r in rows}
 
 
-def require_role(session: Session, user: User, *allowed: Role, action: str) -> None:
+def require_role(session: Session, user: User, *allowed: Role, action: Text) -> None:
     """Refuse unless ``user`` holds one of ``allowed``; the message names what is missing."""
     if not roles_of(session, user) & set(allowed):
-        needed = " or ".join(r.value for r in allowed)
-        raise PermissionDenied(f"{user.username} cannot {action}: it needs the {needed} role")
+        raise PermissionDenied(
+            "{user} cannot {action}: it needs the {roles} role",
+            user=user.username,
+            action=action,
+            roles=any_role(allowed),
+        )
 
 
 def get_user(session: Session, username: str) -> User:
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     if user is None:
-        raise NotFound(f"no user named {username!r}")
+        raise NotFound("no user named {username!r}", username=username)
     return user
 
 
 def get_active_user(session: Session, username: str) -> User:
     user = get_user(session, username)
     if not user.active:
-        raise PermissionDenied(f"user {user.username} is deactivated")
+        raise PermissionDenied("user {user} is deactivated", user=user.username)
     return user
 
 
@@ -55,14 +70,14 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
     """Check a password; the message does not reveal whether the user exists."""
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     if user is None or not user.active or not _password_matches(user, password):
-        raise AuthenticationFailed(f"wrong username or password for {username!r}")
+        raise AuthenticationFailed("wrong username or password for {username!r}", username=username)
     return user
 
 
 def confirm_password(user: User, password: str) -> None:
     """Signing asks for the signer's password again."""
     if not _password_matches(user, password):
-        raise AuthenticationFailed(f"wrong password for {user.username}")
+        raise AuthenticationFailed("wrong password for {user}", user=user.username)
 
 
 def _password_matches(user: User, password: str) -> bool:
@@ -75,7 +90,7 @@ def _password_matches(user: User, password: str) -> bool:
 def get_department(session: Session, code: str) -> Department:
     dept = session.exec(select(Department).where(Department.code == code.strip().upper())).first()
     if dept is None:
-        raise NotFound(f"no department with code {code!r}")
+        raise NotFound("no department with code {code!r}", code=code)
     return dept
 
 
@@ -92,7 +107,7 @@ def create_department(
     session: Session, *, actor: User | None, code: str, name: str, name_en: str = ""
 ) -> Department:
     """Create a department (admin; or anyone before the first user exists)."""
-    _require_admin_or_bootstrap(session, actor, "create departments")
+    _require_admin_or_bootstrap(session, actor, Text("create departments"))
     dept = add_department(
         session, actor_name=_actor_name(actor), code=code, name=name, name_en=name_en
     )
@@ -107,15 +122,16 @@ def add_department(
     code = clean(code).upper()
     if not _DEPT_CODE.match(code):
         raise ValidationError(
-            f"department code {code!r} must be 1-16 capital letters, digits or '-', "
-            "starting with a letter"
+            "department code {code!r} must be 1-16 capital letters, digits or '-', "
+            "starting with a letter",
+            code=code,
         )
     if not clean(name):
         raise ValidationError("a department needs a name")
-    _check_length("department name", name, 200)
-    _check_length("English department name", name_en, 200)
+    _check_length(Text("department name"), name, 200)
+    _check_length(Text("English department name"), name_en, 200)
     if session.exec(select(Department).where(Department.code == code)).first():
-        raise Conflict(f"department {code} already exists")
+        raise Conflict("department {code} already exists", code=code)
     dept = Department(code=code, name=clean(name), name_en=clean(name_en))
     session.add(dept)
     session.flush()
@@ -143,7 +159,7 @@ def create_user(
     language: str = "vi",
 ) -> User:
     """Create a user. With no users yet, ``actor`` may be None to create the first admin."""
-    _require_admin_or_bootstrap(session, actor, "create users")
+    _require_admin_or_bootstrap(session, actor, Text("create users"))
     if actor is None and Role.ADMIN not in _parse_roles(roles):
         raise ValidationError("the first user must have the admin role")
     user = add_user(
@@ -177,17 +193,18 @@ def add_user(
     username = username.strip().lower()
     if not _USERNAME.match(username):
         raise ValidationError(
-            f"username {username!r} must be 2-64 lower-case letters, digits, '.', '_' or '-'"
+            "username {username!r} must be 2-64 lower-case letters, digits, '.', '_' or '-'",
+            username=username,
         )
     parsed_roles = _parse_roles(roles)
     if language not in LANGUAGES:
-        raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}")
+        raise ValidationError("language must be one of {choices}", choices=Joined(LANGUAGES))
     if not clean(full_name):
         raise ValidationError("a user needs a full name")
-    _check_length("full name", full_name, 200)
-    _check_length("position", position, 200)
+    _check_length(Text("full name"), full_name, 200)
+    _check_length(Text("position"), position, 200)
     if session.exec(select(User).where(User.username == username)).first():
-        raise Conflict(f"user {username} already exists")
+        raise Conflict("user {username} already exists", username=username)
     dept = get_department(session, department) if department else None
     user = User(
         username=username,
@@ -222,7 +239,7 @@ def add_user(
 
 
 def set_roles(session: Session, *, actor: User, username: str, roles: list[str]) -> User:
-    require_role(session, actor, Role.ADMIN, action="change roles")
+    require_role(session, actor, Role.ADMIN, action=Text("change roles"))
     user = get_user(session, username)
     new = _parse_roles(roles)
     old = roles_of(session, user)
@@ -246,7 +263,7 @@ def set_roles(session: Session, *, actor: User, username: str, roles: list[str])
 
 
 def set_active(session: Session, *, actor: User, username: str, active: bool) -> User:
-    require_role(session, actor, Role.ADMIN, action="activate or deactivate users")
+    require_role(session, actor, Role.ADMIN, action=Text("activate or deactivate users"))
     user = get_user(session, username)
     if user.id == actor.id and not active:
         raise PermissionDenied("you cannot deactivate yourself")
@@ -275,7 +292,7 @@ def change_password(
             raise ValidationError("give your current password to change it")
         confirm_password(user, old_password)
     else:
-        require_role(session, actor, Role.ADMIN, action="reset another user's password")
+        require_role(session, actor, Role.ADMIN, action=Text("reset another user's password"))
     user.password_hash = hash_password(new_password)
     session.add(user)
     trail.record(
@@ -299,18 +316,21 @@ def _parse_roles(roles: list[str]) -> set[Role]:
             try:
                 parsed.add(Role(name))
             except ValueError:
-                valid = ", ".join(r.value for r in Role)
-                raise ValidationError(f"unknown role {name!r} (roles: {valid})") from None
+                raise ValidationError(
+                    "unknown role {name!r} (roles: {choices})",
+                    name=name,
+                    choices=Joined([r.value for r in Role]),
+                ) from None
     if not parsed:
         raise ValidationError("a user needs at least one role")
     return parsed
 
 
-def _require_admin_or_bootstrap(session: Session, actor: User | None, action: str) -> None:
+def _require_admin_or_bootstrap(session: Session, actor: User | None, action: Text) -> None:
     if actor is not None:
         require_role(session, actor, Role.ADMIN, action=action)
     elif session.exec(select(User.id).limit(1)).first() is not None:
-        raise PermissionDenied(f"give the acting admin (--as) to {action}")
+        raise PermissionDenied("give the acting admin (--as) to {action}", action=action)
 
 
 def _actor_name(actor: User | None) -> str:
@@ -320,7 +340,7 @@ def _actor_name(actor: User | None) -> str:
 def department_by_id(session: Session, department_id: int) -> Department:
     dept = session.get(Department, department_id)
     if dept is None:
-        raise NotFound(f"no department with id {department_id}")
+        raise NotFound("no department with id {id}", id=department_id)
     return dept
 
 
@@ -328,15 +348,17 @@ def department_code(session: Session, user: User) -> str | None:
     return department_by_id(session, user.department_id).code if user.department_id else None
 
 
-def _check_length(label: str, value: str, limit: int) -> None:
+def _check_length(label: Text, value: str, limit: int) -> None:
     if len(clean(value)) > limit:
-        raise ValidationError(f"the {label} is longer than {limit} characters")
+        raise ValidationError(
+            "the {field} is longer than {limit} characters", field=label, limit=limit
+        )
 
 
 def set_language(session: Session, *, actor: User, language: str) -> User:
     """A user's choice of interface language (vi or en)."""
     if language not in LANGUAGES:
-        raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}")
+        raise ValidationError("language must be one of {choices}", choices=Joined(LANGUAGES))
     if actor.language != language:
         actor.language = language
         session.add(actor)

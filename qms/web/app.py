@@ -20,6 +20,7 @@ from qms.settings import Settings, get_settings
 from qms.web import errors
 from qms.web.auth import csrf_protect
 from qms.web.i18n import make_environments
+from qms.web.limits import BodyLimit
 
 SESSION_COOKIE = "qms_session"
 SESSION_MAX_AGE = 8 * 3600
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.cookie_secure,
     )
+    app.add_middleware(BodyLimit)
     app.add_middleware(ServerTiming)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     from qms.web import auth

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from qms.errors import AuthenticationFailed, ValidationError
+from qms.domain import LANGUAGES
+from qms.errors import AuthenticationFailed, Joined, ValidationError
 from qms.services import logins, users
 from qms.web.deps import SAFE_METHODS, CurrentUser, Db, MaybeUser, auth_tag
 from qms.web.errors import CsrfRefused
@@ -97,7 +98,7 @@ def change_password(
 ) -> Response:
     _ = translator(request)
     if new_password != repeat_password:
-        raise ValidationError(_("The two new passwords differ."))
+        raise ValidationError("The two new passwords differ.")
     users.change_password(
         session,
         actor=user,
@@ -122,7 +123,7 @@ def choose_language(
     if user is not None:
         users.set_language(session, actor=user, language=language)
     elif language not in ("vi", "en"):
-        raise ValidationError("language must be one of vi, en")
+        raise ValidationError("language must be one of {choices}", choices=Joined(LANGUAGES))
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax")
     return response

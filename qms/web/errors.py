@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from qms.errors import QMSError
+from qms.web.limits import RequestTooLarge
 
 log = logging.getLogger("qms.web")
 
@@ -50,8 +51,11 @@ def _message(request: Request, text: str) -> str:
 
 
 async def _qms_error(request: Request, exc: Exception) -> Response:
+    """A service's refusal, in the request's language."""
+    from qms.web.i18n import translated
+
     assert isinstance(exc, QMSError)
-    return error_response(request, exc.http_status, str(exc))
+    return error_response(request, exc.http_status, translated(request, exc))
 
 
 async def _not_signed_in(request: Request, exc: Exception) -> Response:
@@ -73,8 +77,11 @@ async def _csrf(request: Request, exc: Exception) -> Response:
 async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     messages = {404: N_("Page not found."), 405: N_("This action is not allowed here.")}
-    text = messages.get(exc.status_code) or str(exc.detail)
-    response = error_response(request, exc.status_code, _message(request, text))
+    text = _message(request, messages.get(exc.status_code) or str(exc.detail))
+    if isinstance(exc, RequestTooLarge):
+        text = _message(request, N_("The request is too large: at most {limit} MB at a time."))
+        text = text.format(limit=exc.limit // (1024 * 1024))
+    response = error_response(request, exc.status_code, text)
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
     return response

@@ -1,44 +1,24 @@
-"""Interface languages: Babel catalogs compiled in memory at start, one Jinja environment
-per language, and dates and numbers formatted per language."""
+"""Interface languages: the shared catalogs (qms.i18n), one Jinja environment per
+language, and dates and numbers formatted per language."""
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from io import BytesIO
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from babel.support import Translations
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from qms.domain import LANGUAGES
+from qms.errors import Joined, QMSError, Text
+from qms.i18n import gettext_for, translations
 from qms.paths import templates_dir
 
-LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGE_COOKIE = "qms_lang"
 DEFAULT_LANGUAGE = "vi"
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
-
-
-@cache
-def translations(language: str) -> Translations:
-    """The catalog of ``language``, compiled from its .po file (no build step)."""
-    with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
-        catalog = read_po(source, locale=language)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(fp=compiled)
-
-
-def gettext_for(language: str) -> Callable[[str], str]:
-    return translations(language).gettext
 
 
 @dataclass(frozen=True)
@@ -87,6 +67,7 @@ def make_environments(timezone: str) -> dict[str, Environment]:
         env.filters["date"] = formats.date
         env.filters["datetime"] = formats.datetime
         env.filters["number"] = formats.number
+        env.filters["translated"] = _translated_filter(catalog.gettext)
         env.globals["language"] = language
         env.globals["language_names"] = LANGUAGE_NAMES
         environments[language] = env
@@ -105,3 +86,19 @@ def request_language(request: Request) -> str:
 def translator(request: Request) -> Callable[[str], str]:
     """``_`` for messages made in Python code (flash messages, errors of the web layer)."""
     return gettext_for(request_language(request))
+
+
+def translated(request: Request, error: QMSError) -> str:
+    """A service's refusal in the request's language."""
+    return error.translated(translator(request))
+
+
+def _translated_filter(gettext: Callable[[str], str]) -> Callable[[object], str]:
+    """``{{ value|translated }}``: a service's phrase (Text) in the page's language."""
+
+    def translated_value(value: object) -> str:
+        if isinstance(value, Text | Joined):
+            return value.translated(gettext)
+        return str(value)
+
+    return translated_value

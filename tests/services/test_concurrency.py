@@ -12,6 +12,7 @@ from qms.errors import QMSError
 from qms.services import revisions, trail
 from tests.helpers import act, effective_document, revise, statuses
 from tests.seed import PASSWORD
+from tests.services.audit_helpers import START, effective_procedures, plan_tp
 
 
 def race(db_url: str, calls: list[Callable[[Engine], Any]]) -> list[Any]:
@@ -75,3 +76,14 @@ def test_concurrent_writers_keep_one_unbroken_chain(engine: Engine, db_url: str)
         assert check.ok, check.problems
         drafted = {e.entity_id for e in trail.iter_all(session) if e.action == "revision.draft"}
         assert drafted == {f"{c}/1" for c in codes}
+
+
+def test_two_planners_at_once_get_distinct_audit_numbers(engine: Engine, db_url: str) -> None:
+    effective_procedures(engine)
+    results = race(db_url, [partial(plan_tp, actor=who) for who in ("thu", "nam")])
+    year = START.year
+    assert sorted(results) == [f"IA-{year}-01", f"IA-{year}-02"], results
+    with read_session(engine) as session:
+        planned = [e.entity_id for e in trail.iter_all(session) if e.action == "audit.plan"]
+        assert sorted(planned) == [f"IA-{year}-01", f"IA-{year}-02"]
+        assert trail.verify(session).ok

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from qms.db import read_session, write_session
+from qms.db import read_connection, read_session, write_session
 from qms.errors import IntegrityProblem, PermissionDenied, ValidationError
 from qms.render import RenderError
 from qms.services import blobs, documents, renditions, revisions, trail, users
@@ -138,3 +138,16 @@ def test_manual_from_stored_copies_is_served_again_unchanged(engine: Engine) -> 
     ]
     with write_session(engine) as session, pytest.raises(ValidationError, match="empty"):
         renditions.manual_pdf(session, doc_type="external")
+
+
+def test_effective_copy_reads_the_stored_bytes_without_a_session(engine: Engine) -> None:
+    effective_document(engine)
+    new_draft(engine, "QT-02")
+    with read_session(engine) as session:
+        _, rev, stored = renditions.document_pdf(session, viewer=None, code="QT-01")
+    blobs.forget_cached()
+    with read_connection(engine) as reader:
+        copy = renditions.effective_copy(reader, " qt-01 ")
+        assert copy == renditions.ControlledCopy("QT-01", rev.issue, stored)
+        assert renditions.effective_copy(reader, "QT-02") is None  # a draft only
+        assert renditions.effective_copy(reader, "QT-99") is None

@@ -42,6 +42,11 @@ class WebClient(TestClient):
     def api(self, url: str, payload: dict[str, Any] | None = None) -> Response:
         return self.post(url, json=payload or {}, headers={"X-CSRF-Token": self.csrf()})
 
+    def choose_language(self, language: str) -> None:
+        """The page's switcher: kept on the signed-in user, else in a cookie."""
+        chosen = self.form("/language", {"language": language, "next": "/"})
+        assert chosen.status_code == 303, chosen.text
+
 
 def signed_in(app: FastAPI, username: str) -> WebClient:
     client = WebClient(app)

@@ -27,6 +27,7 @@ def test_openapi_schema_lists_the_api(workflow_app: FastAPI) -> None:
 def test_lifecycle_through_the_api(app: FastAPI) -> None:
     engine = app.state.engine
     thu, hung, hai = (signed_in(app, name) for name in ("thu", "hung", "hai"))
+    hai.choose_language("en")  # refusals in the user's language: English here
     created = thu.api(
         "/api/documents",
         {

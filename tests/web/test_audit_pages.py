@@ -63,7 +63,8 @@ def test_the_whole_audit_through_the_browser(web_engine: Engine, as_user: Login)
     assert download.content == b"bang chung"
     assert "attachment" in download.headers["content-disposition"]
 
-    # A refused result comes back in the row, and nothing is saved.
+    # A refused result comes back in the row (in binh's language), and nothing is saved.
+    binh.choose_language("en")
     before = snapshot(web_engine)
     refused = binh.post(
         f"/audits/{ref}/items/2",

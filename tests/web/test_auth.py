@@ -8,6 +8,7 @@ from qms.models import AuditEvent, LoginAttempt
 from qms.services import logins
 from qms.settings import Settings
 from qms.web.app import create_app
+from qms.web.i18n import LANGUAGE_COOKIE
 from tests.helpers import snapshot
 from tests.seed import PASSWORD
 from tests.web.client import WebClient, signed_in
@@ -72,6 +73,7 @@ def test_success_goes_on_the_trail(app: FastAPI) -> None:
 
 def test_throttling_after_repeated_failures(app: FastAPI) -> None:
     with WebClient(app) as client:
+        client.cookies.set(LANGUAGE_COOKIE, "en")  # the sign-in page in English
         for _ in range(logins.MAX_FAILURES_PER_USER):
             assert client.login("thu", "wrong-password").status_code == 401
         refused = client.login("thu", PASSWORD)  # even the right password

@@ -84,6 +84,7 @@ def test_refused_steps_change_nothing(workflow_app: FastAPI) -> None:
     engine = workflow_app.state.engine
     nam = signed_in(workflow_app, "nam")  # a controller, but not the drafter
     thu = signed_in(workflow_app, "thu")
+    thu.choose_language("en")  # refusals follow the user's language
     before = snapshot(engine)
     assert nam.form("/documents/QT-01/edit", {"body": "x"}).status_code == 403
     assert nam.form("/documents/QT-01/submit", {"password": PASSWORD}).status_code == 403

@@ -1,26 +1,30 @@
 """Every page in Vietnamese and English: complete catalogs, the switcher, formats."""
 
+import string
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from fastapi import FastAPI
 from sqlmodel import select
 
+import qms
 from qms.db import read_session
+from qms.i18n import LOCALE_DIR, MESSAGE_KEYWORDS
 from qms.models import User
 from qms.paths import templates_dir
-from qms.web.i18n import LOCALE_DIR, Formats
+from qms.web.i18n import Formats
+from tests.test_error_messages import ERROR_CLASSES, OWN_INIT
 from tests.web.client import WebClient, signed_in
 
-KEYWORDS = {"_": None, "N_": None, "gettext": None}
+KEYWORDS = dict.fromkeys(MESSAGE_KEYWORDS)
 
 
 def _used_messages() -> set[str]:
-    web = LOCALE_DIR.parent
     found = set()
-    sources = [
-        (web, [("**.py", "python")], {}),
+    sources: list[tuple[Path, list[tuple[str, str]], dict[str, dict[str, str]]]] = [
+        (Path(qms.__file__).parent, [("**.py", "python")], {}),
         (
             templates_dir() / "web",
             [("**.html", "jinja2")],
@@ -42,6 +46,38 @@ def test_every_message_has_a_vietnamese_translation() -> None:
         catalog = read_po(source, locale="vi")
     missing = sorted(m for m in used if not (catalog.get(m) and catalog.get(m).string))
     assert missing == []
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(f for _, f, _, _ in string.Formatter().parse(text) if f is not None)
+
+
+def test_the_services_refusals_are_extracted() -> None:
+    used = _used_messages()
+    for template in (
+        "{code} has no issue {issue}",  # a service
+        "{user} drafted {issue} and cannot approve it",
+        "{user} cannot {action}: it needs the {roles} role",
+        "draft revisions",  # a phrase given to a refusal
+        "in review",
+        "font {family!r} is not installed (needed for the watermark)",  # the renderer
+        "too many failed sign-ins; try again in {minutes} minutes",
+        "QMS_LANGUAGE must be one of {choices}, not {value!r}",
+    ):
+        assert template in used
+
+
+def test_every_kind_of_error_is_a_catalog_keyword() -> None:
+    assert ERROR_CLASSES - OWN_INIT - set(MESSAGE_KEYWORDS) == set()
+
+
+def test_translations_keep_the_placeholders() -> None:
+    with (LOCALE_DIR / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        catalog = read_po(source, locale="vi")
+    brace = [m for m in catalog if m.id and "{" in m.id]
+    assert len(brace) > 150
+    different = [m.id for m in brace if _placeholders(m.id) != _placeholders(m.string)]
+    assert different == []
 
 
 def test_english_catalog_covers_the_same_messages() -> None:

@@ -163,6 +163,7 @@ def test_errors_reveal_nothing_internal(
 
 def test_not_found_page_and_json(workflow_app: FastAPI) -> None:
     client = signed_in(workflow_app, "thu")
+    client.choose_language("en")  # refusals follow the user's language
     page = client.get("/no/such/page")
     assert page.status_code == 404
     assert "text/html" in page.headers["content-type"]

@@ -121,7 +121,9 @@ def _decoded(attachments: list[AttachmentIn]) -> list[tuple[str, bytes]]:
         try:
             data = base64.b64decode(attachment.content_base64, validate=True)
         except binascii.Error:
-            raise ValidationError(f"{attachment.filename}: content_base64 is not base64") from None
+            raise ValidationError(
+                "{filename}: content_base64 is not base64", filename=attachment.filename
+            ) from None
         files.append((attachment.filename, data))
     return files
 

@@ -159,7 +159,7 @@ def _capa_out(session: Session, ref: str) -> CapaOut:
             for v in info.verifications
         ],
         verification_due=car.verification_due,
-        closure_problems=info.closure_problems,
+        closure_problems=[str(problem) for problem in info.closure_problems],
     )
 
 

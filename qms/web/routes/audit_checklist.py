@@ -11,7 +11,7 @@ from qms.errors import QMSError, ValidationError
 from qms.models import User
 from qms.services import audit_views, audit_work, audits, blobs, checklists
 from qms.web.deps import CurrentUser, Db
-from qms.web.i18n import request_language, translator
+from qms.web.i18n import request_language, translated, translator
 from qms.web.pages import flash, render
 from qms.web.routes.audits import can_raise
 from qms.web.routes.records import audit_url, download
@@ -88,7 +88,7 @@ def record_item(
         if not htmx:
             raise
         session.rollback()
-        error = str(exc)
+        error = translated(request, exc)
     _ = translator(request)
     if htmx:
         context = _checklist_context(session, user, ref, only=number)
@@ -109,7 +109,9 @@ def attachment(session: Db, user: CurrentUser, ref: str, number: int, sha256: st
         (a for a in audit_work.attachments_of(session, row) if a.blob_sha256 == sha256), None
     )
     if found is None:
-        raise ValidationError(f"item {number} of {audit.ref} has no such attachment")
+        raise ValidationError(
+            "item {number} of {ref} has no such attachment", number=number, ref=audit.ref
+        )
     blob = blobs.get(session, found.blob_sha256)
     kind = blob.media_type if blob.media_type in SAFE_MEDIA_TYPES else "application/octet-stream"
     return download(blob.data, found.filename, kind)

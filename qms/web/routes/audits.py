@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from qms.domain import Role
-from qms.errors import ValidationError
+from qms.errors import Text, ValidationError
 from qms.models import User
 from qms.services import (
     audit_programme,
@@ -108,7 +108,7 @@ def set_programme_entry(
     month_numbers = []
     for part in split_list(months):
         if not part.isdigit():
-            raise ValidationError(f"{part!r} is not a month number (1-12)")
+            raise ValidationError("{value!r} is not a month number (1-12)", value=part)
         month_numbers.append(int(part))
     audit_programme.set_entry(
         session,
@@ -147,7 +147,7 @@ def set_grades(
 
 @router.get("/audits/new")
 def plan_form(request: Request, session: Db, user: CurrentUser) -> Response:
-    users.require_role(session, user, *audits.PLANNERS, action="plan audits")
+    users.require_role(session, user, *audits.PLANNERS, action=Text("plan audits"))
     context = {
         "departments": users.list_departments(session),
         "auditors": _people(session, Role.AUDITOR),

@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from qms.domain import DocType, Role
-from qms.errors import ValidationError
+from qms.errors import Text, ValidationError
 from qms.render import RenderError, markdown_to_safe_html
 from qms.services import documents, revisions, users
 from qms.web.deps import CurrentUser, Db
-from qms.web.i18n import translator
+from qms.web.i18n import translated, translator
 from qms.web.pages import flash, render
 
 router = APIRouter()
@@ -24,13 +24,13 @@ def _page(code: str) -> str:
     return f"/documents/{quote(code, safe='')}"
 
 
-def _require_controller(session: Db, user: CurrentUser, action: str) -> None:
+def _require_controller(session: Db, user: CurrentUser, action: Text) -> None:
     users.require_role(session, user, Role.CONTROLLER, action=action)
 
 
 @router.get("/new-document")
 def new_document_form(request: Request, session: Db, user: CurrentUser) -> Response:
-    _require_controller(session, user, "register documents")
+    _require_controller(session, user, Text("register documents"))
     context = {"departments": users.list_departments(session), "types": [t.value for t in DocType]}
     return render(request, "new_document.html", context)
 
@@ -65,7 +65,7 @@ def create_document(
 @router.get("/documents/{code}/edit")
 def editor(request: Request, session: Db, user: CurrentUser, code: str) -> Response:
     """The draft in progress, or the effective text as the start of the next issue."""
-    _require_controller(session, user, "draft revisions")
+    _require_controller(session, user, Text("draft revisions"))
     doc = documents.get_document(session, code)
     draft = revisions.in_progress_revision(session, doc)
     effective = documents.effective_revision(session, doc)
@@ -106,7 +106,7 @@ def preview(request: Request, user: CurrentUser, body: Annotated[str, Form()] = 
     try:
         html = markdown_to_safe_html(body)
     except RenderError as exc:
-        html = f'<p class="error">{escape(str(exc))}</p>'
+        html = f'<p class="error">{escape(translated(request, exc))}</p>'
     return HTMLResponse(html)
 
 
@@ -173,8 +173,7 @@ def approve(
     doc = documents.get_document(session, code)
     shown = revisions.in_progress_revision(session, doc)
     if shown is None or shown.content_hash != content_hash:
-        _ = translator(request)
-        raise ValidationError(_("The issue changed after you opened it; review it again."))
+        raise ValidationError("The issue changed after you opened it; review it again.")
     rev = revisions.approve(
         session, actor=user, code=code, password=password, effective_date=effective_date
     )

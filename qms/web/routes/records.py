@@ -42,7 +42,7 @@ def year_or_none(value: str) -> int | None:
     if not value:
         return None
     if not value.isdigit() or not 2000 <= int(value) <= 2100:
-        raise ValidationError(f"{value!r} is not a year (2000-2100)")
+        raise ValidationError("{value!r} is not a year (2000-2100)", value=value)
     return int(value)
 
 
