@@ -1,12 +1,14 @@
 """``qms trail``: verify and read the audit trail."""
 
 import json
+from pathlib import Path
 
 import click
 
 from qms.cli.common import echo_json, echo_table, format_option, reading
 from qms.errors import IntegrityProblem
 from qms.services import trail as trail_service
+from qms.services import trail_anchors
 
 
 @click.group()
@@ -15,19 +17,37 @@ def trail() -> None:
 
 
 @trail.command("verify")
-def verify() -> None:
+@click.option(
+    "--anchors",
+    "anchors_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file of anchors (from qms trail anchor) to check the trail against as well.",
+)
+def verify(anchors_file: Path | None) -> None:
     """Recompute the hash chain and name the first broken event.
+
+    With --anchors, also check that every anchored event is still there with the same
+    hash: the chain alone cannot show events cut from its end.
 
     Exit code 0 when intact, 8 when any event was altered, removed or reordered.
 
     \b
     Example:
       qms trail verify
+      qms trail verify --anchors /mnt/records/qms-anchors.jsonl
     """
+    anchors = None
+    if anchors_file is not None:
+        anchors = trail_anchors.parse(
+            anchors_file.read_text(encoding="utf-8"), source=anchors_file.name
+        )
     with reading() as session:
         check = trail_service.verify(session)
+        if anchors is not None:
+            check.problems.extend(trail_anchors.check(session, anchors))
     if check.ok:
-        click.echo(f"trail intact: {check.events} events, chain verified")
+        checked = f", anchors checked: {len(anchors)}" if anchors else ""
+        click.echo(f"trail intact: {check.events} events, chain verified{checked}")
         return
     first = check.problems[0]
     if len(check.problems) > 1:
@@ -40,6 +60,22 @@ def verify() -> None:
     raise IntegrityProblem(
         "trail broken at event {seq}: {problem}", seq=first.seq, problem=first.text
     )
+
+
+@trail.command("anchor")
+def anchor() -> None:
+    """Print the trail's newest event as one JSON line, to keep outside the database.
+
+    Append the line to a file on another machine (or print it into the management
+    review): `qms trail verify --anchors FILE` then shows any event cut from the end
+    of the trail or rewritten since.
+
+    \b
+    Example:
+      qms trail anchor >> /mnt/records/qms-anchors.jsonl
+    """
+    with reading() as session:
+        click.echo(trail_anchors.take(session).line())
 
 
 @trail.command("show")

@@ -10,9 +10,9 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from qms.domain import Role
-from qms.errors import Text
+from qms.errors import Text, ValidationError
 from qms.models import AuditEvent, User
-from qms.services import organisation, trail, users
+from qms.services import organisation, trail, trail_anchors, users
 from qms.text import clean
 
 Cond = ColumnElement[bool]
@@ -87,6 +87,12 @@ def browse(
     return TrailPage(list(events), int(total), page, per_page)
 
 
+def entities(session: Session, *, viewer: User) -> list[str]:
+    """The kinds of things the trail has events about, for the filter."""
+    _require_inspector(session, viewer)
+    return sorted(session.exec(select(AuditEvent.entity).distinct()).all())
+
+
 def export(session: Session, *, viewer: User, filters: TrailFilter) -> Iterator[AuditEvent]:
     """Every matching event, oldest first, streamed."""
     _require_inspector(session, viewer)
@@ -101,3 +107,12 @@ def export(session: Session, *, viewer: User, filters: TrailFilter) -> Iterator[
 def verify(session: Session, *, viewer: User) -> trail.TrailCheck:
     _require_inspector(session, viewer)
     return trail.verify(session)
+
+
+def anchor(session: Session, *, viewer: User) -> trail_anchors.Anchor | None:
+    """The anchor of the trail as it stands (None while it is empty), to be kept outside."""
+    _require_inspector(session, viewer)
+    try:
+        return trail_anchors.take(session)
+    except ValidationError:
+        return None

@@ -252,3 +252,37 @@ def test_password_from_a_terminal_prompt_is_hidden(qms: Invoke, tmp_path: Path) 
     result = qms("doc", "submit", "QT-20", "--as", "thu", input="")
     assert result.exit_code == 2
     assert "a password is needed" in result.stderr
+
+
+def test_trail_anchor_and_verify_against_anchors(
+    qms: Invoke, engine: Engine, tmp_path: Path
+) -> None:
+    register(qms, tmp_path)
+    anchors = tmp_path / "anchors.jsonl"
+    line = qms("trail", "anchor").stdout
+    anchors.write_text("# anchors of the QMS trail\n" + line, encoding="utf-8")
+    seq = json.loads(line)["seq"]
+    assert qms("trail", "verify", "--anchors", str(anchors)).stdout == (
+        f"trail intact: {seq} events, chain verified, anchors checked: 1\n"
+    )
+    drop = {
+        "sqlite": "DROP TRIGGER audit_event_no_delete",
+        "postgresql": "DROP TRIGGER audit_event_no_change ON audit_event",
+    }[engine.dialect.name]
+    with engine.begin() as connection:
+        connection.execute(text(drop))
+        connection.execute(text("DELETE FROM audit_event WHERE seq = :s"), {"s": seq})
+    assert qms("trail", "verify").exit_code == 0  # the chain alone cannot tell
+    result = qms("trail", "verify", "--anchors", str(anchors))
+    assert result.exit_code == 8
+    assert result.stderr.startswith(
+        f"error: trail broken at event {seq}: event {seq}, anchored on "
+    )
+    assert result.stderr.endswith("is gone: the trail was cut back\n")
+    anchors.write_text("not an anchor\n", encoding="utf-8")
+    refused = qms("trail", "verify", "--anchors", str(anchors))
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "error: anchors.jsonl, line 1: not an anchor (a JSON object with seq, hash and "
+        "taken_at, as written by qms trail anchor)\n"
+    )

@@ -43,14 +43,20 @@ def trail_page(
 ) -> Response:
     filters = _filters(entity, entity_id, actor, since, until)
     result = trail_view.browse(session, viewer=user, filters=filters, page=page)
-    query = request.url.query
-    return render(request, "trail.html", {"result": result, "filters": filters, "query": query})
+    context = {
+        "result": result,
+        "filters": filters,
+        "query": request.url.query,
+        "entities": trail_view.entities(session, viewer=user),
+    }
+    return render(request, "trail.html", context)
 
 
 @router.get("/trail/verify")
 def verify(request: Request, session: Db, user: CurrentUser) -> Response:
     check = trail_view.verify(session, viewer=user)
-    return render(request, "_trail_check.html", {"check": check})
+    anchor = trail_view.anchor(session, viewer=user) if check.ok else None
+    return render(request, "_trail_check.html", {"check": check, "anchor": anchor})
 
 
 @router.get("/trail.csv")

@@ -1,0 +1,99 @@
+"""The audit trail viewer: filters, the CSV export, and the chain check with the anchor
+to keep outside the system."""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy.engine import Engine
+
+from qms.db import read_session
+from qms.services import organisation, trail, trail_anchors
+from tests.helpers import effective_document, new_draft
+from tests.web.client import WebClient
+
+Login = Callable[[str], WebClient]
+HOSTILE_TITLE = '=HYPERLINK("http://evil.example","x") <b>đậm</b>'
+_ROW = re.compile(r"<tr><td>(\d+)</td>")
+
+
+def shown_seqs(html: str) -> list[int]:
+    return [int(seq) for seq in _ROW.findall(html)]
+
+
+def strings_in(value: object) -> list[str]:
+    """Every string value in a decoded JSON payload."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings_in(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings_in(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def all_events(engine: Engine) -> list[trail.AuditEvent]:
+    with read_session(engine) as session:
+        return list(trail.iter_all(session))
+
+
+def test_filters_narrow_the_events_newest_first(web_engine: Engine, as_user: Login) -> None:
+    effective_document(web_engine, "QT-01")
+    new_draft(web_engine, "QT-02", drafter="nam")
+    binh = as_user("binh")  # signing in is on the trail too
+    events = all_events(web_engine)
+
+    page = binh.get("/trail").text
+    assert shown_seqs(page) == [e.seq for e in reversed(events)][:100]
+    options = re.findall(r'<option value="([a-z_]+)"', page)
+    assert options == sorted({e.entity for e in events})
+
+    qt01 = binh.get("/trail", params={"entity": "revision", "entity_id": "QT-01"}).text
+    assert shown_seqs(qt01) == [
+        e.seq
+        for e in reversed(events)
+        if e.entity == "revision" and e.entity_id.startswith("QT-01")
+    ]
+    by_nam = binh.get("/trail", params={"actor": "NAM"}).text
+    assert shown_seqs(by_nam) == [e.seq for e in reversed(events) if e.actor == "nam"]
+    assert shown_seqs(by_nam)
+
+    with read_session(web_engine) as session:
+        today = organisation.today(session)
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    assert shown_seqs(binh.get("/trail", params={"since": tomorrow}).text) == []
+    assert len(shown_seqs(binh.get("/trail", params={"until": today.isoformat()}).text)) == min(
+        100, len(events)
+    )
+
+
+def test_csv_export_follows_the_filters_oldest_first(web_engine: Engine, as_user: Login) -> None:
+    new_draft(web_engine, "QT-02", title=HOSTILE_TITLE)
+    new_draft(web_engine, "QT-03")
+    admin = as_user("admin")
+    response = admin.get("/trail.csv", params={"entity_id": "QT-02"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0] == ["seq", "at", "actor", "action", "entity", "entity_id", "payload", "hash"]
+    expected = [e for e in all_events(web_engine) if e.entity_id.startswith("QT-02")]
+    assert [int(r[0]) for r in rows[1:]] == [e.seq for e in expected]
+    assert [r[7] for r in rows[1:]] == [e.hash for e in expected]
+    # User text only ever sits inside the JSON payload: no cell starts like a formula.
+    assert any(HOSTILE_TITLE in strings_in(json.loads(r[6])) for r in rows[1:])
+    assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows[1:] for cell in r)
+
+
+def test_chain_check_shows_the_anchor_to_keep(web_engine: Engine, as_user: Login) -> None:
+    new_draft(web_engine, "QT-02")
+    auditor = as_user("an")
+    check = auditor.get("/trail/verify").text
+    found = re.search(r'<code id="trail-anchor">([^<]+)</code>', check)
+    assert found, check
+    shown = json.loads(found.group(1).replace("&#34;", '"'))
+    with read_session(web_engine) as session:
+        newest = trail_anchors.take(session)
+    assert (shown["seq"], shown["hash"]) == (newest.seq, newest.hash)
+    assert "Mốc neo của chuỗi" in check
