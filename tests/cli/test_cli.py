@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from qms.cli import AREAS, cli
 from tests.cli.conftest import Invoke
 from tests.helpers import snapshot
+from tests.services.test_trail import drop_guards
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -216,12 +217,8 @@ def test_trail_verify_names_an_event_edited_in_sql(
 ) -> None:
     register(qms, tmp_path)
     qms("doc", "submit", "QT-20", "--as", "thu", input=password)
-    drop = {
-        "sqlite": "DROP TRIGGER audit_event_no_update",
-        "postgresql": "DROP TRIGGER audit_event_no_change ON audit_event",
-    }[engine.dialect.name]
+    drop_guards(engine)
     with engine.begin() as connection:
-        connection.execute(text(drop))
         seq = connection.execute(
             text("SELECT seq FROM audit_event WHERE action = 'revision.submit'")
         ).scalar_one()
@@ -265,12 +262,8 @@ def test_trail_anchor_and_verify_against_anchors(
     assert qms("trail", "verify", "--anchors", str(anchors)).stdout == (
         f"trail intact: {seq} events, chain verified, anchors checked: 1\n"
     )
-    drop = {
-        "sqlite": "DROP TRIGGER audit_event_no_delete",
-        "postgresql": "DROP TRIGGER audit_event_no_change ON audit_event",
-    }[engine.dialect.name]
+    drop_guards(engine)
     with engine.begin() as connection:
-        connection.execute(text(drop))
         connection.execute(text("DELETE FROM audit_event WHERE seq = :s"), {"s": seq})
     assert qms("trail", "verify").exit_code == 0  # the chain alone cannot tell
     result = qms("trail", "verify", "--anchors", str(anchors))
