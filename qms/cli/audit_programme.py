@@ -5,19 +5,20 @@ from pathlib import Path
 
 import click
 
-from qms.cli.common import acting_user, echo_json, echo_table, format_option, reading, writing
+from qms.cli.common import (
+    acting_user,
+    echo_json,
+    echo_table,
+    format_option,
+    read_text_input,
+    reading,
+    writing,
+)
 from qms.services import audit_programme, audit_views, users
 
 
 def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--set") from None
 
 
 @click.command("programme")
@@ -140,7 +141,9 @@ def grades(grades_file: Path | None, as_user: str, fmt: str) -> None:
     if grades_file is not None:
         with writing() as session:
             actor = users.get_active_user(session, as_user)
-            scale = checklists.set_grades(session, actor=actor, grades_json=_read(grades_file))
+            scale = checklists.set_grades(
+                session, actor=actor, grades_json=read_text_input(grades_file, option="--set")
+            )
     else:
         with reading() as session:
             audit_views.require_reader(session, users.get_active_user(session, as_user))

@@ -1,6 +1,5 @@
 """``qms audit``: the audit programme, audits, checklists, findings and reports."""
 
-import sys
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -16,6 +15,7 @@ from qms.cli.common import (
     fmt_time,
     format_option,
     read_password,
+    read_text_input,
     reading,
     writing,
 )
@@ -40,13 +40,7 @@ def _text_or_file(value: str, option: str) -> str:
     """TEXT, or @FILE to read it from a file ('@-' for stdin)."""
     if not value.startswith("@"):
         return value
-    name = value[1:]
-    try:
-        if name == "-":
-            return sys.stdin.read()
-        return Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise click.BadParameter(f"cannot read {name}: {exc}", param_hint=option) from None
+    return read_text_input(value[1:], option=option)
 
 
 @click.group()

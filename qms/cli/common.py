@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -87,6 +88,21 @@ def format_option(func: F) -> F:
     )(func)
 
 
+def read_text_input(name: str | Path, *, option: str) -> str:
+    """A file's UTF-8 text ('-' reads standard input); unreadable is one refusal."""
+    from qms.errors import ValidationError
+
+    if str(name) == "-":
+        return sys.stdin.read()
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ValidationError(
+            "{option}: cannot read {path} ({reason})", option=option, path=str(name), reason=reason
+        ) from None
+
+
 def read_password(prompt: str = "Password") -> str:
     """Signing asks for the password again: from the terminal, or one line of stdin for scripts."""
     if sys.stdin.isatty():
@@ -94,7 +110,9 @@ def read_password(prompt: str = "Password") -> str:
         return value
     line = sys.stdin.readline()
     if not line:
-        raise click.UsageError("a password is needed: type it, or give it on standard input")
+        from qms.errors import ValidationError
+
+        raise ValidationError("a password is needed: type it, or give it on standard input")
     return line.rstrip("\r\n")
 
 

@@ -1,6 +1,5 @@
 """``qms doc``: the document register and the life of each issue."""
 
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from qms.cli.common import (
     fmt_time,
     format_option,
     read_password,
+    read_text_input,
     reading,
     writing,
 )
@@ -30,14 +30,7 @@ def _viewer(session: Any, as_user: str | None) -> User | None:
 
 
 def _read_body(path: str | None) -> str | None:
-    if path is None:
-        return None
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--body") from None
+    return None if path is None else read_text_input(path, option="--body")
 
 
 @click.group()

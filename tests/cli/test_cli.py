@@ -244,11 +244,32 @@ def test_trail_show_json(qms: Invoke, tmp_path: Path) -> None:
 
 
 def test_password_from_a_terminal_prompt_is_hidden(qms: Invoke, tmp_path: Path) -> None:
-    """Without piped input a prompt asks for it; an empty stdin is a usage error."""
+    """Without piped input a prompt asks for it; an empty stdin is refused in one line."""
     register(qms, tmp_path)
     result = qms("doc", "submit", "QT-20", "--as", "thu", input="")
     assert result.exit_code == 2
-    assert "a password is needed" in result.stderr
+    assert result.stderr == "error: a password is needed: type it, or give it on standard input\n"
+    vietnamese = qms("doc", "submit", "QT-20", "--as", "thu", input="", env={"QMS_LANGUAGE": "vi"})
+    assert vietnamese.exit_code == 2
+    assert vietnamese.stderr == (
+        "error: cần mật khẩu: hãy gõ vào, hoặc đưa qua đầu vào chuẩn (stdin)\n"
+    )
+
+
+def test_an_unreadable_body_file_is_one_line(qms: Invoke, engine: Engine, tmp_path: Path) -> None:
+    register(qms, tmp_path)
+    before = snapshot(engine)
+    missing = tmp_path / "khong-co.md"
+    result = qms("doc", "revise", "QT-20", "--body", str(missing), "--as", "thu")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: --body: cannot read {missing} (No such file or directory)\n")
+    latin1 = tmp_path / "latin1.md"
+    latin1.write_bytes("Quy trình".encode("latin-1", "replace") + b"\xff")
+    result = qms("doc", "revise", "QT-20", "--body", str(latin1), "--as", "thu")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --body: cannot read {latin1} (")
+    assert result.stderr.count("\n") == 1
+    assert snapshot(engine) == before
 
 
 def test_trail_anchor_and_verify_against_anchors(
