@@ -2,6 +2,7 @@
 input, call one service and print the result. Errors become one line on stderr."""
 
 import importlib
+import sys
 from typing import Any
 
 import click
@@ -78,12 +79,17 @@ class QmsGroup(click.Group):
         except QMSError as exc:
             raise CommandFailed(_in_language(ctx, exc), exc.exit_code) from None
         except Exception as exc:
-            from sqlalchemy.exc import SQLAlchemyError
-
-            if not isinstance(exc, SQLAlchemyError):
+            if not _is_database_error(exc):
                 raise
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise CommandFailed(f"database problem: {detail}", 9) from None
+
+
+def _is_database_error(exc: Exception) -> bool:
+    """Only a loaded SQLAlchemy can have failed: ``qms doc --help`` (click's Exit is an
+    Exception too) and usage errors do not import it just to ask."""
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    return sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError)
 
 
 def _in_language(ctx: click.Context, error: QMSError) -> str:

@@ -7,6 +7,7 @@ import click
 
 from qms.cli.common import (
     acting_user,
+    comma_list,
     echo_json,
     echo_table,
     format_option,
@@ -15,10 +16,6 @@ from qms.cli.common import (
     writing,
 )
 from qms.services import audit_programme, audit_views, users
-
-
-def _split(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
 @click.command("programme")
@@ -64,7 +61,7 @@ def programme_entry(
           --importance high --months 3,9 --as binhvt
     """
     try:
-        month_list = [int(m) for m in _split(months)] if months else None
+        month_list = [int(m) for m in comma_list(months)] if months else None
     except ValueError:
         raise click.BadParameter("months are numbers 1-12", param_hint="--months") from None
     with writing() as session:
@@ -74,8 +71,8 @@ def programme_entry(
             actor=actor,
             year=year,
             department=department,
-            processes=_split(processes),
-            clauses=_split(clauses),
+            processes=comma_list(processes),
+            clauses=comma_list(clauses),
             importance=importance,
             months=month_list,
         )

@@ -10,6 +10,7 @@ import click
 from qms.cli.audit_programme import coverage, grades, programme, programme_entry
 from qms.cli.common import (
     acting_user,
+    comma_list,
     echo_json,
     echo_table,
     fmt_time,
@@ -30,10 +31,6 @@ from qms.services import (
 
 STATUSES = [s.value for s in audits.AuditStatus]
 MAX_ATTACHMENT_READ = 10 * 1024 * 1024 + 1
-
-
-def _split(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
 def _text_or_file(value: str, option: str) -> str:
@@ -108,11 +105,11 @@ def plan(
         created = audits.plan(
             session,
             actor=actor,
-            departments=_split(departments),
-            clauses=_split(clauses),
-            procedures=_split(procedures),
+            departments=comma_list(departments),
+            clauses=comma_list(clauses),
+            procedures=comma_list(procedures),
             lead=lead,
-            team=_split(team),
+            team=comma_list(team),
             auditee_rep=auditee,
             planned_start=start_date.date(),
             planned_end=end_date.date(),

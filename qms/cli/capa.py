@@ -193,8 +193,8 @@ def action(
         )
         change = capa_records.revision_label(session, added)
     click.echo(
-        f"added action {added.number} to {ref.strip().upper()} (due {added.due_date:%Y-%m-%d})"
-        + (f"; drafted {change}" if change else "")
+        f"added action {added.number} to {capa_records.normalise_ref(ref)} "
+        f"(due {added.due_date:%Y-%m-%d})" + (f"; drafted {change}" if change else "")
     )
 
 
@@ -230,7 +230,7 @@ def done(ref: str, number: int, note: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         capa_actions.complete_action(session, actor=actor, ref=ref, number=number, note=note)
-        car = capa_views.detail(session, ref=ref).record
+        car = capa_records.get_capa(session, ref)
     message = f"action {number} of {car.ref} done"
     if car.status == CapaStatus.ACTIONS_DONE and car.verification_due:
         message += f"; all actions done, verification due by {car.verification_due:%Y-%m-%d}"
@@ -264,10 +264,11 @@ def verify(ref: str, effective: bool | None, evidence: str, as_user: str) -> Non
             evidence=evidence,
             password=password,
         )
+    shown = capa_records.normalise_ref(ref)
     if effective:
-        click.echo(f"{ref.strip().upper()} verified effective")
+        click.echo(f"{shown} verified effective")
     else:
-        click.echo(f"{ref.strip().upper()} not effective: the plan is reopened, add new actions")
+        click.echo(f"{shown} not effective: the plan is reopened, add new actions")
 
 
 @capa.command("close")
@@ -301,7 +302,9 @@ def list_(status: str | None, department: str | None, year: int | None, fmt: str
       qms capa list --format json
     """
     with reading() as session:
-        rows = capa_views.list_capas(session, status=status, department=department, year=year)
+        rows = capa_views.list_capas(
+            session, viewer=None, status=status, department=department, year=year
+        )
     if fmt == "json":
         echo_json([_summary_json(r) for r in rows])
         return
@@ -355,7 +358,7 @@ def show(ref: str, fmt: str) -> None:
       qms capa show car-2026-001 --format json
     """
     with reading() as session:
-        info = capa_views.detail(session, ref=ref)
+        info = capa_views.detail(session, viewer=None, ref=ref)
         tz = organisation.get_setting(session, "timezone")
     if fmt == "json":
         echo_json(_detail_json(info))
@@ -477,7 +480,7 @@ def overdue(owner: str | None, department: str | None, fmt: str) -> None:
       qms capa overdue --dept MC --owner lannt --format json
     """
     with reading() as session:
-        report = capa_actions.overdue(session, owner=owner, department=department)
+        report = capa_actions.overdue(session, viewer=None, owner=owner, department=department)
     if fmt == "json":
         echo_json(
             {

@@ -1,5 +1,7 @@
 """What every command shares: the database, the acting user, passwords and output."""
 
+from __future__ import annotations
+
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -7,13 +9,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from qms.settings import Settings, get_settings
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when a command first opens the database
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,6 +90,11 @@ def format_option(func: F) -> F:
         show_default=True,
         help="Output format; json is for scripts.",
     )(func)
+
+
+def comma_list(value: str | None) -> list[str]:
+    """``"TP, MC,"`` as ``["TP", "MC"]``: the items of a comma-separated option."""
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
 def read_text_input(name: str | Path, *, option: str) -> str:

@@ -9,6 +9,10 @@ from qms.cli.common import acting_user, reading, writing
 from qms.domain import DocType
 from qms.errors import IntegrityProblem, Text
 
+output_option = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True
+)
+
 
 def _write(path: Path, data: bytes) -> None:
     try:
@@ -27,7 +31,7 @@ def pdf() -> None:
 @click.option("--issue", type=int, help="Issue number (default: the effective one).")
 @click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Labels' language.")
 @click.option("--pdfa", is_flag=True, help="PDF/A-3b for archiving (rendered now).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@output_option
 @acting_user(required=False)
 def document(
     code: str,
@@ -68,7 +72,7 @@ def document(
 @click.option(
     "--lang", "language", type=click.Choice(["vi", "en"]), default="vi", show_default=True
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@output_option
 def manual(department: str | None, doc_type: str | None, language: str, output: Path) -> None:
     """Compile the effective documents into one manual: cover, contents with links,
     bookmarks, then each document's controlled copy.
@@ -101,7 +105,7 @@ def manual(department: str | None, doc_type: str | None, language: str, output: 
 @pdf.command("audit")
 @click.argument("ref")
 @click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Report language.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@output_option
 @acting_user()
 def audit(ref: str, language: str | None, output: Path, as_user: str) -> None:
     """Write the report PDF of an internal audit.
@@ -127,7 +131,7 @@ def audit(ref: str, language: str | None, output: Path, as_user: str) -> None:
 @pdf.command("capa")
 @click.argument("ref")
 @click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Record language.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@output_option
 def capa(ref: str, language: str | None, output: Path) -> None:
     """Write the record PDF of a corrective action (phiếu CAR).
 
@@ -142,14 +146,14 @@ def capa(ref: str, language: str | None, output: Path) -> None:
     from qms.services import capa_records
 
     with reading() as session:
-        car, data = capa_records.record_pdf(session, ref=ref, language=language)
+        car, data = capa_records.record_pdf(session, viewer=None, ref=ref, language=language)
     _write(output, data)
     click.echo(f"wrote {output} ({car.ref}, {car.status}, {len(data):,} bytes)")
 
 
 @pdf.command("capa-register")
 @click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Register language.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@output_option
 def capa_register(language: str | None, output: Path) -> None:
     """Write the corrective action register: every record with status, age and
     overdue flags.
@@ -161,7 +165,7 @@ def capa_register(language: str | None, output: Path) -> None:
     from qms.services import capa_records
 
     with reading() as session:
-        data = capa_records.register_pdf(session, language=language)
+        data = capa_records.register_pdf(session, viewer=None, language=language)
     _write(output, data)
     click.echo(f"wrote {output} ({len(data):,} bytes)")
 

@@ -102,13 +102,20 @@ def labels_for(language: str, overrides: Mapping[str, str] | None = None) -> dic
         raise RenderError(
             "unsupported document language {language!r}; use 'vi' or 'en'", language=language
         )
-    labels = dict(LABELS[language])
+    return with_overrides(LABELS[language], overrides)
+
+
+def with_overrides(
+    labels: Mapping[str, str], overrides: Mapping[str, str] | None
+) -> dict[str, str]:
+    """A copy of ``labels`` with ``overrides`` (in NFC) applied; unknown keys are refused."""
+    merged = dict(labels)
     if overrides:
-        unknown = sorted(set(overrides) - set(labels))
+        unknown = sorted(set(overrides) - set(merged))
         if unknown:
             raise RenderError("unknown label key(s): {keys}", keys=Joined(unknown))
-        labels.update({k: unicodedata.normalize("NFC", v) for k, v in overrides.items()})
-    return labels
+        merged.update({k: unicodedata.normalize("NFC", v) for k, v in overrides.items()})
+    return merged
 
 
 def watermark_text(status: str, labels: Mapping[str, str]) -> str | None:

@@ -6,12 +6,10 @@ one mapping serves a whole record and ``labels=`` overrides may name keys of eit
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 
-from qms.errors import Joined
 from qms.render.errors import RenderError
-from qms.render.labels import EN, VI
+from qms.render.labels import EN, VI, with_overrides
 
 RECORD_VI: dict[str, str] = {
     "ref": "Số hiệu",
@@ -283,13 +281,7 @@ def record_labels_for(language: str, overrides: Mapping[str, str] | None = None)
         raise RenderError(
             "unsupported record language {language!r}; use 'vi' or 'en'", language=language
         )
-    labels = dict(RECORD_LABELS[language])
-    if overrides:
-        unknown = sorted(set(overrides) - set(labels))
-        if unknown:
-            raise RenderError("unknown label key(s): {keys}", keys=Joined(unknown))
-        labels.update({k: unicodedata.normalize("NFC", v) for k, v in overrides.items()})
-    return labels
+    return with_overrides(RECORD_LABELS[language], overrides)
 
 
 def coded(labels: Mapping[str, str], prefix: str, value: str) -> str:

@@ -14,6 +14,7 @@ from qms.models import (
     AuditDepartment,
     AuditMember,
     ChecklistItem,
+    CorrectiveAction,
     Department,
     Document,
     Finding,
@@ -131,6 +132,16 @@ def findings_of(session: Session, audit: Audit) -> list[Finding]:
             select(Finding).where(Finding.audit_id == audit.id).order_by(col(Finding.number))
         ).all()
     )
+
+
+def capa_refs(session: Session, audit: Audit) -> dict[int, str]:
+    """The corrective action raised from each finding of the audit: finding id -> ref."""
+    rows = session.exec(
+        select(CorrectiveAction.finding_id, CorrectiveAction.ref)
+        .join(Finding, col(Finding.id) == CorrectiveAction.finding_id)
+        .where(Finding.audit_id == audit.id)
+    ).all()
+    return {finding_id: ref for finding_id, ref in rows if finding_id is not None}
 
 
 # ------------------------------------------------------------------------ rules

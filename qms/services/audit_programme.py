@@ -12,7 +12,6 @@ from qms.errors import NotFound, Text, ValidationError
 from qms.models import (
     Audit,
     AuditCriterion,
-    AuditDepartment,
     AuditProgramme,
     Department,
     Finding,
@@ -21,7 +20,7 @@ from qms.models import (
     pk,
 )
 from qms.services import checklists, documents, organisation, trail, users
-from qms.services.audit_core import PLANNERS, READERS
+from qms.services.audit_core import PLANNERS, READERS, department_ids
 from qms.text import clean
 
 BASE_FREQUENCY = {"high": 2, "medium": 1, "low": 1}
@@ -268,9 +267,7 @@ def coverage(session: Session, *, year: int, viewer: User | None = None) -> Cove
     audits = session.exec(select(Audit).where(Audit.year == year).order_by(col(Audit.ref))).all()
     for audit in audits:
         label = f"{audit.ref} ({audit.status})"
-        for dept_id in session.exec(
-            select(AuditDepartment.department_id).where(AuditDepartment.audit_id == audit.id)
-        ).all():
+        for dept_id in department_ids(session, audit):
             depts[dept_id].audits.append(label)
         prefixes = session.exec(
             select(AuditCriterion.clause)

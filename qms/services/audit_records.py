@@ -7,7 +7,7 @@ from datetime import UTC
 
 from sqlmodel import Session, col, select
 
-from qms.models import Audit, AuditSignature, CorrectiveAction, Department, User
+from qms.models import Audit, AuditSignature, Department, User, pk
 from qms.render.data import (
     AuditReport,
     GradeCount,
@@ -17,6 +17,7 @@ from qms.render.data import (
 )
 from qms.services import checklists, organisation, renditions
 from qms.services.audit_core import (
+    capa_refs,
     criteria_of,
     departments_of,
     findings_of,
@@ -24,7 +25,7 @@ from qms.services.audit_core import (
     members_of,
     procedure_criteria,
 )
-from qms.services.audit_work import attachments_of
+from qms.services.audit_work import attachments_by_item
 from qms.services.trail import canonical
 
 LEAD = "lead_auditor"
@@ -62,6 +63,7 @@ def record_hash(session: Session, audit: Audit) -> str:
         for doc, rev in procedure_criteria(session, audit)
     ]
     codes = {d.id: d.code for d in session.exec(select(Department)).all()}
+    attachments = attachments_by_item(session, audit)
     items = [
         {
             "number": item.number,
@@ -72,7 +74,7 @@ def record_hash(session: Session, audit: Audit) -> str:
             "department": codes.get(item.department_id),
             "result": item.result,
             "evidence": item.evidence,
-            "attachments": [[a.blob_sha256, a.filename] for a in attachments_of(session, item)],
+            "attachments": [[a.blob_sha256, a.filename] for a in attachments.get(pk(item), [])],
         }
         for item in items_of(session, audit)
     ]
@@ -113,10 +115,13 @@ class AuditSignatureView:
     valid: bool
 
 
-def signatures_of(session: Session, audit: Audit) -> list[AuditSignatureView]:
+def signatures_of(
+    session: Session, audit: Audit, *, content_hash: str | None = None
+) -> list[AuditSignatureView]:
     """Every signature on the audit record, oldest first; one whose hash no longer matches
-    the record, recomputed now, is invalid."""
-    actual = record_hash(session, audit)
+    the record (``content_hash`` when the caller has just computed it, else recomputed
+    now) is invalid."""
+    actual = content_hash or record_hash(session, audit)
     rows = session.exec(
         select(AuditSignature, User)
         .join(User, col(User.id) == AuditSignature.user_id)
@@ -166,6 +171,7 @@ def report_data(session: Session, audit: Audit, *, language: str | None = None) 
         + processes
     )
     items = items_of(session, audit)
+    attachments = attachments_by_item(session, audit)
     annex = tuple(
         ReportChecklistItem(
             number=item.number,
@@ -175,7 +181,7 @@ def report_data(session: Session, audit: Audit, *, language: str | None = None) 
             department=dept_code(item.department_id),
             result=labels.get(item.result, item.result) if item.result else "",
             evidence=item.evidence,
-            attachments=tuple(a.filename for a in attachments_of(session, item)),
+            attachments=tuple(a.filename for a in attachments.get(pk(item), [])),
         )
         for item in items
     )
@@ -186,13 +192,7 @@ def report_data(session: Session, audit: Audit, *, language: str | None = None) 
         for item, line in zip(items, annex, strict=True)
         if item.result and item.result not in nonconformity and item.result != conforming
     )
-    capas = dict(
-        session.exec(
-            select(CorrectiveAction.finding_id, CorrectiveAction.ref).where(
-                col(CorrectiveAction.finding_id).in_([f.id for f in findings_of(session, audit)])
-            )
-        ).all()
-    )
+    capas = capa_refs(session, audit)
     findings = tuple(
         ReportFinding(
             number=f.number,
@@ -201,12 +201,13 @@ def report_data(session: Session, audit: Audit, *, language: str | None = None) 
             department=dept_code(f.department_id),
             statement=f.statement,
             evidence=f.evidence,
-            capa_ref=capas.get(f.id) or "",
+            capa_ref=capas.get(pk(f), ""),
         )
         for f in findings_of(session, audit)
     )
     members = members_of(session, audit)
     lead = next(u for u, role in members if role == "lead")
+    content = record_hash(session, audit)
     rep = session.get(User, audit.auditee_rep_id) if audit.auditee_rep_id else None
     distribution = tuple(line for line in audit.distribution.splitlines() if line.strip()) or (
         f"{lead.full_name} – {words['lead']}",
@@ -241,18 +242,18 @@ def report_data(session: Session, audit: Audit, *, language: str | None = None) 
         checklist=annex,
         conclusions=audit.conclusions,
         distribution=distribution,
-        signatures=_signature_lines(session, audit, lead, rep),
+        signatures=_signature_lines(session, audit, lead, rep, content),
         issued_on=audit.actual_end,
-        content_hash=record_hash(session, audit),
+        content_hash=content,
         timezone=organisation.get_setting(session, "timezone"),
     )
 
 
 def _signature_lines(
-    session: Session, audit: Audit, lead: User, rep: User | None
+    session: Session, audit: Audit, lead: User, rep: User | None, content: str
 ) -> tuple[RecordSignature, ...]:
     """The newest signature of each meaning (a valid one preferred), or an unsigned line."""
-    views = signatures_of(session, audit)
+    views = signatures_of(session, audit, content_hash=content)
     lines = []
     for meaning, person in ((LEAD, lead), (AUDITEE, rep)):
         if person is None:

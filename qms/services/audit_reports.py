@@ -1,16 +1,17 @@
 """Reporting an audit (the lead auditor signs, the report PDF is stored with its hash and
 the audit is locked), the auditee's signature, reopening and closing."""
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from qms.clock import utcnow
 from qms.errors import Conflict, InvalidTransition, Joined, PermissionDenied, Text, ValidationError
-from qms.models import Audit, AuditSignature, CorrectiveAction, User, pk
+from qms.models import Audit, AuditSignature, User, pk
 from qms.phrases import state
 from qms.render.data import AuditReport
 from qms.services import blobs, organisation, trail, users
 from qms.services.audit_core import (
     AuditStatus,
+    capa_refs,
     findings_of,
     get_audit,
     items_of,
@@ -126,10 +127,10 @@ def sign(session: Session, *, actor: User, ref: str, password: str) -> Audit:
             "only the auditee representative of {ref} can sign it", ref=audit.ref
         )
     require_status(audit, AuditStatus.REPORTED, Text("be signed"))
-    if valid_signed(signatures_of(session, audit), AUDITEE):
+    content = record_hash(session, audit)
+    if valid_signed(signatures_of(session, audit, content_hash=content), AUDITEE):
         raise Conflict("{user} has already signed {ref}", user=actor.username, ref=audit.ref)
     users.confirm_password(actor, password)
-    content = record_hash(session, audit)
     _sign(session, audit, actor, AUDITEE, content)
     old_pdf = audit.report_sha256
     new_pdf = _store_report(session, audit)
@@ -201,15 +202,8 @@ def close(session: Session, *, actor: User, ref: str) -> Audit:
             ref=audit.ref,
             name=rep.username if rep else Text("the auditee representative"),
         )
-    findings = findings_of(session, audit)
-    with_capa = set(
-        session.exec(
-            select(CorrectiveAction.finding_id).where(
-                col(CorrectiveAction.finding_id).in_([f.id for f in findings])
-            )
-        ).all()
-    )
-    missing = [f"F{f.number}" for f in findings if f.id not in with_capa]
+    with_capa = capa_refs(session, audit)
+    missing = [f"F{f.number}" for f in findings_of(session, audit) if f.id not in with_capa]
     if missing:
         raise InvalidTransition(
             "{ref} cannot be closed: findings without a corrective action: {findings}",

@@ -6,11 +6,12 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from qms.errors import Joined, PermissionDenied, ValidationError
-from qms.models import Audit, CorrectiveAction, Department, User
+from qms.models import Audit, Department, User, pk
 from qms.services import checklists, users
 from qms.services.audit_core import (
     READERS,
     AuditStatus,
+    capa_refs,
     criteria_of,
     departments_of,
     findings_of,
@@ -21,7 +22,7 @@ from qms.services.audit_core import (
     role_in,
 )
 from qms.services.audit_records import AuditSignatureView, record_hash, signatures_of
-from qms.services.audit_work import attachments_of
+from qms.services.audit_work import attachments_by_item
 
 
 def require_reader(session: Session, viewer: User, audit: Audit | None = None) -> None:
@@ -110,6 +111,7 @@ def checklist(session: Session, *, viewer: User, ref: str) -> tuple[Audit, list[
     require_reader(session, viewer, audit)
     codes = _department_codes(session)
     names = {u.id: u.username for u in session.exec(select(User)).all()}
+    attachments = attachments_by_item(session, audit)
     return audit, [
         ItemView(
             number=i.number,
@@ -123,7 +125,7 @@ def checklist(session: Session, *, viewer: User, ref: str) -> tuple[Audit, list[
             evidence=i.evidence,
             attachments=[
                 {"filename": a.filename, "sha256": a.blob_sha256}
-                for a in attachments_of(session, i)
+                for a in attachments.get(pk(i), [])
             ],
             recorded_by=names.get(i.recorded_by_id, "") if i.recorded_by_id else "",
             recorded_at=i.recorded_at,
@@ -150,25 +152,21 @@ def findings(session: Session, *, viewer: User, ref: str) -> list[FindingView]:
     require_reader(session, viewer, audit)
     codes = _department_codes(session)
     items = {i.id: i.number for i in items_of(session, audit)}
-    out = []
-    for f in findings_of(session, audit):
-        capa = session.exec(
-            select(CorrectiveAction.ref).where(CorrectiveAction.finding_id == f.id)
-        ).first()
-        out.append(
-            FindingView(
-                label=f"{audit.ref} / F{f.number}",
-                number=f.number,
-                item=items.get(f.item_id, 0),
-                grade=f.grade,
-                clause=f.clause,
-                department=codes.get(f.department_id, "") if f.department_id else "",
-                statement=f.statement,
-                evidence=f.evidence,
-                capa=capa,
-            )
+    capas = capa_refs(session, audit)
+    return [
+        FindingView(
+            label=f"{audit.ref} / F{f.number}",
+            number=f.number,
+            item=items.get(f.item_id, 0),
+            grade=f.grade,
+            clause=f.clause,
+            department=codes.get(f.department_id, "") if f.department_id else "",
+            statement=f.statement,
+            evidence=f.evidence,
+            capa=capas.get(pk(f)),
         )
-    return out
+        for f in findings_of(session, audit)
+    ]
 
 
 @dataclass(frozen=True)
@@ -193,6 +191,7 @@ def detail(session: Session, *, viewer: User, ref: str) -> AuditDetail:
     require_reader(session, viewer, audit)
     items = items_of(session, audit)
     grades = checklists.load_grades(audit.grades)
+    content = record_hash(session, audit)
     return AuditDetail(
         audit=audit,
         departments=departments_of(session, audit),
@@ -205,8 +204,8 @@ def detail(session: Session, *, viewer: User, ref: str) -> AuditDetail:
         answered=sum(1 for i in items if i.result),
         counts={g.code: sum(1 for i in items if i.result == g.code) for g in grades},
         findings=findings(session, viewer=viewer, ref=audit.ref),
-        signatures=signatures_of(session, audit),
-        content_hash=record_hash(session, audit),
+        signatures=signatures_of(session, audit, content_hash=content),
+        content_hash=content,
     )
 
 

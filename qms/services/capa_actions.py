@@ -342,10 +342,16 @@ class OverdueReport:
 
 
 def overdue(
-    session: Session, *, owner: str | None = None, department: str | None = None
+    session: Session,
+    *,
+    viewer: User | None,
+    owner: str | None = None,
+    department: str | None = None,
 ) -> OverdueReport:
     """Open actions past their due date (per department and owner), and verifications
-    past their scheduled date."""
+    past their scheduled date (``viewer`` as in :func:`capa_records.record_pdf`)."""
+    if viewer is not None:
+        capa_records.require_reader(session, viewer)
     today = organisation.today(session)
     query = (
         select(CapaAction, CorrectiveAction, User, Department)

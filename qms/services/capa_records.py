@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from qms.domain import LANGUAGES, CapaStatus, RevisionStatus
-from qms.errors import Joined, NotFound, ValidationError
+from qms.domain import LANGUAGES, CapaStatus, RevisionStatus, Role
+from qms.errors import Joined, NotFound, PermissionDenied, ValidationError
 from qms.models import (
     Audit,
     CapaAction,
@@ -199,7 +199,7 @@ def content_hash(
     actions = [
         a for a in actions_of(session, car) if cutoff is None or _utc(a.created_at) <= cutoff
     ]
-    owners = {a.owner_id: _username(session, a.owner_id) for a in actions}
+    owners = {a.owner_id: username_of(session, a.owner_id) for a in actions}
     content = {
         "ref": car.ref,
         "source": car.source,
@@ -208,7 +208,7 @@ def content_hash(
         "department": users.department_by_id(session, car.department_id).code,
         "clause": car.clause,
         "severity": car.severity,
-        "reported_by": _username(session, car.reported_by_id),
+        "reported_by": username_of(session, car.reported_by_id),
         "reported_at": _utc(car.reported_at),
         "containment": car.containment,
         "whys": [[w.question, w.answer] for w in whys_of(session, car)],
@@ -245,7 +245,7 @@ def verification_valid(
     )
 
 
-def _username(session: Session, user_id: int | None) -> str:
+def username_of(session: Session, user_id: int | None) -> str:
     user = session.get(User, user_id) if user_id else None
     return user.username if user else ""
 
@@ -357,6 +357,12 @@ def age_days(session: Session, car: CorrectiveAction, today: date) -> int:
     return max(0, ((end or today) - start).days)
 
 
+def action_counts(session: Session, car: CorrectiveAction, today: date) -> tuple[int, int]:
+    """The record's open actions, and how many of them are past their due date."""
+    open_actions = [a for a in actions_of(session, car) if a.status == "open"]
+    return len(open_actions), sum(1 for a in open_actions if a.due_date < today)
+
+
 def register_data(session: Session, *, language: str | None = None) -> CapaRegister:
     """Every corrective action with its status, age and open / overdue action counts."""
     lang = _language(session, language)
@@ -366,8 +372,7 @@ def register_data(session: Session, *, language: str | None = None) -> CapaRegis
         select(CorrectiveAction).order_by(col(CorrectiveAction.year), col(CorrectiveAction.ref))
     ).all()
     for car in records:
-        actions = actions_of(session, car)
-        open_actions = [a for a in actions if a.status == "open"]
+        open_actions, overdue_actions = action_counts(session, car, today)
         rows.append(
             CapaRegisterRow(
                 ref=car.ref,
@@ -377,8 +382,8 @@ def register_data(session: Session, *, language: str | None = None) -> CapaRegis
                 severity=SEVERITY_LABELS[lang].get(car.severity, car.severity),
                 status=car.status,
                 age_days=age_days(session, car, today),
-                open_actions=len(open_actions),
-                overdue_actions=sum(1 for a in open_actions if a.due_date < today),
+                open_actions=open_actions,
+                overdue_actions=overdue_actions,
                 description=car.description,
             )
         )
@@ -410,12 +415,37 @@ def stored_language(session: Session, car: CorrectiveAction) -> str | None:
     return None
 
 
+READERS = (Role.CONTROLLER, Role.AUDITOR, Role.APPROVER, Role.REVIEWER, Role.ADMIN)
+
+
+def require_reader(session: Session, viewer: User, car: CorrectiveAction | None = None) -> None:
+    """Controllers, auditors, approvers, reviewers and admins see every corrective action;
+    the reporter of a record and the owners of its actions see that record."""
+    if users.roles_of(session, viewer) & set(READERS):
+        return
+    if car is not None:
+        if car.reported_by_id == viewer.id:
+            return
+        if any(a.owner_id == viewer.id for a in actions_of(session, car)):
+            return
+    raise PermissionDenied(
+        "{user} cannot see corrective actions: it needs the controller, auditor, "
+        "approver, reviewer or admin role, or an action of the record",
+        user=viewer.username,
+    )
+
+
 def record_pdf(
-    session: Session, *, ref: str, language: str | None = None
+    session: Session, *, viewer: User | None, ref: str, language: str | None = None
 ) -> tuple[CorrectiveAction, bytes]:
     """The record PDF: the bytes stored at closure (in the language they were stored in),
-    or a fresh rendering of a record still in progress or in another language."""
+    or a fresh rendering of a record still in progress or in another language.
+
+    ``viewer`` is checked with :func:`require_reader`; None is the command line, whose
+    user already holds the database (the same for every read of corrective actions)."""
     car = get_capa(session, ref)
+    if viewer is not None:
+        require_reader(session, viewer, car)
     wanted = _language(session, language) if language else None
     if car.status == CapaStatus.CLOSED and car.record_sha256:
         stored = stored_language(session, car)
@@ -424,8 +454,11 @@ def record_pdf(
     return car, render_record(record_data(session, car, language=wanted))
 
 
-def register_pdf(session: Session, *, language: str | None = None) -> bytes:
+def register_pdf(session: Session, *, viewer: User | None, language: str | None = None) -> bytes:
     from qms.render import render_capa_register_pdf
+
+    if viewer is not None:
+        require_reader(session, viewer)
 
     data: bytes = render_capa_register_pdf(register_data(session, language=language))
     return data

@@ -6,31 +6,12 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from qms.domain import CapaStatus, Role
-from qms.errors import Joined, PermissionDenied, Text, ValidationError
+from qms.domain import CapaStatus
+from qms.errors import Joined, Text, ValidationError
 from qms.models import CapaAction, CapaVerification, CapaWhy, CorrectiveAction, User, pk
 from qms.services import capa_records, organisation, users
 from qms.services.capa import closure_problems
-from qms.services.capa_records import get_capa
-
-READERS = (Role.CONTROLLER, Role.AUDITOR, Role.APPROVER, Role.REVIEWER, Role.ADMIN)
-
-
-def require_reader(session: Session, viewer: User, car: CorrectiveAction | None = None) -> None:
-    """Controllers, auditors, approvers, reviewers and admins see every corrective action;
-    the reporter of a record and the owners of its actions see that record."""
-    if users.roles_of(session, viewer) & set(READERS):
-        return
-    if car is not None:
-        if car.reported_by_id == viewer.id:
-            return
-        if any(a.owner_id == viewer.id for a in capa_records.actions_of(session, car)):
-            return
-    raise PermissionDenied(
-        "{user} cannot see corrective actions: it needs the controller, auditor, "
-        "approver, reviewer or admin role, or an action of the record",
-        user=viewer.username,
-    )
+from qms.services.capa_records import get_capa, require_reader
 
 
 @dataclass(frozen=True)
@@ -45,11 +26,15 @@ class CapaSummary:
 def list_capas(
     session: Session,
     *,
+    viewer: User | None,
     status: str | None = None,
     department: str | None = None,
     year: int | None = None,
 ) -> list[CapaSummary]:
-    """The register, oldest first, optionally filtered."""
+    """The register, oldest first, optionally filtered (``viewer`` as in
+    :func:`capa_records.record_pdf`)."""
+    if viewer is not None:
+        require_reader(session, viewer)
     query = select(CorrectiveAction).order_by(col(CorrectiveAction.year), col(CorrectiveAction.ref))
     if status:
         try:
@@ -69,13 +54,13 @@ def list_capas(
     today = organisation.today(session)
     out = []
     for car in session.exec(query).all():
-        open_actions = [a for a in capa_records.actions_of(session, car) if a.status == "open"]
+        open_actions, overdue_actions = capa_records.action_counts(session, car, today)
         out.append(
             CapaSummary(
                 record=car,
                 department_code=users.department_by_id(session, car.department_id).code,
-                open_actions=len(open_actions),
-                overdue_actions=sum(1 for a in open_actions if a.due_date < today),
+                open_actions=open_actions,
+                overdue_actions=overdue_actions,
                 age_days=capa_records.age_days(session, car, today),
             )
         )
@@ -112,12 +97,13 @@ class CapaDetail:
     today: date
 
 
-def detail(session: Session, *, ref: str) -> CapaDetail:
+def detail(session: Session, *, viewer: User | None, ref: str) -> CapaDetail:
     car = get_capa(session, ref)
+    if viewer is not None:
+        require_reader(session, viewer, car)
 
     def name(user_id: int | None) -> str:
-        user = session.get(User, user_id) if user_id else None
-        return user.username if user else ""
+        return capa_records.username_of(session, user_id)
 
     return CapaDetail(
         record=car,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from qms.domain import DocType, RevisionStatus
-from qms.models import Acknowledgement, Department, Document, Revision, User
+from qms.models import Acknowledgement, Document, Revision, User
 from qms.services import users
 
 PORTAL_TYPES = [t.value for t in DocType]
@@ -26,7 +26,6 @@ def portal(session: Session, *, viewer: User, department: str) -> list[PortalEnt
     rows = session.exec(
         select(Document, Revision)
         .join(Revision, col(Revision.document_id) == Document.id)
-        .join(Department, col(Department.id) == Document.department_id)
         .where(Revision.status == RevisionStatus.EFFECTIVE.value)
         .where(Document.department_id == dept.id)
     ).all()

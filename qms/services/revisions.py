@@ -434,8 +434,12 @@ def approve(
     code: str,
     password: str,
     effective_date: date | None = None,
+    content_hash: str | None = None,
 ) -> Revision:
-    """Sign the reviewed issue for issue; it takes effect on ``effective_date`` (default today)."""
+    """Sign the reviewed issue for issue; it takes effect on ``effective_date`` (default today).
+
+    ``content_hash`` is the hash of the text the approver was shown: if the issue has
+    changed since, nothing is signed."""
     doc = lock_document(session, code)
     rev = _require_in_progress(session, doc, RevisionStatus.IN_REVIEW)
     users.require_role(session, actor, Role.APPROVER, action=Text("approve documents"))
@@ -459,6 +463,8 @@ def approve(
             user=actor.username,
             issue=_label(doc, rev),
         )
+    if content_hash is not None and content_hash != rev.content_hash:
+        raise ValidationError("The issue changed after you opened it; review it again.")
     today = organisation.today(session)
     when = effective_date or today
     if when < today:

@@ -94,13 +94,16 @@ def entities(session: Session, *, viewer: User) -> list[str]:
 
 
 def export(session: Session, *, viewer: User, filters: TrailFilter) -> Iterator[AuditEvent]:
-    """Every matching event, oldest first, streamed."""
+    """Every matching event, oldest first, streamed; the viewer is checked at the call,
+    before anything is streamed."""
     _require_inspector(session, viewer)
-    yield from session.exec(
-        select(AuditEvent)
-        .where(*_conditions(session, filters))
-        .order_by(col(AuditEvent.seq))
-        .execution_options(yield_per=1000)
+    return iter(
+        session.exec(
+            select(AuditEvent)
+            .where(*_conditions(session, filters))
+            .order_by(col(AuditEvent.seq))
+            .execution_options(yield_per=1000)
+        )
     )
 
 

@@ -122,7 +122,7 @@ def choose_language(
     """The switcher on every page: stored on the user, and in a cookie for the sign-in page."""
     if user is not None:
         users.set_language(session, actor=user, language=language)
-    elif language not in ("vi", "en"):
+    elif language not in LANGUAGES:
         raise ValidationError("language must be one of {choices}", choices=Joined(LANGUAGES))
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax")

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from qms.db import read_session, write_session
+from qms.domain import Role
 from qms.models import User, UserRole, pk
 from qms.web.errors import NotSignedIn
 
@@ -81,7 +82,7 @@ def load_user(request: Request, session: Session) -> User | None:
     request.state.user = Viewer(
         pk(user), user.username, user.full_name, user.position, user.language
     )
-    request.state.roles = {role for _, role in rows if role}  # for what pages show
+    request.state.roles = {Role(role) for _, role in rows if role}  # see viewer_roles
     return user
 
 
@@ -113,3 +114,12 @@ async def current_user(user: MaybeUser) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def viewer_roles(request: Request, _signed_in: CurrentUser) -> set[Role]:
+    """The signed-in user's roles, loaded with the user: a page that offers steps by role
+    asks the database once (the services still check each step themselves)."""
+    return set(request.state.roles)
+
+
+Roles = Annotated[set[Role], Depends(viewer_roles)]

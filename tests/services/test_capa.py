@@ -38,7 +38,7 @@ def test_any_user_opens_a_complaint_numbered_per_year(engine: Engine) -> None:
     second = cs.open_complaint(engine, actor="hung", source="late_dossier", severity="major")
     assert (first, second) == (f"CAR-{year}-001", f"CAR-{year}-002")
     with read_session(engine) as session:
-        info = capa_views.detail(session, ref=first.lower())
+        info = capa_views.detail(session, viewer=None, ref=first.lower())
         events = trail.events(session, entity="capa", entity_id=first)
     car = info.record
     assert (car.status, car.source, car.severity, car.clause) == (
@@ -95,7 +95,7 @@ def test_from_an_audit_finding_the_finding_is_copied(engine: Engine) -> None:
     assert "Bằng chứng 1: bản QT-01 lần 1 còn tại quầy số 1" in minor.description
     assert (major.severity, major.clause, major.description) == ("major", "7.5.2", "Tự mô tả")
     with read_session(engine) as session:
-        info = capa_views.detail(session, ref=minor.ref)
+        info = capa_views.detail(session, viewer=None, ref=minor.ref)
     assert (info.finding, info.department_code) == (f"{audit}/1", "MC")
 
 
@@ -157,7 +157,7 @@ def test_department_leadership_or_a_controller_contains(
     if allowed:
         cs.contain(engine, ref, actor=actor)
         with read_session(engine) as session:
-            assert capa_views.detail(session, ref=ref).contained_by == actor
+            assert capa_views.detail(session, viewer=None, ref=ref).contained_by == actor
         return
     _refused(
         engine,
@@ -184,7 +184,7 @@ def test_containment_is_kept_apart_from_the_corrective_action(engine: Engine) ->
     )
     cs.contain(engine, ref)
     with read_session(engine) as session:
-        car = capa_views.detail(session, ref=ref).record
+        car = capa_views.detail(session, viewer=None, ref=ref).record
     assert (car.status, car.containment) == ("contained", "Gọi điện xin lỗi, trả kết quả ngay")
     assert car.root_cause == ""
     _refused(
@@ -211,7 +211,7 @@ def test_analysis_needs_containment_first(engine: Engine) -> None:
 def test_five_whys_chain_and_similar_check_are_recorded(engine: Engine) -> None:
     ref = cs.analysed(engine)
     with read_session(engine) as session:
-        info = capa_views.detail(session, ref=ref)
+        info = capa_views.detail(session, viewer=None, ref=ref)
         events = trail.events(session, entity="capa", entity_id=ref)
     assert [(w.position, w.question, w.answer) for w in info.whys] == [
         (i, q, a) for i, (q, a) in enumerate(cs.WHYS, start=1)
@@ -258,15 +258,15 @@ def test_five_whys_accepts_exactly_five(engine: Engine) -> None:
     cs.contain(engine, ref)
     cs.analyse(engine, ref, whys=[(f"Vì sao {i}?", f"Vì {i}") for i in range(5)])
     with read_session(engine) as session:
-        assert len(capa_views.detail(session, ref=ref).whys) == 5
+        assert len(capa_views.detail(session, viewer=None, ref=ref).whys) == 5
 
 
 def test_unknown_and_malformed_references(engine: Engine) -> None:
     with read_session(engine) as session:
         with pytest.raises(NotFound, match="no corrective action CAR-2026-999"):
-            capa_views.detail(session, ref="car-2026-999")
+            capa_views.detail(session, viewer=None, ref="car-2026-999")
         with pytest.raises(ValidationError, match="like CAR-2026-001"):
-            capa_views.detail(session, ref="CAR-26-1")
+            capa_views.detail(session, viewer=None, ref="CAR-26-1")
 
 
 def test_list_filters_by_status_department_and_year(engine: Engine) -> None:
@@ -275,12 +275,12 @@ def test_list_filters_by_status_department_and_year(engine: Engine) -> None:
     cs.contain(engine, second)
     year = cs.today(engine).year
     with read_session(engine) as session:
-        everything = [s.record.ref for s in capa_views.list_capas(session)]
-        open_ = [s.record.ref for s in capa_views.list_capas(session, status="open")]
-        tp = [s.record.ref for s in capa_views.list_capas(session, department="tp")]
-        other_year = capa_views.list_capas(session, year=year - 1)
+        everything = [s.record.ref for s in capa_views.list_capas(session, viewer=None)]
+        open_ = [s.record.ref for s in capa_views.list_capas(session, viewer=None, status="open")]
+        tp = [s.record.ref for s in capa_views.list_capas(session, viewer=None, department="tp")]
+        other_year = capa_views.list_capas(session, viewer=None, year=year - 1)
         with pytest.raises(ValidationError, match="unknown status"):
-            capa_views.list_capas(session, status="pending")
+            capa_views.list_capas(session, viewer=None, status="pending")
     assert (everything, open_, tp, other_year) == ([first, second], [first], [second], [])
 
 

@@ -116,7 +116,7 @@ def test_an_action_that_changes_a_procedure_raises_its_next_issue(engine: Engine
     with read_session(engine) as session:
         draft = revisions.detail(session, viewer=None, code="QT-01", issue=None)
         thu_view = revisions.detail(session, viewer=_user(session, "thu"), code="QT-01", issue=2)
-        info = capa_views.detail(session, ref=ref)
+        info = capa_views.detail(session, viewer=None, ref=ref)
     assert draft.revision.issue == 1
     assert draft.capa_ref is None
     rev = thu_view.revision
@@ -222,7 +222,7 @@ def test_the_action_is_done_only_once_its_revision_is_effective(engine: Engine) 
     act(engine, revisions.publish, "thu", code="QT-01")
     act(engine, capa_actions.complete_action, "thu", ref=ref, number=1, note="Đã ban hành")
     with read_session(engine) as session:
-        assert capa_views.detail(session, ref=ref).record.status == "actions_done"
+        assert capa_views.detail(session, viewer=None, ref=ref).record.status == "actions_done"
         _, _, data = renditions.document_pdf(session, viewer=None, code="QT-01")
     history = cs.pdf_text(data)
     assert ref in history.replace("\n", " ")
@@ -262,11 +262,11 @@ def test_owner_or_controller_marks_done_and_verification_is_scheduled(engine: En
         number=3,
     )
     with read_session(engine) as session:
-        car = capa_views.detail(session, ref=ref).record
+        car = capa_views.detail(session, viewer=None, ref=ref).record
     assert (car.status, car.verification_due) == ("actions_planned", None)
     act(engine, capa_actions.complete_action, "nam", ref=ref, number=2)  # a controller
     with read_session(engine) as session:
-        info = capa_views.detail(session, ref=ref)
+        info = capa_views.detail(session, viewer=None, ref=ref)
         last = trail.events(session, entity="capa", entity_id=ref)[-1]
     assert info.record.status == "actions_done"
     assert info.record.verification_due == cs.today(engine) + timedelta(days=30)
@@ -281,7 +281,7 @@ def test_verification_period_is_a_setting(engine: Engine) -> None:
     ref = cs.planned(engine, owners=("lan",))
     cs.done(engine, ref, owners=("lan",))
     with read_session(engine) as session:
-        due = capa_views.detail(session, ref=ref).record.verification_due
+        due = capa_views.detail(session, viewer=None, ref=ref).record.verification_due
     assert due == cs.today(engine) + timedelta(days=10)
 
 
@@ -352,7 +352,7 @@ def test_effective_verification_is_signed_over_the_record(engine: Engine) -> Non
     cs.done(engine, ref)
     _verify(engine, "an", ref, evidence="20 hồ sơ tháng 12 đúng hạn")
     with read_session(engine) as session:
-        info = capa_views.detail(session, ref=ref)
+        info = capa_views.detail(session, viewer=None, ref=ref)
         last = json.loads(trail.events(session, entity="capa", entity_id=ref)[-1].payload)
     [check] = info.verifications
     v = check.verification
@@ -370,7 +370,9 @@ def test_effective_verification_is_signed_over_the_record(engine: Engine) -> Non
     with engine.begin() as connection:
         connection.execute(text("UPDATE capa_why SET answer = 'Vì trời mưa' WHERE position = 1"))
     with read_session(engine) as session:
-        assert [c.valid for c in capa_views.detail(session, ref=ref).verifications] == [False]
+        assert [
+            c.valid for c in capa_views.detail(session, viewer=None, ref=ref).verifications
+        ] == [False]
 
 
 def test_ineffective_verification_reopens_the_plan(engine: Engine) -> None:
@@ -378,7 +380,7 @@ def test_ineffective_verification_reopens_the_plan(engine: Engine) -> None:
     cs.done(engine, ref)
     _verify(engine, "an", ref, effective=False, evidence="Vẫn còn 3 hồ sơ trễ hẹn")
     with read_session(engine) as session:
-        car = capa_views.detail(session, ref=ref).record
+        car = capa_views.detail(session, viewer=None, ref=ref).record
     assert (car.status, car.verification_due) == ("actions_planned", None)
     before = snapshot(engine)
     with pytest.raises(InvalidTransition, match="is actions planned"):
@@ -388,7 +390,7 @@ def test_ineffective_verification_reopens_the_plan(engine: Engine) -> None:
     act(engine, capa_actions.complete_action, "mai", ref=ref, number=number)
     _verify(engine, "binh", ref)
     with read_session(engine) as session:
-        info = capa_views.detail(session, ref=ref)
+        info = capa_views.detail(session, viewer=None, ref=ref)
     assert info.record.status == "verified_effective"
     assert [(c.verifier, c.verification.effective, c.valid) for c in info.verifications] == [
         ("an", False, True),
@@ -405,9 +407,9 @@ def test_overdue_actions_per_owner_and_department(engine: Engine) -> None:
     cs.done(engine, mc, owners=("lan",))
     cs.pass_days(engine, "capa_action", "due_date", 20)  # 14-day actions are now 6 days late
     with read_session(engine) as session:
-        everything = capa_actions.overdue(session)
-        hung = capa_actions.overdue(session, owner="hung")
-        tp_only = capa_actions.overdue(session, department="tp")
+        everything = capa_actions.overdue(session, viewer=None)
+        hung = capa_actions.overdue(session, viewer=None, owner="hung")
+        tp_only = capa_actions.overdue(session, viewer=None, department="tp")
     rows = [(a.department, a.owner, a.ref, a.number, a.days_overdue) for a in everything.actions]
     assert rows == [("MC", "hung", mc, 2, 6), ("TP", "mai", tp, 1, 6)]
     assert [a.ref for a in hung.actions] == [mc]
@@ -419,11 +421,11 @@ def test_overdue_verifications_are_listed(engine: Engine) -> None:
     ref = cs.planned(engine, owners=("lan",))
     cs.done(engine, ref, owners=("lan",))
     with read_session(engine) as session:
-        assert capa_actions.overdue(session).verifications == []
+        assert capa_actions.overdue(session, viewer=None).verifications == []
     cs.pass_days(engine, "corrective_action", "verification_due", 31)
     with read_session(engine) as session:
-        report = capa_actions.overdue(session)
-        elsewhere = capa_actions.overdue(session, department="VP")
+        report = capa_actions.overdue(session, viewer=None)
+        elsewhere = capa_actions.overdue(session, viewer=None, department="VP")
     assert [(v.ref, v.department, v.days_overdue) for v in report.verifications] == [(ref, "MC", 1)]
     assert report.actions == []
     assert elsewhere.verifications == []

@@ -65,8 +65,8 @@ def test_close_stores_the_record_pdf_and_every_step_is_on_the_trail(engine: Engi
     with read_session(engine) as session:
         stored = blobs.get(session, str(car.record_sha256))
         events = trail.events(session, entity="capa", entity_id=ref)
-        served_car, served = capa_records.record_pdf(session, ref=ref)
-        english_car, english = capa_records.record_pdf(session, ref=ref, language="en")
+        served_car, served = capa_records.record_pdf(session, viewer=None, ref=ref)
+        english_car, english = capa_records.record_pdf(session, viewer=None, ref=ref, language="en")
     assert stored.sha256 == blobs.sha256(stored.data)
     assert stored.media_type == "application/pdf"
     assert served == stored.data  # the stored bytes, not a new rendering
@@ -140,7 +140,7 @@ def test_a_closed_record_is_locked(engine: Engine) -> None:
 def test_record_in_progress_renders_fresh(engine: Engine) -> None:
     ref = cs.planned(engine)
     with read_session(engine) as session:
-        car, data = capa_records.record_pdf(session, ref=ref, language="en")
+        car, data = capa_records.record_pdf(session, viewer=None, ref=ref, language="en")
         record = capa_records.record_data(session, car, language="en")
     text = " ".join(cs.pdf_text(data).split())
     assert car.record_sha256 is None
@@ -160,7 +160,7 @@ def test_register_counts_age_and_overdue_actions(engine: Engine) -> None:
     cs.pass_days(engine, "capa_action", "due_date", 20)
     with read_session(engine) as session:
         register = capa_records.register_data(session, language="vi")
-        pdf = capa_records.register_pdf(session, language="vi")
+        pdf = capa_records.register_pdf(session, viewer=None, language="vi")
     rows = {r.ref: r for r in register.rows}
     assert [r.ref for r in register.rows] == [late, fresh]
     assert (rows[late].open_actions, rows[late].overdue_actions) == (2, 2)

@@ -2,7 +2,8 @@
 
 from fastapi import FastAPI
 
-from tests.helpers import snapshot, statuses
+from qms.services import revisions
+from tests.helpers import act, new_draft, snapshot, statuses
 from tests.seed import PASSWORD
 from tests.web.client import WebClient, signed_in
 
@@ -96,3 +97,18 @@ def test_sign_in_through_the_api(workflow_app: FastAPI) -> None:
             headers={"X-CSRF-Token": signed.json()["csrf_token"]},
         )
         assert refused.status_code == 401
+
+
+def test_api_approval_with_a_stale_content_hash_is_refused(app: FastAPI) -> None:
+    engine = app.state.engine
+    new_draft(engine, "QT-31")
+    act(engine, revisions.submit, "thu", code="QT-31", password=PASSWORD)
+    act(engine, revisions.review, "hung", code="QT-31", accept=True, password=PASSWORD)
+    hai = signed_in(app, "hai")
+    before = snapshot(engine)
+    stale = hai.api(
+        "/api/documents/QT-31/approve", {"password": PASSWORD, "content_hash": "0" * 64}
+    )
+    assert stale.status_code == 422
+    assert snapshot(engine) == before
+    hai.close()

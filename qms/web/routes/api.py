@@ -116,6 +116,8 @@ class ReviewDecision(BaseModel):
 class Approval(BaseModel):
     password: str
     effective_date: date | None = None
+    # The hash of the text the approver was shown: a changed issue is then refused.
+    content_hash: str | None = None
 
 
 class Acknowledged(BaseModel):
@@ -124,9 +126,7 @@ class Acknowledged(BaseModel):
     new: bool
 
 
-def _issue(rev: Revision | None) -> IssueOut | None:
-    if rev is None:
-        return None
+def _issue(rev: Revision) -> IssueOut:
     return IssueOut(
         issue=rev.issue,
         status=rev.status,
@@ -147,8 +147,8 @@ def _document(row: documents.RegisterRow) -> DocumentOut:
         department=row.department.code,
         language=doc.language,
         withdrawn=row.withdrawn,
-        effective=_issue(row.current),
-        in_progress=_issue(row.in_progress),
+        effective=_issue(row.current) if row.current else None,
+        in_progress=_issue(row.in_progress) if row.in_progress else None,
     )
 
 
@@ -240,17 +240,15 @@ def get_document(session: Db, user: CurrentUser, code: str) -> DocumentOut:
 @router.get("/documents/{code}/revisions", response_model=list[IssueOut])
 def list_revisions(session: Db, user: CurrentUser, code: str) -> list[IssueOut]:
     detail = revisions.detail(session, viewer=user, code=code)
-    return [out for rev in detail.history if (out := _issue(rev)) is not None]
+    return [_issue(rev) for rev in detail.history]
 
 
 @router.get("/documents/{code}/revisions/{issue}", response_model=RevisionDetailOut)
 def get_revision(session: Db, user: CurrentUser, code: str, issue: int) -> RevisionDetailOut:
     detail = revisions.detail(session, viewer=user, code=code, issue=issue)
     rev = detail.revision
-    base = _issue(rev)
-    assert base is not None
     return RevisionDetailOut(
-        **base.model_dump(),
+        **_issue(rev).model_dump(),
         code=detail.document.code,
         title=detail.document.title,
         body=rev.body,
@@ -294,7 +292,7 @@ def revise(session: Db, user: CurrentUser, code: str, change: DraftChange) -> Is
         reason=change.reason,
         description=change.description,
     )
-    return _issue(rev)  # type: ignore[return-value]
+    return _issue(rev)
 
 
 @router.post("/documents/{code}/submit", response_model=IssueOut)
@@ -307,7 +305,7 @@ def submit(session: Db, user: CurrentUser, code: str, submission: Submission) ->
         reviewer=submission.reviewer,
         approver=submission.approver,
     )
-    return _issue(rev)  # type: ignore[return-value]
+    return _issue(rev)
 
 
 @router.post("/documents/{code}/review", response_model=IssueOut)
@@ -320,7 +318,7 @@ def review(session: Db, user: CurrentUser, code: str, decision: ReviewDecision) 
         comment=decision.comment,
         password=decision.password,
     )
-    return _issue(rev)  # type: ignore[return-value]
+    return _issue(rev)
 
 
 @router.post("/documents/{code}/approve", response_model=IssueOut)
@@ -331,14 +329,15 @@ def approve(session: Db, user: CurrentUser, code: str, approval: Approval) -> Is
         code=code,
         password=approval.password,
         effective_date=approval.effective_date,
+        content_hash=approval.content_hash,
     )
-    return _issue(rev)  # type: ignore[return-value]
+    return _issue(rev)
 
 
 @router.post("/documents/{code}/publish", response_model=IssueOut)
 def publish(session: Db, user: CurrentUser, code: str) -> IssueOut:
     rev = revisions.publish(session, actor=user, code=code)
-    return _issue(rev)  # type: ignore[return-value]
+    return _issue(rev)
 
 
 @router.post("/documents/{code}/acknowledge", response_model=Acknowledged)

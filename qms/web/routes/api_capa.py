@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from qms.models import CorrectiveAction
+from qms.models import User
 from qms.services import capa, capa_actions, capa_records, capa_views
 from qms.web.deps import CurrentUser, Db
 from qms.web.routes.records import download
@@ -111,14 +111,9 @@ class Verification(BaseModel):
     password: str
 
 
-def _readable(session: Session, user: CurrentUser, ref: str) -> CorrectiveAction:
-    car = capa_records.get_capa(session, ref)
-    capa_views.require_reader(session, user, car)
-    return car
-
-
-def _capa_out(session: Session, ref: str) -> CapaOut:
-    info = capa_views.detail(session, ref=ref)
+def _capa_out(session: Session, user: User, ref: str) -> CapaOut:
+    """The record as ``user`` may read it (the services refuse anyone else)."""
+    info = capa_views.detail(session, viewer=user, ref=ref)
     car = info.record
     return CapaOut(
         ref=car.ref,
@@ -171,8 +166,9 @@ def list_capa(
     department: str | None = None,
     year: int | None = None,
 ) -> list[CapaSummaryOut]:
-    capa_views.require_reader(session, user)
-    rows = capa_views.list_capas(session, status=status, department=department, year=year)
+    rows = capa_views.list_capas(
+        session, viewer=user, status=status, department=department, year=year
+    )
     return [
         CapaSummaryOut(
             ref=row.record.ref,
@@ -192,26 +188,24 @@ def list_capa(
 @router.post("/capa", response_model=CapaOut, status_code=201)
 def open_capa(session: Db, user: CurrentUser, payload: NewCapa) -> CapaOut:
     car = capa.open_nonconformity(session, actor=user, **payload.model_dump())
-    return _capa_out(session, car.ref)
+    return _capa_out(session, user, car.ref)
 
 
 @router.get("/capa/{ref}", response_model=CapaOut)
 def get_capa(session: Db, user: CurrentUser, ref: str) -> CapaOut:
-    return _capa_out(session, _readable(session, user, ref).ref)
+    return _capa_out(session, user, ref)
 
 
 @router.get("/capa/{ref}/record.pdf", response_class=Response)
 def get_record_pdf(session: Db, user: CurrentUser, ref: str, lang: str | None = None) -> Response:
-    car, data = capa_records.record_pdf(
-        session, ref=_readable(session, user, ref).ref, language=lang
-    )
+    car, data = capa_records.record_pdf(session, viewer=user, ref=ref, language=lang)
     return download(data, f"{car.ref}.pdf")
 
 
 @router.post("/capa/{ref}/contain", response_model=CapaOut)
 def contain(session: Db, user: CurrentUser, ref: str, payload: Containment) -> CapaOut:
     car = capa.contain(session, actor=user, ref=ref, containment=payload.containment)
-    return _capa_out(session, car.ref)
+    return _capa_out(session, user, car.ref)
 
 
 @router.post("/capa/{ref}/analyse", response_model=CapaOut)
@@ -226,19 +220,19 @@ def analyse(session: Db, user: CurrentUser, ref: str, payload: Analysis) -> Capa
         similar_exist=payload.similar_exist,
         similar_answer=payload.similar_answer,
     )
-    return _capa_out(session, car.ref)
+    return _capa_out(session, user, car.ref)
 
 
 @router.post("/capa/{ref}/actions", response_model=CapaOut, status_code=201)
 def add_action(session: Db, user: CurrentUser, ref: str, payload: NewAction) -> CapaOut:
     capa_actions.add_action(session, actor=user, ref=ref, **payload.model_dump())
-    return _capa_out(session, ref)
+    return _capa_out(session, user, ref)
 
 
 @router.post("/capa/{ref}/plan", response_model=CapaOut)
 def plan_capa(session: Db, user: CurrentUser, ref: str) -> CapaOut:
     car = capa.plan(session, actor=user, ref=ref)
-    return _capa_out(session, car.ref)
+    return _capa_out(session, user, car.ref)
 
 
 @router.post("/capa/{ref}/actions/{number}/done", response_model=CapaOut)
@@ -246,7 +240,7 @@ def action_done(
     session: Db, user: CurrentUser, ref: str, number: int, payload: Completion
 ) -> CapaOut:
     capa_actions.complete_action(session, actor=user, ref=ref, number=number, note=payload.note)
-    return _capa_out(session, ref)
+    return _capa_out(session, user, ref)
 
 
 @router.post("/capa/{ref}/verify", response_model=CapaOut)
@@ -259,10 +253,10 @@ def verify(session: Db, user: CurrentUser, ref: str, payload: Verification) -> C
         evidence=payload.evidence,
         password=payload.password,
     )
-    return _capa_out(session, ref)
+    return _capa_out(session, user, ref)
 
 
 @router.post("/capa/{ref}/close", response_model=CapaOut)
 def close_capa(session: Db, user: CurrentUser, ref: str) -> CapaOut:
     car = capa.close(session, actor=user, ref=ref)
-    return _capa_out(session, car.ref)
+    return _capa_out(session, user, car.ref)

@@ -7,10 +7,10 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from qms.errors import QMSError, ValidationError
+from qms.errors import NotFound, QMSError
 from qms.models import User
 from qms.services import audit_views, audit_work, audits, blobs, checklists
-from qms.web.deps import CurrentUser, Db
+from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.i18n import request_language, translated, translator
 from qms.web.pages import flash, render
 from qms.web.routes.audits import can_raise
@@ -109,7 +109,7 @@ def attachment(session: Db, user: CurrentUser, ref: str, number: int, sha256: st
         (a for a in audit_work.attachments_of(session, row) if a.blob_sha256 == sha256), None
     )
     if found is None:
-        raise ValidationError(
+        raise NotFound(
             "item {number} of {ref} has no such attachment", number=number, ref=audit.ref
         )
     blob = blobs.get(session, found.blob_sha256)
@@ -118,12 +118,14 @@ def attachment(session: Db, user: CurrentUser, ref: str, number: int, sha256: st
 
 
 @router.get("/audits/{ref}/findings")
-def findings_page(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
+def findings_page(
+    request: Request, session: Db, user: CurrentUser, roles: Roles, ref: str
+) -> Response:
     rows = audit_views.findings(session, viewer=user, ref=ref)
     audit = audits.get_audit(session, ref)
     context = {
         "audit": audit,
         "rows": rows,
-        "can_raise": can_raise(session, user),
+        "can_raise": can_raise(roles),
     }
     return render(request, "audits/findings.html", context)

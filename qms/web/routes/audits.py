@@ -22,7 +22,7 @@ from qms.services import (
     users,
 )
 from qms.services.audit_records import AUDITEE, valid_signed
-from qms.web.deps import CurrentUser, Db
+from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.errors import N_
 from qms.web.i18n import request_language
 from qms.web.pages import render
@@ -38,13 +38,13 @@ def audit_list(
     request: Request,
     session: Db,
     user: CurrentUser,
+    roles: Roles,
     year: str = "",
     status: str = "",
 ) -> Response:
     rows = audit_views.list_audits(
         session, viewer=user, year=year_or_none(year), status=status or None
     )
-    roles = users.roles_of(session, user)
     context = {
         "rows": rows,
         "filters": {"year": year, "status": status},
@@ -63,11 +63,11 @@ def programme_page(
     request: Request,
     session: Db,
     user: CurrentUser,
+    roles: Roles,
     year: str = "",
 ) -> Response:
-    shown = year_or_none(year) or audit_programme_year(session)
+    shown = year_or_none(year) or organisation.today(session).year
     result = audit_programme.coverage(session, year=shown, viewer=user)
-    roles = users.roles_of(session, user)
     context = {
         "coverage": result,
         "year": shown,
@@ -75,10 +75,6 @@ def programme_page(
         "departments": users.list_departments(session),
     }
     return render(request, "audits/programme.html", context)
-
-
-def audit_programme_year(session: Session) -> int:
-    return organisation.today(session).year
 
 
 @router.post("/audits/programme")
@@ -124,11 +120,10 @@ def set_programme_entry(
 
 
 @router.get("/audits/grades")
-def grades_page(request: Request, session: Db, user: CurrentUser) -> Response:
+def grades_page(request: Request, session: Db, user: CurrentUser, roles: Roles) -> Response:
     """The grade scale new audits freeze when they start; admins and controllers edit it."""
     audit_views.require_reader(session, user)
     scale = checklists.current_grades(session, checklists.load_library())
-    roles = users.roles_of(session, user)
     context = {
         "grades": scale,
         "grades_json": checklists.dump_grades(scale),
@@ -148,10 +143,11 @@ def set_grades(
 @router.get("/audits/new")
 def plan_form(request: Request, session: Db, user: CurrentUser) -> Response:
     users.require_role(session, user, *audits.PLANNERS, action=Text("plan audits"))
+    active = [(u, r) for u, r in users.list_users(session) if u.active]
     context = {
         "departments": users.list_departments(session),
-        "auditors": _people(session, Role.AUDITOR),
-        "people": [u for u, _r in users.list_users(session) if u.active],
+        "auditors": [u for u, r in active if Role.AUDITOR in r],
+        "people": [u for u, _r in active],
     }
     return render(request, "audits/plan.html", context)
 
@@ -180,7 +176,7 @@ def plan(
         clauses=split_list(clauses),
         procedures=split_list(procedures),
         lead=lead,
-        team=[name for name in team or [] if name and name != lead],
+        team=[name for name in team or [] if name],  # the service leaves the lead out
         auditee_rep=auditee_rep or None,
         planned_start=planned_start,
         planned_end=planned_end,
@@ -191,13 +187,13 @@ def plan(
     return done(request, audit_url(created.ref), N_("The audit is planned."))
 
 
-def audit_steps(session: Session, user: User, info: audit_views.AuditDetail) -> set[str]:
+def audit_steps(user: User, roles: set[Role], info: audit_views.AuditDetail) -> set[str]:
     """The steps the page offers ``user`` (the services decide again on each one)."""
     audit = info.audit
     status = audit.status
     lead = audit.lead_auditor_id == user.id
     member = any(u.id == user.id for u, _role in info.team)
-    manager = bool(users.roles_of(session, user) & {Role.CONTROLLER, Role.ADMIN})
+    manager = bool(roles & {Role.CONTROLLER, Role.ADMIN})
     steps: set[str] = set()
     if status in ("planned", "in_progress"):
         if lead or manager:
@@ -220,9 +216,11 @@ def audit_steps(session: Session, user: User, info: audit_views.AuditDetail) -> 
 
 
 @router.get("/audits/{ref}")
-def audit_page(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
+def audit_page(
+    request: Request, session: Db, user: CurrentUser, roles: Roles, ref: str
+) -> Response:
     info = audit_views.detail(session, viewer=user, ref=ref)
-    steps = audit_steps(session, user, info)
+    steps = audit_steps(user, roles, info)
     on_team = {u.id for u, _role in info.team}
     context = {
         "info": info,
@@ -235,14 +233,15 @@ def audit_page(request: Request, session: Db, user: CurrentUser, ref: str) -> Re
         "candidates": [u for u in _people(session, Role.AUDITOR) if u.id not in on_team]
         if "assign" in steps
         else [],
-        "can_raise": can_raise(session, user),
+        "can_raise": can_raise(roles),
         "lang": request_language(request),
     }
     return render(request, "audits/audit.html", context)
 
 
-def can_raise(session: Session, user: User) -> bool:
-    return bool(users.roles_of(session, user) & {Role.AUDITOR, Role.CONTROLLER})
+def can_raise(roles: set[Role]) -> bool:
+    """Auditors and controllers raise corrective actions from findings."""
+    return bool(roles & {Role.AUDITOR, Role.CONTROLLER})
 
 
 @router.post("/audits/{ref}/assign")

@@ -14,7 +14,7 @@ from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, Caus
 from qms.errors import ValidationError
 from qms.models import Document, Revision, User
 from qms.services import capa, capa_actions, capa_records, capa_views, users
-from qms.web.deps import CurrentUser, Db
+from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.errors import N_
 from qms.web.i18n import request_language
 from qms.web.pages import render
@@ -46,9 +46,12 @@ def capa_list(
     dept: str = "",
     year: str = "",
 ) -> Response:
-    capa_views.require_reader(session, user)
     rows = capa_views.list_capas(
-        session, status=status or None, department=dept or None, year=year_or_none(year)
+        session,
+        viewer=user,
+        status=status or None,
+        department=dept or None,
+        year=year_or_none(year),
     )
     context = {
         "rows": rows,
@@ -64,16 +67,18 @@ def capa_list(
 def overdue_page(
     request: Request, session: Db, user: CurrentUser, owner: str = "", dept: str = ""
 ) -> Response:
-    capa_views.require_reader(session, user)
-    report = capa_actions.overdue(session, owner=owner or None, department=dept or None)
+    report = capa_actions.overdue(
+        session, viewer=user, owner=owner or None, department=dept or None
+    )
     context = {"report": report, "filters": {"owner": owner, "dept": dept}}
     return render(request, "capa/overdue.html", context)
 
 
 @router.get("/capa/register.pdf")
 def register_pdf(request: Request, session: Db, user: CurrentUser, lang: str = "") -> Response:
-    capa_views.require_reader(session, user)
-    data = capa_records.register_pdf(session, language=lang or request_language(request))
+    data = capa_records.register_pdf(
+        session, viewer=user, language=lang or request_language(request)
+    )
     return download(data, "capa-register.pdf")
 
 
@@ -114,10 +119,9 @@ def open_record(
     return done(request, capa_url(car.ref), N_("The nonconformity is recorded."))
 
 
-def capa_steps(session: Session, user: User, info: capa_views.CapaDetail) -> set[str]:
+def capa_steps(user: User, roles: set[Role], info: capa_views.CapaDetail) -> set[str]:
     """The steps the page offers ``user``; the services decide again on each one."""
     car = info.record
-    roles = users.roles_of(session, user)
     leader = Role.CONTROLLER in roles or (
         user.department_id == car.department_id and bool(roles & set(capa.LEADERSHIP))
     )
@@ -150,11 +154,11 @@ def capa_steps(session: Session, user: User, info: capa_views.CapaDetail) -> set
 
 
 @router.get("/capa/{ref}")
-def record_page(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
-    car = capa_records.get_capa(session, ref)
-    capa_views.require_reader(session, user, car)
-    info = capa_views.detail(session, ref=car.ref)
-    steps = capa_steps(session, user, info)
+def record_page(
+    request: Request, session: Db, user: CurrentUser, roles: Roles, ref: str
+) -> Response:
+    info = capa_views.detail(session, viewer=user, ref=ref)
+    steps = capa_steps(user, roles, info)
     context = {
         "info": info,
         "car": info.record,
@@ -166,7 +170,7 @@ def record_page(request: Request, session: Db, user: CurrentUser, ref: str) -> R
         "people": [u for u, _r in users.list_users(session) if u.active]
         if "add_action" in steps
         else [],
-        "can_change_documents": Role.CONTROLLER in users.roles_of(session, user),
+        "can_change_documents": Role.CONTROLLER in roles,
         "revision_links": _revision_links(session, info),
     }
     return render(request, "capa/record.html", context)
@@ -187,9 +191,7 @@ def _revision_links(session: Session, info: capa_views.CapaDetail) -> dict[int, 
 def record_pdf(
     request: Request, session: Db, user: CurrentUser, ref: str, lang: str = ""
 ) -> Response:
-    car = capa_records.get_capa(session, ref)
-    capa_views.require_reader(session, user, car)
-    found, data = capa_records.record_pdf(session, ref=car.ref, language=lang or None)
+    found, data = capa_records.record_pdf(session, viewer=user, ref=ref, language=lang or None)
     return download(data, f"{found.ref}.pdf")
 
 

@@ -1,7 +1,6 @@
 """The register, a document's page (issue, history, signatures, acknowledgements), the
 comparison of two issues and PDF downloads."""
 
-import re
 from typing import Annotated
 from urllib.parse import quote
 
@@ -14,25 +13,18 @@ from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role
 from qms.render import markdown_to_safe_html
 from qms.services import diff as diff_service
 from qms.services import documents, renditions, revisions, search, users
-from qms.web.deps import CurrentUser, Db, load_user, signed_in_id
+from qms.web.deps import CurrentUser, Db, Roles, load_user, signed_in_id
 from qms.web.errors import NotSignedIn
 from qms.web.i18n import translator
 from qms.web.pages import flash, render
+from qms.web.routes.records import download
 
 router = APIRouter()
-_UNSAFE_FILENAME = re.compile(r"[^\w.\-]+")
 
 
 def pdf_response(data: bytes, code: str, issue: int) -> Response:
     """PDF bytes as a download named after the document and issue."""
-    name = _UNSAFE_FILENAME.sub("_", f"{code}_issue-{issue}") + ".pdf"
-    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    return Response(
-        data,
-        media_type="application/pdf",
-        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
-    )
+    return download(data, f"{code}_issue-{issue}.pdf")
 
 
 @router.get("/documents")
@@ -40,6 +32,7 @@ def register_page(
     request: Request,
     session: Db,
     user: CurrentUser,
+    roles: Roles,
     q: str = "",
     doc_type: Annotated[str, Query(alias="type")] = "",
     dept: str = "",
@@ -55,7 +48,7 @@ def register_page(
         status=status or None,
         page=page,
     )
-    see_all = documents.visible_to_all(users.roles_of(session, user))
+    see_all = documents.visible_to_all(roles)
     context = {
         "result": result,
         "filters": {"q": q, "type": doc_type, "dept": dept, "status": status},
@@ -69,10 +62,14 @@ def register_page(
 
 @router.get("/documents/{code}")
 def document_page(
-    request: Request, session: Db, user: CurrentUser, code: str, issue: int | None = None
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    roles: Roles,
+    code: str,
+    issue: int | None = None,
 ) -> Response:
     detail = revisions.detail(session, viewer=user, code=code, issue=issue)
-    roles = users.roles_of(session, user)
     rev = detail.revision
     in_progress = next(
         (r for r in detail.history if r.status in {s.value for s in IN_PROGRESS}), None

@@ -1,4 +1,4 @@
-"""What the audit and corrective-action pages share: downloads, form lists and redirects."""
+"""What the pages share: downloads, form lists and redirects."""
 
 import re
 from urllib.parse import quote

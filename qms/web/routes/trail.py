@@ -3,10 +3,11 @@
 import csv
 import io
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from qms.db import read_session
@@ -18,8 +19,13 @@ router = APIRouter()
 
 
 def _filters(
-    entity: str, entity_id: str, actor: str, since: date | None, until: date | None
+    entity: str = "",
+    entity_id: str = "",
+    actor: str = "",
+    since: date | None = None,
+    until: date | None = None,
 ) -> trail_view.TrailFilter:
+    """The filter form's query parameters, shared by the page and the CSV export."""
     return trail_view.TrailFilter(
         entity=entity or None,
         entity_id=entity_id or None,
@@ -29,19 +35,17 @@ def _filters(
     )
 
 
+Filters = Annotated[trail_view.TrailFilter, Depends(_filters)]
+
+
 @router.get("/trail")
 def trail_page(
     request: Request,
     session: Db,
     user: CurrentUser,
-    entity: str = "",
-    entity_id: str = "",
-    actor: str = "",
-    since: date | None = None,
-    until: date | None = None,
+    filters: Filters,
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
-    filters = _filters(entity, entity_id, actor, since, until)
     result = trail_view.browse(session, viewer=user, filters=filters, page=page)
     context = {
         "result": result,
@@ -60,26 +64,23 @@ def verify(request: Request, session: Db, user: CurrentUser) -> Response:
 
 
 @router.get("/trail.csv")
-def export_csv(
-    request: Request,
-    session: Db,
-    user: CurrentUser,
-    entity: str = "",
-    entity_id: str = "",
-    actor: str = "",
-    since: date | None = None,
-    until: date | None = None,
-) -> Response:
-    filters = _filters(entity, entity_id, actor, since, until)
-    trail_view.browse(session, viewer=user, filters=filters, per_page=1)  # permission first
-    engine = request.app.state.engine
+def export_csv(request: Request, user: CurrentUser, filters: Filters) -> Response:
+    """Streamed from a session of its own, which outlives the request's; the permission
+    is checked before the first byte."""
+    stream = ExitStack()
+    export_session = stream.enter_context(read_session(request.app.state.engine))
+    try:
+        events = trail_view.export(export_session, viewer=user, filters=filters)
+    except BaseException:
+        stream.close()
+        raise
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(["seq", "at", "actor", "action", "entity", "entity_id", "payload", "hash"])
-        with read_session(engine) as export_session:
-            for event in trail_view.export(export_session, viewer=user, filters=filters):
+        with stream:
+            for event in events:
                 writer.writerow(
                     [
                         event.seq,
