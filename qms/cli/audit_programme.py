@@ -143,8 +143,8 @@ def grades(grades_file: Path | None, as_user: str, fmt: str) -> None:
             )
     else:
         with reading() as session:
-            audit_views.require_reader(session, users.get_active_user(session, as_user))
-            scale = checklists.current_grades(session, checklists.load_library())
+            viewer = users.get_active_user(session, as_user)
+            scale = audit_views.grade_scale(session, viewer=viewer)
     if fmt == "json":
         echo_json([asdict(g) for g in scale])
         return

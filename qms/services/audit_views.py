@@ -38,6 +38,12 @@ def require_reader(session: Session, viewer: User, audit: Audit | None = None) -
     )
 
 
+def grade_scale(session: Session, *, viewer: User) -> tuple[checklists.Grade, ...]:
+    """The grade scale new audits freeze when they start, for those who read audits."""
+    require_reader(session, viewer)
+    return checklists.current_grades(session, checklists.load_library())
+
+
 @dataclass(frozen=True)
 class AuditSummary:
     ref: str

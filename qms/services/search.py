@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from qms.domain import IN_PROGRESS, RevisionStatus
-from qms.errors import Joined, PermissionDenied, ValidationError
+from qms.errors import Joined, NotFound, PermissionDenied, ValidationError
 from qms.models import Department, Document, Revision, SearchTerm, User, pk
 from qms.services import documents, users
 from qms.text import clean, fold
@@ -137,6 +137,15 @@ def register_page(
     ).all()
     ids = [doc_id for doc_id in found if doc_id is not None]
     return RegisterPage(_rows(session, ids, see_all), int(total), page, per_page)
+
+
+def register_row(session: Session, *, viewer: User | None, doc: Document) -> documents.RegisterRow:
+    """One document's register row, as ``viewer`` may see it (staff: effective only)."""
+    see_all = documents.visible_to_all(users.roles_of(session, viewer) if viewer else set())
+    row = _rows(session, [pk(doc)], see_all)[0]
+    if not see_all and row.current is None:
+        raise NotFound("{code} has no effective issue", code=doc.code)
+    return row
 
 
 def _rows(session: Session, ids: list[int], see_all: bool) -> list[documents.RegisterRow]:

@@ -129,6 +129,9 @@ def test_an_audit_from_plan_to_locked_report(
     staff = qms("audit", "list", "--as", "lan")
     assert staff.exit_code == 4
     assert staff.stderr.startswith("error: lan cannot see audits")
+    scale = qms("audit", "grades", "--as", "lan")
+    assert scale.exit_code == 4
+    assert scale.stderr.startswith("error: lan cannot see audits")
 
 
 def test_programme_and_coverage(qms: Invoke, engine: Engine) -> None:

@@ -153,13 +153,7 @@ def _document(row: documents.RegisterRow) -> DocumentOut:
 
 
 def _one(session: Db, user: User, doc: Document) -> DocumentOut:
-    found = search.register_page(session, viewer=user, search=doc.code, per_page=100)
-    for row in found.rows:
-        if row.document.id == doc.id:
-            return _document(row)
-    detail = revisions.detail(session, viewer=user, code=doc.code)  # raises what applies
-    dept = users.department_by_id(session, doc.department_id)
-    return _document(documents.RegisterRow(doc, dept, None, detail.revision, False))
+    return _document(search.register_row(session, viewer=user, doc=doc))
 
 
 @router.get("/session", response_model=SessionOut)

@@ -122,8 +122,7 @@ def set_programme_entry(
 @router.get("/audits/grades")
 def grades_page(request: Request, session: Db, user: CurrentUser, roles: Roles) -> Response:
     """The grade scale new audits freeze when they start; admins and controllers edit it."""
-    audit_views.require_reader(session, user)
-    scale = checklists.current_grades(session, checklists.load_library())
+    scale = audit_views.grade_scale(session, viewer=user)
     context = {
         "grades": scale,
         "grades_json": checklists.dump_grades(scale),
