@@ -66,13 +66,19 @@ def item_numbers(engine: Engine, ref: str) -> list[int]:
         return [i.number for i in audits.items_of(session, audits.get_audit(session, ref))]
 
 
-def answer_all(engine: Engine, ref: str, result: str = "C", skip: tuple[int, ...] = ()) -> None:
+def answer_all(
+    engine: Engine,
+    ref: str,
+    result: str = "C",
+    skip: tuple[int, ...] = (),
+    auditor: str = "an",
+) -> None:
     for number in item_numbers(engine, ref):
         if number not in skip:
             act(
                 engine,
                 audit_work.record,
-                "an",
+                auditor,
                 ref=ref,
                 item=number,
                 result=result,

@@ -1,0 +1,138 @@
+"""Databases for the permission matrix's lifecycle steps: the records database (audit
+IA-2026-01 in progress with finding 1, corrective action CAR-2026-001 open) advanced
+through the services to the state each step needs, so a refusal can only come from who
+is asking."""
+
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+
+from qms.services import audit_programme, audit_reports, audit_work, audits, capa
+from tests.helpers import act
+from tests.seed import PASSWORD
+from tests.services import capa_setup as cs
+from tests.services.audit_helpers import add_person, answer_all
+
+AUDIT = "IA-2026-01"
+CAR = "CAR-2026-001"
+EVIDENCE_FILE = ("bien-ban.txt", "Biên bản kiểm tra quầy số 2".encode())
+ACTION_OWNERS = ("lan", "hung")  # action 1 is lan's, action 2 hung's
+PROGRAMME_YEAR = 2026
+
+
+def _second_auditor(engine: Engine) -> None:
+    """kim, an auditor from TP (independent of MC), who can join the audit team."""
+    add_person(engine, "kim", "TP", ["auditor"])
+
+
+def _planned_audit(engine: Engine) -> None:
+    """IA-2026-02: planned, not started (lead binh, auditee representative lan)."""
+    day = cs.today(engine)
+    act(
+        engine,
+        audits.plan,
+        "binh",
+        departments=["MC"],
+        clauses=["7.5.3"],
+        procedures=[],
+        lead="binh",
+        team=[],
+        planned_start=day,
+        planned_end=day,
+        objectives="Đánh giá lại việc trả kết quả tại Một cửa",
+        auditee_rep="lan",
+    )
+
+
+def _concluded(engine: Engine) -> None:
+    """Every checklist item answered (binh leads and grades) and conclusions written."""
+    answer_all(engine, AUDIT, skip=(1,), auditor="binh")
+    act(
+        engine,
+        audits.conclude,
+        "binh",
+        ref=AUDIT,
+        conclusions="Phù hợp, một điểm không phù hợp nhẹ",
+    )
+
+
+def _reported(engine: Engine) -> None:
+    _concluded(engine)
+    act(engine, audit_reports.report, "binh", ref=AUDIT, password=PASSWORD)
+
+
+def _closable(engine: Engine) -> None:
+    """Reported, signed by the auditee representative, finding 1 has its corrective action."""
+    _reported(engine)
+    act(engine, audit_reports.sign, "lan", ref=AUDIT, password=PASSWORD)
+    act(engine, capa.open_nonconformity, "binh", source="audit_finding", finding=f"{AUDIT}/1")
+
+
+def _evidence_file(engine: Engine) -> None:
+    act(
+        engine,
+        audit_work.record,
+        "binh",
+        ref=AUDIT,
+        item=2,
+        result="C",
+        evidence="Đã xem biên bản",
+        attachments=[EVIDENCE_FILE],
+    )
+
+
+def _programme(engine: Engine) -> None:
+    act(
+        engine,
+        audit_programme.set_programme,
+        "thu",
+        year=PROGRAMME_YEAR,
+        objectives="Mục tiêu năm",
+    )
+
+
+def _contained(engine: Engine) -> None:
+    cs.contain(engine, CAR)
+
+
+def _analysed(engine: Engine) -> None:
+    _contained(engine)
+    cs.analyse(engine, CAR)
+
+
+def _actions_added(engine: Engine) -> None:
+    _analysed(engine)
+    for owner in ACTION_OWNERS:
+        cs.add_action(engine, CAR, owner)
+
+
+def _actions_planned(engine: Engine) -> None:
+    _actions_added(engine)
+    act(engine, capa.plan, "thu", ref=CAR)
+
+
+def _actions_done(engine: Engine) -> None:
+    _actions_planned(engine)
+    cs.done(engine, CAR, owners=ACTION_OWNERS)
+
+
+def _verified(engine: Engine) -> None:
+    _actions_done(engine)
+    cs.verify(engine, CAR, verifier="binh")
+
+
+STAGES: dict[str, Callable[[Engine], None]] = {
+    "second auditor": _second_auditor,
+    "planned audit": _planned_audit,
+    "concluded": _concluded,
+    "reported": _reported,
+    "closable": _closable,
+    "evidence file": _evidence_file,
+    "programme": _programme,
+    "contained": _contained,
+    "analysed": _analysed,
+    "actions added": _actions_added,
+    "actions planned": _actions_planned,
+    "actions done": _actions_done,
+    "verified": _verified,
+}
