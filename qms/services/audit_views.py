@@ -3,11 +3,21 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from qms.errors import Joined, PermissionDenied, ValidationError
-from qms.models import Audit, Department, User, pk
-from qms.services import checklists, users
+from qms.errors import Joined, NotFound, PermissionDenied, ValidationError
+from qms.models import (
+    Audit,
+    AuditDepartment,
+    Blob,
+    ChecklistAttachment,
+    ChecklistItem,
+    Department,
+    Finding,
+    User,
+    pk,
+)
+from qms.services import blobs, checklists, users
 from qms.services.audit_core import (
     READERS,
     AuditStatus,
@@ -22,7 +32,7 @@ from qms.services.audit_core import (
     role_in,
 )
 from qms.services.audit_records import AuditSignatureView, record_hash, signatures_of
-from qms.services.audit_work import attachments_by_item
+from qms.services.audit_work import attachments_by_item, get_item
 
 
 def require_reader(session: Session, viewer: User, audit: Audit | None = None) -> None:
@@ -74,26 +84,61 @@ def list_audits(
                 choices=Joined([s.value for s in AuditStatus]),
             )
         query = query.where(Audit.status == status)
-    out = []
-    for audit in session.exec(query).all():
-        items = items_of(session, audit)
-        lead = session.get(User, audit.lead_auditor_id)
-        out.append(
-            AuditSummary(
-                ref=audit.ref,
-                year=audit.year,
-                audit_type=audit.audit_type,
-                status=audit.status,
-                departments=[d.code for d in departments_of(session, audit)],
-                lead=lead.username if lead else "",
-                planned_start=audit.planned_start,
-                planned_end=audit.planned_end,
-                items=len(items),
-                answered=sum(1 for i in items if i.result),
-                findings=len(findings_of(session, audit)),
-            )
+    found = session.exec(query).all()
+    ids = [pk(a) for a in found]
+    progress = _item_progress(session, ids)
+    finding_counts = _finding_counts(session, ids)
+    scopes = _scopes(session, ids)
+    leads = {u.id: u.username for u in session.exec(select(User)).all()}
+    return [
+        AuditSummary(
+            ref=audit.ref,
+            year=audit.year,
+            audit_type=audit.audit_type,
+            status=audit.status,
+            departments=scopes.get(pk(audit), []),
+            lead=leads.get(audit.lead_auditor_id, ""),
+            planned_start=audit.planned_start,
+            planned_end=audit.planned_end,
+            items=progress.get(pk(audit), (0, 0))[0],
+            answered=progress.get(pk(audit), (0, 0))[1],
+            findings=finding_counts.get(pk(audit), 0),
         )
-    return out
+        for audit in found
+    ]
+
+
+def _item_progress(session: Session, audit_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Checklist items and answered items per audit, counted by the database."""
+    rows = session.exec(
+        select(ChecklistItem.audit_id, func.count(), func.count(col(ChecklistItem.result)))
+        .where(col(ChecklistItem.audit_id).in_(audit_ids))
+        .group_by(col(ChecklistItem.audit_id))
+    ).all()
+    return {audit_id: (items, answered) for audit_id, items, answered in rows}
+
+
+def _finding_counts(session: Session, audit_ids: list[int]) -> dict[int, int]:
+    rows = session.exec(
+        select(Finding.audit_id, func.count())
+        .where(col(Finding.audit_id).in_(audit_ids))
+        .group_by(col(Finding.audit_id))
+    ).all()
+    return dict(rows)
+
+
+def _scopes(session: Session, audit_ids: list[int]) -> dict[int, list[str]]:
+    """The department codes in each audit's scope, in code order."""
+    rows = session.exec(
+        select(AuditDepartment.audit_id, Department.code)
+        .join(Department, col(Department.id) == AuditDepartment.department_id)
+        .where(col(AuditDepartment.audit_id).in_(audit_ids))
+        .order_by(col(Department.code))
+    ).all()
+    scopes: dict[int, list[str]] = {}
+    for audit_id, code in rows:
+        scopes.setdefault(audit_id, []).append(code)
+    return scopes
 
 
 @dataclass(frozen=True)
@@ -115,10 +160,20 @@ class ItemView:
 def checklist(session: Session, *, viewer: User, ref: str) -> tuple[Audit, list[ItemView]]:
     audit = get_audit(session, ref)
     require_reader(session, viewer, audit)
+    return audit, _item_views(session, audit)
+
+
+def _item_views(session: Session, audit: Audit, only: int | None = None) -> list[ItemView]:
+    """The checklist's items (or just item ``only``) with their attachments and who
+    recorded them: four queries however long the checklist."""
+    query = select(ChecklistItem).where(ChecklistItem.audit_id == audit.id)
+    if only is not None:
+        query = query.where(ChecklistItem.number == only)
+    items = session.exec(query.order_by(col(ChecklistItem.number))).all()
     codes = _department_codes(session)
     names = {u.id: u.username for u in session.exec(select(User)).all()}
     attachments = attachments_by_item(session, audit)
-    return audit, [
+    return [
         ItemView(
             number=i.number,
             source=i.source,
@@ -136,7 +191,7 @@ def checklist(session: Session, *, viewer: User, ref: str) -> tuple[Audit, list[
             recorded_by=names.get(i.recorded_by_id, "") if i.recorded_by_id else "",
             recorded_at=i.recorded_at,
         )
-        for i in items_of(session, audit)
+        for i in items
     ]
 
 
@@ -156,6 +211,10 @@ class FindingView:
 def findings(session: Session, *, viewer: User, ref: str) -> list[FindingView]:
     audit = get_audit(session, ref)
     require_reader(session, viewer, audit)
+    return _finding_views(session, audit)
+
+
+def _finding_views(session: Session, audit: Audit) -> list[FindingView]:
     codes = _department_codes(session)
     items = {i.id: i.number for i in items_of(session, audit)}
     capas = capa_refs(session, audit)
@@ -173,6 +232,52 @@ def findings(session: Session, *, viewer: User, ref: str) -> list[FindingView]:
         )
         for f in findings_of(session, audit)
     ]
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    """What an auditor works from: the checklist items and the findings they raised."""
+
+    audit: Audit
+    items: list[ItemView]
+    findings: list[FindingView]
+
+
+def worksheet(session: Session, *, viewer: User, ref: str, only: int | None = None) -> Worksheet:
+    """The checklist and its findings in one read of the audit; ``only`` narrows the items
+    to one (the row a save redraws)."""
+    audit = get_audit(session, ref)
+    require_reader(session, viewer, audit)
+    return Worksheet(audit, _item_views(session, audit, only), _finding_views(session, audit))
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    filename: str
+    media_type: str
+    data: bytes
+
+
+def evidence_file(
+    session: Session, *, viewer: User, ref: str, number: int, sha256: str
+) -> EvidenceFile:
+    """A file of objective evidence kept with checklist item ``number``, for the audit's
+    readers; its bytes are checked against their hash before they leave."""
+    audit = get_audit(session, ref)
+    require_reader(session, viewer, audit)
+    item = get_item(session, audit, number)
+    found = session.exec(
+        select(ChecklistAttachment.filename, Blob.media_type)
+        .join(Blob, col(Blob.sha256) == ChecklistAttachment.blob_sha256)
+        .where(ChecklistAttachment.item_id == item.id)
+        .where(ChecklistAttachment.blob_sha256 == sha256)
+    ).first()
+    if found is None:
+        raise NotFound(
+            "item {number} of {ref} has no such attachment", number=number, ref=audit.ref
+        )
+    filename, media_type = found
+    return EvidenceFile(filename, media_type, blobs.data_of(session, sha256))
 
 
 @dataclass(frozen=True)
@@ -209,7 +314,7 @@ def detail(session: Session, *, viewer: User, ref: str) -> AuditDetail:
         items=len(items),
         answered=sum(1 for i in items if i.result),
         counts={g.code: sum(1 for i in items if i.result == g.code) for g in grades},
-        findings=findings(session, viewer=viewer, ref=audit.ref),
+        findings=_finding_views(session, audit),
         signatures=signatures_of(session, audit, content_hash=content),
         content_hash=content,
     )

@@ -7,9 +7,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from qms.errors import NotFound, QMSError
+from qms.errors import QMSError
 from qms.models import User
-from qms.services import audit_views, audit_work, audits, blobs, checklists
+from qms.services import audit_views, audit_work, audits, checklists
 from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.i18n import request_language, translated, translator
 from qms.web.pages import flash, render
@@ -24,13 +24,13 @@ SAFE_MEDIA_TYPES = {"image/png", "image/jpeg", "image/gif", "application/pdf", "
 def _checklist_context(
     session: Session, user: User, ref: str, only: int | None = None
 ) -> dict[str, object]:
-    audit, items = audit_views.checklist(session, viewer=user, ref=ref)
-    statements = {f.item: f for f in audit_views.findings(session, viewer=user, ref=audit.ref)}
+    sheet = audit_views.worksheet(session, viewer=user, ref=ref, only=only)
+    audit = sheet.audit
     can_work = audit.status == "in_progress" and audits.role_in(session, audit, user) is not None
     return {
         "audit": audit,
-        "items": [i for i in items if only is None or i.number == only],
-        "findings": statements,
+        "items": sheet.items,
+        "findings": {f.item: f for f in sheet.findings},
         "grades": checklists.load_grades(audit.grades),
         "departments": [d.code for d in audits.departments_of(session, audit)],
         "can_work": can_work,
@@ -102,19 +102,9 @@ def record_item(
 
 @router.get("/audits/{ref}/items/{number}/attachments/{sha256}")
 def attachment(session: Db, user: CurrentUser, ref: str, number: int, sha256: str) -> Response:
-    audit = audits.get_audit(session, ref)
-    audit_views.require_reader(session, user, audit)
-    row = audit_work.get_item(session, audit, number)
-    found = next(
-        (a for a in audit_work.attachments_of(session, row) if a.blob_sha256 == sha256), None
-    )
-    if found is None:
-        raise NotFound(
-            "item {number} of {ref} has no such attachment", number=number, ref=audit.ref
-        )
-    blob = blobs.get(session, found.blob_sha256)
-    kind = blob.media_type if blob.media_type in SAFE_MEDIA_TYPES else "application/octet-stream"
-    return download(blob.data, found.filename, kind)
+    found = audit_views.evidence_file(session, viewer=user, ref=ref, number=number, sha256=sha256)
+    kind = found.media_type if found.media_type in SAFE_MEDIA_TYPES else "application/octet-stream"
+    return download(found.data, found.filename, kind)
 
 
 @router.get("/audits/{ref}/findings")
