@@ -383,7 +383,7 @@ def show(ref: str, fmt: str) -> None:
         click.echo(f"similar elsewhere: {car.similar_exist}: {car.similar_answer}")
     for view in info.actions:
         a = view.action
-        late = " OVERDUE" if a.status == "open" and a.due_date < info.today else ""
+        late = " OVERDUE" if view.overdue else ""
         line = f"  action {a.number} [{a.status}{late}] {a.description} ({view.owner}, due {a.due_date:%Y-%m-%d})"
         if view.document_change:
             line += f" -> {view.document_change}"
@@ -439,7 +439,7 @@ def _detail_json(info: capa_views.CapaDetail) -> dict[str, Any]:
                 "owner": v.owner,
                 "due_date": v.action.due_date,
                 "status": v.action.status,
-                "overdue": v.action.status == "open" and v.action.due_date < info.today,
+                "overdue": v.overdue,
                 "done_at": v.action.done_at,
                 "done_note": v.action.done_note,
                 "document_change": v.document_change or None,

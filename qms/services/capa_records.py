@@ -304,7 +304,7 @@ def record_data(
             status=a.status,
             done_on=_local_date(session, a.done_at),
             done_note=a.done_note,
-            overdue=a.status == "open" and a.due_date < today,
+            overdue=is_overdue(a, today),
             document_change=revision_label(session, a, lang),
         )
         for a in actions_of(session, car)
@@ -360,7 +360,12 @@ def age_days(session: Session, car: CorrectiveAction, today: date) -> int:
 def action_counts(session: Session, car: CorrectiveAction, today: date) -> tuple[int, int]:
     """The record's open actions, and how many of them are past their due date."""
     open_actions = [a for a in actions_of(session, car) if a.status == "open"]
-    return len(open_actions), sum(1 for a in open_actions if a.due_date < today)
+    return len(open_actions), sum(1 for a in open_actions if is_overdue(a, today))
+
+
+def is_overdue(action: CapaAction, today: date) -> bool:
+    """Still open after its due date (due today is not late yet)."""
+    return action.status == "open" and action.due_date < today
 
 
 def register_data(session: Session, *, language: str | None = None) -> CapaRegister:

@@ -2,7 +2,6 @@
 one record in full."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlmodel import Session, col, select
 
@@ -72,6 +71,7 @@ class ActionView:
     action: CapaAction
     owner: str  # username
     document_change: str  # "QT-01 issue 4 (draft)" or ""
+    overdue: bool
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,6 @@ class CapaDetail:
     actions: list[ActionView]
     verifications: list[VerificationView]
     closure_problems: list[Text]
-    today: date
 
 
 def detail(session: Session, *, viewer: User | None, ref: str) -> CapaDetail:
@@ -105,6 +104,7 @@ def detail(session: Session, *, viewer: User | None, ref: str) -> CapaDetail:
     def name(user_id: int | None) -> str:
         return capa_records.username_of(session, user_id)
 
+    today = organisation.today(session)
     return CapaDetail(
         record=car,
         department_code=users.department_by_id(session, car.department_id).code,
@@ -115,7 +115,12 @@ def detail(session: Session, *, viewer: User | None, ref: str) -> CapaDetail:
         closed_by=name(car.closed_by_id),
         whys=capa_records.whys_of(session, car),
         actions=[
-            ActionView(a, name(a.owner_id), capa_records.revision_label(session, a))
+            ActionView(
+                a,
+                name(a.owner_id),
+                capa_records.revision_label(session, a),
+                capa_records.is_overdue(a, today),
+            )
             for a in capa_records.actions_of(session, car)
         ],
         verifications=[
@@ -125,5 +130,4 @@ def detail(session: Session, *, viewer: User | None, ref: str) -> CapaDetail:
             for v in capa_records.verifications_of(session, car)
         ],
         closure_problems=[] if car.status == CapaStatus.CLOSED else closure_problems(session, car),
-        today=organisation.today(session),
     )

@@ -417,6 +417,31 @@ def test_overdue_actions_per_owner_and_department(engine: Engine) -> None:
     assert everything.verifications == []
 
 
+def test_an_action_is_overdue_while_open_after_its_due_day(engine: Engine) -> None:
+    """The record view, the register counts and the overdue list agree on one rule."""
+    ref = cs.planned(engine, owners=("lan", "hung"))
+
+    def flags() -> tuple[list[bool], int, list[int]]:
+        with read_session(engine) as session:
+            info = capa_views.detail(session, viewer=None, ref=ref)
+            row = next(
+                r for r in capa_views.list_capas(session, viewer=None) if r.record.ref == ref
+            )
+            listed = capa_actions.overdue(session, viewer=None).actions
+        return (
+            [v.overdue for v in info.actions],
+            row.overdue_actions,
+            sorted(a.number for a in listed),
+        )
+
+    cs.pass_days(engine, "capa_action", "due_date", 14)  # both due today: not late yet
+    assert flags() == ([False, False], 0, [])
+    cs.pass_days(engine, "capa_action", "due_date", 1)  # due yesterday
+    assert flags() == ([True, True], 2, [1, 2])
+    cs.done(engine, ref, owners=("lan",))  # done late is no longer overdue
+    assert flags() == ([False, True], 1, [2])
+
+
 def test_overdue_verifications_are_listed(engine: Engine) -> None:
     ref = cs.planned(engine, owners=("lan",))
     cs.done(engine, ref, owners=("lan",))

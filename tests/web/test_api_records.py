@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from tests.helpers import snapshot
 from tests.seed import PASSWORD
-from tests.services.capa_setup import due, today
+from tests.services.capa_setup import due, pass_days, today
 from tests.web.client import WebClient
 
 Login = Callable[[str], WebClient]
@@ -113,6 +113,10 @@ def test_a_corrective_action_through_the_api(web_engine: Engine, as_user: Login)
     action = {"description": "Phân công", "owner": "lan", "due_date": due(web_engine).isoformat()}
     assert thu.api(f"/api/capa/{ref}/actions", action).status_code == 201
     assert thu.api(f"/api/capa/{ref}/plan").json()["status"] == "actions_planned"
+    pass_days(web_engine, "capa_action", "due_date", 30)
+    assert [(a["status"], a["overdue"]) for a in thu.get(f"/api/capa/{ref}").json()["actions"]] == [
+        ("open", True)
+    ]
     assert lan.api(f"/api/capa/{ref}/actions/1/done", {"note": "Xong"}).json()["status"] == (
         "actions_done"
     )

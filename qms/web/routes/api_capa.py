@@ -39,6 +39,7 @@ class ActionOut(BaseModel):
     owner: str
     due_date: date
     status: str
+    overdue: bool
     document_change: str
     done_note: str
 
@@ -138,6 +139,7 @@ def _capa_out(session: Session, user: User, ref: str) -> CapaOut:
                 owner=v.owner,
                 due_date=v.action.due_date,
                 status=v.action.status,
+                overdue=v.overdue,
                 document_change=v.document_change,
                 done_note=v.action.done_note,
             )
