@@ -5,9 +5,10 @@ named placeholders and their values::
 
     raise NotFound("{code} has no issue {issue}", code=doc.code, issue=issue)
 
-``str(error)`` is the English sentence; ``error.translated(gettext)`` is the same sentence
-in the reader's language: the template goes through the catalog, then the values are put
-in as they are (a value is never read as a template). A value that is itself words (a
+``str(error)`` is the English sentence; ``error.translated(gettext, numbers)`` is the same
+sentence in the reader's language: the template goes through the catalog, then the values
+are put in as they are (a value is never read as a template), numbers with a ``{n:,}``
+placeholder grouped the reader's way (``qms.i18n.in_language`` passes both). A value that is itself words (a
 status, a role, what is still missing) is a :class:`Text`, or several joined with
 :class:`Joined`, so the whole sentence comes out in one language. The catalogs extract the
 templates from these calls (see scripts/update-catalogs).
@@ -19,6 +20,7 @@ from string import Formatter
 from typing import Any, TypeAlias
 
 Gettext: TypeAlias = Callable[[str], str]
+NumberFormat: TypeAlias = Callable[[int | float], str]
 
 
 def english(message: str) -> str:
@@ -27,12 +29,25 @@ def english(message: str) -> str:
 
 
 class _StrictFormatter(Formatter):
-    """Plain named placeholders only: no attribute or index look-ups in a template."""
+    """Plain named placeholders only: no attribute or index look-ups in a template. A
+    grouped number (``{n:,}``) is written by ``numbers`` when given (the reader's way)."""
+
+    def __init__(self, numbers: NumberFormat | None = None) -> None:
+        self.numbers = numbers
 
     def get_field(self, field_name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
         if not field_name.isidentifier():
             raise KeyError(field_name)
         return kwargs[field_name], field_name
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec == "," and self.numbers is not None and _is_number(value):
+            return self.numbers(value)
+        return super().format_field(value, format_spec)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 _FORMATTER = _StrictFormatter()
@@ -45,18 +60,19 @@ class Text:
         self.template = template
         self.params = params
 
-    def translated(self, gettext: Gettext) -> str:
+    def translated(self, gettext: Gettext, numbers: NumberFormat | None = None) -> str:
         """The phrase in ``gettext``'s language; a faulty translation falls back to English."""
         translated = gettext(self.template)
         if not self.params:
             return translated
-        values = {name: _rendered(value, gettext) for name, value in self.params.items()}
+        values = {name: _rendered(value, gettext, numbers) for name, value in self.params.items()}
+        formatter = _StrictFormatter(numbers) if numbers is not None else _FORMATTER
         try:
-            return _FORMATTER.vformat(translated, (), values)
+            return formatter.vformat(translated, (), values)
         except (KeyError, ValueError, IndexError):
             if translated == self.template:
                 raise
-            return _FORMATTER.vformat(self.template, (), values)
+            return formatter.vformat(self.template, (), values)
 
     def __str__(self) -> str:
         return self.translated(english)
@@ -80,8 +96,8 @@ class Joined:
         self.items = tuple(items)
         self.separator = separator
 
-    def translated(self, gettext: Gettext) -> str:
-        return self.separator.join(str(_rendered(item, gettext)) for item in self.items)
+    def translated(self, gettext: Gettext, numbers: NumberFormat | None = None) -> str:
+        return self.separator.join(str(_rendered(item, gettext, numbers)) for item in self.items)
 
     def __str__(self) -> str:
         return self.translated(english)
@@ -93,9 +109,9 @@ class Joined:
 Param: TypeAlias = str | int | float | Text | Joined
 
 
-def _rendered(value: Param, gettext: Gettext) -> str | int | float:
+def _rendered(value: Param, gettext: Gettext, numbers: NumberFormat | None) -> str | int | float:
     if isinstance(value, Text | Joined):
-        return value.translated(gettext)
+        return value.translated(gettext, numbers)
     return value
 
 
@@ -125,9 +141,9 @@ class QMSError(Exception):
             self.text = Text(message, **params)
         super().__init__(str(self.text))
 
-    def translated(self, gettext: Gettext) -> str:
-        """The message in ``gettext``'s language."""
-        return self.text.translated(gettext)
+    def translated(self, gettext: Gettext, numbers: NumberFormat | None = None) -> str:
+        """The message in ``gettext``'s language (numbers written by ``numbers``)."""
+        return self.text.translated(gettext, numbers)
 
     def located(self, where: str) -> "QMSError":
         """The same refusal, of the same kind, saying where: "QT-01.md: <message>"."""

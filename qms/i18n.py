@@ -8,10 +8,11 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import Translations
 
 from qms.domain import LANGUAGES
-from qms.errors import Gettext
+from qms.errors import Gettext, Joined, NumberFormat, QMSError, Text
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 
@@ -51,3 +52,15 @@ def translations(language: str) -> Translations:
 def gettext_for(language: str) -> Gettext:
     """``gettext`` of ``language`` (vi or en)."""
     return translations(language).gettext
+
+
+def number_format(language: str) -> NumberFormat:
+    """Numbers written the way ``language`` groups them (1,000 in English, 1.000 in
+    Vietnamese)."""
+    return lambda value: format_decimal(value, locale=language)
+
+
+def in_language(phrase: Text | Joined | QMSError, language: str) -> str:
+    """A service's phrase or refusal in ``language``: words from the catalog, numbers
+    grouped that language's way."""
+    return phrase.translated(gettext_for(language), number_format(language))

@@ -314,3 +314,26 @@ def test_located_keeps_the_kind_and_translates() -> None:
     assert str(error) == "QT-01.md: the body is empty"
     assert error.translated(_shout) == "QT-01.md: THE BODY IS EMPTY"
     assert isinstance(error, QMSError)
+
+
+def test_grouped_numbers_are_written_the_readers_way() -> None:
+    from qms.i18n import in_language
+
+    error = ValidationError(
+        "the body is longer than {limit:,} characters (item {number})", limit=200_000, number=1234
+    )
+    assert str(error) == "the body is longer than 200,000 characters (item 1234)"
+    assert in_language(error, "en") == str(error)
+    # Only {n:,} is grouped: a year or an item number in a plain {n} stays as it is.
+    assert error.translated(_shout, lambda n: f"<{n}>") == (
+        "THE BODY IS LONGER THAN <200000> CHARACTERS (ITEM 1234)"
+    )
+    nested = Text("{reason}", reason=Text("the limit is {limit:,}", limit=20_000))
+    assert in_language(nested, "vi").endswith("20.000")
+
+
+def test_a_refusal_in_vietnamese_groups_numbers_with_dots() -> None:
+    from qms.i18n import in_language
+
+    error = ValidationError("the evidence is longer than {limit:,} characters", limit=20_000)
+    assert in_language(error, "vi") == "bằng chứng dài quá 20.000 ký tự"

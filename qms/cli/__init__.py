@@ -102,9 +102,9 @@ def _in_language(ctx: click.Context, error: QMSError) -> str:
         return str(error)
     if language == "en":
         return str(error)
-    from qms.i18n import gettext_for
+    from qms.i18n import in_language
 
-    return error.translated(gettext_for(language))
+    return in_language(error, language)
 
 
 @click.group(cls=QmsGroup, context_settings={"help_option_names": ["-h", "--help"]})

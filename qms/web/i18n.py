@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from qms.domain import LANGUAGES
 from qms.errors import Joined, QMSError, Text
-from qms.i18n import gettext_for, translations
+from qms.i18n import gettext_for, in_language, number_format, translations
 from qms.paths import templates_dir
 
 LANGUAGE_COOKIE = "qms_lang"
@@ -41,7 +40,7 @@ class Formats:
         return format_datetime(self._local(value), format="short", locale=self.language)
 
     def number(self, value: int | float) -> str:
-        return format_decimal(value, locale=self.language)
+        return number_format(self.language)(value)
 
     def _local(self, value: dt.datetime) -> dt.datetime:
         if value.tzinfo is None:
@@ -67,7 +66,7 @@ def make_environments(timezone: str) -> dict[str, Environment]:
         env.filters["date"] = formats.date
         env.filters["datetime"] = formats.datetime
         env.filters["number"] = formats.number
-        env.filters["translated"] = _translated_filter(catalog.gettext)
+        env.filters["translated"] = _translated_filter(language)
         env.globals["language"] = language
         env.globals["language_names"] = LANGUAGE_NAMES
         environments[language] = env
@@ -90,15 +89,15 @@ def translator(request: Request) -> Callable[[str], str]:
 
 def translated(request: Request, error: QMSError) -> str:
     """A service's refusal in the request's language."""
-    return error.translated(translator(request))
+    return in_language(error, request_language(request))
 
 
-def _translated_filter(gettext: Callable[[str], str]) -> Callable[[object], str]:
+def _translated_filter(language: str) -> Callable[[object], str]:
     """``{{ value|translated }}``: a service's phrase (Text) in the page's language."""
 
     def translated_value(value: object) -> str:
         if isinstance(value, Text | Joined):
-            return value.translated(gettext)
+            return in_language(value, language)
         return str(value)
 
     return translated_value

@@ -62,3 +62,18 @@ def test_an_unknown_language_is_refused_in_one_line(qms: Invoke, engine: Engine)
 
 def test_the_help_names_the_setting(qms: Invoke) -> None:
     assert "QMS_LANGUAGE=vi" in qms("--help").stdout
+
+
+def test_numbers_in_a_refusal_are_grouped_the_languages_way(
+    qms: Invoke, engine: Engine, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.md"
+    big.write_text("# 1. Mục đích\n\n" + "x" * 2_000_000, encoding="utf-8")
+    before = snapshot(engine)
+    args = ("doc", "new", "QT-21", "--title", "Quy trình", "--type", "procedure", "--dept", "VP")
+    english = qms(*args, "--body", str(big), "--as", "thu")
+    vietnamese = qms(*args, "--body", str(big), "--as", "thu", env=VI)
+    assert english.stderr == "error: the body is longer than 2,000,000 characters\n"
+    assert vietnamese.stderr == "error: nội dung dài quá 2.000.000 ký tự\n"
+    assert (english.exit_code, vietnamese.exit_code) == (2, 2)
+    assert snapshot(engine) == before

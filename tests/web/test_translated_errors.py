@@ -138,6 +138,12 @@ def test_the_checklist_row_shows_the_refusal_in_vietnamese(
     assert row.status_code == 200
     assert row.text.lstrip().startswith('<tr id="item-1"')
     assert "kết quả NC_MINOR phải có bằng chứng khách quan" in row.text
+    too_long = binh.post(
+        f"/audits/{ref}/items/1",
+        data={"result": "C", "evidence": "x" * 20_001, "csrf_token": binh.csrf()},
+        headers={"HX-Request": "true"},
+    )
+    assert "bằng chứng dài quá 20.000 ký tự" in too_long.text
 
 
 def test_values_are_shown_verbatim_and_escaped(as_user: Login) -> None:
