@@ -42,9 +42,10 @@ def verify(anchors_file: Path | None) -> None:
             anchors_file.read_text(encoding="utf-8"), source=anchors_file.name
         )
     with reading() as session:
-        check = trail_service.verify(session)
-        if anchors is not None:
-            check.problems.extend(trail_anchors.check(session, anchors))
+        if anchors is None:
+            check = trail_service.verify(session)
+        else:
+            check = trail_anchors.verify_with(session, anchors)
     if check.ok:
         checked = f", anchors checked: {len(anchors)}" if anchors else ""
         click.echo(f"trail intact: {check.events} events, chain verified{checked}")

@@ -17,7 +17,8 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.errors import Text, ValidationError
 from qms.models import AuditEvent
-from qms.services.trail import TrailProblem
+from qms.services import trail
+from qms.services.trail import TrailCheck, TrailProblem
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 
@@ -42,7 +43,7 @@ def take(session: Session) -> Anchor:
     return Anchor(newest.seq, newest.hash, utcnow())
 
 
-def parse(text: str, *, source: str) -> list[Anchor]:
+def parse(text: str, *, source: str | Text) -> list[Anchor]:
     """Anchors from JSON lines (blank lines and ``#`` comments are skipped); a bad line is
     refused with its number."""
     anchors = []
@@ -113,3 +114,10 @@ def check(session: Session, anchors: list[Anchor]) -> list[TrailProblem]:
                 )
             )
     return problems
+
+
+def verify_with(session: Session, anchors: list[Anchor]) -> TrailCheck:
+    """The chain check, and then what the anchors show (cut or rewritten events)."""
+    result = trail.verify(session)
+    result.problems.extend(check(session, anchors))
+    return result

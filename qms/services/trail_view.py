@@ -107,8 +107,13 @@ def export(session: Session, *, viewer: User, filters: TrailFilter) -> Iterator[
     )
 
 
-def verify(session: Session, *, viewer: User) -> trail.TrailCheck:
+def verify(
+    session: Session, *, viewer: User, anchors: list[trail_anchors.Anchor] | None = None
+) -> trail.TrailCheck:
+    """The chain check, against ``anchors`` kept outside the system as well when given."""
     _require_inspector(session, viewer)
+    if anchors:
+        return trail_anchors.verify_with(session, anchors)
     return trail.verify(session)
 
 

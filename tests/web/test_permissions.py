@@ -56,6 +56,7 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
+ANCHOR = '{"seq": 1, "hash": "%s", "taken_at": "2026-01-05T08:00:00+00:00"}' % ("0" * 64)
 SHOWN_HASH = "content hash the page showed"  # filled in from the database when posting
 # (path, form data or JSON payload, who may): forms carry the token as a field, JSON
 # requests as the X-CSRF-Token header.
@@ -97,6 +98,7 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     ),
     ("/api/documents/QT-01/revise", {"body": BODY}, {"thu"}),
     ("/api/documents/QT-02/review", {"accept": False, "comment": "Sửa"}, {"hung", "hai"}),
+    ("/trail/verify", {"anchors": ANCHOR}, INSPECTORS),
 ]
 
 

@@ -1,18 +1,21 @@
 """The audit trail viewer: filters, the CSV export, and the chain check with the anchor
-to keep outside the system."""
+to keep outside the system and against the anchors kept."""
 
 import csv
+import html
 import io
 import json
 import re
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.services import organisation, trail, trail_anchors
 from tests.helpers import effective_document, new_draft
+from tests.services.test_trail import drop_guards
 from tests.web.client import WebClient
 
 Login = Callable[[str], WebClient]
@@ -97,3 +100,63 @@ def test_chain_check_shows_the_anchor_to_keep(web_engine: Engine, as_user: Login
         newest = trail_anchors.take(session)
     assert (shown["seq"], shown["hash"]) == (newest.seq, newest.hash)
     assert "Mốc neo của chuỗi" in check
+
+
+def _anchor_line(engine: Engine) -> str:
+    with read_session(engine) as session:
+        return trail_anchors.take(session).line()
+
+
+def test_the_trail_is_checked_against_an_uploaded_or_pasted_anchors_file(
+    web_engine: Engine, as_user: Login
+) -> None:
+    effective_document(web_engine, "QT-01")
+    auditor = as_user("an")
+    kept = [_anchor_line(web_engine)]
+    new_draft(web_engine, "QT-02")
+    kept.append(_anchor_line(web_engine))
+    anchors_file = ("# anchors of the QMS trail\n" + "\n".join(kept) + "\n").encode()
+    uploaded = auditor.form(
+        "/trail/verify",
+        files={"anchors_file": ("qms-anchors.jsonl", anchors_file, "application/json")},
+        headers={"HX-Request": "true"},
+    )
+    assert uploaded.status_code == 200
+    assert "Đã đối chiếu 2 mốc neo; tất cả vẫn khớp." in uploaded.text
+    assert "<html" not in uploaded.text  # htmx gets the result in place
+    pasted = auditor.form("/trail/verify", {"anchors": kept[0]})
+    assert pasted.status_code == 200
+    assert "<html" in pasted.text  # a plain form gets a page
+    assert "Đã đối chiếu 1 mốc neo" in pasted.text
+
+    # Cut the trail back past the newest anchor: the chain alone still verifies.
+    drop_guards(web_engine)
+    newest = json.loads(kept[1])["seq"]
+    with web_engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_event WHERE seq > :s"), {"s": newest - 2})
+    assert "Chuỗi nhật ký nguyên vẹn" in auditor.get("/trail/verify").text
+    found = auditor.form("/trail/verify", {"anchors": "\n".join(kept)})
+    assert found.status_code == 200
+    assert f"sự kiện {newest}" in found.text
+    assert "Đã đối chiếu" not in found.text
+
+
+def test_a_bad_anchors_file_is_named_with_its_line(web_engine: Engine, as_user: Login) -> None:
+    auditor = as_user("an")
+    bad = b'{"seq": 3, "hash": "abc", "taken_at": "2026-11-26T07:00:00+00:00"}\n'
+    in_place = auditor.form(
+        "/trail/verify",
+        files={"anchors_file": ("anchors.jsonl", bad, "application/json")},
+        headers={"HX-Request": "true"},
+    )
+    assert in_place.status_code == 200
+    assert "anchors.jsonl, dòng 1" in html.unescape(in_place.text)
+    page = auditor.form("/trail/verify", {"anchors": ""})
+    assert page.status_code == 422
+    assert "các mốc neo đã dán" in html.unescape(page.text)
+    latin1 = auditor.form(
+        "/trail/verify",
+        files={"anchors_file": ("anchors.jsonl", "mốc neo".encode("utf-16"), "text/plain")},
+    )
+    assert latin1.status_code == 422
+    assert "anchors.jsonl không phải văn bản UTF-8" in html.unescape(latin1.text)

@@ -7,12 +7,14 @@ from contextlib import ExitStack
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 
 from qms.db import read_session
-from qms.services import trail_view
+from qms.errors import Text, ValidationError
+from qms.services import trail_anchors, trail_view
 from qms.web.deps import CurrentUser, Db
+from qms.web.i18n import translated
 from qms.web.pages import render
 
 router = APIRouter()
@@ -61,6 +63,41 @@ def verify(request: Request, session: Db, user: CurrentUser) -> Response:
     check = trail_view.verify(session, viewer=user)
     anchor = trail_view.anchor(session, viewer=user) if check.ok else None
     return render(request, "_trail_check.html", {"check": check, "anchor": anchor})
+
+
+@router.post("/trail/verify")
+def verify_anchors(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    anchors: Annotated[str, Form()] = "",
+    anchors_file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """The chain check against anchors kept outside the system, uploaded as the file
+    ``qms trail anchor`` lines were collected in, or pasted. htmx gets the result in
+    place (a bad file too); a plain form gets a page."""
+    htmx = bool(request.headers.get("HX-Request"))
+    context: dict[str, object] = {"check": None, "anchor": None, "anchors": 0, "error": ""}
+    try:
+        given = _anchors_given(anchors, anchors_file)
+        context["check"] = trail_view.verify(session, viewer=user, anchors=given)
+        context["anchors"] = len(given)
+    except ValidationError as exc:
+        if not htmx:
+            raise
+        context["error"] = translated(request, exc)
+    return render(request, "_trail_check.html" if htmx else "trail_check.html", context)
+
+
+def _anchors_given(pasted: str, upload: UploadFile | None) -> list[trail_anchors.Anchor]:
+    if upload is not None and upload.filename:
+        raw = upload.file.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError("{source} is not UTF-8 text", source=upload.filename) from None
+        return trail_anchors.parse(text, source=upload.filename)
+    return trail_anchors.parse(pasted, source=Text("the pasted anchors"))
 
 
 @router.get("/trail.csv")
