@@ -11,7 +11,7 @@ from qms.services import audits
 from tests.browser.conftest import Person
 from tests.helpers import act
 from tests.seed import PASSWORD
-from tests.services.capa_setup import today
+from tests.services.capa_setup import plan_mc
 
 pytestmark = pytest.mark.browser
 
@@ -19,28 +19,14 @@ pytestmark = pytest.mark.browser
 def test_an_auditor_records_a_finding(browser: Browser, live_server: str, tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'browser.db'}")  # the server's database
     try:
-        day = today(engine)
-        audit = act(
-            engine,
-            audits.plan,
-            "binh",
-            departments=["MC"],
-            clauses=["7.5.3"],
-            procedures=[],
-            lead="binh",
-            team=[],
-            planned_start=day,
-            planned_end=day,
-            objectives="Đánh giá Bộ phận Một cửa",
-            auditee_rep="lan",
-        )
-        act(engine, audits.start, "binh", ref=audit.ref)
+        ref = plan_mc(engine, objectives="Đánh giá Bộ phận Một cửa")
+        act(engine, audits.start, "binh", ref=ref)
     finally:
         engine.dispose()
 
     binh = Person(browser, live_server, "binh", PASSWORD)
     page = binh.page
-    page.locator("#inbox-checklists a", has_text=audit.ref).click()
+    page.locator("#inbox-checklists a", has_text=ref).click()
     page.get_by_role("link", name="Thực hiện danh mục kiểm tra").click()
     row = page.locator("#item-1")
     row.get_by_label("Kết quả").select_option("NC_MINOR")
@@ -48,7 +34,7 @@ def test_an_auditor_records_a_finding(browser: Browser, live_server: str, tmp_pa
     row.get_by_label("Nội dung phát hiện (sự không phù hợp)").fill("Tài liệu lỗi thời chưa thu hồi")
     row.get_by_role("button", name="Lưu").click()
     expect(page.locator("#item-1 .ok")).to_have_text("Đã lưu.")  # the row, updated in place
-    page.goto(f"/audits/{audit.ref}/findings")
+    page.goto(f"/audits/{ref}/findings")
     expect(page.locator("#finding-1")).to_contain_text("Tài liệu lỗi thời chưa thu hồi")
     expect(page.locator("#finding-1")).to_contain_text("Lập phiếu hành động khắc phục")
     binh.close()

@@ -29,9 +29,11 @@ def due(engine: Engine, days: int = 14) -> date:
     return today(engine) + timedelta(days=days)
 
 
-def audit_with_findings(engine: Engine, grades: tuple[str, ...] = ("NC_MINOR", "NC_MAJOR")) -> str:
-    """An audit of MC (lead binh, auditee representative lan) in progress whose first
-    checklist items are graded ``grades``, each with a finding."""
+def plan_mc(
+    engine: Engine,
+    objectives: str = "Đánh giá việc kiểm soát thông tin dạng văn bản tại Bộ phận Một cửa",
+) -> str:
+    """An audit of MC for today, planned by its lead binh (auditee representative lan)."""
     day = today(engine)
     audit = act(
         engine,
@@ -44,22 +46,29 @@ def audit_with_findings(engine: Engine, grades: tuple[str, ...] = ("NC_MINOR", "
         team=[],
         planned_start=day,
         planned_end=day,
-        objectives="Đánh giá việc kiểm soát thông tin dạng văn bản tại Bộ phận Một cửa",
+        objectives=objectives,
         auditee_rep="lan",
     )
-    act(engine, audits.start, "binh", ref=audit.ref)
+    return str(audit.ref)
+
+
+def audit_with_findings(engine: Engine, grades: tuple[str, ...] = ("NC_MINOR", "NC_MAJOR")) -> str:
+    """An audit of MC (lead binh, auditee representative lan) in progress whose first
+    checklist items are graded ``grades``, each with a finding."""
+    ref = plan_mc(engine)
+    act(engine, audits.start, "binh", ref=ref)
     for number, grade in enumerate(grades, start=1):
         act(
             engine,
             audit_work.record,
             "binh",
-            ref=audit.ref,
+            ref=ref,
             item=number,
             result=grade,
             evidence=f"Bằng chứng {number}: bản QT-01 lần 1 còn tại quầy số {number}",
             finding=f"Phát hiện {number}: tài liệu lỗi thời chưa được thu hồi",
         )
-    return str(audit.ref)
+    return ref
 
 
 def open_complaint(engine: Engine, actor: str = "lan", **kwargs: Any) -> str:

@@ -27,21 +27,7 @@ def _second_auditor(engine: Engine) -> None:
 
 def _planned_audit(engine: Engine) -> None:
     """IA-2026-02: planned, not started (lead binh, auditee representative lan)."""
-    day = cs.today(engine)
-    act(
-        engine,
-        audits.plan,
-        "binh",
-        departments=["MC"],
-        clauses=["7.5.3"],
-        procedures=[],
-        lead="binh",
-        team=[],
-        planned_start=day,
-        planned_end=day,
-        objectives="Đánh giá lại việc trả kết quả tại Một cửa",
-        auditee_rep="lan",
-    )
+    cs.plan_mc(engine, objectives="Đánh giá lại việc trả kết quả tại Một cửa")
 
 
 def _concluded(engine: Engine) -> None:
