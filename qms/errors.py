@@ -7,11 +7,11 @@ named placeholders and their values::
 
 ``str(error)`` is the English sentence; ``error.translated(gettext, numbers)`` is the same
 sentence in the reader's language: the template goes through the catalog, then the values
-are put in as they are (a value is never read as a template), numbers with a ``{n:,}``
-placeholder grouped the reader's way (``qms.i18n.in_language`` passes both). A value that is itself words (a
-status, a role, what is still missing) is a :class:`Text`, or several joined with
-:class:`Joined`, so the whole sentence comes out in one language. The catalogs extract the
-templates from these calls (see scripts/update-catalogs).
+are put in as they are (a value is never read as a template), a number in a ``{n:,}``
+placeholder grouped the reader's way (``qms.i18n.in_language`` passes both). A value that
+is itself words (a status, a role, what is still missing) is a :class:`Text`, or several
+joined with :class:`Joined`, so the whole sentence comes out in one language. The catalogs
+extract the templates from these calls (see scripts/update-catalogs).
 """
 
 import copy

@@ -107,14 +107,25 @@ def export(session: Session, *, viewer: User, filters: TrailFilter) -> Iterator[
     )
 
 
-def verify(
-    session: Session, *, viewer: User, anchors: list[trail_anchors.Anchor] | None = None
-) -> trail.TrailCheck:
-    """The chain check, against ``anchors`` kept outside the system as well when given."""
+def verify(session: Session, *, viewer: User) -> trail.TrailCheck:
     _require_inspector(session, viewer)
-    if anchors:
-        return trail_anchors.verify_with(session, anchors)
     return trail.verify(session)
+
+
+def verify_against(
+    session: Session, *, viewer: User, anchors: str | bytes, source: str | Text
+) -> tuple[trail.TrailCheck, int]:
+    """The chain check against anchors kept outside the system (the JSON lines of
+    ``qms trail anchor``, as text or as the bytes of an uploaded file called ``source``),
+    and how many anchors were checked. The viewer is checked before the file is read."""
+    _require_inspector(session, viewer)
+    if isinstance(anchors, bytes):
+        try:
+            anchors = anchors.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError("{source} is not UTF-8 text", source=source) from None
+    given = trail_anchors.parse(anchors, source=source)
+    return trail_anchors.verify_with(session, given), len(given)
 
 
 def anchor(session: Session, *, viewer: User) -> trail_anchors.Anchor | None:

@@ -160,3 +160,8 @@ def test_a_bad_anchors_file_is_named_with_its_line(web_engine: Engine, as_user: 
     )
     assert latin1.status_code == 422
     assert "anchors.jsonl không phải văn bản UTF-8" in html.unescape(latin1.text)
+    # Staff are refused before their file is read: the refusal, not what is wrong with it.
+    staff = as_user("lan").form(
+        "/trail/verify", files={"anchors_file": ("anchors.jsonl", bad, "application/json")}
+    )
+    assert staff.status_code == 403

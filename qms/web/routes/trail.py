@@ -12,7 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from qms.db import read_session
 from qms.errors import Text, ValidationError
-from qms.services import trail_anchors, trail_view
+from qms.services import trail_view
 from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import translated
 from qms.web.pages import render
@@ -77,27 +77,20 @@ def verify_anchors(
     ``qms trail anchor`` lines were collected in, or pasted. htmx gets the result in
     place (a bad file too); a plain form gets a page."""
     htmx = bool(request.headers.get("HX-Request"))
+    given: str | bytes = anchors
+    source: str | Text = Text("the pasted anchors")
+    if anchors_file is not None and anchors_file.filename:
+        given, source = anchors_file.file.read(), anchors_file.filename
     context: dict[str, object] = {"check": None, "anchor": None, "anchors": 0, "error": ""}
     try:
-        given = _anchors_given(anchors, anchors_file)
-        context["check"] = trail_view.verify(session, viewer=user, anchors=given)
-        context["anchors"] = len(given)
+        context["check"], context["anchors"] = trail_view.verify_against(
+            session, viewer=user, anchors=given, source=source
+        )
     except ValidationError as exc:
         if not htmx:
             raise
         context["error"] = translated(request, exc)
     return render(request, "_trail_check.html" if htmx else "trail_check.html", context)
-
-
-def _anchors_given(pasted: str, upload: UploadFile | None) -> list[trail_anchors.Anchor]:
-    if upload is not None and upload.filename:
-        raw = upload.file.read()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValidationError("{source} is not UTF-8 text", source=upload.filename) from None
-        return trail_anchors.parse(text, source=upload.filename)
-    return trail_anchors.parse(pasted, source=Text("the pasted anchors"))
 
 
 @router.get("/trail.csv")
