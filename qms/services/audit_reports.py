@@ -241,5 +241,5 @@ def report_pdf(
     wanted = language or record_language(session)
     stored = audit.status in (AuditStatus.REPORTED, AuditStatus.CLOSED) and audit.report_sha256
     if stored and wanted == record_language(session):
-        return audit, blobs.get(session, str(audit.report_sha256)).data
+        return audit, blobs.data_of(session, str(audit.report_sha256))
     return audit, render(report_data(session, audit, language=wanted))

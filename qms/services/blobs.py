@@ -33,6 +33,8 @@ def put(session: Session, *, data: bytes, media_type: str) -> Blob:
 
 
 def get(session: Session, key: str) -> Blob:
+    """The stored row as it is (its bytes unchecked): for inspecting storage. Anything
+    that serves the bytes to someone reads them with :func:`data_of`."""
     blob = session.get(Blob, key)
     if blob is None:
         raise NotFound("no stored file with hash {key}", key=key)

@@ -455,7 +455,7 @@ def record_pdf(
     if car.status == CapaStatus.CLOSED and car.record_sha256:
         stored = stored_language(session, car)
         if wanted is None or wanted == stored:
-            return car, blobs.get(session, car.record_sha256).data
+            return car, blobs.data_of(session, car.record_sha256)
     return car, render_record(record_data(session, car, language=wanted))
 
 

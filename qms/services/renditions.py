@@ -244,11 +244,11 @@ def manual_pdf(
     ).hexdigest()
     cached = session.get(Compilation, key)
     if cached is not None:
-        return blobs.get(session, cached.pdf_sha256).data
+        return blobs.data_of(session, cached.pdf_sha256)
     entries = tuple(
         ManualEntry(
             r,
-            blobs.get(session, rev.pdf_sha256).data
+            blobs.data_of(session, rev.pdf_sha256)
             if rev.pdf_sha256 and language == doc.language
             else None,
         )

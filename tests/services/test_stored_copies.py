@@ -1,0 +1,71 @@
+"""Stored copies are checked against their hash every time they are served: a reported
+audit's report, a closed corrective action's record and the parts and whole of a compiled
+manual, altered in the database, are refused rather than passed on."""
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from qms.db import read_session, write_session
+from qms.errors import IntegrityProblem
+from qms.models import Revision
+from qms.services import audit_reports, audits, blobs, capa, capa_records, renditions, users
+from tests.helpers import act, effective_document
+from tests.seed import PASSWORD
+from tests.services import capa_setup as cs
+from tests.services.audit_helpers import answer_all
+
+
+def _alter(engine: Engine, key: str) -> None:
+    """Change the stored bytes under ``key`` (someone with database access), and empty
+    this process's cache of served copies, as a fresh worker would start."""
+    with engine.begin() as connection:
+        data = connection.execute(text("SELECT data FROM blob WHERE sha256 = :k"), {"k": key})
+        altered = bytes(data.scalar_one()) + b"\n% altered"
+        connection.execute(
+            text("UPDATE blob SET data = :d WHERE sha256 = :k"), {"d": altered, "k": key}
+        )
+    blobs.forget_cached()
+
+
+def test_an_altered_audit_report_is_refused(engine: Engine) -> None:
+    ref = cs.audit_with_findings(engine, grades=("NC_MINOR",))
+    answer_all(engine, ref, skip=(1,), auditor="binh")
+    act(engine, audits.conclude, "binh", ref=ref, conclusions="Phù hợp")
+    act(engine, audit_reports.report, "binh", ref=ref, password=PASSWORD)
+    with read_session(engine) as session:
+        thu = users.get_user(session, "thu")
+        audit, served = audit_reports.report_pdf(session, viewer=thu, ref=ref)
+        key = str(audit.report_sha256)
+        assert blobs.sha256(served) == key  # the stored copy is what is served
+    _alter(engine, key)
+    with read_session(engine) as session, pytest.raises(IntegrityProblem, match="does not match"):
+        audit_reports.report_pdf(session, viewer=users.get_user(session, "thu"), ref=ref)
+
+
+def test_an_altered_corrective_action_record_is_refused(engine: Engine) -> None:
+    ref = cs.verified(engine)
+    act(engine, capa.close, "thu", ref=ref)
+    with read_session(engine) as session:
+        car, served = capa_records.record_pdf(session, viewer=None, ref=ref)
+        key = str(car.record_sha256)
+        assert blobs.sha256(served) == key
+    _alter(engine, key)
+    with read_session(engine) as session, pytest.raises(IntegrityProblem, match="does not match"):
+        capa_records.record_pdf(session, viewer=None, ref=ref)
+
+
+def test_a_manual_refuses_an_altered_compilation_and_an_altered_part(engine: Engine) -> None:
+    effective_document(engine, "QT-01")
+    with write_session(engine) as session:
+        first = renditions.manual_pdf(session)
+    with read_session(engine) as session:
+        part = str(session.exec(select(Revision.pdf_sha256)).one())
+    _alter(engine, blobs.sha256(first))
+    with write_session(engine) as session, pytest.raises(IntegrityProblem, match="does not match"):
+        renditions.manual_pdf(session)
+    # A compilation not stored yet (one department) is built from the stored part.
+    _alter(engine, part)
+    with write_session(engine) as session, pytest.raises(IntegrityProblem, match="does not match"):
+        renditions.manual_pdf(session, department="VP")
