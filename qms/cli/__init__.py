@@ -36,7 +36,10 @@ AREAS: dict[str, tuple[str, str]] = {
         "qms.cli.capa:capa",
         "Nonconformities and corrective actions: contain, analyse, act, verify, close.",
     ),
-    "pdf": ("qms.cli.pdf:pdf", "Controlled PDFs: single documents and compiled manuals."),
+    "pdf": (
+        "qms.cli.pdf:pdf",
+        "Controlled PDFs: single documents and compiled manuals, records and the trail.",
+    ),
     "trail": ("qms.cli.trail:trail", "The append-only, hash-chained audit trail."),
     "serve": (
         "qms.cli.serve:serve",

@@ -1,6 +1,7 @@
 """``qms pdf``: controlled PDFs of documents and compiled manuals."""
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -23,7 +24,7 @@ def _write(path: Path, data: bytes) -> None:
 
 @click.group()
 def pdf() -> None:
-    """Controlled PDFs: single documents and compiled manuals."""
+    """Controlled PDFs: single documents and compiled manuals, records and the trail."""
 
 
 @pdf.command("document")
@@ -166,6 +167,46 @@ def capa_register(language: str | None, output: Path) -> None:
 
     with reading() as session:
         data = capa_records.register_pdf(session, viewer=None, language=language)
+    _write(output, data)
+    click.echo(f"wrote {output} ({len(data):,} bytes)")
+
+
+@pdf.command("trail")
+@click.option("--entity", help="Only events about this kind of thing (document, audit...).")
+@click.option("--id", "entity_id", help="Only events about this one (e.g. QT-01, IA-2026-01).")
+@click.option("--actor", help="Only events by this user.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="From this local date on.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Up to this local date.")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Print language.")
+@output_option
+def trail(
+    entity: str | None,
+    entity_id: str | None,
+    actor: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    language: str | None,
+    output: Path,
+) -> None:
+    """Print audit trail events (at most 1,000, oldest first) with the state of the
+    whole chain and its anchor at printing.
+
+    \b
+    Example:
+      qms pdf trail --id QT-01 -o nhat-ky-QT-01.pdf
+      qms pdf trail --since 2026-01-01 --until 2026-03-31 --lang en -o trail-q1.pdf
+    """
+    from qms.services import trail_view
+
+    filters = trail_view.TrailFilter(
+        entity=entity,
+        entity_id=entity_id,
+        actor=actor,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
+    with reading() as session:
+        data = trail_view.trail_pdf(session, viewer=None, filters=filters, language=language)
     _write(output, data)
     click.echo(f"wrote {output} ({len(data):,} bytes)")
 

@@ -17,6 +17,7 @@ from qms.render.data import (
     ManualEntry,
     ManualSpec,
     SignatureLine,
+    TrailPrint,
 )
 from qms.render.errors import RenderError, RenderLimitError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
@@ -38,12 +39,14 @@ __all__ = [
     "RenderError",
     "RenderLimitError",
     "SignatureLine",
+    "TrailPrint",
     "compile_manual",
     "markdown_to_safe_html",
     "render_audit_report_pdf",
     "render_capa_record_pdf",
     "render_capa_register_pdf",
     "render_document_pdf",
+    "render_trail_pdf",
     "start_workers",
 ]
 
@@ -146,6 +149,29 @@ def render_capa_register_pdf(
         register,
         labels,
         pdfa=pdfa,
+        limits=limits,
+        time_limit=time_limit,
+        memory_limit=memory_limit,
+    )
+
+
+def render_trail_pdf(
+    trail: TrailPrint,
+    *,
+    labels: Mapping[str, str] | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    limits: InputLimits = DEFAULT_LIMITS,
+) -> bytes:
+    """The printed audit trail (A4 landscape), rendered in a worker process."""
+    from qms.render.trail import prepare_trail_print, render_trail_print
+
+    trail = prepare_trail_print(trail, labels=labels, limits=limits)
+    return _in_worker(
+        render_trail_print,
+        trail,
+        labels,
+        pdfa=False,
         limits=limits,
         time_limit=time_limit,
         memory_limit=memory_limit,

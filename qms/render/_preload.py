@@ -13,7 +13,7 @@ from datetime import date
 
 
 def _warm_up() -> None:
-    from qms.render import capa_records, manual, records  # noqa: F401  (for the forked workers)
+    from qms.render import capa_records, manual, records, trail  # noqa: F401  (for the workers)
     from qms.render.data import DocumentRendition
     from qms.render.pdf import render_document
 

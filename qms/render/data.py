@@ -232,6 +232,34 @@ class CapaRegisterRow:
 
 
 @dataclass(frozen=True)
+class TrailPrintRow:
+    seq: int
+    at: datetime  # naive UTC
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    details: str  # the event's JSON payload, shortened for print
+    hash: str
+
+
+@dataclass(frozen=True)
+class TrailPrint:
+    """Audit trail events as printed: the filters that chose them, and the state of the
+    whole chain (and its anchor) when it was printed."""
+
+    organisation: str
+    language: str
+    printed_on: date
+    filters: tuple[tuple[str, str], ...]  # (entity | entity_id | actor | since | until, value)
+    rows: tuple[TrailPrintRow, ...]
+    chain_events: int
+    chain_problem: str  # "" while the chain is intact, else its first problem, in language
+    anchor: str  # the anchor line of the newest event ("" on an empty trail)
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+
+@dataclass(frozen=True)
 class CapaRegister:
     organisation: str
     language: str

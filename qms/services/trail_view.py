@@ -3,7 +3,7 @@ an export, and the chain check."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func
@@ -11,8 +11,10 @@ from sqlmodel import Session, col, select
 
 from qms.domain import Role
 from qms.errors import Text, ValidationError
+from qms.i18n import in_language
 from qms.models import AuditEvent, User
-from qms.services import organisation, trail, trail_anchors, users
+from qms.render.data import TrailPrint, TrailPrintRow
+from qms.services import documents, organisation, renditions, trail, trail_anchors, users
 from qms.text import clean
 
 Cond = ColumnElement[bool]
@@ -131,7 +133,97 @@ def verify_against(
 def anchor(session: Session, *, viewer: User) -> trail_anchors.Anchor | None:
     """The anchor of the trail as it stands (None while it is empty), to be kept outside."""
     _require_inspector(session, viewer)
+    return _newest_anchor(session)
+
+
+def _newest_anchor(session: Session) -> trail_anchors.Anchor | None:
     try:
         return trail_anchors.take(session)
-    except ValidationError:
+    except ValidationError:  # an empty trail has no anchor
         return None
+
+
+# -------------------------------------------------------------------------- print
+
+MAX_PRINTED_EVENTS = 1_000  # up to about 100 landscape pages; the CSV export has no limit
+PRINTED_DETAIL_CHARS = 300
+
+
+def print_data(
+    session: Session, *, viewer: User | None, filters: TrailFilter, language: str | None = None
+) -> TrailPrint:
+    """The matching events, oldest first, as the printed trail shows them, with the state
+    of the whole chain and its anchor now. ``viewer`` None is the command line."""
+    if viewer is not None:
+        _require_inspector(session, viewer)
+    lang = documents.validate_language(
+        language or organisation.get_setting(session, "organisation.language") or "vi"
+    )
+    conditions = _conditions(session, filters)
+    total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
+    if total > MAX_PRINTED_EVENTS:
+        raise ValidationError(
+            "{count:,} events match; a printed trail holds at most {limit:,}: narrow the "
+            "filters, or export the events as CSV",
+            count=int(total),
+            limit=MAX_PRINTED_EVENTS,
+        )
+    events = session.exec(select(AuditEvent).where(*conditions).order_by(col(AuditEvent.seq))).all()
+    check = trail.verify(session)
+    problem = in_language(check.problems[0].text, lang) if check.problems else ""
+    newest = _newest_anchor(session)
+    return TrailPrint(
+        organisation=renditions.organisation_name(session, lang),
+        language=lang,
+        printed_on=organisation.today(session),
+        filters=_printed_filters(filters),
+        rows=tuple(
+            TrailPrintRow(
+                seq=e.seq,
+                at=_naive_utc(e.at),
+                actor=e.actor,
+                action=e.action,
+                entity=e.entity,
+                entity_id=e.entity_id,
+                details=_shortened(e.payload, PRINTED_DETAIL_CHARS),
+                hash=e.hash,
+            )
+            for e in events
+        ),
+        chain_events=check.events,
+        chain_problem=problem,
+        anchor=newest.line() if newest else "",
+        timezone=organisation.get_setting(session, "timezone"),
+    )
+
+
+def _printed_filters(filters: TrailFilter) -> tuple[tuple[str, str], ...]:
+    given = [
+        ("entity", clean(filters.entity or "").lower()),
+        ("entity_id", clean(filters.entity_id or "")),
+        ("actor", clean(filters.actor or "").lower()),
+        ("since", filters.since.isoformat() if filters.since else ""),
+        ("until", filters.until.isoformat() if filters.until else ""),
+    ]
+    return tuple((key, value) for key, value in given if value)
+
+
+def _naive_utc(value: datetime) -> datetime:
+    """Stored times are UTC; the renderer takes them naive (PostgreSQL returns them aware)."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def trail_pdf(
+    session: Session, *, viewer: User | None, filters: TrailFilter, language: str | None = None
+) -> bytes:
+    """The printed trail as a PDF (see :func:`print_data`)."""
+    from qms.render import render_trail_pdf
+
+    data: bytes = render_trail_pdf(
+        print_data(session, viewer=viewer, filters=filters, language=language)
+    )
+    return data

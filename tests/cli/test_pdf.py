@@ -32,3 +32,17 @@ def test_pdf_document_pdfa_and_verify(qms: Invoke, engine: Engine, tmp_path: Pat
     failed = qms("pdf", "verify")
     assert failed.exit_code == 8
     assert "no longer matches its hash" in failed.stderr
+
+
+def test_pdf_trail_prints_the_filtered_events(qms: Invoke, engine: Engine, tmp_path: Path) -> None:
+    effective_document(engine)
+    out = tmp_path / "trail.pdf"
+    result = qms("pdf", "trail", "--id", "QT-01", "--since", "2000-01-01", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"wrote {out} ({out.stat().st_size:,} bytes)\n"
+    printed = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "Bộ lọc: Mã: QT-01; Từ ngày: 01/01/2000" in printed
+    assert "Chuỗi nhật ký nguyên vẹn khi in" in printed
+    bad = qms("pdf", "trail", "--since", "01/01/2000", "-o", str(tmp_path / "x.pdf"))
+    assert bad.exit_code == 2
+    assert "'01/01/2000' does not match the format '%Y-%m-%d'" in bad.stderr

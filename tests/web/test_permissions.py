@@ -47,6 +47,7 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/trail", INSPECTORS),
     ("/trail.csv", INSPECTORS),
     ("/trail/verify", INSPECTORS),
+    ("/trail.pdf?entity_id=QT-01", INSPECTORS),
     ("/api/documents", SIGNED_IN),
     ("/api/documents/QT-01", SIGNED_IN),
     ("/api/documents/QT-02", SEE_ALL),

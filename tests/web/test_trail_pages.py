@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
+from pypdf import PdfReader
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -165,3 +166,27 @@ def test_a_bad_anchors_file_is_named_with_its_line(web_engine: Engine, as_user: 
         "/trail/verify", files={"anchors_file": ("anchors.jsonl", bad, "application/json")}
     )
     assert staff.status_code == 403
+
+
+def test_the_filtered_trail_is_printed_in_the_page_language(
+    web_engine: Engine, as_user: Login
+) -> None:
+    effective_document(web_engine, "QT-01")
+    new_draft(web_engine, "QT-02")
+    auditor = as_user("an")
+    page = auditor.get("/trail", params={"entity_id": "QT-01"}).text
+    assert 'href="/trail.pdf?entity_id=QT-01"' in page
+    response = auditor.get("/trail.pdf", params={"entity_id": "QT-01"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert 'filename="audit-trail.pdf"' in response.headers["content-disposition"]
+    printed = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "NHẬT KÝ KIỂM TRA" in printed
+    assert "Bộ lọc: Mã: QT-01" in printed
+    assert "QT-01/1" in printed
+    assert "QT-02" not in printed
+    english = auditor.get("/trail.pdf", params={"entity_id": "QT-01", "lang": "en"})
+    assert (
+        "Filters: Identifier: QT-01"
+        in PdfReader(io.BytesIO(english.content)).pages[0].extract_text()
+    )

@@ -16,6 +16,7 @@ from qms.services import trail_view
 from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import translated
 from qms.web.pages import render
+from qms.web.routes.records import download
 
 router = APIRouter()
 
@@ -27,7 +28,7 @@ def _filters(
     since: date | None = None,
     until: date | None = None,
 ) -> trail_view.TrailFilter:
-    """The filter form's query parameters, shared by the page and the CSV export."""
+    """The filter form's query parameters, shared by the page and the CSV and PDF exports."""
     return trail_view.TrailFilter(
         entity=entity or None,
         entity_id=entity_id or None,
@@ -91,6 +92,13 @@ def verify_anchors(
             raise
         context["error"] = translated(request, exc)
     return render(request, "_trail_check.html" if htmx else "trail_check.html", context)
+
+
+@router.get("/trail.pdf")
+def export_pdf(session: Db, user: CurrentUser, filters: Filters, lang: str = "") -> Response:
+    """The filtered events printed (at most 1,000), with the chain's state and anchor."""
+    data = trail_view.trail_pdf(session, viewer=user, filters=filters, language=lang or None)
+    return download(data, "audit-trail.pdf")
 
 
 @router.get("/trail.csv")
