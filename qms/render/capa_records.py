@@ -14,10 +14,9 @@ from typing import Any
 from qms.render.data import CapaRecord, CapaRegister, nfc
 from qms.render.labels import format_date
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
-from qms.render.record_labels import coded, record_labels_for
+from qms.render.record_labels import coded
 from qms.render.records import (
-    check_record,
-    check_timezone,
+    checked_labels,
     header,
     identity_of,
     local_time,
@@ -49,11 +48,8 @@ def prepare_capa_record(
 def _record_checks(
     record: CapaRecord, labels: Mapping[str, str] | None, limits: InputLimits
 ) -> dict[str, str]:
-    words = record_labels_for(record.language, labels)
-    check_timezone(record.timezone, words)
     cells = 3 * len(record.whys) + 8 * len(record.actions) + 5 * len(record.verifications)
-    check_record(record, cells, limits)
-    return words
+    return checked_labels(record, cells, labels, limits)
 
 
 def render_capa_record(
@@ -158,10 +154,7 @@ def prepare_capa_register(
 def _register_checks(
     register: CapaRegister, labels: Mapping[str, str] | None, limits: InputLimits
 ) -> dict[str, str]:
-    words = record_labels_for(register.language, labels)
-    check_timezone(register.timezone, words)
-    check_record(register, 10 * len(register.rows), limits)
-    return words
+    return checked_labels(register, 10 * len(register.rows), labels, limits)
 
 
 def render_capa_register(

@@ -62,6 +62,17 @@ def check_record(record: Any, table_cells: int, limits: InputLimits) -> None:
         )
 
 
+def checked_labels(
+    record: Any, table_cells: int, labels: Mapping[str, str] | None, limits: InputLimits
+) -> dict[str, str]:
+    """The labels of ``record`` (which has a ``language`` and a ``timezone``) once its
+    language, time zone and size pass."""
+    words = record_labels_for(record.language, labels)
+    check_timezone(record.timezone, words)
+    check_record(record, table_cells, limits)
+    return words
+
+
 def _text_bytes(value: Any) -> int:
     if isinstance(value, str):
         return len(value.encode("utf-8"))

@@ -11,10 +11,8 @@ from typing import Any
 from qms.render.data import TrailPrint, nfc
 from qms.render.labels import format_date
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
-from qms.render.record_labels import record_labels_for
 from qms.render.records import (
-    check_record,
-    check_timezone,
+    checked_labels,
     header,
     identity_of,
     local_time,
@@ -42,10 +40,7 @@ def prepare_trail_print(
 def _checks(
     trail: TrailPrint, labels: Mapping[str, str] | None, limits: InputLimits
 ) -> dict[str, str]:
-    words = record_labels_for(trail.language, labels)
-    check_timezone(trail.timezone, words)
-    check_record(trail, CELLS_PER_ROW * len(trail.rows), limits)
-    return words
+    return checked_labels(trail, CELLS_PER_ROW * len(trail.rows), labels, limits)
 
 
 def render_trail_print(
