@@ -3,11 +3,13 @@
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from qms.db import read_session, write_session
+from qms.errors import QMSError
 from qms.models import Document, Revision
 from qms.services import documents, revisions, users
 from tests.seed import PASSWORD
@@ -28,6 +30,22 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             rows = connection.execute(text(f'SELECT * FROM "{table}"')).all()
             out[table] = sorted((tuple(r) for r in rows), key=repr)
     return out
+
+
+def refused(
+    engine: Engine,
+    error: type[QMSError],
+    func: Callable[..., Any],
+    actor: str,
+    match: str,
+    **kwargs: Any,
+) -> None:
+    """The step fails with ``error`` (its message matching ``match``) and leaves every
+    table exactly as it was."""
+    before = snapshot(engine)
+    with pytest.raises(error, match=match):
+        act(engine, func, actor, **kwargs)
+    assert snapshot(engine) == before
 
 
 def body(n: int = 1) -> str:

@@ -3,14 +3,12 @@
 from datetime import date
 from typing import Any
 
-import pytest
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session, write_session
-from qms.errors import QMSError
 from qms.models import Audit
 from qms.services import audit_work, audits, users
-from tests.helpers import act, new_draft, snapshot, to_effective
+from tests.helpers import act, new_draft, to_effective
 from tests.seed import PASSWORD
 
 START, END = date(2026, 12, 1), date(2026, 12, 2)
@@ -45,6 +43,12 @@ def add_person(engine: Engine, username: str, department: str, roles: list[str])
 
 def plan_tp(engine: Engine, actor: str = "thu", **overrides: Any) -> str:
     """Plan an audit of TP (lead an from MC, auditee rep mai from TP)."""
+    audit: Audit = act(engine, audits.plan, actor, **tp_plan(**overrides))
+    return audit.ref
+
+
+def tp_plan(**overrides: Any) -> dict[str, Any]:
+    """The arguments of :func:`plan_tp`'s audit, with ``overrides``."""
     kwargs: dict[str, Any] = {
         "departments": ["TP"],
         "clauses": ["7.5.1"],
@@ -57,8 +61,7 @@ def plan_tp(engine: Engine, actor: str = "thu", **overrides: Any) -> str:
         "objectives": "Đánh giá việc kiểm soát tài liệu tại Phòng Tư pháp",
     }
     kwargs.update(overrides)
-    audit: Audit = act(engine, audits.plan, actor, **kwargs)
-    return audit.ref
+    return kwargs
 
 
 def item_numbers(engine: Engine, ref: str) -> list[int]:
@@ -84,13 +87,3 @@ def answer_all(
                 result=result,
                 evidence="Đã kiểm tra hồ sơ mẫu",
             )
-
-
-def refused(
-    engine: Engine, error: type[QMSError], func: Any, actor: str, match: str, **kwargs: Any
-) -> None:
-    """The step fails with ``error`` and leaves every table exactly as it was."""
-    before = snapshot(engine)
-    with pytest.raises(error, match=match):
-        act(engine, func, actor, **kwargs)
-    assert snapshot(engine) == before

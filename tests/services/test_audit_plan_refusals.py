@@ -10,9 +10,9 @@ from qms.db import read_session
 from qms.errors import InvalidTransition, PermissionDenied, ValidationError
 from qms.services import audit_programme, audit_reports, audit_work, audits
 from qms.services.audit_work import MAX_ATTACHMENTS_PER_ITEM
-from tests.helpers import act
+from tests.helpers import act, refused
 from tests.seed import PASSWORD
-from tests.services.audit_helpers import END, START, effective_procedures, plan_tp, refused
+from tests.services.audit_helpers import effective_procedures, plan_tp, tp_plan
 
 
 @pytest.fixture
@@ -34,18 +34,7 @@ def test_plans_that_do_not_fit_are_refused(
     procedures: Engine, changes: dict[str, Any], match: str
 ) -> None:
     plan_tp(procedures)  # IA-2026-01 exists, so "follows" names a real audit
-    kwargs: dict[str, Any] = {
-        "departments": ["TP"],
-        "clauses": ["7.5.1"],
-        "procedures": ["QT-01"],
-        "lead": "an",
-        "team": [],
-        "auditee_rep": "mai",
-        "planned_start": START,
-        "planned_end": END,
-        "objectives": "Đánh giá việc kiểm soát tài liệu",
-    }
-    refused(procedures, ValidationError, audits.plan, "thu", match, **{**kwargs, **changes})
+    refused(procedures, ValidationError, audits.plan, "thu", match, **tp_plan(**changes))
 
 
 def test_the_objectives_may_be_exactly_at_the_limit(procedures: Engine) -> None:

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from qms.db import read_session
 from qms.errors import NotFound, PermissionDenied, ValidationError
 from qms.services import audit_programme, audit_work, audits, trail, users
-from tests.helpers import act
-from tests.services.audit_helpers import effective_procedures, plan_tp, refused
+from tests.helpers import act, refused
+from tests.services.audit_helpers import effective_procedures, plan_tp
 
 
 def past_audit(engine: Engine, department: str, grades: list[str]) -> None:

@@ -7,9 +7,8 @@ from sqlalchemy.engine import Engine
 from qms.db import read_session
 from qms.errors import Conflict, ValidationError
 from qms.services import audit_reports, audit_work, audits, capa, users
-from tests.helpers import act
+from tests.helpers import act, refused
 from tests.services import capa_setup as cs
-from tests.services.audit_helpers import refused
 
 
 def test_a_finding_with_a_corrective_action_cannot_be_regraded_as_conforming(

@@ -35,7 +35,7 @@ from qms.services import (
     trail,
     users,
 )
-from tests.helpers import act, new_draft, revise, to_effective
+from tests.helpers import act, new_draft, refused, revise, to_effective
 from tests.seed import PASSWORD
 from tests.services.audit_helpers import (
     END,
@@ -45,7 +45,6 @@ from tests.services.audit_helpers import (
     effective_procedures,
     item_numbers,
     plan_tp,
-    refused,
 )
 
 

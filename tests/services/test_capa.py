@@ -18,18 +18,9 @@ from qms.errors import (
     ValidationError,
 )
 from qms.services import capa, capa_views, trail
-from tests.helpers import act, snapshot
+from tests.helpers import act, refused, snapshot
 from tests.services import capa_setup as cs
 from tests.services.test_concurrency import race
-
-
-def _refused(
-    engine: Engine, error: type[QMSError], match: str, func: Any, actor: str, **kwargs: Any
-) -> None:
-    before = snapshot(engine)
-    with pytest.raises(error, match=match):
-        act(engine, func, actor, **kwargs)
-    assert snapshot(engine) == before
 
 
 def test_any_user_opens_a_complaint_numbered_per_year(engine: Engine) -> None:
@@ -75,7 +66,7 @@ def test_bad_input_on_open_is_refused_and_changes_nothing(
         "severity": "minor",
         **changes,
     }
-    _refused(engine, error, match, capa.open_nonconformity, "lan", **kwargs)
+    refused(engine, error, capa.open_nonconformity, "lan", match, **kwargs)
 
 
 def test_from_an_audit_finding_the_finding_is_copied(engine: Engine) -> None:
@@ -102,12 +93,12 @@ def test_from_an_audit_finding_the_finding_is_copied(engine: Engine) -> None:
 def test_one_corrective_action_per_finding(engine: Engine) -> None:
     audit = cs.audit_with_findings(engine)
     first = act(engine, capa.open_nonconformity, "binh", finding=f"{audit}/1").ref
-    _refused(
+    refused(
         engine,
         Conflict,
-        f"finding {audit}/1 already has corrective action {first}",
         capa.open_nonconformity,
         "an",
+        f"finding {audit}/1 already has corrective action {first}",
         finding=f"{audit}/1",
     )
 
@@ -127,12 +118,12 @@ def test_audit_finding_source_needs_an_auditor_and_a_real_finding(
     engine: Engine, actor: str, finding: str | None, error: type[QMSError], match: str
 ) -> None:
     audit = cs.audit_with_findings(engine)
-    _refused(
+    refused(
         engine,
         error,
-        match,
         capa.open_nonconformity,
         actor,
+        match,
         source="audit_finding",
         finding=finding.format(audit=audit) if finding else None,
     )
@@ -159,13 +150,13 @@ def test_department_leadership_or_a_controller_contains(
         with read_session(engine) as session:
             assert capa_views.detail(session, viewer=None, ref=ref).contained_by == actor
         return
-    _refused(
+    refused(
         engine,
         PermissionDenied,
-        f"{actor} cannot record the correction of {ref}: it needs a controller, "
-        "or a reviewer or approver of department VP",
         capa.contain,
         actor,
+        f"{actor} cannot record the correction of {ref}: it needs a controller, "
+        "or a reviewer or approver of department VP",
         ref=ref,
         containment="Xử lý ngay",
     )
@@ -173,12 +164,12 @@ def test_department_leadership_or_a_controller_contains(
 
 def test_containment_is_kept_apart_from_the_corrective_action(engine: Engine) -> None:
     ref = cs.open_complaint(engine)
-    _refused(
+    refused(
         engine,
         ValidationError,
-        "describe the correction",
         capa.contain,
         "thu",
+        "describe the correction",
         ref=ref,
         containment=" ",
     )
@@ -187,12 +178,12 @@ def test_containment_is_kept_apart_from_the_corrective_action(engine: Engine) ->
         car = capa_views.detail(session, viewer=None, ref=ref).record
     assert (car.status, car.containment) == ("contained", "Gọi điện xin lỗi, trả kết quả ngay")
     assert car.root_cause == ""
-    _refused(
+    refused(
         engine,
         InvalidTransition,
-        f"{ref} is contained; recording the correction needs it to be open",
         capa.contain,
         "thu",
+        f"{ref} is contained; recording the correction needs it to be open",
         ref=ref,
         containment="lần hai",
     )

@@ -27,19 +27,9 @@ from qms.services import (
     revisions,
     trail,
 )
-from tests.helpers import act, effective_document, snapshot
+from tests.helpers import act, effective_document, refused, snapshot
 from tests.seed import PASSWORD
 from tests.services import capa_setup as cs
-
-
-def _refused(
-    engine: Engine, error: type[QMSError], match: str, func: Any, actor: str, **kwargs: Any
-) -> None:
-    before = snapshot(engine)
-    with pytest.raises(error, match=match):
-        act(engine, func, actor, **kwargs)
-    assert snapshot(engine) == before
-
 
 # ------------------------------------------------------------------------------ planning
 
@@ -68,7 +58,7 @@ def test_an_action_needs_owner_and_a_due_date_not_in_the_past(
     }
     if kwargs["due_date"] == -1:
         kwargs["due_date"] = cs.today(engine) - timedelta(days=1)
-    _refused(engine, error, match, capa_actions.add_action, "thu", ref=ref, **kwargs)
+    refused(engine, error, capa_actions.add_action, "thu", match, ref=ref, **kwargs)
 
 
 def test_due_today_is_accepted_and_actions_are_numbered(engine: Engine) -> None:
@@ -79,9 +69,9 @@ def test_due_today_is_accepted_and_actions_are_numbered(engine: Engine) -> None:
 
 def test_plan_needs_an_action_and_leadership(engine: Engine) -> None:
     ref = cs.analysed(engine)
-    _refused(engine, ValidationError, "has no actions yet", capa.plan, "thu", ref=ref)
+    refused(engine, ValidationError, capa.plan, "thu", "has no actions yet", ref=ref)
     cs.add_action(engine, ref, "lan")
-    _refused(engine, PermissionDenied, "lan cannot plan the actions of", capa.plan, "lan", ref=ref)
+    refused(engine, PermissionDenied, capa.plan, "lan", "lan cannot plan the actions of", ref=ref)
     act(engine, capa.plan, "thu", ref=ref)
     with read_session(engine) as session:
         events = trail.events(session, entity="capa", entity_id=ref)
@@ -93,12 +83,12 @@ def test_plan_needs_an_action_and_leadership(engine: Engine) -> None:
 
 def test_actions_only_while_planning(engine: Engine) -> None:
     ref = cs.open_complaint(engine)
-    _refused(
+    refused(
         engine,
         InvalidTransition,
-        "is open; adding an action needs it to be cause analysed or actions planned",
         capa_actions.add_action,
         "thu",
+        "is open; adding an action needs it to be cause analysed or actions planned",
         ref=ref,
         description="Sớm quá",
         owner="lan",
@@ -139,12 +129,12 @@ def test_the_reason_for_change_keeps_citing_the_corrective_action(engine: Engine
     effective_document(engine, "QT-01")
     ref = cs.analysed(engine)
     cs.add_action(engine, ref, "thu", description="Sửa QT-01", document="QT-01")
-    _refused(
+    refused(
         engine,
         ValidationError,
-        f"QT-01 issue 2 was raised by corrective action {ref}; its reason for change must cite",
         revisions.revise,
         "thu",
+        f"QT-01 issue 2 was raised by corrective action {ref}; its reason for change must cite",
         code="QT-01",
         reason="Cập nhật chung",
     )
@@ -158,12 +148,12 @@ def test_the_reason_for_change_keeps_citing_the_corrective_action(engine: Engine
 def test_only_a_controller_raises_a_revision(engine: Engine) -> None:
     effective_document(engine, "QT-01")
     ref = cs.analysed(engine, department="VP")
-    _refused(
+    refused(
         engine,
         PermissionDenied,
-        "quang cannot raise a revision of QT-01: only a controller drafts revisions",
         capa_actions.add_action,
         "quang",
+        "quang cannot raise a revision of QT-01: only a controller drafts revisions",
         ref=ref,
         description="Sửa QT-01",
         owner="thu",
@@ -178,12 +168,12 @@ def test_no_revision_while_another_issue_is_in_progress(engine: Engine) -> None:
     effective_document(engine, "QT-01")
     act(engine, revisions.revise, "nam", code="QT-01", reason="Khác", description="Khác")
     ref = cs.analysed(engine)
-    _refused(
+    refused(
         engine,
         InvalidTransition,
-        "QT-01 already has issue 2 in progress \\(draft\\); finish it before raising another",
         capa_actions.add_action,
         "thu",
+        "QT-01 already has issue 2 in progress \\(draft\\); finish it before raising another",
         ref=ref,
         description="Sửa QT-01",
         owner="thu",
@@ -197,23 +187,23 @@ def test_the_action_is_done_only_once_its_revision_is_effective(engine: Engine) 
     ref = cs.analysed(engine)
     cs.add_action(engine, ref, "thu", description="Sửa QT-01", document="QT-01")
     act(engine, capa.plan, "thu", ref=ref)
-    _refused(
+    refused(
         engine,
         InvalidTransition,
-        f"action 1 of {ref} changes QT-01: issue 2 is draft and must take effect",
         capa_actions.complete_action,
         "thu",
+        f"action 1 of {ref} changes QT-01: issue 2 is draft and must take effect",
         ref=ref,
         number=1,
     )
     act(engine, revisions.revise, "thu", code="QT-01", body="# 1. Mục đích\n\nMới.\n")
     act(engine, revisions.submit, "thu", code="QT-01", password=PASSWORD)
-    _refused(
+    refused(
         engine,
         InvalidTransition,
-        "issue 2 is in review",
         capa_actions.complete_action,
         "thu",
+        "issue 2 is in review",
         ref=ref,
         number=1,
     )
@@ -233,31 +223,31 @@ def test_the_action_is_done_only_once_its_revision_is_effective(engine: Engine) 
 
 def test_owner_or_controller_marks_done_and_verification_is_scheduled(engine: Engine) -> None:
     ref = cs.planned(engine)
-    _refused(
+    refused(
         engine,
         PermissionDenied,
-        f"only the owner of action 1 of {ref} \\(lan\\) or a controller",
         capa_actions.complete_action,
         "hung",
+        f"only the owner of action 1 of {ref} \\(lan\\) or a controller",
         ref=ref,
         number=1,
     )
     act(engine, capa_actions.complete_action, "lan", ref=ref, number=1, note="Đã phân công")
-    _refused(
+    refused(
         engine,
         InvalidTransition,
-        f"action 1 of {ref} is already done",
         capa_actions.complete_action,
         "thu",
+        f"action 1 of {ref} is already done",
         ref=ref,
         number=1,
     )
-    _refused(
+    refused(
         engine,
         NotFound,
-        f"{ref} has no action 3",
         capa_actions.complete_action,
         "thu",
+        f"{ref} has no action 3",
         ref=ref,
         number=3,
     )
@@ -288,12 +278,12 @@ def test_verification_period_is_a_setting(engine: Engine) -> None:
 def test_actions_are_done_only_after_planning(engine: Engine) -> None:
     ref = cs.analysed(engine)
     cs.add_action(engine, ref, "lan")
-    _refused(
+    refused(
         engine,
         InvalidTransition,
-        "is cause analysed; completing an action needs it to be actions planned",
         capa_actions.complete_action,
         "lan",
+        "is cause analysed; completing an action needs it to be actions planned",
         ref=ref,
         number=1,
     )

@@ -2,26 +2,14 @@
 who may analyse and add actions, who may read a record, a faulty verification-period
 setting. Each refused change leaves every table as it was."""
 
-from typing import Any
-
 import pytest
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session, write_session
-from qms.errors import PermissionDenied, QMSError, ValidationError
+from qms.errors import PermissionDenied, ValidationError
 from qms.services import capa_actions, capa_records, capa_views, organisation, users
-from tests.helpers import act, snapshot
+from tests.helpers import refused, snapshot
 from tests.services import capa_setup as cs
-
-
-def _refused(
-    engine: Engine, error: type[QMSError], match: str, func: Any, actor: str, **kwargs: Any
-) -> None:
-    before = snapshot(engine)
-    with pytest.raises(error, match=match):
-        act(engine, func, actor, **kwargs)
-    assert snapshot(engine) == before
-
 
 LEADERSHIP = "it needs a controller, or a reviewer or approver of department MC"
 
@@ -41,8 +29,7 @@ def test_only_leadership_analyses_the_cause(engine: Engine, actor: str) -> None:
 @pytest.mark.parametrize("actor", ["mai", "lan", "binh"])
 def test_only_leadership_adds_actions(engine: Engine, actor: str) -> None:
     ref = cs.analysed(engine)
-    _refused(engine, PermissionDenied, f"{actor} cannot add actions to {ref}: {LEADERSHIP}",
-             capa_actions.add_action, actor, ref=ref, description="Phân công theo dõi",
+    refused(engine, PermissionDenied, capa_actions.add_action, actor, f"{actor} cannot add actions to {ref}: {LEADERSHIP}", ref=ref, description="Phân công theo dõi",
              owner="lan", due_date=cs.due(engine))  # fmt: skip
 
 
@@ -53,9 +40,8 @@ def test_a_faulty_verification_period_refuses_the_last_completion(engine: Engine
         )
         session.commit()
     ref = cs.planned(engine, owners=("lan",))
-    _refused(engine, ValidationError,
-             "the setting capa.verification_days must be a number of days, not 'ba mươi'",
-             capa_actions.complete_action, "lan", ref=ref, number=1)  # fmt: skip
+    refused(engine, ValidationError,
+             capa_actions.complete_action, "lan", "the setting capa.verification_days must be a number of days, not 'ba mươi'", ref=ref, number=1)  # fmt: skip
     with read_session(engine) as session:
         car = capa_records.get_capa(session, ref)
         assert car.status == "actions_planned"

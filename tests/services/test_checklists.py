@@ -9,8 +9,7 @@ from sqlalchemy.engine import Engine
 from qms.db import read_session, write_session
 from qms.errors import PermissionDenied, ValidationError
 from qms.services import checklists, organisation
-from tests.helpers import act
-from tests.services.audit_helpers import refused
+from tests.helpers import act, refused
 
 GRADES = [
     {"code": "C", "vi": "Phù hợp", "en": "Conforming", "nonconformity": False},

@@ -24,20 +24,12 @@ from tests.helpers import (
     effective_document,
     get,
     new_draft,
+    refused,
     revise,
-    snapshot,
     statuses,
     to_effective,
 )
 from tests.seed import PASSWORD
-
-
-def refused(engine: Engine, error: type[QMSError], func, actor: str, match: str, **kwargs) -> None:
-    """The step fails with ``error`` and leaves every table exactly as it was."""
-    before = snapshot(engine)
-    with pytest.raises(error, match=match):
-        act(engine, func, actor, **kwargs)
-    assert snapshot(engine) == before
 
 
 def test_full_lifecycle_supersedes_previous_issue(engine: Engine) -> None:
