@@ -4,6 +4,7 @@ Vietnamese arrives from keyboards and files in both composed (NFC) and decompose
 forms; stored text is always NFC so that equality, hashing and search behave.
 """
 
+import re
 import unicodedata
 
 _VI_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
@@ -74,3 +75,14 @@ def _base36(number: int, width: int) -> str:
         number, rest = divmod(number, 36)
         out = digits[rest] + out
     return out
+
+
+def shorten(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, cut at a word boundary with an ellipsis."""
+    line = re.sub(r"\s+", " ", text).strip()
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-–") + "…"

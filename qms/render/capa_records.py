@@ -6,7 +6,6 @@ page and, boxed, under the title, and overdue actions are flagged in the plan.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from qms.render.records import (
     metadata,
     render_record,
 )
+from qms.text import shorten
 
 CAPA_TEMPLATE = "capa_record.html"
 REGISTER_TEMPLATE = "capa_register.html"
@@ -216,14 +216,3 @@ def capa_register_context(register: CapaRegister, words: Mapping[str, str]) -> d
         )
         | {"subject": f"{title} ({printed})", "date": register.printed_on.isoformat()},
     }
-
-
-def shorten(text: str, limit: int) -> str:
-    """One line of at most ``limit`` characters, cut at a word boundary with an ellipsis."""
-    line = re.sub(r"\s+", " ", text).strip()
-    if len(line) <= limit:
-        return line
-    cut = line[: limit - 1]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:.-–") + "…"

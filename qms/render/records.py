@@ -221,17 +221,15 @@ def prepare_audit_report(
 def _audit_checks(
     report: AuditReport, labels: Mapping[str, str] | None, limits: InputLimits
 ) -> tuple[dict[str, str], Markup]:
-    words = record_labels_for(report.language, labels)
     if report.status not in AUDIT_STATUSES:
         raise RenderError("unknown audit status {status!r}", status=report.status)
-    check_timezone(report.timezone, words)
     cells = (
         2 * len(report.grade_counts)
         + 7 * len(report.findings)
         + 6 * len(report.other_results)
         + 7 * len(report.checklist)
     )
-    check_record(report, cells, limits)
+    words = checked_labels(report, cells, labels, limits)
     return words, safe_markdown(report.conclusions, Text("conclusions"), limits)
 
 

@@ -48,16 +48,6 @@ def finding_of(session: Session, item: ChecklistItem) -> Finding | None:
     return session.exec(select(Finding).where(Finding.item_id == item.id)).first()
 
 
-def attachments_of(session: Session, item: ChecklistItem) -> list[ChecklistAttachment]:
-    return list(
-        session.exec(
-            select(ChecklistAttachment)
-            .where(ChecklistAttachment.item_id == item.id)
-            .order_by(col(ChecklistAttachment.id))
-        ).all()
-    )
-
-
 def attachments_by_item(session: Session, audit: Audit) -> dict[int, list[ChecklistAttachment]]:
     """Every attachment of the audit's checklist by item id, in one query (views and the
     record hash read them all)."""

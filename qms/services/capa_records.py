@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from qms.domain import LANGUAGES, CapaStatus, RevisionStatus, Role
-from qms.errors import Joined, NotFound, PermissionDenied, ValidationError
+from qms.domain import CapaStatus, RevisionStatus, Role
+from qms.errors import NotFound, PermissionDenied, ValidationError
 from qms.models import (
     Audit,
     CapaAction,
@@ -33,7 +33,7 @@ from qms.render.data import (
     CapaVerificationLine,
     CapaWhyLine,
 )
-from qms.services import blobs, organisation, renditions, trail, users
+from qms.services import blobs, documents, organisation, renditions, trail, users
 from qms.text import clean
 
 _REF = re.compile(r"^CAR-(\d{4})-(\d{3,})$")
@@ -258,17 +258,6 @@ def _full_name(session: Session, user_id: int | None) -> str:
 # ----------------------------------------------------------------------- record / register
 
 
-def _language(session: Session, language: str | None) -> str:
-    value = language or organisation.get_setting(session, "organisation.language") or "vi"
-    if value not in LANGUAGES:
-        raise ValidationError(
-            "language must be one of {choices}, not {value!r}",
-            choices=Joined(LANGUAGES),
-            value=value,
-        )
-    return value
-
-
 def _local_date(session: Session, value: datetime | None) -> date | None:
     if value is None:
         return None
@@ -286,7 +275,7 @@ def record_data(
     session: Session, car: CorrectiveAction, *, language: str | None = None
 ) -> CapaRecord:
     """Everything the record PDF shows, as plain data in ``language``."""
-    lang = _language(session, language)
+    lang = documents.language_or_default(session, language)
     today = organisation.today(session)
     finding = finding_label(session, car)
     if finding and car.finding_id is not None:
@@ -370,7 +359,7 @@ def is_overdue(action: CapaAction, today: date) -> bool:
 
 def register_data(session: Session, *, language: str | None = None) -> CapaRegister:
     """Every corrective action with its status, age and open / overdue action counts."""
-    lang = _language(session, language)
+    lang = documents.language_or_default(session, language)
     today = organisation.today(session)
     rows = []
     records = session.exec(
@@ -451,7 +440,7 @@ def record_pdf(
     car = get_capa(session, ref)
     if viewer is not None:
         require_reader(session, viewer, car)
-    wanted = _language(session, language) if language else None
+    wanted = documents.language_or_default(session, language) if language else None
     if car.status == CapaStatus.CLOSED and car.record_sha256:
         stored = stored_language(session, car)
         if wanted is None or wanted == stored:

@@ -65,6 +65,8 @@ def parse_doc_type(value: str) -> DocType:
 
 
 def validate_language(language: str) -> str:
+    """``language`` when it is one of the languages documents, records and the interface
+    come in (vi, en)."""
     if language not in LANGUAGES:
         raise ValidationError(
             "language must be one of {choices}, not {value!r}",
@@ -72,6 +74,13 @@ def validate_language(language: str) -> str:
             value=language,
         )
     return language
+
+
+def language_or_default(session: Session, language: str | None) -> str:
+    """``language``, or the organisation's language when none is asked for."""
+    return validate_language(
+        language or organisation.get_setting(session, "organisation.language") or "vi"
+    )
 
 
 def add_document(

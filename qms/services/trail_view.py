@@ -15,7 +15,7 @@ from qms.i18n import in_language
 from qms.models import AuditEvent, User
 from qms.render.data import TrailPrint, TrailPrintRow
 from qms.services import documents, organisation, renditions, trail, trail_anchors, users
-from qms.text import clean
+from qms.text import clean, shorten
 
 Cond = ColumnElement[bool]
 
@@ -156,9 +156,7 @@ def print_data(
     of the whole chain and its anchor now. ``viewer`` None is the command line."""
     if viewer is not None:
         _require_inspector(session, viewer)
-    lang = documents.validate_language(
-        language or organisation.get_setting(session, "organisation.language") or "vi"
-    )
+    lang = documents.language_or_default(session, language)
     conditions = _conditions(session, filters)
     total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
     if total > MAX_PRINTED_EVENTS:
@@ -185,7 +183,7 @@ def print_data(
                 action=e.action,
                 entity=e.entity,
                 entity_id=e.entity_id,
-                details=_shortened(e.payload, PRINTED_DETAIL_CHARS),
+                details=shorten(e.payload, PRINTED_DETAIL_CHARS),
                 hash=e.hash,
             )
             for e in events
@@ -211,10 +209,6 @@ def _printed_filters(filters: TrailFilter) -> tuple[tuple[str, str], ...]:
 def _naive_utc(value: datetime) -> datetime:
     """Stored times are UTC; the renderer takes them naive (PostgreSQL returns them aware)."""
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
-
-
-def _shortened(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def trail_pdf(

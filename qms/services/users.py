@@ -19,7 +19,7 @@ from qms.errors import (
 )
 from qms.models import Department, User, UserRole, pk
 from qms.phrases import any_role
-from qms.services import trail
+from qms.services import documents, trail
 from qms.text import clean
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
@@ -357,8 +357,7 @@ def _check_length(label: Text, value: str, limit: int) -> None:
 
 def set_language(session: Session, *, actor: User, language: str) -> User:
     """A user's choice of interface language (vi or en)."""
-    if language not in LANGUAGES:
-        raise ValidationError("language must be one of {choices}", choices=Joined(LANGUAGES))
+    documents.validate_language(language)
     if actor.language != language:
         actor.language = language
         session.add(actor)

@@ -7,9 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from qms.domain import LANGUAGES
-from qms.errors import AuthenticationFailed, Joined, ValidationError
-from qms.services import logins, users
+from qms.errors import AuthenticationFailed, ValidationError
+from qms.services import documents, logins, users
 from qms.web.deps import SAFE_METHODS, CurrentUser, Db, MaybeUser, auth_tag
 from qms.web.errors import CsrfRefused
 from qms.web.i18n import LANGUAGE_COOKIE, translator
@@ -122,8 +121,8 @@ def choose_language(
     """The switcher on every page: stored on the user, and in a cookie for the sign-in page."""
     if user is not None:
         users.set_language(session, actor=user, language=language)
-    elif language not in LANGUAGES:
-        raise ValidationError("language must be one of {choices}", choices=Joined(LANGUAGES))
+    else:
+        documents.validate_language(language)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax")
     return response

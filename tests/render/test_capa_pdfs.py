@@ -20,11 +20,11 @@ from qms.render.capa_records import (
     capa_register_context,
     render_capa_record,
     render_capa_register,
-    shorten,
 )
 from qms.render.paths import pdf_assets_dir
 from qms.render.pdf import render_template
 from qms.render.record_labels import record_labels_for
+from qms.text import shorten
 
 from .helpers import joined, page_texts, reader, squeezed
 from .record_samples import (

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.errors import InvalidTransition, PermissionDenied, ValidationError
-from qms.services import audit_programme, audit_reports, audit_work, audits
+from qms.services import audit_programme, audit_reports, audit_views, audit_work, audits, users
 from qms.services.audit_work import MAX_ATTACHMENTS_PER_ITEM
 from tests.helpers import act, refused
 from tests.seed import PASSWORD
@@ -103,8 +103,10 @@ def test_attachments_per_item_count_what_is_already_there(procedures: Engine, st
             f"item 1 can have at most {MAX_ATTACHMENTS_PER_ITEM} attachments",
             ref=started, item=1, result="C", attachments=[("them.jpg", b"them")])  # fmt: skip
     with read_session(procedures) as session:
-        item = audit_work.get_item(session, audits.get_audit(session, started), 1)
-        assert len(audit_work.attachments_of(session, item)) == MAX_ATTACHMENTS_PER_ITEM
+        sheet = audit_views.worksheet(
+            session, viewer=users.get_user(session, "an"), ref=started, only=1
+        )
+        assert len(sheet.items[0].attachments) == MAX_ATTACHMENTS_PER_ITEM
 
 
 @pytest.mark.parametrize(

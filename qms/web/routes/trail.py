@@ -14,7 +14,7 @@ from qms.db import read_session
 from qms.errors import Text, ValidationError
 from qms.services import trail_view
 from qms.web.deps import CurrentUser, Db
-from qms.web.i18n import translated
+from qms.web.i18n import request_language, translated
 from qms.web.pages import render
 from qms.web.routes.records import download
 
@@ -95,9 +95,13 @@ def verify_anchors(
 
 
 @router.get("/trail.pdf")
-def export_pdf(session: Db, user: CurrentUser, filters: Filters, lang: str = "") -> Response:
-    """The filtered events printed (at most 1,000), with the chain's state and anchor."""
-    data = trail_view.trail_pdf(session, viewer=user, filters=filters, language=lang or None)
+def export_pdf(
+    request: Request, session: Db, user: CurrentUser, filters: Filters, lang: str = ""
+) -> Response:
+    """The filtered events printed (at most 1,000), with the chain's state and anchor, in
+    the page's language unless ``lang`` asks for another."""
+    language = lang or request_language(request)
+    data = trail_view.trail_pdf(session, viewer=user, filters=filters, language=language)
     return download(data, "audit-trail.pdf")
 
 
