@@ -98,6 +98,7 @@ class TrailCheck:
 
     events: int = 0
     problems: list[TrailProblem] = field(default_factory=list)
+    newest: tuple[int, str] | None = None  # (seq, hash) of the last event checked
 
     @property
     def ok(self) -> bool:
@@ -155,6 +156,7 @@ def verify(session: Session) -> TrailCheck:
             )
         expected_seq = event.seq + 1
         prev_hash = event.hash
+        check.newest = (event.seq, event.hash)
     return check
 
 

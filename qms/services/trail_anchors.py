@@ -43,6 +43,15 @@ def take(session: Session) -> Anchor:
     return Anchor(newest.seq, newest.hash, utcnow())
 
 
+def of_check(check: TrailCheck) -> Anchor | None:
+    """The anchor of the newest event a chain check walked (None for an empty trail): an
+    event committed after the check began is not vouched for by it."""
+    if check.newest is None:
+        return None
+    seq, digest = check.newest
+    return Anchor(seq, digest, utcnow())
+
+
 def parse(text: str, *, source: str | Text) -> list[Anchor]:
     """Anchors from JSON lines (blank lines and ``#`` comments are skipped); a bad line is
     refused with its number."""

@@ -130,19 +130,6 @@ def verify_against(
     return trail_anchors.verify_with(session, given), len(given)
 
 
-def anchor(session: Session, *, viewer: User) -> trail_anchors.Anchor | None:
-    """The anchor of the trail as it stands (None while it is empty), to be kept outside."""
-    _require_inspector(session, viewer)
-    return _newest_anchor(session)
-
-
-def _newest_anchor(session: Session) -> trail_anchors.Anchor | None:
-    try:
-        return trail_anchors.take(session)
-    except ValidationError:  # an empty trail has no anchor
-        return None
-
-
 # -------------------------------------------------------------------------- print
 
 MAX_PRINTED_EVENTS = 1_000  # up to about 100 landscape pages; the CSV export has no limit
@@ -169,7 +156,7 @@ def print_data(
     events = session.exec(select(AuditEvent).where(*conditions).order_by(col(AuditEvent.seq))).all()
     check = trail.verify(session)
     problem = in_language(check.problems[0].text, lang) if check.problems else ""
-    newest = _newest_anchor(session)
+    newest = trail_anchors.of_check(check)
     return TrailPrint(
         organisation=renditions.organisation_name(session, lang),
         language=lang,

@@ -122,3 +122,17 @@ def test_an_empty_trail_has_no_anchor(engine: Engine) -> None:
 def test_anchor_times_are_kept_in_utc() -> None:
     anchor = trail_anchors.Anchor(5, "b" * 64, datetime(2026, 11, 26, 12, 30, tzinfo=UTC))
     assert json.loads(anchor.line())["taken_at"] == "2026-11-26T12:30:00+00:00"
+
+
+def test_a_checks_anchor_is_the_last_event_it_verified(engine: Engine) -> None:
+    effective_document(engine)
+    with read_session(engine) as session:
+        check = trail.verify(session)
+        newest = list(trail.iter_all(session))[-1]
+    revise(engine)  # events committed after the check began
+    anchor = trail_anchors.of_check(check)
+    assert anchor is not None
+    assert (anchor.seq, anchor.hash) == (newest.seq, newest.hash)
+    assert anchor_now(engine).seq > anchor.seq
+    assert anchor_problems(engine, [anchor]) == []
+    assert trail_anchors.of_check(trail.TrailCheck()) is None

@@ -12,7 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from qms.db import read_session
 from qms.errors import Text, ValidationError
-from qms.services import trail_view
+from qms.services import trail_anchors, trail_view
 from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import request_language, translated
 from qms.web.pages import render
@@ -62,7 +62,7 @@ def trail_page(
 @router.get("/trail/verify")
 def verify(request: Request, session: Db, user: CurrentUser) -> Response:
     check = trail_view.verify(session, viewer=user)
-    anchor = trail_view.anchor(session, viewer=user) if check.ok else None
+    anchor = trail_anchors.of_check(check) if check.ok else None
     return render(request, "_trail_check.html", {"check": check, "anchor": anchor})
 
 
