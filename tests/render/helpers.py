@@ -163,3 +163,21 @@ def joined(pdf: bytes) -> str:
 def squeezed(text: str) -> str:
     """Without any whitespace: table cells wrap long strings at arbitrary places."""
     return "".join(text.split())
+
+
+def run_out_of_memory() -> bytes:
+    raise MemoryError
+
+
+def recurse_too_deep() -> bytes:
+    raise RecursionError("maximum recursion depth exceeded")
+
+
+def fail_unexpectedly() -> bytes:
+    raise ValueError("bad table width")
+
+
+def exit_early() -> bytes:
+    import os
+
+    os._exit(3)

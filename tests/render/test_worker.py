@@ -8,7 +8,16 @@ from qms.render import RenderError, RenderLimitError, start_workers
 from qms.render.worker import run_isolated
 
 from .conftest import WarningGuard
-from .helpers import crash_hard, raise_nothing, raise_render_error, render_with_unknown_css
+from .helpers import (
+    crash_hard,
+    exit_early,
+    fail_unexpectedly,
+    raise_nothing,
+    raise_render_error,
+    recurse_too_deep,
+    render_with_unknown_css,
+    run_out_of_memory,
+)
 
 
 def test_worker_warnings_are_logged_in_the_parent(weasyprint_warnings: WarningGuard) -> None:
@@ -29,6 +38,26 @@ def test_a_crashed_worker_is_reported() -> None:
         run_isolated(crash_hard)
     with pytest.raises(RenderError, match=r"stopped unexpectedly \(signal SIGSEGV\)"):
         run_isolated(crash_hard, memory_limit=None)
+
+
+def test_failures_inside_the_worker_come_back_as_one_clear_message() -> None:
+    with pytest.raises(
+        RenderLimitError, match=r"^rendering ran out of memory at the limit of 512 MB$"
+    ):
+        run_isolated(run_out_of_memory, memory_limit=512 * 1024 * 1024)
+    with pytest.raises(RenderLimitError, match=r"^rendering ran out of memory at the limit$"):
+        run_isolated(run_out_of_memory, memory_limit=None)
+    with pytest.raises(RenderLimitError, match=r"^the document is nested too deeply to lay out$"):
+        run_isolated(recurse_too_deep)
+    with pytest.raises(
+        RenderError, match=r"^rendering failed: ValueError: bad table width$"
+    ) as caught:
+        run_isolated(fail_unexpectedly)
+    assert type(caught.value) is RenderError
+    with pytest.raises(
+        RenderError, match=r"^the render worker stopped unexpectedly \(exit code 3\)$"
+    ):
+        run_isolated(exit_early)
 
 
 def test_workers_can_be_started_ahead_of_the_first_render() -> None:
