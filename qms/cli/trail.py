@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from qms.cli.common import echo_json, echo_table, format_option, reading
+from qms.cli.common import echo_json, echo_table, format_option, read_text_input, reading
 from qms.errors import IntegrityProblem
 from qms.services import trail as trail_service
-from qms.services import trail_anchors
+from qms.services import trail_anchors, trail_view
 
 
 @click.group()
@@ -36,18 +36,16 @@ def verify(anchors_file: Path | None) -> None:
       qms trail verify
       qms trail verify --anchors /mnt/records/qms-anchors.jsonl
     """
-    anchors = None
-    if anchors_file is not None:
-        anchors = trail_anchors.parse(
-            anchors_file.read_text(encoding="utf-8"), source=anchors_file.name
-        )
+    text = read_text_input(anchors_file, option="--anchors") if anchors_file else None
     with reading() as session:
-        if anchors is None:
-            check = trail_service.verify(session)
+        if anchors_file is None or text is None:
+            check, anchors = trail_service.verify(session), 0
         else:
-            check = trail_anchors.verify_with(session, anchors)
+            check, anchors = trail_view.verify_against(
+                session, viewer=None, anchors=text, source=anchors_file.name
+            )
     if check.ok:
-        checked = f", anchors checked: {len(anchors)}" if anchors else ""
+        checked = f", anchors checked: {anchors}" if anchors else ""
         click.echo(f"trail intact: {check.events} events, chain verified{checked}")
         return
     first = check.problems[0]

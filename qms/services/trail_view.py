@@ -115,12 +115,14 @@ def verify(session: Session, *, viewer: User) -> trail.TrailCheck:
 
 
 def verify_against(
-    session: Session, *, viewer: User, anchors: str | bytes, source: str | Text
+    session: Session, *, viewer: User | None, anchors: str | bytes, source: str | Text
 ) -> tuple[trail.TrailCheck, int]:
     """The chain check against anchors kept outside the system (the JSON lines of
     ``qms trail anchor``, as text or as the bytes of an uploaded file called ``source``),
-    and how many anchors were checked. The viewer is checked before the file is read."""
-    _require_inspector(session, viewer)
+    and how many anchors were checked. The viewer is checked before the file is read
+    (None is the command line)."""
+    if viewer is not None:
+        _require_inspector(session, viewer)
     if isinstance(anchors, bytes):
         try:
             anchors = anchors.decode("utf-8")

@@ -300,3 +300,8 @@ def test_trail_anchor_and_verify_against_anchors(
         "error: anchors.jsonl, line 1: not an anchor (a JSON object with seq, hash and "
         "taken_at, as written by qms trail anchor)\n"
     )
+    anchors.write_bytes("mốc neo".encode("utf-16"))
+    unreadable = qms("trail", "verify", "--anchors", str(anchors))
+    assert unreadable.exit_code == 2
+    assert unreadable.stderr.startswith(f"error: --anchors: cannot read {anchors} (")
+    assert unreadable.stderr.count("\n") == 1
