@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from qms.errors import Joined, ValidationError
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -78,3 +80,15 @@ class CauseCategory(StrEnum):
 
 SEVERITIES = ("major", "minor")
 SIMILAR_ANSWERS = ("yes", "no", "possible")
+
+
+def validate_language(language: str) -> str:
+    """``language`` when it is one of the languages documents, records and the interface
+    come in (vi, en)."""
+    if language not in LANGUAGES:
+        raise ValidationError(
+            "language must be one of {choices}, not {value!r}",
+            choices=Joined(LANGUAGES),
+            value=language,
+        )
+    return language

@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.domain import IN_PROGRESS, LANGUAGES, DocType, RevisionStatus, Role
+from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role, validate_language
 from qms.errors import Conflict, Joined, NotFound, PermissionDenied, Text, ValidationError
 from qms.models import Department, Document, Revision, User, pk
 from qms.phrases import state
@@ -62,18 +62,6 @@ def parse_doc_type(value: str) -> DocType:
             value=value,
             choices=Joined([t.value for t in DocType]),
         ) from None
-
-
-def validate_language(language: str) -> str:
-    """``language`` when it is one of the languages documents, records and the interface
-    come in (vi, en)."""
-    if language not in LANGUAGES:
-        raise ValidationError(
-            "language must be one of {choices}, not {value!r}",
-            choices=Joined(LANGUAGES),
-            value=language,
-        )
-    return language
 
 
 def language_or_default(session: Session, language: str | None) -> str:

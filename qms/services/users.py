@@ -7,7 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.domain import LANGUAGES, Role
+from qms.domain import Role, validate_language
 from qms.errors import (
     AuthenticationFailed,
     Conflict,
@@ -19,7 +19,7 @@ from qms.errors import (
 )
 from qms.models import Department, User, UserRole, pk
 from qms.phrases import any_role
-from qms.services import documents, trail
+from qms.services import trail
 from qms.text import clean
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
@@ -197,8 +197,7 @@ def add_user(
             username=username,
         )
     parsed_roles = _parse_roles(roles)
-    if language not in LANGUAGES:
-        raise ValidationError("language must be one of {choices}", choices=Joined(LANGUAGES))
+    validate_language(language)
     if not clean(full_name):
         raise ValidationError("a user needs a full name")
     _check_length(Text("full name"), full_name, 200)
@@ -357,7 +356,7 @@ def _check_length(label: Text, value: str, limit: int) -> None:
 
 def set_language(session: Session, *, actor: User, language: str) -> User:
     """A user's choice of interface language (vi or en)."""
-    documents.validate_language(language)
+    validate_language(language)
     if actor.language != language:
         actor.language = language
         session.add(actor)

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from qms.domain import validate_language
 from qms.errors import AuthenticationFailed, ValidationError
-from qms.services import documents, logins, users
+from qms.services import logins, users
 from qms.web.deps import SAFE_METHODS, CurrentUser, Db, MaybeUser, auth_tag
 from qms.web.errors import CsrfRefused
 from qms.web.i18n import LANGUAGE_COOKIE, translator
@@ -122,7 +123,7 @@ def choose_language(
     if user is not None:
         users.set_language(session, actor=user, language=language)
     else:
-        documents.validate_language(language)
+        validate_language(language)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 86400, samesite="lax")
     return response
