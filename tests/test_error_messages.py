@@ -337,3 +337,8 @@ def test_a_refusal_in_vietnamese_groups_numbers_with_dots() -> None:
 
     error = ValidationError("the evidence is longer than {limit:,} characters", limit=20_000)
     assert in_language(error, "vi") == "bằng chứng dài quá 20.000 ký tự"
+
+
+def test_values_go_in_the_text_or_beside_the_template_not_both() -> None:
+    with pytest.raises(TypeError, match="give the values in the Text, not beside it"):
+        NotFound(Text("no document {code}", code="QT-01"), code="QT-02")

@@ -305,3 +305,18 @@ def test_trail_anchor_and_verify_against_anchors(
     assert unreadable.exit_code == 2
     assert unreadable.stderr.startswith(f"error: --anchors: cannot read {anchors} (")
     assert unreadable.stderr.count("\n") == 1
+
+
+def test_trail_verify_names_the_first_broken_event_and_counts_the_rest(
+    qms: Invoke, engine: Engine, tmp_path: Path
+) -> None:
+    register(qms, tmp_path)
+    drop_guards(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE seq IN (2, 3)"))
+    result = qms("trail", "verify")
+    assert result.exit_code == 8
+    assert result.stderr.startswith("error: trail broken at event 2: event 2 (")
+    assert result.stderr.endswith(
+        "was altered: its content no longer matches its hash (1 more problems after it)\n"
+    )

@@ -46,3 +46,16 @@ def test_pdf_trail_prints_the_filtered_events(qms: Invoke, engine: Engine, tmp_p
     bad = qms("pdf", "trail", "--since", "01/01/2000", "-o", str(tmp_path / "x.pdf"))
     assert bad.exit_code == 2
     assert "'01/01/2000' does not match the format '%Y-%m-%d'" in bad.stderr
+
+
+def test_pdf_verify_names_the_first_altered_file_and_counts_the_rest(
+    qms: Invoke, engine: Engine
+) -> None:
+    effective_document(engine, "QT-01")
+    effective_document(engine, "QT-02")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE blob SET size = size + 1"))
+    failed = qms("pdf", "verify")
+    assert failed.exit_code == 8
+    assert failed.stderr.startswith("error: ")
+    assert failed.stderr.endswith("no longer matches its hash (1 more)\n")

@@ -33,7 +33,8 @@ def test_anchor_is_the_newest_event_as_one_json_line(engine: Engine) -> None:
         newest = list(trail.iter_all(session))[-1]
     assert (anchor.seq, anchor.hash) == (newest.seq, newest.hash)
     data = json.loads(anchor.line())
-    assert data == {"seq": newest.seq, "hash": newest.hash, "taken_at": data["taken_at"]}
+    taken = anchor.taken_at.astimezone(UTC).isoformat(timespec="seconds")
+    assert data == {"seq": newest.seq, "hash": newest.hash, "taken_at": taken}
     assert trail_anchors.parse(anchor.line(), source="anchors.jsonl") == [
         trail_anchors.Anchor(anchor.seq, anchor.hash, anchor.taken_at.replace(microsecond=0))
     ]

@@ -110,5 +110,8 @@ def test_api_approval_with_a_stale_content_hash_is_refused(app: FastAPI) -> None
         "/api/documents/QT-31/approve", {"password": PASSWORD, "content_hash": "0" * 64}
     )
     assert stale.status_code == 422
+    assert stale.json()["error"]["message"] == (
+        "Lần ban hành đã thay đổi sau khi bạn mở; hãy xem lại."
+    )
     assert snapshot(engine) == before
     hai.close()

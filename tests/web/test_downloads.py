@@ -2,6 +2,7 @@
 (read without ORM objects), the same session checks as every page, and the general path
 for everything else."""
 
+import html
 from urllib.parse import quote
 
 from fastapi import FastAPI
@@ -98,4 +99,7 @@ def test_altered_stored_copy_is_refused(app: FastAPI, web_engine: Engine) -> Non
     assert refused.status_code == 500
     assert refused.headers["content-type"].startswith("text/html")
     assert b"%PDF" not in refused.content
+    # The integrity refusal itself, not just any failure.
+    key = blobs.sha256(genuine)[:12]
+    assert f"tệp lưu trữ {key}… không khớp với mã băm" in html.unescape(refused.text)
     lan.close()
