@@ -3,10 +3,10 @@ report data (plain dataclasses for ``qms.render``) built from it."""
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC
 
 from sqlmodel import Session, col, select
 
+from qms.clock import naive_utc
 from qms.models import Audit, AuditSignature, Department, User, pk
 from qms.render.data import (
     AuditReport,
@@ -266,6 +266,6 @@ def _signature_lines(
             lines.append(RecordSignature(meaning, person.full_name, person.position, None))
         else:
             s = chosen.signature
-            signed = s.signed_at.astimezone(UTC).replace(tzinfo=None) if s.signed_at else None
+            signed = naive_utc(s.signed_at)
             lines.append(RecordSignature(meaning, s.printed_name, s.position, signed, chosen.valid))
     return tuple(lines)

@@ -6,11 +6,11 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import overload
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from qms.clock import naive_utc
 from qms.domain import CapaStatus, RevisionStatus, Role
 from qms.errors import NotFound, PermissionDenied, ValidationError
 from qms.models import (
@@ -173,17 +173,6 @@ def revision_label(session: Session, action: CapaAction, language: str = "en") -
 # ----------------------------------------------------------------- what a verifier signs
 
 
-@overload
-def _utc(value: datetime) -> datetime: ...
-@overload
-def _utc(value: None) -> None: ...
-def _utc(value: datetime | None) -> datetime | None:
-    """Stored times as naive UTC, whatever the backend hands back."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
-
-
 def content_hash(
     session: Session,
     car: CorrectiveAction,
@@ -195,9 +184,9 @@ def content_hash(
     """SHA-256 of the record as a verifier sees it (nonconformity, correction, cause,
     actions) plus their verdict and evidence. ``as_of`` recomputes it for an earlier
     verification: actions added after that moment were not part of what was signed."""
-    cutoff = _utc(as_of)
+    cutoff = naive_utc(as_of)
     actions = [
-        a for a in actions_of(session, car) if cutoff is None or _utc(a.created_at) <= cutoff
+        a for a in actions_of(session, car) if cutoff is None or naive_utc(a.created_at) <= cutoff
     ]
     owners = {a.owner_id: username_of(session, a.owner_id) for a in actions}
     content = {
@@ -209,7 +198,7 @@ def content_hash(
         "clause": car.clause,
         "severity": car.severity,
         "reported_by": username_of(session, car.reported_by_id),
-        "reported_at": _utc(car.reported_at),
+        "reported_at": naive_utc(car.reported_at),
         "containment": car.containment,
         "whys": [[w.question, w.answer] for w in whys_of(session, car)],
         "cause_category": car.cause_category,
@@ -302,7 +291,7 @@ def record_data(
         CapaVerificationLine(
             verifier=v.printed_name,
             position=v.position,
-            performed_at=_utc(v.performed_at),
+            performed_at=naive_utc(v.performed_at),
             effective=v.effective,
             evidence=v.evidence,
             valid=verification_valid(session, car, v),
@@ -321,10 +310,10 @@ def record_data(
         clause=car.clause,
         severity=SEVERITY_LABELS[lang].get(car.severity, car.severity),
         reported_by=_full_name(session, car.reported_by_id),
-        reported_at=_utc(car.reported_at),
+        reported_at=naive_utc(car.reported_at),
         containment=car.containment,
         contained_by=_full_name(session, car.contained_by_id),
-        contained_at=_utc(car.contained_at),
+        contained_at=naive_utc(car.contained_at),
         whys=tuple(CapaWhyLine(w.position, w.question, w.answer) for w in whys_of(session, car)),
         cause_category=CAUSE_LABELS[lang].get(car.cause_category, car.cause_category),
         root_cause=car.root_cause,
@@ -333,7 +322,7 @@ def record_data(
         actions=actions,
         verifications=verifications,
         closed_by=_full_name(session, car.closed_by_id),
-        closed_at=_utc(car.closed_at),
+        closed_at=naive_utc(car.closed_at),
         printed_on=today,
         timezone=organisation.get_setting(session, "timezone"),
     )

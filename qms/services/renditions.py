@@ -9,14 +9,14 @@ bytes. Anything not effective is rendered on request, watermarked with its state
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
-from qms.clock import utcnow
+from qms.clock import naive_utc, utcnow
 from qms.domain import DocType, Meaning, RevisionStatus
 from qms.errors import ValidationError
 from qms.models import Compilation, Department, Document, Revision, User
@@ -39,10 +39,6 @@ MANUAL_TITLES = {
     "vi": "Hệ thống quản lý chất lượng — Tài liệu hiện hành",
     "en": "Quality management system — Documents in force",
 }
-
-
-def _naive_utc(value: datetime | None) -> datetime | None:
-    return value.astimezone(UTC).replace(tzinfo=None) if value else None
 
 
 def _local_date(session: Session, value: datetime | None) -> date | None:
@@ -109,7 +105,7 @@ def _signature_lines(session: Session, doc: Document, rev: Revision) -> list[Sig
             s = chosen.signature
             lines.append(
                 SignatureLine(
-                    meaning.value, s.printed_name, s.position, _naive_utc(s.signed_at), chosen.valid
+                    meaning.value, s.printed_name, s.position, naive_utc(s.signed_at), chosen.valid
                 )
             )
     return lines

@@ -3,12 +3,13 @@ an export, and the chain check."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
+from qms.clock import naive_utc
 from qms.domain import Role
 from qms.errors import Text, ValidationError
 from qms.i18n import in_language
@@ -167,7 +168,7 @@ def print_data(
         rows=tuple(
             TrailPrintRow(
                 seq=e.seq,
-                at=_naive_utc(e.at),
+                at=naive_utc(e.at),
                 actor=e.actor,
                 action=e.action,
                 entity=e.entity,
@@ -193,11 +194,6 @@ def _printed_filters(filters: TrailFilter) -> tuple[tuple[str, str], ...]:
         ("until", filters.until.isoformat() if filters.until else ""),
     ]
     return tuple((key, value) for key, value in given if value)
-
-
-def _naive_utc(value: datetime) -> datetime:
-    """Stored times are UTC; the renderer takes them naive (PostgreSQL returns them aware)."""
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
 def trail_pdf(
