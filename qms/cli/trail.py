@@ -9,6 +9,7 @@ from qms.cli.common import echo_json, echo_table, format_option, read_text_input
 from qms.errors import IntegrityProblem
 from qms.services import trail as trail_service
 from qms.services import trail_anchors, trail_view
+from qms.text import shorten
 
 
 @click.group()
@@ -124,12 +125,8 @@ def show(
                 e.actor,
                 e.action,
                 e.entity_id,
-                _short(e.payload),
+                shorten(e.payload, 70),
             ]
             for e in rows
         ],
     )
-
-
-def _short(payload: str, width: int = 70) -> str:
-    return payload if len(payload) <= width else payload[: width - 1] + "…"

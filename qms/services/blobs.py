@@ -111,10 +111,6 @@ class BlobProblem:
     sha256: str
     text: Text
 
-    @property
-    def message(self) -> str:
-        return str(self.text)
-
 
 def verify(session: Session) -> tuple[int, list[BlobProblem]]:
     """Recompute the hash of every stored blob (foreign keys already guarantee that every

@@ -28,10 +28,6 @@ def _message(page: str) -> str:
     return html.unescape(page[start : page.index("</p>", start)])
 
 
-def _in_english(client: WebClient) -> None:
-    assert client.form("/language", {"language": "en", "next": "/"}).status_code == 303
-
-
 def _content_hash(engine: Engine, code: str) -> str:
     with read_session(engine) as session:
         doc = session.exec(select(Document).where(Document.code == code)).one()
@@ -55,7 +51,7 @@ def test_an_approver_who_drafted_the_issue_is_refused_in_vietnamese(
         "drafter2 đã soạn thảo QT-50 lần ban hành 1 nên không được phê duyệt"
     )
     assert snapshot(web_engine) == before
-    _in_english(drafter2)
+    drafter2.choose_language("en")
     again = drafter2.form("/documents/QT-50/approve", form)
     assert again.status_code == 403
     assert _message(again.text) == "drafter2 drafted QT-50 issue 1 and cannot approve it"
@@ -69,7 +65,7 @@ def test_staff_asking_for_a_draft_read_why_in_their_language(workflow_app: FastA
         "QT-01 lần ban hành 2 hiện ở trạng thái bản nháp; "
         "cán bộ chỉ xem được các lần ban hành có hiệu lực"
     )
-    _in_english(lan)
+    lan.choose_language("en")
     english = lan.get("/documents/QT-01", params={"issue": 2})
     assert _message(english.text) == "QT-01 issue 2 is draft; staff see effective issues only"
     lan.close()
@@ -86,7 +82,7 @@ def test_the_api_refuses_in_the_users_language(workflow_app: FastAPI) -> None:
             "cán bộ chỉ xem được các lần ban hành có hiệu lực",
         }
     }
-    _in_english(lan)
+    lan.choose_language("en")
     english = lan.get("/api/documents/QT-01/revisions/2").json()
     assert english["error"]["message"].startswith("QT-01 issue 2 is draft;")
     lan.close()
@@ -118,7 +114,7 @@ def test_an_auditor_planning_their_own_department(web_engine: Engine, as_user: L
     assert api.status_code == 403
     assert api.json()["error"]["message"].startswith("binh thuộc TP, là đơn vị trong phạm vi")
     assert snapshot(web_engine) == before
-    _in_english(binh)
+    binh.choose_language("en")
     english = binh.form("/audits/new", plan)
     assert _message(english.text) == (
         "binh belongs to TP, which this audit covers; auditors cannot audit their own department"
