@@ -15,7 +15,7 @@ from qms.render.data import (
     ReportChecklistItem,
     ReportFinding,
 )
-from qms.services import checklists, organisation, renditions
+from qms.services import checklists, documents, organisation, renditions
 from qms.services.audit_core import (
     capa_refs,
     criteria_of,
@@ -138,13 +138,16 @@ def valid_signed(views: list[AuditSignatureView], meaning: str) -> bool:
 # ------------------------------------------------------------------------ report data
 
 
-def record_language(session: Session) -> str:
-    return organisation.get_setting(session, "organisation.language") or "vi"
-
-
-def report_data(session: Session, audit: Audit, *, language: str | None = None) -> AuditReport:
-    """Everything the report PDF shows, as plain data."""
-    lang = language or record_language(session)
+def report_data(
+    session: Session,
+    audit: Audit,
+    *,
+    language: str | None = None,
+    content_hash: str | None = None,
+) -> AuditReport:
+    """Everything the report PDF shows, as plain data (``content_hash``: the record hash
+    when the caller has just computed it)."""
+    lang = documents.language_or_default(session, language)
     words = _WORDS["en" if lang == "en" else "vi"]
     library = checklists.load_library()
     grades = checklists.load_grades(audit.grades) or checklists.current_grades(session, library)
@@ -207,7 +210,7 @@ def report_data(session: Session, audit: Audit, *, language: str | None = None) 
     )
     members = members_of(session, audit)
     lead = next(u for u, role in members if role == "lead")
-    content = record_hash(session, audit)
+    content = content_hash or record_hash(session, audit)
     rep = session.get(User, audit.auditee_rep_id) if audit.auditee_rep_id else None
     distribution = tuple(line for line in audit.distribution.splitlines() if line.strip()) or (
         f"{lead.full_name} – {words['lead']}",

@@ -8,7 +8,7 @@ from qms.errors import Conflict, InvalidTransition, Joined, PermissionDenied, Te
 from qms.models import Audit, AuditSignature, User, pk
 from qms.phrases import state
 from qms.render.data import AuditReport
-from qms.services import blobs, organisation, trail, users
+from qms.services import blobs, documents, organisation, trail, users
 from qms.services.audit_core import (
     AuditStatus,
     capa_refs,
@@ -22,7 +22,6 @@ from qms.services.audit_records import (
     AUDITEE,
     LEAD,
     record_hash,
-    record_language,
     report_data,
     signatures_of,
     valid_signed,
@@ -54,8 +53,10 @@ def render(report: AuditReport, *, pdfa: bool = False) -> bytes:
     return data
 
 
-def _store_report(session: Session, audit: Audit) -> str:
-    blob = blobs.put(session, data=render(report_data(session, audit), pdfa=True), media_type=PDF)
+def _store_report(session: Session, audit: Audit, content: str) -> str:
+    """Render the report of the record whose hash is ``content`` and store it."""
+    data = render(report_data(session, audit, content_hash=content), pdfa=True)
+    blob = blobs.put(session, data=data, media_type=PDF)
     audit.report_sha256 = blob.sha256
     return blob.sha256
 
@@ -95,7 +96,7 @@ def report(
     session.flush()
     content = record_hash(session, audit)
     _sign(session, audit, actor, LEAD, content)
-    pdf_sha256 = _store_report(session, audit)
+    pdf_sha256 = _store_report(session, audit, content)
     session.add(audit)
     trail.record(
         session,
@@ -133,7 +134,7 @@ def sign(session: Session, *, actor: User, ref: str, password: str) -> Audit:
     users.confirm_password(actor, password)
     _sign(session, audit, actor, AUDITEE, content)
     old_pdf = audit.report_sha256
-    new_pdf = _store_report(session, audit)
+    new_pdf = _store_report(session, audit, content)
     audit.updated_at = utcnow()
     session.add(audit)
     trail.record(
@@ -238,8 +239,9 @@ def report_pdf(
     require_reader(session, viewer, audit)
     if language is not None and language not in ("vi", "en"):
         raise ValidationError("the report language must be vi or en")
-    wanted = language or record_language(session)
+    stored_in = documents.language_or_default(session, None)  # reports are stored in it
+    wanted = language or stored_in
     stored = audit.status in (AuditStatus.REPORTED, AuditStatus.CLOSED) and audit.report_sha256
-    if stored and wanted == record_language(session):
+    if stored and wanted == stored_in:
         return audit, blobs.data_of(session, str(audit.report_sha256))
     return audit, render(report_data(session, audit, language=wanted))
