@@ -105,3 +105,19 @@ def get(session: Session, code: str, issue: int) -> tuple[Document, Revision]:
     return documents.get_revision(
         session, viewer=users.get_user(session, "thu"), code=code, issue=issue
     )
+
+
+DROP_GUARDS = {
+    "sqlite": [
+        "DROP TRIGGER audit_event_no_update",
+        "DROP TRIGGER audit_event_no_delete",
+    ],
+    "postgresql": ["DROP TRIGGER audit_event_no_change ON audit_event"],
+}
+
+
+def drop_guards(engine: Engine) -> None:
+    """What someone with direct database access would do before editing the trail."""
+    with engine.begin() as connection:
+        for statement in DROP_GUARDS[engine.dialect.name]:
+            connection.execute(text(statement))

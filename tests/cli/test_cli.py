@@ -11,8 +11,7 @@ from sqlalchemy.engine import Engine
 
 from qms.cli import AREAS, cli
 from tests.cli.conftest import Invoke
-from tests.helpers import snapshot
-from tests.services.test_trail import drop_guards
+from tests.helpers import drop_guards, snapshot
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -9,27 +9,12 @@ from sqlalchemy.exc import DBAPIError
 
 from qms.db import read_session
 from qms.services import trail
-from tests.helpers import effective_document, revise
-
-DROP_GUARDS = {
-    "sqlite": [
-        "DROP TRIGGER audit_event_no_update",
-        "DROP TRIGGER audit_event_no_delete",
-    ],
-    "postgresql": ["DROP TRIGGER audit_event_no_change ON audit_event"],
-}
+from tests.helpers import drop_guards, effective_document, revise
 
 
 def check(engine: Engine) -> trail.TrailCheck:
     with read_session(engine) as session:
         return trail.verify(session)
-
-
-def drop_guards(engine: Engine) -> None:
-    """What someone with direct database access would do before editing the trail."""
-    with engine.begin() as connection:
-        for statement in DROP_GUARDS[engine.dialect.name]:
-            connection.execute(text(statement))
 
 
 def test_every_step_is_on_the_trail_with_old_and_new_values(engine: Engine) -> None:

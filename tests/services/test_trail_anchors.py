@@ -12,8 +12,8 @@ from qms.db import read_session
 from qms.errors import ValidationError
 from qms.models import AuditEvent
 from qms.services import trail, trail_anchors
-from tests.helpers import effective_document, revise
-from tests.services.test_trail import check, drop_guards
+from tests.helpers import drop_guards, effective_document, revise
+from tests.services.test_trail import check
 
 
 def anchor_now(engine: Engine) -> trail_anchors.Anchor:

@@ -11,8 +11,7 @@ from sqlalchemy.engine import Engine
 from qms.db import read_session, write_session
 from qms.errors import PermissionDenied, ValidationError
 from qms.services import trail, trail_anchors, trail_view, users
-from tests.helpers import effective_document, new_draft
-from tests.services.test_trail import drop_guards
+from tests.helpers import drop_guards, effective_document, new_draft
 
 QT01 = trail_view.TrailFilter(entity_id="QT-01")
 

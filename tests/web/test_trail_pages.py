@@ -15,8 +15,7 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.services import organisation, trail, trail_anchors
-from tests.helpers import effective_document, new_draft
-from tests.services.test_trail import drop_guards
+from tests.helpers import drop_guards, effective_document, new_draft
 from tests.web.client import WebClient
 
 Login = Callable[[str], WebClient]

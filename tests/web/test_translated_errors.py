@@ -12,10 +12,9 @@ from sqlmodel import select
 from qms.db import read_session
 from qms.models import Document, Revision
 from qms.services import revisions
-from tests.helpers import act, new_draft, snapshot
+from tests.helpers import act, drop_guards, new_draft, snapshot
 from tests.seed import PASSWORD
 from tests.services.capa_setup import planned, today
-from tests.services.test_trail import drop_guards
 from tests.web.client import WebClient, signed_in
 from tests.web.records_setup import plan_and_start
 
