@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlalchemy import case
+from sqlmodel import Session, col, func, select
 
 from qms.clock import naive_utc
 from qms.domain import CapaStatus, RevisionStatus, Role
@@ -24,6 +25,7 @@ from qms.models import (
     Finding,
     Revision,
     User,
+    pk,
 )
 from qms.render.data import (
     CapaActionLine,
@@ -335,10 +337,16 @@ def age_days(session: Session, car: CorrectiveAction, today: date) -> int:
     return max(0, ((end or today) - start).days)
 
 
-def action_counts(session: Session, car: CorrectiveAction, today: date) -> tuple[int, int]:
-    """The record's open actions, and how many of them are past their due date."""
-    open_actions = [a for a in actions_of(session, car) if a.status == "open"]
-    return len(open_actions), sum(1 for a in open_actions if is_overdue(a, today))
+def action_counts(session: Session, today: date) -> dict[int, tuple[int, int]]:
+    """Per record id: its open actions, and how many of them are overdue (as
+    :func:`is_overdue` says), counted by the database in one query."""
+    late = case((col(CapaAction.due_date) < today, 1), else_=0)
+    rows = session.exec(
+        select(CapaAction.capa_id, func.count(), func.sum(late))
+        .where(CapaAction.status == "open")
+        .group_by(col(CapaAction.capa_id))
+    ).all()
+    return {capa_id: (int(count), int(overdue or 0)) for capa_id, count, overdue in rows}
 
 
 def is_overdue(action: CapaAction, today: date) -> bool:
@@ -354,8 +362,9 @@ def register_data(session: Session, *, language: str | None = None) -> CapaRegis
     records = session.exec(
         select(CorrectiveAction).order_by(col(CorrectiveAction.year), col(CorrectiveAction.ref))
     ).all()
+    counts = action_counts(session, today)
     for car in records:
-        open_actions, overdue_actions = action_counts(session, car, today)
+        open_actions, overdue_actions = counts.get(pk(car), (0, 0))
         rows.append(
             CapaRegisterRow(
                 ref=car.ref,

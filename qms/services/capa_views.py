@@ -52,8 +52,9 @@ def list_capas(
         query = query.where(CorrectiveAction.year == year)
     today = organisation.today(session)
     out = []
+    counts = capa_records.action_counts(session, today)
     for car in session.exec(query).all():
-        open_actions, overdue_actions = capa_records.action_counts(session, car, today)
+        open_actions, overdue_actions = counts.get(pk(car), (0, 0))
         out.append(
             CapaSummary(
                 record=car,
