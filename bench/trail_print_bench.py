@@ -28,7 +28,8 @@ from pypdf import PdfReader  # noqa: E402
 
 from qms.db import make_engine, read_session, upgrade, write_session  # noqa: E402
 from qms.render import start_workers  # noqa: E402
-from qms.services import trail, trail_view  # noqa: E402
+from qms.services.trail import chain as trail  # noqa: E402
+from qms.services.trail import view as trail_view  # noqa: E402
 from tests.seed import seed_people  # noqa: E402
 
 REASON = "Cập nhật thời hạn giải quyết hồ sơ theo Quyết định của Ủy ban nhân dân quận. "

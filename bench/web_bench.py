@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from qms.db import make_engine, upgrade  # noqa: E402
 from qms.models import Document, Revision, SearchTerm, User  # noqa: E402
-from qms.services.search import terms_of  # noqa: E402
+from qms.services.documents.search import terms_of  # noqa: E402
 from qms.text import fold, sort_key  # noqa: E402
 from tests.helpers import effective_document  # noqa: E402
 from tests.seed import PASSWORD, seed_people  # noqa: E402
@@ -350,7 +350,7 @@ def _wrk(base: str, path: str, clients: int, duration: float, cookie: str) -> fl
 
 def measure_downloads(url: str, duration: float) -> tuple[float, float, int]:
     from qms.db import read_session
-    from qms.services import renditions
+    from qms.services.documents import renditions
 
     engine = make_engine(url)
     with read_session(engine) as session:

@@ -11,7 +11,9 @@ from sqlmodel import Session
 from qms.db import read_session, write_session
 from qms.errors import QMSError
 from qms.models import Document, Revision
-from qms.services import documents, revisions, users
+from qms.services.documents import register as documents
+from qms.services.documents import revisions
+from qms.services.people import users
 from tests.seed import PASSWORD
 
 

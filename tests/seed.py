@@ -3,7 +3,7 @@
 from sqlalchemy.engine import Engine
 
 from qms.db import write_session
-from qms.services import organisation, users
+from qms.services.people import organisation, users
 
 PASSWORD = "correct-horse-battery"
 

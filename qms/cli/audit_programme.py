@@ -15,7 +15,9 @@ from qms.cli.common import (
     reading,
     writing,
 )
-from qms.services import audit_programme, audit_views, users
+from qms.services.audits import programme as audit_programme
+from qms.services.audits import views as audit_views
+from qms.services.people import users
 
 
 @click.command("programme")
@@ -133,7 +135,7 @@ def grades(grades_file: Path | None, as_user: str, fmt: str) -> None:
       qms audit grades --as thultm
       qms audit grades --set thang-danh-gia.json --as thultm
     """
-    from qms.services import checklists
+    from qms.services.audits import checklists
 
     if grades_file is not None:
         with writing() as session:

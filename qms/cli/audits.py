@@ -20,14 +20,11 @@ from qms.cli.common import (
     reading,
     writing,
 )
-from qms.services import (
-    audit_reports,
-    audit_views,
-    audit_work,
-    audits,
-    organisation,
-    users,
-)
+from qms.services.audits import planning as audits
+from qms.services.audits import reports as audit_reports
+from qms.services.audits import views as audit_views
+from qms.services.audits import work as audit_work
+from qms.services.people import organisation, users
 
 STATUSES = [s.value for s in audits.AuditStatus]
 MAX_ATTACHMENT_READ = 10 * 1024 * 1024 + 1

@@ -17,8 +17,11 @@ from qms.cli.common import (
     writing,
 )
 from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory
-from qms.services import capa as capa_service
-from qms.services import capa_actions, capa_records, capa_views, organisation, users
+from qms.services.capa import actions as capa_actions
+from qms.services.capa import lifecycle as capa_service
+from qms.services.capa import records as capa_records
+from qms.services.capa import views as capa_views
+from qms.services.people import organisation, users
 
 DATE = click.DateTime(["%Y-%m-%d"])
 

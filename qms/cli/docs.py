@@ -19,8 +19,10 @@ from qms.cli.common import (
 )
 from qms.domain import DocType, RevisionStatus
 from qms.models import User
-from qms.services import diff as diff_service
-from qms.services import documents, importer, organisation, revisions, users
+from qms.services.documents import diff as diff_service
+from qms.services.documents import importer, revisions
+from qms.services.documents import register as documents
+from qms.services.people import organisation, users
 
 STATUSES = [s.value for s in RevisionStatus] + ["none"]
 

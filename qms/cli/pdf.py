@@ -54,7 +54,8 @@ def document(
       qms pdf document QT-01 --issue 1 --as thultm -o QT-01-lan-1.pdf
       qms pdf document QT-01 --pdfa -o QT-01-archive.pdf
     """
-    from qms.services import renditions, users
+    from qms.services.documents import renditions
+    from qms.services.people import users
 
     with reading() as session:
         viewer = users.get_active_user(session, as_user) if as_user else None
@@ -85,7 +86,7 @@ def manual(department: str | None, doc_type: str | None, language: str, output: 
       qms pdf manual -o so-tay.pdf
       qms pdf manual --dept TP --type procedure -o quy-trinh-tu-phap.pdf
     """
-    from qms.services import renditions
+    from qms.services.documents import renditions
 
     with (
         writing() as session,
@@ -120,7 +121,8 @@ def audit(ref: str, language: str | None, output: Path, as_user: str) -> None:
       qms pdf audit IA-2026-01 -o IA-2026-01.pdf --as binhvt
       qms pdf audit IA-2026-01 --lang en -o IA-2026-01-en.pdf --as binhvt
     """
-    from qms.services import audit_reports, users
+    from qms.services.audits import reports as audit_reports
+    from qms.services.people import users
 
     with reading() as session:
         viewer = users.get_active_user(session, as_user)
@@ -144,7 +146,7 @@ def capa(ref: str, language: str | None, output: Path) -> None:
       qms pdf capa CAR-2026-001 -o CAR-2026-001.pdf
       qms pdf capa CAR-2026-001 --lang en -o CAR-2026-001-en.pdf
     """
-    from qms.services import capa_records
+    from qms.services.capa import records as capa_records
 
     with reading() as session:
         car, data = capa_records.record_pdf(session, viewer=None, ref=ref, language=language)
@@ -163,7 +165,7 @@ def capa_register(language: str | None, output: Path) -> None:
     Example:
       qms pdf capa-register -o so-theo-doi-car.pdf
     """
-    from qms.services import capa_records
+    from qms.services.capa import records as capa_records
 
     with reading() as session:
         data = capa_records.register_pdf(session, viewer=None, language=language)
@@ -196,7 +198,7 @@ def trail(
       qms pdf trail --id QT-01 -o nhat-ky-QT-01.pdf
       qms pdf trail --since 2026-01-01 --until 2026-03-31 --lang en -o trail-q1.pdf
     """
-    from qms.services import trail_view
+    from qms.services.trail import view as trail_view
 
     filters = trail_view.TrailFilter(
         entity=entity,

@@ -11,7 +11,7 @@ from qms.cli.common import (
     reading,
     writing,
 )
-from qms.services import users
+from qms.services.people import users
 
 
 @click.group()

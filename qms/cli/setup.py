@@ -30,7 +30,8 @@ def init(demo: bool, org_file: Path | None, admin_username: str | None, admin_na
     """
     from qms.db import upgrade
     from qms.paths import procedures_dir
-    from qms.services import organisation, sample, users
+    from qms.services import sample
+    from qms.services.people import organisation, users
 
     upgrade(app(click.get_current_context()).engine)
     click.echo("database schema is up to date")

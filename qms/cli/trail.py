@@ -7,8 +7,9 @@ import click
 
 from qms.cli.common import echo_json, echo_table, format_option, read_text_input, reading
 from qms.errors import IntegrityProblem
-from qms.services import trail as trail_service
-from qms.services import trail_anchors, trail_view
+from qms.services.trail import anchors as trail_anchors
+from qms.services.trail import chain as trail_service
+from qms.services.trail import view as trail_view
 from qms.text import shorten
 
 

@@ -6,7 +6,8 @@ from sqlmodel import Session
 
 from qms.domain import Role
 from qms.errors import ValidationError
-from qms.services import importer, organisation, users
+from qms.services.documents import importer
+from qms.services.people import organisation, users
 
 
 def install(session: Session, *, folder: Path) -> tuple[int, int, int]:

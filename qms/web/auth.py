@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from qms.domain import validate_language
 from qms.errors import AuthenticationFailed, ValidationError
-from qms.services import logins, users
+from qms.services.people import logins, users
 from qms.web.deps import SAFE_METHODS, CurrentUser, Db, MaybeUser, auth_tag
 from qms.web.errors import CsrfRefused
 from qms.web.i18n import LANGUAGE_COOKIE, translator

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from qms.db import make_engine
-from qms.services import audits
+from qms.services.audits import planning as audits
 from tests.browser.conftest import Person
 from tests.helpers import act
 from tests.seed import PASSWORD

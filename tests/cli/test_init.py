@@ -8,7 +8,8 @@ from sqlalchemy.engine import Engine
 from qms.cli import cli
 from qms.db import make_engine, read_session
 from qms.paths import procedures_dir
-from qms.services import documents, trail
+from qms.services.documents import register as documents
+from qms.services.trail import chain as trail
 
 
 def run(url: str, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]

@@ -7,7 +7,9 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session, write_session
 from qms.models import Audit
-from qms.services import audit_work, audits, users
+from qms.services.audits import planning as audits
+from qms.services.audits import work as audit_work
+from qms.services.people import users
 from tests.helpers import act, new_draft, to_effective
 from tests.seed import PASSWORD
 

@@ -9,7 +9,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session
-from qms.services import audit_work, audits, capa, capa_actions, organisation
+from qms.services.audits import planning as audits
+from qms.services.audits import work as audit_work
+from qms.services.capa import actions as capa_actions
+from qms.services.capa import lifecycle as capa
+from qms.services.people import organisation
 from tests.helpers import act
 from tests.seed import PASSWORD
 

@@ -5,7 +5,8 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.errors import ValidationError
-from qms.services import documents, revisions
+from qms.services.documents import register as documents
+from qms.services.documents import revisions
 from tests.helpers import act, new_draft, refused, statuses
 from tests.seed import PASSWORD
 

@@ -8,8 +8,13 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.errors import InvalidTransition, PermissionDenied, ValidationError
-from qms.services import audit_programme, audit_reports, audit_views, audit_work, audits, users
-from qms.services.audit_work import MAX_ATTACHMENTS_PER_ITEM
+from qms.services.audits import planning as audits
+from qms.services.audits import programme as audit_programme
+from qms.services.audits import reports as audit_reports
+from qms.services.audits import views as audit_views
+from qms.services.audits import work as audit_work
+from qms.services.audits.work import MAX_ATTACHMENTS_PER_ITEM
+from qms.services.people import users
 from tests.helpers import act, refused
 from tests.seed import PASSWORD
 from tests.services.audit_helpers import effective_procedures, plan_tp, tp_plan

@@ -9,7 +9,11 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.errors import NotFound, PermissionDenied, ValidationError
-from qms.services import audit_programme, audit_work, audits, trail, users
+from qms.services.audits import planning as audits
+from qms.services.audits import programme as audit_programme
+from qms.services.audits import work as audit_work
+from qms.services.people import users
+from qms.services.trail import chain as trail
 from tests.helpers import act, refused
 from tests.services.audit_helpers import effective_procedures, plan_tp
 

@@ -6,7 +6,11 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.errors import Conflict, ValidationError
-from qms.services import audit_reports, audit_work, audits, capa, users
+from qms.services.audits import planning as audits
+from qms.services.audits import reports as audit_reports
+from qms.services.audits import work as audit_work
+from qms.services.capa import lifecycle as capa
+from qms.services.people import users
 from tests.helpers import act, refused
 from tests.services import capa_setup as cs
 

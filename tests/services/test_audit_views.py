@@ -9,7 +9,11 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.errors import IntegrityProblem, NotFound, PermissionDenied
-from qms.services import audit_views, audit_work, audits, blobs, users
+from qms.services import blobs
+from qms.services.audits import planning as audits
+from qms.services.audits import views as audit_views
+from qms.services.audits import work as audit_work
+from qms.services.people import users
 from tests.helpers import act
 from tests.services.audit_helpers import effective_procedures, plan_tp
 

@@ -22,19 +22,16 @@ from qms.errors import (
     ValidationError,
 )
 from qms.models import Blob, ChecklistAttachment
-from qms.services import (
-    audit_records,
-    audit_reports,
-    audit_views,
-    audit_work,
-    audits,
-    blobs,
-    checklists,
-    documents,
-    organisation,
-    trail,
-    users,
-)
+from qms.services import blobs
+from qms.services.audits import checklists
+from qms.services.audits import planning as audits
+from qms.services.audits import records as audit_records
+from qms.services.audits import reports as audit_reports
+from qms.services.audits import views as audit_views
+from qms.services.audits import work as audit_work
+from qms.services.documents import register as documents
+from qms.services.people import organisation, users
+from qms.services.trail import chain as trail
 from tests.helpers import act, new_draft, refused, revise, to_effective
 from tests.seed import PASSWORD
 from tests.services.audit_helpers import (

@@ -17,7 +17,9 @@ from qms.errors import (
     QMSError,
     ValidationError,
 )
-from qms.services import capa, capa_views, trail
+from qms.services.capa import lifecycle as capa
+from qms.services.capa import views as capa_views
+from qms.services.trail import chain as trail
 from tests.helpers import act, refused, snapshot
 from tests.services import capa_setup as cs
 from tests.services.test_concurrency import race

@@ -18,15 +18,12 @@ from qms.errors import (
     QMSError,
     ValidationError,
 )
-from qms.services import (
-    capa,
-    capa_actions,
-    capa_views,
-    organisation,
-    renditions,
-    revisions,
-    trail,
-)
+from qms.services.capa import actions as capa_actions
+from qms.services.capa import lifecycle as capa
+from qms.services.capa import views as capa_views
+from qms.services.documents import renditions, revisions
+from qms.services.people import organisation
+from qms.services.trail import chain as trail
 from tests.helpers import act, effective_document, refused, snapshot
 from tests.seed import PASSWORD
 from tests.services import capa_setup as cs
@@ -120,7 +117,7 @@ def test_an_action_that_changes_a_procedure_raises_its_next_issue(engine: Engine
 
 
 def _user(session: Any, username: str) -> Any:
-    from qms.services import users
+    from qms.services.people import users
 
     return users.get_user(session, username)
 

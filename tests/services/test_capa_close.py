@@ -10,16 +10,14 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.errors import InvalidTransition, PermissionDenied
-from qms.services import (
-    audit_reports,
-    audit_work,
-    audits,
-    blobs,
-    capa,
-    capa_actions,
-    capa_records,
-    trail,
-)
+from qms.services import blobs
+from qms.services.audits import planning as audits
+from qms.services.audits import reports as audit_reports
+from qms.services.audits import work as audit_work
+from qms.services.capa import actions as capa_actions
+from qms.services.capa import lifecycle as capa
+from qms.services.capa import records as capa_records
+from qms.services.trail import chain as trail
 from tests.helpers import act, snapshot
 from tests.seed import PASSWORD
 from tests.services import capa_setup as cs

@@ -7,7 +7,10 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session, write_session
 from qms.errors import PermissionDenied, ValidationError
-from qms.services import capa_actions, capa_records, capa_views, organisation, users
+from qms.services.capa import actions as capa_actions
+from qms.services.capa import records as capa_records
+from qms.services.capa import views as capa_views
+from qms.services.people import organisation, users
 from tests.helpers import refused, snapshot
 from tests.services import capa_setup as cs
 

@@ -8,7 +8,8 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session, write_session
 from qms.errors import PermissionDenied, ValidationError
-from qms.services import checklists, organisation
+from qms.services.audits import checklists
+from qms.services.people import organisation
 from tests.helpers import act, refused
 
 GRADES = [

@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 
 from qms.db import make_engine, read_session
 from qms.errors import QMSError
-from qms.services import revisions, trail
+from qms.services.documents import revisions
+from qms.services.trail import chain as trail
 from tests.helpers import act, effective_document, revise, statuses
 from tests.seed import PASSWORD
 from tests.services.audit_helpers import START, effective_procedures, plan_tp

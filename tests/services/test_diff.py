@@ -3,7 +3,7 @@
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session
-from qms.services.diff import diff_issues, diff_text, diff_words
+from qms.services.documents.diff import diff_issues, diff_text, diff_words
 from tests.helpers import effective_document, revise
 
 
@@ -29,7 +29,7 @@ def test_diff_between_two_issues(engine: Engine) -> None:
     with read_session(engine) as session:
         result = diff_issues(session, viewer=None, code="QT-01", old_issue=1, new_issue=1)
         assert not result.changed
-        from qms.services import users
+        from qms.services.people import users
 
         thu = users.get_user(session, "thu")
         result = diff_issues(session, viewer=thu, code="QT-01", old_issue=1, new_issue=2)

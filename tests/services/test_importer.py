@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.errors import PermissionDenied, QMSError, ValidationError
-from qms.services import importer, revisions
+from qms.services.documents import importer, revisions
 from tests.helpers import act, snapshot, statuses
 
 GOOD = """---

@@ -17,7 +17,10 @@ from qms.errors import (
     QMSError,
     ValidationError,
 )
-from qms.services import documents, organisation, revisions, trail, users
+from qms.services.documents import register as documents
+from qms.services.documents import revisions
+from qms.services.people import organisation, users
+from qms.services.trail import chain as trail
 from tests.helpers import (
     act,
     body,

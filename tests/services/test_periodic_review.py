@@ -8,7 +8,9 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.errors import PermissionDenied, ValidationError
-from qms.services import documents, organisation, revisions
+from qms.services.documents import register as documents
+from qms.services.documents import revisions
+from qms.services.people import organisation
 from tests.helpers import act, effective_document, new_draft, snapshot, to_effective
 
 

@@ -6,7 +6,9 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.errors import NotFound, PermissionDenied, ValidationError
-from qms.services import documents, search, users
+from qms.services.documents import register as documents
+from qms.services.documents import search
+from qms.services.people import users
 from tests.helpers import effective_document, new_draft, revise
 
 

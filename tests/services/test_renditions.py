@@ -12,7 +12,11 @@ from sqlalchemy.engine import Engine
 from qms.db import read_connection, read_session, write_session
 from qms.errors import IntegrityProblem, PermissionDenied, ValidationError
 from qms.render import RenderError
-from qms.services import blobs, documents, renditions, revisions, trail, users
+from qms.services import blobs
+from qms.services.documents import register as documents
+from qms.services.documents import renditions, revisions
+from qms.services.people import users
+from qms.services.trail import chain as trail
 from tests.helpers import (
     act,
     effective_document,

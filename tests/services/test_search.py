@@ -5,7 +5,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from qms.db import alembic_config, make_engine, read_session
-from qms.services import search, users
+from qms.services.documents import search
+from qms.services.people import users
 from tests.helpers import effective_document, new_draft, revise, to_effective
 
 

@@ -10,7 +10,13 @@ from sqlmodel import select
 from qms.db import read_session, write_session
 from qms.errors import IntegrityProblem
 from qms.models import Revision
-from qms.services import audit_reports, audits, blobs, capa, capa_records, renditions, users
+from qms.services import blobs
+from qms.services.audits import planning as audits
+from qms.services.audits import reports as audit_reports
+from qms.services.capa import lifecycle as capa
+from qms.services.capa import records as capa_records
+from qms.services.documents import renditions
+from qms.services.people import users
 from tests.helpers import act, effective_document
 from tests.seed import PASSWORD
 from tests.services import capa_setup as cs

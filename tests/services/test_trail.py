@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from qms.db import read_session
-from qms.services import trail
+from qms.services.trail import chain as trail
 from tests.helpers import drop_guards, effective_document, revise
 
 
@@ -93,7 +93,7 @@ def test_verify_names_a_deleted_event(engine: Engine) -> None:
 
 def test_a_failed_operation_leaves_no_trail_event(engine: Engine) -> None:
     from qms.errors import AuthenticationFailed
-    from qms.services import revisions
+    from qms.services.documents import revisions
     from tests.helpers import act, new_draft
 
     new_draft(engine)

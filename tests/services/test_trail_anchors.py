@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 from qms.db import read_session
 from qms.errors import ValidationError
 from qms.models import AuditEvent
-from qms.services import trail, trail_anchors
+from qms.services.trail import anchors as trail_anchors
+from qms.services.trail import chain as trail
 from tests.helpers import drop_guards, effective_document, revise
 from tests.services.test_trail import check
 

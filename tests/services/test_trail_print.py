@@ -10,7 +10,10 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session, write_session
 from qms.errors import PermissionDenied, ValidationError
-from qms.services import trail, trail_anchors, trail_view, users
+from qms.services.people import users
+from qms.services.trail import anchors as trail_anchors
+from qms.services.trail import chain as trail
+from qms.services.trail import view as trail_view
 from tests.helpers import drop_guards, effective_document, new_draft
 
 QT01 = trail_view.TrailFilter(entity_id="QT-01")

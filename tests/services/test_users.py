@@ -8,7 +8,8 @@ from qms.db import read_session, write_session
 from qms.domain import Role
 from qms.errors import AuthenticationFailed, Conflict, PermissionDenied, ValidationError
 from qms.models import User
-from qms.services import trail, users
+from qms.services.people import users
+from qms.services.trail import chain as trail
 from tests.helpers import act, snapshot
 from tests.seed import PASSWORD
 

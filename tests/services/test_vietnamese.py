@@ -7,7 +7,9 @@ from sqlmodel import Session
 
 from qms.db import read_session
 from qms.models import User
-from qms.services import documents, revisions, users
+from qms.services.documents import register as documents
+from qms.services.documents import revisions
+from qms.services.people import users
 from qms.text import fold, sort_key
 from tests.helpers import act, new_draft
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from qms.db import make_engine
-from qms.services import revisions
+from qms.services.documents import revisions
 from qms.settings import Settings
 from qms.web.app import create_app
 from tests.helpers import act, effective_document, new_draft, revise

@@ -7,7 +7,11 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
-from qms.services import audit_programme, audit_reports, audit_work, audits, capa
+from qms.services.audits import planning as audits
+from qms.services.audits import programme as audit_programme
+from qms.services.audits import reports as audit_reports
+from qms.services.audits import work as audit_work
+from qms.services.capa import lifecycle as capa
 from tests.helpers import act
 from tests.seed import PASSWORD
 from tests.services import capa_setup as cs

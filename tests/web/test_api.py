@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from qms.services import revisions
+from qms.services.documents import revisions
 from tests.helpers import act, new_draft, snapshot, statuses
 from tests.seed import PASSWORD
 from tests.web.client import WebClient, signed_in

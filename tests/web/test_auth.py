@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from qms.db import read_session
 from qms.models import AuditEvent, LoginAttempt
-from qms.services import logins
+from qms.services.people import logins
 from qms.settings import Settings
 from qms.web.app import create_app
 from qms.web.i18n import LANGUAGE_COOKIE
@@ -143,7 +143,7 @@ def test_password_change(app: FastAPI) -> None:
 
 
 def test_deactivated_user_is_signed_out(app: FastAPI) -> None:
-    from qms.services import users
+    from qms.services.people import users
     from tests.helpers import act
 
     client = signed_in(app, "lan")

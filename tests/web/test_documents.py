@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from qms.db import read_session
 from qms.models import Acknowledgement, Blob
-from qms.services import documents
+from qms.services.documents import register as documents
 from tests.helpers import effective_document, revise, to_effective
 from tests.web.client import signed_in
 

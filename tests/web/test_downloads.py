@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from qms.db import read_session
 from qms.models import Blob, Document, Revision
-from qms.services import blobs, users
+from qms.services import blobs
+from qms.services.people import users
 from tests.helpers import act, effective_document, new_draft
 from tests.seed import PASSWORD
 from tests.web.client import WebClient, signed_in

@@ -4,7 +4,7 @@ return with a comment, fix, accept, approve with the password, publish."""
 from fastapi import FastAPI
 
 from qms.db import read_session
-from qms.services import documents
+from qms.services.documents import register as documents
 from tests.helpers import snapshot, statuses
 from tests.seed import PASSWORD
 from tests.web.client import signed_in

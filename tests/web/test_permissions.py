@@ -16,7 +16,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
-from qms.services import checklists
+from qms.services.audits import checklists
 from qms.settings import Settings
 from qms.web.app import create_app
 from tests.seed import PASSWORD
@@ -171,7 +171,8 @@ def _post(app: FastAPI, role: str, path: str, data: dict[str, object]) -> str:
 
 def _in_progress_hash(app: FastAPI, code: str) -> str:
     from qms.db import read_session
-    from qms.services import documents, revisions
+    from qms.services.documents import register as documents
+    from qms.services.documents import revisions
 
     with read_session(app.state.engine) as session:
         rev = revisions.in_progress_revision(session, documents.get_document(session, code))

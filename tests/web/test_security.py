@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from pypdf import PdfReader
 
-from qms.services import search
+from qms.services.documents import search
 from tests.helpers import snapshot
 from tests.seed import PASSWORD
 from tests.web.client import WebClient, signed_in

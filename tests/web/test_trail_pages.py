@@ -14,7 +14,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session
-from qms.services import organisation, trail, trail_anchors
+from qms.services.people import organisation
+from qms.services.trail import anchors as trail_anchors
+from qms.services.trail import chain as trail
 from tests.helpers import drop_guards, effective_document, new_draft
 from tests.web.client import WebClient
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from qms.db import read_session
 from qms.models import Document, Revision
-from qms.services import revisions
+from qms.services.documents import revisions
 from tests.helpers import act, drop_guards, new_draft, snapshot
 from tests.seed import PASSWORD
 from tests.services.capa_setup import planned, today

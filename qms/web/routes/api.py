@@ -11,7 +11,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from qms.models import Document, Revision, User
-from qms.services import documents, logins, renditions, revisions, search, users
+from qms.services.documents import register as documents
+from qms.services.documents import renditions, revisions, search
+from qms.services.people import logins, users
 from qms.web.deps import CurrentUser, Db, MaybeUser, auth_tag
 from qms.web.pages import CSRF_SESSION_KEY, csrf_token
 from qms.web.routes.documents import pdf_response

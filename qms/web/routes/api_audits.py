@@ -11,7 +11,10 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from qms.errors import ValidationError
-from qms.services import audit_reports, audit_views, audit_work, audits
+from qms.services.audits import planning as audits
+from qms.services.audits import reports as audit_reports
+from qms.services.audits import views as audit_views
+from qms.services.audits import work as audit_work
 from qms.web.deps import CurrentUser, Db
 from qms.web.routes.records import download
 

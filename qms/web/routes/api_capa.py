@@ -9,7 +9,10 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from qms.models import User
-from qms.services import capa, capa_actions, capa_records, capa_views
+from qms.services.capa import actions as capa_actions
+from qms.services.capa import lifecycle as capa
+from qms.services.capa import records as capa_records
+from qms.services.capa import views as capa_views
 from qms.web.deps import CurrentUser, Db
 from qms.web.routes.records import download
 

@@ -9,7 +9,10 @@ from sqlmodel import Session
 
 from qms.errors import QMSError
 from qms.models import User
-from qms.services import audit_views, audit_work, audits, checklists
+from qms.services.audits import checklists
+from qms.services.audits import planning as audits
+from qms.services.audits import views as audit_views
+from qms.services.audits import work as audit_work
 from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.i18n import request_language, translated, translator
 from qms.web.pages import flash, render

@@ -12,16 +12,13 @@ from sqlmodel import Session
 from qms.domain import Role
 from qms.errors import Text, ValidationError
 from qms.models import User
-from qms.services import (
-    audit_programme,
-    audit_reports,
-    audit_views,
-    audits,
-    checklists,
-    organisation,
-    users,
-)
-from qms.services.audit_records import AUDITEE, valid_signed
+from qms.services.audits import checklists
+from qms.services.audits import planning as audits
+from qms.services.audits import programme as audit_programme
+from qms.services.audits import reports as audit_reports
+from qms.services.audits import views as audit_views
+from qms.services.audits.records import AUDITEE, valid_signed
+from qms.services.people import organisation, users
 from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.errors import N_
 from qms.web.i18n import request_language

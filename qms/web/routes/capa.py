@@ -13,7 +13,11 @@ from sqlmodel import Session
 from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory, Role
 from qms.errors import ValidationError
 from qms.models import Document, Revision, User
-from qms.services import capa, capa_actions, capa_records, capa_views, users
+from qms.services.capa import actions as capa_actions
+from qms.services.capa import lifecycle as capa
+from qms.services.capa import records as capa_records
+from qms.services.capa import views as capa_views
+from qms.services.people import users
 from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.errors import N_
 from qms.web.i18n import request_language

@@ -11,8 +11,10 @@ from markupsafe import Markup
 from qms.db import read_connection, read_session
 from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role
 from qms.render import markdown_to_safe_html
-from qms.services import diff as diff_service
-from qms.services import documents, renditions, revisions, search, users
+from qms.services.documents import diff as diff_service
+from qms.services.documents import register as documents
+from qms.services.documents import renditions, revisions, search
+from qms.services.people import users
 from qms.web.deps import CurrentUser, Db, Roles, load_user, signed_in_id
 from qms.web.errors import NotSignedIn
 from qms.web.i18n import translator

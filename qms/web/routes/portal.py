@@ -5,8 +5,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from qms.db import write_session
-from qms.services import portal as portal_service
-from qms.services import renditions, users
+from qms.services.documents import portal as portal_service
+from qms.services.documents import renditions
+from qms.services.people import users
 from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import request_language
 from qms.web.pages import render

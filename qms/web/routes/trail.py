@@ -12,7 +12,8 @@ from fastapi.responses import Response, StreamingResponse
 
 from qms.db import read_session
 from qms.errors import Text, ValidationError
-from qms.services import trail_anchors, trail_view
+from qms.services.trail import anchors as trail_anchors
+from qms.services.trail import view as trail_view
 from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import request_language, translated
 from qms.web.pages import render

@@ -9,7 +9,7 @@ from typing import Literal
 from sqlmodel import Session
 
 from qms.models import User
-from qms.services import documents
+from qms.services.documents import register as documents
 
 Op = Literal["equal", "insert", "delete", "replace"]
 _TOKEN = re.compile(r"\s+|[\w]+|[^\w\s]", re.UNICODE)

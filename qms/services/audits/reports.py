@@ -8,8 +8,8 @@ from qms.errors import Conflict, InvalidTransition, Joined, PermissionDenied, Te
 from qms.models import Audit, AuditSignature, User, pk
 from qms.phrases import state
 from qms.render.data import AuditReport
-from qms.services import blobs, documents, organisation, trail, users
-from qms.services.audit_core import (
+from qms.services import blobs
+from qms.services.audits.core import (
     AuditStatus,
     capa_refs,
     findings_of,
@@ -18,7 +18,7 @@ from qms.services.audit_core import (
     require_lead,
     require_status,
 )
-from qms.services.audit_records import (
+from qms.services.audits.records import (
     AUDITEE,
     LEAD,
     record_hash,
@@ -26,6 +26,9 @@ from qms.services.audit_records import (
     signatures_of,
     valid_signed,
 )
+from qms.services.documents import register as documents
+from qms.services.people import organisation, users
+from qms.services.trail import chain as trail
 from qms.text import clean
 
 PDF = "application/pdf"
@@ -233,7 +236,7 @@ def report_pdf(
 ) -> tuple[Audit, bytes]:
     """The report PDF: the stored bytes of a reported or closed audit (in the record's
     language), else rendered now (planned and in-progress reports carry a watermark)."""
-    from qms.services.audit_views import require_reader
+    from qms.services.audits.views import require_reader
 
     audit = get_audit(session, ref)
     require_reader(session, viewer, audit)

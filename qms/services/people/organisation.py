@@ -11,7 +11,8 @@ from qms.clock import local_today
 from qms.domain import LANGUAGES, Role
 from qms.errors import PermissionDenied, QMSError, Text, ValidationError
 from qms.models import Department, Setting, User
-from qms.services import trail, users
+from qms.services.people import users
+from qms.services.trail import chain as trail
 from qms.text import clean
 
 DEFAULTS = {

@@ -29,8 +29,12 @@ from qms.render import (
     compile_manual,
     render_document_pdf,
 )
-from qms.services import blobs, documents, organisation, signatures, trail, users
-from qms.services.trail import canonical
+from qms.services import blobs
+from qms.services.documents import register as documents
+from qms.services.documents import signatures
+from qms.services.people import organisation, users
+from qms.services.trail import chain as trail
+from qms.services.trail.chain import canonical
 from qms.text import clean
 
 PDF = "application/pdf"

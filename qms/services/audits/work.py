@@ -18,14 +18,17 @@ from qms.models import (
     User,
     pk,
 )
-from qms.services import blobs, checklists, trail, users
-from qms.services.audit_core import (
+from qms.services import blobs
+from qms.services.audits import checklists
+from qms.services.audits.core import (
     AuditStatus,
     department_ids,
     get_audit,
     require_status,
     role_in,
 )
+from qms.services.people import users
+from qms.services.trail import chain as trail
 from qms.text import clean
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

@@ -24,8 +24,11 @@ from qms.models import (
 )
 from qms.phrases import any_state, state
 from qms.phrases import role as role_word
-from qms.services import documents, organisation, renditions, search, signatures, trail, users
-from qms.services.documents import lock_document
+from qms.services.documents import register as documents
+from qms.services.documents import renditions, search, signatures
+from qms.services.documents.register import lock_document
+from qms.services.people import organisation, users
+from qms.services.trail import chain as trail
 from qms.text import clean, nfc
 
 MAX_BODY_CHARS = 2_000_000

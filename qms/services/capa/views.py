@@ -8,9 +8,10 @@ from sqlmodel import Session, col, select
 from qms.domain import CapaStatus
 from qms.errors import Joined, Text, ValidationError
 from qms.models import CapaAction, CapaVerification, CapaWhy, CorrectiveAction, User, pk
-from qms.services import capa_records, organisation, users
-from qms.services.capa import closure_problems
-from qms.services.capa_records import get_capa, require_reader
+from qms.services.capa import records as capa_records
+from qms.services.capa.lifecycle import closure_problems
+from qms.services.capa.records import get_capa, require_reader
+from qms.services.people import organisation, users
 
 
 @dataclass(frozen=True)

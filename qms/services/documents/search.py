@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 from qms.domain import IN_PROGRESS, RevisionStatus
 from qms.errors import Joined, NotFound, PermissionDenied, ValidationError
 from qms.models import Department, Document, Revision, SearchTerm, User, pk
-from qms.services import documents, users
+from qms.services.documents import register as documents
+from qms.services.people import users
 from qms.text import clean, fold
 
 Cond = ColumnElement[bool]

@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.errors import Text, ValidationError
 from qms.models import AuditEvent
-from qms.services import trail
-from qms.services.trail import TrailCheck, TrailProblem
+from qms.services.trail import chain as trail
+from qms.services.trail.chain import TrailCheck, TrailProblem
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 

@@ -17,7 +17,10 @@ from qms.clock import utcnow
 from qms.domain import DocType, RevisionStatus, Role
 from qms.errors import Joined, QMSError, Text, ValidationError
 from qms.models import Document, Revision, User, pk
-from qms.services import documents, renditions, search, signatures, trail, users
+from qms.services.documents import register as documents
+from qms.services.documents import renditions, search, signatures
+from qms.services.people import users
+from qms.services.trail import chain as trail
 from qms.text import clean, nfc
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)

@@ -32,8 +32,11 @@ from qms.models import (
     pk,
 )
 from qms.phrases import any_state, state
-from qms.services import blobs, capa_records, organisation, trail, users
-from qms.services.capa_records import get_capa
+from qms.services import blobs
+from qms.services.capa import records as capa_records
+from qms.services.capa.records import get_capa
+from qms.services.people import organisation, users
+from qms.services.trail import chain as trail
 from qms.text import clean
 
 MAX_WHYS = 5
@@ -231,7 +234,7 @@ def _finding_for(
         raise ValidationError(
             "a nonconformity from an audit needs its finding, e.g. --finding IA-2026-01/2"
         )
-    from qms.services import audits
+    from qms.services.audits import planning as audits
 
     ref = capa_records.parse_finding_ref(finding)
     found: Finding = audits.get_finding(session, ref=ref.audit_ref, number=ref.number)

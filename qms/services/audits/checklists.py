@@ -19,7 +19,7 @@ from sqlmodel import Session
 from qms.domain import Role
 from qms.errors import Text, ValidationError
 from qms.models import User
-from qms.services import organisation, users
+from qms.services.people import organisation, users
 from qms.text import clean, fold
 
 LIBRARY_FILE = "iso9001-2015.yaml"

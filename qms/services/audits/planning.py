@@ -32,29 +32,32 @@ from qms.models import (
     User,
     pk,
 )
-from qms.services import checklists, documents, organisation, trail, users
-from qms.services.audit_core import PLANNERS as PLANNERS
-from qms.services.audit_core import READERS as READERS
-from qms.services.audit_core import REF_PATTERN
-from qms.services.audit_core import AuditStatus as AuditStatus
-from qms.services.audit_core import AuditType as AuditType
-from qms.services.audit_core import check_independence as check_independence
-from qms.services.audit_core import check_team_independence as check_team_independence
-from qms.services.audit_core import criteria_of as criteria_of
-from qms.services.audit_core import department_ids as department_ids
-from qms.services.audit_core import departments_of as departments_of
-from qms.services.audit_core import findings_of as findings_of
-from qms.services.audit_core import get_audit as get_audit
-from qms.services.audit_core import items_of as items_of
-from qms.services.audit_core import members_of as members_of
-from qms.services.audit_core import normalise_ref as normalise_ref
-from qms.services.audit_core import procedure_criteria as procedure_criteria
-from qms.services.audit_core import require_auditor as require_auditor
-from qms.services.audit_core import require_editable as require_editable
-from qms.services.audit_core import require_lead as require_lead
-from qms.services.audit_core import require_status as require_status
-from qms.services.audit_core import role_in as role_in
-from qms.services.checklists import Library
+from qms.services.audits import checklists
+from qms.services.audits.checklists import Library
+from qms.services.audits.core import PLANNERS as PLANNERS
+from qms.services.audits.core import READERS as READERS
+from qms.services.audits.core import REF_PATTERN
+from qms.services.audits.core import AuditStatus as AuditStatus
+from qms.services.audits.core import AuditType as AuditType
+from qms.services.audits.core import check_independence as check_independence
+from qms.services.audits.core import check_team_independence as check_team_independence
+from qms.services.audits.core import criteria_of as criteria_of
+from qms.services.audits.core import department_ids as department_ids
+from qms.services.audits.core import departments_of as departments_of
+from qms.services.audits.core import findings_of as findings_of
+from qms.services.audits.core import get_audit as get_audit
+from qms.services.audits.core import items_of as items_of
+from qms.services.audits.core import members_of as members_of
+from qms.services.audits.core import normalise_ref as normalise_ref
+from qms.services.audits.core import procedure_criteria as procedure_criteria
+from qms.services.audits.core import require_auditor as require_auditor
+from qms.services.audits.core import require_editable as require_editable
+from qms.services.audits.core import require_lead as require_lead
+from qms.services.audits.core import require_status as require_status
+from qms.services.audits.core import role_in as role_in
+from qms.services.documents import register as documents
+from qms.services.people import organisation, users
+from qms.services.trail import chain as trail
 from qms.text import clean
 
 MAX_OBJECTIVES_CHARS = 20_000

@@ -35,7 +35,11 @@ from qms.render.data import (
     CapaVerificationLine,
     CapaWhyLine,
 )
-from qms.services import blobs, documents, organisation, renditions, trail, users
+from qms.services import blobs
+from qms.services.documents import register as documents
+from qms.services.documents import renditions
+from qms.services.people import organisation, users
+from qms.services.trail import chain as trail
 from qms.text import clean
 
 _REF = re.compile(r"^CAR-(\d{4})-(\d{3,})$")

@@ -17,8 +17,9 @@ from qms.models import (
     User,
     pk,
 )
-from qms.services import blobs, checklists, users
-from qms.services.audit_core import (
+from qms.services import blobs
+from qms.services.audits import checklists
+from qms.services.audits.core import (
     READERS,
     AuditStatus,
     capa_refs,
@@ -31,8 +32,9 @@ from qms.services.audit_core import (
     procedure_criteria,
     role_in,
 )
-from qms.services.audit_records import AuditSignatureView, record_hash, signatures_of
-from qms.services.audit_work import attachments_by_item, get_item
+from qms.services.audits.records import AuditSignatureView, record_hash, signatures_of
+from qms.services.audits.work import attachments_by_item, get_item
+from qms.services.people import users
 
 
 def require_reader(session: Session, viewer: User, audit: Audit | None = None) -> None:

@@ -15,7 +15,11 @@ from qms.errors import Text, ValidationError
 from qms.i18n import in_language
 from qms.models import AuditEvent, User
 from qms.render.data import TrailPrint, TrailPrintRow
-from qms.services import documents, organisation, renditions, trail, trail_anchors, users
+from qms.services.documents import register as documents
+from qms.services.documents import renditions
+from qms.services.people import organisation, users
+from qms.services.trail import anchors as trail_anchors
+from qms.services.trail import chain as trail
 from qms.text import clean, shorten
 
 Cond = ColumnElement[bool]

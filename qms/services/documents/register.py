@@ -12,7 +12,8 @@ from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role, validate_lang
 from qms.errors import Conflict, Joined, NotFound, PermissionDenied, Text, ValidationError
 from qms.models import Department, Document, Revision, User, pk
 from qms.phrases import state
-from qms.services import organisation, trail, users
+from qms.services.people import organisation, users
+from qms.services.trail import chain as trail
 from qms.text import clean, fold, sort_key
 
 # Capital letters (Vietnamese ones too: QT-ĐT-01), digits, '-', '.', '/'; starts with a letter.

@@ -19,8 +19,11 @@ from qms.models import (
     User,
     pk,
 )
-from qms.services import checklists, documents, organisation, trail, users
-from qms.services.audit_core import PLANNERS, READERS, department_ids
+from qms.services.audits import checklists
+from qms.services.audits.core import PLANNERS, READERS, department_ids
+from qms.services.documents import register as documents
+from qms.services.people import organisation, users
+from qms.services.trail import chain as trail
 from qms.text import clean
 
 BASE_FREQUENCY = {"high": 2, "medium": 1, "low": 1}

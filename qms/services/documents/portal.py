@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from qms.domain import DocType, RevisionStatus
 from qms.models import Acknowledgement, Document, Revision, User
-from qms.services import users
+from qms.services.people import users
 
 PORTAL_TYPES = [t.value for t in DocType]
 

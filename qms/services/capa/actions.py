@@ -24,9 +24,13 @@ from qms.models import (
     pk,
 )
 from qms.phrases import state
-from qms.services import capa_records, documents, organisation, revisions, trail, users
-from qms.services.capa import require_editable, require_leadership, set_status
-from qms.services.capa_records import get_capa
+from qms.services.capa import records as capa_records
+from qms.services.capa.lifecycle import require_editable, require_leadership, set_status
+from qms.services.capa.records import get_capa
+from qms.services.documents import register as documents
+from qms.services.documents import revisions
+from qms.services.people import organisation, users
+from qms.services.trail import chain as trail
 from qms.text import clean
 
 VERIFICATION_DAYS_SETTING = "capa.verification_days"

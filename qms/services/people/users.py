@@ -19,7 +19,7 @@ from qms.errors import (
 )
 from qms.models import Department, User, UserRole, pk
 from qms.phrases import any_role
-from qms.services import trail
+from qms.services.trail import chain as trail
 from qms.text import clean
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")

@@ -13,7 +13,8 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.errors import QMSError, Text
 from qms.models import LoginAttempt, Setting, User
-from qms.services import trail, users
+from qms.services.people import users
+from qms.services.trail import chain as trail
 
 WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USER = 5

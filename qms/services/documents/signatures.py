@@ -8,8 +8,9 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.domain import Meaning
 from qms.models import Document, Revision, Signature, User, pk
-from qms.services import trail, users
-from qms.services.trail import canonical
+from qms.services.people import users
+from qms.services.trail import chain as trail
+from qms.services.trail.chain import canonical
 
 
 def content_hash(*, code: str, issue: int, body: str, reason: str, description: str) -> str:

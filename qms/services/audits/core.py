@@ -23,7 +23,7 @@ from qms.models import (
     User,
 )
 from qms.phrases import state
-from qms.services import users
+from qms.services.people import users
 from qms.text import clean
 
 REF_PATTERN = re.compile(r"^IA-(\d{4})-(\d{2,})$")

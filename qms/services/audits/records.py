@@ -15,8 +15,8 @@ from qms.render.data import (
     ReportChecklistItem,
     ReportFinding,
 )
-from qms.services import checklists, documents, organisation, renditions
-from qms.services.audit_core import (
+from qms.services.audits import checklists
+from qms.services.audits.core import (
     capa_refs,
     criteria_of,
     departments_of,
@@ -25,8 +25,11 @@ from qms.services.audit_core import (
     members_of,
     procedure_criteria,
 )
-from qms.services.audit_work import attachments_by_item
-from qms.services.trail import canonical
+from qms.services.audits.work import attachments_by_item
+from qms.services.documents import register as documents
+from qms.services.documents import renditions
+from qms.services.people import organisation
+from qms.services.trail.chain import canonical
 
 LEAD = "lead_auditor"
 AUDITEE = "auditee"
