@@ -111,10 +111,10 @@ def get(session: Session, code: str, issue: int) -> tuple[Document, Revision]:
 
 DROP_GUARDS = {
     "sqlite": [
-        "DROP TRIGGER audit_event_no_update",
-        "DROP TRIGGER audit_event_no_delete",
+        "DROP TRIGGER trail_event_no_update",
+        "DROP TRIGGER trail_event_no_delete",
     ],
-    "postgresql": ["DROP TRIGGER audit_event_no_change ON audit_event"],
+    "postgresql": ["DROP TRIGGER trail_event_no_change ON trail_event"],
 }
 
 

@@ -32,7 +32,7 @@ def test_upgrade_is_idempotent(engine: Engine) -> None:
 def test_init_creates_a_new_sqlite_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
     engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
     upgrade(engine)
-    assert "audit_event" in inspect(engine).get_table_names()
+    assert "trail_event" in inspect(engine).get_table_names()
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

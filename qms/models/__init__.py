@@ -16,10 +16,9 @@ from qms.models.audits import (
     Finding,
     ProgrammeEntry,
 )
-from qms.models.capa import CapaAction, CapaVerification, CapaWhy, CorrectiveAction
+from qms.models.capa import CapaAction, CapaVerification, CapaWhy, CorrectiveActionRequest
 from qms.models.core import (
     Acknowledgement,
-    AuditEvent,
     Blob,
     Compilation,
     Department,
@@ -28,6 +27,7 @@ from qms.models.core import (
     Revision,
     Setting,
     Signature,
+    TrailEvent,
     User,
     UserRole,
     pk,
@@ -40,7 +40,6 @@ __all__ = [
     "Audit",
     "AuditCriterion",
     "AuditDepartment",
-    "AuditEvent",
     "AuditMember",
     "AuditProgramme",
     "AuditSignature",
@@ -51,7 +50,7 @@ __all__ = [
     "ChecklistAttachment",
     "ChecklistItem",
     "Compilation",
-    "CorrectiveAction",
+    "CorrectiveActionRequest",
     "Department",
     "Document",
     "Finding",
@@ -62,6 +61,7 @@ __all__ = [
     "SearchTerm",
     "Setting",
     "Signature",
+    "TrailEvent",
     "User",
     "UserRole",
     "pk",

@@ -6,12 +6,12 @@ from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-class CorrectiveAction(SQLModel, table=True):
+class CorrectiveActionRequest(SQLModel, table=True):
     """A nonconformity record and its corrective action (phiếu yêu cầu hành động khắc
     phục): open -> contained -> cause_analysed -> actions_planned -> actions_done ->
     verified_effective -> closed."""
 
-    __tablename__ = "corrective_action"
+    __tablename__ = "corrective_action_request"
 
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(max_length=40, unique=True)
@@ -52,7 +52,7 @@ class CapaWhy(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("capa_id", "position", name="uq_capa_why_position"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    capa_id: int = Field(foreign_key="corrective_action.id", index=True)
+    capa_id: int = Field(foreign_key="corrective_action_request.id", index=True)
     position: int
     question: str = Field(sa_column=Column(Text, nullable=False))
     answer: str = Field(sa_column=Column(Text, nullable=False))
@@ -65,7 +65,7 @@ class CapaAction(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("capa_id", "number", name="uq_capa_action_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    capa_id: int = Field(foreign_key="corrective_action.id", index=True)
+    capa_id: int = Field(foreign_key="corrective_action_request.id", index=True)
     number: int
     description: str = Field(sa_column=Column(Text, nullable=False))
     owner_id: int = Field(foreign_key="app_user.id", index=True)
@@ -89,7 +89,7 @@ class CapaVerification(SQLModel, table=True):
     __tablename__ = "capa_verification"
 
     id: int | None = Field(default=None, primary_key=True)
-    capa_id: int = Field(foreign_key="corrective_action.id", index=True)
+    capa_id: int = Field(foreign_key="corrective_action_request.id", index=True)
     verifier_id: int = Field(foreign_key="app_user.id")
     effective: bool
     evidence: str = Field(sa_column=Column(Text, nullable=False))

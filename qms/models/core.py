@@ -168,14 +168,14 @@ class Compilation(SQLModel, table=True):
     created_at: datetime
 
 
-class AuditEvent(SQLModel, table=True):
+class TrailEvent(SQLModel, table=True):
     """Append-only, hash-chained trail. ``hash`` covers every other column and ``prev_hash``.
 
     ``seq`` is assigned by the writer (last + 1) and ``prev_hash`` is unique, so two
     writers that race past the lock cannot fork the chain: one of them fails.
     """
 
-    __tablename__ = "audit_event"
+    __tablename__ = "trail_event"
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     at: datetime
@@ -188,4 +188,4 @@ class AuditEvent(SQLModel, table=True):
     hash: str = Field(max_length=64)
 
 
-Index("ix_audit_event_entity", AuditEvent.entity, AuditEvent.entity_id)
+Index("ix_trail_event_entity", TrailEvent.entity, TrailEvent.entity_id)

@@ -17,7 +17,7 @@ from qms.models import (
     AuditMember,
     CapaAction,
     ChecklistItem,
-    CorrectiveAction,
+    CorrectiveActionRequest,
     Document,
     Revision,
     Signature,
@@ -214,12 +214,12 @@ def _reports_to_sign(session: Session, user: User) -> InboxSection:
 
 def _actions_due(session: Session, user: User) -> InboxSection:
     rows = session.exec(
-        select(CapaAction, CorrectiveAction)
-        .join(CorrectiveAction, col(CorrectiveAction.id) == CapaAction.capa_id)
+        select(CapaAction, CorrectiveActionRequest)
+        .join(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == CapaAction.capa_id)
         .where(CapaAction.owner_id == user.id)
         .where(CapaAction.status == "open")
-        .where(CorrectiveAction.status == CapaStatus.ACTIONS_PLANNED.value)
-        .order_by(col(CapaAction.due_date), col(CorrectiveAction.ref))
+        .where(CorrectiveActionRequest.status == CapaStatus.ACTIONS_PLANNED.value)
+        .order_by(col(CapaAction.due_date), col(CorrectiveActionRequest.ref))
     ).all()
     items = [
         InboxItem(
@@ -238,10 +238,10 @@ def _actions_due(session: Session, user: User) -> InboxSection:
 def _verifications_due(session: Session, user: User) -> InboxSection:
     owned = select(CapaAction.capa_id).where(CapaAction.owner_id == user.id)
     rows = session.exec(
-        select(CorrectiveAction)
-        .where(CorrectiveAction.status == CapaStatus.ACTIONS_DONE.value)
-        .where(col(CorrectiveAction.id).not_in(owned))
-        .order_by(col(CorrectiveAction.verification_due), col(CorrectiveAction.ref))
+        select(CorrectiveActionRequest)
+        .where(CorrectiveActionRequest.status == CapaStatus.ACTIONS_DONE.value)
+        .where(col(CorrectiveActionRequest.id).not_in(owned))
+        .order_by(col(CorrectiveActionRequest.verification_due), col(CorrectiveActionRequest.ref))
     ).all()
     items = [
         InboxItem(

@@ -73,8 +73,9 @@ def _engine_options(url: str) -> dict[str, object]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: upgrade the schema, load the signing key, mount every area."""
     from qms.web.routes import (
-        api,
-        api_records,
+        api_audits,
+        api_capa,
+        api_documents,
         audit_checklist,
         audits,
         capa,
@@ -125,7 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (auth, home, documents, editing, portal, trail, audits, audit_checklist, capa):
         app.include_router(module.router, include_in_schema=False)
-    app.include_router(api.router, prefix="/api")
-    app.include_router(api_records.router, prefix="/api")
+    for module in (api_documents, api_audits, api_capa):
+        app.include_router(module.router, prefix="/api")
     errors.install(app)
     return app

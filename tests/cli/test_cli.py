@@ -219,11 +219,11 @@ def test_trail_verify_names_an_event_edited_in_sql(
     drop_guards(engine)
     with engine.begin() as connection:
         seq = connection.execute(
-            text("SELECT seq FROM audit_event WHERE action = 'revision.submit'")
+            text("SELECT seq FROM trail_event WHERE action = 'revision.submit'")
         ).scalar_one()
         connection.execute(
             text(
-                "UPDATE audit_event SET payload = replace(payload, 'in_review', 'approved') WHERE seq = :s"
+                "UPDATE trail_event SET payload = replace(payload, 'in_review', 'approved') WHERE seq = :s"
             ),
             {"s": seq},
         )
@@ -284,7 +284,7 @@ def test_trail_anchor_and_verify_against_anchors(
     )
     drop_guards(engine)
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM audit_event WHERE seq = :s"), {"s": seq})
+        connection.execute(text("DELETE FROM trail_event WHERE seq = :s"), {"s": seq})
     assert qms("trail", "verify").exit_code == 0  # the chain alone cannot tell
     result = qms("trail", "verify", "--anchors", str(anchors))
     assert result.exit_code == 8
@@ -312,7 +312,7 @@ def test_trail_verify_names_the_first_broken_event_and_counts_the_rest(
     register(qms, tmp_path)
     drop_guards(engine)
     with engine.begin() as connection:
-        connection.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE seq IN (2, 3)"))
+        connection.execute(text("UPDATE trail_event SET actor = 'mallory' WHERE seq IN (2, 3)"))
     result = qms("trail", "verify")
     assert result.exit_code == 8
     assert result.stderr.startswith("error: trail broken at event 2: event 2 (")

@@ -434,7 +434,7 @@ def test_overdue_verifications_are_listed(engine: Engine) -> None:
     cs.done(engine, ref, owners=("lan",))
     with read_session(engine) as session:
         assert capa_actions.overdue(session, viewer=None).verifications == []
-    cs.pass_days(engine, "corrective_action", "verification_due", 31)
+    cs.pass_days(engine, "corrective_action_request", "verification_due", 31)
     with read_session(engine) as session:
         report = capa_actions.overdue(session, viewer=None)
         elsewhere = capa_actions.overdue(session, viewer=None, department="VP")

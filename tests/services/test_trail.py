@@ -45,7 +45,7 @@ def test_every_step_is_on_the_trail_with_old_and_new_values(engine: Engine) -> N
 
 def test_trail_refuses_update_and_delete(engine: Engine) -> None:
     effective_document(engine)
-    for statement in ("UPDATE audit_event SET actor = 'x'", "DELETE FROM audit_event"):
+    for statement in ("UPDATE trail_event SET actor = 'x'", "DELETE FROM trail_event"):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
             connection.execute(text(statement))
     assert check(engine).ok
@@ -56,7 +56,7 @@ def test_verify_names_the_altered_event(engine: Engine) -> None:
     total = check(engine).events
     drop_guards(engine)
     with engine.begin() as connection:
-        connection.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE seq = 20"))
+        connection.execute(text("UPDATE trail_event SET actor = 'mallory' WHERE seq = 20"))
     result = check(engine)
     assert result.events == total
     assert result.problems[0].seq == 20
@@ -73,7 +73,7 @@ def test_verify_names_a_rehashed_edit_at_the_next_link(engine: Engine) -> None:
         forged = trail.event_hash(event)
     with engine.begin() as connection:
         connection.execute(
-            text("UPDATE audit_event SET actor = 'mallory', hash = :h WHERE seq = 20"),
+            text("UPDATE trail_event SET actor = 'mallory', hash = :h WHERE seq = 20"),
             {"h": forged},
         )
     problems = check(engine).problems
@@ -85,7 +85,7 @@ def test_verify_names_a_deleted_event(engine: Engine) -> None:
     effective_document(engine)
     drop_guards(engine)
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM audit_event WHERE seq = 17"))
+        connection.execute(text("DELETE FROM trail_event WHERE seq = 17"))
     first = check(engine).problems[0]
     assert first.seq == 17
     assert "event 17 missing" in first.message

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.errors import ValidationError
-from qms.models import AuditEvent
+from qms.models import TrailEvent
 from qms.services.trail import anchors as trail_anchors
 from qms.services.trail import chain as trail
 from tests.helpers import drop_guards, effective_document, revise
@@ -56,7 +56,7 @@ def test_events_cut_from_the_end_are_found_by_the_anchor_only(engine: Engine) ->
     anchor = anchor_now(engine)
     drop_guards(engine)
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM audit_event WHERE seq > :s"), {"s": anchor.seq - 3})
+        connection.execute(text("DELETE FROM trail_event WHERE seq > :s"), {"s": anchor.seq - 3})
     assert check(engine).ok  # what is left is still a valid chain
     assert anchor_problems(engine, [anchor]) == [
         f"event {anchor.seq}, anchored on {anchor.taken_at:%Y-%m-%d %H:%M} UTC, is gone: "
@@ -74,7 +74,7 @@ def test_a_rewritten_and_rechained_trail_is_found_by_the_anchor(engine: Engine) 
     previous = events[3].prev_hash
     rewritten = []
     for event in events[3:]:
-        forged = AuditEvent.model_validate(event.model_dump())
+        forged = TrailEvent.model_validate(event.model_dump())
         if forged.seq == events[3].seq:
             forged.actor = "mallory"
         forged.prev_hash = previous
@@ -84,7 +84,7 @@ def test_a_rewritten_and_rechained_trail_is_found_by_the_anchor(engine: Engine) 
     with engine.begin() as connection:
         for forged in rewritten:
             connection.execute(
-                text("UPDATE audit_event SET actor = :a, prev_hash = :p, hash = :h WHERE seq = :s"),
+                text("UPDATE trail_event SET actor = :a, prev_hash = :p, hash = :h WHERE seq = :s"),
                 {"a": forged.actor, "p": forged.prev_hash, "h": forged.hash, "s": forged.seq},
             )
     assert check(engine).ok  # the chain alone is satisfied
@@ -116,7 +116,7 @@ def test_bad_anchor_files_are_refused_with_the_line(content: str, message: str) 
 def test_an_empty_trail_has_no_anchor(engine: Engine) -> None:
     drop_guards(engine)
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM audit_event"))
+        connection.execute(text("DELETE FROM trail_event"))
     with read_session(engine) as session, pytest.raises(ValidationError, match="empty"):
         trail_anchors.take(session)
 

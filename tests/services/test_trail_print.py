@@ -59,7 +59,7 @@ def test_a_broken_chain_is_printed_with_its_first_problem(engine: Engine) -> Non
     effective_document(engine, "QT-01")
     drop_guards(engine)
     with engine.begin() as connection:
-        connection.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE seq = 2"))
+        connection.execute(text("UPDATE trail_event SET actor = 'mallory' WHERE seq = 2"))
     with read_session(engine) as session:
         printed = trail_view.print_data(session, viewer=None, filters=QT01, language="vi")
     assert printed.chain_problem.startswith("sự kiện 2 (department.create department VP)")

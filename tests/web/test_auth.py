@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from sqlmodel import select
 
 from qms.db import read_session
-from qms.models import AuditEvent, LoginAttempt
+from qms.models import LoginAttempt, TrailEvent
 from qms.services.people import logins
 from qms.settings import Settings
 from qms.web.app import create_app
@@ -67,7 +67,7 @@ def test_wrong_password_is_refused_and_recorded(app: FastAPI) -> None:
 def test_success_goes_on_the_trail(app: FastAPI) -> None:
     signed_in(app, "hai").close()
     with read_session(app.state.engine) as session:
-        events = session.exec(select(AuditEvent).where(AuditEvent.action == "user.login")).all()
+        events = session.exec(select(TrailEvent).where(TrailEvent.action == "user.login")).all()
     assert [e.actor for e in events] == ["hai"]
 
 

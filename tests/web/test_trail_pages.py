@@ -38,7 +38,7 @@ def strings_in(value: object) -> list[str]:
     return [value] if isinstance(value, str) else []
 
 
-def all_events(engine: Engine) -> list[trail.AuditEvent]:
+def all_events(engine: Engine) -> list[trail.TrailEvent]:
     with read_session(engine) as session:
         return list(trail.iter_all(session))
 
@@ -135,7 +135,7 @@ def test_the_trail_is_checked_against_an_uploaded_or_pasted_anchors_file(
     drop_guards(web_engine)
     newest = json.loads(kept[1])["seq"]
     with web_engine.begin() as connection:
-        connection.execute(text("DELETE FROM audit_event WHERE seq > :s"), {"s": newest - 2})
+        connection.execute(text("DELETE FROM trail_event WHERE seq > :s"), {"s": newest - 2})
     assert "Chuỗi nhật ký nguyên vẹn" in auditor.get("/trail/verify").text
     found = auditor.form("/trail/verify", {"anchors": "\n".join(kept)})
     assert found.status_code == 200

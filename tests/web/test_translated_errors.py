@@ -170,7 +170,7 @@ def test_a_broken_trail_is_reported_in_the_page_language(
     new_draft(web_engine, "QT-51")
     drop_guards(web_engine)  # what someone with direct database access would do
     with web_engine.begin() as connection:
-        connection.execute(text("UPDATE audit_event SET actor = 'x' WHERE seq = 1"))
+        connection.execute(text("UPDATE trail_event SET actor = 'x' WHERE seq = 1"))
     admin = as_user("admin")
     check = admin.get("/trail/verify").text
     assert "sự kiện 1 (" in check

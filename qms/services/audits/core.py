@@ -14,7 +14,7 @@ from qms.models import (
     AuditDepartment,
     AuditMember,
     ChecklistItem,
-    CorrectiveAction,
+    CorrectiveActionRequest,
     Department,
     Document,
     Finding,
@@ -137,8 +137,8 @@ def findings_of(session: Session, audit: Audit) -> list[Finding]:
 def capa_refs(session: Session, audit: Audit) -> dict[int, str]:
     """The corrective action raised from each finding of the audit: finding id -> ref."""
     rows = session.exec(
-        select(CorrectiveAction.finding_id, CorrectiveAction.ref)
-        .join(Finding, col(Finding.id) == CorrectiveAction.finding_id)
+        select(CorrectiveActionRequest.finding_id, CorrectiveActionRequest.ref)
+        .join(Finding, col(Finding.id) == CorrectiveActionRequest.finding_id)
         .where(Finding.audit_id == audit.id)
     ).all()
     return {finding_id: ref for finding_id, ref in rows if finding_id is not None}

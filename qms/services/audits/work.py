@@ -13,7 +13,7 @@ from qms.models import (
     Audit,
     ChecklistAttachment,
     ChecklistItem,
-    CorrectiveAction,
+    CorrectiveActionRequest,
     Finding,
     User,
     pk,
@@ -209,7 +209,7 @@ def _check_attachments(
 
 def _require_no_capa(session: Session, audit: Audit, finding: Finding) -> None:
     capa = session.exec(
-        select(CorrectiveAction.ref).where(CorrectiveAction.finding_id == finding.id)
+        select(CorrectiveActionRequest.ref).where(CorrectiveActionRequest.finding_id == finding.id)
     ).first()
     if capa is not None:
         raise Conflict(

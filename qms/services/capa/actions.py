@@ -16,7 +16,7 @@ from qms.errors import InvalidTransition, Joined, NotFound, PermissionDenied, Te
 from qms.models import (
     CapaAction,
     CapaVerification,
-    CorrectiveAction,
+    CorrectiveActionRequest,
     Department,
     Document,
     Revision,
@@ -142,7 +142,7 @@ def add_action(
     return action
 
 
-def get_action(session: Session, car: CorrectiveAction, number: int) -> CapaAction:
+def get_action(session: Session, car: CorrectiveActionRequest, number: int) -> CapaAction:
     action = session.exec(
         select(CapaAction).where(CapaAction.capa_id == car.id).where(CapaAction.number == number)
     ).first()
@@ -219,7 +219,7 @@ def complete_action(
 
 
 def _require_revision_in_effect(
-    session: Session, car: CorrectiveAction, action: CapaAction
+    session: Session, car: CorrectiveActionRequest, action: CapaAction
 ) -> None:
     if action.revision_id is None:
         return
@@ -358,26 +358,26 @@ def overdue(
         capa_records.require_reader(session, viewer)
     today = organisation.today(session)
     query = (
-        select(CapaAction, CorrectiveAction, User, Department)
-        .join(CorrectiveAction, col(CorrectiveAction.id) == CapaAction.capa_id)
+        select(CapaAction, CorrectiveActionRequest, User, Department)
+        .join(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == CapaAction.capa_id)
         .join(User, col(User.id) == CapaAction.owner_id)
-        .join(Department, col(Department.id) == CorrectiveAction.department_id)
+        .join(Department, col(Department.id) == CorrectiveActionRequest.department_id)
         .where(CapaAction.status == OPEN)
         .where(col(CapaAction.due_date) < today)
-        .where(CorrectiveAction.status != CapaStatus.CLOSED.value)
+        .where(CorrectiveActionRequest.status != CapaStatus.CLOSED.value)
     )
-    late = select(CorrectiveAction, Department).join(
-        Department, col(Department.id) == CorrectiveAction.department_id
+    late = select(CorrectiveActionRequest, Department).join(
+        Department, col(Department.id) == CorrectiveActionRequest.department_id
     )
-    late = late.where(CorrectiveAction.status == CapaStatus.ACTIONS_DONE.value).where(
-        col(CorrectiveAction.verification_due) < today
+    late = late.where(CorrectiveActionRequest.status == CapaStatus.ACTIONS_DONE.value).where(
+        col(CorrectiveActionRequest.verification_due) < today
     )
     if owner:
         query = query.where(CapaAction.owner_id == pk(users.get_user(session, owner)))
     if department:
         dept = users.get_department(session, department)
-        query = query.where(CorrectiveAction.department_id == dept.id)
-        late = late.where(CorrectiveAction.department_id == dept.id)
+        query = query.where(CorrectiveActionRequest.department_id == dept.id)
+        late = late.where(CorrectiveActionRequest.department_id == dept.id)
     actions = sorted(
         (
             OverdueAction(

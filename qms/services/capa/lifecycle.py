@@ -25,7 +25,7 @@ from qms.errors import (
 )
 from qms.models import (
     CapaWhy,
-    CorrectiveAction,
+    CorrectiveActionRequest,
     Department,
     Finding,
     User,
@@ -51,7 +51,7 @@ LEADERSHIP = (Role.APPROVER, Role.REVIEWER)
 # --------------------------------------------------------------------- shared rule checks
 
 
-def require_editable(car: CorrectiveAction, *allowed: CapaStatus, step: Text) -> None:
+def require_editable(car: CorrectiveActionRequest, *allowed: CapaStatus, step: Text) -> None:
     """Refuse any change to a closed record, and ``step`` outside ``allowed`` states."""
     if car.status == CapaStatus.CLOSED:
         raise InvalidTransition("{ref} is closed and locked", ref=car.ref)
@@ -65,7 +65,9 @@ def require_editable(car: CorrectiveAction, *allowed: CapaStatus, step: Text) ->
         )
 
 
-def require_leadership(session: Session, actor: User, car: CorrectiveAction, action: Text) -> None:
+def require_leadership(
+    session: Session, actor: User, car: CorrectiveActionRequest, action: Text
+) -> None:
     """A controller, or a reviewer or approver of the nonconformity's department."""
     roles = users.roles_of(session, actor)
     if Role.CONTROLLER in roles:
@@ -87,7 +89,7 @@ def set_status(
     session: Session,
     *,
     actor: User,
-    car: CorrectiveAction,
+    car: CorrectiveActionRequest,
     status: CapaStatus,
     action: str,
     details: dict[str, Any] | None = None,
@@ -128,7 +130,7 @@ def open_nonconformity(
     clause: str | None = None,
     severity: str | None = None,
     finding: str | None = None,
-) -> CorrectiveAction:
+) -> CorrectiveActionRequest:
     """Record a nonconformity (phiếu CAR). From an audit finding (``IA-2026-01/2``, auditor
     or controller) its department, clause, description and severity are copied unless
     given; any active user may record the other sources."""
@@ -166,7 +168,7 @@ def open_nonconformity(
         )
     now = utcnow()
     year = organisation.today(session).year
-    car = CorrectiveAction(
+    car = CorrectiveActionRequest(
         ref=_next_ref(session, year),
         year=year,
         status=CapaStatus.OPEN.value,
@@ -239,7 +241,7 @@ def _finding_for(
     ref = capa_records.parse_finding_ref(finding)
     found: Finding = audits.get_finding(session, ref=ref.audit_ref, number=ref.number)
     existing = session.exec(
-        select(CorrectiveAction.ref).where(CorrectiveAction.finding_id == found.id)
+        select(CorrectiveActionRequest.ref).where(CorrectiveActionRequest.finding_id == found.id)
     ).first()
     if existing is not None:
         raise Conflict(
@@ -259,7 +261,9 @@ def _department(session: Session, code: str | None) -> Department:
 def _next_ref(session: Session, year: int) -> str:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _NUMBERING_LOCK_KEY})
-    refs = session.exec(select(CorrectiveAction.ref).where(CorrectiveAction.year == year)).all()
+    refs = session.exec(
+        select(CorrectiveActionRequest.ref).where(CorrectiveActionRequest.year == year)
+    ).all()
     last = max((int(r.rsplit("-", 1)[1]) for r in refs), default=0)
     return f"CAR-{year}-{last + 1:03d}"
 
@@ -267,7 +271,9 @@ def _next_ref(session: Session, year: int) -> str:
 # ------------------------------------------------------------------ contain / analyse / plan
 
 
-def contain(session: Session, *, actor: User, ref: str, containment: str) -> CorrectiveAction:
+def contain(
+    session: Session, *, actor: User, ref: str, containment: str
+) -> CorrectiveActionRequest:
     """Record the correction (sự khắc phục) that contains the effect now."""
     car = get_capa(session, ref, lock=True)
     require_editable(car, CapaStatus.OPEN, step=Text("recording the correction"))
@@ -297,7 +303,7 @@ def analyse(
     root_cause: str,
     similar_exist: str,
     similar_answer: str,
-) -> CorrectiveAction:
+) -> CorrectiveActionRequest:
     """Record the root cause: a 5-whys chain (1 to 5 steps), a cause category, the root
     cause, and the answer to "do similar nonconformities exist or could they occur
     elsewhere?"."""
@@ -376,7 +382,7 @@ def _cause_category(value: str) -> CauseCategory:
         ) from None
 
 
-def plan(session: Session, *, actor: User, ref: str) -> CorrectiveAction:
+def plan(session: Session, *, actor: User, ref: str) -> CorrectiveActionRequest:
     """Confirm the action plan (at least one action, added with ``capa_actions.add_action``)."""
     car = get_capa(session, ref, lock=True)
     require_editable(car, CapaStatus.CAUSE_ANALYSED, step=Text("confirming the plan"))
@@ -401,7 +407,7 @@ def plan(session: Session, *, actor: User, ref: str) -> CorrectiveAction:
 # ------------------------------------------------------------------------------- close
 
 
-def closure_problems(session: Session, car: CorrectiveAction) -> list[Text]:
+def closure_problems(session: Session, car: CorrectiveActionRequest) -> list[Text]:
     """What still stands between the record and its closure (empty when it may close)."""
     problems = []
     actions = capa_records.actions_of(session, car)
@@ -423,7 +429,7 @@ def closure_problems(session: Session, car: CorrectiveAction) -> list[Text]:
     return problems
 
 
-def close(session: Session, *, actor: User, ref: str) -> CorrectiveAction:
+def close(session: Session, *, actor: User, ref: str) -> CorrectiveActionRequest:
     """Close a record verified effective; its PDF is rendered and stored with its hash,
     and the record is locked from then on."""
     car = get_capa(session, ref, lock=True)

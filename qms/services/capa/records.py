@@ -19,7 +19,7 @@ from qms.models import (
     CapaAction,
     CapaVerification,
     CapaWhy,
-    CorrectiveAction,
+    CorrectiveActionRequest,
     Department,
     Document,
     Finding,
@@ -117,17 +117,17 @@ def normalise_ref(ref: str) -> str:
     return value
 
 
-def get_capa(session: Session, ref: str, *, lock: bool = False) -> CorrectiveAction:
+def get_capa(session: Session, ref: str, *, lock: bool = False) -> CorrectiveActionRequest:
     """The record with ``ref`` (any case); ``lock`` holds its row until commit."""
     value = normalise_ref(ref)
-    query = select(CorrectiveAction).where(CorrectiveAction.ref == value)
+    query = select(CorrectiveActionRequest).where(CorrectiveActionRequest.ref == value)
     car = session.exec(query.with_for_update() if lock else query).first()
     if car is None:
         raise NotFound("no corrective action {ref}", ref=value)
     return car
 
 
-def actions_of(session: Session, car: CorrectiveAction) -> list[CapaAction]:
+def actions_of(session: Session, car: CorrectiveActionRequest) -> list[CapaAction]:
     return list(
         session.exec(
             select(CapaAction).where(CapaAction.capa_id == car.id).order_by(col(CapaAction.number))
@@ -135,7 +135,7 @@ def actions_of(session: Session, car: CorrectiveAction) -> list[CapaAction]:
     )
 
 
-def whys_of(session: Session, car: CorrectiveAction) -> list[CapaWhy]:
+def whys_of(session: Session, car: CorrectiveActionRequest) -> list[CapaWhy]:
     return list(
         session.exec(
             select(CapaWhy).where(CapaWhy.capa_id == car.id).order_by(col(CapaWhy.position))
@@ -143,7 +143,7 @@ def whys_of(session: Session, car: CorrectiveAction) -> list[CapaWhy]:
     )
 
 
-def verifications_of(session: Session, car: CorrectiveAction) -> list[CapaVerification]:
+def verifications_of(session: Session, car: CorrectiveActionRequest) -> list[CapaVerification]:
     return list(
         session.exec(
             select(CapaVerification)
@@ -153,7 +153,7 @@ def verifications_of(session: Session, car: CorrectiveAction) -> list[CapaVerifi
     )
 
 
-def finding_label(session: Session, car: CorrectiveAction) -> str:
+def finding_label(session: Session, car: CorrectiveActionRequest) -> str:
     """``IA-2026-01/2`` style reference of the finding the record was raised from."""
     if car.finding_id is None:
         return ""
@@ -181,7 +181,7 @@ def revision_label(session: Session, action: CapaAction, language: str = "en") -
 
 def content_hash(
     session: Session,
-    car: CorrectiveAction,
+    car: CorrectiveActionRequest,
     *,
     effective: bool,
     evidence: str,
@@ -229,7 +229,7 @@ def content_hash(
 
 
 def verification_valid(
-    session: Session, car: CorrectiveAction, verification: CapaVerification
+    session: Session, car: CorrectiveActionRequest, verification: CapaVerification
 ) -> bool:
     return verification.content_hash == content_hash(
         session,
@@ -267,7 +267,7 @@ def _department_name(dept: Department, language: str) -> str:
 
 
 def record_data(
-    session: Session, car: CorrectiveAction, *, language: str | None = None
+    session: Session, car: CorrectiveActionRequest, *, language: str | None = None
 ) -> CapaRecord:
     """Everything the record PDF shows, as plain data in ``language``."""
     lang = documents.language_or_default(session, language)
@@ -334,7 +334,7 @@ def record_data(
     )
 
 
-def age_days(session: Session, car: CorrectiveAction, today: date) -> int:
+def age_days(session: Session, car: CorrectiveActionRequest, today: date) -> int:
     """Days from the report to today, or to the closure of a closed record."""
     start = _local_date(session, car.reported_at) or today
     end = _local_date(session, car.closed_at) if car.closed_at else today
@@ -364,7 +364,9 @@ def register_data(session: Session, *, language: str | None = None) -> CapaRegis
     today = organisation.today(session)
     rows = []
     records = session.exec(
-        select(CorrectiveAction).order_by(col(CorrectiveAction.year), col(CorrectiveAction.ref))
+        select(CorrectiveActionRequest).order_by(
+            col(CorrectiveActionRequest.year), col(CorrectiveActionRequest.ref)
+        )
     ).all()
     counts = action_counts(session, today)
     for car in records:
@@ -402,7 +404,7 @@ def render_record(record: CapaRecord, *, pdfa: bool = False) -> bytes:
     return data
 
 
-def stored_language(session: Session, car: CorrectiveAction) -> str | None:
+def stored_language(session: Session, car: CorrectiveActionRequest) -> str | None:
     """The language of the record PDF stored at closure (from the closing trail event)."""
     for event in reversed(trail.events(session, entity="capa", entity_id=car.ref)):
         if event.action == "capa.close":
@@ -414,7 +416,9 @@ def stored_language(session: Session, car: CorrectiveAction) -> str | None:
 READERS = (Role.CONTROLLER, Role.AUDITOR, Role.APPROVER, Role.REVIEWER, Role.ADMIN)
 
 
-def require_reader(session: Session, viewer: User, car: CorrectiveAction | None = None) -> None:
+def require_reader(
+    session: Session, viewer: User, car: CorrectiveActionRequest | None = None
+) -> None:
     """Controllers, auditors, approvers, reviewers and admins see every corrective action;
     the reporter of a record and the owners of its actions see that record."""
     if users.roles_of(session, viewer) & set(READERS):
@@ -433,7 +437,7 @@ def require_reader(session: Session, viewer: User, car: CorrectiveAction | None 
 
 def record_pdf(
     session: Session, *, viewer: User | None, ref: str, language: str | None = None
-) -> tuple[CorrectiveAction, bytes]:
+) -> tuple[CorrectiveActionRequest, bytes]:
     """The record PDF: the bytes stored at closure (in the language they were stored in),
     or a fresh rendering of a record still in progress or in another language.
 

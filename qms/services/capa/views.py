@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from qms.domain import CapaStatus
 from qms.errors import Joined, Text, ValidationError
-from qms.models import CapaAction, CapaVerification, CapaWhy, CorrectiveAction, User, pk
+from qms.models import CapaAction, CapaVerification, CapaWhy, CorrectiveActionRequest, User, pk
 from qms.services.capa import records as capa_records
 from qms.services.capa.lifecycle import closure_problems
 from qms.services.capa.records import get_capa, require_reader
@@ -16,7 +16,7 @@ from qms.services.people import organisation, users
 
 @dataclass(frozen=True)
 class CapaSummary:
-    record: CorrectiveAction
+    record: CorrectiveActionRequest
     department_code: str
     open_actions: int
     overdue_actions: int
@@ -35,10 +35,12 @@ def list_capas(
     :func:`capa_records.record_pdf`)."""
     if viewer is not None:
         require_reader(session, viewer)
-    query = select(CorrectiveAction).order_by(col(CorrectiveAction.year), col(CorrectiveAction.ref))
+    query = select(CorrectiveActionRequest).order_by(
+        col(CorrectiveActionRequest.year), col(CorrectiveActionRequest.ref)
+    )
     if status:
         try:
-            query = query.where(CorrectiveAction.status == CapaStatus(status).value)
+            query = query.where(CorrectiveActionRequest.status == CapaStatus(status).value)
         except ValueError:
             raise ValidationError(
                 "unknown status {value!r} (statuses: {choices})",
@@ -47,10 +49,10 @@ def list_capas(
             ) from None
     if department:
         query = query.where(
-            CorrectiveAction.department_id == pk(users.get_department(session, department))
+            CorrectiveActionRequest.department_id == pk(users.get_department(session, department))
         )
     if year:
-        query = query.where(CorrectiveAction.year == year)
+        query = query.where(CorrectiveActionRequest.year == year)
     today = organisation.today(session)
     out = []
     counts = capa_records.action_counts(session, today)
@@ -85,7 +87,7 @@ class VerificationView:
 
 @dataclass(frozen=True)
 class CapaDetail:
-    record: CorrectiveAction
+    record: CorrectiveActionRequest
     department_code: str
     finding: str  # "IA-2026-01/2" or ""
     reported_by: str

@@ -15,7 +15,7 @@ from qms.errors import InvalidTransition, PermissionDenied, Text, ValidationErro
 from qms.models import (
     Acknowledgement,
     CapaAction,
-    CorrectiveAction,
+    CorrectiveActionRequest,
     Document,
     ReviewComment,
     Revision,
@@ -239,8 +239,8 @@ def _next_issue(
 def raised_by(session: Session, rev: Revision) -> str | None:
     """The corrective action (CAR reference) whose action raised this issue, if any."""
     return session.exec(
-        select(CorrectiveAction.ref)
-        .join(CapaAction, col(CapaAction.capa_id) == CorrectiveAction.id)
+        select(CorrectiveActionRequest.ref)
+        .join(CapaAction, col(CapaAction.capa_id) == CorrectiveActionRequest.id)
         .where(CapaAction.revision_id == rev.id)
     ).first()
 

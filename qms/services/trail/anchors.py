@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.errors import Text, ValidationError
-from qms.models import AuditEvent
+from qms.models import TrailEvent
 from qms.services.trail import chain as trail
 from qms.services.trail.chain import TrailCheck, TrailProblem
 
@@ -37,7 +37,7 @@ class Anchor:
 
 def take(session: Session) -> Anchor:
     """The anchor of the trail as it stands now (its newest event)."""
-    newest = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
+    newest = session.exec(select(TrailEvent).order_by(col(TrailEvent.seq).desc()).limit(1)).first()
     if newest is None:
         raise ValidationError("the trail is empty: there is nothing to anchor yet")
     return Anchor(newest.seq, newest.hash, utcnow())
@@ -93,7 +93,7 @@ def check(session: Session, anchors: list[Anchor]) -> list[TrailProblem]:
     wanted = {anchor.seq for anchor in anchors}
     found = {
         event.seq: event.hash
-        for event in session.exec(select(AuditEvent).where(col(AuditEvent.seq).in_(wanted)))
+        for event in session.exec(select(TrailEvent).where(col(TrailEvent.seq).in_(wanted)))
     }
     problems = []
     for anchor in sorted(anchors, key=lambda a: a.seq):

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.errors import Text
-from qms.models import AuditEvent
+from qms.models import TrailEvent
 
 GENESIS = "0" * 64
 # Serialises trail writers on PostgreSQL (SQLite writers already hold the database lock).
@@ -37,7 +37,7 @@ def canonical(payload: dict[str, Any]) -> str:
     )
 
 
-def event_hash(event: AuditEvent) -> str:
+def event_hash(event: TrailEvent) -> str:
     fields = {
         "seq": event.seq,
         "at": event.at.isoformat(),
@@ -59,13 +59,13 @@ def record(
     entity: str,
     entity_id: str | int,
     payload: dict[str, Any],
-) -> AuditEvent:
+) -> TrailEvent:
     """Append one event; the caller commits it together with the change it describes."""
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _TRAIL_LOCK_KEY})
-    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
-    event = AuditEvent(
+    last = session.exec(select(TrailEvent).order_by(col(TrailEvent.seq).desc()).limit(1)).first()
+    event = TrailEvent(
         seq=(last.seq + 1) if last else 1,
         at=utcnow(),
         actor=actor,
@@ -111,7 +111,7 @@ def verify(session: Session) -> TrailCheck:
     expected_seq = 1
     prev_hash = GENESIS
     rows = session.exec(
-        select(AuditEvent).order_by(col(AuditEvent.seq)).execution_options(yield_per=1000)
+        select(TrailEvent).order_by(col(TrailEvent.seq)).execution_options(yield_per=1000)
     )
     for event in rows:
         check.events += 1
@@ -167,22 +167,22 @@ def events(
     entity_id: str | None = None,
     actor: str | None = None,
     limit: int | None = None,
-) -> list[AuditEvent]:
+) -> list[TrailEvent]:
     """Events newest last, optionally filtered."""
-    query = select(AuditEvent).order_by(col(AuditEvent.seq))
+    query = select(TrailEvent).order_by(col(TrailEvent.seq))
     if entity:
-        query = query.where(AuditEvent.entity == entity)
+        query = query.where(TrailEvent.entity == entity)
     if entity_id:
-        query = query.where(AuditEvent.entity_id == entity_id)
+        query = query.where(TrailEvent.entity_id == entity_id)
     if actor:
-        query = query.where(AuditEvent.actor == actor)
+        query = query.where(TrailEvent.actor == actor)
     if limit:
-        query = query.order_by(None).order_by(col(AuditEvent.seq).desc()).limit(limit)
+        query = query.order_by(None).order_by(col(TrailEvent.seq).desc()).limit(limit)
         return list(reversed(session.exec(query).all()))
     return list(session.exec(query).all())
 
 
-def iter_all(session: Session) -> Iterator[AuditEvent]:
+def iter_all(session: Session) -> Iterator[TrailEvent]:
     yield from session.exec(
-        select(AuditEvent).order_by(col(AuditEvent.seq)).execution_options(yield_per=1000)
+        select(TrailEvent).order_by(col(TrailEvent.seq)).execution_options(yield_per=1000)
     )

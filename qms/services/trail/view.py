@@ -13,7 +13,7 @@ from qms.clock import naive_utc
 from qms.domain import Role
 from qms.errors import Text, ValidationError
 from qms.i18n import in_language
-from qms.models import AuditEvent, User
+from qms.models import TrailEvent, User
 from qms.render.data import TrailPrint, TrailPrintRow
 from qms.services.documents import register as documents
 from qms.services.documents import renditions
@@ -38,7 +38,7 @@ class TrailFilter:
 
 @dataclass(frozen=True)
 class TrailPage:
-    events: list[AuditEvent]
+    events: list[TrailEvent]
     total: int
     page: int
     per_page: int
@@ -58,16 +58,16 @@ def _conditions(session: Session, filters: TrailFilter) -> list[Cond]:
     zone = ZoneInfo(organisation.get_setting(session, "timezone"))
     out: list[Cond] = []
     if filters.entity:
-        out.append(col(AuditEvent.entity) == clean(filters.entity).lower())
+        out.append(col(TrailEvent.entity) == clean(filters.entity).lower())
     if filters.entity_id:
-        out.append(col(AuditEvent.entity_id).startswith(clean(filters.entity_id), autoescape=True))
+        out.append(col(TrailEvent.entity_id).startswith(clean(filters.entity_id), autoescape=True))
     if filters.actor:
-        out.append(col(AuditEvent.actor) == clean(filters.actor).lower())
+        out.append(col(TrailEvent.actor) == clean(filters.actor).lower())
     if filters.since:
-        out.append(col(AuditEvent.at) >= datetime.combine(filters.since, time(), zone))
+        out.append(col(TrailEvent.at) >= datetime.combine(filters.since, time(), zone))
     if filters.until:
         end = datetime.combine(filters.until + timedelta(days=1), time(), zone)
-        out.append(col(AuditEvent.at) < end)
+        out.append(col(TrailEvent.at) < end)
     return out
 
 
@@ -83,11 +83,11 @@ def browse(
     _require_inspector(session, viewer)
     conditions = _conditions(session, filters)
     page = max(1, page)
-    total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
+    total = session.exec(select(func.count()).select_from(TrailEvent).where(*conditions)).one()
     events = session.exec(
-        select(AuditEvent)
+        select(TrailEvent)
         .where(*conditions)
-        .order_by(col(AuditEvent.seq).desc())
+        .order_by(col(TrailEvent.seq).desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
@@ -97,18 +97,18 @@ def browse(
 def entities(session: Session, *, viewer: User) -> list[str]:
     """The kinds of things the trail has events about, for the filter."""
     _require_inspector(session, viewer)
-    return sorted(session.exec(select(AuditEvent.entity).distinct()).all())
+    return sorted(session.exec(select(TrailEvent.entity).distinct()).all())
 
 
-def export(session: Session, *, viewer: User, filters: TrailFilter) -> Iterator[AuditEvent]:
+def export(session: Session, *, viewer: User, filters: TrailFilter) -> Iterator[TrailEvent]:
     """Every matching event, oldest first, streamed; the viewer is checked at the call,
     before anything is streamed."""
     _require_inspector(session, viewer)
     return iter(
         session.exec(
-            select(AuditEvent)
+            select(TrailEvent)
             .where(*_conditions(session, filters))
-            .order_by(col(AuditEvent.seq))
+            .order_by(col(TrailEvent.seq))
             .execution_options(yield_per=1000)
         )
     )
@@ -152,7 +152,7 @@ def print_data(
         _require_inspector(session, viewer)
     lang = documents.language_or_default(session, language)
     conditions = _conditions(session, filters)
-    total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
+    total = session.exec(select(func.count()).select_from(TrailEvent).where(*conditions)).one()
     if total > MAX_PRINTED_EVENTS:
         raise ValidationError(
             "{count:,} events match; a printed trail holds at most {limit:,}: narrow the "
@@ -160,7 +160,7 @@ def print_data(
             count=int(total),
             limit=MAX_PRINTED_EVENTS,
         )
-    events = session.exec(select(AuditEvent).where(*conditions).order_by(col(AuditEvent.seq))).all()
+    events = session.exec(select(TrailEvent).where(*conditions).order_by(col(TrailEvent.seq))).all()
     check = trail.verify(session)
     problem = in_language(check.problems[0].text, lang) if check.problems else ""
     newest = trail_anchors.of_check(check)

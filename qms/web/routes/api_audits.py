@@ -16,7 +16,7 @@ from qms.services.audits import reports as audit_reports
 from qms.services.audits import views as audit_views
 from qms.services.audits import work as audit_work
 from qms.web.deps import CurrentUser, Db
-from qms.web.routes.records import download
+from qms.web.routes.responses import download
 
 router = APIRouter(tags=["audits"])
 

@@ -14,7 +14,7 @@ from qms.services.capa import lifecycle as capa
 from qms.services.capa import records as capa_records
 from qms.services.capa import views as capa_views
 from qms.web.deps import CurrentUser, Db
-from qms.web.routes.records import download
+from qms.web.routes.responses import download
 
 router = APIRouter(tags=["corrective actions"])
 

@@ -17,7 +17,7 @@ from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.i18n import request_language, translated, translator
 from qms.web.pages import flash, render
 from qms.web.routes.audits import can_raise
-from qms.web.routes.records import audit_url, download
+from qms.web.routes.responses import audit_url, download
 
 router = APIRouter()
 # Evidence files keep their type only when a browser cannot run them as a page.

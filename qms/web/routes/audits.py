@@ -23,7 +23,8 @@ from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.errors import N_
 from qms.web.i18n import request_language
 from qms.web.pages import render
-from qms.web.routes.records import audit_url, done, download, split_list, year_or_none
+from qms.web.routes.form_fields import split_list, year_or_none
+from qms.web.routes.responses import audit_url, done, download
 
 router = APIRouter()
 

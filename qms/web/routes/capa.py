@@ -22,7 +22,8 @@ from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.errors import N_
 from qms.web.i18n import request_language
 from qms.web.pages import render
-from qms.web.routes.records import capa_url, done, download, year_or_none
+from qms.web.routes.form_fields import year_or_none
+from qms.web.routes.responses import capa_url, done, download
 
 router = APIRouter()
 

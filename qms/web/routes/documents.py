@@ -19,7 +19,7 @@ from qms.web.deps import CurrentUser, Db, Roles, load_user, signed_in_id
 from qms.web.errors import NotSignedIn
 from qms.web.i18n import translator
 from qms.web.pages import flash, render
-from qms.web.routes.records import download
+from qms.web.routes.responses import download
 
 router = APIRouter()
 

@@ -17,7 +17,7 @@ from qms.services.trail import view as trail_view
 from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import request_language, translated
 from qms.web.pages import render
-from qms.web.routes.records import download
+from qms.web.routes.responses import download
 
 router = APIRouter()
 
