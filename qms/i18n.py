@@ -2,9 +2,11 @@
 compiled in memory on first use (no build step). Services' refusals and the web pages
 are translated from the same catalogs."""
 
+from collections.abc import Mapping
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import NamedTuple
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -34,6 +36,31 @@ MESSAGE_KEYWORDS = (
     "RenderError",
     "RenderLimitError",
 )
+# The same for the extractor (Babel's keyword specs): the names above take the message
+# as their first argument; ``pmsg`` takes a context first, then the message.
+EXTRACTION_KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
+    **dict.fromkeys(MESSAGE_KEYWORDS),
+    "msg": None,
+    "pmsg": ((1, "c"), 2),
+}
+
+
+class Message(NamedTuple):
+    """A label's message id in the catalogs, with its context (msgctxt) when the same
+    English words need other words in another place."""
+
+    context: str | None
+    id: str
+
+
+def msg(message_id: str) -> Message:
+    """A label kept as its message id, looked up in the reader's language later."""
+    return Message(None, message_id)
+
+
+def pmsg(context: str, message_id: str) -> Message:
+    """A label whose id has other translations elsewhere: ``context`` tells them apart."""
+    return Message(context, message_id)
 
 
 @cache
@@ -52,6 +79,19 @@ def translations(language: str) -> Translations:
 def gettext_for(language: str) -> Gettext:
     """``gettext`` of ``language`` (vi or en)."""
     return translations(language).gettext
+
+
+def translate(message: Message, language: str) -> str:
+    """``message`` in ``language``; its own English id when the catalog has no words."""
+    catalog = translations(language)
+    if message.context is None:
+        return catalog.gettext(message.id)
+    return str(catalog.pgettext(message.context, message.id))
+
+
+def translate_all(messages: Mapping[str, Message], language: str) -> dict[str, str]:
+    """A table of labels (key to message) in ``language``."""
+    return {key: translate(message, language) for key, message in messages.items()}
 
 
 def number_format(language: str) -> NumberFormat:

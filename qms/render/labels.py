@@ -1,4 +1,5 @@
-"""Printed labels of controlled PDFs in Vietnamese and English, and date formats."""
+"""Printed labels of controlled PDFs, and their date formats: keys to message ids of the
+catalogs, looked up in the document's language."""
 
 from __future__ import annotations
 
@@ -7,102 +8,63 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from qms.domain import LANGUAGES
 from qms.errors import Joined
+from qms.i18n import Message, pmsg, translate_all
 from qms.render.errors import RenderError
 
-VI: dict[str, str] = {
-    "code": "Mã hiệu",
-    "issue": "Lần ban hành",
-    "effective_date": "Ngày hiệu lực",
-    "page_format": "Trang {page}/{pages}",
-    "drafted": "Soạn thảo",
-    "reviewed": "Xem xét",
-    "approved": "Phê duyệt",
-    "signed_on": "Ngày ký",
-    "signed_electronically": "Đã ký điện tử",
-    "invalid_signature": "CHỮ KÝ KHÔNG HỢP LỆ",
-    "not_signed": "Chưa ký",
-    "status": "Tình trạng tài liệu",
-    "history_title": "Theo dõi sửa đổi tài liệu",
-    "history_issue": "Lần ban hành",
-    "history_date": "Ngày hiệu lực",
-    "history_reason": "Lý do sửa đổi",
-    "history_description": "Nội dung sửa đổi",
-    "uncontrolled": "Bản in ra không được kiểm soát",
-    "status_draft": "BẢN NHÁP",
-    "status_in_review": "ĐANG XEM XÉT",
-    "status_approved": "ĐÃ PHÊ DUYỆT - CHƯA HIỆU LỰC",
-    "status_superseded": "BỊ THAY THẾ",
-    "status_obsolete": "HẾT HIỆU LỰC",
-    "type_policy": "Chính sách",
-    "type_manual": "Sổ tay",
-    "type_procedure": "Quy trình",
-    "type_work_instruction": "Hướng dẫn công việc",
-    "type_form": "Biểu mẫu",
-    "type_record_template": "Mẫu hồ sơ",
-    "type_external": "Tài liệu bên ngoài",
-    "compiled_on": "Ngày tổng hợp",
-    "document_count": "Số tài liệu",
-    "toc_title": "Mục lục",
-    "toc_document": "Tên tài liệu",
-    "toc_issue": "Lần ban hành",
-    "toc_page": "Trang",
-    "date_format": "%d/%m/%Y",
-    "datetime_format": "%d/%m/%Y %H:%M",
+# Every label is a message id of the catalogs (qms/locale), in the context of a printed
+# record: the translator words a form's labels apart from the web pages'.
+LABELS: dict[str, Message] = {
+    "code": pmsg("PDF", "Code"),
+    "issue": pmsg("PDF", "Issue"),
+    "effective_date": pmsg("PDF", "Effective date"),
+    "page_format": pmsg("PDF", "Page {page} of {pages}"),
+    "drafted": pmsg("PDF", "Drafted"),
+    "reviewed": pmsg("PDF", "Reviewed"),
+    "approved": pmsg("PDF", "Approved"),
+    "signed_on": pmsg("PDF", "Signed on"),
+    "signed_electronically": pmsg("PDF", "Signed electronically"),
+    "invalid_signature": pmsg("PDF", "INVALID SIGNATURE"),
+    "not_signed": pmsg("PDF", "Not signed"),
+    "status": pmsg("PDF", "Document status"),
+    "history_title": pmsg("PDF", "Revision history"),
+    "history_issue": pmsg("PDF", "Issue"),
+    "history_date": pmsg("PDF", "Effective date"),
+    "history_reason": pmsg("PDF", "Reason for change"),
+    "history_description": pmsg("PDF", "Description of change"),
+    "uncontrolled": pmsg("PDF", "Uncontrolled when printed"),
+    "status_draft": pmsg("PDF watermark", "DRAFT"),
+    "status_in_review": pmsg("PDF watermark", "IN REVIEW"),
+    "status_approved": pmsg("PDF watermark", "APPROVED - NOT YET EFFECTIVE"),
+    "status_superseded": pmsg("PDF watermark", "SUPERSEDED"),
+    "status_obsolete": pmsg("PDF watermark", "OBSOLETE"),
+    "type_policy": pmsg("PDF", "Policy"),
+    "type_manual": pmsg("PDF", "Manual"),
+    "type_procedure": pmsg("PDF", "Procedure"),
+    "type_work_instruction": pmsg("PDF", "Work instruction"),
+    "type_form": pmsg("PDF", "Form"),
+    "type_record_template": pmsg("PDF", "Record template"),
+    "type_external": pmsg("PDF", "External document"),
+    "compiled_on": pmsg("PDF", "Compiled on"),
+    "document_count": pmsg("PDF", "Number of documents"),
+    "toc_title": pmsg("PDF", "Contents"),
+    "toc_document": pmsg("PDF", "Document"),
+    "toc_issue": pmsg("PDF", "Issue"),
+    "toc_page": pmsg("PDF", "Page"),
+    "date_format": pmsg("PDF date format", "%Y-%m-%d"),
+    "datetime_format": pmsg("PDF date and time format", "%Y-%m-%d %H:%M"),
 }
-
-EN: dict[str, str] = {
-    "code": "Code",
-    "issue": "Issue",
-    "effective_date": "Effective date",
-    "page_format": "Page {page} of {pages}",
-    "drafted": "Drafted",
-    "reviewed": "Reviewed",
-    "approved": "Approved",
-    "signed_on": "Signed on",
-    "signed_electronically": "Signed electronically",
-    "invalid_signature": "INVALID SIGNATURE",
-    "not_signed": "Not signed",
-    "status": "Document status",
-    "history_title": "Revision history",
-    "history_issue": "Issue",
-    "history_date": "Effective date",
-    "history_reason": "Reason for change",
-    "history_description": "Description of change",
-    "uncontrolled": "Uncontrolled when printed",
-    "status_draft": "DRAFT",
-    "status_in_review": "IN REVIEW",
-    "status_approved": "APPROVED - NOT YET EFFECTIVE",
-    "status_superseded": "SUPERSEDED",
-    "status_obsolete": "OBSOLETE",
-    "type_policy": "Policy",
-    "type_manual": "Manual",
-    "type_procedure": "Procedure",
-    "type_work_instruction": "Work instruction",
-    "type_form": "Form",
-    "type_record_template": "Record template",
-    "type_external": "External document",
-    "compiled_on": "Compiled on",
-    "document_count": "Number of documents",
-    "toc_title": "Contents",
-    "toc_document": "Document",
-    "toc_issue": "Issue",
-    "toc_page": "Page",
-    "date_format": "%Y-%m-%d",
-    "datetime_format": "%Y-%m-%d %H:%M",
-}
-
-LABELS: dict[str, dict[str, str]] = {"vi": VI, "en": EN}
 STATUSES = ("draft", "in_review", "approved", "effective", "superseded", "obsolete")
 
 
 def labels_for(language: str, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
     """Labels for ``language`` with ``overrides`` applied; unknown keys are refused."""
-    if language not in LABELS:
+    if language not in LANGUAGES:
         raise RenderError(
             "unsupported document language {language!r}; use 'vi' or 'en'", language=language
         )
-    return with_overrides(LABELS[language], overrides)
+    return with_overrides(translate_all(LABELS, language), overrides)
 
 
 def with_overrides(

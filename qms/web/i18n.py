@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -17,7 +18,8 @@ from qms.paths import templates_dir
 
 LANGUAGE_COOKIE = "qms_lang"
 DEFAULT_LANGUAGE = "vi"
-LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+# Each language named in its own words (Unicode CLDR data, the same on every page).
+LANGUAGE_NAMES = {code: str(Locale.parse(code).display_name) for code in LANGUAGES}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from qms.render import (
 )
 from qms.render.paths import pdf_assets_dir
 from qms.render.pdf import render_template
-from qms.render.record_labels import RECORD_EN, RECORD_VI, record_labels_for
+from qms.render.record_labels import record_labels_for
 from qms.render.records import audit_report_context, render_audit_report, safe_markdown
 
 from .helpers import joined, page_texts, reader, squeezed
@@ -263,5 +263,7 @@ def test_bad_audit_input_is_refused() -> None:
 
 
 def test_record_labels_exist_in_both_languages() -> None:
-    assert RECORD_VI.keys() == RECORD_EN.keys()
-    assert RECORD_VI["capa_record_title"] == "Phiếu yêu cầu hành động khắc phục"
+    vi, en = record_labels_for("vi"), record_labels_for("en")
+    assert vi.keys() == en.keys()
+    assert vi["capa_record_title"] == "Phiếu yêu cầu hành động khắc phục"
+    assert en["capa_record_title"] == "Corrective action request"

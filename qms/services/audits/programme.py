@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.errors import NotFound, Text, ValidationError
+from qms.i18n import in_language
 from qms.models import (
     Audit,
     AuditCriterion,
@@ -100,29 +101,34 @@ def frequency_for(importance: str, past: PastResults, year: int, language: str) 
     """Audits planned in the year and the rationale: the base of the importance, plus one
     when last year's audits found a major, or three or more minor, nonconformities."""
     base = BASE_FREQUENCY[importance]
-    vi = language != "en"
     reasons = [
-        f"mức độ quan trọng {_IMPORTANCE_VI[importance]}: {base} lần/năm"
-        if vi
-        else f"{importance} importance: {base} a year"
+        Text(
+            "{importance} importance: {base} a year",
+            importance=_IMPORTANCE[importance],
+            base=base,
+        )
     ]
     raised = bool(past.major) or len(past.minor) >= MINOR_THRESHOLD
     if past.major:
         reasons.append(
-            f"+1: {len(past.major)} điểm không phù hợp nặng năm {year - 1} ({', '.join(past.major)})"
-            if vi
-            else f"+1: {len(past.major)} major nonconformities in {year - 1} ({', '.join(past.major)})"
+            Text(
+                "+1: {count} major nonconformities in {year} ({findings})",
+                count=len(past.major),
+                year=year - 1,
+                findings=", ".join(past.major),
+            )
         )
     elif raised:
         reasons.append(
-            f"+1: {len(past.minor)} điểm không phù hợp nhẹ năm {year - 1}"
-            if vi
-            else f"+1: {len(past.minor)} minor nonconformities in {year - 1}"
+            Text(
+                "+1: {count} minor nonconformities in {year}", count=len(past.minor), year=year - 1
+            )
         )
-    return base + (1 if raised else 0), "; ".join(reasons)
+    language = "en" if language == "en" else "vi"
+    return base + (1 if raised else 0), "; ".join(in_language(r, language) for r in reasons)
 
 
-_IMPORTANCE_VI = {"high": "cao", "medium": "trung bình", "low": "thấp"}
+_IMPORTANCE = {"high": Text("high"), "medium": Text("medium"), "low": Text("low")}
 
 
 def set_entry(

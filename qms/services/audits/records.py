@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from qms.clock import naive_utc
+from qms.i18n import Message, msg, translate_all
 from qms.models import Audit, AuditSignature, Department, User, pk
 from qms.render.data import (
     AuditReport,
@@ -33,21 +34,12 @@ from qms.services.trail.chain import canonical
 
 LEAD = "lead_auditor"
 AUDITEE = "auditee"
-_WORDS = {
-    "vi": {
-        "issue": "lần ban hành",
-        "standard": "TCVN ISO 9001:2015",
-        "lead": "Trưởng đoàn đánh giá",
-        "auditee": "Đại diện bên được đánh giá",
-        "management": "Đại diện lãnh đạo",
-    },
-    "en": {
-        "issue": "issue",
-        "standard": "ISO 9001:2015",
-        "lead": "Lead auditor",
-        "auditee": "Auditee representative",
-        "management": "Management representative",
-    },
+_WORDS: dict[str, Message] = {
+    "issue": msg("issue"),
+    "standard": msg("ISO 9001:2015"),
+    "lead": msg("Lead auditor"),
+    "auditee": msg("Auditee representative"),
+    "management": msg("Management representative"),
 }
 
 
@@ -151,7 +143,7 @@ def report_data(
     """Everything the report PDF shows, as plain data (``content_hash``: the record hash
     when the caller has just computed it)."""
     lang = documents.language_or_default(session, language)
-    words = _WORDS["en" if lang == "en" else "vi"]
+    words = translate_all(_WORDS, "en" if lang == "en" else "vi")
     library = checklists.load_library()
     grades = checklists.load_grades(audit.grades) or checklists.current_grades(session, library)
     labels = {g.code: g.label(lang) for g in grades}

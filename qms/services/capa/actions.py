@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.domain import CapaStatus, Role
 from qms.errors import InvalidTransition, Joined, NotFound, PermissionDenied, Text, ValidationError
+from qms.i18n import in_language
 from qms.models import (
     CapaAction,
     CapaVerification,
@@ -40,9 +41,13 @@ OPEN, DONE = "open", "done"
 
 def _reason(language: str, ref: str, number: int, description: str) -> str:
     """The reason for change of a revision raised by an action: it cites the action."""
-    if language == "en":
-        return f"Corrective action {ref} (action {number}): {description}"
-    return f"Hành động khắc phục {ref} (hành động {number}): {description}"
+    reason = Text(
+        "Corrective action {ref} (action {number}): {description}",
+        ref=ref,
+        number=number,
+        description=description,
+    )
+    return in_language(reason, "en" if language == "en" else "vi")
 
 
 def add_action(

@@ -13,7 +13,15 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from qms.clock import utcnow
-from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory, Role
+from qms.domain import (
+    LANGUAGES,
+    SEVERITIES,
+    SIMILAR_ANSWERS,
+    CapaSource,
+    CapaStatus,
+    CauseCategory,
+    Role,
+)
 from qms.errors import (
     Conflict,
     InvalidTransition,
@@ -23,6 +31,7 @@ from qms.errors import (
     ValidationError,
     either,
 )
+from qms.i18n import msg, translate
 from qms.models import (
     CapaWhy,
     CorrectiveActionRequest,
@@ -44,7 +53,7 @@ MAX_CLAUSE = 20
 # Serialises reference numbering on PostgreSQL (SQLite writers hold the database lock).
 _NUMBERING_LOCK_KEY = 0x514D5343
 _GRADE_SEVERITY = {"NC_MAJOR": "major", "NC_MINOR": "minor"}
-_EVIDENCE_WORD = {"vi": "Bằng chứng", "en": "Evidence"}
+_EVIDENCE_WORD = msg("Evidence")
 LEADERSHIP = (Role.APPROVER, Role.REVIEWER)
 
 
@@ -144,7 +153,7 @@ def open_nonconformity(
     language = organisation.get_setting(session, "organisation.language") or "vi"
     if found is not None:
         if not description:
-            word = _EVIDENCE_WORD.get(language, "Evidence")
+            word = translate(_EVIDENCE_WORD, language if language in LANGUAGES else "en")
             description = found.statement + (
                 f"\n\n{word}: {found.evidence}" if found.evidence else ""
             )

@@ -12,8 +12,9 @@ from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
 from qms.clock import naive_utc
-from qms.domain import CapaStatus, RevisionStatus, Role
+from qms.domain import CapaStatus, Role
 from qms.errors import NotFound, PermissionDenied, ValidationError
+from qms.i18n import Message, msg, pmsg, translate
 from qms.models import (
     Audit,
     CapaAction,
@@ -44,65 +45,46 @@ from qms.text import clean
 
 _REF = re.compile(r"^CAR-(\d{4})-(\d{3,})$")
 
-SOURCE_LABELS = {
-    "vi": {
-        "audit_finding": "Đánh giá nội bộ",
-        "complaint": "Phản ánh, kiến nghị của người dân",
-        "late_dossier": "Hồ sơ trễ hẹn tại Bộ phận Một cửa",
-        "measurement": "Đo lường quá trình",
-        "management_review": "Xem xét của lãnh đạo",
-        "other": "Khác",
-    },
-    "en": {
-        "audit_finding": "Internal audit finding",
-        "complaint": "Citizen complaint",
-        "late_dossier": "Late dossier at the one-stop desk",
-        "measurement": "Process measurement",
-        "management_review": "Management review",
-        "other": "Other",
-    },
+# Words of the record's codes, in the catalogs (the web pages use them too).
+SOURCE_LABELS: dict[str, Message] = {
+    "audit_finding": msg("Internal audit finding"),
+    "complaint": msg("Citizen complaint"),
+    "late_dossier": msg("Late dossier at the one-stop desk"),
+    "measurement": msg("Process measurement"),
+    "management_review": msg("Management review"),
+    "other": msg("Other"),
 }
-SEVERITY_LABELS = {
-    "vi": {"major": "Nặng", "minor": "Nhẹ"},
-    "en": {"major": "Major", "minor": "Minor"},
+SEVERITY_LABELS: dict[str, Message] = {"major": msg("Major"), "minor": msg("Minor")}
+CAUSE_LABELS: dict[str, Message] = {
+    "people": msg("People"),
+    "method": msg("Method"),
+    "documentation": msg("Documentation"),
+    "equipment": msg("Equipment, software"),
+    "environment": msg("Work environment"),
+    "management": msg("Management"),
+    "other": msg("Other"),
 }
-CAUSE_LABELS = {
-    "vi": {
-        "people": "Con người",
-        "method": "Phương pháp, cách làm",
-        "documentation": "Tài liệu, quy trình",
-        "equipment": "Thiết bị, phần mềm",
-        "environment": "Môi trường làm việc",
-        "management": "Quản lý, điều hành",
-        "other": "Khác",
-    },
-    "en": {
-        "people": "People",
-        "method": "Method",
-        "documentation": "Documentation",
-        "equipment": "Equipment, software",
-        "environment": "Work environment",
-        "management": "Management",
-        "other": "Other",
-    },
+SIMILAR_LABELS: dict[str, Message] = {
+    "yes": msg("Yes"),
+    "no": msg("No"),
+    "possible": msg("Possibly"),
 }
-SIMILAR_LABELS = {
-    "vi": {"yes": "Có", "no": "Không", "possible": "Có thể xảy ra"},
-    "en": {"yes": "Yes", "no": "No", "possible": "Possibly"},
+_ISSUE_WORD = msg("issue")
+_FINDING_WORD = msg("finding")
+# The state of the issue a corrective action raised, as the record prints it.
+_REVISION_STATUS: dict[str, Message] = {
+    "draft": pmsg("document change", "draft"),
+    "in_review": pmsg("document change", "in review"),
+    "approved": pmsg("document change", "approved"),
+    "effective": pmsg("document change", "effective"),
+    "superseded": pmsg("document change", "superseded"),
+    "obsolete": pmsg("document change", "obsolete"),
 }
-_ISSUE_WORD = {"vi": "lần ban hành", "en": "issue"}
-_FINDING_WORD = {"vi": "phát hiện", "en": "finding"}
-_REVISION_STATUS = {
-    "vi": {
-        "draft": "bản nháp",
-        "in_review": "đang xem xét",
-        "approved": "đã phê duyệt",
-        "effective": "hiệu lực",
-        "superseded": "bị thay thế",
-        "obsolete": "hết hiệu lực",
-    },
-    "en": {s.value: s.value.replace("_", " ") for s in RevisionStatus},
-}
+
+
+def _word(table: dict[str, Message], code: str, language: str) -> str:
+    """The words of ``code`` in ``language``, or the code itself when it has none."""
+    return translate(table[code], language) if code in table else code
 
 
 # ----------------------------------------------------------------------------- lookup
@@ -172,8 +154,8 @@ def revision_label(session: Session, action: CapaAction, language: str = "en") -
     doc = session.get(Document, rev.document_id) if rev else None
     if rev is None or doc is None:
         return ""
-    status = _REVISION_STATUS[language].get(rev.status, rev.status)
-    return f"{doc.code} {_ISSUE_WORD[language]} {rev.issue} ({status})"
+    status = _word(_REVISION_STATUS, rev.status, language)
+    return f"{doc.code} {translate(_ISSUE_WORD, language)} {rev.issue} ({status})"
 
 
 # ----------------------------------------------------------------- what a verifier signs
@@ -276,7 +258,7 @@ def record_data(
     if finding and car.finding_id is not None:
         row = session.get(Finding, car.finding_id)
         audit_ref, _, number = finding.partition("/")
-        finding = f"{audit_ref} / {_FINDING_WORD[lang]} {number}"
+        finding = f"{audit_ref} / {translate(_FINDING_WORD, lang)} {number}"
         if row is not None and row.clause:
             finding += f" ({row.clause})"
     actions = tuple(
@@ -309,21 +291,21 @@ def record_data(
         language=lang,
         ref=car.ref,
         status=car.status,
-        source=SOURCE_LABELS[lang].get(car.source, car.source),
+        source=_word(SOURCE_LABELS, car.source, lang),
         finding=finding,
         description=car.description,
         department=_department_name(users.department_by_id(session, car.department_id), lang),
         clause=car.clause,
-        severity=SEVERITY_LABELS[lang].get(car.severity, car.severity),
+        severity=_word(SEVERITY_LABELS, car.severity, lang),
         reported_by=_full_name(session, car.reported_by_id),
         reported_at=naive_utc(car.reported_at),
         containment=car.containment,
         contained_by=_full_name(session, car.contained_by_id),
         contained_at=naive_utc(car.contained_at),
         whys=tuple(CapaWhyLine(w.position, w.question, w.answer) for w in whys_of(session, car)),
-        cause_category=CAUSE_LABELS[lang].get(car.cause_category, car.cause_category),
+        cause_category=_word(CAUSE_LABELS, car.cause_category, lang),
         root_cause=car.root_cause,
-        similar_exist=SIMILAR_LABELS[lang].get(car.similar_exist, car.similar_exist),
+        similar_exist=_word(SIMILAR_LABELS, car.similar_exist, lang),
         similar_answer=car.similar_answer,
         actions=actions,
         verifications=verifications,
@@ -376,8 +358,8 @@ def register_data(session: Session, *, language: str | None = None) -> CapaRegis
                 ref=car.ref,
                 reported_on=_local_date(session, car.reported_at) or today,
                 department=users.department_by_id(session, car.department_id).code,
-                source=SOURCE_LABELS[lang].get(car.source, car.source),
-                severity=SEVERITY_LABELS[lang].get(car.severity, car.severity),
+                source=_word(SOURCE_LABELS, car.source, lang),
+                severity=_word(SEVERITY_LABELS, car.severity, lang),
                 status=car.status,
                 age_days=age_days(session, car, today),
                 open_actions=open_actions,

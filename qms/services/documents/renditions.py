@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from qms.clock import naive_utc, utcnow
 from qms.domain import DocType, Meaning, RevisionStatus
 from qms.errors import ValidationError
+from qms.i18n import msg, translate
 from qms.models import Compilation, Department, Document, Revision, User
 from qms.render import (
     DocumentRendition,
@@ -39,10 +40,7 @@ from qms.text import clean
 
 PDF = "application/pdf"
 MANUAL_TYPE_ORDER = [t.value for t in DocType]
-MANUAL_TITLES = {
-    "vi": "Hệ thống quản lý chất lượng — Tài liệu hiện hành",
-    "en": "Quality management system — Documents in force",
-}
+MANUAL_TITLE = msg("Quality management system — Documents in force")
 
 
 def _local_date(session: Session, value: datetime | None) -> date | None:
@@ -220,7 +218,7 @@ def manual_pdf(
     if not rows:
         raise ValidationError("no effective documents match: the manual would be empty")
     renditions = [rendition(session, doc, rev, language=language) for doc, rev in rows]
-    spec_title = MANUAL_TITLES[language]
+    spec_title = translate(MANUAL_TITLE, language)
     compiled_on = max(
         (r.effective_date for r in renditions if r.effective_date), default=date(2000, 1, 1)
     )

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory, Role
 from qms.errors import ValidationError
+from qms.i18n import translate_all
 from qms.models import Document, Revision, User
 from qms.services.capa import actions as capa_actions
 from qms.services.capa import lifecycle as capa
@@ -35,10 +36,10 @@ def labels(language: str) -> dict[str, dict[str, str]]:
     """Source, severity, cause and similar-check labels in the page's language (the same
     words the record PDF prints)."""
     return {
-        "source": capa_records.SOURCE_LABELS[language],
-        "severity": capa_records.SEVERITY_LABELS[language],
-        "cause": capa_records.CAUSE_LABELS[language],
-        "similar": capa_records.SIMILAR_LABELS[language],
+        "source": translate_all(capa_records.SOURCE_LABELS, language),
+        "severity": translate_all(capa_records.SEVERITY_LABELS, language),
+        "cause": translate_all(capa_records.CAUSE_LABELS, language),
+        "similar": translate_all(capa_records.SIMILAR_LABELS, language),
     }
 
 
