@@ -99,6 +99,16 @@ def check_edit(session: Session, actor: User, doc: Document) -> Revision:
     return rev
 
 
+def check_drafting(session: Session, actor: User, doc: Document) -> Revision | None:
+    """Saving a draft (what ``revise`` does): one's own draft in progress is edited, else
+    the next issue starts. Returns the draft to edit, or None for a new issue."""
+    _require_drafting(session, actor)
+    if in_progress_revision(session, doc) is not None:
+        return check_edit(session, actor, doc)
+    check_revise(session, actor, doc)
+    return None
+
+
 def check_submit(session: Session, actor: User, doc: Document) -> Revision:
     """Sending the draft for review: its drafter, with a body and (from issue 2 on) a
     reason and description of change."""

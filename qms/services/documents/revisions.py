@@ -27,7 +27,8 @@ from qms.services.documents import checks, renditions, search, signatures
 from qms.services.documents import register as documents
 from qms.services.documents.checks import label as _label
 from qms.services.documents.checks import require_in_progress as _require_in_progress
-from qms.services.documents.register import in_progress_revision, lock_document
+from qms.services.documents.register import in_progress_revision as in_progress_revision
+from qms.services.documents.register import lock_document
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean, nfc
@@ -131,10 +132,9 @@ def revise(
     or update the draft already in progress. Only the drafter edits their draft."""
     users.require_role(session, actor, Role.CONTROLLER, action=Text("draft revisions"))
     doc = lock_document(session, code)
-    if in_progress_revision(session, doc) is not None:
-        rev = checks.check_edit(session, actor, doc)
-        return _update_draft(session, doc, rev, actor, body, reason, description)
-    checks.check_revise(session, actor, doc)
+    draft = checks.check_drafting(session, actor, doc)
+    if draft is not None:
+        return _update_draft(session, doc, draft, actor, body, reason, description)
     rev = _next_issue(session, doc, actor, body, reason, description)
     session.commit()
     return rev
@@ -543,6 +543,7 @@ class RevisionDetail:
     acknowledged_by: list[str]
     history: list[Revision]  # every issue the viewer may see, oldest first
     capa_ref: str | None = None  # the corrective action that raised this issue, if any
+    steps: tuple[checks.Step, ...] = ()  # what the viewer may do to the document now
 
 
 def detail(
@@ -577,4 +578,5 @@ def detail(
         acknowledged_by=list(acks),
         history=history,
         capa_ref=raised_by(session, rev),
+        steps=checks.steps_for(session, viewer, doc),
     )
