@@ -18,11 +18,15 @@ from qms.cli.common import (
     writing,
 )
 from qms.domain import DocType, RevisionStatus
+from qms.errors import Text
 from qms.models import User
 from qms.services.documents import diff as diff_service
 from qms.services.documents import importer, revisions
 from qms.services.documents import register as documents
+from qms.services.documents import views as doc_views
 from qms.services.people import organisation, users
+from qms.settings import message_language
+from qms.views import as_json
 
 STATUSES = [s.value for s in RevisionStatus] + ["none"]
 
@@ -133,26 +137,26 @@ def list_(
       qms doc list --type procedure --dept TP --format json --as thultm
     """
     with reading() as session:
-        rows = documents.register(
+        rows = doc_views.register(
             session,
             viewer=_viewer(session, as_user),
-            search=search,
+            search_text=search,
             doc_type=doc_type,
             department=department,
             status=status,
         )
     if fmt == "json":
-        echo_json([_row_json(r) for r in rows])
+        echo_json(as_json(rows))
         return
     echo_table(
         ["CODE", "TITLE", "TYPE", "DEPT", "EFFECTIVE", "IN PROGRESS"],
         [
             [
-                r.document.code,
-                r.document.title,
-                r.document.doc_type,
-                r.department.code,
-                _issue_text(r.current) or ("withdrawn" if r.withdrawn else ""),
+                r.code,
+                r.title,
+                r.type,
+                r.department,
+                _issue_text(r.effective) or ("withdrawn" if r.withdrawn else ""),
                 f"issue {r.in_progress.issue} {r.in_progress.status}" if r.in_progress else "",
             ]
             for r in rows
@@ -160,27 +164,11 @@ def list_(
     )
 
 
-def _issue_text(rev: Any) -> str:
+def _issue_text(rev: doc_views.IssueView | None) -> str:
     if rev is None:
         return ""
     when = rev.planned_effective_date or (rev.effective_at.date() if rev.effective_at else None)
     return f"issue {rev.issue}" + (f" ({when:%Y-%m-%d})" if when else "")
-
-
-def _row_json(row: documents.RegisterRow) -> dict[str, Any]:
-    d = row.document
-    return {
-        "code": d.code,
-        "title": d.title,
-        "type": d.doc_type,
-        "department": row.department.code,
-        "language": d.language,
-        "effective_issue": row.current.issue if row.current else None,
-        "in_progress": {"issue": row.in_progress.issue, "status": row.in_progress.status}
-        if row.in_progress
-        else None,
-        "withdrawn": row.withdrawn,
-    }
 
 
 @doc.command("show")
@@ -200,22 +188,24 @@ def show(
       qms doc show QT-01 --issue 2 --as thultm
       qms doc show QT-01 --body-only > QT-01.md
     """
+    language = message_language()
     with reading() as session:
-        info = revisions.detail(session, viewer=_viewer(session, as_user), code=code, issue=issue)
+        r = doc_views.issue_detail(
+            session, viewer=_viewer(session, as_user), code=code, issue=issue
+        )
         tz = organisation.get_setting(session, "timezone")
     if body_only:
-        click.echo(info.revision.body, nl=False)
+        click.echo(r.body, nl=False)
         return
     if fmt == "json":
-        echo_json(_detail_json(info))
+        echo_json(as_json(r))
         return
-    d, r = info.document, info.revision
-    click.echo(f"{d.code}  {d.title}")
-    click.echo(f"type {d.doc_type}, department {info.department_code}, language {d.language}")
-    if d.doc_type == DocType.EXTERNAL:
+    click.echo(f"{r.code}  {r.title}")
+    click.echo(f"type {r.type}, department {r.department}, language {r.language}")
+    if r.type == DocType.EXTERNAL:
         click.echo(
-            f"issuer {d.issuer}; reference {d.external_ref} {d.external_version}; "
-            f"checked current on {d.checked_current_on or 'never'}"
+            f"issuer {r.issuer}; reference {r.external_ref} {r.external_version}; "
+            f"checked current on {r.checked_current_on or 'never'}"
         )
     click.echo(
         f"issue {r.issue}: {r.status}"
@@ -227,64 +217,33 @@ def show(
         click.echo(f"reason for change: {r.reason}")
     if r.description:
         click.echo(f"description of change: {r.description}")
-    if info.capa_ref:
-        click.echo(f"raised by corrective action {info.capa_ref}")
+    if r.capa_ref:
+        click.echo(f"raised by corrective action {r.capa_ref}")
     click.echo(f"content hash: {r.content_hash}")
-    for view in info.signatures:
-        s = view.signature
-        mark = "valid" if view.valid else "INVALID (content changed after signing)"
+    for s in r.signatures:
+        mark = "valid" if s.valid else "INVALID (content changed after signing)"
         click.echo(
-            f"  signed {s.meaning}: {s.printed_name} ({s.position or view.username}) "
+            f"  signed {s.meaning}: {s.printed_name} ({s.position or s.username}) "
             f"{fmt_time(s.signed_at, tz)}  {mark}"
         )
-    for comment, author in info.comments:
-        click.echo(f"  comment by {author} ({comment.outcome}): {comment.body}")
-    click.echo(f"acknowledged by {len(info.acknowledged_by)}: {', '.join(info.acknowledged_by)}")
-    click.echo("history: " + "; ".join(f"issue {h.issue} {h.status}" for h in info.history))
+    for comment in r.comments:
+        click.echo(f"  comment by {comment.author} ({comment.outcome}): {comment.body}")
+    click.echo(f"acknowledged by {len(r.acknowledged_by)}: {', '.join(r.acknowledged_by)}")
+    click.echo("history: " + "; ".join(f"issue {h.issue} {h.status}" for h in r.history))
+    click.echo(_steps_line(r.steps, language))
     if body:
         click.echo("")
         click.echo(r.body, nl=False)
 
 
-def _detail_json(info: revisions.RevisionDetail) -> dict[str, Any]:
-    d, r = info.document, info.revision
-    return {
-        "code": d.code,
-        "title": d.title,
-        "type": d.doc_type,
-        "department": info.department_code,
-        "language": d.language,
-        "issue": r.issue,
-        "status": r.status,
-        "content_hash": r.content_hash,
-        "reason": r.reason,
-        "description": r.description,
-        "planned_effective_date": r.planned_effective_date,
-        "effective_at": r.effective_at,
-        "superseded_at": r.superseded_at,
-        "drafted_by": info.drafted_by,
-        "origin": r.origin,
-        "capa_ref": info.capa_ref,
-        "signatures": [
-            {
-                "meaning": v.signature.meaning,
-                "user": v.username,
-                "printed_name": v.signature.printed_name,
-                "position": v.signature.position,
-                "signed_at": v.signature.signed_at,
-                "content_hash": v.signature.content_hash,
-                "valid": v.valid,
-            }
-            for v in info.signatures
-        ],
-        "comments": [
-            {"author": author, "outcome": c.outcome, "body": c.body, "at": c.created_at}
-            for c, author in info.comments
-        ],
-        "acknowledged_by": info.acknowledged_by,
-        "history": [{"issue": h.issue, "status": h.status} for h in info.history],
-        "body": r.body,
-    }
+def _steps_line(steps: tuple[str, ...], language: str) -> str:
+    """The steps the viewer may take, named as in ``--format json``."""
+    line = Text("Steps you may take: {steps}", steps=", ".join(steps) or "-")
+    if language == "en":
+        return str(line)
+    from qms.i18n import in_language  # the catalogs load only when asked for
+
+    return in_language(line, language)
 
 
 @doc.command("import")

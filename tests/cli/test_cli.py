@@ -92,14 +92,15 @@ def test_lifecycle_from_the_cli(qms: Invoke, password: str, tmp_path: Path) -> N
 
     shown = json.loads(qms("doc", "show", "QT-20", "--format", "json").stdout)
     assert (shown["issue"], shown["status"]) == (2, "effective")
-    assert [(s["meaning"], s["user"], s["valid"]) for s in shown["signatures"]] == [
+    assert [(s["meaning"], s["username"], s["valid"]) for s in shown["signatures"]] == [
         ("drafted", "thu", True),
         ("reviewed", "mai", True),
         ("approved", "quang", True),
     ]
-    assert shown["history"] == [{"issue": 2, "status": "effective"}]  # staff view: effective only
+    history = [{"issue": h["issue"], "status": h["status"]} for h in shown["history"]]
+    assert history == [{"issue": 2, "status": "effective"}]  # staff view: effective only
     full = json.loads(qms("doc", "show", "QT-20", "--format", "json", "--as", "thu").stdout)
-    assert full["history"] == [
+    assert [{"issue": h["issue"], "status": h["status"]} for h in full["history"]] == [
         {"issue": 1, "status": "superseded"},
         {"issue": 2, "status": "effective"},
     ]
@@ -117,6 +118,8 @@ def test_list_json_and_search(qms: Invoke, tmp_path: Path) -> None:
     rows = json.loads(
         qms("doc", "list", "--format", "json", "--search", "tiep nhan", "--as", "thu").stdout
     )
+    shown = json.loads(qms("doc", "show", "QT-20", "--format", "json", "--as", "thu").stdout)
+    draft_hash = shown["content_hash"]
     assert rows == [
         {
             "code": "QT-20",
@@ -124,9 +127,17 @@ def test_list_json_and_search(qms: Invoke, tmp_path: Path) -> None:
             "type": "procedure",
             "department": "VP",
             "language": "vi",
-            "effective_issue": None,
-            "in_progress": {"issue": 1, "status": "draft"},
             "withdrawn": False,
+            "effective": None,
+            "in_progress": {
+                "issue": 1,
+                "status": "draft",
+                "content_hash": draft_hash,
+                "planned_effective_date": None,
+                "effective_at": None,
+                "reason": "",
+                "description": "",
+            },
         }
     ]
 

@@ -275,6 +275,15 @@ def effective_revision(session: Session, doc: Document) -> Revision | None:
     ).first()
 
 
+def in_progress_revision(session: Session, doc: Document) -> Revision | None:
+    """The issue in draft, in review or approved, if any (at most one)."""
+    return session.exec(
+        select(Revision)
+        .where(Revision.document_id == doc.id)
+        .where(col(Revision.status).in_([s.value for s in IN_PROGRESS]))
+    ).first()
+
+
 def revisions_of(session: Session, doc: Document) -> list[Revision]:
     return list(
         session.exec(
@@ -327,6 +336,15 @@ def review_due(session: Session, *, within_days: int = 30) -> list[DueItem]:
     return sorted(items, key=lambda item: (item.due_on, item.document.code))
 
 
+def check_periodic_review(session: Session, actor: User, doc: Document) -> Revision:
+    """Recording a periodic review: a controller, of the effective issue."""
+    users.require_role(session, actor, Role.CONTROLLER, action=Text("record periodic reviews"))
+    rev = effective_revision(session, doc)
+    if rev is None:
+        raise ValidationError("{code} has no effective issue to review", code=doc.code)
+    return rev
+
+
 def record_periodic_review(session: Session, *, actor: User, code: str, note: str) -> Document:
     """Record that a document was reviewed and is still adequate (no new issue needed).
 
@@ -334,8 +352,7 @@ def record_periodic_review(session: Session, *, actor: User, code: str, note: st
     """
     users.require_role(session, actor, Role.CONTROLLER, action=Text("record periodic reviews"))
     doc = lock_document(session, code)
-    if effective_revision(session, doc) is None:
-        raise ValidationError("{code} has no effective issue to review", code=doc.code)
+    check_periodic_review(session, actor, doc)
     if not clean(note):
         raise ValidationError("say what the review found (--note)")
     today = organisation.today(session)

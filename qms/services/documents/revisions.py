@@ -10,8 +10,8 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.domain import IN_PROGRESS, Meaning, RevisionStatus, Role
-from qms.errors import InvalidTransition, PermissionDenied, Text, ValidationError
+from qms.domain import Meaning, RevisionStatus, Role
+from qms.errors import Text, ValidationError
 from qms.models import (
     Acknowledgement,
     CapaAction,
@@ -22,20 +22,18 @@ from qms.models import (
     User,
     pk,
 )
-from qms.phrases import any_state, state
 from qms.phrases import role as role_word
+from qms.services.documents import checks, renditions, search, signatures
 from qms.services.documents import register as documents
-from qms.services.documents import renditions, search, signatures
+from qms.services.documents.checks import label as _label
+from qms.services.documents.checks import require_in_progress as _require_in_progress
+from qms.services.documents.register import in_progress_revision as in_progress_revision
 from qms.services.documents.register import lock_document
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean, nfc
 
 MAX_BODY_CHARS = 2_000_000
-
-
-def _label(doc: Document, rev: Revision) -> Text:
-    return Text("{code} issue {issue}", code=doc.code, issue=rev.issue)
 
 
 def _entity_id(doc: Document, rev: Revision) -> str:
@@ -47,31 +45,6 @@ def _clean_body(body: str) -> str:
     if len(body) > MAX_BODY_CHARS:
         raise ValidationError("the body is longer than {limit:,} characters", limit=MAX_BODY_CHARS)
     return body
-
-
-def in_progress_revision(session: Session, doc: Document) -> Revision | None:
-    return session.exec(
-        select(Revision)
-        .where(Revision.document_id == doc.id)
-        .where(col(Revision.status).in_([s.value for s in IN_PROGRESS]))
-    ).first()
-
-
-def _require_in_progress(session: Session, doc: Document, *expected: RevisionStatus) -> Revision:
-    rev = in_progress_revision(session, doc)
-    if rev is None or rev.status not in expected:
-        found = (
-            Text("issue {issue} is {state}", issue=rev.issue, state=state(rev.status))
-            if rev
-            else Text("no issue in progress")
-        )
-        raise InvalidTransition(
-            "{code} has no issue {wanted}: {found}",
-            code=doc.code,
-            wanted=any_state(expected),
-            found=found,
-        )
-    return rev
 
 
 def _new_revision(
@@ -159,19 +132,9 @@ def revise(
     or update the draft already in progress. Only the drafter edits their draft."""
     users.require_role(session, actor, Role.CONTROLLER, action=Text("draft revisions"))
     doc = lock_document(session, code)
-    rev = in_progress_revision(session, doc)
-    if rev is not None:
-        if rev.status != RevisionStatus.DRAFT:
-            raise InvalidTransition(
-                "{issue} is {state}; it can be edited only after it is returned for changes",
-                issue=_label(doc, rev),
-                state=state(rev.status),
-            )
-        if rev.drafted_by_id != actor.id:
-            raise PermissionDenied(
-                "{issue} is being drafted by someone else", issue=_label(doc, rev)
-            )
-        return _update_draft(session, doc, rev, actor, body, reason, description)
+    draft = checks.check_drafting(session, actor, doc)
+    if draft is not None:
+        return _update_draft(session, doc, draft, actor, body, reason, description)
     rev = _next_issue(session, doc, actor, body, reason, description)
     session.commit()
     return rev
@@ -185,14 +148,7 @@ def draft_next_issue(
     of the document is in progress."""
     users.require_role(session, actor, Role.CONTROLLER, action=Text("draft revisions"))
     doc = lock_document(session, code)
-    current = in_progress_revision(session, doc)
-    if current is not None:
-        raise InvalidTransition(
-            "{code} already has issue {issue} in progress ({state}); finish or withdraw it first",
-            code=doc.code,
-            issue=current.issue,
-            state=state(current.status),
-        )
+    checks.check_revise(session, actor, doc)
     return _next_issue(session, doc, actor, None, reason, description)
 
 
@@ -204,13 +160,10 @@ def _next_issue(
     reason: str | None,
     description: str | None,
 ) -> Revision:
+    """The next issue as a draft; the caller has run :func:`checks.check_revise`."""
     latest = session.exec(
         select(Revision).where(Revision.document_id == doc.id).order_by(col(Revision.issue).desc())
     ).first()
-    if latest is not None and latest.status == RevisionStatus.OBSOLETE:
-        raise InvalidTransition(
-            "{code} has been withdrawn (obsolete); register a new document", code=doc.code
-        )
     effective = documents.effective_revision(session, doc)
     start_body = body if body is not None else (effective.body if effective else "")
     rev = _new_revision(
@@ -296,17 +249,7 @@ def submit(
 ) -> Revision:
     """The drafter signs the draft and sends it for review (optionally to named people)."""
     doc = lock_document(session, code)
-    rev = _require_in_progress(session, doc, RevisionStatus.DRAFT)
-    if rev.drafted_by_id != actor.id:
-        raise PermissionDenied("only the drafter of {issue} can submit it", issue=_label(doc, rev))
-    if not rev.body.strip():
-        raise ValidationError("{issue} has an empty body", issue=_label(doc, rev))
-    if rev.issue >= 2 and not (rev.reason and rev.description):
-        raise ValidationError(
-            "{issue} needs a reason for change and a description of change "
-            "(required from issue 2 on)",
-            issue=_label(doc, rev),
-        )
+    rev = checks.check_submit(session, actor, doc)
     reviewer_user = _assignee(session, reviewer, Role.REVIEWER, doc, rev, actor)
     approver_user = _assignee(session, approver, Role.APPROVER, doc, rev, actor)
     if reviewer_user and approver_user and reviewer_user.id == approver_user.id:
@@ -376,22 +319,10 @@ def review(
     Reviewers accept; reviewers and approvers may return. Nobody reviews their own draft.
     """
     doc = lock_document(session, code)
-    rev = _require_in_progress(session, doc, RevisionStatus.IN_REVIEW)
-    allowed = (Role.REVIEWER,) if accept else (Role.REVIEWER, Role.APPROVER)
-    users.require_role(session, actor, *allowed, action=Text("review documents"))
-    if rev.drafted_by_id == actor.id:
-        raise PermissionDenied(
-            "{user} drafted {issue} and cannot review it",
-            user=actor.username,
-            issue=_label(doc, rev),
-        )
+    check = checks.check_accept if accept else checks.check_return
+    rev = check(session, actor, doc)
     comment = clean(comment)
-    views = signatures.signatures_of(session, doc, rev)
     if accept:
-        if rev.reviewer_id is not None and rev.reviewer_id != actor.id:
-            raise PermissionDenied("{issue} was sent to another reviewer", issue=_label(doc, rev))
-        if signatures.valid_signers(views, Meaning.REVIEWED):
-            raise InvalidTransition("{issue} has already been reviewed", issue=_label(doc, rev))
         if password is None:
             raise ValidationError("accepting a review is a signature: give your password")
         signatures.sign(
@@ -444,28 +375,7 @@ def approve(
     ``content_hash`` is the hash of the text the approver was shown: if the issue has
     changed since, nothing is signed."""
     doc = lock_document(session, code)
-    rev = _require_in_progress(session, doc, RevisionStatus.IN_REVIEW)
-    users.require_role(session, actor, Role.APPROVER, action=Text("approve documents"))
-    if rev.drafted_by_id == actor.id:
-        raise PermissionDenied(
-            "{user} drafted {issue} and cannot approve it",
-            user=actor.username,
-            issue=_label(doc, rev),
-        )
-    if rev.approver_id is not None and rev.approver_id != actor.id:
-        raise PermissionDenied("{issue} was sent to another approver", issue=_label(doc, rev))
-    views = signatures.signatures_of(session, doc, rev)
-    reviewed = signatures.valid_signers(views, Meaning.REVIEWED)
-    if not signatures.valid_signers(views, Meaning.DRAFTED) or not reviewed:
-        raise InvalidTransition(
-            "{issue} needs a valid review signature before approval", issue=_label(doc, rev)
-        )
-    if any(v.signature.user_id == actor.id for v in reviewed):
-        raise PermissionDenied(
-            "{user} reviewed {issue}; approval needs a second person",
-            user=actor.username,
-            issue=_label(doc, rev),
-        )
+    rev = checks.check_approve(session, actor, doc)
     if content_hash is not None and content_hash != rev.content_hash:
         raise ValidationError("The issue changed after you opened it; review it again.")
     today = organisation.today(session)
@@ -498,14 +408,8 @@ def publish(session: Session, *, actor: User, code: str) -> Revision:
     """Make the approved issue effective and supersede the previous one, atomically."""
     users.require_role(session, actor, Role.CONTROLLER, action=Text("publish documents"))
     doc = lock_document(session, code)
-    rev = _require_in_progress(session, doc, RevisionStatus.APPROVED)
+    rev = checks.check_publish(session, actor, doc)
     today = organisation.today(session)
-    if rev.planned_effective_date and rev.planned_effective_date > today:
-        raise InvalidTransition(
-            "{issue} takes effect on {date}, not before",
-            issue=_label(doc, rev),
-            date=rev.planned_effective_date.isoformat(),
-        )
     _make_effective(session, actor=actor, doc=doc, rev=rev, today=today)
     session.commit()
     return rev
@@ -582,15 +486,7 @@ def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Docume
     if not reason:
         raise ValidationError("give the reason for withdrawing the document (--reason)")
     doc = lock_document(session, code)
-    targets = [
-        r
-        for r in (documents.effective_revision(session, doc), in_progress_revision(session, doc))
-        if r
-    ]
-    if not targets:
-        raise InvalidTransition(
-            "{code} has no effective or in-progress issue to withdraw", code=doc.code
-        )
+    targets = checks.check_withdraw(session, actor, doc)
     now = utcnow()
     for rev in targets:
         old = rev.status
@@ -613,9 +509,7 @@ def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Docume
 def acknowledge(session: Session, *, actor: User, code: str) -> tuple[Acknowledgement, bool]:
     """Confirm having read the effective issue; also says whether the acknowledgement is new."""
     doc = documents.get_document(session, code)
-    rev = documents.effective_revision(session, doc)
-    if rev is None:
-        raise InvalidTransition("{code} has no effective issue to acknowledge", code=doc.code)
+    rev = checks.check_acknowledge(session, actor, doc)
     existing = session.exec(
         select(Acknowledgement)
         .where(Acknowledgement.revision_id == rev.id)
@@ -649,6 +543,7 @@ class RevisionDetail:
     acknowledged_by: list[str]
     history: list[Revision]  # every issue the viewer may see, oldest first
     capa_ref: str | None = None  # the corrective action that raised this issue, if any
+    steps: tuple[checks.Step, ...] = ()  # what the viewer may do to the document now
 
 
 def detail(
@@ -683,4 +578,5 @@ def detail(
         acknowledged_by=list(acks),
         history=history,
         capa_ref=raised_by(session, rev),
+        steps=checks.steps_for(session, viewer, doc),
     )

@@ -3,16 +3,17 @@ session cookie), the same rules (the services) and the ``X-CSRF-Token`` header o
 state-changing request. Errors are ``{"error": {"status": ..., "message": ...}}``."""
 
 import secrets
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from qms.models import Document, Revision, User
 from qms.services.documents import register as documents
 from qms.services.documents import renditions, revisions, search
+from qms.services.documents import views as doc_views
+from qms.services.documents.views import DocumentPage, DocumentRow, IssueDetail, IssueView
 from qms.services.people import logins, users
 from qms.web.deps import CurrentUser, Db, MaybeUser, auth_tag
 from qms.web.pages import CSRF_SESSION_KEY, csrf_token
@@ -30,60 +31,6 @@ class SessionOut(BaseModel):
 class SignIn(BaseModel):
     username: str
     password: str
-
-
-class IssueOut(BaseModel):
-    issue: int
-    status: str
-    content_hash: str
-    planned_effective_date: date | None
-    effective_at: datetime | None
-    reason: str
-    description: str
-
-
-class DocumentOut(BaseModel):
-    code: str
-    title: str
-    type: str
-    department: str
-    language: str
-    withdrawn: bool
-    effective: IssueOut | None
-    in_progress: IssueOut | None
-
-
-class DocumentPage(BaseModel):
-    total: int
-    page: int
-    per_page: int
-    items: list[DocumentOut]
-
-
-class SignatureOut(BaseModel):
-    username: str
-    printed_name: str
-    meaning: str
-    signed_at: datetime
-    content_hash: str
-    valid: bool
-
-
-class CommentOut(BaseModel):
-    author: str
-    outcome: str
-    body: str
-    created_at: datetime
-
-
-class RevisionDetailOut(IssueOut):
-    code: str
-    title: str
-    body: str
-    drafted_by: str | None
-    signatures: list[SignatureOut]
-    comments: list[CommentOut]
-    acknowledged_by: list[str]
 
 
 class NewDocument(BaseModel):
@@ -128,36 +75,6 @@ class Acknowledged(BaseModel):
     new: bool
 
 
-def _issue(rev: Revision) -> IssueOut:
-    return IssueOut(
-        issue=rev.issue,
-        status=rev.status,
-        content_hash=rev.content_hash,
-        planned_effective_date=rev.planned_effective_date,
-        effective_at=rev.effective_at,
-        reason=rev.reason,
-        description=rev.description,
-    )
-
-
-def _document(row: documents.RegisterRow) -> DocumentOut:
-    doc = row.document
-    return DocumentOut(
-        code=doc.code,
-        title=doc.title,
-        type=doc.doc_type,
-        department=row.department.code,
-        language=doc.language,
-        withdrawn=row.withdrawn,
-        effective=_issue(row.current) if row.current else None,
-        in_progress=_issue(row.in_progress) if row.in_progress else None,
-    )
-
-
-def _one(session: Db, user: User, doc: Document) -> DocumentOut:
-    return _document(search.register_row(session, viewer=user, doc=doc))
-
-
 @router.get("/session", response_model=SessionOut)
 def session_info(request: Request, session: Db, user: MaybeUser) -> SessionOut:
     """Who is signed in, and the anti-forgery token for POST requests."""
@@ -192,26 +109,21 @@ def list_documents(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = search.PAGE_SIZE,
 ) -> DocumentPage:
-    result = search.register_page(
+    """The register, a page at a time (the items of ``qms doc list --format json``)."""
+    return doc_views.register_page(
         session,
         viewer=user,
-        search=q or None,
+        search_text=q or None,
         doc_type=doc_type or None,
         department=dept or None,
         status=status or None,
         page=page,
         per_page=per_page,
     )
-    return DocumentPage(
-        total=result.total,
-        page=result.page,
-        per_page=result.per_page,
-        items=[_document(row) for row in result.rows],
-    )
 
 
-@router.post("/documents", response_model=DocumentOut, status_code=201)
-def create_document(session: Db, user: CurrentUser, new: NewDocument) -> DocumentOut:
+@router.post("/documents", response_model=DocumentRow, status_code=201)
+def create_document(session: Db, user: CurrentUser, new: NewDocument) -> DocumentRow:
     doc, _ = revisions.create_document(
         session,
         actor=user,
@@ -224,48 +136,25 @@ def create_document(session: Db, user: CurrentUser, new: NewDocument) -> Documen
         owner=new.owner,
         review_interval_months=new.review_interval_months,
     )
-    return _one(session, user, doc)
+    return doc_views.document_row(session, viewer=user, code=doc.code)
 
 
-@router.get("/documents/{code}", response_model=DocumentOut)
-def get_document(session: Db, user: CurrentUser, code: str) -> DocumentOut:
-    documents.get_revision(session, viewer=user, code=code)  # staff: effective ones only
-    return _one(session, user, documents.get_document(session, code))
+@router.get("/documents/{code}", response_model=IssueDetail)
+def get_document(session: Db, user: CurrentUser, code: str) -> IssueDetail:
+    """The issue ``qms doc show CODE`` shows (staff: the effective one), with the steps
+    the signed-in user may take on the document."""
+    return doc_views.issue_detail(session, viewer=user, code=code)
 
 
-@router.get("/documents/{code}/revisions", response_model=list[IssueOut])
-def list_revisions(session: Db, user: CurrentUser, code: str) -> list[IssueOut]:
-    detail = revisions.detail(session, viewer=user, code=code)
-    return [_issue(rev) for rev in detail.history]
+@router.get("/documents/{code}/revisions", response_model=list[IssueView])
+def list_revisions(session: Db, user: CurrentUser, code: str) -> list[IssueView]:
+    return doc_views.history(session, viewer=user, code=code)
 
 
-@router.get("/documents/{code}/revisions/{issue}", response_model=RevisionDetailOut)
-def get_revision(session: Db, user: CurrentUser, code: str, issue: int) -> RevisionDetailOut:
-    detail = revisions.detail(session, viewer=user, code=code, issue=issue)
-    rev = detail.revision
-    return RevisionDetailOut(
-        **_issue(rev).model_dump(),
-        code=detail.document.code,
-        title=detail.document.title,
-        body=rev.body,
-        drafted_by=detail.drafted_by,
-        signatures=[
-            SignatureOut(
-                username=v.username,
-                printed_name=v.signature.printed_name,
-                meaning=v.signature.meaning,
-                signed_at=v.signature.signed_at,
-                content_hash=v.signature.content_hash,
-                valid=v.valid,
-            )
-            for v in detail.signatures
-        ],
-        comments=[
-            CommentOut(author=a, outcome=c.outcome, body=c.body, created_at=c.created_at)
-            for c, a in detail.comments
-        ],
-        acknowledged_by=detail.acknowledged_by,
-    )
+@router.get("/documents/{code}/revisions/{issue}", response_model=IssueDetail)
+def get_revision(session: Db, user: CurrentUser, code: str, issue: int) -> IssueDetail:
+    """One issue, as ``qms doc show CODE --issue N`` shows it."""
+    return doc_views.issue_detail(session, viewer=user, code=code, issue=issue)
 
 
 @router.get(
@@ -278,8 +167,8 @@ def revision_pdf(session: Db, user: CurrentUser, code: str, issue: int) -> Respo
     return pdf_response(data, doc.code, rev.issue)
 
 
-@router.post("/documents/{code}/revise", response_model=IssueOut)
-def revise(session: Db, user: CurrentUser, code: str, change: DraftChange) -> IssueOut:
+@router.post("/documents/{code}/revise", response_model=IssueView)
+def revise(session: Db, user: CurrentUser, code: str, change: DraftChange) -> IssueView:
     rev = revisions.revise(
         session,
         actor=user,
@@ -288,11 +177,11 @@ def revise(session: Db, user: CurrentUser, code: str, change: DraftChange) -> Is
         reason=change.reason,
         description=change.description,
     )
-    return _issue(rev)
+    return doc_views.issue_view(rev)
 
 
-@router.post("/documents/{code}/submit", response_model=IssueOut)
-def submit(session: Db, user: CurrentUser, code: str, submission: Submission) -> IssueOut:
+@router.post("/documents/{code}/submit", response_model=IssueView)
+def submit(session: Db, user: CurrentUser, code: str, submission: Submission) -> IssueView:
     rev = revisions.submit(
         session,
         actor=user,
@@ -301,11 +190,11 @@ def submit(session: Db, user: CurrentUser, code: str, submission: Submission) ->
         reviewer=submission.reviewer,
         approver=submission.approver,
     )
-    return _issue(rev)
+    return doc_views.issue_view(rev)
 
 
-@router.post("/documents/{code}/review", response_model=IssueOut)
-def review(session: Db, user: CurrentUser, code: str, decision: ReviewDecision) -> IssueOut:
+@router.post("/documents/{code}/review", response_model=IssueView)
+def review(session: Db, user: CurrentUser, code: str, decision: ReviewDecision) -> IssueView:
     rev = revisions.review(
         session,
         actor=user,
@@ -314,11 +203,11 @@ def review(session: Db, user: CurrentUser, code: str, decision: ReviewDecision) 
         comment=decision.comment,
         password=decision.password,
     )
-    return _issue(rev)
+    return doc_views.issue_view(rev)
 
 
-@router.post("/documents/{code}/approve", response_model=IssueOut)
-def approve(session: Db, user: CurrentUser, code: str, approval: Approval) -> IssueOut:
+@router.post("/documents/{code}/approve", response_model=IssueView)
+def approve(session: Db, user: CurrentUser, code: str, approval: Approval) -> IssueView:
     rev = revisions.approve(
         session,
         actor=user,
@@ -327,13 +216,13 @@ def approve(session: Db, user: CurrentUser, code: str, approval: Approval) -> Is
         effective_date=approval.effective_date,
         content_hash=approval.content_hash,
     )
-    return _issue(rev)
+    return doc_views.issue_view(rev)
 
 
-@router.post("/documents/{code}/publish", response_model=IssueOut)
-def publish(session: Db, user: CurrentUser, code: str) -> IssueOut:
+@router.post("/documents/{code}/publish", response_model=IssueView)
+def publish(session: Db, user: CurrentUser, code: str) -> IssueView:
     rev = revisions.publish(session, actor=user, code=code)
-    return _issue(rev)
+    return doc_views.issue_view(rev)
 
 
 @router.post("/documents/{code}/acknowledge", response_model=Acknowledged)

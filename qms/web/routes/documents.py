@@ -14,6 +14,7 @@ from qms.render import markdown_to_safe_html
 from qms.services.documents import diff as diff_service
 from qms.services.documents import register as documents
 from qms.services.documents import renditions, revisions, search
+from qms.services.documents.checks import Step
 from qms.services.people import users
 from qms.web.deps import CurrentUser, Db, Roles, load_user, signed_in_id
 from qms.web.errors import NotSignedIn
@@ -67,7 +68,6 @@ def document_page(
     request: Request,
     session: Db,
     user: CurrentUser,
-    roles: Roles,
     code: str,
     issue: int | None = None,
 ) -> Response:
@@ -76,18 +76,23 @@ def document_page(
     in_progress = next(
         (r for r in detail.history if r.status in {s.value for s in IN_PROGRESS}), None
     )
-    people = users.list_users(session) if rev.status == RevisionStatus.DRAFT else []
+    # Signing steps act on the issue in progress: their forms sit on its page.
+    here = {Step.EDIT, Step.SUBMIT, Step.ACCEPT, Step.RETURN, Step.APPROVE, Step.PUBLISH}
+    on_this_issue = in_progress is not None and in_progress.id == rev.id
+    steps = {s for s in detail.steps if on_this_issue or s not in here}
+    if rev.status != RevisionStatus.EFFECTIVE:
+        steps.discard(Step.ACKNOWLEDGE)  # one acknowledges the effective issue, on its page
+    people = users.list_users(session) if Step.SUBMIT in steps else []
     context = {
         "detail": detail,
         "doc": detail.document,
         "rev": rev,
         "body_html": Markup(markdown_to_safe_html(rev.body)),  # noqa: S704 - sanitised
         "in_progress": in_progress,
-        "is_drafter": rev.drafted_by_id == user.id,
+        "steps": steps,
         "acknowledged": user.username in detail.acknowledged_by,
         "reviewers": [u for u, r in people if Role.REVIEWER in r and u.id != user.id and u.active],
         "approvers": [u for u, r in people if Role.APPROVER in r and u.id != user.id and u.active],
-        "can_draft": Role.CONTROLLER in roles,
         "effective_date": renditions.effective_date_of(session, rev),
     }
     return render(request, "document.html", context)

@@ -12,8 +12,8 @@ from markupsafe import Markup, escape
 from qms.domain import DocType, Role
 from qms.errors import Text, ValidationError
 from qms.render import RenderError, markdown_to_safe_html
+from qms.services.documents import checks, revisions
 from qms.services.documents import register as documents
-from qms.services.documents import revisions
 from qms.services.people import users
 from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import translated, translator
@@ -67,9 +67,8 @@ def create_document(
 @router.get("/documents/{code}/edit")
 def editor(request: Request, session: Db, user: CurrentUser, code: str) -> Response:
     """The draft in progress, or the effective text as the start of the next issue."""
-    _require_controller(session, user, Text("draft revisions"))
     doc = documents.get_document(session, code)
-    draft = revisions.in_progress_revision(session, doc)
+    draft = checks.check_drafting(session, user, doc)  # refused as saving would be
     effective = documents.effective_revision(session, doc)
     source = draft or effective
     context = {

@@ -1,0 +1,245 @@
+"""Read views of documents as plain values: what ``qms doc ... --format json`` prints and
+what ``/api/documents`` answers, one shape for both (see :mod:`qms.views`).
+
+Names: ``type`` (the document type), ``department`` (its code), ``username`` for who signed,
+``created_at`` for when a comment was written; a register row's issues are whole
+:class:`IssueView` objects under ``effective`` and ``in_progress``.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from qms.domain import IN_PROGRESS
+from qms.models import Revision, User
+from qms.services.documents import register as documents
+from qms.services.documents import revisions, search
+from qms.services.documents.checks import Step
+
+
+@dataclass(frozen=True)
+class IssueView:
+    """One issue of a document, without its text."""
+
+    issue: int
+    status: str
+    content_hash: str
+    planned_effective_date: date | None
+    effective_at: datetime | None
+    reason: str
+    description: str
+
+
+def issue_view(rev: Revision) -> IssueView:
+    return IssueView(
+        issue=rev.issue,
+        status=rev.status,
+        content_hash=rev.content_hash,
+        planned_effective_date=rev.planned_effective_date,
+        effective_at=rev.effective_at,
+        reason=rev.reason,
+        description=rev.description,
+    )
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A document in the register: its effective issue and the one in progress (the
+    latter only for people who may see drafts)."""
+
+    code: str
+    title: str
+    type: str
+    department: str
+    language: str
+    withdrawn: bool
+    effective: IssueView | None
+    in_progress: IssueView | None
+
+
+def row_view(row: documents.RegisterRow) -> DocumentRow:
+    doc = row.document
+    return DocumentRow(
+        code=doc.code,
+        title=doc.title,
+        type=doc.doc_type,
+        department=row.department.code,
+        language=doc.language,
+        withdrawn=row.withdrawn,
+        effective=issue_view(row.current) if row.current else None,
+        in_progress=issue_view(row.in_progress) if row.in_progress else None,
+    )
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    """One page of the register."""
+
+    total: int
+    page: int
+    per_page: int
+    items: list[DocumentRow]
+
+
+def register_page(
+    session: Session,
+    *,
+    viewer: User | None,
+    search_text: str | None = None,
+    doc_type: str | None = None,
+    department: str | None = None,
+    status: str | None = None,
+    page: int = 1,
+    per_page: int = search.PAGE_SIZE,
+) -> DocumentPage:
+    result = search.register_page(
+        session,
+        viewer=viewer,
+        search=search_text,
+        doc_type=doc_type,
+        department=department,
+        status=status,
+        page=page,
+        per_page=per_page,
+    )
+    items = [row_view(row) for row in result.rows]
+    return DocumentPage(total=result.total, page=result.page, per_page=result.per_page, items=items)
+
+
+def register(
+    session: Session,
+    *,
+    viewer: User | None,
+    search_text: str | None = None,
+    doc_type: str | None = None,
+    department: str | None = None,
+    status: str | None = None,
+) -> list[DocumentRow]:
+    """The whole register, filtered, as :func:`documents.register` orders it."""
+    rows = documents.register(
+        session,
+        viewer=viewer,
+        search=search_text,
+        doc_type=doc_type,
+        department=department,
+        status=status,
+    )
+    return [row_view(row) for row in rows]
+
+
+def document_row(session: Session, *, viewer: User | None, code: str) -> DocumentRow:
+    doc = documents.get_document(session, code)
+    return row_view(search.register_row(session, viewer=viewer, doc=doc))
+
+
+@dataclass(frozen=True)
+class SignatureItem:
+    meaning: str
+    username: str
+    printed_name: str
+    position: str
+    signed_at: datetime
+    content_hash: str
+    valid: bool  # the issue still has the content hash that was signed
+
+
+@dataclass(frozen=True)
+class CommentItem:
+    author: str
+    outcome: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class IssueDetail:
+    """One issue in full, and the steps the viewer may take on its document now."""
+
+    code: str
+    title: str
+    type: str
+    department: str
+    language: str
+    issuer: str
+    external_ref: str
+    external_version: str
+    checked_current_on: date | None
+    issue: int
+    status: str
+    content_hash: str
+    reason: str
+    description: str
+    planned_effective_date: date | None
+    effective_at: datetime | None
+    superseded_at: datetime | None
+    origin: str
+    drafted_by: str | None
+    capa_ref: str | None
+    signatures: list[SignatureItem]
+    comments: list[CommentItem]
+    acknowledged_by: list[str]
+    history: list[IssueView]  # every issue the viewer may see, oldest first
+    in_progress: IssueView | None  # the issue in draft, review or approval (not for staff)
+    steps: tuple[Step, ...]
+    body: str
+
+
+def issue_detail(
+    session: Session, *, viewer: User | None, code: str, issue: int | None = None
+) -> IssueDetail:
+    """The issue a viewer asked for (see :func:`documents.get_revision`), as plain values."""
+    info = revisions.detail(session, viewer=viewer, code=code, issue=issue)
+    return detail_view(info)
+
+
+def detail_view(info: revisions.RevisionDetail) -> IssueDetail:
+    doc, rev = info.document, info.revision
+    return IssueDetail(
+        code=doc.code,
+        title=doc.title,
+        type=doc.doc_type,
+        department=info.department_code,
+        language=doc.language,
+        issuer=doc.issuer,
+        external_ref=doc.external_ref,
+        external_version=doc.external_version,
+        checked_current_on=doc.checked_current_on,
+        issue=rev.issue,
+        status=rev.status,
+        content_hash=rev.content_hash,
+        reason=rev.reason,
+        description=rev.description,
+        planned_effective_date=rev.planned_effective_date,
+        effective_at=rev.effective_at,
+        superseded_at=rev.superseded_at,
+        origin=rev.origin,
+        drafted_by=info.drafted_by,
+        capa_ref=info.capa_ref,
+        signatures=[
+            SignatureItem(
+                meaning=v.signature.meaning,
+                username=v.username,
+                printed_name=v.signature.printed_name,
+                position=v.signature.position,
+                signed_at=v.signature.signed_at,
+                content_hash=v.signature.content_hash,
+                valid=v.valid,
+            )
+            for v in info.signatures
+        ],
+        comments=[
+            CommentItem(author=author, outcome=c.outcome, body=c.body, created_at=c.created_at)
+            for c, author in info.comments
+        ],
+        acknowledged_by=info.acknowledged_by,
+        history=[issue_view(h) for h in info.history],
+        in_progress=next((issue_view(h) for h in info.history if h.status in IN_PROGRESS), None),
+        steps=info.steps,
+        body=rev.body,
+    )
+
+
+def history(session: Session, *, viewer: User | None, code: str) -> list[IssueView]:
+    """Every issue of a document the viewer may see, oldest first."""
+    return issue_detail(session, viewer=viewer, code=code).history
