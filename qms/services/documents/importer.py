@@ -18,9 +18,8 @@ from qms.domain import DocType, RevisionStatus, Role
 from qms.errors import Joined, QMSError, Text, ValidationError
 from qms.models import Document, Revision, User, pk
 from qms.services.documents import register as documents
-from qms.services.documents import renditions, search, signatures
+from qms.services.documents import revisions, signatures
 from qms.services.people import users
-from qms.services.trail import chain as trail
 from qms.text import clean, nfc
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
@@ -207,19 +206,16 @@ def _import_one(session: Session, actor: User, source: SourceFile) -> ImportResu
         )
     effective_on: date = meta["effective_date"]
     at = utcnow()
-    if current is not None:
-        current.status = RevisionStatus.SUPERSEDED.value
-        current.superseded_at = at
-        session.add(current)
-        session.flush()
     reason, description = (
         clean(str(meta.get("reason") or "")),
         clean(str(meta.get("description") or "")),
     )
+    # Approved on paper. Not added to the session: it is saved as it takes effect, so it
+    # never sits in the database as an issue in progress (one per document).
     rev = Revision(
         document_id=pk(doc),
         issue=issue,
-        status=RevisionStatus.EFFECTIVE.value,
+        status=RevisionStatus.APPROVED.value,
         body=source.body,
         reason=reason,
         description=description,
@@ -227,32 +223,19 @@ def _import_one(session: Session, actor: User, source: SourceFile) -> ImportResu
             code=code, issue=issue, body=source.body, reason=reason, description=description
         ),
         planned_effective_date=effective_on,
-        effective_at=at,
         origin="import",
         created_at=at,
         updated_at=at,
     )
-    session.add(rev)
-    doc.last_reviewed_on = effective_on
-    session.add(doc)
-    session.flush()
-    trail.record(
+    revisions.take_effect(
         session,
-        actor=actor.username,
-        action="revision.import",
-        entity="revision",
-        entity_id=f"{code}/{issue}",
-        payload={
-            "new": {
-                "status": rev.status,
-                "effective_date": effective_on,
-                "content_hash": rev.content_hash,
-                "source": source.path.name,
-            },
-            "old": {"superseded_issue": current.issue} if current else None,
-            "reason": reason or "approved before import",
-        },
+        actor=actor,
+        doc=doc,
+        rev=rev,
+        reviewed_on=effective_on,
+        action="import",
+        details={"effective_date": effective_on, "source": source.path.name},
+        old={"superseded_issue": current.issue} if current else None,
+        reason=reason or "approved before import",
     )
-    search.index_document(session, doc, rev.body)
-    renditions.store_controlled_pdf(session, actor=actor.username, doc=doc, rev=rev)
     return ImportResult(doc, rev, created)

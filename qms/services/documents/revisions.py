@@ -5,7 +5,8 @@ takes effect, which supersedes it in the same transaction.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -257,24 +258,18 @@ def submit(
     signatures.sign(
         session, doc=doc, rev=rev, signer=actor, meaning=Meaning.DRAFTED, password=password
     )
-    rev.status = RevisionStatus.IN_REVIEW.value
     rev.reviewer_id = reviewer_user.id if reviewer_user else None
     rev.approver_id = approver_user.id if approver_user else None
-    rev.updated_at = utcnow()
-    session.add(rev)
-    trail.record(
+    set_status(
         session,
-        actor=actor.username,
-        action="revision.submit",
-        entity="revision",
-        entity_id=_entity_id(doc, rev),
-        payload={
-            "old": {"status": RevisionStatus.DRAFT.value},
-            "new": {
-                "status": rev.status,
-                "reviewer": reviewer_user.username if reviewer_user else None,
-                "approver": approver_user.username if approver_user else None,
-            },
+        actor=actor,
+        doc=doc,
+        rev=rev,
+        status=RevisionStatus.IN_REVIEW,
+        action="submit",
+        details={
+            "reviewer": reviewer_user.username if reviewer_user else None,
+            "approver": approver_user.username if approver_user else None,
         },
     )
     session.commit()
@@ -331,9 +326,6 @@ def review(
     else:
         if not comment:
             raise ValidationError("say what must change when returning an issue (--comment)")
-        rev.status = RevisionStatus.DRAFT.value
-        rev.updated_at = utcnow()
-        session.add(rev)
     outcome = "accepted" if accept else "returned"
     if comment:
         session.add(
@@ -345,18 +337,29 @@ def review(
                 created_at=utcnow(),
             )
         )
-    trail.record(
-        session,
-        actor=actor.username,
-        action=f"revision.review_{outcome}",
-        entity="revision",
-        entity_id=_entity_id(doc, rev),
-        payload={
-            "old": {"status": RevisionStatus.IN_REVIEW.value},
-            "new": {"status": rev.status},
-            "reason": comment,
-        },
-    )
+    if accept:  # the issue stays in review, waiting for approval
+        trail.record(
+            session,
+            actor=actor.username,
+            action="revision.review_accepted",
+            entity="revision",
+            entity_id=_entity_id(doc, rev),
+            payload={
+                "old": {"status": rev.status},
+                "new": {"status": rev.status},
+                "reason": comment,
+            },
+        )
+    else:
+        set_status(
+            session,
+            actor=actor,
+            doc=doc,
+            rev=rev,
+            status=RevisionStatus.DRAFT,
+            action="review_returned",
+            reason=comment,
+        )
     session.commit()
     return rev
 
@@ -385,20 +388,15 @@ def approve(
     signatures.sign(
         session, doc=doc, rev=rev, signer=actor, meaning=Meaning.APPROVED, password=password
     )
-    rev.status = RevisionStatus.APPROVED.value
     rev.planned_effective_date = when
-    rev.updated_at = utcnow()
-    session.add(rev)
-    trail.record(
+    set_status(
         session,
-        actor=actor.username,
-        action="revision.approve",
-        entity="revision",
-        entity_id=_entity_id(doc, rev),
-        payload={
-            "old": {"status": RevisionStatus.IN_REVIEW.value},
-            "new": {"status": rev.status, "planned_effective_date": when},
-        },
+        actor=actor,
+        doc=doc,
+        rev=rev,
+        status=RevisionStatus.APPROVED,
+        action="approve",
+        details={"planned_effective_date": when},
     )
     session.commit()
     return rev
@@ -410,7 +408,7 @@ def publish(session: Session, *, actor: User, code: str) -> Revision:
     doc = lock_document(session, code)
     rev = checks.check_publish(session, actor, doc)
     today = organisation.today(session)
-    _make_effective(session, actor=actor, doc=doc, rev=rev, today=today)
+    take_effect(session, actor=actor, doc=doc, rev=rev, reviewed_on=today)
     session.commit()
     return rev
 
@@ -430,53 +428,104 @@ def publish_due(session: Session, *, actor: User) -> list[tuple[Document, Revisi
     for code in due:
         doc = lock_document(session, code)
         rev = _require_in_progress(session, doc, RevisionStatus.APPROVED)
-        _make_effective(session, actor=actor, doc=doc, rev=rev, today=today)
+        take_effect(session, actor=actor, doc=doc, rev=rev, reviewed_on=today)
         published.append((doc, rev))
     session.commit()
     return published
 
 
-def _make_effective(
-    session: Session, *, actor: User, doc: Document, rev: Revision, today: date
-) -> None:
+def take_effect(
+    session: Session,
+    *,
+    actor: User,
+    doc: Document,
+    rev: Revision,
+    reviewed_on: date,
+    action: str = "publish",
+    details: dict[str, Any] | None = None,
+    old: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> Revision | None:
+    """Make an approved issue effective, whatever its origin (publishing it, publishing
+    what is due, importing an issue approved on paper), in the caller's transaction.
+
+    The previous effective issue is superseded, the new status goes on the trail as
+    ``revision.<action>`` (with ``details``, ``old`` and ``reason`` as for
+    :func:`set_status`), the search index takes the new body and the controlled PDF is
+    rendered and stored. Returns the superseded issue, if there was one.
+    """
     now = utcnow()
     previous = documents.effective_revision(session, doc)
     if previous is not None:
-        previous.status = RevisionStatus.SUPERSEDED.value
         previous.superseded_at = now
-        session.add(previous)
-        session.flush()  # the old issue leaves "effective" before the new one enters it
-        trail.record(
+        # Flushed: the old issue leaves "effective" before the new one enters it.
+        set_status(
             session,
-            actor=actor.username,
-            action="revision.supersede",
-            entity="revision",
-            entity_id=_entity_id(doc, previous),
-            payload={
-                "old": {"status": RevisionStatus.EFFECTIVE.value},
-                "new": {"status": previous.status},
-                "reason": f"replaced by issue {rev.issue}",
-            },
+            actor=actor,
+            doc=doc,
+            rev=previous,
+            status=RevisionStatus.SUPERSEDED,
+            action="supersede",
+            reason=f"replaced by issue {rev.issue}",
+            at=now,
         )
-    rev.status = RevisionStatus.EFFECTIVE.value
     rev.effective_at = now
-    rev.updated_at = now
-    doc.last_reviewed_on = today
-    session.add_all([rev, doc])
-    session.flush()
-    trail.record(
+    doc.last_reviewed_on = reviewed_on
+    session.add(doc)
+    set_status(
         session,
-        actor=actor.username,
-        action="revision.publish",
-        entity="revision",
-        entity_id=_entity_id(doc, rev),
-        payload={
-            "old": {"status": RevisionStatus.APPROVED.value},
-            "new": {"status": rev.status, "effective_at": now, "content_hash": rev.content_hash},
-        },
+        actor=actor,
+        doc=doc,
+        rev=rev,
+        status=RevisionStatus.EFFECTIVE,
+        action=action,
+        details={"effective_at": now, "content_hash": rev.content_hash, **(details or {})},
+        old=old,
+        reason=reason,
+        at=now,
     )
     search.index_document(session, doc, rev.body)
     renditions.store_controlled_pdf(session, actor=actor.username, doc=doc, rev=rev)
+    return previous
+
+
+def set_status(
+    session: Session,
+    *,
+    actor: User,
+    doc: Document,
+    rev: Revision,
+    status: RevisionStatus,
+    action: str,
+    details: dict[str, Any] | None = None,
+    old: dict[str, Any] | None = None,
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Change an issue's state and put the transition on the trail as ``revision.<action>``
+    with the old and new status: ``details`` go beside the new status, ``old`` beside the
+    old one, and ``reason`` (when given, even empty) beside both. Flushed, so a partial
+    unique index sees the change before the next one; an issue not yet saved is saved here.
+    """
+    before = rev.status
+    rev.status = status.value
+    rev.updated_at = at or utcnow()
+    session.add(rev)
+    session.flush()
+    payload: dict[str, Any] = {
+        "old": {"status": before, **(old or {})},
+        "new": {"status": rev.status, **(details or {})},
+    }
+    if reason is not None:
+        payload["reason"] = reason
+    trail.record(
+        session,
+        actor=actor.username,
+        action=f"revision.{action}",
+        entity="revision",
+        entity_id=_entity_id(doc, rev),
+        payload=payload,
+    )
 
 
 def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Document:
@@ -489,18 +538,16 @@ def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Docume
     targets = checks.check_withdraw(session, actor, doc)
     now = utcnow()
     for rev in targets:
-        old = rev.status
-        rev.status = RevisionStatus.OBSOLETE.value
         rev.superseded_at = now
-        rev.updated_at = now
-        session.add(rev)
-        trail.record(
+        set_status(
             session,
-            actor=actor.username,
-            action="revision.obsolete",
-            entity="revision",
-            entity_id=_entity_id(doc, rev),
-            payload={"old": {"status": old}, "new": {"status": rev.status}, "reason": reason},
+            actor=actor,
+            doc=doc,
+            rev=rev,
+            status=RevisionStatus.OBSOLETE,
+            action="obsolete",
+            reason=reason,
+            at=now,
         )
     session.commit()
     return doc
