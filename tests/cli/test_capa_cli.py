@@ -134,7 +134,11 @@ def test_from_an_audit_finding_to_a_closed_record(
     ):
         assert expected in text, expected
     info = json.loads(ok(qms, "capa", "show", ref, "--format", "json"))
-    assert (info["status"], info["finding"], info["to_close"]) == ("closed", f"{audit}/1", [])
+    assert (info["status"], info["finding"], info["closure_problems"]) == (
+        "closed",
+        f"{audit}/1",
+        [],
+    )
     assert [a["document_change"] for a in info["actions"]] == ["QT-01 issue 2 (effective)", None]
     controlled = tmp_path / "qt-01.pdf"
     ok(qms, "pdf", "document", "QT-01", "-o", str(controlled))
