@@ -2,7 +2,6 @@
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 import click
 
@@ -17,11 +16,15 @@ from qms.cli.common import (
     writing,
 )
 from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory
+from qms.errors import Text
+from qms.i18n import in_language
 from qms.services.capa import actions as capa_actions
 from qms.services.capa import lifecycle as capa_service
 from qms.services.capa import records as capa_records
 from qms.services.capa import views as capa_views
 from qms.services.people import organisation, users
+from qms.settings import message_language
+from qms.views import as_json
 
 DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -309,20 +312,20 @@ def list_(status: str | None, department: str | None, year: int | None, fmt: str
             session, viewer=None, status=status, department=department, year=year
         )
     if fmt == "json":
-        echo_json([_summary_json(r) for r in rows])
+        echo_json(as_json(rows))
         return
     echo_table(
         ["REF", "DEPT", "SEVERITY", "STATUS", "AGE", "OPEN", "OVERDUE", "DESCRIPTION"],
         [
             [
-                r.record.ref,
-                r.department_code,
-                r.record.severity,
-                r.record.status,
+                r.ref,
+                r.department,
+                r.severity,
+                r.status,
                 f"{r.age_days}d",
                 str(r.open_actions),
                 str(r.overdue_actions) if r.overdue_actions else "",
-                _first_line(r.record.description),
+                _first_line(r.description),
             ]
             for r in rows
         ],
@@ -334,139 +337,77 @@ def _first_line(value: str, limit: int = 60) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _summary_json(r: capa_views.CapaSummary) -> dict[str, Any]:
-    return {
-        "ref": r.record.ref,
-        "status": r.record.status,
-        "source": r.record.source,
-        "department": r.department_code,
-        "severity": r.record.severity,
-        "reported_at": r.record.reported_at,
-        "age_days": r.age_days,
-        "open_actions": r.open_actions,
-        "overdue_actions": r.overdue_actions,
-        "description": r.record.description,
-    }
-
-
 @capa.command("show")
 @click.argument("ref")
+@acting_user(required=False)
 @format_option
-def show(ref: str, fmt: str) -> None:
-    """Show a record: the nonconformity, correction, 5 whys, actions, verifications.
+def show(ref: str, as_user: str | None, fmt: str) -> None:
+    """Show a record: the nonconformity, correction, 5 whys, actions, verifications, and
+    with --as the steps that user may take.
 
     \b
     Example:
-      qms capa show CAR-2026-001
+      qms capa show CAR-2026-001 --as thultm
       qms capa show car-2026-001 --format json
     """
     with reading() as session:
-        info = capa_views.detail(session, viewer=None, ref=ref)
+        viewer = users.get_active_user(session, as_user) if as_user else None
+        info = capa_views.detail(session, viewer=viewer, ref=ref)
         tz = organisation.get_setting(session, "timezone")
     if fmt == "json":
-        echo_json(_detail_json(info))
+        echo_json(as_json(info))
         return
-    car = info.record
-    click.echo(f"{car.ref}  {car.status}")
+    click.echo(f"{info.ref}  {info.status}")
     click.echo(
-        f"source {car.source}"
+        f"source {info.source}"
         + (f" ({info.finding})" if info.finding else "")
-        + f", department {info.department_code}, clause {car.clause or '-'}, {car.severity}"
+        + f", department {info.department}, clause {info.clause or '-'}, {info.severity}"
     )
-    click.echo(f"reported by {info.reported_by} {fmt_time(car.reported_at, tz)}")
-    click.echo(f"nonconformity: {_indented(car.description)}")
-    if car.containment:
+    click.echo(f"reported by {info.reported_by} {fmt_time(info.reported_at, tz)}")
+    click.echo(f"nonconformity: {_indented(info.description)}")
+    if info.containment:
         click.echo(
-            f"correction: {car.containment} ({info.contained_by} {fmt_time(car.contained_at, tz)})"
+            f"correction: {info.containment} ({info.contained_by} "
+            f"{fmt_time(info.contained_at, tz)})"
         )
     for why in info.whys:
         click.echo(f"  why {why.position}: {why.question} -> {why.answer}")
-    if car.root_cause:
-        click.echo(f"root cause ({car.cause_category}): {car.root_cause}")
-        click.echo(f"similar elsewhere: {car.similar_exist}: {car.similar_answer}")
-    for view in info.actions:
-        a = view.action
-        late = " OVERDUE" if view.overdue else ""
-        line = f"  action {a.number} [{a.status}{late}] {a.description} ({view.owner}, due {a.due_date:%Y-%m-%d})"
-        if view.document_change:
-            line += f" -> {view.document_change}"
+    if info.root_cause:
+        click.echo(f"root cause ({info.cause_category}): {info.root_cause}")
+        click.echo(f"similar elsewhere: {info.similar_exist}: {info.similar_answer}")
+    for a in info.actions:
+        late = " OVERDUE" if a.overdue else ""
+        line = (
+            f"  action {a.number} [{a.status}{late}] {a.description} "
+            f"({a.owner}, due {a.due_date:%Y-%m-%d})"
+        )
+        if a.document_change:
+            line += f" -> {a.document_change}"
         click.echo(line)
         if a.done_note:
             click.echo(f"    done: {a.done_note}")
-    if car.verification_due and car.status == CapaStatus.ACTIONS_DONE:
-        click.echo(f"verification due by {car.verification_due:%Y-%m-%d}")
-    for check in info.verifications:
-        v = check.verification
+    if info.verification_due and info.status == CapaStatus.ACTIONS_DONE:
+        click.echo(f"verification due by {info.verification_due:%Y-%m-%d}")
+    for v in info.verifications:
         verdict = "effective" if v.effective else "NOT effective"
-        mark = "valid" if check.valid else "INVALID (record changed after signing)"
+        mark = "valid" if v.valid else "INVALID (record changed after signing)"
         click.echo(
-            f"  verified {verdict} by {v.printed_name} ({check.verifier}) "
+            f"  verified {verdict} by {v.printed_name} ({v.verifier}) "
             f"{fmt_time(v.performed_at, tz)}: {v.evidence}  {mark}"
         )
-    if car.closed_at:
-        click.echo(f"closed by {info.closed_by} {fmt_time(car.closed_at, tz)}")
+    if info.closed_at:
+        click.echo(f"closed by {info.closed_by} {fmt_time(info.closed_at, tz)}")
     elif info.closure_problems:
-        click.echo("to close: " + "; ".join(str(p) for p in info.closure_problems))
+        click.echo("to close: " + "; ".join(info.closure_problems))
+    if viewer is not None:
+        steps = [*info.steps, *(f"{s} {a.number}" for a in info.actions for s in a.steps)]
+        label = in_language(Text("Steps you may take"), message_language())
+        click.echo(f"{label}: {', '.join(steps) or '-'}")
 
 
 def _indented(value: str) -> str:
     """Continuation lines of a multi-line text, indented under their label."""
     return "\n  ".join(line for line in value.splitlines() if line.strip())
-
-
-def _detail_json(info: capa_views.CapaDetail) -> dict[str, Any]:
-    car = info.record
-    return {
-        "ref": car.ref,
-        "status": car.status,
-        "source": car.source,
-        "finding": info.finding or None,
-        "department": info.department_code,
-        "clause": car.clause,
-        "severity": car.severity,
-        "description": car.description,
-        "reported_by": info.reported_by,
-        "reported_at": car.reported_at,
-        "containment": car.containment,
-        "contained_by": info.contained_by or None,
-        "contained_at": car.contained_at,
-        "whys": [{"question": w.question, "answer": w.answer} for w in info.whys],
-        "cause_category": car.cause_category,
-        "root_cause": car.root_cause,
-        "similar_exist": car.similar_exist,
-        "similar_answer": car.similar_answer,
-        "actions": [
-            {
-                "number": v.action.number,
-                "description": v.action.description,
-                "owner": v.owner,
-                "due_date": v.action.due_date,
-                "status": v.action.status,
-                "overdue": v.overdue,
-                "done_at": v.action.done_at,
-                "done_note": v.action.done_note,
-                "document_change": v.document_change or None,
-            }
-            for v in info.actions
-        ],
-        "verification_due": car.verification_due,
-        "verifications": [
-            {
-                "verifier": v.verifier,
-                "printed_name": v.verification.printed_name,
-                "effective": v.verification.effective,
-                "evidence": v.verification.evidence,
-                "performed_at": v.verification.performed_at,
-                "content_hash": v.verification.content_hash,
-                "valid": v.valid,
-            }
-            for v in info.verifications
-        ],
-        "closed_by": info.closed_by or None,
-        "closed_at": car.closed_at,
-        "record_sha256": car.record_sha256,
-        "to_close": [str(problem) for problem in info.closure_problems],
-    }
 
 
 @capa.command("overdue")

@@ -134,7 +134,11 @@ def test_from_an_audit_finding_to_a_closed_record(
     ):
         assert expected in text, expected
     info = json.loads(ok(qms, "capa", "show", ref, "--format", "json"))
-    assert (info["status"], info["finding"], info["to_close"]) == ("closed", f"{audit}/1", [])
+    assert (info["status"], info["finding"], info["closure_problems"]) == (
+        "closed",
+        f"{audit}/1",
+        [],
+    )
     assert [a["document_change"] for a in info["actions"]] == ["QT-01 issue 2 (effective)", None]
     controlled = tmp_path / "qt-01.pdf"
     ok(qms, "pdf", "document", "QT-01", "-o", str(controlled))
@@ -245,3 +249,14 @@ def test_list_show_and_overdue(qms: Invoke, engine: Engine, tmp_path: Path) -> N
     text = " ".join(cs.pdf_text(register.read_bytes()).split())
     assert late in text
     assert fresh in text
+
+
+def test_show_says_which_steps_the_user_may_take(qms: Invoke, engine: Engine) -> None:
+    ref = cs.planned(engine, owners=("lan", "hung"))
+    assert ok(qms, "capa", "show", ref, "--as", "thu").endswith(
+        "Steps you may take: add_action, change_document, done 1, done 2\n"
+    )
+    assert ok(qms, "capa", "show", ref, "--as", "lan").endswith("Steps you may take: done 1\n")
+    vi = qms("capa", "show", ref, "--as", "binh", env={"QMS_LANGUAGE": "vi"})
+    assert vi.stdout.endswith("Bước có thể thực hiện: -\n")
+    assert "Steps you may take" not in ok(qms, "capa", "show", ref)  # no viewer, no steps

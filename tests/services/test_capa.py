@@ -33,14 +33,14 @@ def test_any_user_opens_a_complaint_numbered_per_year(engine: Engine) -> None:
     with read_session(engine) as session:
         info = capa_views.detail(session, viewer=None, ref=first.lower())
         events = trail.events(session, entity="capa", entity_id=first)
-    car = info.record
+    car = info
     assert (car.status, car.source, car.severity, car.clause) == (
         "open",
         "complaint",
         "minor",
         "8.2.1",
     )
-    assert (info.department_code, info.reported_by, info.finding) == ("MC", "lan", "")
+    assert (info.department, info.reported_by, info.finding) == ("MC", "lan", None)
     assert [e.action for e in events] == ["capa.open"]
     assert json.loads(events[0].payload)["new"]["status"] == "open"
 
@@ -89,7 +89,7 @@ def test_from_an_audit_finding_the_finding_is_copied(engine: Engine) -> None:
     assert (major.severity, major.clause, major.description) == ("major", "7.5.2", "Tự mô tả")
     with read_session(engine) as session:
         info = capa_views.detail(session, viewer=None, ref=minor.ref)
-    assert (info.finding, info.department_code) == (f"{audit}/1", "MC")
+    assert (info.finding, info.department) == (f"{audit}/1", "MC")
 
 
 def test_one_corrective_action_per_finding(engine: Engine) -> None:
@@ -177,7 +177,7 @@ def test_containment_is_kept_apart_from_the_corrective_action(engine: Engine) ->
     )
     cs.contain(engine, ref)
     with read_session(engine) as session:
-        car = capa_views.detail(session, viewer=None, ref=ref).record
+        car = capa_views.detail(session, viewer=None, ref=ref)
     assert (car.status, car.containment) == ("contained", "Gọi điện xin lỗi, trả kết quả ngay")
     assert car.root_cause == ""
     refused(
@@ -209,7 +209,7 @@ def test_five_whys_chain_and_similar_check_are_recorded(engine: Engine) -> None:
     assert [(w.position, w.question, w.answer) for w in info.whys] == [
         (i, q, a) for i, (q, a) in enumerate(cs.WHYS, start=1)
     ]
-    car = info.record
+    car = info
     assert (car.status, car.cause_category, car.similar_exist) == (
         "cause_analysed",
         "documentation",
@@ -268,9 +268,9 @@ def test_list_filters_by_status_department_and_year(engine: Engine) -> None:
     cs.contain(engine, second)
     year = cs.today(engine).year
     with read_session(engine) as session:
-        everything = [s.record.ref for s in capa_views.list_capas(session, viewer=None)]
-        open_ = [s.record.ref for s in capa_views.list_capas(session, viewer=None, status="open")]
-        tp = [s.record.ref for s in capa_views.list_capas(session, viewer=None, department="tp")]
+        everything = [s.ref for s in capa_views.list_capas(session, viewer=None)]
+        open_ = [s.ref for s in capa_views.list_capas(session, viewer=None, status="open")]
+        tp = [s.ref for s in capa_views.list_capas(session, viewer=None, department="tp")]
         other_year = capa_views.list_capas(session, viewer=None, year=year - 1)
         with pytest.raises(ValidationError, match="unknown status"):
             capa_views.list_capas(session, viewer=None, status="pending")

@@ -113,7 +113,7 @@ def test_an_action_that_changes_a_procedure_raises_its_next_issue(engine: Engine
     )
     assert rev.body == draft.revision.body  # starts from the effective text
     assert info.actions[1].document_change == "QT-01 issue 2 (draft)"
-    assert info.actions[0].document_change == ""
+    assert info.actions[0].document_change is None
 
 
 def _user(session: Any, username: str) -> Any:
@@ -209,7 +209,7 @@ def test_the_action_is_done_only_once_its_revision_is_effective(engine: Engine) 
     act(engine, revisions.publish, "thu", code="QT-01")
     act(engine, capa_actions.complete_action, "thu", ref=ref, number=1, note="Đã ban hành")
     with read_session(engine) as session:
-        assert capa_views.detail(session, viewer=None, ref=ref).record.status == "actions_done"
+        assert capa_views.detail(session, viewer=None, ref=ref).status == "actions_done"
         _, _, data = renditions.document_pdf(session, viewer=None, code="QT-01")
     history = cs.pdf_text(data)
     assert ref in history.replace("\n", " ")
@@ -249,15 +249,15 @@ def test_owner_or_controller_marks_done_and_verification_is_scheduled(engine: En
         number=3,
     )
     with read_session(engine) as session:
-        car = capa_views.detail(session, viewer=None, ref=ref).record
+        car = capa_views.detail(session, viewer=None, ref=ref)
     assert (car.status, car.verification_due) == ("actions_planned", None)
     act(engine, capa_actions.complete_action, "nam", ref=ref, number=2)  # a controller
     with read_session(engine) as session:
         info = capa_views.detail(session, viewer=None, ref=ref)
         last = trail.events(session, entity="capa", entity_id=ref)[-1]
-    assert info.record.status == "actions_done"
-    assert info.record.verification_due == cs.today(engine) + timedelta(days=30)
-    assert [a.action.done_note for a in info.actions] == ["Đã phân công", ""]
+    assert info.status == "actions_done"
+    assert info.verification_due == cs.today(engine) + timedelta(days=30)
+    assert [a.done_note for a in info.actions] == ["Đã phân công", ""]
     assert json.loads(last.payload)["old"] == {"status": "actions_planned"}
 
 
@@ -268,7 +268,7 @@ def test_verification_period_is_a_setting(engine: Engine) -> None:
     ref = cs.planned(engine, owners=("lan",))
     cs.done(engine, ref, owners=("lan",))
     with read_session(engine) as session:
-        due = capa_views.detail(session, viewer=None, ref=ref).record.verification_due
+        due = capa_views.detail(session, viewer=None, ref=ref).verification_due
     assert due == cs.today(engine) + timedelta(days=10)
 
 
@@ -342,8 +342,8 @@ def test_effective_verification_is_signed_over_the_record(engine: Engine) -> Non
         info = capa_views.detail(session, viewer=None, ref=ref)
         last = json.loads(trail.events(session, entity="capa", entity_id=ref)[-1].payload)
     [check] = info.verifications
-    v = check.verification
-    assert info.record.status == "verified_effective"
+    v = check
+    assert info.status == "verified_effective"
     assert (check.verifier, v.printed_name, v.effective, check.valid) == (
         "an",
         "Trịnh Văn An",
@@ -367,7 +367,7 @@ def test_ineffective_verification_reopens_the_plan(engine: Engine) -> None:
     cs.done(engine, ref)
     _verify(engine, "an", ref, effective=False, evidence="Vẫn còn 3 hồ sơ trễ hẹn")
     with read_session(engine) as session:
-        car = capa_views.detail(session, viewer=None, ref=ref).record
+        car = capa_views.detail(session, viewer=None, ref=ref)
     assert (car.status, car.verification_due) == ("actions_planned", None)
     before = snapshot(engine)
     with pytest.raises(InvalidTransition, match="is actions planned"):
@@ -378,8 +378,8 @@ def test_ineffective_verification_reopens_the_plan(engine: Engine) -> None:
     _verify(engine, "binh", ref)
     with read_session(engine) as session:
         info = capa_views.detail(session, viewer=None, ref=ref)
-    assert info.record.status == "verified_effective"
-    assert [(c.verifier, c.verification.effective, c.valid) for c in info.verifications] == [
+    assert info.status == "verified_effective"
+    assert [(c.verifier, c.effective, c.valid) for c in info.verifications] == [
         ("an", False, True),
         ("binh", True, True),
     ]
@@ -411,9 +411,7 @@ def test_an_action_is_overdue_while_open_after_its_due_day(engine: Engine) -> No
     def flags() -> tuple[list[bool], int, list[int]]:
         with read_session(engine) as session:
             info = capa_views.detail(session, viewer=None, ref=ref)
-            row = next(
-                r for r in capa_views.list_capas(session, viewer=None) if r.record.ref == ref
-            )
+            row = next(r for r in capa_views.list_capas(session, viewer=None) if r.ref == ref)
             listed = capa_actions.overdue(session, viewer=None).actions
         return (
             [v.overdue for v in info.actions],

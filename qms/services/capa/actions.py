@@ -50,6 +50,85 @@ def _reason(language: str, ref: str, number: int, description: str) -> str:
     return in_language(reason, "en" if language == "en" else "vi")
 
 
+# The checks each command runs before it changes anything; the read views call the same
+# functions to say which steps a viewer may take. Each raises the command's refusal.
+
+
+def check_add_action(session: Session, actor: User, car: CorrectiveActionRequest) -> None:
+    require_editable(
+        car, CapaStatus.CAUSE_ANALYSED, CapaStatus.ACTIONS_PLANNED, step=Text("adding an action")
+    )
+    require_leadership(session, actor, car, Text("add actions to"))
+
+
+def check_change_document(
+    session: Session, actor: User, car: CorrectiveActionRequest, *, code: str | None = None
+) -> None:
+    """An action that raises a document's next issue: only a controller drafts revisions.
+    ``code`` names the document (the views ask before any is chosen)."""
+    check_add_action(session, actor, car)
+    if Role.CONTROLLER in users.roles_of(session, actor):
+        return
+    if code is None:
+        raise PermissionDenied(
+            "{user} cannot raise document revisions: only a controller drafts revisions",
+            user=actor.username,
+        )
+    raise PermissionDenied(
+        "{user} cannot raise a revision of {code}: only a controller drafts revisions",
+        user=actor.username,
+        code=code,
+    )
+
+
+def check_complete(
+    session: Session, actor: User, car: CorrectiveActionRequest, number: int
+) -> CapaAction:
+    """Action ``number`` may be marked done by ``actor``: its owner or a controller, once
+    the plan is confirmed and any issue it raised has taken effect."""
+    require_editable(car, CapaStatus.ACTIONS_PLANNED, step=Text("completing an action"))
+    action = get_action(session, car, number)
+    if action.status == DONE:
+        raise InvalidTransition(
+            "action {number} of {ref} is already done", number=number, ref=car.ref
+        )
+    if action.owner_id != actor.id and Role.CONTROLLER not in users.roles_of(session, actor):
+        owner = session.get(User, action.owner_id)
+        raise PermissionDenied(
+            "only the owner of action {number} of {ref} ({owner}) or a controller can mark it done",
+            number=number,
+            ref=car.ref,
+            owner=owner.username if owner else "?",
+        )
+    _require_revision_in_effect(session, car, action)
+    return action
+
+
+def check_verify(session: Session, actor: User, car: CorrectiveActionRequest) -> None:
+    """Every action done; an auditor or controller who owns none of them."""
+    actions = capa_records.actions_of(session, car)
+    if car.status in (CapaStatus.CAUSE_ANALYSED, CapaStatus.ACTIONS_PLANNED):
+        pending = [a.number for a in actions if a.status != DONE]
+        if pending:
+            raise InvalidTransition(
+                "{ref} cannot be verified before every action is done (not done: {numbers})",
+                ref=car.ref,
+                numbers=Joined(pending),
+            )
+    require_editable(car, CapaStatus.ACTIONS_DONE, step=Text("the effectiveness verification"))
+    users.require_role(
+        session, actor, Role.AUDITOR, Role.CONTROLLER, action=Text("verify effectiveness")
+    )
+    owned = [a.number for a in actions if a.owner_id == actor.id]
+    if owned:
+        raise PermissionDenied(
+            "{user} owns action {number} of {ref} and cannot verify its effectiveness",
+            user=actor.username,
+            number=owned[0],
+            ref=car.ref,
+        )
+
+
 def add_action(
     session: Session,
     *,
@@ -63,10 +142,7 @@ def add_action(
     """Add an action with its owner and due date (not in the past). With ``document`` the
     action also raises the next issue of that document as a draft (controllers only)."""
     car = get_capa(session, ref, lock=True)
-    require_editable(
-        car, CapaStatus.CAUSE_ANALYSED, CapaStatus.ACTIONS_PLANNED, step=Text("adding an action")
-    )
-    require_leadership(session, actor, car, Text("add actions to"))
+    check_add_action(session, actor, car)
     text = clean(description or "")
     if not text:
         raise ValidationError("describe the action (--description)")
@@ -85,12 +161,7 @@ def add_action(
     doc = None
     if document:
         doc = documents.get_document(session, document)
-        if Role.CONTROLLER not in users.roles_of(session, actor):
-            raise PermissionDenied(
-                "{user} cannot raise a revision of {code}: only a controller drafts revisions",
-                user=actor.username,
-                code=doc.code,
-            )
+        check_change_document(session, actor, car, code=doc.code)
         current = revisions.in_progress_revision(session, doc)
         if current is not None:
             raise InvalidTransition(
@@ -175,21 +246,7 @@ def complete_action(
     """Mark an action done (its owner or a controller). When the last one is done the
     effectiveness verification is scheduled."""
     car = get_capa(session, ref, lock=True)
-    require_editable(car, CapaStatus.ACTIONS_PLANNED, step=Text("completing an action"))
-    action = get_action(session, car, number)
-    if action.status == DONE:
-        raise InvalidTransition(
-            "action {number} of {ref} is already done", number=number, ref=car.ref
-        )
-    if action.owner_id != actor.id and Role.CONTROLLER not in users.roles_of(session, actor):
-        owner = session.get(User, action.owner_id)
-        raise PermissionDenied(
-            "only the owner of action {number} of {ref} ({owner}) or a controller can mark it done",
-            number=number,
-            ref=car.ref,
-            owner=owner.username if owner else "?",
-        )
-    _require_revision_in_effect(session, car, action)
+    action = check_complete(session, actor, car, number)
     action.status = DONE
     action.done_note = clean(note or "")
     action.done_by_id = actor.id
@@ -261,27 +318,7 @@ def verify(
     controller who owns none of the actions. Effective -> verified_effective; not
     effective -> the plan reopens (actions_planned) and new actions must be added."""
     car = get_capa(session, ref, lock=True)
-    actions = capa_records.actions_of(session, car)
-    if car.status in (CapaStatus.CAUSE_ANALYSED, CapaStatus.ACTIONS_PLANNED):
-        pending = [a.number for a in actions if a.status != DONE]
-        if pending:
-            raise InvalidTransition(
-                "{ref} cannot be verified before every action is done (not done: {numbers})",
-                ref=car.ref,
-                numbers=Joined(pending),
-            )
-    require_editable(car, CapaStatus.ACTIONS_DONE, step=Text("the effectiveness verification"))
-    users.require_role(
-        session, actor, Role.AUDITOR, Role.CONTROLLER, action=Text("verify effectiveness")
-    )
-    owned = [a.number for a in actions if a.owner_id == actor.id]
-    if owned:
-        raise PermissionDenied(
-            "{user} owns action {number} of {ref} and cannot verify its effectiveness",
-            user=actor.username,
-            number=owned[0],
-            ref=car.ref,
-        )
+    check_verify(session, actor, car)
     text = clean(evidence or "")
     if not text:
         raise ValidationError("give the evidence of the verification (--evidence)")

@@ -94,6 +94,42 @@ def require_leadership(
     )
 
 
+# The checks each command runs before it changes anything; the read views call the same
+# functions to say which steps a viewer may take. Each raises the command's refusal.
+
+
+def check_contain(session: Session, actor: User, car: CorrectiveActionRequest) -> None:
+    require_editable(car, CapaStatus.OPEN, step=Text("recording the correction"))
+    require_leadership(session, actor, car, Text("record the correction of"))
+
+
+def check_analyse(session: Session, actor: User, car: CorrectiveActionRequest) -> None:
+    require_editable(car, CapaStatus.CONTAINED, step=Text("the cause analysis"))
+    require_leadership(session, actor, car, Text("analyse the cause of"))
+
+
+def check_plan(session: Session, actor: User, car: CorrectiveActionRequest) -> None:
+    """Planning also needs at least one action."""
+    require_editable(car, CapaStatus.CAUSE_ANALYSED, step=Text("confirming the plan"))
+    require_leadership(session, actor, car, Text("plan the actions of"))
+    if not capa_records.actions_of(session, car):
+        raise ValidationError(
+            "{ref} has no actions yet: add at least one before planning", ref=car.ref
+        )
+
+
+def check_close(session: Session, actor: User, car: CorrectiveActionRequest) -> None:
+    """Closing needs every action done and an effective verification."""
+    if car.status == CapaStatus.CLOSED:
+        raise InvalidTransition("{ref} is closed and locked", ref=car.ref)
+    require_leadership(session, actor, car, Text("close"))
+    problems = closure_problems(session, car)
+    if problems:
+        raise InvalidTransition(
+            "{ref} cannot be closed yet: {problems}", ref=car.ref, problems=Joined(problems, "; ")
+        )
+
+
 def set_status(
     session: Session,
     *,
@@ -285,8 +321,7 @@ def contain(
 ) -> CorrectiveActionRequest:
     """Record the correction (sự khắc phục) that contains the effect now."""
     car = get_capa(session, ref, lock=True)
-    require_editable(car, CapaStatus.OPEN, step=Text("recording the correction"))
-    require_leadership(session, actor, car, Text("record the correction of"))
+    check_contain(session, actor, car)
     car.containment = _required(containment, Text("describe the correction taken (--containment)"))
     car.contained_by_id = actor.id
     car.contained_at = utcnow()
@@ -317,8 +352,7 @@ def analyse(
     cause, and the answer to "do similar nonconformities exist or could they occur
     elsewhere?"."""
     car = get_capa(session, ref, lock=True)
-    require_editable(car, CapaStatus.CONTAINED, step=Text("the cause analysis"))
-    require_leadership(session, actor, car, Text("analyse the cause of"))
+    check_analyse(session, actor, car)
     chain = _whys(whys)
     category = _cause_category(cause_category)
     cause = _required(root_cause, Text("state the root cause (--root-cause)"))
@@ -394,13 +428,8 @@ def _cause_category(value: str) -> CauseCategory:
 def plan(session: Session, *, actor: User, ref: str) -> CorrectiveActionRequest:
     """Confirm the action plan (at least one action, added with ``capa_actions.add_action``)."""
     car = get_capa(session, ref, lock=True)
-    require_editable(car, CapaStatus.CAUSE_ANALYSED, step=Text("confirming the plan"))
-    require_leadership(session, actor, car, Text("plan the actions of"))
+    check_plan(session, actor, car)
     actions = capa_records.actions_of(session, car)
-    if not actions:
-        raise ValidationError(
-            "{ref} has no actions yet: add at least one before planning", ref=car.ref
-        )
     set_status(
         session,
         actor=actor,
@@ -442,14 +471,7 @@ def close(session: Session, *, actor: User, ref: str) -> CorrectiveActionRequest
     """Close a record verified effective; its PDF is rendered and stored with its hash,
     and the record is locked from then on."""
     car = get_capa(session, ref, lock=True)
-    if car.status == CapaStatus.CLOSED:
-        raise InvalidTransition("{ref} is closed and locked", ref=car.ref)
-    require_leadership(session, actor, car, Text("close"))
-    problems = closure_problems(session, car)
-    if problems:
-        raise InvalidTransition(
-            "{ref} cannot be closed yet: {problems}", ref=car.ref, problems=Joined(problems, "; ")
-        )
+    check_close(session, actor, car)
     language = organisation.get_setting(session, "organisation.language") or "vi"
     car.closed_by_id = actor.id
     car.closed_at = utcnow()

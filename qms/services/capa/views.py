@@ -1,26 +1,39 @@
 """Read-only views of corrective actions: the register with ages and overdue counts, and
-one record in full."""
+one record in full with the steps its viewer may take.
+
+The views are frozen dataclasses of plain values: the command line prints them (and dumps
+them with ``qms.views.as_json``) and the API declares them as its response models, so a
+field has one name and one form everywhere."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
 from qms.domain import CapaStatus
 from qms.errors import Joined, Text, ValidationError
-from qms.models import CapaAction, CapaVerification, CapaWhy, CorrectiveActionRequest, User, pk
+from qms.models import CorrectiveActionRequest, Document, Revision, User, pk
 from qms.services.capa import records as capa_records
 from qms.services.capa.lifecycle import closure_problems
 from qms.services.capa.records import get_capa, require_reader
+from qms.services.capa.steps import action_steps, record_steps
 from qms.services.people import organisation, users
 
 
 @dataclass(frozen=True)
 class CapaSummary:
-    record: CorrectiveActionRequest
-    department_code: str
+    """One row of the register."""
+
+    ref: str
+    status: str
+    source: str
+    department: str  # code
+    severity: str
+    description: str
+    reported_at: datetime
+    age_days: int
     open_actions: int
     overdue_actions: int
-    age_days: int
 
 
 def list_capas(
@@ -60,44 +73,88 @@ def list_capas(
         open_actions, overdue_actions = counts.get(pk(car), (0, 0))
         out.append(
             CapaSummary(
-                record=car,
-                department_code=users.department_by_id(session, car.department_id).code,
+                ref=car.ref,
+                status=car.status,
+                source=car.source,
+                department=users.department_by_id(session, car.department_id).code,
+                severity=car.severity,
+                description=car.description,
+                reported_at=car.reported_at,
+                age_days=capa_records.age_days(session, car, today),
                 open_actions=open_actions,
                 overdue_actions=overdue_actions,
-                age_days=capa_records.age_days(session, car, today),
             )
         )
     return out
 
 
 @dataclass(frozen=True)
-class ActionView:
-    action: CapaAction
-    owner: str  # username
-    document_change: str  # "QT-01 issue 4 (draft)" or ""
-    overdue: bool
+class CapaWhyView:
+    position: int
+    question: str
+    answer: str
 
 
 @dataclass(frozen=True)
-class VerificationView:
-    verification: CapaVerification
+class CapaActionView:
+    number: int
+    description: str
+    owner: str  # username
+    due_date: date
+    status: str  # open or done
+    overdue: bool
+    done_at: datetime | None
+    done_note: str
+    document: str | None  # code of the document the action changes
+    document_issue: int | None  # the issue it raised
+    document_change: str | None  # "QT-01 issue 4 (draft)"
+    steps: tuple[str, ...]  # "done" when the viewer may mark it done
+
+
+@dataclass(frozen=True)
+class CapaVerificationView:
     verifier: str  # username
+    printed_name: str
+    effective: bool
+    evidence: str
+    performed_at: datetime
+    content_hash: str
     valid: bool
 
 
 @dataclass(frozen=True)
 class CapaDetail:
-    record: CorrectiveActionRequest
-    department_code: str
-    finding: str  # "IA-2026-01/2" or ""
+    """One record in full; ``steps`` are those the viewer may take (see
+    :mod:`qms.services.capa.steps`), none without a viewer."""
+
+    ref: str
+    status: str
+    source: str
+    finding: str | None  # "IA-2026-01/2"
+    department: str  # code
+    clause: str
+    severity: str
+    description: str
     reported_by: str
-    contained_by: str
-    analysed_by: str
-    closed_by: str
-    whys: list[CapaWhy]
-    actions: list[ActionView]
-    verifications: list[VerificationView]
-    closure_problems: list[Text]
+    reported_at: datetime
+    containment: str
+    contained_by: str | None
+    contained_at: datetime | None
+    whys: tuple[CapaWhyView, ...]
+    cause_category: str
+    root_cause: str
+    similar_exist: str
+    similar_answer: str
+    analysed_by: str | None
+    analysed_at: datetime | None
+    actions: tuple[CapaActionView, ...]
+    verification_due: date | None
+    verifications: tuple[CapaVerificationView, ...]
+    closed_by: str | None
+    closed_at: datetime | None
+    record_sha256: str | None
+    closure_problems: tuple[str, ...]  # in English; closure_phrases() to translate
+    steps: tuple[str, ...]
 
 
 def detail(session: Session, *, viewer: User | None, ref: str) -> CapaDetail:
@@ -105,33 +162,81 @@ def detail(session: Session, *, viewer: User | None, ref: str) -> CapaDetail:
     if viewer is not None:
         require_reader(session, viewer, car)
 
-    def name(user_id: int | None) -> str:
-        return capa_records.username_of(session, user_id)
+    def name(user_id: int | None) -> str | None:
+        return capa_records.username_of(session, user_id) or None
 
     today = organisation.today(session)
-    return CapaDetail(
-        record=car,
-        department_code=users.department_by_id(session, car.department_id).code,
-        finding=capa_records.finding_label(session, car),
-        reported_by=name(car.reported_by_id),
-        contained_by=name(car.contained_by_id),
-        analysed_by=name(car.analysed_by_id),
-        closed_by=name(car.closed_by_id),
-        whys=capa_records.whys_of(session, car),
-        actions=[
-            ActionView(
-                a,
-                name(a.owner_id),
-                capa_records.revision_label(session, a),
-                capa_records.is_overdue(a, today),
+    actions = []
+    for a in capa_records.actions_of(session, car):
+        rev = session.get(Revision, a.revision_id) if a.revision_id else None
+        doc = session.get(Document, a.document_id) if a.document_id else None
+        actions.append(
+            CapaActionView(
+                number=a.number,
+                description=a.description,
+                owner=capa_records.username_of(session, a.owner_id),
+                due_date=a.due_date,
+                status=a.status,
+                overdue=capa_records.is_overdue(a, today),
+                done_at=a.done_at,
+                done_note=a.done_note,
+                document=doc.code if doc else None,
+                document_issue=rev.issue if rev else None,
+                document_change=capa_records.revision_label(session, a) or None,
+                steps=action_steps(session, viewer, car, a.number) if viewer else (),
             )
-            for a in capa_records.actions_of(session, car)
-        ],
-        verifications=[
-            VerificationView(
-                v, name(v.verifier_id), capa_records.verification_valid(session, car, v)
+        )
+    return CapaDetail(
+        ref=car.ref,
+        status=car.status,
+        source=car.source,
+        finding=capa_records.finding_label(session, car) or None,
+        department=users.department_by_id(session, car.department_id).code,
+        clause=car.clause,
+        severity=car.severity,
+        description=car.description,
+        reported_by=capa_records.username_of(session, car.reported_by_id),
+        reported_at=car.reported_at,
+        containment=car.containment,
+        contained_by=name(car.contained_by_id),
+        contained_at=car.contained_at,
+        whys=tuple(
+            CapaWhyView(w.position, w.question, w.answer)
+            for w in capa_records.whys_of(session, car)
+        ),
+        cause_category=car.cause_category,
+        root_cause=car.root_cause,
+        similar_exist=car.similar_exist,
+        similar_answer=car.similar_answer,
+        analysed_by=name(car.analysed_by_id),
+        analysed_at=car.analysed_at,
+        actions=tuple(actions),
+        verification_due=car.verification_due,
+        verifications=tuple(
+            CapaVerificationView(
+                verifier=capa_records.username_of(session, v.verifier_id),
+                printed_name=v.printed_name,
+                effective=v.effective,
+                evidence=v.evidence,
+                performed_at=v.performed_at,
+                content_hash=v.content_hash,
+                valid=capa_records.verification_valid(session, car, v),
             )
             for v in capa_records.verifications_of(session, car)
-        ],
-        closure_problems=[] if car.status == CapaStatus.CLOSED else closure_problems(session, car),
+        ),
+        closed_by=name(car.closed_by_id),
+        closed_at=car.closed_at,
+        record_sha256=car.record_sha256,
+        closure_problems=tuple(str(p) for p in _closure_problems(session, car)),
+        steps=record_steps(session, viewer, car) if viewer else (),
     )
+
+
+def closure_phrases(session: Session, *, ref: str) -> list[Text]:
+    """What still stands between the record and its closure, as phrases a page translates
+    (the same list as ``CapaDetail.closure_problems``)."""
+    return _closure_problems(session, get_capa(session, ref))
+
+
+def _closure_problems(session: Session, car: CorrectiveActionRequest) -> list[Text]:
+    return [] if car.status == CapaStatus.CLOSED else closure_problems(session, car)

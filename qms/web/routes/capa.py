@@ -4,22 +4,20 @@ record and register PDFs."""
 
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlmodel import Session
 
-from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory, Role
+from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory
 from qms.errors import ValidationError
 from qms.i18n import translate_all
-from qms.models import Document, Revision, User
 from qms.services.capa import actions as capa_actions
 from qms.services.capa import lifecycle as capa
 from qms.services.capa import records as capa_records
+from qms.services.capa import steps as capa_steps
 from qms.services.capa import views as capa_views
 from qms.services.people import users
-from qms.web.deps import CurrentUser, Db, Roles
+from qms.web.deps import CurrentUser, Db
 from qms.web.errors import N_
 from qms.web.i18n import request_language
 from qms.web.pages import render
@@ -125,72 +123,22 @@ def open_record(
     return done(request, capa_url(car.ref), N_("The nonconformity is recorded."))
 
 
-def capa_steps(user: User, roles: set[Role], info: capa_views.CapaDetail) -> set[str]:
-    """The steps the page offers ``user``; the services decide again on each one."""
-    car = info.record
-    leader = Role.CONTROLLER in roles or (
-        user.department_id == car.department_id and bool(roles & set(capa.LEADERSHIP))
-    )
-    status = car.status
-    steps: set[str] = set()
-    if leader:
-        steps.update(
-            {
-                CapaStatus.OPEN: {"contain"},
-                CapaStatus.CONTAINED: {"analyse"},
-                CapaStatus.CAUSE_ANALYSED: {"add_action", "plan"},
-                CapaStatus.ACTIONS_PLANNED: {"add_action"},
-                CapaStatus.VERIFIED_EFFECTIVE: {"close"},
-            }.get(CapaStatus(status), set())
-        )
-    if status == CapaStatus.ACTIONS_PLANNED:
-        for view in info.actions:
-            if view.action.status == "open" and (
-                view.action.owner_id == user.id or Role.CONTROLLER in roles
-            ):
-                steps.add(f"done:{view.action.number}")
-    owns_any = any(v.action.owner_id == user.id for v in info.actions)
-    if (
-        status == CapaStatus.ACTIONS_DONE
-        and roles & {Role.AUDITOR, Role.CONTROLLER}
-        and not owns_any
-    ):
-        steps.add("verify")
-    return steps
-
-
 @router.get("/capa/{ref}")
-def record_page(
-    request: Request, session: Db, user: CurrentUser, roles: Roles, ref: str
-) -> Response:
+def record_page(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
+    """The record with the forms of the steps the service says ``user`` may take."""
     info = capa_views.detail(session, viewer=user, ref=ref)
-    steps = capa_steps(user, roles, info)
     context = {
         "info": info,
-        "car": info.record,
-        "steps": steps,
         "labels": labels(request_language(request)),
         "causes": [c.value for c in CauseCategory],
         "similar_answers": SIMILAR_ANSWERS,
         "max_whys": MAX_WHYS,
         "people": [u for u, _r in users.list_users(session) if u.active]
-        if "add_action" in steps
+        if capa_steps.ADD_ACTION in info.steps
         else [],
-        "can_change_documents": Role.CONTROLLER in roles,
-        "revision_links": _revision_links(session, info),
+        "closure_problems": capa_views.closure_phrases(session, ref=info.ref),
     }
     return render(request, "capa/record.html", context)
-
-
-def _revision_links(session: Session, info: capa_views.CapaDetail) -> dict[int, str]:
-    """Action number -> the page of the issue it raised."""
-    links = {}
-    for view in info.actions:
-        rev = session.get(Revision, view.action.revision_id) if view.action.revision_id else None
-        doc = session.get(Document, rev.document_id) if rev else None
-        if rev and doc:
-            links[view.action.number] = f"/documents/{quote(doc.code, safe='')}?issue={rev.issue}"
-    return links
 
 
 @router.get("/capa/{ref}/record.pdf")
