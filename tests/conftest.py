@@ -1,7 +1,12 @@
 """Every database test runs twice: on a real SQLite file and on a real PostgreSQL server
 that the session starts itself. Each test gets a fresh copy of a migrated, seeded template
-(a file copy for SQLite, CREATE DATABASE ... TEMPLATE for PostgreSQL)."""
+(a file copy for SQLite, CREATE DATABASE ... TEMPLATE for PostgreSQL).
 
+Every test starts at the same instant (tests/pinned_clock.py), in this process and in the
+commands and servers it starts (``QMS_NOW``); the clock then runs on at its real pace. A
+test marked ``real_clock`` gets the machine's clock instead."""
+
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -11,11 +16,48 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from qms import clock
 from qms.db import make_engine, upgrade
 from tests.pgserver import PostgresServer
+from tests.pinned_clock import NOW
 from tests.seed import seed_people
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "real_clock: the test reads the machine's clock")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pin_the_clock_for_set_up() -> Iterator[None]:
+    """Shared set-up (templates, databases a module builds once) happens at ``NOW`` too."""
+    saved = os.environ.get(clock.NOW_VARIABLE)
+    os.environ[clock.NOW_VARIABLE] = NOW.isoformat()
+    try:
+        with clock.pinned(NOW):
+            yield
+    finally:
+        if saved is None:
+            del os.environ[clock.NOW_VARIABLE]
+        else:
+            os.environ[clock.NOW_VARIABLE] = saved
+
+
+@pytest.fixture(autouse=True)
+def pin_the_clock(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """The clock reads ``NOW`` (tests/pinned_clock.py) when the test starts, here and in child
+    processes; ``@pytest.mark.real_clock`` leaves the machine's clock."""
+    if request.node.get_closest_marker("real_clock"):
+        monkeypatch.delenv(clock.NOW_VARIABLE, raising=False)
+        with clock.pinned(None):
+            yield
+        return
+    monkeypatch.setenv(clock.NOW_VARIABLE, NOW.isoformat())
+    with clock.pinned(NOW):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Periodic review and the currency check of external documents."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -12,6 +12,7 @@ from qms.services.documents import register as documents
 from qms.services.documents import revisions
 from qms.services.people import organisation
 from tests.helpers import act, effective_document, new_draft, snapshot, to_effective
+from tests.pinned_clock import days_from_today
 
 
 def test_add_months_clamps_to_month_end() -> None:
@@ -64,7 +65,7 @@ def test_external_document_currency_check(engine: Engine) -> None:
             "issuer": "Thủ tướng Chính phủ",
             "external_ref": "19/2014/QĐ-TTg",
             "external_version": "2014",
-            "checked_current_on": date.today() - timedelta(days=200),
+            "checked_current_on": days_from_today(-200),
         },
     )
     to_effective(engine, "QD-19")

@@ -1,5 +1,6 @@
 """Signing in and out, throttling, password change, the session cookie."""
 
+import pytest
 from fastapi import FastAPI
 from sqlmodel import select
 
@@ -71,6 +72,7 @@ def test_success_goes_on_the_trail(app: FastAPI) -> None:
     assert [e.actor for e in events] == ["hai"]
 
 
+@pytest.mark.real_clock  # throttling windows run on real time
 def test_throttling_after_repeated_failures(app: FastAPI) -> None:
     with WebClient(app) as client:
         client.cookies.set(LANGUAGE_COOKIE, "en")  # the sign-in page in English
@@ -82,6 +84,7 @@ def test_throttling_after_repeated_failures(app: FastAPI) -> None:
         assert client.login("hai").status_code == 303  # another user is not blocked
 
 
+@pytest.mark.real_clock
 def test_throttling_per_client_address(app: FastAPI) -> None:
     with WebClient(app) as client:
         names = ["thu", "nam", "hung", "mai", "hai"]

@@ -9,7 +9,6 @@ prepared for lifecycle steps so the record is in the state the step needs.
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from sqlalchemy.engine import Engine
 from qms.services.audits import checklists
 from qms.settings import Settings
 from qms.web.app import create_app
+from tests.pinned_clock import days_from_today
 from tests.seed import PASSWORD
 from tests.web.client import WebClient, signed_in
 from tests.web.matrix_stages import EVIDENCE_FILE, PROGRAMME_YEAR, STAGES
@@ -251,7 +251,7 @@ RECORD_GET_ROUTES: list[tuple[str, set[str]]] = [
 ]
 
 PLANNERS = {"admin", "thu", "binh"}
-NEXT_MONTH = (date.today() + timedelta(days=30)).isoformat()
+NEXT_MONTH = days_from_today(30).isoformat()
 NEW_AUDIT = {
     "lead": "binh",
     "auditee_rep": "lan",
@@ -361,7 +361,7 @@ def _outcomes_on_copies(
 # Each step runs on a database its stage prepared (tests/web/matrix_stages.py): the
 # record is in the state the step needs, so only the person can make the difference.
 IA2 = "/audits/IA-2026-02"
-DUE = (date.today() + timedelta(days=14)).isoformat()
+DUE = days_from_today(14).isoformat()
 GRADES = checklists.dump_grades(checklists.load_library().grades)
 WHYS = [("Vì sao trễ hẹn?", "Vì không ai theo dõi thời hạn")]
 ANALYSIS_FORM = {

@@ -1,0 +1,181 @@
+"""A database made by the previous version (schema 0003, tables ``audit_event`` and
+``corrective_action``) upgrades with ``qms init`` and still verifies: every row kept, the
+trail's chain intact and still guarded, stored PDFs and signatures valid.
+
+The rows come from tests/data/previous_version.json, made by the previous version's own
+code (see tests/data/make_previous_version.py)."""
+
+import base64
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from click.testing import CliRunner, Result
+from sqlalchemy import MetaData, func, insert, text
+from sqlalchemy import select as core_select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import select
+
+from qms.cli import cli
+from qms.db import alembic_config, current_revision, make_engine, read_session
+from qms.domain import Meaning
+from qms.models import Audit, Document, Revision
+from qms.services.audits import records as audit_records
+from qms.services.documents import revisions, signatures
+from qms.services.trail import chain as trail
+from tests.helpers import act
+from tests.pgserver import PostgresServer
+
+FIXTURE = Path(__file__).parent / "data" / "previous_version.json"
+RENAMED = {"audit_event": "trail_event", "corrective_action": "corrective_action_request"}
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        ((kind, raw),) = value.items()
+        if kind == "bytes":
+            return base64.b64decode(raw)
+        if kind == "datetime":
+            return datetime.fromisoformat(raw)
+        if kind == "date":
+            return date.fromisoformat(raw)
+        raise ValueError(f"unknown tag {kind}")
+    return value
+
+
+@pytest.fixture(scope="module")
+def previous() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    assert data["schema_revision"] == "0003"
+    return data
+
+
+@pytest.fixture
+def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it, not even a schema."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'previous.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(server.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.url_for(name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def load_previous(engine: Engine, data: dict[str, Any]) -> None:
+    """The schema at 0003, then the previous version's rows, as they were."""
+    command.upgrade(alembic_config(engine), "0003")
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.begin() as connection:
+        for name, table in data["tables"].items():
+            if table["rows"]:
+                rows = [dict(zip(table["columns"], map(decode, row), strict=True))
+                        for row in table["rows"]]  # fmt: skip
+                connection.execute(insert(metadata.tables[name]), rows)
+        if engine.dialect.name == "postgresql":  # ids given explicitly: move the sequences on
+            for name in data["tables"]:
+                if "id" in metadata.tables[name].columns:
+                    connection.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                            f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+                        )
+                    )
+
+
+def qms(url: str, *args: str) -> Result:
+    return CliRunner().invoke(
+        cli, list(args), env={"QMS_DATABASE_URL": url, "QMS_USER": None}, catch_exceptions=False
+    )
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        return {
+            name: connection.execute(core_select(func.count()).select_from(table)).scalar_one()
+            for name, table in metadata.tables.items()
+            if name != "alembic_version"
+        }
+
+
+def test_previous_database_upgrades_and_verifies(
+    empty_db_url: str, previous: dict[str, Any]
+) -> None:
+    engine = make_engine(empty_db_url)
+    load_previous(engine, previous)
+    old_trail = previous["tables"]["audit_event"]
+    columns = old_trail["columns"]
+    newest = dict(zip(columns, old_trail["rows"][-1], strict=True))
+    assert len(old_trail["rows"]) >= 30
+
+    init = qms(empty_db_url, "init")
+    assert init.exit_code == 0, init.output
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    assert current_revision(engine) == head != "0003"
+
+    expected = {RENAMED.get(name, name): len(t["rows"]) for name, t in previous["tables"].items()}
+    assert row_counts(engine) == expected
+
+    verify = qms(empty_db_url, "trail", "verify")
+    assert verify.exit_code == 0, verify.output
+    assert verify.output == f"trail intact: {len(old_trail['rows'])} events, chain verified\n"
+    with read_session(engine) as session:
+        check = trail.verify(session)
+    assert check.ok
+    assert check.newest == (newest["seq"], newest["hash"])
+
+    pdfs = qms(empty_db_url, "pdf", "verify")
+    assert pdfs.exit_code == 0, pdfs.output
+    assert (
+        pdfs.output
+        == f"{len(previous['tables']['blob']['rows'])} stored files match their hashes\n"
+    )
+
+    with read_session(engine) as session:
+        signed = [
+            view
+            for doc in session.exec(select(Document)).all()
+            for rev in session.exec(select(Revision).where(Revision.document_id == doc.id)).all()
+            for view in signatures.signatures_of(session, doc, rev)
+        ]
+        audit_signed = [
+            view
+            for audit in session.exec(select(Audit)).all()
+            for view in audit_records.signatures_of(session, audit)
+        ]
+    assert len(signed) == len(previous["tables"]["signature"]["rows"])
+    assert len(audit_signed) == len(previous["tables"]["audit_signature"]["rows"])
+    assert all(view.valid for view in signed)
+    assert all(view.valid for view in audit_signed)
+    assert {v.signature.meaning for v in signed} == {m.value for m in Meaning}
+
+    # The renamed trail is still append-only ...
+    for statement in ("UPDATE trail_event SET actor = 'x'", "DELETE FROM trail_event"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(text(statement))
+    # ... and a new event links onto the previous version's chain.
+    act(engine, revisions.acknowledge, "hung", code="QT-01")
+    with read_session(engine) as session:
+        check = trail.verify(session)
+        added = trail.events(session, entity="revision", entity_id="QT-01/2")[-1]
+    assert check.ok
+    assert check.events == len(old_trail["rows"]) + 1
+    assert (added.seq, added.prev_hash) == (newest["seq"] + 1, newest["hash"])
+    engine.dispose()
