@@ -42,11 +42,8 @@ __all__ = [
     "TrailPrint",
     "compile_manual",
     "markdown_to_safe_html",
-    "render_audit_report_pdf",
-    "render_capa_record_pdf",
-    "render_capa_register_pdf",
     "render_document_pdf",
-    "render_trail_pdf",
+    "render_record_pdf",
     "start_workers",
 ]
 
@@ -80,8 +77,8 @@ def render_document_pdf(
     )
 
 
-def render_audit_report_pdf(
-    report: AuditReport,
+def render_record_pdf(
+    record: AuditReport | CapaRecord | CapaRegister | TrailPrint,
     *,
     labels: Mapping[str, str] | None = None,
     pdfa: bool = False,
@@ -89,89 +86,16 @@ def render_audit_report_pdf(
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
     limits: InputLimits = DEFAULT_LIMITS,
 ) -> bytes:
-    """The internal audit report, with the checklist as an annex, rendered in a worker.
+    """A record's PDF (audit report, corrective action request, its register, the printed
+    trail: the data's type chooses the layout), rendered in a worker process."""
+    from qms.render import record_pdf
 
-    "DRAFT" is drawn across the pages while the audit is planned or in progress.
-    """
-    from qms.render.records import prepare_audit_report, render_audit_report
-
-    report = prepare_audit_report(report, labels=labels, limits=limits)
+    record = record_pdf.prepare(record, labels=labels, limits=limits)
     return _in_worker(
-        render_audit_report,
-        report,
-        labels,
-        pdfa=pdfa,
-        limits=limits,
-        time_limit=time_limit,
-        memory_limit=memory_limit,
-    )
-
-
-def render_capa_record_pdf(
-    record: CapaRecord,
-    *,
-    labels: Mapping[str, str] | None = None,
-    pdfa: bool = False,
-    time_limit: float = DEFAULT_TIME_LIMIT,
-    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
-    limits: InputLimits = DEFAULT_LIMITS,
-) -> bytes:
-    """One corrective action request (phiếu CAR), rendered in a worker process."""
-    from qms.render.capa_records import prepare_capa_record, render_capa_record
-
-    record = prepare_capa_record(record, labels=labels, limits=limits)
-    return _in_worker(
-        render_capa_record,
+        record_pdf.render,
         record,
         labels,
         pdfa=pdfa,
-        limits=limits,
-        time_limit=time_limit,
-        memory_limit=memory_limit,
-    )
-
-
-def render_capa_register_pdf(
-    register: CapaRegister,
-    *,
-    labels: Mapping[str, str] | None = None,
-    pdfa: bool = False,
-    time_limit: float = DEFAULT_TIME_LIMIT,
-    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
-    limits: InputLimits = DEFAULT_LIMITS,
-) -> bytes:
-    """The corrective action register (A4 landscape), rendered in a worker process."""
-    from qms.render.capa_records import prepare_capa_register, render_capa_register
-
-    register = prepare_capa_register(register, labels=labels, limits=limits)
-    return _in_worker(
-        render_capa_register,
-        register,
-        labels,
-        pdfa=pdfa,
-        limits=limits,
-        time_limit=time_limit,
-        memory_limit=memory_limit,
-    )
-
-
-def render_trail_pdf(
-    trail: TrailPrint,
-    *,
-    labels: Mapping[str, str] | None = None,
-    time_limit: float = DEFAULT_TIME_LIMIT,
-    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
-    limits: InputLimits = DEFAULT_LIMITS,
-) -> bytes:
-    """The printed audit trail (A4 landscape), rendered in a worker process."""
-    from qms.render.trail import prepare_trail_print, render_trail_print
-
-    trail = prepare_trail_print(trail, labels=labels, limits=limits)
-    return _in_worker(
-        render_trail_print,
-        trail,
-        labels,
-        pdfa=False,
         limits=limits,
         time_limit=time_limit,
         memory_limit=memory_limit,

@@ -7,21 +7,12 @@ page and, boxed, under the title, and overdue actions are flagged in the plan.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from qms.render.data import CapaRecord, CapaRegister, nfc
+from qms.render.data import CapaRecord, CapaRegister
 from qms.render.labels import format_date
-from qms.render.limits import DEFAULT_LIMITS, InputLimits
 from qms.render.record_labels import coded
-from qms.render.records import (
-    checked_labels,
-    header,
-    identity_of,
-    local_time,
-    metadata,
-    render_record,
-)
+from qms.render.records import RecordLayout, header, local_time, metadata
 from qms.text import shorten
 
 CAPA_TEMPLATE = "capa_record.html"
@@ -33,44 +24,8 @@ DESCRIPTION_CHARS = 140  # register column; the record itself prints the whole t
 # ------------------------------------------------------------------------ one record
 
 
-def prepare_capa_record(
-    record: CapaRecord,
-    *,
-    labels: Mapping[str, str] | None = None,
-    limits: InputLimits = DEFAULT_LIMITS,
-) -> CapaRecord:
-    """Cheap checks of everything the caller controls; returns the NFC form of ``record``."""
-    record = nfc(record)
-    _record_checks(record, labels, limits)
-    return record
-
-
-def _record_checks(
-    record: CapaRecord, labels: Mapping[str, str] | None, limits: InputLimits
-) -> dict[str, str]:
-    cells = 3 * len(record.whys) + 8 * len(record.actions) + 5 * len(record.verifications)
-    return checked_labels(record, cells, labels, limits)
-
-
-def render_capa_record(
-    record: CapaRecord,
-    *,
-    labels: Mapping[str, str] | None = None,
-    pdfa: bool = False,
-    assets_dir: Path | None = None,
-    limits: InputLimits = DEFAULT_LIMITS,
-) -> bytes:
-    """Render ``record`` to PDF bytes in this process (no time or memory limit)."""
-    record = nfc(record)
-    words = _record_checks(record, labels, limits)
-    return render_record(
-        CAPA_TEMPLATE,
-        capa_record_context(record, words),
-        identity=identity_of(record, words),
-        mark=None,
-        pdfa=pdfa,
-        assets_dir=assets_dir,
-    )
+def _record_cells(record: CapaRecord) -> int:
+    return 3 * len(record.whys) + 8 * len(record.actions) + 5 * len(record.verifications)
 
 
 def capa_record_context(record: CapaRecord, words: Mapping[str, str]) -> dict[str, Any]:
@@ -139,43 +94,8 @@ def capa_record_context(record: CapaRecord, words: Mapping[str, str]) -> dict[st
 # -------------------------------------------------------------------------- register
 
 
-def prepare_capa_register(
-    register: CapaRegister,
-    *,
-    labels: Mapping[str, str] | None = None,
-    limits: InputLimits = DEFAULT_LIMITS,
-) -> CapaRegister:
-    """Cheap checks of everything the caller controls; returns the NFC form of ``register``."""
-    register = nfc(register)
-    _register_checks(register, labels, limits)
-    return register
-
-
-def _register_checks(
-    register: CapaRegister, labels: Mapping[str, str] | None, limits: InputLimits
-) -> dict[str, str]:
-    return checked_labels(register, 10 * len(register.rows), labels, limits)
-
-
-def render_capa_register(
-    register: CapaRegister,
-    *,
-    labels: Mapping[str, str] | None = None,
-    pdfa: bool = False,
-    assets_dir: Path | None = None,
-    limits: InputLimits = DEFAULT_LIMITS,
-) -> bytes:
-    """Render ``register`` (A4 landscape) to PDF bytes in this process."""
-    register = nfc(register)
-    words = _register_checks(register, labels, limits)
-    return render_record(
-        REGISTER_TEMPLATE,
-        capa_register_context(register, words),
-        identity=identity_of(register, words),
-        mark=None,
-        pdfa=pdfa,
-        assets_dir=assets_dir,
-    )
+def _register_cells(register: CapaRegister) -> int:
+    return 10 * len(register.rows)
 
 
 def capa_register_context(register: CapaRegister, words: Mapping[str, str]) -> dict[str, Any]:
@@ -216,3 +136,15 @@ def capa_register_context(register: CapaRegister, words: Mapping[str, str]) -> d
         )
         | {"subject": f"{title} ({printed})", "date": register.printed_on.isoformat()},
     }
+
+
+CAPA_RECORD = RecordLayout(
+    template=CAPA_TEMPLATE,
+    cells=_record_cells,
+    context=lambda record, words, _limits: capa_record_context(record, words),
+)
+CAPA_REGISTER = RecordLayout(
+    template=REGISTER_TEMPLATE,
+    cells=_register_cells,
+    context=lambda register, words, _limits: capa_register_context(register, words),
+)

@@ -2,15 +2,16 @@
 
 The same pipeline as controlled documents: input caps first, Jinja2 with
 autoescape, Markdown only through the sanitiser, WeasyPrint with the safe
-fetcher, a /ID derived from the data. Callers outside the render layer go
-through ``qms.render.render_audit_report_pdf`` and friends, which run these
-functions in a worker process with time and memory limits.
+fetcher, a /ID derived from the data. Each kind of record is a ``RecordLayout``;
+``qms.render.record_pdf`` prints any of them, and callers outside the render layer go
+through ``qms.render.render_record_pdf``, which runs it in a worker process with time
+and memory limits.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,11 @@ from markupsafe import Markup
 
 from qms.errors import Text
 from qms.render import markdown
-from qms.render.data import AuditReport, RecordSignature, nfc
+from qms.render.data import AuditReport, RecordSignature
 from qms.render.errors import RenderError, RenderLimitError
 from qms.render.fonts import require_fonts
 from qms.render.labels import format_date, format_signed_at, page_format_parts
-from qms.render.limits import DEFAULT_LIMITS, InputLimits
+from qms.render.limits import InputLimits
 from qms.render.paths import pdf_assets_dir
 from qms.render.pdf import (
     DOCUMENT_CSS,
@@ -43,6 +44,27 @@ SIGNATURE_ORDER = ("lead_auditor", "auditee")
 
 
 # ------------------------------------------------------------------ shared by all records
+
+
+def _no_mark(record: Any, words: Mapping[str, str]) -> str | None:
+    return None
+
+
+def _no_check(record: Any, limits: InputLimits) -> None:
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordLayout:
+    """How one kind of record prints: its template, the table cells its data fills (for
+    the input caps), any check beyond language, time zone and size, the template's
+    context, and the watermark drawn across its pages (None: no watermark)."""
+
+    template: str
+    cells: Callable[[Any], int]
+    context: Callable[[Any, Mapping[str, str], InputLimits], dict[str, Any]]
+    mark: Callable[[Any, Mapping[str, str]], str | None] = _no_mark
+    check: Callable[[Any, InputLimits], None] = _no_check
 
 
 def check_record(record: Any, table_cells: int, limits: InputLimits) -> None:
@@ -206,53 +228,43 @@ def identity_of(record: Any, words: Mapping[str, str]) -> dict[str, Any]:
 # ------------------------------------------------------------------------- audit report
 
 
-def prepare_audit_report(
-    report: AuditReport,
-    *,
-    labels: Mapping[str, str] | None = None,
-    limits: InputLimits = DEFAULT_LIMITS,
-) -> AuditReport:
-    """Cheap checks of everything the caller controls; returns the NFC form of ``report``."""
-    report = nfc(report)
-    _audit_checks(report, labels, limits)
-    return report
-
-
-def _audit_checks(
-    report: AuditReport, labels: Mapping[str, str] | None, limits: InputLimits
-) -> tuple[dict[str, str], Markup]:
+def _audit_check(report: AuditReport, limits: InputLimits) -> None:
     if report.status not in AUDIT_STATUSES:
         raise RenderError("unknown audit status {status!r}", status=report.status)
-    cells = (
+    _conclusions(report, limits)
+
+
+def _conclusions(report: AuditReport, limits: InputLimits) -> Markup:
+    return safe_markdown(report.conclusions, Text("conclusions"), limits)
+
+
+def _audit_cells(report: AuditReport) -> int:
+    return (
         2 * len(report.grade_counts)
         + 7 * len(report.findings)
         + 6 * len(report.other_results)
         + 7 * len(report.checklist)
     )
-    words = checked_labels(report, cells, labels, limits)
-    return words, safe_markdown(report.conclusions, Text("conclusions"), limits)
 
 
-def render_audit_report(
-    report: AuditReport,
-    *,
-    labels: Mapping[str, str] | None = None,
-    pdfa: bool = False,
-    assets_dir: Path | None = None,
-    limits: InputLimits = DEFAULT_LIMITS,
-) -> bytes:
-    """Render ``report`` to PDF bytes in this process (no time or memory limit)."""
-    report = nfc(report)
-    words, conclusions = _audit_checks(report, labels, limits)
-    mark = words["audit_draft_mark"] if report.status in DRAFT_AUDIT_STATUSES else None
-    return render_record(
-        AUDIT_TEMPLATE,
-        audit_report_context(report, words, conclusions),
-        identity=identity_of(report, words),
-        mark=mark,
-        pdfa=pdfa,
-        assets_dir=assets_dir,
-    )
+def _audit_mark(report: AuditReport, words: Mapping[str, str]) -> str | None:
+    """ "DRAFT" across the pages while the audit is planned or in progress."""
+    return words["audit_draft_mark"] if report.status in DRAFT_AUDIT_STATUSES else None
+
+
+def _audit_context(
+    report: AuditReport, words: Mapping[str, str], limits: InputLimits
+) -> dict[str, Any]:
+    return audit_report_context(report, words, _conclusions(report, limits))
+
+
+AUDIT_REPORT = RecordLayout(
+    template=AUDIT_TEMPLATE,
+    cells=_audit_cells,
+    context=_audit_context,
+    mark=_audit_mark,
+    check=_audit_check,
+)
 
 
 def audit_report_context(

@@ -5,63 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from qms.render.data import TrailPrint, nfc
+from qms.render.data import TrailPrint
 from qms.render.labels import format_date
-from qms.render.limits import DEFAULT_LIMITS, InputLimits
-from qms.render.records import (
-    checked_labels,
-    header,
-    identity_of,
-    local_time,
-    metadata,
-    render_record,
-)
+from qms.render.records import RecordLayout, header, local_time, metadata
 
 TRAIL_TEMPLATE = "trail.html"
 CELLS_PER_ROW = 5
 HASH_CHARS = 16  # the printed prefix; the CSV export and the anchor carry whole hashes
-
-
-def prepare_trail_print(
-    trail: TrailPrint,
-    *,
-    labels: Mapping[str, str] | None = None,
-    limits: InputLimits = DEFAULT_LIMITS,
-) -> TrailPrint:
-    """Cheap checks of everything the caller controls; returns the NFC form of ``trail``."""
-    trail = nfc(trail)
-    _checks(trail, labels, limits)
-    return trail
-
-
-def _checks(
-    trail: TrailPrint, labels: Mapping[str, str] | None, limits: InputLimits
-) -> dict[str, str]:
-    return checked_labels(trail, CELLS_PER_ROW * len(trail.rows), labels, limits)
-
-
-def render_trail_print(
-    trail: TrailPrint,
-    *,
-    labels: Mapping[str, str] | None = None,
-    pdfa: bool = False,
-    assets_dir: Path | None = None,
-    limits: InputLimits = DEFAULT_LIMITS,
-) -> bytes:
-    """Render ``trail`` (A4 landscape) to PDF bytes in this process."""
-    trail = nfc(trail)
-    words = _checks(trail, labels, limits)
-    return render_record(
-        TRAIL_TEMPLATE,
-        trail_context(trail, words),
-        identity=identity_of(trail, words),
-        mark=None,
-        pdfa=pdfa,
-        assets_dir=assets_dir,
-    )
 
 
 def trail_context(trail: TrailPrint, words: Mapping[str, str]) -> dict[str, Any]:
@@ -105,3 +57,10 @@ def _filter_value(key: str, value: str, words: Mapping[str, str]) -> str:
     if key in ("since", "until"):
         return format_date(date.fromisoformat(value), words)
     return value
+
+
+TRAIL_PRINT = RecordLayout(
+    template=TRAIL_TEMPLATE,
+    cells=lambda trail: CELLS_PER_ROW * len(trail.rows),
+    context=lambda trail, words, _limits: trail_context(trail, words),
+)

@@ -9,10 +9,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from qms.render import render_audit_report_pdf, render_capa_record_pdf, render_capa_register_pdf
-from qms.render.capa_records import render_capa_record
+from qms.render import record_pdf, render_record_pdf
 from qms.render.data import DocumentRendition
-from qms.render.records import render_audit_report
 
 from .helpers import make_rendition
 from .record_samples import (
@@ -71,29 +69,29 @@ def weasyprint_warnings() -> Iterator[WarningGuard]:
 
 @pytest.fixture(scope="module")
 def audit_vi() -> bytes:
-    return render_audit_report_pdf(make_audit_report())
+    return render_record_pdf(make_audit_report())
 
 
 @pytest.fixture(scope="module")
 def audit_vi_draft() -> bytes:
-    return render_audit_report(make_audit_report(status="in_progress"))
+    return record_pdf.render(make_audit_report(status="in_progress"))
 
 
 @pytest.fixture(scope="module")
 def audit_en() -> bytes:
-    return render_audit_report(make_audit_report_en())
+    return record_pdf.render(make_audit_report_en())
 
 
 @pytest.fixture(scope="module")
 def capa_vi() -> bytes:
-    return render_capa_record_pdf(make_capa_record())
+    return render_record_pdf(make_capa_record())
 
 
 @pytest.fixture(scope="module")
 def capa_en() -> bytes:
-    return render_capa_record(make_capa_record_en())
+    return record_pdf.render(make_capa_record_en())
 
 
 @pytest.fixture(scope="module")
 def register_vi() -> bytes:
-    return render_capa_register_pdf(make_register())
+    return render_record_pdf(make_register())

@@ -12,12 +12,13 @@ from qms.render import (
     InputLimits,
     RenderError,
     RenderLimitError,
-    render_audit_report_pdf,
+    record_pdf,
+    render_record_pdf,
 )
 from qms.render.paths import pdf_assets_dir
 from qms.render.pdf import render_template
 from qms.render.record_labels import record_labels_for
-from qms.render.records import audit_report_context, render_audit_report, safe_markdown
+from qms.render.records import audit_report_context, safe_markdown
 
 from .helpers import joined, page_texts, reader, squeezed
 from .record_samples import (
@@ -127,7 +128,7 @@ def test_invalid_and_missing_signatures_are_flagged(audit_en: bytes) -> None:
 
 def test_invalid_signature_is_printed() -> None:
     signer = dataclasses.replace(make_audit_report().signatures[0], valid=False)
-    pdf = render_audit_report(make_audit_report(signatures=(signer,), checklist=()))
+    pdf = record_pdf.render(make_audit_report(signatures=(signer,), checklist=()))
     text = joined(pdf)
     assert text.count("CHỮ KÝ KHÔNG HỢP LỆ") == 1
     assert text.index("CHỮ KÝ KHÔNG HỢP LỆ") < text.index("Trần Văn Bình Trưởng đoàn")
@@ -192,7 +193,7 @@ def test_draft_audit_report_has_a_watermark_that_is_not_text(
         marked, plain, mark = audit_vi_draft, audit_vi, "DỰ THẢO"
     else:
         marked, mark = audit_en, "DRAFT"
-        plain = render_audit_report(make_audit_report_en(status="reported"))
+        plain = record_pdf.render(make_audit_report_en(status="reported"))
     texts = page_texts(marked)
     assert len(texts) == len(page_texts(plain))
     assert all(mark not in text for text in texts)
@@ -225,7 +226,7 @@ def test_english_audit_report(audit_en: bytes) -> None:
     ):
         assert expected in text
     assert "Trang" not in text
-    follow_up = render_audit_report(make_audit_report_en(audit_type="follow_up", checklist=()))
+    follow_up = record_pdf.render(make_audit_report_en(audit_type="follow_up", checklist=()))
     assert "FOLLOW-UP AUDIT REPORT" in page_texts(follow_up)[0]
 
 
@@ -237,29 +238,29 @@ def test_audit_report_metadata(audit_vi: bytes) -> None:
     assert meta.author == "Trần Văn Bình"
     assert "IA-2026-01" in meta["/Keywords"]
     assert meta["/CreationDate"].startswith("D:20260306")
-    undated = reader(render_audit_report(make_audit_report_en(checklist=()))).metadata
+    undated = reader(record_pdf.render(make_audit_report_en(checklist=()))).metadata
     assert undated is not None
     assert "/CreationDate" not in undated
 
 
 def test_same_input_gives_identical_bytes(audit_vi: bytes) -> None:
     decomposed = unicodedata.normalize("NFD", "ỦY BAN NHÂN DÂN QUẬN HỒNG HÀ")
-    again = render_audit_report(make_audit_report(organisation=decomposed))
+    again = record_pdf.render(make_audit_report(organisation=decomposed))
     assert again == audit_vi
     file_id = reader(audit_vi).trailer["/ID"][0]
-    other = render_audit_report(make_audit_report(content_hash="cd" * 32))
+    other = record_pdf.render(make_audit_report(content_hash="cd" * 32))
     assert reader(other).trailer["/ID"][0] != file_id
 
 
 def test_bad_audit_input_is_refused() -> None:
     with pytest.raises(RenderError, match="unknown audit status 'done'"):
-        render_audit_report_pdf(make_audit_report(status="done"), time_limit=1e-6)
+        render_record_pdf(make_audit_report(status="done"), time_limit=1e-6)
     with pytest.raises(RenderError, match="records cannot include images"):
-        render_audit_report_pdf(make_audit_report(conclusions=f"![x](blob:{'0' * 64})"))
+        render_record_pdf(make_audit_report(conclusions=f"![x](blob:{'0' * 64})"))
     with pytest.raises(RenderLimitError, match="nested"):
-        render_audit_report_pdf(make_audit_report(conclusions="> " * 30 + "sâu"))
+        render_record_pdf(make_audit_report(conclusions="> " * 30 + "sâu"))
     with pytest.raises(RenderError, match="unsupported record language"):
-        render_audit_report_pdf(make_audit_report(language="fr"))
+        render_record_pdf(make_audit_report(language="fr"))
 
 
 def test_record_labels_exist_in_both_languages() -> None:

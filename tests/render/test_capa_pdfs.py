@@ -11,16 +11,10 @@ from qms.render import (
     InputLimits,
     RenderError,
     RenderLimitError,
-    render_audit_report_pdf,
-    render_capa_record_pdf,
-    render_capa_register_pdf,
+    record_pdf,
+    render_record_pdf,
 )
-from qms.render.capa_records import (
-    capa_record_context,
-    capa_register_context,
-    render_capa_record,
-    render_capa_register,
-)
+from qms.render.capa_records import capa_record_context, capa_register_context
 from qms.render.paths import pdf_assets_dir
 from qms.render.pdf import render_template
 from qms.render.record_labels import record_labels_for
@@ -145,14 +139,14 @@ def test_closed_english_record(capa_en: bytes) -> None:
 
 
 def test_capa_pdfa_is_declared_and_deterministic(capa_en: bytes) -> None:
-    first = render_capa_record(make_capa_record_en(), pdfa=True)
+    first = record_pdf.render(make_capa_record_en(), pdfa=True)
     root = reader(first).trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data()
     assert b"<pdfaid:part>3</pdfaid:part>" in xmp or b'pdfaid:part="3"' in xmp
     assert b"B" in re.findall(rb"pdfaid:conformance(?:>|=\")(\w)", xmp)
     assert "/OutputIntents" in root
     assert first != capa_en
-    assert render_capa_record(make_capa_record_en()) == capa_en
+    assert record_pdf.render(make_capa_record_en()) == capa_en
 
 
 def test_times_follow_the_record_time_zone() -> None:
@@ -160,7 +154,7 @@ def test_times_follow_the_record_time_zone() -> None:
     context = capa_record_context(record, record_labels_for("vi"))
     assert context["reported_at"] == "01/06/2026 13:00 (UTC+01:00)"
     with pytest.raises(RenderError, match="time zone"):
-        render_capa_record_pdf(make_capa_record(timezone="Mars/Olympus"))
+        render_record_pdf(make_capa_record(timezone="Mars/Olympus"))
 
 
 def test_register_is_landscape_with_totals(register_vi: bytes) -> None:
@@ -202,13 +196,13 @@ def test_register_highlights_overdue_counts() -> None:
 
 def test_empty_english_register_with_label_override() -> None:
     register = make_register(0, language="en", organisation="Hong Ha District")
-    pdf = render_capa_register(register, labels={"capa_register_title": "CAR log"})
+    pdf = record_pdf.render(register, labels={"capa_register_title": "CAR log"})
     text = joined(pdf)
     for expected in ("CAR LOG", "Totals: Open: 0 With overdue actions: 0 Closed: 0", "None"):
         assert expected in text
     assert "Page 1 of 1" in text
     with pytest.raises(RenderError, match="unknown label key"):
-        render_capa_register_pdf(register, labels={"no_such_label": "x"})
+        render_record_pdf(register, labels={"no_such_label": "x"})
 
 
 def test_shorten_cuts_at_a_word_boundary() -> None:
@@ -221,11 +215,11 @@ def test_shorten_cuts_at_a_word_boundary() -> None:
 def test_oversize_record_is_refused_before_any_worker_starts() -> None:
     huge = make_capa_record(description="Nội dung. " * 220_000)
     with pytest.raises(RenderLimitError, match=r"the record's text is 2\.\d MB; the limit"):
-        render_capa_record_pdf(huge, time_limit=1e-6)
+        render_record_pdf(huge, time_limit=1e-6)
 
 
 def test_too_many_table_cells_are_refused() -> None:
     with pytest.raises(RenderLimitError, match="tables have 60 cells; the limit is 50"):
-        render_capa_register_pdf(make_register(6), limits=InputLimits(max_table_cells=50))
+        render_record_pdf(make_register(6), limits=InputLimits(max_table_cells=50))
     with pytest.raises(RenderLimitError, match="tables have"):
-        render_audit_report_pdf(make_audit_report(), limits=InputLimits(max_table_cells=20))
+        render_record_pdf(make_audit_report(), limits=InputLimits(max_table_cells=20))

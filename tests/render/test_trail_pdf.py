@@ -7,9 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from qms.render import InputLimits, RenderLimitError, render_trail_pdf
+from qms.render import InputLimits, RenderLimitError, record_pdf, render_record_pdf
 from qms.render.data import TrailPrint, TrailPrintRow
-from qms.render.trail import render_trail_print
 
 from .helpers import joined, reader, squeezed
 
@@ -45,7 +44,7 @@ def make_trail(rows: int = 3, **changes: object) -> TrailPrint:
 
 
 def test_the_printed_trail_shows_filters_chain_anchor_and_events() -> None:
-    pdf = render_trail_pdf(make_trail())
+    pdf = render_record_pdf(make_trail())
     assert all(page.mediabox.width > page.mediabox.height for page in reader(pdf).pages)
     text = joined(pdf)
     assert "NHẬT KÝ KIỂM TRA" in text
@@ -70,7 +69,7 @@ def test_a_broken_chain_is_printed_as_such_in_english() -> None:
         chain_problem="event 7: its hash does not match its content",
         anchor="",
     )
-    text = joined(render_trail_pdf(trail))
+    text = joined(render_record_pdf(trail))
     assert "AUDIT TRAIL" in text
     assert "Filters: the whole trail" in text
     assert "The chain was broken when printed. First problem: event 7: its hash" in text
@@ -80,4 +79,4 @@ def test_a_broken_chain_is_printed_as_such_in_english() -> None:
 
 def test_the_table_cell_limit_holds_for_a_printed_trail() -> None:
     with pytest.raises(RenderLimitError, match="tables have 15 cells; the limit is 10"):
-        render_trail_print(make_trail(3), limits=InputLimits(max_table_cells=10))
+        record_pdf.render(make_trail(3), limits=InputLimits(max_table_cells=10))

@@ -50,9 +50,9 @@ def _sign(session: Session, audit: Audit, signer: User, meaning: str, content: s
 
 
 def render(report: AuditReport, *, pdfa: bool = False) -> bytes:
-    from qms.render import render_audit_report_pdf
+    from qms.render import render_record_pdf
 
-    data: bytes = render_audit_report_pdf(report, pdfa=pdfa)
+    data: bytes = render_record_pdf(report, pdfa=pdfa)
     return data
 
 

@@ -380,9 +380,9 @@ def register_data(session: Session, *, language: str | None = None) -> CapaRegis
 
 
 def render_record(record: CapaRecord, *, pdfa: bool = False) -> bytes:
-    from qms.render import render_capa_record_pdf
+    from qms.render import render_record_pdf
 
-    data: bytes = render_capa_record_pdf(record, pdfa=pdfa)
+    data: bytes = render_record_pdf(record, pdfa=pdfa)
     return data
 
 
@@ -437,12 +437,12 @@ def record_pdf(
 
 
 def register_pdf(session: Session, *, viewer: User | None, language: str | None = None) -> bytes:
-    from qms.render import render_capa_register_pdf
+    from qms.render import render_record_pdf
 
     if viewer is not None:
         require_reader(session, viewer)
 
-    data: bytes = render_capa_register_pdf(register_data(session, language=language))
+    data: bytes = render_record_pdf(register_data(session, language=language))
     return data
 
 

@@ -204,9 +204,9 @@ def trail_pdf(
     session: Session, *, viewer: User | None, filters: TrailFilter, language: str | None = None
 ) -> bytes:
     """The printed trail as a PDF (see :func:`print_data`)."""
-    from qms.render import render_trail_pdf
+    from qms.render import render_record_pdf
 
-    data: bytes = render_trail_pdf(
+    data: bytes = render_record_pdf(
         print_data(session, viewer=viewer, filters=filters, language=language)
     )
     return data
