@@ -36,7 +36,7 @@ from qms.services.audits import checklists
 from qms.services.audits.checklists import Library
 from qms.services.audits.core import PLANNERS as PLANNERS
 from qms.services.audits.core import READERS as READERS
-from qms.services.audits.core import REF_PATTERN
+from qms.services.audits.core import REF_PATTERN, set_status
 from qms.services.audits.core import AuditStatus as AuditStatus
 from qms.services.audits.core import AuditType as AuditType
 from qms.services.audits.core import check_independence as check_independence
@@ -365,27 +365,20 @@ def start(session: Session, *, actor: User, ref: str, library: Path | None = Non
                     revision_id=rev.id,
                 )
             )
-    audit.status = AuditStatus.IN_PROGRESS.value
     audit.actual_start = organisation.today(session)
     audit.grades = checklists.dump_grades(grades)
     audit.checklist_source = lib.source
-    audit.updated_at = utcnow()
-    session.add(audit)
-    trail.record(
+    set_status(
         session,
-        actor=actor.username,
-        action="audit.start",
-        entity="audit",
-        entity_id=audit.ref,
-        payload={
-            "old": {"status": AuditStatus.PLANNED.value},
-            "new": {
-                "status": audit.status,
-                "actual_start": audit.actual_start,
-                "checklist_source": audit.checklist_source,
-                "items": number,
-                "grades": [g.code for g in grades],
-            },
+        actor=actor,
+        audit=audit,
+        status=AuditStatus.IN_PROGRESS,
+        action="start",
+        details={
+            "actual_start": audit.actual_start,
+            "checklist_source": audit.checklist_source,
+            "items": number,
+            "grades": [g.code for g in grades],
         },
     )
     session.commit()

@@ -12,11 +12,13 @@ from qms.services import blobs
 from qms.services.audits.core import (
     AuditStatus,
     capa_refs,
+    changing_status,
     findings_of,
     get_audit,
     items_of,
     require_lead,
     require_status,
+    set_status,
 )
 from qms.services.audits.records import (
     AUDITEE,
@@ -90,34 +92,21 @@ def report(
             first=open_items[0],
         )
     users.confirm_password(actor, password)
-    now = utcnow()
-    audit.status = AuditStatus.REPORTED.value
     audit.actual_end = organisation.today(session)
-    audit.reported_at = now
-    audit.updated_at = now
-    session.add(audit)
-    session.flush()
-    content = record_hash(session, audit)
-    _sign(session, audit, actor, LEAD, content)
-    pdf_sha256 = _store_report(session, audit, content)
-    session.add(audit)
-    trail.record(
-        session,
-        actor=actor.username,
-        action="audit.report",
-        entity="audit",
-        entity_id=audit.ref,
-        payload={
-            "old": {"status": AuditStatus.IN_PROGRESS.value},
-            "new": {
-                "status": audit.status,
-                "actual_end": audit.actual_end,
-                "conclusions": audit.conclusions,
-                "content_hash": content,
-                "pdf_sha256": pdf_sha256,
-            },
-        },
-    )
+    audit.reported_at = utcnow()
+    with changing_status(
+        session, actor=actor, audit=audit, status=AuditStatus.REPORTED, action="report"
+    ) as details:
+        content = record_hash(session, audit)
+        _sign(session, audit, actor, LEAD, content)
+        pdf_sha256 = _store_report(session, audit, content)  # rendered as reported
+        session.add(audit)
+        details.update(
+            actual_end=audit.actual_end,
+            conclusions=audit.conclusions,
+            content_hash=content,
+            pdf_sha256=pdf_sha256,
+        )
     session.commit()
     return audit
 
@@ -169,20 +158,13 @@ def reopen(session: Session, *, actor: User, ref: str, reason: str) -> Audit:
     reason = clean(reason)
     if not reason:
         raise ValidationError("give the reason for reopening the audit")
-    audit.status = AuditStatus.IN_PROGRESS.value
-    audit.updated_at = utcnow()
-    session.add(audit)
-    trail.record(
+    set_status(
         session,
-        actor=actor.username,
-        action="audit.reopen",
-        entity="audit",
-        entity_id=audit.ref,
-        payload={
-            "old": {"status": AuditStatus.REPORTED.value},
-            "new": {"status": audit.status},
-            "reason": reason,
-        },
+        actor=actor,
+        audit=audit,
+        status=AuditStatus.IN_PROGRESS,
+        action="reopen",
+        reason=reason,
     )
     session.commit()
     return audit
@@ -214,19 +196,8 @@ def close(session: Session, *, actor: User, ref: str) -> Audit:
             ref=audit.ref,
             findings=Joined(missing),
         )
-    now = utcnow()
-    audit.status = AuditStatus.CLOSED.value
-    audit.closed_at = now
-    audit.updated_at = now
-    session.add(audit)
-    trail.record(
-        session,
-        actor=actor.username,
-        action="audit.close",
-        entity="audit",
-        entity_id=audit.ref,
-        payload={"old": {"status": AuditStatus.REPORTED.value}, "new": {"status": audit.status}},
-    )
+    audit.closed_at = utcnow()
+    set_status(session, actor=actor, audit=audit, status=AuditStatus.CLOSED, action="close")
     session.commit()
     return audit
 
