@@ -17,6 +17,7 @@ from qms.models import (
     AuditCriterion,
     AuditDepartment,
     AuditMember,
+    ChecklistAttachment,
     ChecklistItem,
     CorrectiveActionRequest,
     Department,
@@ -117,6 +118,21 @@ def items_of(session: Session, audit: Audit) -> list[ChecklistItem]:
             .order_by(col(ChecklistItem.number))
         ).all()
     )
+
+
+def attachments_by_item(session: Session, audit: Audit) -> dict[int, list[ChecklistAttachment]]:
+    """Every attachment of the audit's checklist by item id, in one query (views and the
+    record hash read them all)."""
+    rows = session.exec(
+        select(ChecklistAttachment)
+        .join(ChecklistItem, col(ChecklistItem.id) == ChecklistAttachment.item_id)
+        .where(ChecklistItem.audit_id == audit.id)
+        .order_by(col(ChecklistAttachment.id))
+    ).all()
+    by_item: dict[int, list[ChecklistAttachment]] = {}
+    for attachment in rows:
+        by_item.setdefault(attachment.item_id, []).append(attachment)
+    return by_item
 
 
 def findings_of(session: Session, audit: Audit) -> list[Finding]:

@@ -4,20 +4,15 @@ the audit is locked), the auditee's signature, reopening and closing."""
 from sqlmodel import Session
 
 from qms.clock import utcnow
-from qms.errors import Conflict, InvalidTransition, Joined, PermissionDenied, Text, ValidationError
+from qms.errors import ValidationError
 from qms.models import Audit, AuditSignature, User, pk
-from qms.phrases import state
 from qms.render.data import AuditReport
 from qms.services import blobs
 from qms.services.audits.core import (
     AuditStatus,
-    capa_refs,
     changing_status,
-    findings_of,
     get_audit,
     items_of,
-    require_lead,
-    require_status,
     set_status,
 )
 from qms.services.audits.records import (
@@ -25,8 +20,12 @@ from qms.services.audits.records import (
     LEAD,
     record_hash,
     report_data,
-    signatures_of,
-    valid_signed,
+)
+from qms.services.audits.steps import (
+    check_close,
+    check_reopen,
+    check_report,
+    check_sign,
 )
 from qms.services.documents import register as documents
 from qms.services.people import organisation, users
@@ -75,8 +74,7 @@ def report(
     """Issue the report (lead auditor, password): every item answered, conclusions
     written. Signs the record, stores the report PDF with its hash and locks the audit."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, Text("report it"))
-    require_status(audit, AuditStatus.IN_PROGRESS, Text("be reported"))
+    check_report(session, actor, audit)
     if conclusions is not None:
         audit.conclusions = clean(conclusions).replace("\r\n", "\n")
     if not audit.conclusions:
@@ -115,14 +113,8 @@ def sign(session: Session, *, actor: User, ref: str, password: str) -> Audit:
     """The auditee representative signs the reported record (password); the stored
     report is rendered again with both signatures."""
     audit = get_audit(session, ref, lock=True)
-    if audit.auditee_rep_id != actor.id:
-        raise PermissionDenied(
-            "only the auditee representative of {ref} can sign it", ref=audit.ref
-        )
-    require_status(audit, AuditStatus.REPORTED, Text("be signed"))
     content = record_hash(session, audit)
-    if valid_signed(signatures_of(session, audit, content_hash=content), AUDITEE):
-        raise Conflict("{user} has already signed {ref}", user=actor.username, ref=audit.ref)
+    check_sign(session, actor, audit, content_hash=content)
     users.confirm_password(actor, password)
     _sign(session, audit, actor, AUDITEE, content)
     old_pdf = audit.report_sha256
@@ -148,13 +140,7 @@ def reopen(session: Session, *, actor: User, ref: str, reason: str) -> Audit:
     """Unlock a reported audit for changes (lead auditor; the reason goes on the trail).
     Signatures stay, and show as invalid once the record changes."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, Text("reopen it"))
-    if audit.status != AuditStatus.REPORTED:
-        raise InvalidTransition(
-            "{ref} is {state}; only a reported audit can be reopened",
-            ref=audit.ref,
-            state=state(audit.status),
-        )
+    check_reopen(session, actor, audit)
     reason = clean(reason)
     if not reason:
         raise ValidationError("give the reason for reopening the audit")
@@ -174,28 +160,7 @@ def close(session: Session, *, actor: User, ref: str) -> Audit:
     """Close a reported audit (lead auditor) once the auditee representative has signed
     and every finding has a corrective action."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, Text("close it"))
-    if audit.status != AuditStatus.REPORTED:
-        raise InvalidTransition(
-            "{ref} is {state}; only a reported audit can be closed",
-            ref=audit.ref,
-            state=state(audit.status),
-        )
-    if audit.auditee_rep_id and not valid_signed(signatures_of(session, audit), AUDITEE):
-        rep = session.get(User, audit.auditee_rep_id)
-        raise InvalidTransition(
-            "{ref} cannot be closed: {name} has not signed the report",
-            ref=audit.ref,
-            name=rep.username if rep else Text("the auditee representative"),
-        )
-    with_capa = capa_refs(session, audit)
-    missing = [f"F{f.number}" for f in findings_of(session, audit) if f.id not in with_capa]
-    if missing:
-        raise InvalidTransition(
-            "{ref} cannot be closed: findings without a corrective action: {findings}",
-            ref=audit.ref,
-            findings=Joined(missing),
-        )
+    check_close(session, actor, audit)
     audit.closed_at = utcnow()
     set_status(session, actor=actor, audit=audit, status=AuditStatus.CLOSED, action="close")
     session.commit()
