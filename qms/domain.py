@@ -78,6 +78,20 @@ class CauseCategory(StrEnum):
     OTHER = "other"
 
 
+class AuditStatus(StrEnum):
+    """States of an internal audit (ISO 9001 clause 9.2); a reported audit can be reopened."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    REPORTED = "reported"
+    CLOSED = "closed"
+
+
+class AuditType(StrEnum):
+    INTERNAL = "internal"
+    FOLLOW_UP = "follow_up"
+
+
 SEVERITIES = ("major", "minor")
 SIMILAR_ANSWERS = ("yes", "no", "possible")
 

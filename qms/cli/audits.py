@@ -1,6 +1,5 @@
 """``qms audit``: the audit programme, audits, checklists, findings and reports."""
 
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,14 @@ from qms.cli.common import (
     reading,
     writing,
 )
+from qms.errors import Joined, Text
 from qms.services.audits import planning as audits
 from qms.services.audits import reports as audit_reports
 from qms.services.audits import views as audit_views
 from qms.services.audits import work as audit_work
 from qms.services.people import organisation, users
+from qms.settings import message_language
+from qms.views import as_json
 
 STATUSES = [s.value for s in audits.AuditStatus]
 MAX_ATTACHMENT_READ = 10 * 1024 * 1024 + 1
@@ -174,7 +176,7 @@ def checklist(ref: str, language: str, only_open: bool, as_user: str, fmt: str) 
     if only_open:
         items = [i for i in items if i.result is None]
     if fmt == "json":
-        echo_json([asdict(i) for i in items])
+        echo_json(as_json(items))
         return
     for item in items:
         question = item.question_en if language == "en" else item.question_vi
@@ -254,7 +256,7 @@ def findings(ref: str, as_user: str, fmt: str) -> None:
         viewer = users.get_active_user(session, as_user)
         rows = audit_views.findings(session, viewer=viewer, ref=ref)
     if fmt == "json":
-        echo_json([asdict(f) for f in rows])
+        echo_json(as_json(rows))
         return
     echo_table(
         ["FINDING", "GRADE", "CLAUSE", "DEPT", "CAPA", "STATEMENT"],
@@ -376,7 +378,7 @@ def list_(year: int | None, status: str | None, as_user: str, fmt: str) -> None:
         viewer = users.get_active_user(session, as_user)
         rows = audit_views.list_audits(session, viewer=viewer, year=year, status=status)
     if fmt == "json":
-        echo_json([asdict(r) for r in rows])
+        echo_json(as_json(rows))
         return
     echo_table(
         ["REF", "TYPE", "STATUS", "DEPTS", "LEAD", "PLANNED", "ANSWERED", "FINDINGS"],
@@ -411,70 +413,39 @@ def show(ref: str, as_user: str, fmt: str) -> None:
         viewer = users.get_active_user(session, as_user)
         info = audit_views.detail(session, viewer=viewer, ref=ref)
         tz = organisation.get_setting(session, "timezone")
-    data = _detail_json(info)
     if fmt == "json":
-        echo_json(data)
+        echo_json(as_json(info))
         return
-    a = info.audit
-    click.echo(f"{a.ref}  {a.audit_type}  {a.status}")
-    click.echo(f"objectives: {a.objectives}")
-    click.echo(f"departments: {', '.join(data['departments'])}")
-    click.echo(f"criteria: {', '.join(info.clauses + info.procedures)}")
-    click.echo(f"team: {', '.join(f'{u} ({r})' for u, r in data['team'])}")
-    click.echo(f"auditee representative: {data['auditee_rep'] or '-'}")
-    click.echo(f"planned {_dates(a.planned_start, a.planned_end)}; actual "
-               f"{_dates(a.actual_start, a.actual_end)}")  # fmt: skip
+    click.echo(f"{info.ref}  {info.audit_type}  {info.status}")
+    click.echo(f"objectives: {info.objectives}")
+    click.echo(f"departments: {', '.join(info.departments)}")
+    procedures = [f"{p.code} issue {p.issue}" for p in info.procedures]
+    click.echo(f"criteria: {', '.join(info.clauses + procedures)}")
+    click.echo(f"team: {', '.join(f'{m.username} ({m.role})' for m in info.team)}")
+    click.echo(f"auditee representative: {info.auditee_rep.username if info.auditee_rep else '-'}")
+    click.echo(f"planned {_dates(info.planned_start, info.planned_end)}; actual "
+               f"{_dates(info.actual_start, info.actual_end)}")  # fmt: skip
     click.echo(f"checklist: {info.answered}/{info.items} answered; " + ", ".join(
         f"{code} {n}" for code, n in info.counts.items()))  # fmt: skip
     for f in info.findings:
         click.echo(f"  {f.label} {f.grade} {f.clause} {f.department}: {f.statement}")
-    if a.report_sha256:
-        click.echo(f"report PDF: {a.report_sha256}")
+    if info.report_sha256:
+        click.echo(f"report PDF: {info.report_sha256}")
     click.echo(f"content hash: {info.content_hash}")
-    for view in info.signatures:
-        s = view.signature
-        mark = "valid" if view.valid else "INVALID (record changed after signing)"
+    for s in info.signatures:
+        mark = "valid" if s.valid else "INVALID (record changed after signing)"
         click.echo(f"  signed {s.meaning}: {s.printed_name} {fmt_time(s.signed_at, tz)}  {mark}")
+    click.echo(steps_line(info.steps))
+
+
+def steps_line(steps: tuple[str, ...]) -> str:
+    """ "Steps you may take: ..." in the language of QMS_LANGUAGE; the steps are named
+    as the commands that take them."""
+    from qms.i18n import in_language
+
+    shown = Joined(list(steps)) if steps else "-"
+    return in_language(Text("Steps you may take: {steps}", steps=shown), message_language())
 
 
 def _dates(first: date | None, last: date | None) -> str:
     return f"{first or '?'}..{last or '?'}" if first else "-"
-
-
-def _detail_json(info: audit_views.AuditDetail) -> dict[str, Any]:
-    a = info.audit
-    return {
-        "ref": a.ref,
-        "type": a.audit_type,
-        "status": a.status,
-        "objectives": a.objectives,
-        "departments": [d.code for d in info.departments],
-        "clauses": info.clauses,
-        "procedures": info.procedures,
-        "team": [[u.username, role] for u, role in info.team],
-        "auditee_rep": info.auditee_rep.username if info.auditee_rep else None,
-        "planned_start": a.planned_start,
-        "planned_end": a.planned_end,
-        "actual_start": a.actual_start,
-        "actual_end": a.actual_end,
-        "grades": info.grades,
-        "items": info.items,
-        "answered": info.answered,
-        "counts": info.counts,
-        "findings": [asdict(f) for f in info.findings],
-        "conclusions": a.conclusions,
-        "checklist_source": a.checklist_source,
-        "report_sha256": a.report_sha256,
-        "content_hash": info.content_hash,
-        "signatures": [
-            {
-                "meaning": v.signature.meaning,
-                "user": v.username,
-                "printed_name": v.signature.printed_name,
-                "signed_at": v.signature.signed_at,
-                "content_hash": v.signature.content_hash,
-                "valid": v.valid,
-            }
-            for v in info.signatures
-        ],
-    }

@@ -428,7 +428,7 @@ def test_who_may_see_audits(procedures: Engine) -> None:
     with read_session(engine) as session:
         for name in ("thu", "hai", "binh", "admin", "mai"):
             viewer = users.get_user(session, name)
-            assert audit_views.detail(session, viewer=viewer, ref=ref).audit.ref == ref
+            assert audit_views.detail(session, viewer=viewer, ref=ref).ref == ref
         assert [a.ref for a in audit_views.list_audits(session, viewer=users.get_user(
             session, "hai"), year=2026)] == [ref]  # fmt: skip
         with pytest.raises(PermissionDenied, match="lan cannot see audits"):

@@ -197,11 +197,16 @@ def current_grades(session: Session, library: Library) -> tuple[Grade, ...]:
         ) from None
 
 
-def set_grades(session: Session, *, actor: User, grades_json: str) -> tuple[Grade, ...]:
-    """Replace the organisation's grade scale (admin or controller); on the trail."""
+def check_set_grades(session: Session, actor: User) -> None:
+    """Admins and controllers change the grade scale."""
     users.require_role(
         session, actor, Role.ADMIN, Role.CONTROLLER, action=Text("change audit grades")
     )
+
+
+def set_grades(session: Session, *, actor: User, grades_json: str) -> tuple[Grade, ...]:
+    """Replace the organisation's grade scale (admin or controller); on the trail."""
+    check_set_grades(session, actor)
     try:
         grades = parse_grades(json.loads(grades_json))
     except json.JSONDecodeError as exc:

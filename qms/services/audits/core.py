@@ -2,10 +2,14 @@
 independence of auditors."""
 
 import re
-from enum import StrEnum
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlmodel import Session, col, select
 
+from qms.clock import utcnow
+from qms.domain import AuditStatus as AuditStatus
+from qms.domain import AuditType as AuditType
 from qms.domain import Meaning, Role
 from qms.errors import InvalidTransition, NotFound, PermissionDenied, Text, ValidationError
 from qms.models import (
@@ -13,6 +17,7 @@ from qms.models import (
     AuditCriterion,
     AuditDepartment,
     AuditMember,
+    ChecklistAttachment,
     ChecklistItem,
     CorrectiveActionRequest,
     Department,
@@ -24,21 +29,10 @@ from qms.models import (
 )
 from qms.phrases import state
 from qms.services.people import users
+from qms.services.trail import chain as trail
 from qms.text import clean
 
 REF_PATTERN = re.compile(r"^IA-(\d{4})-(\d{2,})$")
-
-
-class AuditStatus(StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    REPORTED = "reported"
-    CLOSED = "closed"
-
-
-class AuditType(StrEnum):
-    INTERNAL = "internal"
-    FOLLOW_UP = "follow_up"
 
 
 PLANNERS = (Role.CONTROLLER, Role.AUDITOR, Role.ADMIN)
@@ -126,6 +120,21 @@ def items_of(session: Session, audit: Audit) -> list[ChecklistItem]:
     )
 
 
+def attachments_by_item(session: Session, audit: Audit) -> dict[int, list[ChecklistAttachment]]:
+    """Every attachment of the audit's checklist by item id, in one query (views and the
+    record hash read them all)."""
+    rows = session.exec(
+        select(ChecklistAttachment)
+        .join(ChecklistItem, col(ChecklistItem.id) == ChecklistAttachment.item_id)
+        .where(ChecklistItem.audit_id == audit.id)
+        .order_by(col(ChecklistAttachment.id))
+    ).all()
+    by_item: dict[int, list[ChecklistAttachment]] = {}
+    for attachment in rows:
+        by_item.setdefault(attachment.item_id, []).append(attachment)
+    return by_item
+
+
 def findings_of(session: Session, audit: Audit) -> list[Finding]:
     return list(
         session.exec(
@@ -142,6 +151,64 @@ def capa_refs(session: Session, audit: Audit) -> dict[int, str]:
         .where(Finding.audit_id == audit.id)
     ).all()
     return {finding_id: ref for finding_id, ref in rows if finding_id is not None}
+
+
+# ------------------------------------------------------------------- status changes
+
+
+@contextmanager
+def changing_status(
+    session: Session,
+    *,
+    actor: User,
+    audit: Audit,
+    status: AuditStatus,
+    action: str,
+    reason: str | None = None,
+) -> Iterator[dict[str, object]]:
+    """Move ``audit`` to ``status`` for the body of the ``with``, which may add details
+    for the trail to the dictionary it gets (a hash computed under the new status); the
+    trail event (old and new status, the details, the reason) is written when the body
+    ends without an error."""
+    old = audit.status
+    audit.status = status.value
+    audit.updated_at = utcnow()
+    session.add(audit)
+    session.flush()
+    details: dict[str, object] = {}
+    yield details
+    payload: dict[str, object] = {
+        "old": {"status": old},
+        "new": {"status": audit.status, **details},
+    }
+    if reason is not None:
+        payload["reason"] = reason
+    trail.record(
+        session,
+        actor=actor.username,
+        action=f"audit.{action}",
+        entity="audit",
+        entity_id=audit.ref,
+        payload=payload,
+    )
+
+
+def set_status(
+    session: Session,
+    *,
+    actor: User,
+    audit: Audit,
+    status: AuditStatus,
+    action: str,
+    details: dict[str, object] | None = None,
+    reason: str | None = None,
+) -> None:
+    """Change the audit's state and put the transition on the trail (old and new status,
+    ``details``, ``reason``): every status change of an audit goes through here."""
+    with changing_status(
+        session, actor=actor, audit=audit, status=status, action=action, reason=reason
+    ) as extra:
+        extra.update(details or {})
 
 
 # ------------------------------------------------------------------------ rules

@@ -15,7 +15,6 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.domain import Role
 from qms.errors import NotFound, Text, ValidationError
 from qms.models import (
     Audit,
@@ -36,7 +35,7 @@ from qms.services.audits import checklists
 from qms.services.audits.checklists import Library
 from qms.services.audits.core import PLANNERS as PLANNERS
 from qms.services.audits.core import READERS as READERS
-from qms.services.audits.core import REF_PATTERN
+from qms.services.audits.core import REF_PATTERN, set_status
 from qms.services.audits.core import AuditStatus as AuditStatus
 from qms.services.audits.core import AuditType as AuditType
 from qms.services.audits.core import check_independence as check_independence
@@ -55,6 +54,7 @@ from qms.services.audits.core import require_editable as require_editable
 from qms.services.audits.core import require_lead as require_lead
 from qms.services.audits.core import require_status as require_status
 from qms.services.audits.core import role_in as role_in
+from qms.services.audits.steps import check_assign, check_conclude, check_plan, check_start
 from qms.services.documents import register as documents
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
@@ -139,7 +139,7 @@ def plan(
     """Plan an audit: scope (departments; the procedures in the criteria are its
     processes), criteria (clauses and the effective issue of each procedure), dates, lead
     auditor and team (independent of what they audit), auditee representative."""
-    users.require_role(session, actor, *PLANNERS, action=Text("plan audits"))
+    check_plan(session, actor)
     objectives = clean(objectives)
     if not objectives:
         raise ValidationError("an audit needs objectives")
@@ -282,15 +282,7 @@ def _programme_entry(session: Session, year: int, dept_ids: list[int]) -> int | 
 def assign(session: Session, *, actor: User, ref: str, username: str) -> Audit:
     """Add an auditor to the team (lead auditor, controller or admin)."""
     audit = get_audit(session, ref, lock=True)
-    require_editable(audit)
-    if audit.lead_auditor_id != actor.id:
-        users.require_role(
-            session,
-            actor,
-            Role.CONTROLLER,
-            Role.ADMIN,
-            action=Text("change the team of {ref}", ref=audit.ref),
-        )
+    check_assign(session, actor, audit)
     member = require_auditor(session, username, Text("on the audit team"))
     if role_in(session, audit, member):
         raise ValidationError(
@@ -322,9 +314,7 @@ def start(session: Session, *, actor: User, ref: str, library: Path | None = Non
     checklist: the library questions of each clause criterion and its sub-clauses, once
     per audited department, then the questions generated from each procedure."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, Text("start it"))
-    require_status(audit, AuditStatus.PLANNED, Text("start"))
-    check_team_independence(session, audit)
+    check_start(session, actor, audit)
     lib = checklists.load_library(library)
     grades = checklists.current_grades(session, lib)
     depts = departments_of(session, audit)
@@ -365,27 +355,20 @@ def start(session: Session, *, actor: User, ref: str, library: Path | None = Non
                     revision_id=rev.id,
                 )
             )
-    audit.status = AuditStatus.IN_PROGRESS.value
     audit.actual_start = organisation.today(session)
     audit.grades = checklists.dump_grades(grades)
     audit.checklist_source = lib.source
-    audit.updated_at = utcnow()
-    session.add(audit)
-    trail.record(
+    set_status(
         session,
-        actor=actor.username,
-        action="audit.start",
-        entity="audit",
-        entity_id=audit.ref,
-        payload={
-            "old": {"status": AuditStatus.PLANNED.value},
-            "new": {
-                "status": audit.status,
-                "actual_start": audit.actual_start,
-                "checklist_source": audit.checklist_source,
-                "items": number,
-                "grades": [g.code for g in grades],
-            },
+        actor=actor,
+        audit=audit,
+        status=AuditStatus.IN_PROGRESS,
+        action="start",
+        details={
+            "actual_start": audit.actual_start,
+            "checklist_source": audit.checklist_source,
+            "items": number,
+            "grades": [g.code for g in grades],
         },
     )
     session.commit()
@@ -402,8 +385,7 @@ def conclude(
 ) -> Audit:
     """Write the conclusions (and optionally the distribution list) of the report."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, Text("write its conclusions"))
-    require_editable(audit)
+    check_conclude(session, actor, audit)
     written = clean(conclusions).replace("\r\n", "\n")
     if not written:
         raise ValidationError("the conclusions are empty")

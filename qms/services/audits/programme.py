@@ -21,7 +21,8 @@ from qms.models import (
     pk,
 )
 from qms.services.audits import checklists
-from qms.services.audits.core import PLANNERS, READERS, department_ids
+from qms.services.audits.core import READERS, department_ids
+from qms.services.audits.steps import check_plan
 from qms.services.documents import register as documents
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
@@ -49,7 +50,7 @@ def get_programme(session: Session, year: int) -> AuditProgramme:
 
 def set_programme(session: Session, *, actor: User, year: int, objectives: str) -> AuditProgramme:
     """Create the year's programme, or change its objectives."""
-    users.require_role(session, actor, *PLANNERS, action=Text("set the audit programme"))
+    check_plan(session, actor, action=Text("set the audit programme"))
     _check_year(year)
     objectives = clean(objectives)
     if not objectives:
@@ -143,7 +144,7 @@ def set_entry(
     months: list[int] | None = None,
 ) -> ProgrammeEntry:
     """Add or replace the programme line of one department."""
-    users.require_role(session, actor, *PLANNERS, action=Text("set the audit programme"))
+    check_plan(session, actor, action=Text("set the audit programme"))
     programme = get_programme(session, _check_year(year))
     dept = users.get_department(session, department)
     importance = clean(importance).lower()

@@ -18,6 +18,7 @@ from qms.render.data import (
 )
 from qms.services.audits import checklists
 from qms.services.audits.core import (
+    attachments_by_item,
     capa_refs,
     criteria_of,
     departments_of,
@@ -26,7 +27,6 @@ from qms.services.audits.core import (
     members_of,
     procedure_criteria,
 )
-from qms.services.audits.work import attachments_by_item
 from qms.services.documents import register as documents
 from qms.services.documents import renditions
 from qms.services.people import organisation

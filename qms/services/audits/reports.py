@@ -4,27 +4,28 @@ the audit is locked), the auditee's signature, reopening and closing."""
 from sqlmodel import Session
 
 from qms.clock import utcnow
-from qms.errors import Conflict, InvalidTransition, Joined, PermissionDenied, Text, ValidationError
+from qms.errors import ValidationError
 from qms.models import Audit, AuditSignature, User, pk
-from qms.phrases import state
 from qms.render.data import AuditReport
 from qms.services import blobs
 from qms.services.audits.core import (
     AuditStatus,
-    capa_refs,
-    findings_of,
+    changing_status,
     get_audit,
     items_of,
-    require_lead,
-    require_status,
+    set_status,
 )
 from qms.services.audits.records import (
     AUDITEE,
     LEAD,
     record_hash,
     report_data,
-    signatures_of,
-    valid_signed,
+)
+from qms.services.audits.steps import (
+    check_close,
+    check_reopen,
+    check_report,
+    check_sign,
 )
 from qms.services.documents import register as documents
 from qms.services.people import organisation, users
@@ -73,8 +74,7 @@ def report(
     """Issue the report (lead auditor, password): every item answered, conclusions
     written. Signs the record, stores the report PDF with its hash and locks the audit."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, Text("report it"))
-    require_status(audit, AuditStatus.IN_PROGRESS, Text("be reported"))
+    check_report(session, actor, audit)
     if conclusions is not None:
         audit.conclusions = clean(conclusions).replace("\r\n", "\n")
     if not audit.conclusions:
@@ -90,34 +90,21 @@ def report(
             first=open_items[0],
         )
     users.confirm_password(actor, password)
-    now = utcnow()
-    audit.status = AuditStatus.REPORTED.value
     audit.actual_end = organisation.today(session)
-    audit.reported_at = now
-    audit.updated_at = now
-    session.add(audit)
-    session.flush()
-    content = record_hash(session, audit)
-    _sign(session, audit, actor, LEAD, content)
-    pdf_sha256 = _store_report(session, audit, content)
-    session.add(audit)
-    trail.record(
-        session,
-        actor=actor.username,
-        action="audit.report",
-        entity="audit",
-        entity_id=audit.ref,
-        payload={
-            "old": {"status": AuditStatus.IN_PROGRESS.value},
-            "new": {
-                "status": audit.status,
-                "actual_end": audit.actual_end,
-                "conclusions": audit.conclusions,
-                "content_hash": content,
-                "pdf_sha256": pdf_sha256,
-            },
-        },
-    )
+    audit.reported_at = utcnow()
+    with changing_status(
+        session, actor=actor, audit=audit, status=AuditStatus.REPORTED, action="report"
+    ) as details:
+        content = record_hash(session, audit)
+        _sign(session, audit, actor, LEAD, content)
+        pdf_sha256 = _store_report(session, audit, content)  # rendered as reported
+        session.add(audit)
+        details.update(
+            actual_end=audit.actual_end,
+            conclusions=audit.conclusions,
+            content_hash=content,
+            pdf_sha256=pdf_sha256,
+        )
     session.commit()
     return audit
 
@@ -126,14 +113,8 @@ def sign(session: Session, *, actor: User, ref: str, password: str) -> Audit:
     """The auditee representative signs the reported record (password); the stored
     report is rendered again with both signatures."""
     audit = get_audit(session, ref, lock=True)
-    if audit.auditee_rep_id != actor.id:
-        raise PermissionDenied(
-            "only the auditee representative of {ref} can sign it", ref=audit.ref
-        )
-    require_status(audit, AuditStatus.REPORTED, Text("be signed"))
     content = record_hash(session, audit)
-    if valid_signed(signatures_of(session, audit, content_hash=content), AUDITEE):
-        raise Conflict("{user} has already signed {ref}", user=actor.username, ref=audit.ref)
+    check_sign(session, actor, audit, content_hash=content)
     users.confirm_password(actor, password)
     _sign(session, audit, actor, AUDITEE, content)
     old_pdf = audit.report_sha256
@@ -159,30 +140,17 @@ def reopen(session: Session, *, actor: User, ref: str, reason: str) -> Audit:
     """Unlock a reported audit for changes (lead auditor; the reason goes on the trail).
     Signatures stay, and show as invalid once the record changes."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, Text("reopen it"))
-    if audit.status != AuditStatus.REPORTED:
-        raise InvalidTransition(
-            "{ref} is {state}; only a reported audit can be reopened",
-            ref=audit.ref,
-            state=state(audit.status),
-        )
+    check_reopen(session, actor, audit)
     reason = clean(reason)
     if not reason:
         raise ValidationError("give the reason for reopening the audit")
-    audit.status = AuditStatus.IN_PROGRESS.value
-    audit.updated_at = utcnow()
-    session.add(audit)
-    trail.record(
+    set_status(
         session,
-        actor=actor.username,
-        action="audit.reopen",
-        entity="audit",
-        entity_id=audit.ref,
-        payload={
-            "old": {"status": AuditStatus.REPORTED.value},
-            "new": {"status": audit.status},
-            "reason": reason,
-        },
+        actor=actor,
+        audit=audit,
+        status=AuditStatus.IN_PROGRESS,
+        action="reopen",
+        reason=reason,
     )
     session.commit()
     return audit
@@ -192,41 +160,9 @@ def close(session: Session, *, actor: User, ref: str) -> Audit:
     """Close a reported audit (lead auditor) once the auditee representative has signed
     and every finding has a corrective action."""
     audit = get_audit(session, ref, lock=True)
-    require_lead(session, audit, actor, Text("close it"))
-    if audit.status != AuditStatus.REPORTED:
-        raise InvalidTransition(
-            "{ref} is {state}; only a reported audit can be closed",
-            ref=audit.ref,
-            state=state(audit.status),
-        )
-    if audit.auditee_rep_id and not valid_signed(signatures_of(session, audit), AUDITEE):
-        rep = session.get(User, audit.auditee_rep_id)
-        raise InvalidTransition(
-            "{ref} cannot be closed: {name} has not signed the report",
-            ref=audit.ref,
-            name=rep.username if rep else Text("the auditee representative"),
-        )
-    with_capa = capa_refs(session, audit)
-    missing = [f"F{f.number}" for f in findings_of(session, audit) if f.id not in with_capa]
-    if missing:
-        raise InvalidTransition(
-            "{ref} cannot be closed: findings without a corrective action: {findings}",
-            ref=audit.ref,
-            findings=Joined(missing),
-        )
-    now = utcnow()
-    audit.status = AuditStatus.CLOSED.value
-    audit.closed_at = now
-    audit.updated_at = now
-    session.add(audit)
-    trail.record(
-        session,
-        actor=actor.username,
-        action="audit.close",
-        entity="audit",
-        entity_id=audit.ref,
-        payload={"old": {"status": AuditStatus.REPORTED.value}, "new": {"status": audit.status}},
-    )
+    check_close(session, actor, audit)
+    audit.closed_at = utcnow()
+    set_status(session, actor=actor, audit=audit, status=AuditStatus.CLOSED, action="close")
     session.commit()
     return audit
 

@@ -22,6 +22,8 @@ from qms.services.audits import checklists
 from qms.services.audits.core import (
     READERS,
     AuditStatus,
+    AuditType,
+    attachments_by_item,
     capa_refs,
     criteria_of,
     departments_of,
@@ -32,8 +34,9 @@ from qms.services.audits.core import (
     procedure_criteria,
     role_in,
 )
-from qms.services.audits.records import AuditSignatureView, record_hash, signatures_of
-from qms.services.audits.work import attachments_by_item, get_item
+from qms.services.audits.records import record_hash, signatures_of
+from qms.services.audits.steps import AuditStep, allowed_steps
+from qms.services.audits.work import get_item
 from qms.services.people import users
 
 
@@ -60,8 +63,8 @@ def grade_scale(session: Session, *, viewer: User) -> tuple[checklists.Grade, ..
 class AuditSummary:
     ref: str
     year: int
-    audit_type: str
-    status: str
+    audit_type: AuditType
+    status: AuditStatus
     departments: list[str]
     lead: str
     planned_start: date
@@ -96,8 +99,8 @@ def list_audits(
         AuditSummary(
             ref=audit.ref,
             year=audit.year,
-            audit_type=audit.audit_type,
-            status=audit.status,
+            audit_type=AuditType(audit.audit_type),
+            status=AuditStatus(audit.status),
             departments=scopes.get(pk(audit), []),
             lead=leads.get(audit.lead_auditor_id, ""),
             planned_start=audit.planned_start,
@@ -243,6 +246,7 @@ class Worksheet:
     audit: Audit
     items: list[ItemView]
     findings: list[FindingView]
+    steps: tuple[AuditStep, ...]
 
 
 def worksheet(session: Session, *, viewer: User, ref: str, only: int | None = None) -> Worksheet:
@@ -250,7 +254,12 @@ def worksheet(session: Session, *, viewer: User, ref: str, only: int | None = No
     to one (the row a save redraws)."""
     audit = get_audit(session, ref)
     require_reader(session, viewer, audit)
-    return Worksheet(audit, _item_views(session, audit, only), _finding_views(session, audit))
+    return Worksheet(
+        audit,
+        _item_views(session, audit, only),
+        _finding_views(session, audit),
+        allowed_steps(session, viewer, audit),
+    )
 
 
 @dataclass(frozen=True)
@@ -283,20 +292,66 @@ def evidence_file(
 
 
 @dataclass(frozen=True)
+class AuditPerson:
+    username: str
+    full_name: str
+
+
+@dataclass(frozen=True)
+class AuditTeamMember:
+    username: str
+    full_name: str
+    role: str  # "lead" or "member"
+
+
+@dataclass(frozen=True)
+class AuditProcedure:
+    """A procedure in the criteria, at the issue the audit was planned against."""
+
+    code: str
+    issue: int
+
+
+@dataclass(frozen=True)
+class AuditSignatureEntry:
+    meaning: str
+    username: str
+    printed_name: str
+    signed_at: datetime
+    content_hash: str
+    valid: bool  # False once the record no longer matches what was signed
+
+
+@dataclass(frozen=True)
 class AuditDetail:
-    audit: Audit
-    departments: list[Department]
-    team: list[tuple[User, str]]
-    auditee_rep: User | None
+    """One audit in full, with the steps the viewer may take on it now."""
+
+    ref: str
+    year: int
+    audit_type: AuditType
+    status: AuditStatus
+    objectives: str
+    planned_start: date
+    planned_end: date
+    actual_start: date | None
+    actual_end: date | None
+    departments: list[str]
     clauses: list[str]
-    procedures: list[str]
-    grades: list[str]
+    procedures: list[AuditProcedure]
+    team: list[AuditTeamMember]
+    auditee_rep: AuditPerson | None
+    grades: list[checklists.Grade]
     items: int
     answered: int
     counts: dict[str, int]
     findings: list[FindingView]
-    signatures: list[AuditSignatureView]
+    conclusions: str
+    distribution: list[str]
+    checklist_source: str
+    report_sha256: str | None
     content_hash: str
+    signatures: list[AuditSignatureEntry]
+    steps: tuple[AuditStep, ...]
 
 
 def detail(session: Session, *, viewer: User, ref: str) -> AuditDetail:
@@ -305,20 +360,46 @@ def detail(session: Session, *, viewer: User, ref: str) -> AuditDetail:
     items = items_of(session, audit)
     grades = checklists.load_grades(audit.grades)
     content = record_hash(session, audit)
+    rep = session.get(User, audit.auditee_rep_id) if audit.auditee_rep_id else None
     return AuditDetail(
-        audit=audit,
-        departments=departments_of(session, audit),
-        team=members_of(session, audit),
-        auditee_rep=session.get(User, audit.auditee_rep_id) if audit.auditee_rep_id else None,
+        ref=audit.ref,
+        year=audit.year,
+        audit_type=AuditType(audit.audit_type),
+        status=AuditStatus(audit.status),
+        objectives=audit.objectives,
+        planned_start=audit.planned_start,
+        planned_end=audit.planned_end,
+        actual_start=audit.actual_start,
+        actual_end=audit.actual_end,
+        departments=[d.code for d in departments_of(session, audit)],
         clauses=[c.clause for c in criteria_of(session, audit) if c.kind == "clause"],
-        procedures=[f"{d.code} issue {r.issue}" for d, r in procedure_criteria(session, audit)],
-        grades=[g.code for g in grades],
+        procedures=[AuditProcedure(d.code, r.issue) for d, r in procedure_criteria(session, audit)],
+        team=[
+            AuditTeamMember(u.username, u.full_name, role) for u, role in members_of(session, audit)
+        ],
+        auditee_rep=AuditPerson(rep.username, rep.full_name) if rep else None,
+        grades=list(grades),
         items=len(items),
         answered=sum(1 for i in items if i.result),
         counts={g.code: sum(1 for i in items if i.result == g.code) for g in grades},
         findings=_finding_views(session, audit),
-        signatures=signatures_of(session, audit, content_hash=content),
+        conclusions=audit.conclusions,
+        distribution=[line for line in audit.distribution.splitlines() if line.strip()],
+        checklist_source=audit.checklist_source,
+        report_sha256=audit.report_sha256,
         content_hash=content,
+        signatures=[
+            AuditSignatureEntry(
+                meaning=v.signature.meaning,
+                username=v.username,
+                printed_name=v.signature.printed_name,
+                signed_at=v.signature.signed_at,
+                content_hash=v.signature.content_hash,
+                valid=v.valid,
+            )
+            for v in signatures_of(session, audit, content_hash=content)
+        ],
+        steps=allowed_steps(session, viewer, audit, content_hash=content),
     )
 
 

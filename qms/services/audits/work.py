@@ -5,10 +5,10 @@ import mimetypes
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
 from qms.clock import utcnow
-from qms.errors import Conflict, Joined, NotFound, PermissionDenied, Text, ValidationError
+from qms.errors import Conflict, Joined, NotFound, ValidationError
 from qms.models import (
     Audit,
     ChecklistAttachment,
@@ -20,13 +20,8 @@ from qms.models import (
 )
 from qms.services import blobs
 from qms.services.audits import checklists
-from qms.services.audits.core import (
-    AuditStatus,
-    department_ids,
-    get_audit,
-    require_status,
-    role_in,
-)
+from qms.services.audits.core import department_ids, get_audit
+from qms.services.audits.steps import check_record
 from qms.services.people import users
 from qms.services.trail import chain as trail
 from qms.text import clean
@@ -51,21 +46,6 @@ def finding_of(session: Session, item: ChecklistItem) -> Finding | None:
     return session.exec(select(Finding).where(Finding.item_id == item.id)).first()
 
 
-def attachments_by_item(session: Session, audit: Audit) -> dict[int, list[ChecklistAttachment]]:
-    """Every attachment of the audit's checklist by item id, in one query (views and the
-    record hash read them all)."""
-    rows = session.exec(
-        select(ChecklistAttachment)
-        .join(ChecklistItem, col(ChecklistItem.id) == ChecklistAttachment.item_id)
-        .where(ChecklistItem.audit_id == audit.id)
-        .order_by(col(ChecklistAttachment.id))
-    ).all()
-    by_item: dict[int, list[ChecklistAttachment]] = {}
-    for attachment in rows:
-        by_item.setdefault(attachment.item_id, []).append(attachment)
-    return by_item
-
-
 def record(
     session: Session,
     *,
@@ -86,9 +66,7 @@ def record(
     it as anything else removes the finding.
     """
     audit = get_audit(session, ref, lock=True)
-    require_status(audit, AuditStatus.IN_PROGRESS, Text("have results recorded"))
-    if role_in(session, audit, actor) is None:
-        raise PermissionDenied("only the audit team of {ref} can record results", ref=audit.ref)
+    check_record(session, actor, audit)
     row = get_item(session, audit, item)
     grades = checklists.load_grades(audit.grades)
     code = clean(result).upper()

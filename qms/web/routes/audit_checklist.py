@@ -13,10 +13,11 @@ from qms.services.audits import checklists
 from qms.services.audits import planning as audits
 from qms.services.audits import views as audit_views
 from qms.services.audits import work as audit_work
+from qms.services.audits.steps import AuditStep
 from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.i18n import request_language, translated, translator
 from qms.web.pages import flash, render
-from qms.web.routes.audits import can_raise
+from qms.web.routes.audits import AUDIT_ENUMS, can_raise
 from qms.web.routes.responses import audit_url, download
 
 router = APIRouter()
@@ -29,14 +30,14 @@ def _checklist_context(
 ) -> dict[str, object]:
     sheet = audit_views.worksheet(session, viewer=user, ref=ref, only=only)
     audit = sheet.audit
-    can_work = audit.status == "in_progress" and audits.role_in(session, audit, user) is not None
     return {
+        **AUDIT_ENUMS,
         "audit": audit,
         "items": sheet.items,
         "findings": {f.item: f for f in sheet.findings},
         "grades": checklists.load_grades(audit.grades),
         "departments": [d.code for d in audits.departments_of(session, audit)],
-        "can_work": can_work,
+        "can_work": AuditStep.RECORD in sheet.steps,
         "max_mb": audit_work.MAX_ATTACHMENT_BYTES // 1024 // 1024,
     }
 
@@ -117,6 +118,7 @@ def findings_page(
     rows = audit_views.findings(session, viewer=user, ref=ref)
     audit = audits.get_audit(session, ref)
     context = {
+        **AUDIT_ENUMS,
         "audit": audit,
         "rows": rows,
         "can_raise": can_raise(roles),

@@ -1,5 +1,5 @@
 """Internal audit pages: the list, the programme and its coverage, planning, one audit
-with the steps its people may take, and the report PDF. The checklist and findings pages
+with the steps the services say its viewer may take, and the report PDF. The checklist and findings pages
 are in ``audit_checklist``."""
 
 from datetime import date
@@ -9,15 +9,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from qms.domain import Role
-from qms.errors import Text, ValidationError
+from qms.domain import AuditStatus, AuditType, Role
+from qms.errors import ValidationError
 from qms.models import User
 from qms.services.audits import checklists
 from qms.services.audits import planning as audits
 from qms.services.audits import programme as audit_programme
 from qms.services.audits import reports as audit_reports
+from qms.services.audits import steps as audit_steps
 from qms.services.audits import views as audit_views
-from qms.services.audits.records import AUDITEE, valid_signed
+from qms.services.audits.steps import AuditStep
 from qms.services.people import organisation, users
 from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.errors import N_
@@ -28,7 +29,9 @@ from qms.web.routes.responses import audit_url, done, download
 
 router = APIRouter()
 
-STATUSES = [s.value for s in audits.AuditStatus]
+STATUSES = list(AuditStatus)
+# The audit vocabulary the templates compare with (members, not strings).
+AUDIT_ENUMS = {"AuditStatus": AuditStatus, "AuditType": AuditType, "AuditStep": AuditStep}
 
 
 @router.get("/audits")
@@ -36,7 +39,6 @@ def audit_list(
     request: Request,
     session: Db,
     user: CurrentUser,
-    roles: Roles,
     year: str = "",
     status: str = "",
 ) -> Response:
@@ -44,10 +46,11 @@ def audit_list(
         session, viewer=user, year=year_or_none(year), status=status or None
     )
     context = {
+        **AUDIT_ENUMS,
         "rows": rows,
         "filters": {"year": year, "status": status},
         "statuses": STATUSES,
-        "can_plan": bool(roles & set(audits.PLANNERS)),
+        "can_plan": audit_steps.may_plan(session, user),
     }
     return render(request, "audits/list.html", context)
 
@@ -61,7 +64,6 @@ def programme_page(
     request: Request,
     session: Db,
     user: CurrentUser,
-    roles: Roles,
     year: str = "",
 ) -> Response:
     shown = year_or_none(year) or organisation.today(session).year
@@ -69,7 +71,7 @@ def programme_page(
     context = {
         "coverage": result,
         "year": shown,
-        "can_plan": bool(roles & set(audits.PLANNERS)),
+        "can_plan": audit_steps.may_plan(session, user),
         "departments": users.list_departments(session),
     }
     return render(request, "audits/programme.html", context)
@@ -118,13 +120,13 @@ def set_programme_entry(
 
 
 @router.get("/audits/grades")
-def grades_page(request: Request, session: Db, user: CurrentUser, roles: Roles) -> Response:
+def grades_page(request: Request, session: Db, user: CurrentUser) -> Response:
     """The grade scale new audits freeze when they start; admins and controllers edit it."""
     scale = audit_views.grade_scale(session, viewer=user)
     context = {
         "grades": scale,
         "grades_json": checklists.dump_grades(scale),
-        "can_edit": bool(roles & {Role.ADMIN, Role.CONTROLLER}),
+        "can_edit": audit_steps.may_set_grades(session, user),
     }
     return render(request, "audits/grades.html", context)
 
@@ -139,7 +141,7 @@ def set_grades(
 
 @router.get("/audits/new")
 def plan_form(request: Request, session: Db, user: CurrentUser) -> Response:
-    users.require_role(session, user, *audits.PLANNERS, action=Text("plan audits"))
+    audit_steps.check_plan(session, user)
     active = [(u, r) for u, r in users.list_users(session) if u.active]
     context = {
         "departments": users.list_departments(session),
@@ -184,51 +186,20 @@ def plan(
     return done(request, audit_url(created.ref), N_("The audit is planned."))
 
 
-def audit_steps(user: User, roles: set[Role], info: audit_views.AuditDetail) -> set[str]:
-    """The steps the page offers ``user`` (the services decide again on each one)."""
-    audit = info.audit
-    status = audit.status
-    lead = audit.lead_auditor_id == user.id
-    member = any(u.id == user.id for u, _role in info.team)
-    manager = bool(roles & {Role.CONTROLLER, Role.ADMIN})
-    steps: set[str] = set()
-    if status in ("planned", "in_progress"):
-        if lead or manager:
-            steps.add("assign")
-        if lead:
-            steps.add("conclude")
-    if status == "planned" and lead:
-        steps.add("start")
-    if status == "in_progress":
-        if member:
-            steps.add("work")
-        if lead:
-            steps.add("report")
-    if status == "reported":
-        if lead:
-            steps.update({"reopen", "close"})
-        if audit.auditee_rep_id == user.id and not valid_signed(info.signatures, AUDITEE):
-            steps.add("sign")
-    return steps
-
-
 @router.get("/audits/{ref}")
 def audit_page(
     request: Request, session: Db, user: CurrentUser, roles: Roles, ref: str
 ) -> Response:
     info = audit_views.detail(session, viewer=user, ref=ref)
-    steps = audit_steps(user, roles, info)
-    on_team = {u.id for u, _role in info.team}
+    on_team = {m.username for m in info.team}
     context = {
+        **AUDIT_ENUMS,
         "info": info,
-        "audit": info.audit,
-        "procedures": [
-            (doc.code, rev.issue) for doc, rev in audits.procedure_criteria(session, info.audit)
-        ],
-        "steps": steps,
-        "grades": checklists.load_grades(info.audit.grades),
-        "candidates": [u for u in _people(session, Role.AUDITOR) if u.id not in on_team]
-        if "assign" in steps
+        "audit": info,
+        "department_names": {d.code: d.name for d in users.list_departments(session)},
+        "steps": info.steps,
+        "candidates": [u for u in _people(session, Role.AUDITOR) if u.username not in on_team]
+        if AuditStep.ASSIGN in info.steps
         else [],
         "can_raise": can_raise(roles),
         "lang": request_language(request),
