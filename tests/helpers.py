@@ -1,5 +1,6 @@
 """Small tools the tests share: run a service as a user, snapshot the database."""
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -123,3 +124,19 @@ def drop_guards(engine: Engine) -> None:
     with engine.begin() as connection:
         for statement in DROP_GUARDS[engine.dialect.name]:
             connection.execute(text(statement))
+
+
+def cli_json(db_url: str, *args: str) -> Any:
+    """What ``qms ARGS --format json`` prints, parsed (the command must succeed)."""
+    from click.testing import CliRunner
+
+    from qms.cli import cli
+
+    result = CliRunner().invoke(
+        cli,
+        [*args, "--format", "json"],
+        env={"QMS_DATABASE_URL": db_url, "QMS_USER": None},
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)

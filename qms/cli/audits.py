@@ -17,15 +17,14 @@ from qms.cli.common import (
     read_password,
     read_text_input,
     reading,
+    steps_line,
     writing,
 )
-from qms.errors import Joined, Text
 from qms.services.audits import planning as audits
 from qms.services.audits import reports as audit_reports
 from qms.services.audits import views as audit_views
 from qms.services.audits import work as audit_work
 from qms.services.people import organisation, users
-from qms.settings import message_language
 from qms.views import as_json
 
 STATUSES = [s.value for s in audits.AuditStatus]
@@ -436,15 +435,6 @@ def show(ref: str, as_user: str, fmt: str) -> None:
         mark = "valid" if s.valid else "INVALID (record changed after signing)"
         click.echo(f"  signed {s.meaning}: {s.printed_name} {fmt_time(s.signed_at, tz)}  {mark}")
     click.echo(steps_line(info.steps))
-
-
-def steps_line(steps: tuple[str, ...]) -> str:
-    """ "Steps you may take: ..." in the language of QMS_LANGUAGE; the steps are named
-    as the commands that take them."""
-    from qms.i18n import in_language
-
-    shown = Joined(list(steps)) if steps else "-"
-    return in_language(Text("Steps you may take: {steps}", steps=shown), message_language())
 
 
 def _dates(first: date | None, last: date | None) -> str:

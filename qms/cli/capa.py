@@ -13,17 +13,15 @@ from qms.cli.common import (
     format_option,
     read_password,
     reading,
+    steps_line,
     writing,
 )
 from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory
-from qms.errors import Text
-from qms.i18n import in_language
 from qms.services.capa import actions as capa_actions
 from qms.services.capa import lifecycle as capa_service
 from qms.services.capa import records as capa_records
 from qms.services.capa import views as capa_views
 from qms.services.people import organisation, users
-from qms.settings import message_language
 from qms.views import as_json
 
 DATE = click.DateTime(["%Y-%m-%d"])
@@ -401,8 +399,7 @@ def show(ref: str, as_user: str | None, fmt: str) -> None:
         click.echo("to close: " + "; ".join(info.closure_problems))
     if viewer is not None:
         steps = [*info.steps, *(f"{s} {a.number}" for a in info.actions for s in a.steps)]
-        label = in_language(Text("Steps you may take"), message_language())
-        click.echo(f"{label}: {', '.join(steps) or '-'}")
+        click.echo(steps_line(steps))
 
 
 def _indented(value: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -153,3 +153,18 @@ def fmt_time(value: datetime | None, timezone: str) -> str:
     from zoneinfo import ZoneInfo
 
     return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def steps_line(steps: Iterable[str]) -> str:
+    """ "Steps you may take: ..." in the language of the messages; the steps are named as in
+    ``--format json`` (the commands that take them)."""
+    from qms.errors import Text
+    from qms.settings import message_language
+
+    line = Text("Steps you may take: {steps}", steps=", ".join(steps) or "-")
+    language = message_language()
+    if language == "en":
+        return str(line)
+    from qms.i18n import in_language  # the catalogs load only when asked for
+
+    return in_language(line, language)

@@ -15,17 +15,16 @@ from qms.cli.common import (
     read_password,
     read_text_input,
     reading,
+    steps_line,
     writing,
 )
 from qms.domain import DocType, RevisionStatus
-from qms.errors import Text
 from qms.models import User
 from qms.services.documents import diff as diff_service
 from qms.services.documents import importer, revisions
 from qms.services.documents import register as documents
 from qms.services.documents import views as doc_views
 from qms.services.people import organisation, users
-from qms.settings import message_language
 from qms.views import as_json
 
 STATUSES = [s.value for s in RevisionStatus] + ["none"]
@@ -188,7 +187,6 @@ def show(
       qms doc show QT-01 --issue 2 --as thultm
       qms doc show QT-01 --body-only > QT-01.md
     """
-    language = message_language()
     with reading() as session:
         r = doc_views.issue_detail(
             session, viewer=_viewer(session, as_user), code=code, issue=issue
@@ -230,20 +228,10 @@ def show(
         click.echo(f"  comment by {comment.author} ({comment.outcome}): {comment.body}")
     click.echo(f"acknowledged by {len(r.acknowledged_by)}: {', '.join(r.acknowledged_by)}")
     click.echo("history: " + "; ".join(f"issue {h.issue} {h.status}" for h in r.history))
-    click.echo(_steps_line(r.steps, language))
+    click.echo(steps_line(r.steps))
     if body:
         click.echo("")
         click.echo(r.body, nl=False)
-
-
-def _steps_line(steps: tuple[str, ...], language: str) -> str:
-    """The steps the viewer may take, named as in ``--format json``."""
-    line = Text("Steps you may take: {steps}", steps=", ".join(steps) or "-")
-    if language == "en":
-        return str(line)
-    from qms.i18n import in_language  # the catalogs load only when asked for
-
-    return in_language(line, language)
 
 
 @doc.command("import")

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from qms.db import make_engine, read_session
-from qms.errors import QMSError
+from qms.errors import Conflict, PermissionDenied, QMSError
 from qms.services.capa import actions as capa_actions
 from qms.services.capa import lifecycle as capa
 from qms.services.capa import steps as capa_steps
@@ -201,3 +201,26 @@ def test_who_is_offered_what(engine: Engine) -> None:
         assert steps("lan") == ((), [("done",), (), ()])  # the owner of actions 1 and 3
         assert steps("mai") == ((), [(), (), ()])  # TP reviewer
         assert capa_views.detail(session, viewer=None, ref=ref).steps == ()
+
+
+def test_raising_from_a_finding_is_offered_exactly_to_those_who_may(engine: Engine) -> None:
+    """The findings pages offer "Raise a corrective action" from the same check as the
+    command: a person not offered it is refused as not allowed (nothing written); a person
+    offered it opens the record, or, once it exists, is told the finding has one."""
+    audit = cs.audit_with_findings(engine, grades=("NC_MINOR",))
+    raised = []
+    for user in USERS:
+        with read_session(engine) as session:
+            may = capa_steps.may_raise_from_finding(session, users.get_user(session, user))
+        before = snapshot(engine)
+        try:
+            raised.append(act(engine, capa.open_nonconformity, user, finding=f"{audit}/1"))
+        except PermissionDenied:
+            assert not may, f"{user} is offered a step the command refuses"
+            assert snapshot(engine) == before
+        except Conflict:
+            assert may, f"{user} got past the permission check without the offer"
+            assert raised
+        else:
+            assert may, f"{user} raised a corrective action without being offered to"
+    assert len(raised) == 1

@@ -1,9 +1,7 @@
 """One shape for the same data: the command line's ``--format json`` and the API give the
 same fields with the same values for the same audit."""
 
-import json
 from collections.abc import Callable
-from typing import Any
 
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
@@ -11,22 +9,11 @@ from sqlalchemy.engine import Engine
 from qms.cli import cli
 from qms.services.audits import planning as audits
 from qms.services.audits import work as audit_work
-from tests.helpers import act
+from tests.helpers import act, cli_json
 from tests.services.audit_helpers import effective_procedures, plan_tp
 from tests.web.client import WebClient
 
 Login = Callable[[str], WebClient]
-
-
-def _cli_json(db_url: str, *args: str) -> Any:
-    result = CliRunner().invoke(
-        cli,
-        [*args, "--format", "json", "--as", "an"],
-        env={"QMS_DATABASE_URL": db_url, "QMS_USER": None},
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_the_command_line_and_the_api_give_one_shape(
@@ -51,7 +38,7 @@ def test_the_command_line_and_the_api_give_one_shape(
     for args, path in pairs:
         from_api = an.get(path)
         assert from_api.status_code == 200, from_api.text
-        assert _cli_json(db_url, *args) == from_api.json(), path
+        assert cli_json(db_url, *args, "--as", "an") == from_api.json(), path
     shown = an.get(f"/api/audits/{ref}").json()
     assert shown["audit_type"] == "internal"
     assert shown["team"] == [{"username": "an", "full_name": "Trịnh Văn An", "role": "lead"}]

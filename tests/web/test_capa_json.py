@@ -1,31 +1,16 @@
 """One shape for a corrective action: ``qms capa show|list --format json`` and the
 matching ``GET /api/capa`` routes give the same fields with the same values."""
 
-import json
 from collections.abc import Callable
-from typing import Any
 
-from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 
-from qms.cli import cli
 from qms.services.capa import lifecycle as capa
-from tests.helpers import act, effective_document
+from tests.helpers import act, cli_json, effective_document
 from tests.services import capa_setup as cs
 from tests.web.client import WebClient
 
 Login = Callable[[str], WebClient]
-
-
-def _cli_json(db_url: str, *args: str) -> Any:
-    result = CliRunner().invoke(
-        cli,
-        [*args, "--format", "json"],
-        env={"QMS_DATABASE_URL": db_url, "QMS_USER": None},
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_cli_and_api_give_the_same_record_and_register(
@@ -44,16 +29,16 @@ def test_cli_and_api_give_the_same_record_and_register(
     for ref in (closed, planned, fresh):
         api = thu.get(f"/api/capa/{ref}")
         assert api.status_code == 200, api.text
-        assert _cli_json(db_url, "capa", "show", ref, "--as", "thu") == api.json()
-    shown = _cli_json(db_url, "capa", "show", planned, "--as", "thu")
+        assert cli_json(db_url, "capa", "show", ref, "--as", "thu") == api.json()
+    shown = cli_json(db_url, "capa", "show", planned, "--as", "thu")
     assert shown["steps"] == ["add_action", "change_document"]
     assert [a["steps"] for a in shown["actions"]] == [["done"], []]
     assert [a["document_change"] for a in shown["actions"]] == [None, "QT-01 issue 2 (draft)"]
     assert shown["finding"] is None
-    assert _cli_json(db_url, "capa", "show", planned)["steps"] == []  # nobody asked
+    assert cli_json(db_url, "capa", "show", planned)["steps"] == []  # nobody asked
 
     listed = thu.get("/api/capa").json()
-    assert _cli_json(db_url, "capa", "list") == listed
+    assert cli_json(db_url, "capa", "list") == listed
     assert [row["ref"] for row in listed] == [closed, planned, fresh]
     assert set(listed[0]) == {
         "ref", "status", "source", "department", "severity", "description",

@@ -1,27 +1,12 @@
 """One shape for the same data: ``qms doc show/list --format json`` and the matching
 ``GET /api/documents...`` routes give the same fields with the same values."""
 
-import json
-
-from click.testing import CliRunner
 from fastapi import FastAPI
 
-from qms.cli import cli
 from qms.services.documents import revisions
-from tests.helpers import act, effective_document, revise
+from tests.helpers import act, cli_json, effective_document, revise
 from tests.seed import PASSWORD
 from tests.web.client import signed_in
-
-
-def _cli_json(db_url: str, *args: str) -> object:
-    result = CliRunner().invoke(
-        cli,
-        [*args, "--format", "json"],
-        env={"QMS_DATABASE_URL": db_url, "QMS_USER": None},
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_cli_and_api_give_the_same_document_json(app: FastAPI, db_url: str) -> None:
@@ -43,13 +28,13 @@ def test_cli_and_api_give_the_same_document_json(app: FastAPI, db_url: str) -> N
                 (("doc", "show", "QT-01", "--issue", "2"), "/api/documents/QT-01/revisions/2")
             )
         for args, path in pairs:
-            printed = _cli_json(db_url, *args, "--as", user)
+            printed = cli_json(db_url, *args, "--as", user)
             answered = client.get(path).json()
             if path == "/api/documents":
                 answered = answered["items"]
             assert printed == answered, (user, args)
         client.close()
-    shown = _cli_json(db_url, "doc", "show", "QT-01", "--issue", "2", "--as", "thu")
+    shown = cli_json(db_url, "doc", "show", "QT-01", "--issue", "2", "--as", "thu")
     assert isinstance(shown, dict)
     assert set(shown["steps"]) == {"edit", "submit", "acknowledge", "withdraw", "periodic_review"}
     assert shown["comments"][0].keys() == {"author", "outcome", "body", "created_at"}

@@ -263,13 +263,8 @@ def _parse_source(value: str) -> CapaSource:
         ) from None
 
 
-def _finding_for(
-    session: Session, actor: User, kind: CapaSource, finding: str | None
-) -> Finding | None:
-    if kind != CapaSource.AUDIT_FINDING:
-        if finding:
-            raise ValidationError("a finding reference goes with the source audit_finding")
-        return None
+def check_raise_from_finding(session: Session, actor: User) -> None:
+    """Raising a corrective action from an audit finding: auditors and controllers."""
     users.require_role(
         session,
         actor,
@@ -277,6 +272,16 @@ def _finding_for(
         Role.CONTROLLER,
         action=Text("raise a corrective action from an audit finding"),
     )
+
+
+def _finding_for(
+    session: Session, actor: User, kind: CapaSource, finding: str | None
+) -> Finding | None:
+    if kind != CapaSource.AUDIT_FINDING:
+        if finding:
+            raise ValidationError("a finding reference goes with the source audit_finding")
+        return None
+    check_raise_from_finding(session, actor)
     if not finding:
         raise ValidationError(
             "a nonconformity from an audit needs its finding, e.g. --finding IA-2026-01/2"

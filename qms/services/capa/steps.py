@@ -58,3 +58,9 @@ def action_steps(
     """The steps ``viewer`` may take on action ``number``."""
     allowed = _passes(lambda: actions.check_complete(session, viewer, car, number))
     return (DONE,) if allowed else ()
+
+
+def may_raise_from_finding(session: Session, viewer: User) -> bool:
+    """Whether ``viewer`` may raise a corrective action from an audit finding (findings
+    pages offer the step beside each finding that has none yet)."""
+    return _passes(lambda: lifecycle.check_raise_from_finding(session, viewer))

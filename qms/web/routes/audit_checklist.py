@@ -14,10 +14,11 @@ from qms.services.audits import planning as audits
 from qms.services.audits import views as audit_views
 from qms.services.audits import work as audit_work
 from qms.services.audits.steps import AuditStep
-from qms.web.deps import CurrentUser, Db, Roles
+from qms.services.capa import steps as capa_steps
+from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import request_language, translated, translator
 from qms.web.pages import flash, render
-from qms.web.routes.audits import AUDIT_ENUMS, can_raise
+from qms.web.routes.audits import AUDIT_ENUMS
 from qms.web.routes.responses import audit_url, download
 
 router = APIRouter()
@@ -112,15 +113,13 @@ def attachment(session: Db, user: CurrentUser, ref: str, number: int, sha256: st
 
 
 @router.get("/audits/{ref}/findings")
-def findings_page(
-    request: Request, session: Db, user: CurrentUser, roles: Roles, ref: str
-) -> Response:
+def findings_page(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
     rows = audit_views.findings(session, viewer=user, ref=ref)
     audit = audits.get_audit(session, ref)
     context = {
         **AUDIT_ENUMS,
         "audit": audit,
         "rows": rows,
-        "can_raise": can_raise(roles),
+        "can_raise": capa_steps.may_raise_from_finding(session, user),
     }
     return render(request, "audits/findings.html", context)

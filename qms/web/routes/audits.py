@@ -19,6 +19,7 @@ from qms.services.audits import reports as audit_reports
 from qms.services.audits import steps as audit_steps
 from qms.services.audits import views as audit_views
 from qms.services.audits.steps import AuditStep
+from qms.services.capa import steps as capa_steps
 from qms.services.people import organisation, users
 from qms.web.deps import CurrentUser, Db, Roles
 from qms.web.errors import N_
@@ -201,15 +202,10 @@ def audit_page(
         "candidates": [u for u in _people(session, Role.AUDITOR) if u.username not in on_team]
         if AuditStep.ASSIGN in info.steps
         else [],
-        "can_raise": can_raise(roles),
+        "can_raise": capa_steps.may_raise_from_finding(session, user),
         "lang": request_language(request),
     }
     return render(request, "audits/audit.html", context)
-
-
-def can_raise(roles: set[Role]) -> bool:
-    """Auditors and controllers raise corrective actions from findings."""
-    return bool(roles & {Role.AUDITOR, Role.CONTROLLER})
 
 
 @router.post("/audits/{ref}/assign")
