@@ -4,6 +4,7 @@ language, and dates and numbers formatted per language."""
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -11,7 +12,8 @@ from babel.dates import format_date, format_datetime
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from qms.domain import LANGUAGES
+from qms.domain import LANGUAGES, AuditStatus, CapaStatus, DocType, Meaning, RevisionStatus
+from qms.domain_words import word_for
 from qms.errors import Joined, QMSError, Text
 from qms.i18n import gettext_for, in_language, number_format, translations
 from qms.paths import templates_dir
@@ -70,6 +72,8 @@ def make_environments(timezone: str) -> dict[str, Environment]:
         env.filters["number"] = formats.number
         env.filters["translated"] = _translated_filter(language)
         env.globals["language"] = language
+        env.globals["word"] = _word(language)
+        env.globals.update(_ENUMS)
         env.globals["language_names"] = LANGUAGE_NAMES
         environments[language] = env
     return environments
@@ -92,6 +96,24 @@ def translator(request: Request) -> Callable[[str], str]:
 def translated(request: Request, error: QMSError) -> str:
     """A service's refusal in the request's language."""
     return in_language(error, request_language(request))
+
+
+_ENUMS = {
+    "RevisionStatus": RevisionStatus,
+    "DocType": DocType,
+    "Meaning": Meaning,
+    "AuditStatus": AuditStatus,
+    "CapaStatus": CapaStatus,
+}
+
+
+def _word(language: str) -> Callable[[type[StrEnum], str], str]:
+    """``{{ word(AuditStatus, audit.status) }}``: the word for a state, type or meaning."""
+
+    def word(kind: type[StrEnum], value: str) -> str:
+        return word_for(kind, value, language)
+
+    return word
 
 
 def _translated_filter(language: str) -> Callable[[object], str]:
