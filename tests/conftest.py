@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from qms import clock
@@ -98,11 +97,8 @@ def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Pat
 @pytest.fixture(scope="session")
 def pg_templates(pg_server: PostgresServer) -> dict[bool, str]:
     names = {True: "qms_template_seeded", False: "qms_template_blank"}
-    admin = make_engine(pg_server.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for name in names.values():
-            connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
+    for name in names.values():
+        pg_server.create_database(name)
     for seeded, name in names.items():
         _prepare(pg_server.url_for(name), seeded=seeded)
     return names
@@ -126,15 +122,10 @@ def _fresh_database(
     server: PostgresServer = request.getfixturevalue("pg_server")
     template_name: str = request.getfixturevalue("pg_templates")[seeded]
     name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(server.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
     try:
-        yield server.url_for(name)
+        yield server.create_database(name, template=template_name)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        server.drop_database(name)
 
 
 @pytest.fixture

@@ -52,6 +52,29 @@ class PostgresServer:
     def url_for(self, database: str) -> str:
         return f"postgresql://qms@127.0.0.1:{self.port}/{database}"
 
+    def sql(self, *statements: str) -> None:
+        """Run statements that cannot run in a transaction (CREATE/DROP DATABASE)."""
+        from sqlalchemy import text
+
+        from qms.db import make_engine
+
+        admin = make_engine(self.url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                for statement in statements:
+                    connection.execute(text(statement))
+        finally:
+            admin.dispose()
+
+    def create_database(self, name: str, *, template: str | None = None) -> str:
+        """A new database ``name`` (a copy of ``template`` when given); its URL."""
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self.sql(f'CREATE DATABASE "{name}"{copy}')
+        return self.url_for(name)
+
+    def drop_database(self, name: str) -> None:
+        self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     def _run(self, *args: str) -> None:
         result = subprocess.run(
             [str(self.bin / args[0]), *args[1:]],

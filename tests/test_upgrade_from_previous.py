@@ -65,15 +65,10 @@ def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         return
     server: PostgresServer = request.getfixturevalue("pg_server")
     name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(server.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield server.url_for(name)
+        yield server.create_database(name)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        server.drop_database(name)
 
 
 def load_previous(engine: Engine, data: dict[str, Any]) -> None:

@@ -1,20 +1,13 @@
 """Audits prepared in each state for the steps test, and a saved copy of the database the
 test puts back after every step that changed it."""
 
-import shutil
-from pathlib import Path
-
-import pytest
-from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 
-from qms.db import make_engine
 from qms.services.audits import planning as audits
 from qms.services.audits import reports as audit_reports
 from qms.services.audits import work as audit_work
 from qms.services.capa import lifecycle as capa
 from tests.helpers import act
-from tests.pgserver import PostgresServer
 from tests.seed import PASSWORD
 from tests.services.audit_helpers import add_person, answer_all, effective_procedures, plan_tp
 
@@ -48,46 +41,3 @@ def prepare(engine: Engine, state: str) -> str:
         return ref
     act(engine, audit_reports.close, "an", ref=ref)
     return ref
-
-
-class SavedDatabase:
-    """A copy of the database under ``engine`` as it is now; ``restore`` puts it back
-    (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL)."""
-
-    def __init__(self, request: pytest.FixtureRequest, engine: Engine) -> None:
-        self.engine = engine
-        self.url = make_url(str(engine.url.render_as_string(hide_password=False)))
-        self.postgres = self.url.get_backend_name() == "postgresql"
-        engine.dispose()
-        if self.postgres:
-            server: PostgresServer = request.getfixturevalue("pg_server")
-            self.admin = make_engine(server.url, isolation_level="AUTOCOMMIT")
-            self.name = str(self.url.database)
-            self.saved = f"{self.name}_saved"
-            self._sql(f'CREATE DATABASE "{self.saved}" TEMPLATE "{self.name}"')
-            request.addfinalizer(self._drop_saved)
-        else:
-            self.path = Path(str(self.url.database))
-            with engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            engine.dispose()
-            self.copy = self.path.with_suffix(".saved")
-            shutil.copyfile(self.path, self.copy)
-
-    def restore(self) -> None:
-        self.engine.dispose()
-        if self.postgres:
-            self._sql(f'DROP DATABASE "{self.name}" WITH (FORCE)')
-            self._sql(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.saved}"')
-            return
-        for extra in ("-wal", "-shm"):
-            Path(f"{self.path}{extra}").unlink(missing_ok=True)
-        shutil.copyfile(self.copy, self.path)
-
-    def _sql(self, statement: str) -> None:
-        with self.admin.connect() as connection:
-            connection.execute(text(statement))
-
-    def _drop_saved(self) -> None:
-        self._sql(f'DROP DATABASE IF EXISTS "{self.saved}" WITH (FORCE)')
-        self.admin.dispose()

@@ -17,8 +17,9 @@ from qms.services.audits import work as audit_work
 from qms.services.audits.steps import AuditStep
 from qms.services.people import users
 from tests.helpers import act
+from tests.saved_database import SavedDatabase
 from tests.seed import PASSWORD
-from tests.services.audit_steps_setup import STATES, SavedDatabase, prepare
+from tests.services.audit_steps_setup import STATES, prepare
 
 # Each step's command with the input it needs (see prepare: khoa is free to join).
 COMMANDS: dict[AuditStep, tuple[Callable[..., Any], dict[str, Any]]] = {

@@ -1,19 +1,15 @@
 """The steps a record's view offers are exactly those its commands allow: for a record in
 each state and every test person, each offered step succeeds when that person then runs
-the command (on a fresh copy of the database), and each hidden step is refused."""
+the command (from the prepared state, put back after each), and each hidden step is
+refused."""
 
-import shutil
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from qms.db import make_engine, read_session
+from qms.db import read_session
 from qms.errors import Conflict, PermissionDenied, QMSError
 from qms.services.capa import actions as capa_actions
 from qms.services.capa import lifecycle as capa
@@ -21,7 +17,7 @@ from qms.services.capa import steps as capa_steps
 from qms.services.capa import views as capa_views
 from qms.services.people import users
 from tests.helpers import act, effective_document, snapshot
-from tests.pgserver import PostgresServer
+from tests.saved_database import SavedDatabase
 from tests.seed import PASSWORD, PEOPLE
 from tests.services import capa_setup as cs
 
@@ -102,44 +98,6 @@ def _done(ref: str, number: int) -> Callable[[Engine, str], Any]:
     )
 
 
-@pytest.fixture
-def copies(
-    backend: str, db_url: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> Callable[[Engine], Any]:
-    """``copies(engine)``: a context giving an engine on a fresh copy of the test database
-    (a file copy for SQLite, CREATE DATABASE ... TEMPLATE for PostgreSQL)."""
-
-    @contextmanager
-    def copy(engine: Engine) -> Iterator[Engine]:
-        engine.dispose()  # no connection may hold the source while it is copied
-        if backend == "sqlite":
-            path = tmp_path / f"copy-{uuid.uuid4().hex[:8]}.db"
-            with engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            engine.dispose()
-            shutil.copyfile(str(engine.url.database), path)
-            url = f"sqlite:///{path}"
-        else:
-            server: PostgresServer = request.getfixturevalue("pg_server")
-            name = f"c_{uuid.uuid4().hex[:12]}"
-            admin = make_engine(server.url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                source = engine.url.database
-                connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
-            url = server.url_for(name)
-        fresh = make_engine(url)
-        try:
-            yield fresh
-        finally:
-            fresh.dispose()
-            if backend != "sqlite":
-                with admin.connect() as connection:
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
-
-    return copy
-
-
 STATES = [
     "open",
     "contained",
@@ -153,7 +111,7 @@ STATES = [
 
 @pytest.mark.parametrize("state", STATES)
 def test_offered_steps_succeed_and_hidden_ones_are_refused(
-    engine: Engine, copies: Callable[[Engine], Any], state: str
+    engine: Engine, request: pytest.FixtureRequest, state: str
 ) -> None:
     ref = _record(engine, state)
     commands = _commands(engine, ref)
@@ -178,13 +136,14 @@ def test_offered_steps_succeed_and_hidden_ones_are_refused(
             pytest.fail(f"{user} may {step} on a {state} record, but the view hides it")
     assert snapshot(engine) == before  # every refusal changed nothing
 
+    saved = SavedDatabase(request, engine)
     for user in USERS:
         for step in sorted(offered[user]):
-            with copies(engine) as fresh:
-                try:
-                    commands[step](fresh, user)
-                except QMSError as refusal:
-                    pytest.fail(f"the view offers {user} to {step} a {state} record: {refusal}")
+            try:
+                commands[step](engine, user)
+            except QMSError as refusal:
+                pytest.fail(f"the view offers {user} to {step} a {state} record: {refusal}")
+            saved.restore()  # the next step starts from the prepared state again
 
 
 def test_who_is_offered_what(engine: Engine) -> None:

@@ -1,19 +1,15 @@
 """A document's read view offers exactly the steps its commands allow: for records in each
 state and for every seed person, each offered step succeeds when that person runs the
-command, and each hidden one is refused. Every step runs on a fresh copy of the state."""
+command, and each hidden one is refused. Every step starts from the prepared state."""
 
-import shutil
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from qms.db import make_engine, read_session
+from qms.db import read_session
 from qms.errors import QMSError
 from qms.services.documents import register as documents
 from qms.services.documents import revisions
@@ -21,6 +17,7 @@ from qms.services.documents import views as doc_views
 from qms.services.documents.checks import Step
 from qms.services.people import users
 from tests.helpers import act, body, effective_document, new_draft, revise
+from tests.saved_database import SavedDatabase
 from tests.seed import PASSWORD, PEOPLE
 from tests.services.capa_setup import today
 
@@ -120,75 +117,23 @@ def _offered(engine: Engine, user: str) -> set[Step]:
             return set()
 
 
-class Copies:
-    """Fresh copies of one prepared database, on the test's backend."""
-
-    def __init__(self, backend: str, url: str, request: pytest.FixtureRequest, folder: Path):
-        self.backend, self.url, self.request, self.folder = backend, url, request, folder
-        self.made: list[str] = []
-
-    def fresh(self) -> Engine:
-        if self.backend == "sqlite":
-            path = self.folder / f"copy-{uuid.uuid4().hex[:8]}.db"
-            shutil.copyfile(self.url.removeprefix("sqlite:///"), path)
-            return make_engine(f"sqlite:///{path}")
-        server = self.request.getfixturevalue("pg_server")
-        name = f"c_{uuid.uuid4().hex[:12]}"
-        source = self.url.rsplit("/", 1)[1].split("?")[0]
-        admin = make_engine(server.url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
-        admin.dispose()
-        self.made.append(name)
-        return make_engine(server.url_for(name))
-
-    def drop(self) -> None:
-        if not self.made:
-            return
-        admin = make_engine(
-            self.request.getfixturevalue("pg_server").url, isolation_level="AUTOCOMMIT"
-        )
-        with admin.connect() as connection:
-            for name in self.made:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture
-def copies(
-    backend: str, db_url: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[Copies]:
-    made = Copies(backend, db_url, request, tmp_path)
-    yield made
-    made.drop()
-
-
 @pytest.mark.parametrize("state", list(STATES))
 def test_the_view_offers_exactly_the_steps_the_commands_allow(
-    state: str, db_url: str, copies: Copies
+    state: str, engine: Engine, request: pytest.FixtureRequest
 ) -> None:
-    prepared = make_engine(db_url)
-    STATES[state](prepared)
-    if db_url.startswith("sqlite"):
-        with prepared.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    STATES[state](engine)
     names = [person[0] for person in PEOPLE]
-    offers = {name: _offered(prepared, name) for name in names}
-    prepared.dispose()  # the prepared state is now only copied, never changed
-    engine = copies.fresh()
-    try:
-        for name in names:
-            for step in Step:
-                done, changed = _run(engine, step, name)
-                assert done == (step in offers[name]), (
-                    f"{state}: {name} {'may' if done else 'may not'} {step}, "
-                    f"but the view offers {sorted(offers[name])}"
-                )
-                if changed:
-                    engine.dispose()
-                    engine = copies.fresh()  # the next step starts from the state again
-    finally:
-        engine.dispose()
+    offers = {name: _offered(engine, name) for name in names}
+    saved = SavedDatabase(request, engine)
+    for name in names:
+        for step in Step:
+            done, changed = _run(engine, step, name)
+            assert done == (step in offers[name]), (
+                f"{state}: {name} {'may' if done else 'may not'} {step}, "
+                f"but the view offers {sorted(offers[name])}"
+            )
+            if changed:
+                saved.restore()  # the next step starts from the prepared state again
 
 
 def test_without_a_viewer_no_step_is_offered(engine: Engine) -> None:
