@@ -14,7 +14,7 @@ from qms.errors import QMSError
 from qms.services.documents import register as documents
 from qms.services.documents import revisions
 from qms.services.documents import views as doc_views
-from qms.services.documents.checks import Step
+from qms.services.documents.steps import Step
 from qms.services.people import users
 from tests.helpers import act, body, effective_document, new_draft, revise
 from tests.saved_database import SavedDatabase

@@ -24,12 +24,13 @@ from qms.models import (
     pk,
 )
 from qms.phrases import role as role_word
-from qms.services.documents import checks, renditions, search, signatures
 from qms.services.documents import register as documents
-from qms.services.documents.checks import label as _label
-from qms.services.documents.checks import require_in_progress as _require_in_progress
+from qms.services.documents import renditions, search, signatures
+from qms.services.documents import steps as checks
 from qms.services.documents.register import in_progress_revision as in_progress_revision
 from qms.services.documents.register import lock_document
+from qms.services.documents.steps import label as _label
+from qms.services.documents.steps import require_in_progress as _require_in_progress
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean, nfc
@@ -161,7 +162,7 @@ def _next_issue(
     reason: str | None,
     description: str | None,
 ) -> Revision:
-    """The next issue as a draft; the caller has run :func:`checks.check_revise`."""
+    """The next issue as a draft; the caller has run :func:`steps.check_revise`."""
     latest = session.exec(
         select(Revision).where(Revision.document_id == doc.id).order_by(col(Revision.issue).desc())
     ).first()

@@ -15,7 +15,7 @@ from qms.domain import IN_PROGRESS
 from qms.models import Revision, User
 from qms.services.documents import register as documents
 from qms.services.documents import revisions, search
-from qms.services.documents.checks import Step
+from qms.services.documents.steps import Step
 
 
 @dataclass(frozen=True)

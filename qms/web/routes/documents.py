@@ -14,7 +14,7 @@ from qms.render import markdown_to_safe_html
 from qms.services.documents import diff as diff_service
 from qms.services.documents import register as documents
 from qms.services.documents import renditions, revisions, search
-from qms.services.documents.checks import Step
+from qms.services.documents.steps import Step
 from qms.services.people import users
 from qms.web.deps import CurrentUser, Db, Roles, load_user, signed_in_id
 from qms.web.errors import NotSignedIn

@@ -12,8 +12,9 @@ from markupsafe import Markup, escape
 from qms.domain import DocType, Role
 from qms.errors import Text, ValidationError
 from qms.render import RenderError, markdown_to_safe_html
-from qms.services.documents import checks, revisions
 from qms.services.documents import register as documents
+from qms.services.documents import revisions
+from qms.services.documents import steps as checks
 from qms.services.people import users
 from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import translated, translator
