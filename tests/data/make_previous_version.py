@@ -3,9 +3,9 @@
 Run by hand, against the previous version's own code (the commit before the trail and
 corrective-action tables were renamed, schema revision 0003), never by the test suite::
 
-    git worktree add /tmp/prev-qms c76f6f0
-    PYTHONPATH=/tmp/prev-qms .venv/bin/python tests/data/make_previous_version.py
-    git worktree remove /tmp/prev-qms
+    prev=$(mktemp -d) && git worktree add "$prev" c76f6f0
+    PYTHONPATH="$prev" .venv/bin/python tests/data/make_previous_version.py
+    git worktree remove "$prev"
 
 It makes a SQLite database with that version's services (its test people; QT-01 at
 issue 2 with issue 1 superseded, QT-02 at issue 1, their signatures and stored PDFs; an
