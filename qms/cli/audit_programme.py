@@ -1,6 +1,5 @@
 """``qms audit`` commands for the yearly programme, its coverage and the grade scale."""
 
-from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -18,6 +17,7 @@ from qms.cli.common import (
 from qms.services.audits import programme as audit_programme
 from qms.services.audits import views as audit_views
 from qms.services.people import users
+from qms.views import as_json
 
 
 @click.command("programme")
@@ -97,7 +97,7 @@ def coverage(year: int, as_user: str, fmt: str) -> None:
         viewer = users.get_active_user(session, as_user)
         result = audit_programme.coverage(session, year=year, viewer=viewer)
     if fmt == "json":
-        echo_json(asdict(result))
+        echo_json(as_json(result))
         return
     echo_table(
         ["CLAUSE", "PLANNED", "AUDITS"],
@@ -148,7 +148,7 @@ def grades(grades_file: Path | None, as_user: str, fmt: str) -> None:
             viewer = users.get_active_user(session, as_user)
             scale = audit_views.grade_scale(session, viewer=viewer)
     if fmt == "json":
-        echo_json([asdict(g) for g in scale])
+        echo_json(as_json(list(scale)))
         return
     echo_table(
         ["CODE", "NONCONFORMITY", "VI", "EN"],

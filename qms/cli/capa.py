@@ -1,6 +1,5 @@
 """``qms capa``: nonconformities and corrective actions (ISO 9001 clause 10.2)."""
 
-from dataclasses import asdict
 from datetime import datetime
 
 import click
@@ -423,13 +422,7 @@ def overdue(owner: str | None, department: str | None, fmt: str) -> None:
     with reading() as session:
         report = capa_actions.overdue(session, viewer=None, owner=owner, department=department)
     if fmt == "json":
-        echo_json(
-            {
-                "today": report.today,
-                "actions": [asdict(a) for a in report.actions],
-                "verifications": [asdict(v) for v in report.verifications],
-            }
-        )
+        echo_json(as_json(report))
         return
     if not report.actions and not report.verifications:
         click.echo(f"nothing overdue on {report.today:%Y-%m-%d}")

@@ -425,22 +425,7 @@ def diff(code: str, old: int, new: int, color: bool | None, as_user: str | None,
             session, viewer=_viewer(session, as_user), code=code, old_issue=old, new_issue=new
         )
     if fmt == "json":
-        echo_json(
-            {
-                "code": result.code,
-                "old_issue": result.old_issue,
-                "new_issue": result.new_issue,
-                "lines": [
-                    {
-                        "op": line.op,
-                        "old": line.old,
-                        "new": line.new,
-                        "words": [{"op": w.op, "old": w.old, "new": w.new} for w in line.words],
-                    }
-                    for line in result.lines
-                ],
-            }
-        )
+        echo_json(as_json(result))
         return
     click.echo(f"--- {result.code} issue {result.old_issue}")
     click.echo(f"+++ {result.code} issue {result.new_issue}")
