@@ -109,6 +109,19 @@ def test_lifecycle_from_the_cli(qms: Invoke, password: str, tmp_path: Path) -> N
     assert diff.stdout == (
         "--- QT-20 issue 1\n+++ QT-20 issue 2\n~ Thời hạn giải quyết [-02-]{+03+} ngày làm việc.\n"
     )
+    as_data = json.loads(
+        qms("doc", "diff", "QT-20", "1", "2", "--as", "thu", "--format", "json").stdout
+    )
+    assert (as_data["code"], as_data["old_issue"], as_data["new_issue"]) == ("QT-20", 1, 2)
+    changed = [line for line in as_data["lines"] if line["op"] != "equal"]
+    assert [(c["op"], c["old"], c["new"]) for c in changed] == [
+        (
+            "replace",
+            "Thời hạn giải quyết 02 ngày làm việc.",
+            "Thời hạn giải quyết 03 ngày làm việc.",
+        )
+    ]
+    assert {"op": "replace", "old": "02", "new": "03"} in changed[0]["words"]
     assert qms("trail", "verify").stdout.startswith("trail intact: ")
 
 
