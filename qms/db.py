@@ -98,6 +98,15 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
+def has_schema(engine: Engine) -> bool:
+    """Whether ``qms init`` has created the schema here: a new SQLite file or an empty
+    PostgreSQL database has no migration table yet."""
+    from sqlalchemy import inspect
+
+    with engine.connect() as connection:
+        return inspect(connection).has_table("alembic_version")
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from qms import __version__
-from qms.errors import QMSError
+from qms.errors import QMSError, Text
 from qms.settings import message_language
 
 # Each area's module is imported only when one of its commands runs, so ``qms --help``
@@ -84,6 +84,8 @@ class QmsGroup(click.Group):
         except Exception as exc:
             if not _is_database_error(exc):
                 raise
+            if _has_no_schema(ctx):
+                raise CommandFailed(_in_language(ctx, NoSchema()), NoSchema.exit_code) from None
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise CommandFailed(f"database problem: {detail}", 9) from None
 
@@ -93,6 +95,30 @@ def _is_database_error(exc: Exception) -> bool:
     Exception too) and usage errors do not import it just to ask."""
     sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
     return sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError)
+
+
+class NoSchema(QMSError):
+    """A database problem (exit code 9) with a known cure."""
+
+    exit_code = 9
+
+    def __init__(self) -> None:
+        super().__init__(Text("the database has no tables yet: run 'qms init' first"))
+
+
+def _has_no_schema(ctx: click.Context) -> bool:
+    """After a database error: is it because ``qms init`` never ran on this database? Asked
+    only then, so a command that works pays nothing; a database that cannot be reached
+    at all keeps its own message."""
+    engine = getattr(ctx.find_root().obj, "opened_engine", None)
+    if engine is None:
+        return False
+    from qms.db import has_schema
+
+    try:
+        return not has_schema(engine)
+    except Exception:
+        return False
 
 
 def _in_language(ctx: click.Context, error: QMSError) -> str:

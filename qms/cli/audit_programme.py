@@ -19,6 +19,8 @@ from qms.services.audits import views as audit_views
 from qms.services.people import users
 from qms.views import as_json
 
+MAX_GRADES_BYTES = 1024 * 1024  # a grade scale is a few lines of JSON
+
 
 @click.command("programme")
 @click.argument("year", type=int)
@@ -122,7 +124,7 @@ def coverage(year: int, as_user: str, fmt: str) -> None:
 @click.option(
     "--set",
     "grades_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="JSON file: a list of {code, vi, en, nonconformity}; the first grade conforms.",
 )
 @acting_user()
@@ -138,11 +140,10 @@ def grades(grades_file: Path | None, as_user: str, fmt: str) -> None:
     from qms.services.audits import checklists
 
     if grades_file is not None:
+        grades_json = read_text_input(grades_file, option="--set", limit=MAX_GRADES_BYTES)
         with writing() as session:
             actor = users.get_active_user(session, as_user)
-            scale = checklists.set_grades(
-                session, actor=actor, grades_json=read_text_input(grades_file, option="--set")
-            )
+            scale = checklists.set_grades(session, actor=actor, grades_json=grades_json)
     else:
         with reading() as session:
             viewer = users.get_active_user(session, as_user)

@@ -14,28 +14,31 @@ from qms.cli.common import (
     echo_table,
     fmt_time,
     format_option,
+    read_file_input,
     read_password,
     read_text_input,
     reading,
     steps_line,
+    text_limit,
     writing,
 )
 from qms.services.audits import planning as audits
 from qms.services.audits import reports as audit_reports
 from qms.services.audits import views as audit_views
 from qms.services.audits import work as audit_work
+from qms.services.documents.revisions import MAX_BODY_CHARS
 from qms.services.people import organisation, users
 from qms.views import as_json
 
 STATUSES = [s.value for s in audits.AuditStatus]
-MAX_ATTACHMENT_READ = 10 * 1024 * 1024 + 1
 
 
-def _text_or_file(value: str, option: str) -> str:
-    """TEXT, or @FILE to read it from a file ('@-' for stdin)."""
+def _text_or_file(value: str, option: str, chars: int) -> str:
+    """TEXT, or @FILE to read it from a file ('@-' for stdin); a file of more than the
+    ``chars`` characters the service accepts is refused by its size."""
     if not value.startswith("@"):
         return value
-    return read_text_input(value[1:], option=option)
+    return read_text_input(value[1:], option=option, limit=text_limit(chars))
 
 
 @click.group()
@@ -98,6 +101,7 @@ def plan(
           --lead binhvt --team ngocbt --auditee maidtt --start 2026-12-01 \\
           --end 2026-12-02 --objectives "Đánh giá Phòng Tư pháp" --as binhvt
     """
+    objectives_text = _text_or_file(objectives, "--objectives", audits.MAX_OBJECTIVES_CHARS)
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         created = audits.plan(
@@ -111,7 +115,7 @@ def plan(
             auditee_rep=auditee,
             planned_start=start_date.date(),
             planned_end=end_date.date(),
-            objectives=_text_or_file(objectives, "--objectives"),
+            objectives=objectives_text,
             audit_type=audit_type,
             follows=follows,
         )
@@ -197,7 +201,7 @@ def checklist(ref: str, language: str, only_open: bool, as_user: str, fmt: str) 
     "--attach",
     "attachments",
     multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Evidence file (photo, scan); repeatable.",
 )
 @acting_user()
@@ -218,10 +222,13 @@ def record(
       qms audit record IA-2026-01 4 --result NC_MINOR --evidence "Sổ BM-01-01 chưa cập nhật" \\
           --finding "Danh mục tài liệu không được cập nhật" --attach so-theo-doi.jpg --as ngocbt
     """
-    files = []
-    for path in attachments:
-        with path.open("rb") as handle:
-            files.append((path.name, handle.read(MAX_ATTACHMENT_READ)))
+    files = [
+        (path.name, read_file_input(path, option="--attach", limit=audit_work.MAX_ATTACHMENT_BYTES))
+        for path in attachments
+    ]
+    evidence_text = _text_or_file(evidence, "--evidence", audit_work.MAX_EVIDENCE_CHARS)
+    # No length is set for a finding statement; a file is bounded like a document's body.
+    finding_text = _text_or_file(finding, "--finding", MAX_BODY_CHARS) if finding else None
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         row = audit_work.record(
@@ -230,8 +237,8 @@ def record(
             ref=ref,
             item=item,
             result=result,
-            evidence=_text_or_file(evidence, "--evidence"),
-            finding=_text_or_file(finding, "--finding") if finding else None,
+            evidence=evidence_text,
+            finding=finding_text,
             department=department,
             attachments=files,
         )
@@ -276,13 +283,14 @@ def conclude(ref: str, conclusions: str, distribution: tuple[str, ...], as_user:
       qms audit conclude IA-2026-01 --conclusions @ket-luan.md \\
           --distribution "Chủ tịch UBND quận" --distribution "Phòng Tư pháp" --as binhvt
     """
+    conclusions_text = _text_or_file(conclusions, "--conclusions", audits.MAX_OBJECTIVES_CHARS)
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         done = audits.conclude(
             session,
             actor=actor,
             ref=ref,
-            conclusions=_text_or_file(conclusions, "--conclusions"),
+            conclusions=conclusions_text,
             distribution=list(distribution) or None,
         )
     click.echo(f"conclusions of {done.ref} saved")

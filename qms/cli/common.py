@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -33,6 +35,11 @@ class AppContext:
             from qms.db import make_engine
 
             self._engine = make_engine(self.settings.database_url)
+        return self._engine
+
+    @property
+    def opened_engine(self) -> Engine | None:
+        """The engine if a command has opened the database, without opening it."""
         return self._engine
 
     def close(self) -> None:
@@ -97,19 +104,101 @@ def comma_list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
-def read_text_input(name: str | Path, *, option: str) -> str:
-    """A file's UTF-8 text ('-' reads standard input); unreadable is one refusal."""
+def text_limit(chars: int) -> int:
+    """The most bytes a text of ``chars`` characters can take in UTF-8 (4 a character), so a
+    file refused by this size is one the service would refuse by its length anyway."""
+    return 4 * chars
+
+
+def require_regular_file(name: str | Path, *, option: str, limit: int) -> Path:
+    """``name`` as a path, refused unless it is a regular file of at most ``limit`` bytes.
+
+    Checked before the file is opened: reading a FIFO waits for a writer for ever, and a
+    device such as /dev/zero never ends."""
+    from qms.errors import ValidationError
+
+    path = Path(name)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise ValidationError(
+            "{option}: cannot read {path} ({reason})",
+            option=option,
+            path=str(name),
+            reason=exc.strerror or str(exc),
+        ) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ValidationError(
+            "{option}: {path} is not a regular file", option=option, path=str(name)
+        )
+    if info.st_size > limit:
+        raise _too_large(option, name, limit)
+    return path
+
+
+def read_file_input(name: str | Path, *, option: str, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (see
+    :func:`require_regular_file`); never more than ``limit + 1`` bytes are read."""
+    from qms.errors import ValidationError
+
+    path = require_regular_file(name, option=option, limit=limit)
+    try:
+        # Non-blocking, so a FIFO put in the file's place after the check cannot hang us.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ValidationError(
+                    "{option}: {path} is not a regular file", option=option, path=str(name)
+                )
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ValidationError(
+            "{option}: cannot read {path} ({reason})",
+            option=option,
+            path=str(name),
+            reason=exc.strerror or str(exc),
+        ) from None
+    if len(data) > limit:
+        raise _too_large(option, name, limit)
+    return data
+
+
+def _too_large(option: str, name: str | Path, limit: int) -> Exception:
+    from qms.errors import ValidationError
+
+    return ValidationError(
+        "{option}: {path} is larger than {limit:,} bytes",
+        option=option,
+        path=str(name),
+        limit=limit,
+    )
+
+
+def read_text_input(name: str | Path, *, option: str, limit: int) -> str:
+    """A file's UTF-8 text ('-' reads standard input) of at most ``limit`` bytes; unreadable,
+    not a regular file or too large is one refusal."""
     from qms.errors import ValidationError
 
     if str(name) == "-":
-        return sys.stdin.read()
+        text = sys.stdin.read(limit + 1)
+        if len(text) > limit:
+            raise ValidationError(
+                "{option}: standard input is longer than {limit:,} characters",
+                option=option,
+                limit=limit,
+            )
+        return text
+    data = read_file_input(name, option=option, limit=limit)
     try:
-        return Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ValidationError(
-            "{option}: cannot read {path} ({reason})", option=option, path=str(name), reason=reason
+            "{option}: cannot read {path} ({reason})",
+            option=option,
+            path=str(name),
+            reason=str(exc),
         ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it
 
 
 def read_password(prompt: str = "Password") -> str:

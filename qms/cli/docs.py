@@ -16,6 +16,7 @@ from qms.cli.common import (
     read_text_input,
     reading,
     steps_line,
+    text_limit,
     writing,
 )
 from qms.domain import DocType, RevisionStatus
@@ -35,7 +36,9 @@ def _viewer(session: Any, as_user: str | None) -> User | None:
 
 
 def _read_body(path: str | None) -> str | None:
-    return None if path is None else read_text_input(path, option="--body")
+    if path is None:
+        return None
+    return read_text_input(path, option="--body", limit=text_limit(revisions.MAX_BODY_CHARS))
 
 
 @click.group()

@@ -1,10 +1,15 @@
 """``qms init``: create or upgrade the database, optionally with the sample QMS."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from qms.cli.common import app, read_password, writing
+from qms.cli.common import app, read_password, require_regular_file, writing
+from qms.errors import PermissionDenied
+
+MAX_ORGANISATION_BYTES = 8 * 1024 * 1024  # departments and users: thousands of lines
 
 
 @click.command()
@@ -12,7 +17,7 @@ from qms.cli.common import app, read_password, writing
 @click.option(
     "--organisation",
     "org_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Load departments and users from an organisation YAML file.",
 )
 @click.option("--admin", "admin_username", metavar="USERNAME", help="Create the first admin user.")
@@ -33,14 +38,16 @@ def init(demo: bool, org_file: Path | None, admin_username: str | None, admin_na
     from qms.services import sample
     from qms.services.people import organisation, users
 
+    if org_file:
+        require_regular_file(org_file, option="--organisation", limit=MAX_ORGANISATION_BYTES)
     upgrade(app(click.get_current_context()).engine)
     click.echo("database schema is up to date")
     if demo:
-        with writing() as session:
+        with writing() as session, _only_into_an_empty_database("--demo"):
             depts, people, docs = sample.install(session, folder=procedures_dir())
         click.echo(f"sample QMS loaded: {depts} departments, {people} users, {docs} documents")
     if org_file:
-        with writing() as session:
+        with writing() as session, _only_into_an_empty_database("--organisation"):
             loaded, created = organisation.load_organisation_file(
                 session, actor=None, path=org_file
             )
@@ -59,3 +66,18 @@ def init(demo: bool, org_file: Path | None, admin_username: str | None, admin_na
                 roles=["admin"],
             )
         click.echo(f"created admin {admin_username}")
+
+
+@contextmanager
+def _only_into_an_empty_database(option: str) -> Iterator[None]:
+    """Without an acting admin the service loads people only into a database with none; its
+    refusal then says what ``qms init`` itself can do instead."""
+    try:
+        yield
+    except PermissionDenied:
+        raise PermissionDenied(
+            "the database already has users: {option} loads only into a new database"
+            " (point QMS_DATABASE_URL at an empty one); 'qms init' without {option}"
+            " upgrades this one and keeps its data",
+            option=option,
+        ) from None

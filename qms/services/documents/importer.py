@@ -4,7 +4,9 @@ Every file is read and checked before anything is written, and the whole import 
 transaction: one bad file means nothing is imported, and the error names the file.
 """
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +24,8 @@ from qms.services.documents import revisions, signatures
 from qms.services.people import users
 from qms.text import clean, nfc
 
+# A body at its longest (4 bytes a character in UTF-8) and room for the front matter.
+MAX_SOURCE_BYTES = 4 * revisions.MAX_BODY_CHARS + 64 * 1024
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
 REQUIRED = ("code", "title", "type", "department", "issue", "effective_date")
 KNOWN = {
@@ -52,7 +56,7 @@ class ImportResult:
 def read_source(path: Path) -> SourceFile:
     """Parse one file; errors name the file and what is wrong."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = _read_bounded(path).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         raise ValidationError("{path}: not UTF-8 text", path=str(path)) from None
     except OSError as exc:
@@ -98,6 +102,32 @@ def read_source(path: Path) -> SourceFile:
     if not body.strip():
         raise ValidationError("{path}: the body is empty", path=str(path))
     return SourceFile(path, meta, body)
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, refused unless it is a regular file of at most
+    :data:`MAX_SOURCE_BYTES`: a FIFO would wait for a writer for ever and a device such
+    as /dev/zero never ends, so neither is opened for reading (the non-blocking open and
+    its check cover one swapped in meanwhile), and no more than the limit is read."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ValidationError("{path}: not a regular file", path=str(path))
+    if info.st_size > MAX_SOURCE_BYTES:
+        raise _too_large(path)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise ValidationError("{path}: not a regular file", path=str(path))
+        data = handle.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise _too_large(path)
+    return data
+
+
+def _too_large(path: Path) -> ValidationError:
+    return ValidationError(
+        "{path}: larger than {limit:,} bytes", path=str(path), limit=MAX_SOURCE_BYTES
+    )
 
 
 def _check_types(path: Path, meta: dict[str, Any]) -> None:

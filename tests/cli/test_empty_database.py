@@ -1,0 +1,111 @@
+"""A database ``qms init`` never ran on, and ``qms init`` on one that already holds data:
+each is one line saying what to do, with options that exist, and nothing changes."""
+
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy.engine import Engine
+
+from qms.cli import cli
+from qms.cli.setup import init
+from qms.db import make_engine
+from tests.helpers import snapshot
+from tests.pgserver import PostgresServer
+
+NO_TABLES = "error: the database has no tables yet: run 'qms init' first\n"
+COMMANDS = [
+    ("doc", "list"),
+    ("doc", "show", "QT-01"),
+    ("user", "list"),
+    ("trail", "verify"),
+    ("audit", "list", "--as", "thu"),
+    ("doc", "revise", "QT-01", "--as", "thu"),
+    ("capa", "list"),
+]
+
+
+def run(url: str, *args: str, language: str = "en") -> Result:
+    return CliRunner().invoke(
+        cli,
+        list(args),
+        env={"QMS_DATABASE_URL": url, "QMS_LANGUAGE": language, "QMS_USER": None},
+        catch_exceptions=False,
+    )
+
+
+@pytest.fixture
+def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables at all: a new SQLite file, an empty PostgreSQL database."""
+    if backend == "sqlite":
+        path = tmp_path / "empty.db"
+        path.touch()
+        yield f"sqlite:///{path}"
+        return
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    name = f"e_{uuid.uuid4().hex[:12]}"
+    try:
+        yield server.create_database(name)
+    finally:
+        server.drop_database(name)
+
+
+def tables(url: str) -> dict[str, list[tuple[object, ...]]]:
+    engine = make_engine(url)
+    try:
+        return snapshot(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_a_database_without_tables_says_to_run_init(
+    empty_db_url: str, args: tuple[str, ...]
+) -> None:
+    result = run(empty_db_url, *args)
+    assert (result.exit_code, result.stderr, result.stdout) == (9, NO_TABLES, "")
+    assert tables(empty_db_url) == {}
+
+
+def test_the_advice_is_in_the_readers_language_and_init_then_works(empty_db_url: str) -> None:
+    result = run(empty_db_url, "doc", "list", language="vi")
+    assert (result.exit_code, result.stderr) == (
+        9,
+        "error: cơ sở dữ liệu chưa có bảng nào: hãy chạy 'qms init' trước\n",
+    )
+    assert run(empty_db_url, "init").exit_code == 0
+    listed = run(empty_db_url, "doc", "list")
+    assert (listed.exit_code, listed.stderr) == (0, "")
+
+
+def test_other_database_problems_keep_their_own_message(engine: Engine, db_url: str) -> None:
+    """Only a database without tables gets the advice: one with its schema and a table
+    missing is a different problem."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE document RENAME TO document_kept")
+    result = run(db_url, "doc", "list")
+    assert result.exit_code == 9
+    assert result.stderr.startswith("error: database problem: ")
+    assert "qms init" not in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--demo", "--organisation"])
+def test_init_on_a_database_with_data_names_only_options_that_exist(
+    engine: Engine, db_url: str, option: str, tmp_path: Path
+) -> None:
+    organisation = Path(__file__).resolve().parents[2] / "procedures" / "organisation.yaml"
+    args = ["init", "--demo"] if option == "--demo" else ["init", option, str(organisation)]
+    before = snapshot(engine)
+    result = run(db_url, *args)
+    assert result.exit_code == 4
+    assert result.stderr.count("\n") == 1
+    assert "already has users" in result.stderr
+    assert option in result.stderr
+    named = set(re.findall(r"--[a-z][a-z-]*", result.stderr))
+    existing = {name for param in init.params for name in param.opts}
+    assert named <= existing, f"{named - existing} are not options of qms init"
+    assert "QMS_DATABASE_URL" in result.stderr
+    assert snapshot(engine) == before
