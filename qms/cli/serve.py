@@ -45,5 +45,6 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, proxy_headers:
         port=port,
         workers=workers,
         proxy_headers=proxy_headers,
+        server_header=False,  # no "server: uvicorn": the stack is nobody's business
         log_level="info",
     )

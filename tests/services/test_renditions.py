@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from qms.db import read_connection, read_session, write_session
-from qms.errors import IntegrityProblem, PermissionDenied, ValidationError
+from qms.errors import IntegrityProblem, NotFound, ValidationError
 from qms.render import RenderError
 from qms.services import blobs
 from qms.services.documents import register as documents
@@ -98,7 +98,7 @@ def test_superseded_and_draft_issues_are_rendered_fresh_for_those_allowed(engine
         _, old, data = renditions.document_pdf(session, viewer=thu, code="QT-01", issue=1)
         assert old.status == "superseded"
         assert blobs.sha256(data) != old.pdf_sha256  # watermarked now, unlike the stored copy
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotFound, match=r"^QT-01 has no issue 1$"):  # staff: as if missing
             renditions.document_pdf(
                 session, viewer=users.get_user(session, "lan"), code="QT-01", issue=1
             )

@@ -1,6 +1,7 @@
 """People: departments, users, roles, passwords."""
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -148,3 +149,34 @@ def test_first_admin_bootstrap(blank_engine: Engine) -> None:
         )
     with read_session(blank_engine) as session:
         assert [u.username for u in session.exec(select(User)).all()] == ["root"]
+
+
+def _parameters(password_hash: str) -> str:
+    """``$argon2id$v=19$m=...,t=...,p=...``: everything but the salt and the digest."""
+    return "$".join(password_hash.split("$")[:4])
+
+
+def test_sign_in_costs_one_argon2_verification_whoever_asks(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unknown or deactivated user name takes the same work as a wrong password, so
+    timing does not tell which user names exist."""
+    verified: list[str] = []
+    real_verify = PasswordHasher.verify
+
+    def counting_verify(self: PasswordHasher, hash: str | bytes, password: str | bytes) -> bool:
+        verified.append(str(hash))
+        return real_verify(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    act(engine, users.set_active, "admin", username="lan", active=False)
+    attempts = {"thu": "nope-nope", "ghost": PASSWORD, "lan": PASSWORD}
+    with read_session(engine) as session:
+        real_hash = users.get_user(session, "thu").password_hash
+        for username, password in attempts.items():
+            verified.clear()
+            with pytest.raises(AuthenticationFailed) as refused:
+                users.authenticate(session, username=username, password=password)
+            assert str(refused.value) == f"wrong username or password for {username!r}"
+            assert len(verified) == 1, username
+            assert _parameters(verified[0]) == _parameters(real_hash)

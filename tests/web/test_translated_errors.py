@@ -56,34 +56,28 @@ def test_an_approver_who_drafted_the_issue_is_refused_in_vietnamese(
     assert _message(again.text) == "drafter2 drafted QT-50 issue 1 and cannot approve it"
 
 
-def test_staff_asking_for_a_draft_read_why_in_their_language(workflow_app: FastAPI) -> None:
+def test_staff_asking_for_a_draft_read_not_found_in_their_language(
+    workflow_app: FastAPI,
+) -> None:
+    """A hidden issue is refused as a missing one (its state is not named)."""
     lan = signed_in(workflow_app, "lan")
     page = lan.get("/documents/QT-01", params={"issue": 2})
-    assert page.status_code == 403
-    assert _message(page.text) == (
-        "QT-01 lần ban hành 2 hiện ở trạng thái bản nháp; "
-        "cán bộ chỉ xem được các lần ban hành có hiệu lực"
-    )
+    assert page.status_code == 404
+    assert _message(page.text) == "QT-01 không có lần ban hành 2"
     lan.choose_language("en")
     english = lan.get("/documents/QT-01", params={"issue": 2})
-    assert _message(english.text) == "QT-01 issue 2 is draft; staff see effective issues only"
+    assert _message(english.text) == "QT-01 has no issue 2"
     lan.close()
 
 
 def test_the_api_refuses_in_the_users_language(workflow_app: FastAPI) -> None:
     lan = signed_in(workflow_app, "lan")
     refused = lan.get("/api/documents/QT-01/revisions/2")
-    assert refused.status_code == 403
-    assert refused.json() == {
-        "error": {
-            "status": 403,
-            "message": "QT-01 lần ban hành 2 hiện ở trạng thái bản nháp; "
-            "cán bộ chỉ xem được các lần ban hành có hiệu lực",
-        }
-    }
+    assert refused.status_code == 404
+    assert refused.json() == {"error": {"status": 404, "message": "QT-01 không có lần ban hành 2"}}
     lan.choose_language("en")
     english = lan.get("/api/documents/QT-01/revisions/2").json()
-    assert english["error"]["message"].startswith("QT-01 issue 2 is draft;")
+    assert english["error"]["message"] == "QT-01 has no issue 2"
     lan.close()
 
 

@@ -9,9 +9,8 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role, validate_language
-from qms.errors import Conflict, Joined, NotFound, PermissionDenied, Text, ValidationError
+from qms.errors import Conflict, Joined, NotFound, Text, ValidationError
 from qms.models import Department, Document, Revision, User, pk
-from qms.phrases import state
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean, fold, sort_key
@@ -403,13 +402,8 @@ def get_revision(
     rev = session.exec(
         select(Revision).where(Revision.document_id == doc.id).where(Revision.issue == issue)
     ).first()
-    if rev is None:
+    # An issue hidden from the viewer is refused exactly as a missing one: a refusal that
+    # named its state would tell staff that the draft, or the old issue, exists.
+    if rev is None or (not see_all and rev.status != RevisionStatus.EFFECTIVE):
         raise NotFound("{code} has no issue {issue}", code=doc.code, issue=issue)
-    if not see_all and rev.status != RevisionStatus.EFFECTIVE:
-        raise PermissionDenied(
-            "{code} issue {issue} is {state}; staff see effective issues only",
-            code=doc.code,
-            issue=issue,
-            state=state(rev.status),
-        )
     return doc, rev

@@ -1,6 +1,8 @@
 """Departments, users, roles and authentication."""
 
 import re
+import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -67,9 +69,14 @@ def get_active_user(session: Session, username: str) -> User:
 
 
 def authenticate(session: Session, *, username: str, password: str) -> User:
-    """Check a password; the message does not reveal whether the user exists."""
+    """Check a password; neither the message nor the work done reveals whether the user
+    exists or is active: without an active user the password is checked against a dummy
+    hash, so every attempt costs one argon2 verification."""
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
-    if user is None or not user.active or not _password_matches(user, password):
+    if user is None or not user.active:
+        _verify(_dummy_hash(), password)
+        raise AuthenticationFailed("wrong username or password for {username!r}", username=username)
+    if not _password_matches(user, password):
         raise AuthenticationFailed("wrong username or password for {username!r}", username=username)
     return user
 
@@ -81,10 +88,21 @@ def confirm_password(user: User, password: str) -> None:
 
 
 def _password_matches(user: User, password: str) -> bool:
+    return _verify(user.password_hash, password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    """The one argon2 verification every password check goes through."""
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password with the real parameters, made once per process."""
+    return _hasher.hash(secrets.token_urlsafe(32))
 
 
 def get_department(session: Session, code: str) -> Department:
