@@ -27,7 +27,7 @@ def _bin_dir() -> Path:
     return candidates[-1].parent
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -38,7 +38,7 @@ class PostgresServer:
     def __init__(self) -> None:
         self.bin = _bin_dir()
         self.base = Path(tempfile.mkdtemp(prefix="qms-pg-"))
-        self.port = _free_port()
+        self.port = free_port()
         # PostgreSQL refuses to run as root; run it as the 'postgres' system user then.
         self.user = "postgres" if os.geteuid() == 0 else None
         if self.user:

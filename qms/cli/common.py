@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -111,67 +109,49 @@ def text_limit(chars: int) -> int:
 
 
 def require_regular_file(name: str | Path, *, option: str, limit: int) -> Path:
-    """``name`` as a path, refused unless it is a regular file of at most ``limit`` bytes.
-
-    Checked before the file is opened: reading a FIFO waits for a writer for ever, and a
-    device such as /dev/zero never ends."""
-    from qms.errors import ValidationError
+    """``name`` as a path, refused unless it is a regular file of at most ``limit`` bytes
+    (checked before anything opens it: see :mod:`qms.files`)."""
+    from qms import files
 
     path = Path(name)
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise ValidationError(
-            "{option}: cannot read {path} ({reason})",
-            option=option,
-            path=str(name),
-            reason=exc.strerror or str(exc),
-        ) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ValidationError(
-            "{option}: {path} is not a regular file", option=option, path=str(name)
-        )
-    if info.st_size > limit:
-        raise _too_large(option, name, limit)
+    _refusing(files.check_regular, path, option=option, limit=limit)
     return path
 
 
 def read_file_input(name: str | Path, *, option: str, limit: int) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes (see
-    :func:`require_regular_file`); never more than ``limit + 1`` bytes are read."""
+    """The bytes of a regular file of at most ``limit`` bytes; never more than ``limit + 1``
+    bytes are read (:func:`qms.files.read_regular`)."""
+    from qms import files
+
+    data: bytes = _refusing(files.read_regular, Path(name), option=option, limit=limit)
+    return data
+
+
+def _refusing(read: Callable[[Path, int], Any], path: Path, *, option: str, limit: int) -> Any:
+    """``read(path, limit)``, its refusals as one line naming the option and the file."""
+    from qms import files
     from qms.errors import ValidationError
 
-    path = require_regular_file(name, option=option, limit=limit)
     try:
-        # Non-blocking, so a FIFO put in the file's place after the check cannot hang us.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise ValidationError(
-                    "{option}: {path} is not a regular file", option=option, path=str(name)
-                )
-            data = handle.read(limit + 1)
+        return read(path, limit)
+    except files.NotRegularFile:
+        raise ValidationError(
+            "{option}: {path} is not a regular file", option=option, path=str(path)
+        ) from None
+    except files.FileTooLarge:
+        raise ValidationError(
+            "{option}: {path} is larger than {limit:,} bytes",
+            option=option,
+            path=str(path),
+            limit=limit,
+        ) from None
     except OSError as exc:
         raise ValidationError(
             "{option}: cannot read {path} ({reason})",
             option=option,
-            path=str(name),
+            path=str(path),
             reason=exc.strerror or str(exc),
         ) from None
-    if len(data) > limit:
-        raise _too_large(option, name, limit)
-    return data
-
-
-def _too_large(option: str, name: str | Path, limit: int) -> Exception:
-    from qms.errors import ValidationError
-
-    return ValidationError(
-        "{option}: {path} is larger than {limit:,} bytes",
-        option=option,
-        path=str(name),
-        limit=limit,
-    )
 
 
 def read_text_input(name: str | Path, *, option: str, limit: int) -> str:

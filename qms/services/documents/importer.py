@@ -4,9 +4,7 @@ Every file is read and checked before anything is written, and the whole import 
 transaction: one bad file means nothing is imported, and the error names the file.
 """
 
-import os
 import re
-import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +13,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session
 
+from qms import files
 from qms.clock import utcnow
 from qms.domain import DocType, RevisionStatus, Role
 from qms.errors import Joined, QMSError, Text, ValidationError
@@ -105,29 +104,15 @@ def read_source(path: Path) -> SourceFile:
 
 
 def _read_bounded(path: Path) -> bytes:
-    """The file's bytes, refused unless it is a regular file of at most
-    :data:`MAX_SOURCE_BYTES`: a FIFO would wait for a writer for ever and a device such
-    as /dev/zero never ends, so neither is opened for reading (the non-blocking open and
-    its check cover one swapped in meanwhile), and no more than the limit is read."""
-    info = path.stat()
-    if not stat.S_ISREG(info.st_mode):
-        raise ValidationError("{path}: not a regular file", path=str(path))
-    if info.st_size > MAX_SOURCE_BYTES:
-        raise _too_large(path)
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise ValidationError("{path}: not a regular file", path=str(path))
-        data = handle.read(MAX_SOURCE_BYTES + 1)
-    if len(data) > MAX_SOURCE_BYTES:
-        raise _too_large(path)
-    return data
-
-
-def _too_large(path: Path) -> ValidationError:
-    return ValidationError(
-        "{path}: larger than {limit:,} bytes", path=str(path), limit=MAX_SOURCE_BYTES
-    )
+    """The file's bytes: only a regular file of at most :data:`MAX_SOURCE_BYTES`."""
+    try:
+        return files.read_regular(path, MAX_SOURCE_BYTES)
+    except files.NotRegularFile:
+        raise ValidationError("{path}: not a regular file", path=str(path)) from None
+    except files.FileTooLarge:
+        raise ValidationError(
+            "{path}: larger than {limit:,} bytes", path=str(path), limit=MAX_SOURCE_BYTES
+        ) from None
 
 
 def _check_types(path: Path, meta: dict[str, Any]) -> None:
