@@ -82,11 +82,16 @@ def write_session(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def alembic_config(engine: Engine) -> Any:
+def _migrations_config() -> Any:
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(resources.files("qms") / "migrations"))
+    return config
+
+
+def alembic_config(engine: Engine) -> Any:
+    config = _migrations_config()
     config.attributes["engine"] = engine
     return config
 
@@ -112,3 +117,12 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest migration this version ships: the schema ``qms init`` upgrades to."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_migrations_config()).get_current_head()
+    assert head is not None  # the package ships its migrations
+    return head

@@ -192,7 +192,15 @@ class Conflict(QMSError):
 
 
 class IntegrityProblem(QMSError):
-    """Stored data failed an integrity check (trail chain, stored blob hash)."""
+    """Stored data failed an integrity check (trail chain, stored blob hash, a backup)."""
 
     exit_code = 8
     http_status = 500
+
+
+class DatabaseProblem(QMSError):
+    """The database, or a tool that works on it (pg_dump, pg_restore), is unavailable or
+    failed."""
+
+    exit_code = 9
+    http_status = 503

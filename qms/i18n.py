@@ -33,6 +33,7 @@ MESSAGE_KEYWORDS = (
     "InvalidTransition",
     "Conflict",
     "IntegrityProblem",
+    "DatabaseProblem",
     "RenderError",
     "RenderLimitError",
 )

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from qms import __version__
-from qms.errors import QMSError, Text
+from qms.errors import DatabaseProblem, QMSError, Text
 from qms.settings import message_language
 
 # Each area's module is imported only when one of its commands runs, so ``qms --help``
@@ -97,10 +97,8 @@ def _is_database_error(exc: Exception) -> bool:
     return sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError)
 
 
-class NoSchema(QMSError):
-    """A database problem (exit code 9) with a known cure."""
-
-    exit_code = 9
+class NoSchema(DatabaseProblem):
+    """A database problem with a known cure."""
 
     def __init__(self) -> None:
         super().__init__(Text("the database has no tables yet: run 'qms init' first"))
