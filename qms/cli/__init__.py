@@ -41,6 +41,14 @@ AREAS: dict[str, tuple[str, str]] = {
         "Controlled PDFs: single documents and compiled manuals, records and the trail.",
     ),
     "trail": ("qms.cli.trail:trail", "The append-only, hash-chained audit trail."),
+    "backup": (
+        "qms.cli.backup:backup",
+        "Write a consistent snapshot of the database, with a manifest, to one file.",
+    ),
+    "restore": (
+        "qms.cli.backup:restore",
+        "Restore a backup file into an empty database, and verify it.",
+    ),
     "serve": (
         "qms.cli.serve:serve",
         "The web application: pages for people, a JSON API under /api.",
