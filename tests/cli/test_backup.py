@@ -354,3 +354,14 @@ def test_a_database_without_tables_has_nothing_to_back_up(target: str, tmp_path:
         "error: the database has no tables yet: there is nothing to back up\n",
     )
     assert not archive.exists()
+
+
+def test_a_file_that_is_not_a_database_is_not_backed_up(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("meeting notes\n", encoding="utf-8")
+    refused = run(f"sqlite:///{notes}", "backup", str(tmp_path / "qms.tar"))
+    assert (refused.exit_code, refused.stderr) == (
+        9,
+        f"error: cannot back up {notes} (file is not a database)\n",
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]

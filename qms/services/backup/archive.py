@@ -59,7 +59,7 @@ def write(path: Path, *, manifest: Manifest, snapshot: Path, force: bool) -> Non
         raise cannot_write(path, exc) from None
     finally:
         temporary.unlink(missing_ok=True)
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
 def _member(name: str, size: int, manifest: Manifest) -> tarfile.TarInfo:
@@ -86,7 +86,7 @@ def _publish(temporary: Path, path: Path, *, force: bool) -> None:
         os.replace(temporary, path)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the rename itself durable (where the platform lets a folder be synced)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -125,7 +125,9 @@ class Backup:
         if manifest_member is None:
             raise self._unreadable(Text("it holds no manifest.json"))
         if manifest_member.size > MAX_MANIFEST_BYTES:
-            raise self._unreadable(Text("its manifest is not valid JSON"))
+            raise self._unreadable(
+                Text("its manifest is larger than {limit:,} bytes", limit=MAX_MANIFEST_BYTES)
+            )
         try:
             self.manifest = manifests.parse(self._read(manifest_member).read())
         except ManifestError as exc:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData, Table, func, select
+from sqlalchemy import LargeBinary, MetaData, Table, func, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col
 
@@ -68,9 +68,11 @@ def _digest(connection: Connection, table: Table) -> TableDigest:
     """Row count and digest of a table. Each row is hashed on its own and the hashes are
     sorted, so the digest does not depend on the order the database returns rows in (a
     restored PostgreSQL database may collate differently)."""
+    binary = any(isinstance(column.type, LargeBinary) for column in table.columns)
+    batch = 4 if binary else 500  # rows of stored files may be megabytes each
     hashes = [
         hashlib.sha256(_canonical(row)).digest()
-        for row in connection.execute(select(table).execution_options(yield_per=500))
+        for row in connection.execute(select(table).execution_options(yield_per=batch))
     ]
     hashes.sort()
     total = hashlib.sha256()

@@ -49,12 +49,13 @@ def create_backup(*, url: str, path: Path, force: bool = False) -> BackupResult:
         raise archive.cannot_write(path, exc) from None
     with work:
         snapshot = Path(work.name) / SNAPSHOT_NAMES[backend]
+        started = utcnow()  # everything committed before this instant is in the backup
         taken = _sqlite(url, snapshot) if backend == "sqlite" else _postgres(url, snapshot)
         manifest = Manifest(
             qms_version=__version__,
             backend=backend,
             backend_version=taken.backend_version,
-            created_at=utcnow(),
+            created_at=started,
             snapshot_sha256=archive.file_sha256(snapshot),
             snapshot_size=snapshot.stat().st_size,
             contents=taken.contents,

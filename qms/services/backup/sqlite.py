@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
 from qms.db import SQLITE_BUSY_TIMEOUT_MS
-from qms.errors import Conflict, Joined, NotFound, ValidationError
+from qms.errors import Conflict, DatabaseProblem, Joined, NotFound, ValidationError
+from qms.services.backup.archive import sync_folder
 
 JOURNALS = ("-wal", "-journal")
 
@@ -37,16 +38,21 @@ def copy_online(source: Path, into: Path) -> None:
     self-contained file (rollback journal mode, so it has no ``-wal`` of its own)."""
     if not source.is_file():
         raise NotFound("there is no database file at {path}", path=str(source))
-    reader = sqlite3.connect(source, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
     try:
-        copy = sqlite3.connect(into)
+        reader = sqlite3.connect(source, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
         try:
-            reader.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")
+            copy = sqlite3.connect(into)
+            try:
+                reader.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                copy.close()
         finally:
-            copy.close()
-    finally:
-        reader.close()
+            reader.close()
+    except sqlite3.Error as exc:  # not a database, locked beyond the timeout, disk full
+        raise DatabaseProblem(
+            "cannot back up {path} ({reason})", path=str(source), reason=str(exc)
+        ) from None
 
 
 def read_only_engine(path: Path) -> Engine:
@@ -113,3 +119,4 @@ def put_in_place(snapshot: Path, target: Path) -> None:
     os.chmod(snapshot, mode)
     require_empty(target)  # nothing was written to it meanwhile
     os.replace(snapshot, target)
+    sync_folder(target.parent)
