@@ -169,21 +169,30 @@ class Backup:
         assert source is not None  # a regular file
         return source
 
-    def extract_snapshot(self, into: BinaryIO) -> None:
-        """Copy the snapshot into ``into``, refusing it unless its size and SHA-256 are the
-        manifest's."""
+    def extract_snapshot(self, into: BinaryIO, *, target: Path) -> None:
+        """Copy the snapshot into ``into`` (a file for ``target``), refusing it unless its
+        size and SHA-256 are the manifest's."""
         digest = hashlib.sha256()
         size = 0
-        try:
-            source = self._read(self.snapshot)
-            while chunk := source.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
+        source = self._read(self.snapshot)
+        while True:
+            try:
+                chunk = source.read(CHUNK)
+            except _UNREADABLE:
+                raise self._damaged(Text("it is cut short")) from None
+            if not chunk:
+                break
+            digest.update(chunk)
+            size += len(chunk)
+            try:
                 into.write(chunk)
-        except _UNREADABLE:
-            raise self._damaged(Text("it is cut short")) from None
-        into.flush()
-        os.fsync(into.fileno())
+            except OSError as exc:  # a full disk, say
+                raise cannot_write(target, exc) from None
+        try:
+            into.flush()
+            os.fsync(into.fileno())
+        except OSError as exc:
+            raise cannot_write(target, exc) from None
         if size != self.manifest.snapshot_size:
             raise self._damaged(
                 Text(

@@ -2,7 +2,6 @@
 backup's manifest describes and passes the checks of ``qms trail verify`` and
 ``qms pdf verify``. A refused restore leaves the target as it was."""
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -57,13 +56,12 @@ def _restore_sqlite(backup: Backup, target: Path) -> None:
     place: until then the target is untouched, and after it the database is whole."""
     sqlite.require_empty(target)
     try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        snapshot, out = sqlite.new_file_beside(target)
     except OSError as exc:
         raise archive.cannot_write(target, exc) from None
-    snapshot = Path(name)
     try:
-        with os.fdopen(fd, "wb") as out:
-            backup.extract_snapshot(out)
+        with out:
+            backup.extract_snapshot(out, target=target)
         engine = sqlite.read_only_engine(snapshot)
         try:
             _check(backup, engine)
@@ -86,7 +84,7 @@ def _restore_postgres(backup: Backup, url: str) -> None:
         with tempfile.TemporaryDirectory(prefix="qms-restore-") as work:
             dump = Path(work) / backup.manifest.snapshot_name
             with dump.open("wb") as out:
-                backup.extract_snapshot(out)
+                backup.extract_snapshot(out, target=dump)
             postgres.restore(url, tool=pg_restore, dump=dump)
         try:
             _check(backup, engine)

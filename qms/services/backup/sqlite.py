@@ -8,8 +8,10 @@ writers carry on.
 """
 
 import os
+import secrets
 import sqlite3
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import create_engine, make_url
 from sqlalchemy.engine import Engine
@@ -107,16 +109,24 @@ def _schema_names(path: Path) -> list[str]:
         existing.close()
 
 
+def new_file_beside(target: Path) -> tuple[Path, BinaryIO]:
+    """A new file in the target's folder (so that renaming it over the target is one
+    step), created as SQLite creates a database: mode 0666 less the umask."""
+    for _attempt in range(100):
+        path = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        return path, os.fdopen(fd, "wb")
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
 def put_in_place(snapshot: Path, target: Path) -> None:
-    """Rename the checked snapshot over the (empty) target in one step, with the file
-    mode a new database gets (or the empty target's own)."""
+    """Rename the checked snapshot over the (empty) target in one step; an empty target
+    that exists keeps its file mode."""
     if target.exists():
-        mode = target.stat().st_mode & 0o777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(snapshot, mode)
+        os.chmod(snapshot, target.stat().st_mode & 0o777)
     require_empty(target)  # nothing was written to it meanwhile
     os.replace(snapshot, target)
     sync_folder(target.parent)
