@@ -92,6 +92,16 @@ class AuditType(StrEnum):
     FOLLOW_UP = "follow_up"
 
 
+class SessionEnd(StrEnum):
+    """Why a web sign-in session ended (kept on its row; not shown on pages)."""
+
+    LOGOUT = "logout"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105  (a reason, not a password)
+    DEACTIVATED = "deactivated"
+    ENDED_BY_ADMIN = "ended_by_admin"
+    EXPIRED = "expired"
+
+
 SEVERITIES = ("major", "minor")
 SIMILAR_ANSWERS = ("yes", "no", "possible")
 

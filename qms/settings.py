@@ -17,19 +17,47 @@ class Settings:
     # worker) and whether the cookie is sent over HTTPS only (behind a TLS proxy).
     secret_key: str | None = None
     cookie_secure: bool = False
+    # A sign-in ends after this long without a request, and this long after it began.
+    session_idle_minutes: int = 30
+    session_max_hours: int = 8
+    # Password hashes computed at once per process (each argon2 hash takes 64 MiB).
+    max_concurrent_hashes: int = 2
     # The language of the command line's messages (the web follows each user's choice).
     language: str = "en"
 
 
 def get_settings() -> Settings:
     """Read ``QMS_DATABASE_URL``; the default is ``qms.db`` in the current folder."""
+    max_hours = _whole_number("QMS_SESSION_MAX_HOURS", default=8, low=1, high=24 * 30)
     return Settings(
         database_url=os.environ.get("QMS_DATABASE_URL", DEFAULT_DATABASE_URL),
         timezone=os.environ.get("QMS_TIMEZONE", "Asia/Ho_Chi_Minh"),
         secret_key=os.environ.get("QMS_SECRET_KEY") or None,
         cookie_secure=os.environ.get("QMS_COOKIE_SECURE", "").lower() in {"1", "true", "yes"},
+        session_idle_minutes=_whole_number(
+            "QMS_SESSION_IDLE_MINUTES", default=30, low=1, high=max_hours * 60
+        ),
+        session_max_hours=max_hours,
+        max_concurrent_hashes=_whole_number("QMS_MAX_CONCURRENT_HASHES", default=2, low=1, high=64),
         language=message_language(),
     )
+
+
+def _whole_number(variable: str, *, default: int, low: int, high: int) -> int:
+    """The variable's value as a whole number from ``low`` to ``high``; unset or empty
+    gives ``default``, anything else is refused with one message."""
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise ValidationError(
+            "{variable} must be a whole number from {low} to {high}, not {value!r}",
+            variable=variable,
+            low=low,
+            high=high,
+            value=raw,
+        )
+    return int(raw)
 
 
 def message_language() -> str:

@@ -35,6 +35,8 @@ from tests.pgserver import PostgresServer
 
 FIXTURE = Path(__file__).parent / "data" / "previous_version.json"
 RENAMED = {"audit_event": "trail_event", "corrective_action": "corrective_action_request"}
+# Tables added since, empty after the upgrade (web_session: sign-ins start afresh).
+ADDED = ("web_session",)
 
 
 def decode(value: Any) -> Any:
@@ -126,7 +128,7 @@ def test_previous_database_upgrades_and_verifies(
     assert current_revision(engine) == head != "0003"
 
     expected = {RENAMED.get(name, name): len(t["rows"]) for name, t in previous["tables"].items()}
-    assert row_counts(engine) == expected
+    assert row_counts(engine) == expected | dict.fromkeys(ADDED, 0)
 
     verify = qms(empty_db_url, "trail", "verify")
     assert verify.exit_code == 0, verify.output

@@ -165,7 +165,8 @@ def user_roles(username: str, roles: tuple[str, ...], as_user: str) -> None:
 @click.argument("username")
 @acting_user()
 def user_deactivate(username: str, as_user: str) -> None:
-    """Stop a user from acting or signing (their past signatures stay).
+    """Stop a user from acting or signing (their past signatures stay); their web
+    sessions end.
 
     \b
     Example:
@@ -193,12 +194,30 @@ def user_activate(username: str, as_user: str) -> None:
     click.echo(f"{username} activated")
 
 
+@user.command("end-sessions")
+@click.argument("username")
+@acting_user()
+def user_end_sessions(username: str, as_user: str) -> None:
+    """Sign a user out of the web application everywhere: every session of theirs
+    ends at once, on every device (a lost phone, a copied cookie).
+
+    \b
+    Example:
+      qms user end-sessions lan --as admin
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        ended = users.end_sessions(session, actor=actor, username=username)
+    click.echo(f"{username}: {ended} session(s) ended")
+
+
 @user.command("passwd")
 @click.argument("username")
 @acting_user()
 def user_passwd(username: str, as_user: str) -> None:
     """Change your password (asks the current one, then the new one), or reset another
-    user's as admin (asks only the new one). From stdin: one line each.
+    user's as admin (asks only the new one). From stdin: one line each. Every web
+    session of the user ends.
 
     \b
     Example:

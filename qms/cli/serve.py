@@ -34,9 +34,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, proxy_headers:
 
     from qms.db import upgrade
 
+    context = app(ctx)  # settings read (and refused) here, before any worker starts
     if workers > 1:  # once, before the workers start (each one checks it again)
-        upgrade(app(ctx).engine)
-        app(ctx).close()
+        upgrade(context.engine)
+        context.close()
     click.echo(f"qms: serving on http://{host}:{port} (Ctrl+C stops)", err=True)
     uvicorn.run(
         "qms.web.app:create_app",

@@ -33,7 +33,7 @@ from qms.models.core import (
     pk,
 )
 from qms.models.search import SearchTerm
-from qms.models.web import LoginAttempt
+from qms.models.web import LoginAttempt, WebSession
 
 __all__ = [
     "Acknowledgement",
@@ -64,5 +64,6 @@ __all__ = [
     "TrailEvent",
     "User",
     "UserRole",
+    "WebSession",
     "pk",
 ]

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qms import __version__
 from qms.db import make_engine, upgrade, write_session
-from qms.services.people import logins, organisation
+from qms.services.people import logins, organisation, passwords, sessions
 from qms.settings import Settings, get_settings
 from qms.web import errors
 from qms.web.auth import csrf_protect
@@ -23,7 +23,6 @@ from qms.web.i18n import make_environments
 from qms.web.limits import BodyLimit
 
 SESSION_COOKIE = "qms_session"
-SESSION_MAX_AGE = 8 * 3600
 STATIC_DIR = Path(__file__).parent / "static"
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -36,9 +35,11 @@ SECURITY_HEADERS = [
 ]
 
 
-class ServerTiming:
-    """Adds ``Server-Timing: app;dur=<ms>`` (time to the response headers) and the
-    security headers every response carries."""
+class ResponseHeaders:
+    """Adds ``Server-Timing: app;dur=<ms>`` (time to the response headers), the security
+    headers every response carries, and ``Cache-Control: no-store`` on every response to
+    a signed-in request (pages, API, downloads, errors): no browser or proxy cache keeps
+    what a user saw. Static assets stay cacheable."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -48,6 +49,7 @@ class ServerTiming:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        state = scope.setdefault("state", {})  # the routes' request.state
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -56,10 +58,21 @@ class ServerTiming:
                 headers.append((b"server-timing", f"app;dur={elapsed:.2f}".encode()))
                 names = {name.lower() for name, _ in headers}
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in names)
+                if state.get("signed_in"):
+                    headers = _no_store(headers)
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _no_store(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` with ``Cache-Control: no-store`` (a value that has it already stays)."""
+    given = [value.lower() for name, value in headers if name.lower() == b"cache-control"]
+    if any(b"no-store" in value for value in given):
+        return headers
+    kept = [(name, value) for name, value in headers if name.lower() != b"cache-control"]
+    return [*kept, (b"cache-control", b"no-store")]
 
 
 def _engine_options(url: str) -> dict[str, object]:
@@ -87,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
 
     settings = settings or get_settings()
+    passwords.limit_concurrent_hashes(settings.max_concurrent_hashes)
     engine = make_engine(settings.database_url, **_engine_options(settings.database_url))
     upgrade(engine)
     with write_session(engine) as session:
@@ -111,16 +125,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.jinja = make_environments(timezone)
+    app.state.session_lifetimes = sessions.Lifetimes.of(
+        idle_minutes=settings.session_idle_minutes, max_hours=settings.session_max_hours
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,
         session_cookie=SESSION_COOKIE,
-        max_age=SESSION_MAX_AGE,
+        max_age=settings.session_max_hours * 3600,  # the server's row decides sooner
         same_site="lax",
         https_only=settings.cookie_secure,
     )
     app.add_middleware(BodyLimit)
-    app.add_middleware(ServerTiming)
+    app.add_middleware(ResponseHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     from qms.web import auth
 

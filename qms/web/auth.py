@@ -9,8 +9,17 @@ from fastapi.responses import RedirectResponse, Response
 
 from qms.domain import validate_language
 from qms.errors import AuthenticationFailed, ValidationError
-from qms.services.people import logins, users
-from qms.web.deps import SAFE_METHODS, CurrentUser, Db, MaybeUser, auth_tag
+from qms.services.people import logins, sessions, users
+from qms.web.deps import (
+    SAFE_METHODS,
+    SESSION_TOKEN_KEY,
+    CurrentUser,
+    Db,
+    MaybeUser,
+    lifetimes,
+    session_token,
+    start_session,
+)
 from qms.web.errors import CsrfRefused
 from qms.web.i18n import LANGUAGE_COOKIE, translator
 from qms.web.pages import CSRF_SESSION_KEY, flash, render
@@ -62,22 +71,29 @@ def login(
 ) -> Response:
     client = request.client.host if request.client else ""
     try:
-        user = logins.sign_in(session, username=username, password=password, client=client)
+        signed = logins.sign_in(
+            session,
+            username=username,
+            password=password,
+            client=client,
+            lifetimes=lifetimes(request),
+        )
     except AuthenticationFailed:
         _ = translator(request)
         context = {"next": safe_next(next), "error": _("Wrong username or password.")}
         return render(request, "login.html", context, status=401)
-    request.session.clear()  # a new session on sign-in (no fixation)
-    request.session.update(
-        {"uid": user.id, "auth": auth_tag(user), CSRF_SESSION_KEY: secrets.token_urlsafe(32)}
-    )
+    start_session(request, signed.token)
     response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(LANGUAGE_COOKIE, user.language, max_age=365 * 86400, samesite="lax")
+    response.set_cookie(LANGUAGE_COOKIE, signed.user.language, max_age=365 * 86400, samesite="lax")
     return response
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: Db) -> Response:
+    """Ends the session on the server: a copy of the cookie signs nobody in afterwards."""
+    token = session_token(request)
+    if token is not None:
+        sessions.sign_out(session, token=token)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -99,14 +115,16 @@ def change_password(
     _ = translator(request)
     if new_password != repeat_password:
         raise ValidationError("The two new passwords differ.")
-    users.change_password(
+    renewed = users.change_password(
         session,
         actor=user,
         username=user.username,
         new_password=new_password,
         old_password=current_password,
+        current_token=session_token(request),
     )
-    request.session["auth"] = auth_tag(user)
+    if renewed is not None:
+        request.session[SESSION_TOKEN_KEY] = renewed
     flash(request, _("Your password has been changed."))
     return RedirectResponse("/account", status_code=303)
 

@@ -5,22 +5,26 @@ the write lock at its first statement), so a route's user and its service call s
 transaction, and a failure rolls everything back.
 """
 
-import hashlib
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from qms.db import read_session, write_session
 from qms.domain import Role
-from qms.models import User, UserRole, pk
+from qms.models import User, pk
+from qms.services.people import sessions
 from qms.web.errors import NotSignedIn
+from qms.web.pages import CSRF_SESSION_KEY
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The key of the session token in the signed cookie (which also keeps the anti-forgery
+# token and flash messages of anonymous visitors: being signed in is the server's row).
+SESSION_TOKEN_KEY = "sid"  # noqa: S105  (a key name)
 
 
 def db_session(request: Request) -> Iterator[Session]:
@@ -45,62 +49,78 @@ class Viewer:
     language: str
 
 
-def auth_tag(user: User) -> str:
-    """Bound into the session: changing the password ends the user's other sessions."""
-    return _tag(pk(user), user.password_hash)
+def session_token(request: Request) -> str | None:
+    """The session token the request's cookie carries, if any."""
+    token = request.session.get(SESSION_TOKEN_KEY)
+    return token if isinstance(token, str) and token else None
 
 
-def _tag(user_id: int, password_hash: str) -> str:
-    return hashlib.sha256(f"{user_id}:{password_hash}".encode()).hexdigest()[:24]
+def start_session(request: Request, token: str) -> None:
+    """Put a new sign-in's token in the cookie, with a new anti-forgery token; anything
+    the cookie held before is dropped (no session fixation)."""
+    request.session.clear()
+    request.session.update({SESSION_TOKEN_KEY: token, CSRF_SESSION_KEY: secrets.token_urlsafe(32)})
 
 
-def _session_holds(request: Request, user_id: int, active: bool, password_hash: str) -> bool:
-    """The request's session still belongs to this user: active, and signed in with the
-    current password."""
-    return active and request.session.get("auth") == _tag(user_id, password_hash)
+def lifetimes(request: Request) -> sessions.Lifetimes:
+    found: sessions.Lifetimes = request.app.state.session_lifetimes
+    return found
 
 
 def optional_user(request: Request, session: Db) -> User | None:
-    """The signed-in, still active user, or None (the session is then cleared)."""
+    """The signed-in, still active user, or None (the cookie's session is then cleared)."""
     return load_user(request, session)
 
 
 def load_user(request: Request, session: Session) -> User | None:
     """:func:`optional_user` for routes that open their own session."""
-    user_id = request.session.get("uid")
-    if user_id is None:
+    token = session_token(request)
+    if token is None:
         return None
-    rows = session.exec(
-        select(User, UserRole.role)
-        .outerjoin(UserRole, col(UserRole.user_id) == User.id)
-        .where(User.id == user_id)
-    ).all()
-    user = rows[0][0] if rows else None
-    if user is None or not _session_holds(request, pk(user), user.active, user.password_hash):
+    live = sessions.resume(session, token=token, lifetimes=lifetimes(request))
+    if live is None:
         request.session.clear()
         return None
+    if live.stale:
+        if request.method in SAFE_METHODS:
+            _record_activity(request, live.session_id)
+        else:  # the request's own transaction writes: its service's commit carries it
+            sessions.note_activity(session, session_id=live.session_id)
+    user = live.user
+    _mark_signed_in(request)
     request.state.user = Viewer(
         pk(user), user.username, user.full_name, user.position, user.language
     )
-    request.state.roles = {Role(role) for _, role in rows if role}  # see viewer_roles
+    request.state.roles = set(live.roles)  # see viewer_roles
     return user
 
 
 def signed_in_id(request: Request, reader: Connection) -> int | None:
     """:func:`load_user` for the hot read paths: the same check in one query, without
     loading the user (the id, or None)."""
-    user_id = request.session.get("uid")
-    if user_id is None:
+    token = session_token(request)
+    if token is None:
         return None
-    row = reader.execute(
-        sa_select(col(User.id), col(User.active), col(User.password_hash)).where(
-            col(User.id) == user_id
-        )
-    ).first()
-    if row is None or not _session_holds(request, row.id, row.active, row.password_hash):
+    live = sessions.resume_id(reader, token=token, lifetimes=lifetimes(request))
+    if live is None:
         request.session.clear()
         return None
-    return int(row.id)
+    if live.stale:
+        _record_activity(request, live.session_id)
+    _mark_signed_in(request)
+    return live.user_id
+
+
+def _record_activity(request: Request, session_id: int) -> None:
+    """Refresh "last seen" (about once a minute) in a short transaction of its own, beside
+    the request's read-only one."""
+    with write_session(request.app.state.engine) as writer:
+        sessions.record_activity(writer, session_id=session_id)
+
+
+def _mark_signed_in(request: Request) -> None:
+    """The response will carry ``Cache-Control: no-store`` (see qms.web.app)."""
+    request.state.signed_in = True
 
 
 MaybeUser = Annotated[User | None, Depends(optional_user)]

@@ -1,2 +1,3 @@
-"""People and the organisation: departments, users and roles, passwords and sign-in
-throttling, organisation-wide settings."""
+"""People and the organisation: departments, users and roles, passwords (hashed with a
+per-process bound), sign-in throttling, the web's sign-in sessions, organisation-wide
+settings."""

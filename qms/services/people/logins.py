@@ -1,5 +1,5 @@
-"""Web sign-in: password check with throttling after repeated failures, and the key
-that signs session cookies (shared by every worker through the database)."""
+"""Web sign-in: password check with throttling after repeated failures, the session it
+opens, and the key that signs cookies (shared by every worker through the database)."""
 
 import math
 import secrets
@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.errors import QMSError, Text
 from qms.models import LoginAttempt, Setting, User
-from qms.services.people import users
+from qms.services.people import sessions, users
 from qms.services.trail import chain as trail
 
 WINDOW = timedelta(minutes=15)
@@ -59,8 +59,22 @@ def _failures(session: Session, *, username: str, client: str) -> ThrottleState:
     return ThrottleState(int(by_user), int(by_client), retry)
 
 
-def sign_in(session: Session, *, username: str, password: str, client: str) -> User:
-    """Check the password unless this user or client has failed too often lately.
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    token: str  # the new session's token, for the cookie only
+
+
+def sign_in(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    client: str,
+    lifetimes: sessions.Lifetimes,
+) -> SignedIn:
+    """Check the password unless this user or client has failed too often lately, and
+    open a session.
 
     Every attempt is recorded; a failure is committed even though the caller gets an
     error, because throttling depends on it. Successful sign-ins go on the trail.
@@ -80,6 +94,7 @@ def sign_in(session: Session, *, username: str, password: str, client: str) -> U
         session.commit()
         raise
     session.add(LoginAttempt(username=username, client=client, succeeded=True, at=utcnow()))
+    token = sessions.start(session, user=user, client=client, lifetimes=lifetimes)
     trail.record(
         session,
         actor=user.username,
@@ -89,7 +104,7 @@ def sign_in(session: Session, *, username: str, password: str, client: str) -> U
         payload={"new": {"client": client}},
     )
     session.commit()
-    return user
+    return SignedIn(user, token)
 
 
 def session_secret(session: Session) -> str:

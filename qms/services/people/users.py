@@ -1,15 +1,11 @@
 """Departments, users, roles and authentication."""
 
 import re
-import secrets
-from functools import cache
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.domain import Role, validate_language
+from qms.domain import Role, SessionEnd, validate_language
 from qms.errors import (
     AuthenticationFailed,
     Conflict,
@@ -21,13 +17,13 @@ from qms.errors import (
 )
 from qms.models import Department, User, UserRole, pk
 from qms.phrases import any_role
+from qms.services.people import passwords, sessions
 from qms.services.trail import chain as trail
 from qms.text import clean
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 _DEPT_CODE = re.compile(r"^[A-Z][A-Z0-9-]{0,15}$")
 MIN_PASSWORD_LENGTH = 8
-_hasher = PasswordHasher()
 
 
 def hash_password(password: str) -> str:
@@ -35,7 +31,7 @@ def hash_password(password: str) -> str:
         raise ValidationError(
             "password must have at least {count} characters", count=MIN_PASSWORD_LENGTH
         )
-    return _hasher.hash(password)
+    return passwords.hash_password(password)
 
 
 def roles_of(session: Session, user: User) -> set[Role]:
@@ -74,7 +70,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
     hash, so every attempt costs one argon2 verification."""
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     if user is None or not user.active:
-        _verify(_dummy_hash(), password)
+        passwords.verify(passwords.dummy_hash(), password)
         raise AuthenticationFailed("wrong username or password for {username!r}", username=username)
     if not _password_matches(user, password):
         raise AuthenticationFailed("wrong username or password for {username!r}", username=username)
@@ -88,21 +84,7 @@ def confirm_password(user: User, password: str) -> None:
 
 
 def _password_matches(user: User, password: str) -> bool:
-    return _verify(user.password_hash, password)
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    """The one argon2 verification every password check goes through."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-@cache
-def _dummy_hash() -> str:
-    """A hash of a random password with the real parameters, made once per process."""
-    return _hasher.hash(secrets.token_urlsafe(32))
+    return passwords.verify(user.password_hash, password)
 
 
 def get_department(session: Session, code: str) -> Department:
@@ -285,13 +267,17 @@ def set_active(session: Session, *, actor: User, username: str, active: bool) ->
     if user.id == actor.id and not active:
         raise PermissionDenied("you cannot deactivate yourself")
     if user.active != active:
+        payload: dict[str, object] = {"old": {"active": user.active}, "new": {"active": active}}
+        if not active:  # a deactivated user is signed out everywhere
+            ended = sessions.end_all(session, user=user, reason=SessionEnd.DEACTIVATED)
+            payload["sessions_ended"] = ended
         trail.record(
             session,
             actor=actor.username,
             action="user.activate" if active else "user.deactivate",
             entity="user",
             entity_id=user.username,
-            payload={"old": {"active": user.active}, "new": {"active": active}},
+            payload=payload,
         )
         user.active = active
         session.add(user)
@@ -299,10 +285,39 @@ def set_active(session: Session, *, actor: User, username: str, active: bool) ->
     return user
 
 
+def end_sessions(session: Session, *, actor: User, username: str) -> int:
+    """Sign a user out everywhere (admin): every session of theirs ends now, whatever
+    device or copy of a cookie holds it. How many were open."""
+    require_role(session, actor, Role.ADMIN, action=Text("end users' sessions"))
+    user = get_user(session, username)
+    ended = sessions.end_all(session, user=user, reason=SessionEnd.ENDED_BY_ADMIN)
+    trail.record(
+        session,
+        actor=actor.username,
+        action="user.end_sessions",
+        entity="user",
+        entity_id=user.username,
+        payload={"sessions_ended": ended},
+    )
+    session.commit()
+    return ended
+
+
 def change_password(
-    session: Session, *, actor: User, username: str, new_password: str, old_password: str | None
-) -> None:
-    """Users change their own password (old one required); admins reset anyone's."""
+    session: Session,
+    *,
+    actor: User,
+    username: str,
+    new_password: str,
+    old_password: str | None,
+    current_token: str | None = None,
+) -> str | None:
+    """Users change their own password (old one required); admins reset anyone's.
+
+    Every session of the user ends, except the one the change was made in
+    (``current_token``), which goes on under a new token: it is returned for the cookie,
+    so a copy of the cookie taken before the change stops working too.
+    """
     user = get_user(session, username)
     if user.id == actor.id:
         if old_password is None:
@@ -312,15 +327,25 @@ def change_password(
         require_role(session, actor, Role.ADMIN, action=Text("reset another user's password"))
     user.password_hash = hash_password(new_password)
     session.add(user)
+    ended = sessions.end_all(
+        session, user=user, reason=SessionEnd.PASSWORD_CHANGED, keep_token=current_token
+    )
+    renewed = (
+        sessions.renew_token(session, user=user, token=current_token) if current_token else None
+    )
     trail.record(
         session,
         actor=actor.username,
         action="user.password",
         entity="user",
         entity_id=user.username,
-        payload={"reason": "changed by the user" if user.id == actor.id else "reset by admin"},
+        payload={
+            "reason": "changed by the user" if user.id == actor.id else "reset by admin",
+            "sessions_ended": ended,
+        },
     )
     session.commit()
+    return renewed
 
 
 def _parse_roles(roles: list[str]) -> set[Role]:

@@ -2,7 +2,6 @@
 session cookie), the same rules (the services) and the ``X-CSRF-Token`` header on every
 state-changing request. Errors are ``{"error": {"status": ..., "message": ...}}``."""
 
-import secrets
 from datetime import date
 from typing import Annotated
 
@@ -15,8 +14,8 @@ from qms.services.documents import renditions, revisions, search
 from qms.services.documents import views as doc_views
 from qms.services.documents.views import DocumentPage, DocumentRow, IssueDetail, IssueView
 from qms.services.people import logins, users
-from qms.web.deps import CurrentUser, Db, MaybeUser, auth_tag
-from qms.web.pages import CSRF_SESSION_KEY, csrf_token
+from qms.web.deps import CurrentUser, Db, MaybeUser, lifetimes, start_session
+from qms.web.pages import csrf_token
 from qms.web.routes.documents import pdf_response
 
 router = APIRouter(tags=["documents"])
@@ -88,14 +87,16 @@ def session_info(request: Request, session: Db, user: MaybeUser) -> SessionOut:
 def sign_in(request: Request, session: Db, credentials: SignIn) -> SessionOut:
     """Sign in (throttled like the sign-in page); the session cookie is set."""
     client = request.client.host if request.client else ""
-    user = logins.sign_in(
-        session, username=credentials.username, password=credentials.password, client=client
+    signed = logins.sign_in(
+        session,
+        username=credentials.username,
+        password=credentials.password,
+        client=client,
+        lifetimes=lifetimes(request),
     )
-    token = secrets.token_urlsafe(32)
-    request.session.clear()
-    request.session.update({"uid": user.id, "auth": auth_tag(user), CSRF_SESSION_KEY: token})
-    roles = sorted(r.value for r in users.roles_of(session, user))
-    return SessionOut(username=user.username, roles=roles, csrf_token=token)
+    start_session(request, signed.token)
+    roles = sorted(r.value for r in users.roles_of(session, signed.user))
+    return SessionOut(username=signed.user.username, roles=roles, csrf_token=csrf_token(request))
 
 
 @router.get("/documents", response_model=DocumentPage)
