@@ -41,6 +41,10 @@ AREAS: dict[str, tuple[str, str]] = {
         "Controlled PDFs: single documents and compiled manuals, records and the trail.",
     ),
     "trail": ("qms.cli.trail:trail", "The append-only, hash-chained audit trail."),
+    "verify": (
+        "qms.cli.integrity:verify",
+        "Check every stored record against what the audit trail recorded.",
+    ),
     "serve": (
         "qms.cli.serve:serve",
         "The web application: pages for people, a JSON API under /api.",
