@@ -34,7 +34,7 @@ from qms.render import (
 from qms.services import blobs
 from qms.services.documents import register as documents
 from qms.services.documents import signatures
-from qms.services.integrity.issues import confirm_controlled_copy
+from qms.services.integrity.copies import confirm_controlled_copy
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.services.trail.chain import canonical

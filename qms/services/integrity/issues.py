@@ -1,6 +1,5 @@
 """The integrity of issues: each issue's text, status, signatures and controlled PDF
-against what the trail recorded about it, and the check a download makes before it
-serves a stored controlled copy.
+against what the trail recorded about it.
 
 What the trail records about an issue (entity ``revision``, id ``CODE/ISSUE``):
 ``revision.draft`` and ``revision.edit`` the content hash of each version of a draft;
@@ -10,22 +9,20 @@ What the trail records about an issue (entity ``revision``, id ``CODE/ISSUE``):
 status. An issue takes effect and is rendered once: the first such events are the record.
 """
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from qms.domain import Meaning, RevisionStatus
-from qms.errors import IntegrityProblem, Text
+from qms.errors import Text
 from qms.models import Document, Revision, Signature, TrailEvent, User
 from qms.phrases import state
 from qms.services.documents.signatures import content_hash
 from qms.services.integrity.recorded import (
     Signed,
     new_values,
+    report_pdf,
     report_signatures,
     signing,
     text_value,
@@ -282,7 +279,7 @@ def _compare_pdf(findings: Findings, name: Text, stored: StoredIssue, record: Is
     expected, seq = record.renders[0] if record.renders else (None, None)
     if stored.pdf_sha256 == expected:
         return
-    pdf_mismatch(
+    report_pdf(
         findings,
         name,
         record="issue",
@@ -291,50 +288,6 @@ def _compare_pdf(findings: Findings, name: Text, stored: StoredIssue, record: Is
         expected=expected,
         found=stored.pdf_sha256,
         event=seq,
-    )
-
-
-def pdf_mismatch(
-    findings: Findings,
-    name: Text | str,
-    *,
-    record: str,
-    ref: str,
-    issue: int | None = None,
-    expected: str | None,
-    found: str | None,
-    event: int | None,
-) -> None:
-    """A stored PDF that is not the one the trail recorded (or is gone, or unrecorded)."""
-    if expected is None:
-        text = Text(
-            "{subject}: its stored PDF {found} is not on the trail",
-            subject=name,
-            found=short(found or ""),
-        )
-    elif found is None:
-        text = Text(
-            "{subject}: its stored PDF recorded on the trail (event {event}) is gone",
-            subject=name,
-            event=event or 0,
-        )
-    else:
-        text = Text(
-            "{subject}: its stored PDF is {found}, but the trail recorded {expected} (event {event})",
-            subject=name,
-            found=short(found),
-            expected=short(expected),
-            event=event or 0,
-        )
-    findings.add(
-        text,
-        record=record,
-        ref=ref,
-        issue=issue,
-        what="pdf",
-        expected=expected,
-        found=found,
-        event=event,
     )
 
 
@@ -442,47 +395,3 @@ def check_all(
             event=record.first_event,
         )
     return count
-
-
-# ------------------------------------------------------------------------ downloads
-
-_confirmed: set[tuple[str, str]] = set()
-_confirmed_lock = threading.Lock()
-_CONFIRMED_LIMIT = 100_000
-
-
-def recorded_pdf(reader: Session | Connection, code: str, issue: int) -> str | None:
-    """The hash of the controlled PDF the trail recorded when the issue took effect."""
-    found = reader.execute(
-        sa_select(col(TrailEvent.payload))
-        .where(col(TrailEvent.entity) == ENTITY)
-        .where(col(TrailEvent.entity_id) == entity_id(code, issue))
-        .where(col(TrailEvent.action) == RENDER)
-        .order_by(col(TrailEvent.seq))
-        .limit(1)
-    ).first()
-    return None if found is None else text_value(new_values(found[0]), "pdf_sha256")
-
-
-def confirm_controlled_copy(
-    reader: Session | Connection, *, code: str, issue: int, sha256: str
-) -> None:
-    """Refuse a stored copy that is not the one the trail recorded when the issue took
-    effect: a forged PDF stored under its own hash, with the issue pointed at it.
-
-    Asked once per issue and copy in each process (the trail's record of a rendering
-    never changes), so repeated downloads cost a set lookup."""
-    key = (entity_id(code, issue), sha256)
-    if key in _confirmed:
-        return
-    if recorded_pdf(reader, code, issue) != sha256:
-        raise IntegrityProblem(
-            "the stored PDF of {code} issue {issue} is not the one recorded when it took "
-            "effect; run qms verify",
-            code=code,
-            issue=issue,
-        )
-    with _confirmed_lock:
-        if len(_confirmed) >= _CONFIRMED_LIMIT:
-            _confirmed.clear()
-        _confirmed.add(key)

@@ -1,5 +1,6 @@
-"""Reading what the trail recorded: the new values of an event, and signatures paired with
-the trail's event of each signing."""
+"""Reading what the trail recorded: the new values of an event, signatures paired with the
+trail's event of each signing, and the sentences for a signature or a stored PDF that
+differs from the trail's record of it."""
 
 import json
 from collections.abc import Sequence
@@ -166,3 +167,47 @@ def report_signatures(
             ref=ref,
             issue=issue,
         )
+
+
+def report_pdf(
+    findings: Findings,
+    name: Text | str,
+    *,
+    record: str,
+    ref: str,
+    issue: int | None = None,
+    expected: str | None,
+    found: str | None,
+    event: int | None,
+) -> None:
+    """A stored PDF that is not the one the trail recorded (or is gone, or unrecorded)."""
+    if expected is None:
+        text = Text(
+            "{subject}: its stored PDF {found} is not on the trail",
+            subject=name,
+            found=short(found or ""),
+        )
+    elif found is None:
+        text = Text(
+            "{subject}: its stored PDF recorded on the trail (event {event}) is gone",
+            subject=name,
+            event=event or 0,
+        )
+    else:
+        text = Text(
+            "{subject}: its stored PDF is {found}, but the trail recorded {expected} (event {event})",
+            subject=name,
+            found=short(found),
+            expected=short(expected),
+            event=event or 0,
+        )
+    findings.add(
+        text,
+        record=record,
+        ref=ref,
+        issue=issue,
+        what="pdf",
+        expected=expected,
+        found=found,
+        event=event,
+    )

@@ -26,8 +26,13 @@ from qms.models import (
 from qms.phrases import state
 from qms.services.audits.records import AUDITEE, LEAD, record_hash
 from qms.services.capa import records as capa_records
-from qms.services.integrity.issues import pdf_mismatch
-from qms.services.integrity.recorded import Signed, new_values, report_signatures, text_value
+from qms.services.integrity.recorded import (
+    Signed,
+    new_values,
+    report_pdf,
+    report_signatures,
+    text_value,
+)
 from qms.services.integrity.report import Findings, short
 
 Owners = dict[str, tuple[str, str, int | None]]
@@ -186,7 +191,7 @@ def check_audits(session: Session, findings: Findings, owners: Owners) -> int:
             )
         expected, seq = recorded.pdfs[-1] if recorded.pdfs else (None, None)
         if audit.report_sha256 != expected:
-            pdf_mismatch(
+            report_pdf(
                 findings,
                 audit.ref,
                 record="audit",
@@ -262,7 +267,7 @@ def _compare_capa_pdf(
         )
     expected, seq = recorded.pdfs[0] if recorded.pdfs else (None, None)
     if car.record_sha256 != expected:
-        pdf_mismatch(
+        report_pdf(
             findings,
             car.ref,
             record="capa",
