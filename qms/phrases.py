@@ -38,9 +38,25 @@ _ROLES: dict[str, Text] = {
 }
 
 
+_MEANINGS: dict[str, Text] = {
+    # signatures on an issue, on an audit record and on a corrective action's verification
+    "drafted": Text("drafted"),
+    "reviewed": Text("reviewed"),
+    "approved": Text("approved"),
+    "lead_auditor": Text("lead auditor"),
+    "auditee": Text("auditee"),
+    "verified": Text("verification"),
+}
+
+
 def state(value: str) -> Text | str:
     """A lifecycle state ("in_review") as words ("in review")."""
     return _STATES.get(value, value.replace("_", " "))
+
+
+def meaning(value: str) -> Text | str:
+    """What a signature means ("approved", "auditee") as words."""
+    return _MEANINGS.get(value, value.replace("_", " "))
 
 
 def role(value: str) -> Text | str:

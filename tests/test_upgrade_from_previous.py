@@ -144,6 +144,16 @@ def test_previous_database_upgrades_and_verifies(
         pdfs.output
         == f"{len(previous['tables']['blob']['rows'])} stored files match their hashes\n"
     )
+    # Every issue, audit and corrective action still agrees with what the trail recorded.
+    intact = qms(empty_db_url, "verify", "--format", "json")
+    assert intact.exit_code == 0, intact.output
+    report = json.loads(intact.stdout)
+    assert report["mismatches"] == []
+    assert (report["issues"], report["audits"], report["corrective_actions"]) == (
+        len(previous["tables"]["revision"]["rows"]),
+        len(previous["tables"]["audit"]["rows"]),
+        len(previous["tables"]["corrective_action"]["rows"]),
+    )
 
     with read_session(engine) as session:
         signed = [

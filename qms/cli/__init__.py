@@ -49,6 +49,10 @@ AREAS: dict[str, tuple[str, str]] = {
         "qms.cli.backup:restore",
         "Restore a backup file into an empty database, and verify it.",
     ),
+    "verify": (
+        "qms.cli.integrity:verify",
+        "Check every stored record against what the audit trail recorded.",
+    ),
     "serve": (
         "qms.cli.serve:serve",
         "The web application: pages for people, a JSON API under /api.",

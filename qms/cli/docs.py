@@ -26,6 +26,7 @@ from qms.services.documents import importer, revisions
 from qms.services.documents import register as documents
 from qms.services.documents import views as doc_views
 from qms.services.people import organisation, users
+from qms.settings import message_language
 from qms.views import as_json
 
 STATUSES = [s.value for s in RevisionStatus] + ["none"]
@@ -185,6 +186,9 @@ def show(
 ) -> None:
     """Show a document's issue: status, signatures (with validity), comments, history.
 
+    The content hash is computed from the issue's text now, and any way the issue
+    differs from what the audit trail recorded (text, signatures, stored PDF) is named.
+
     \b
     Example:
       qms doc show QT-01 --issue 2 --as thultm
@@ -192,7 +196,11 @@ def show(
     """
     with reading() as session:
         r = doc_views.issue_detail(
-            session, viewer=_viewer(session, as_user), code=code, issue=issue
+            session,
+            viewer=_viewer(session, as_user),
+            code=code,
+            issue=issue,
+            language=message_language(),
         )
         tz = organisation.get_setting(session, "timezone")
     if body_only:
@@ -221,6 +229,8 @@ def show(
     if r.capa_ref:
         click.echo(f"raised by corrective action {r.capa_ref}")
     click.echo(f"content hash: {r.content_hash}")
+    for mismatch in r.mismatches:
+        click.echo(f"  MISMATCH: {mismatch.message}")
     for s in r.signatures:
         mark = "valid" if s.valid else "INVALID (content changed after signing)"
         click.echo(

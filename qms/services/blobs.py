@@ -110,6 +110,7 @@ def forget_cached() -> None:
 class BlobProblem:
     sha256: str
     text: Text
+    actual: str = ""  # the hash of the bytes stored under ``sha256`` now
 
 
 def verify(session: Session) -> tuple[int, list[BlobProblem]]:
@@ -126,7 +127,7 @@ def verify(session: Session) -> tuple[int, list[BlobProblem]]:
         if actual != blob.sha256 or len(blob.data) != blob.size:
             problems.append(
                 BlobProblem(
-                    key, Text("stored file {key}… no longer matches its hash", key=key[:12])
+                    key, Text("stored file {key}… no longer matches its hash", key=key[:12]), actual
                 )
             )
         session.expunge(blob)  # keep memory flat over large stores

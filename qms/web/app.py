@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_audits,
         api_capa,
         api_documents,
+        api_integrity,
         audit_checklist,
         audits,
         capa,
@@ -143,7 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (auth, home, documents, editing, portal, trail, audits, audit_checklist, capa):
         app.include_router(module.router, include_in_schema=False)
-    for module in (api_documents, api_audits, api_capa):
+    for module in (api_documents, api_audits, api_capa, api_integrity):
         app.include_router(module.router, prefix="/api")
     errors.install(app)
     return app

@@ -45,6 +45,9 @@ def test_init_demo_loads_the_sample_qms(blank_db_url: str) -> None:
             for r in documents.register(session, viewer=None)
         )
     engine.dispose()
+    verified = run(blank_db_url, "verify")
+    assert verified.exit_code == 0, verified.output
+    assert f"issues {len(files)}, " in verified.stdout
     again = run(blank_db_url, "init", "--demo")
     assert again.exit_code == 4
     assert "already has users" in again.stderr

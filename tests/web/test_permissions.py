@@ -47,6 +47,7 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/trail", INSPECTORS),
     ("/trail.csv", INSPECTORS),
     ("/trail/verify", INSPECTORS),
+    ("/trail/integrity", INSPECTORS),
     ("/trail.pdf?entity_id=QT-01", INSPECTORS),
     ("/api/documents", SIGNED_IN),
     ("/api/documents/QT-01", SIGNED_IN),
@@ -54,6 +55,7 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/api/documents/QT-01/revisions", SIGNED_IN),
     ("/api/documents/QT-01/revisions/2", SEE_ALL),
     ("/api/documents/QT-01/revisions/1/pdf", SIGNED_IN),
+    ("/api/integrity", INSPECTORS),
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"

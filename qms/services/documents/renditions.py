@@ -3,7 +3,8 @@ and compiled manuals.
 
 The controlled PDF of an issue is rendered once, when it takes effect, and stored as a
 blob whose hash is recorded on the revision and in the trail; downloads return those
-bytes. Anything not effective is rendered on request, watermarked with its state.
+bytes, once the trail confirms they are the copy it recorded. Anything not effective is
+rendered on request, watermarked with its state.
 """
 
 import hashlib
@@ -33,6 +34,7 @@ from qms.render import (
 from qms.services import blobs
 from qms.services.documents import register as documents
 from qms.services.documents import signatures
+from qms.services.integrity.copies import confirm_controlled_copy
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.services.trail.chain import canonical
@@ -156,6 +158,7 @@ def effective_copy(reader: Connection, code: str) -> ControlledCopy | None:
     ).first()
     if found is None:
         return None
+    confirm_controlled_copy(reader, code=found.code, issue=found.issue, sha256=found.pdf_sha256)
     return ControlledCopy(found.code, found.issue, blobs.data_of(reader, found.pdf_sha256))
 
 
@@ -177,7 +180,9 @@ def document_pdf(
     wanted = language or doc.language
     stored = rev.status == RevisionStatus.EFFECTIVE and rev.pdf_sha256 and wanted == doc.language
     if stored and not pdfa:
-        return doc, rev, blobs.data_of(session, str(rev.pdf_sha256))
+        key = str(rev.pdf_sha256)
+        confirm_controlled_copy(session, code=doc.code, issue=rev.issue, sha256=key)
+        return doc, rev, blobs.data_of(session, key)
     return doc, rev, render_document_pdf(rendition(session, doc, rev, language=wanted), pdfa=pdfa)
 
 
@@ -217,6 +222,9 @@ def manual_pdf(
     )
     if not rows:
         raise ValidationError("no effective documents match: the manual would be empty")
+    for doc, rev in rows:
+        if rev.pdf_sha256 and language == doc.language:
+            confirm_controlled_copy(session, code=doc.code, issue=rev.issue, sha256=rev.pdf_sha256)
     renditions = [rendition(session, doc, rev, language=language) for doc, rev in rows]
     spec_title = translate(MANUAL_TITLE, language)
     compiled_on = max(

@@ -31,6 +31,8 @@ from qms.services.documents.register import in_progress_revision as in_progress_
 from qms.services.documents.register import lock_document
 from qms.services.documents.steps import label as _label
 from qms.services.documents.steps import require_in_progress as _require_in_progress
+from qms.services.integrity.issues import issue_mismatches
+from qms.services.integrity.report import Mismatch
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean, nfc
@@ -592,11 +594,20 @@ class RevisionDetail:
     history: list[Revision]  # every issue the viewer may see, oldest first
     capa_ref: str | None = None  # the corrective action that raised this issue, if any
     steps: tuple[checks.Step, ...] = ()  # what the viewer may do to the document now
+    content_hash: str = ""  # of its text, computed now (not the stored value)
+    mismatches: tuple[Mismatch, ...] = ()  # how it differs from the trail's record of it
 
 
 def detail(
-    session: Session, *, viewer: User | None, code: str, issue: int | None = None
+    session: Session,
+    *,
+    viewer: User | None,
+    code: str,
+    issue: int | None = None,
+    language: str = "en",
 ) -> RevisionDetail:
+    """One issue in full; ``mismatches`` say in ``language`` how it differs from what the
+    trail recorded (its text, signatures, stored PDF)."""
     doc, rev = documents.get_revision(session, viewer=viewer, code=code, issue=issue)
     roles = users.roles_of(session, viewer) if viewer else set()
     history = documents.revisions_of(session, doc)
@@ -627,4 +638,6 @@ def detail(
         history=history,
         capa_ref=raised_by(session, rev),
         steps=checks.steps_for(session, viewer, doc),
+        content_hash=signatures.revision_hash(doc, rev),
+        mismatches=issue_mismatches(session, doc, rev, language=language),
     )

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.domain import Meaning
 from qms.models import Document, Revision, Signature, User, pk
+from qms.services.integrity import recorded
 from qms.services.people import users
 from qms.services.trail import chain as trail
 from qms.services.trail.chain import canonical
@@ -79,8 +80,9 @@ def signatures_of(session: Session, doc: Document, rev: Revision) -> list[Signat
     """Every signature on an issue, oldest first, with its validity.
 
     A signature is valid only if the issue's content, recomputed now, still has the hash
-    that was signed: an edit after signing, through the application or directly in the
-    database, invalidates it.
+    that was signed, and the trail recorded that signing: an edit after signing, through
+    the application or directly in the database, invalidates it, and so does a hash
+    rewritten in the database to match an edited text.
     """
     actual = revision_hash(doc, rev)
     rows = session.exec(
@@ -89,7 +91,15 @@ def signatures_of(session: Session, doc: Document, rev: Revision) -> list[Signat
         .where(Signature.revision_id == rev.id)
         .order_by(col(Signature.signed_at), col(Signature.id))
     ).all()
-    return [SignatureView(sig, user.username, sig.content_hash == actual) for sig, user in rows]
+    stored = [recorded.Signed(sig.meaning, user.username, sig.content_hash) for sig, user in rows]
+    signings = recorded.signings(
+        session, entity="revision", entity_id=f"{doc.code}/{rev.issue}", prefix="signature."
+    )
+    pairings, _ = recorded.pair(stored, signings)
+    return [
+        SignatureView(sig, user.username, sig.content_hash == actual and pairing.on_trail)
+        for (sig, user), pairing in zip(rows, pairings, strict=True)
+    ]
 
 
 def valid_signers(views: list[SignatureView], meaning: Meaning) -> list[SignatureView]:

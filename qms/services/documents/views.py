@@ -16,6 +16,7 @@ from qms.models import Revision, User
 from qms.services.documents import register as documents
 from qms.services.documents import revisions, search
 from qms.services.documents.steps import Step
+from qms.services.integrity.report import Mismatch
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ class IssueDetail:
     checked_current_on: date | None
     issue: int
     status: str
-    content_hash: str
+    content_hash: str  # of its text, computed now: a stored hash is never shown unchecked
     reason: str
     description: str
     planned_effective_date: date | None
@@ -183,13 +184,20 @@ class IssueDetail:
     in_progress: IssueView | None  # the issue in draft, review or approval (not for staff)
     steps: tuple[Step, ...]
     body: str
+    mismatches: list[Mismatch]  # how it differs from the trail's record (empty: intact)
 
 
 def issue_detail(
-    session: Session, *, viewer: User | None, code: str, issue: int | None = None
+    session: Session,
+    *,
+    viewer: User | None,
+    code: str,
+    issue: int | None = None,
+    language: str = "en",
 ) -> IssueDetail:
-    """The issue a viewer asked for (see :func:`documents.get_revision`), as plain values."""
-    info = revisions.detail(session, viewer=viewer, code=code, issue=issue)
+    """The issue a viewer asked for (see :func:`documents.get_revision`), as plain values;
+    the mismatches are told in ``language``."""
+    info = revisions.detail(session, viewer=viewer, code=code, issue=issue, language=language)
     return detail_view(info)
 
 
@@ -207,7 +215,7 @@ def detail_view(info: revisions.RevisionDetail) -> IssueDetail:
         checked_current_on=doc.checked_current_on,
         issue=rev.issue,
         status=rev.status,
-        content_hash=rev.content_hash,
+        content_hash=info.content_hash,
         reason=rev.reason,
         description=rev.description,
         planned_effective_date=rev.planned_effective_date,
@@ -237,6 +245,7 @@ def detail_view(info: revisions.RevisionDetail) -> IssueDetail:
         in_progress=next((issue_view(h) for h in info.history if h.status in IN_PROGRESS), None),
         steps=info.steps,
         body=rev.body,
+        mismatches=list(info.mismatches),
     )
 
 

@@ -48,7 +48,8 @@ class TrailPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _require_inspector(session: Session, viewer: User) -> None:
+def require_inspector(session: Session, viewer: User) -> None:
+    """Admins and auditors read the trail and run the checks against it."""
     users.require_role(
         session, viewer, Role.ADMIN, Role.AUDITOR, action=Text("read the audit trail")
     )
@@ -80,7 +81,7 @@ def browse(
     per_page: int = PAGE_SIZE,
 ) -> TrailPage:
     """Newest events first, one page at a time."""
-    _require_inspector(session, viewer)
+    require_inspector(session, viewer)
     conditions = _conditions(session, filters)
     page = max(1, page)
     total = session.exec(select(func.count()).select_from(TrailEvent).where(*conditions)).one()
@@ -96,14 +97,14 @@ def browse(
 
 def entities(session: Session, *, viewer: User) -> list[str]:
     """The kinds of things the trail has events about, for the filter."""
-    _require_inspector(session, viewer)
+    require_inspector(session, viewer)
     return sorted(session.exec(select(TrailEvent.entity).distinct()).all())
 
 
 def export(session: Session, *, viewer: User, filters: TrailFilter) -> Iterator[TrailEvent]:
     """Every matching event, oldest first, streamed; the viewer is checked at the call,
     before anything is streamed."""
-    _require_inspector(session, viewer)
+    require_inspector(session, viewer)
     return iter(
         session.exec(
             select(TrailEvent)
@@ -115,7 +116,7 @@ def export(session: Session, *, viewer: User, filters: TrailFilter) -> Iterator[
 
 
 def verify(session: Session, *, viewer: User) -> trail.TrailCheck:
-    _require_inspector(session, viewer)
+    require_inspector(session, viewer)
     return trail.verify(session)
 
 
@@ -127,7 +128,7 @@ def verify_against(
     and how many anchors were checked. The viewer is checked before the file is read
     (None is the command line)."""
     if viewer is not None:
-        _require_inspector(session, viewer)
+        require_inspector(session, viewer)
     if isinstance(anchors, bytes):
         try:
             anchors = anchors.decode("utf-8")
@@ -149,7 +150,7 @@ def print_data(
     """The matching events, oldest first, as the printed trail shows them, with the state
     of the whole chain and its anchor now. ``viewer`` None is the command line."""
     if viewer is not None:
-        _require_inspector(session, viewer)
+        require_inspector(session, viewer)
     lang = documents.language_or_default(session, language)
     conditions = _conditions(session, filters)
     total = session.exec(select(func.count()).select_from(TrailEvent).where(*conditions)).one()

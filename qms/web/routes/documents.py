@@ -18,7 +18,7 @@ from qms.services.documents.steps import Step
 from qms.services.people import users
 from qms.web.deps import CurrentUser, Db, Roles, load_user, signed_in_id
 from qms.web.errors import NotSignedIn
-from qms.web.i18n import translator
+from qms.web.i18n import request_language, translator
 from qms.web.pages import flash, render
 from qms.web.routes.responses import download
 
@@ -71,7 +71,9 @@ def document_page(
     code: str,
     issue: int | None = None,
 ) -> Response:
-    detail = revisions.detail(session, viewer=user, code=code, issue=issue)
+    detail = revisions.detail(
+        session, viewer=user, code=code, issue=issue, language=request_language(request)
+    )
     rev = detail.revision
     in_progress = next(
         (r for r in detail.history if r.status in {s.value for s in IN_PROGRESS}), None

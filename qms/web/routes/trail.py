@@ -1,4 +1,5 @@
-"""The audit trail viewer for admins and auditors: filters, CSV export, chain check."""
+"""The audit trail viewer for admins and auditors: filters, CSV export, chain check, and
+the check of every stored record against the trail."""
 
 import csv
 import io
@@ -12,6 +13,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from qms.db import read_session
 from qms.errors import Text, ValidationError
+from qms.services.integrity import check as integrity
 from qms.services.trail import anchors as trail_anchors
 from qms.services.trail import view as trail_view
 from qms.web.deps import CurrentUser, Db
@@ -65,6 +67,15 @@ def verify(request: Request, session: Db, user: CurrentUser) -> Response:
     check = trail_view.verify(session, viewer=user)
     anchor = trail_anchors.of_check(check) if check.ok else None
     return render(request, "_trail_check.html", {"check": check, "anchor": anchor})
+
+
+@router.get("/trail/integrity")
+def integrity_check(request: Request, session: Db, user: CurrentUser) -> Response:
+    """Every stored record against the trail (``qms verify``): in place for htmx, else a
+    page."""
+    report = integrity.run(session, viewer=user, language=request_language(request))
+    template = "_integrity.html" if request.headers.get("HX-Request") else "integrity.html"
+    return render(request, template, {"report": report})
 
 
 @router.post("/trail/verify")
