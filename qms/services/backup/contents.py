@@ -17,8 +17,7 @@ from sqlmodel import Session, col
 
 from qms.errors import Text
 from qms.models import Blob, TrailEvent
-from qms.services import blobs
-from qms.services.trail import chain as trail
+from qms.services.integrity import check as integrity
 
 
 @dataclass(frozen=True)
@@ -104,11 +103,9 @@ def _plain(value: Any) -> Any:
 
 
 def problems_of(session: Session) -> list[Text]:
-    """What ``qms trail verify`` and ``qms pdf verify`` would report, first problems first."""
-    problems = [problem.text for problem in trail.verify(session).problems]
-    _count, blob_problems = blobs.verify(session)
-    problems.extend(problem.text for problem in blob_problems)
-    return problems
+    """What ``qms verify`` would report (the trail's chain, every issue, signature and
+    record against the trail, every stored file against its hash), first problems first."""
+    return integrity.problems(session)
 
 
 def first_difference(expected: Contents, found: Contents) -> Text | None:

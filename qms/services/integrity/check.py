@@ -1,6 +1,8 @@
 """The one integrity check: the trail's chain, then every stored record against it, then
 every stored file against its hash."""
 
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
 from qms.errors import Text
@@ -19,6 +21,38 @@ def run(session: Session, *, viewer: User | None, language: str = "en") -> Integ
     if viewer is not None:
         require_inspector(session, viewer)
     findings = Findings(language)
+    counts = _check_everything(session, findings)
+    return IntegrityReport(
+        intact=not findings.items,
+        trail_events=counts.trail_events,
+        chain_intact=counts.chain_intact,
+        issues=counts.issues,
+        audits=counts.audits,
+        corrective_actions=counts.corrective_actions,
+        files=counts.files,
+        mismatches=tuple(findings.items),
+    )
+
+
+def problems(session: Session) -> list[Text]:
+    """Every mismatch :func:`run` would name, as sentences in no language yet (for checks
+    that report them their own way, such as a backup or a restore)."""
+    findings = Findings("en")
+    _check_everything(session, findings)
+    return findings.texts
+
+
+@dataclass(frozen=True)
+class _Counts:
+    trail_events: int
+    chain_intact: bool
+    issues: int
+    audits: int
+    corrective_actions: int
+    files: int
+
+
+def _check_everything(session: Session, findings: Findings) -> _Counts:
     chain = trail.verify(session)
     for problem in chain.problems:
         findings.add(
@@ -29,16 +63,7 @@ def run(session: Session, *, viewer: User | None, language: str = "en") -> Integ
     audit_count = records.check_audits(session, findings, owners)
     capa_count = records.check_corrective_actions(session, findings, owners)
     file_count = _check_files(session, findings, owners)
-    return IntegrityReport(
-        intact=not findings.items,
-        trail_events=chain.events,
-        chain_intact=chain.ok,
-        issues=issue_count,
-        audits=audit_count,
-        corrective_actions=capa_count,
-        files=file_count,
-        mismatches=tuple(findings.items),
-    )
+    return _Counts(chain.events, chain.ok, issue_count, audit_count, capa_count, file_count)
 
 
 def _check_files(session: Session, findings: Findings, owners: records.Owners) -> int:

@@ -51,6 +51,7 @@ class Findings:
     def __init__(self, language: str) -> None:
         self.language = language
         self.items: list[Mismatch] = []
+        self.texts: list[Text] = []  # the same sentences, in no language yet
 
     def add(
         self,
@@ -64,6 +65,7 @@ class Findings:
         found: str | None = None,
         event: int | None = None,
     ) -> None:
+        self.texts.append(text)
         self.items.append(
             Mismatch(
                 record=record,
