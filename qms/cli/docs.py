@@ -12,6 +12,7 @@ from qms.cli.common import (
     echo_table,
     fmt_time,
     format_option,
+    message_text,
     read_password,
     read_text_input,
     reading,
@@ -20,9 +21,10 @@ from qms.cli.common import (
     writing,
 )
 from qms.domain import DocType, RevisionStatus
+from qms.errors import Text
 from qms.models import User
 from qms.services.documents import diff as diff_service
-from qms.services.documents import importer, revisions
+from qms.services.documents import importer, publishing, revisions
 from qms.services.documents import register as documents
 from qms.services.documents import views as doc_views
 from qms.services.people import organisation, users
@@ -372,6 +374,10 @@ def approve(code: str, effective_date: datetime | None, as_user: str) -> None:
 def publish(code: str | None, due: bool, as_user: str) -> None:
     """Make an approved issue effective; the previous issue becomes superseded.
 
+    With --due each due issue is published on its own: one that fails is named on
+    stderr and the others still take effect (the exit code is then that of the
+    first failure); one that another run has just published is skipped.
+
     \b
     Example:
       qms doc publish QT-01 --as thultm
@@ -379,17 +385,31 @@ def publish(code: str | None, due: bool, as_user: str) -> None:
     """
     if bool(code) == due:
         raise click.UsageError("give a document CODE or --due")
+    if code:
+        with writing() as session:
+            actor = users.get_active_user(session, as_user)
+            rev = revisions.publish(session, actor=actor, code=code)
+        click.echo(f"{code.upper()} issue {rev.issue} is now effective")
+        return
     with writing() as session:
         actor = users.get_active_user(session, as_user)
-        if code:
-            rev = revisions.publish(session, actor=actor, code=code)
-            published = [(code.upper(), rev.issue)]
-        else:
-            published = [(d.code, r.issue) for d, r in revisions.publish_due(session, actor=actor)]
-    for doc_code, issue in published:
-        click.echo(f"{doc_code} issue {issue} is now effective")
-    if not published:
+        run = publishing.publish_due(session, actor=actor)
+    for item in run.published:
+        click.echo(f"{item.code} issue {item.issue} is now effective")
+    for item in run.skipped:
+        click.echo(f"{item.code} issue {item.issue} skipped: no longer due (published meanwhile)")
+    for failure in run.failed:
+        reason = Text(
+            "{code} issue {issue} was not published: {reason}",
+            code=failure.code,
+            issue=failure.issue,
+            reason=failure.error.text,
+        )
+        click.echo(f"error: {message_text(reason)}", err=True)
+    if not (run.published or run.skipped or run.failed):
         click.echo("nothing due")
+    if run.failed:
+        raise click.exceptions.Exit(run.failed[0].error.exit_code)
 
 
 @doc.command("obsolete")

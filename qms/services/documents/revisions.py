@@ -30,7 +30,6 @@ from qms.services.documents import steps as checks
 from qms.services.documents.register import in_progress_revision as in_progress_revision
 from qms.services.documents.register import lock_document
 from qms.services.documents.steps import label as _label
-from qms.services.documents.steps import require_in_progress as _require_in_progress
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean, nfc
@@ -412,27 +411,6 @@ def publish(session: Session, *, actor: User, code: str) -> Revision:
     take_effect(session, actor=actor, doc=doc, rev=rev, reviewed_on=today)
     session.commit()
     return rev
-
-
-def publish_due(session: Session, *, actor: User) -> list[tuple[Document, Revision]]:
-    """Publish every approved issue whose effective date has come (for a daily job)."""
-    users.require_role(session, actor, Role.CONTROLLER, action=Text("publish documents"))
-    today = organisation.today(session)
-    due = session.exec(
-        select(Document.code)
-        .join(Revision, col(Revision.document_id) == Document.id)
-        .where(Revision.status == RevisionStatus.APPROVED.value)
-        .where(col(Revision.planned_effective_date) <= today)
-        .order_by(col(Document.code))
-    ).all()
-    published = []
-    for code in due:
-        doc = lock_document(session, code)
-        rev = _require_in_progress(session, doc, RevisionStatus.APPROVED)
-        take_effect(session, actor=actor, doc=doc, rev=rev, reviewed_on=today)
-        published.append((doc, rev))
-    session.commit()
-    return published
 
 
 def take_effect(
