@@ -438,33 +438,37 @@ def take_effect(
     if previous is not None:
         previous.superseded_at = now
         # Flushed: the old issue leaves "effective" before the new one enters it.
-        set_status(
+        superseded_from = _change_status(session, previous, RevisionStatus.SUPERSEDED, at=now)
+    rev.effective_at = now
+    doc.last_reviewed_on = reviewed_on
+    session.add(doc)
+    approved_from = _change_status(session, rev, RevisionStatus.EFFECTIVE, at=now)
+    search.index_document(session, doc, rev.body)
+    # Rendered before anything goes on the trail: writing the trail takes the lock that
+    # every writer queues for until this transaction ends, and a render takes seconds.
+    pdf = renditions.controlled_pdf(session, doc, rev)
+    if previous is not None:
+        _record_status(
             session,
             actor=actor,
             doc=doc,
             rev=previous,
-            status=RevisionStatus.SUPERSEDED,
+            before=superseded_from,
             action="supersede",
             reason=f"replaced by issue {rev.issue}",
-            at=now,
         )
-    rev.effective_at = now
-    doc.last_reviewed_on = reviewed_on
-    session.add(doc)
-    set_status(
+    _record_status(
         session,
         actor=actor,
         doc=doc,
         rev=rev,
-        status=RevisionStatus.EFFECTIVE,
+        before=approved_from,
         action=action,
         details={"effective_at": now, "content_hash": rev.content_hash, **(details or {})},
         old=old,
         reason=reason,
-        at=now,
     )
-    search.index_document(session, doc, rev.body)
-    renditions.store_controlled_pdf(session, actor=actor.username, doc=doc, rev=rev)
+    renditions.store_controlled_pdf(session, actor=actor.username, doc=doc, rev=rev, data=pdf)
     return previous
 
 
@@ -486,11 +490,45 @@ def set_status(
     old one, and ``reason`` (when given, even empty) beside both. Flushed, so a partial
     unique index sees the change before the next one; an issue not yet saved is saved here.
     """
+    before = _change_status(session, rev, status, at=at)
+    _record_status(
+        session,
+        actor=actor,
+        doc=doc,
+        rev=rev,
+        before=before,
+        action=action,
+        details=details,
+        old=old,
+        reason=reason,
+    )
+
+
+def _change_status(
+    session: Session, rev: Revision, status: RevisionStatus, *, at: datetime | None
+) -> str:
+    """Set and flush an issue's state (see :func:`set_status`); the state it had."""
     before = rev.status
     rev.status = status.value
     rev.updated_at = at or utcnow()
     session.add(rev)
     session.flush()
+    return before
+
+
+def _record_status(
+    session: Session,
+    *,
+    actor: User,
+    doc: Document,
+    rev: Revision,
+    before: str,
+    action: str,
+    details: dict[str, Any] | None = None,
+    old: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> None:
+    """The trail event of a state change made by :func:`_change_status`."""
     payload: dict[str, Any] = {
         "old": {"status": before, **(old or {})},
         "new": {"status": rev.status, **(details or {})},
