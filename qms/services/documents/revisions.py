@@ -30,6 +30,7 @@ from qms.services.documents import steps as checks
 from qms.services.documents.register import in_progress_revision as in_progress_revision
 from qms.services.documents.register import lock_document
 from qms.services.documents.steps import label as _label
+from qms.services.fields import one_line
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean, nfc
@@ -132,6 +133,8 @@ def revise(
     """Start the next issue as a draft (from the effective body unless ``body`` is given),
     or update the draft already in progress. Only the drafter edits their draft."""
     users.require_role(session, actor, Role.CONTROLLER, action=Text("draft revisions"))
+    if reason is not None:
+        reason = one_line(reason, field=Text("reason for change"))
     doc = lock_document(session, code)
     draft = checks.check_drafting(session, actor, doc)
     if draft is not None:
@@ -548,7 +551,7 @@ def _record_status(
 def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Document:
     """Withdraw a document: its effective issue and any issue in progress become obsolete."""
     users.require_role(session, actor, Role.CONTROLLER, action=Text("withdraw documents"))
-    reason = clean(reason)
+    reason = one_line(reason, field=Text("reason"))
     if not reason:
         raise ValidationError("give the reason for withdrawing the document (--reason)")
     doc = lock_document(session, code)
