@@ -264,29 +264,47 @@ def import_(paths: tuple[Path, ...], as_user: str) -> None:
 @click.option("--body", "body_path", help="Markdown file with the new text ('-' for stdin).")
 @click.option("--reason", help="Reason for change (Lý do sửa đổi).")
 @click.option("--description", help="Description of change (Nội dung sửa đổi).")
+@click.option(
+    "--based-on",
+    metavar="HASH",
+    help="The content hash of the text you edited (as 'doc show' printed it): if the "
+    "draft has changed since, nothing is saved (exit 7).",
+)
 @acting_user()
 def revise(
-    code: str, body_path: str | None, reason: str | None, description: str | None, as_user: str
+    code: str,
+    body_path: str | None,
+    reason: str | None,
+    description: str | None,
+    based_on: str | None,
+    as_user: str,
 ) -> None:
     """Start the next issue as a draft, or update your draft in progress.
 
     Without --body a new draft starts from the effective text. Staff keep seeing the
-    effective issue until the new one takes effect.
+    effective issue until the new one takes effect. When others may edit the same
+    draft, give --based-on: a save on a text that has changed since is refused
+    instead of silently undoing their change.
 
     \b
     Example:
       qms doc revise QT-01 --body qt-01.md --reason "Kết quả đánh giá nội bộ" \\
           --description "Bổ sung bước kiểm tra" --as thultm
+      qms doc revise QT-01 --body qt-01.md --based-on 3f5c...e1 --as thultm
     """
     body = _read_body(body_path)
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         rev = revisions.revise(
-            session, actor=actor, code=code, body=body, reason=reason, description=description
+            session,
+            actor=actor,
+            code=code,
+            body=body,
+            reason=reason,
+            description=description,
+            based_on=based_on,
         )
-    click.echo(
-        f"{code.upper()} issue {rev.issue} is a draft (content hash {rev.content_hash[:12]})"
-    )
+    click.echo(f"{code.upper()} issue {rev.issue} is a draft (content hash {rev.content_hash})")
 
 
 @doc.command("submit")

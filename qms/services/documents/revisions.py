@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import Meaning, RevisionStatus, Role
-from qms.errors import Text, ValidationError
+from qms.errors import Conflict, Text, ValidationError
 from qms.models import (
     Acknowledgement,
     CapaAction,
@@ -129,16 +129,28 @@ def revise(
     body: str | None = None,
     reason: str | None = None,
     description: str | None = None,
+    based_on: str | None = None,
 ) -> Revision:
     """Start the next issue as a draft (from the effective body unless ``body`` is given),
-    or update the draft already in progress. Only the drafter edits their draft."""
+    or update the draft already in progress. Only the drafter edits their draft.
+
+    ``based_on`` is the content hash of the text the change was made to: the draft, or
+    with none in progress the effective issue. When given and no longer current, the save
+    is refused (:class:`Conflict`) unless it leaves the draft exactly as it is: two saves
+    made to the same text cannot both succeed, the second one silently undoing the first.
+    """
     users.require_role(session, actor, Role.CONTROLLER, action=Text("draft revisions"))
     if reason is not None:
         reason = one_line(reason, field=Text("reason for change"))
     doc = lock_document(session, code)
     draft = checks.check_drafting(session, actor, doc)
     if draft is not None:
-        return _update_draft(session, doc, draft, actor, body, reason, description)
+        return _update_draft(
+            session, doc, draft, actor, body, reason, description, based_on=based_on
+        )
+    effective = documents.effective_revision(session, doc)
+    if based_on is not None and (effective is None or effective.content_hash != based_on):
+        raise _changed_meanwhile(doc, effective)
     rev = _next_issue(session, doc, actor, body, reason, description)
     session.commit()
     return rev
@@ -210,6 +222,8 @@ def _update_draft(
     body: str | None,
     reason: str | None,
     description: str | None,
+    *,
+    based_on: str | None = None,
 ) -> Revision:
     car = raised_by(session, rev) if reason is not None else None
     if car is not None and car not in clean(reason or ""):
@@ -226,6 +240,11 @@ def _update_draft(
     if description is not None:
         rev.description = clean(description)
     rev.content_hash = signatures.revision_hash(doc, rev)
+    stale = based_on is not None and based_on != old["content_hash"]
+    if stale and rev.content_hash != old["content_hash"]:
+        refusal = _changed_meanwhile(doc, rev)
+        session.expire(rev)  # nothing of this save is kept, not even in memory
+        raise refusal
     rev.updated_at = utcnow()
     session.add(rev)
     new = {"content_hash": rev.content_hash, "reason": rev.reason, "description": rev.description}
@@ -240,6 +259,13 @@ def _update_draft(
         )
     session.commit()
     return rev
+
+
+def _changed_meanwhile(doc: Document, rev: Revision | None) -> Conflict:
+    return Conflict(
+        "{issue} has changed since you started editing it; look at what changed and save again",
+        issue=_label(doc, rev) if rev is not None else doc.code,
+    )
 
 
 def submit(
