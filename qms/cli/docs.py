@@ -415,7 +415,7 @@ def publish(code: str | None, due: bool, as_user: str) -> None:
     for item in run.published:
         click.echo(f"{item.code} issue {item.issue} is now effective")
     for item in run.skipped:
-        click.echo(f"{item.code} issue {item.issue} skipped: no longer due (published meanwhile)")
+        click.echo(f"{item.code} issue {item.issue} skipped: published meanwhile, or no longer due")
     for failure in run.failed:
         reason = Text(
             "{code} issue {issue} was not published: {reason}",

@@ -54,9 +54,11 @@ def test_concurrent_runs_publish_every_due_issue_exactly_once(engine: Engine, db
         results = race(db_url, [*runs, *singles])
 
         published: Counter[tuple[str, int]] = Counter()
+        due = {(code, issue) for code in CODES}
         for run in results[:RUNS]:
             assert isinstance(run, publishing.DueRun), run
             assert run.failed == []
+            assert {(i.code, i.issue) for i in run.published + run.skipped} <= due
             published.update((item.code, item.issue) for item in run.published)
         for code, single in zip(SINGLES, results[RUNS:], strict=True):
             if isinstance(single, InvalidTransition):  # a run was first
