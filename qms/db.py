@@ -82,6 +82,16 @@ def write_session(engine: Engine) -> Iterator[Session]:
             raise
 
 
+# PostgreSQL's serialization failure and deadlock: the transaction lost a race and
+# may simply be run again.
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a database error says "try this transaction again" (see above)."""
+    return getattr(getattr(error, "orig", None), "sqlstate", None) in _TRANSIENT_SQLSTATES
+
+
 def _migrations_config() -> Any:
     from alembic.config import Config
 

@@ -12,6 +12,8 @@ _VI_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 # Marks that make a distinct letter of the Vietnamese alphabet (ă, â, ê, ô, ơ, ư).
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+# Control characters; line separator (U+2028); paragraph separator (U+2029).
+_NOT_IN_A_LINE = {"Cc", "Zl", "Zp"}
 
 
 def nfc(text: str) -> str:
@@ -22,6 +24,13 @@ def nfc(text: str) -> str:
 def clean(text: str) -> str:
     """NFC, with surrounding whitespace removed."""
     return nfc(text).strip()
+
+
+def not_in_a_line(text: str) -> str | None:
+    """The first character of ``text`` that has no place in one line of text, if any: a
+    control character (C0 or C1, so CR, LF and TAB too) or a Unicode line or paragraph
+    separator."""
+    return next((c for c in text if unicodedata.category(c) in _NOT_IN_A_LINE), None)
 
 
 def fold(text: str) -> str:

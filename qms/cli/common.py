@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # SQLAlchemy is imported when a command first opens the datab
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from qms.errors import Text
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -228,12 +230,17 @@ def steps_line(steps: Iterable[str]) -> str:
     """ "Steps you may take: ..." in the language of the messages; the steps are named as in
     ``--format json`` (the commands that take them)."""
     from qms.errors import Text
+
+    return message_text(Text("Steps you may take: {steps}", steps=", ".join(steps) or "-"))
+
+
+def message_text(phrase: Text) -> str:
+    """A phrase in the language of the messages (``QMS_LANGUAGE``)."""
     from qms.settings import message_language
 
-    line = Text("Steps you may take: {steps}", steps=", ".join(steps) or "-")
     language = message_language()
     if language == "en":
-        return str(line)
+        return str(phrase)
     from qms.i18n import in_language  # the catalogs load only when asked for
 
-    return in_language(line, language)
+    return in_language(phrase, language)

@@ -12,6 +12,7 @@ from qms.cli.common import (
     echo_table,
     fmt_time,
     format_option,
+    message_text,
     read_password,
     read_text_input,
     reading,
@@ -20,9 +21,10 @@ from qms.cli.common import (
     writing,
 )
 from qms.domain import DocType, RevisionStatus
+from qms.errors import Text
 from qms.models import User
 from qms.services.documents import diff as diff_service
-from qms.services.documents import importer, revisions
+from qms.services.documents import importer, publishing, revisions
 from qms.services.documents import register as documents
 from qms.services.documents import views as doc_views
 from qms.services.people import organisation, users
@@ -272,29 +274,47 @@ def import_(paths: tuple[Path, ...], as_user: str) -> None:
 @click.option("--body", "body_path", help="Markdown file with the new text ('-' for stdin).")
 @click.option("--reason", help="Reason for change (Lý do sửa đổi).")
 @click.option("--description", help="Description of change (Nội dung sửa đổi).")
+@click.option(
+    "--based-on",
+    metavar="HASH",
+    help="The content hash of the text you edited (as 'doc show' printed it): if the "
+    "draft has changed since, nothing is saved (exit 7).",
+)
 @acting_user()
 def revise(
-    code: str, body_path: str | None, reason: str | None, description: str | None, as_user: str
+    code: str,
+    body_path: str | None,
+    reason: str | None,
+    description: str | None,
+    based_on: str | None,
+    as_user: str,
 ) -> None:
     """Start the next issue as a draft, or update your draft in progress.
 
     Without --body a new draft starts from the effective text. Staff keep seeing the
-    effective issue until the new one takes effect.
+    effective issue until the new one takes effect. When others may edit the same
+    draft, give --based-on: a save on a text that has changed since is refused
+    instead of silently undoing their change.
 
     \b
     Example:
       qms doc revise QT-01 --body qt-01.md --reason "Kết quả đánh giá nội bộ" \\
           --description "Bổ sung bước kiểm tra" --as thultm
+      qms doc revise QT-01 --body qt-01.md --based-on 3f5c...e1 --as thultm
     """
     body = _read_body(body_path)
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         rev = revisions.revise(
-            session, actor=actor, code=code, body=body, reason=reason, description=description
+            session,
+            actor=actor,
+            code=code,
+            body=body,
+            reason=reason,
+            description=description,
+            based_on=based_on,
         )
-    click.echo(
-        f"{code.upper()} issue {rev.issue} is a draft (content hash {rev.content_hash[:12]})"
-    )
+    click.echo(f"{code.upper()} issue {rev.issue} is a draft (content hash {rev.content_hash})")
 
 
 @doc.command("submit")
@@ -382,6 +402,10 @@ def approve(code: str, effective_date: datetime | None, as_user: str) -> None:
 def publish(code: str | None, due: bool, as_user: str) -> None:
     """Make an approved issue effective; the previous issue becomes superseded.
 
+    With --due each due issue is published on its own: one that fails is named on
+    stderr and the others still take effect (the exit code is then that of the
+    first failure); one that another run has just published is skipped.
+
     \b
     Example:
       qms doc publish QT-01 --as thultm
@@ -389,17 +413,31 @@ def publish(code: str | None, due: bool, as_user: str) -> None:
     """
     if bool(code) == due:
         raise click.UsageError("give a document CODE or --due")
+    if code:
+        with writing() as session:
+            actor = users.get_active_user(session, as_user)
+            rev = revisions.publish(session, actor=actor, code=code)
+        click.echo(f"{code.upper()} issue {rev.issue} is now effective")
+        return
     with writing() as session:
         actor = users.get_active_user(session, as_user)
-        if code:
-            rev = revisions.publish(session, actor=actor, code=code)
-            published = [(code.upper(), rev.issue)]
-        else:
-            published = [(d.code, r.issue) for d, r in revisions.publish_due(session, actor=actor)]
-    for doc_code, issue in published:
-        click.echo(f"{doc_code} issue {issue} is now effective")
-    if not published:
+        run = publishing.publish_due(session, actor=actor)
+    for item in run.published:
+        click.echo(f"{item.code} issue {item.issue} is now effective")
+    for item in run.skipped:
+        click.echo(f"{item.code} issue {item.issue} skipped: published meanwhile, or no longer due")
+    for failure in run.failed:
+        reason = Text(
+            "{code} issue {issue} was not published: {reason}",
+            code=failure.code,
+            issue=failure.issue,
+            reason=failure.error.text,
+        )
+        click.echo(f"error: {message_text(reason)}", err=True)
+    if not (run.published or run.skipped or run.failed):
         click.echo("nothing due")
+    if run.failed:
+        raise click.exceptions.Exit(run.failed[0].error.exit_code)
 
 
 @doc.command("obsolete")

@@ -17,8 +17,8 @@ from qms.errors import (
     QMSError,
     ValidationError,
 )
+from qms.services.documents import publishing, revisions
 from qms.services.documents import register as documents
-from qms.services.documents import revisions
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from tests.helpers import (
@@ -323,15 +323,15 @@ def test_planned_effective_date(engine: Engine) -> None:
         effective_date=today + timedelta(days=10),
     )
     refused(engine, InvalidTransition, revisions.publish, "thu", "takes effect on", code="QT-01")
-    assert act(engine, revisions.publish_due, "thu") == []
+    assert act(engine, publishing.publish_due, "thu") == publishing.DueRun()
     assert statuses(engine) == {1: "effective", 2: "approved"}
     # Ten days pass.
     with engine.begin() as connection:
         connection.execute(
             text("UPDATE revision SET planned_effective_date = :d WHERE issue = 2"), {"d": today}
         )
-    published = act(engine, revisions.publish_due, "thu")
-    assert [(d.code, r.issue) for d, r in published] == [("QT-01", 2)]
+    published = act(engine, publishing.publish_due, "thu")
+    assert published == publishing.DueRun(published=[publishing.DueIssue("QT-01", 2)])
     assert statuses(engine) == {1: "superseded", 2: "effective"}
 
 

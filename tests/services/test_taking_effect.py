@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from qms.db import read_connection, read_session
 from qms.models import Revision, SearchTerm, TrailEvent
 from qms.services import blobs
-from qms.services.documents import importer, renditions, revisions, search
+from qms.services.documents import importer, publishing, renditions, revisions, search
 from qms.services.documents import register as documents
 from qms.services.people import users
 from qms.services.trail import chain as trail
@@ -76,7 +76,8 @@ def second_issue(
         if origin == "publish":
             act(engine, revisions.publish, "thu", code=code)
         else:
-            assert [d.code for d, _ in act(engine, revisions.publish_due, "thu")] == [code]
+            run = act(engine, publishing.publish_due, "thu")
+            assert [item.code for item in run.published] == [code]
     with read_session(engine) as session:
         return [e for e in trail.iter_all(session) if e.seq > since]
 

@@ -50,7 +50,8 @@ def test_the_whole_story_in_the_browser(app: FastAPI) -> None:
     assert returned.status_code == 303
     assert statuses(engine, "QT-20") == {1: "draft"}
     assert "Bổ sung thời hạn" in thu.get("/documents/QT-20").text
-    thu.form("/documents/QT-20/edit", {"body": BODY + "\nThời hạn: 02 ngày.\n"})
+    fixed = {"body": BODY + "\nThời hạn: 02 ngày.\n", "based_on": _hash(app, "QT-20")}
+    assert thu.form("/documents/QT-20/edit", fixed).status_code == 303
     thu.form(
         "/documents/QT-20/submit", {"password": PASSWORD, "reviewer": "hung", "approver": "hai"}
     )
@@ -86,7 +87,7 @@ def test_refused_steps_change_nothing(workflow_app: FastAPI) -> None:
     thu = signed_in(workflow_app, "thu")
     thu.choose_language("en")  # refusals follow the user's language
     before = snapshot(engine)
-    assert nam.form("/documents/QT-01/edit", {"body": "x"}).status_code == 403
+    assert nam.form("/documents/QT-01/edit", {"body": "x", "based_on": "0" * 64}).status_code == 403
     assert nam.form("/documents/QT-01/submit", {"password": PASSWORD}).status_code == 403
     assert (
         thu.form(

@@ -73,7 +73,7 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     ),
     (
         "/documents/QT-01/edit",
-        {"body": BODY, "reason": "Cải tiến", "description": "Sửa mục 1"},
+        {"body": BODY, "reason": "Cải tiến", "description": "Sửa mục 1", "based_on": SHOWN_HASH},
         {"thu"},
     ),
     ("/documents/QT-01/submit", {"password": PASSWORD}, {"thu"}),
@@ -162,8 +162,10 @@ ONE_STEP_ROUTES = {"/documents/QT-02/review", "/api/documents/QT-02/review"}
 
 
 def _post(app: FastAPI, role: str, path: str, data: dict[str, object]) -> str:
-    if data.get("content_hash") == SHOWN_HASH:
-        data = {**data, "content_hash": _in_progress_hash(app, path.split("/")[2])}
+    data = {
+        name: _in_progress_hash(app, path.split("/")[2]) if value == SHOWN_HASH else value
+        for name, value in data.items()
+    }
     client = WebClient(app) if role == "anonymous" else signed_in(app, role)
     with client:
         send = client.api if path.startswith("/api/") else client.form

@@ -56,6 +56,7 @@ from qms.services.audits.core import require_status as require_status
 from qms.services.audits.core import role_in as role_in
 from qms.services.audits.steps import check_assign, check_conclude, check_plan, check_start
 from qms.services.documents import register as documents
+from qms.services.fields import one_line
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean
@@ -396,7 +397,8 @@ def conclude(
     old = {"conclusions": audit.conclusions, "distribution": audit.distribution}
     audit.conclusions = written
     if distribution is not None:
-        audit.distribution = "\n".join(line for d in distribution if (line := clean(d)))
+        entries = [one_line(d, field=Text("distribution entry")) for d in distribution]
+        audit.distribution = "\n".join(entry for entry in entries if entry)
     new = {"conclusions": audit.conclusions, "distribution": audit.distribution}
     if new != old:
         audit.updated_at = utcnow()

@@ -4,7 +4,7 @@ the audit is locked), the auditee's signature, reopening and closing."""
 from sqlmodel import Session
 
 from qms.clock import utcnow
-from qms.errors import ValidationError
+from qms.errors import Text, ValidationError
 from qms.models import Audit, AuditSignature, User, pk
 from qms.render.data import AuditReport
 from qms.services import blobs
@@ -28,6 +28,7 @@ from qms.services.audits.steps import (
     check_sign,
 )
 from qms.services.documents import register as documents
+from qms.services.fields import one_line
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean
@@ -141,7 +142,7 @@ def reopen(session: Session, *, actor: User, ref: str, reason: str) -> Audit:
     Signatures stay, and show as invalid once the record changes."""
     audit = get_audit(session, ref, lock=True)
     check_reopen(session, actor, audit)
-    reason = clean(reason)
+    reason = one_line(reason, field=Text("reason"))
     if not reason:
         raise ValidationError("give the reason for reopening the audit")
     set_status(

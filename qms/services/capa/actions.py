@@ -40,12 +40,13 @@ OPEN, DONE = "open", "done"
 
 
 def _reason(language: str, ref: str, number: int, description: str) -> str:
-    """The reason for change of a revision raised by an action: it cites the action."""
+    """The reason for change of a revision raised by an action: it cites the action, on
+    one line (as every reason for change is)."""
     reason = Text(
         "Corrective action {ref} (action {number}): {description}",
         ref=ref,
         number=number,
-        description=description,
+        description=" ".join(description.split()),
     )
     return in_language(reason, "en" if language == "en" else "vi")
 

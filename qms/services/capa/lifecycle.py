@@ -44,6 +44,7 @@ from qms.phrases import any_state, state
 from qms.services import blobs
 from qms.services.capa import records as capa_records
 from qms.services.capa.records import get_capa
+from qms.services.fields import one_line
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean
@@ -199,7 +200,7 @@ def open_nonconformity(
         severity = severity or _GRADE_SEVERITY.get(found.grade)
     text_ = _required(description, Text("describe the nonconformity (--description)"))
     dept = _department(session, department)
-    clause = clean(clause or "")
+    clause = one_line(clause or "", field=Text("clause"))
     if len(clause) > MAX_CLAUSE:
         raise ValidationError(
             "the clause {clause!r} is longer than {limit} characters",
@@ -410,7 +411,8 @@ def _whys(whys: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         )
     chain = []
     for position, (question, answer) in enumerate(whys, start=1):
-        q, a = clean(question or ""), clean(answer or "")
+        q = one_line(question or "", field=Text("question of why {position}", position=position))
+        a = one_line(answer or "", field=Text("answer to why {position}", position=position))
         if not q or not a:
             raise ValidationError(
                 "why {position} needs both a question and an answer", position=position

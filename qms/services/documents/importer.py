@@ -20,6 +20,7 @@ from qms.errors import Joined, QMSError, Text, ValidationError
 from qms.models import Document, Revision, User, pk
 from qms.services.documents import register as documents
 from qms.services.documents import revisions, signatures
+from qms.services.fields import one_line
 from qms.services.people import users
 from qms.text import clean, nfc
 
@@ -222,7 +223,7 @@ def _import_one(session: Session, actor: User, source: SourceFile) -> ImportResu
     effective_on: date = meta["effective_date"]
     at = utcnow()
     reason, description = (
-        clean(str(meta.get("reason") or "")),
+        one_line(str(meta.get("reason") or ""), field=Text("reason for change")),
         clean(str(meta.get("description") or "")),
     )
     # Approved on paper. Not added to the session: it is saved as it takes effect, so it

@@ -11,6 +11,7 @@ from qms.clock import utcnow
 from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role, validate_language
 from qms.errors import Conflict, Joined, NotFound, Text, ValidationError
 from qms.models import Department, Document, Revision, User, pk
+from qms.services.fields import one_line
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean, fold, sort_key
@@ -18,6 +19,11 @@ from qms.text import clean, fold, sort_key
 # Capital letters (Vietnamese ones too: QT-ĐT-01), digits, '-', '.', '/'; starts with a letter.
 _CODE = re.compile(r"^[^\W\d_][\w.\-/]{0,39}$")
 EXTERNAL_FIELDS = ("issuer", "external_ref", "external_version", "checked_current_on")
+_EXTERNAL_LABELS = {
+    "issuer": Text("issuer"),
+    "external_ref": Text("external reference"),
+    "external_version": Text("external version"),
+}
 
 
 def normalise_code(code: str) -> str:
@@ -87,7 +93,7 @@ def add_document(
     """Validate and register a document without committing; the caller adds its first issue."""
     users.require_role(session, actor, Role.CONTROLLER, action=Text("register documents"))
     code = normalise_code(code)
-    title = clean(title)
+    title = one_line(title, field=Text("title"))
     if not title:
         raise ValidationError("{code}: a document needs a title", code=code)
     if len(title) > 300:
@@ -157,7 +163,7 @@ def _external_fields(code: str, kind: DocType, given: dict[str, object]) -> dict
         raise ValidationError("{code}: checked_current_on must be a date (YYYY-MM-DD)", code=code)
     fields: dict[str, object] = {"checked_current_on": checked}
     for name, limit in (("issuer", 200), ("external_ref", 120), ("external_version", 200)):
-        value = clean(str(given.get(name) or ""))
+        value = one_line(str(given.get(name) or ""), field=_EXTERNAL_LABELS[name])
         if len(value) > limit:
             raise ValidationError(
                 "{code}: {field} is longer than {limit} characters",
@@ -350,10 +356,11 @@ def record_periodic_review(session: Session, *, actor: User, code: str, note: st
     For an external document this is the check that the referenced edition is still current.
     """
     users.require_role(session, actor, Role.CONTROLLER, action=Text("record periodic reviews"))
+    note = one_line(note, field=Text("note"))
+    if not note:
+        raise ValidationError("say what the review found (--note)")
     doc = lock_document(session, code)
     check_periodic_review(session, actor, doc)
-    if not clean(note):
-        raise ValidationError("say what the review found (--note)")
     today = organisation.today(session)
     field = "checked_current_on" if doc.doc_type == DocType.EXTERNAL else "last_reviewed_on"
     old = getattr(doc, field)
@@ -365,7 +372,7 @@ def record_periodic_review(session: Session, *, actor: User, code: str, note: st
         action="document.periodic_review",
         entity="document",
         entity_id=doc.code,
-        payload={"old": {field: old}, "new": {field: today}, "reason": clean(note)},
+        payload={"old": {field: old}, "new": {field: today}, "reason": note},
     )
     session.commit()
     return doc

@@ -115,13 +115,20 @@ def _signature_lines(session: Session, doc: Document, rev: Revision) -> list[Sig
     return lines
 
 
-def store_controlled_pdf(session: Session, *, actor: str, doc: Document, rev: Revision) -> str:
-    """Render the controlled PDF of an issue that has just taken effect and record its hash.
+def controlled_pdf(session: Session, doc: Document, rev: Revision) -> bytes:
+    """The controlled PDF of an issue that is taking effect, rendered (seconds)."""
+    return render_document_pdf(rendition(session, doc, rev))
+
+
+def store_controlled_pdf(
+    session: Session, *, actor: str, doc: Document, rev: Revision, data: bytes
+) -> str:
+    """Store the controlled PDF of an issue that has just taken effect (from
+    :func:`controlled_pdf`) and record its hash.
 
     Runs inside the transaction that makes the issue effective: no effective issue
     exists without its controlled copy. The caller commits.
     """
-    data = render_document_pdf(rendition(session, doc, rev))
     blob = blobs.put(session, data=data, media_type=PDF)
     rev.pdf_sha256 = blob.sha256
     session.add(rev)

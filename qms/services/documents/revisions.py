@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import Meaning, RevisionStatus, Role
-from qms.errors import Text, ValidationError
+from qms.errors import Conflict, Text, ValidationError
 from qms.models import (
     Acknowledgement,
     CapaAction,
@@ -30,7 +30,7 @@ from qms.services.documents import steps as checks
 from qms.services.documents.register import in_progress_revision as in_progress_revision
 from qms.services.documents.register import lock_document
 from qms.services.documents.steps import label as _label
-from qms.services.documents.steps import require_in_progress as _require_in_progress
+from qms.services.fields import one_line
 from qms.services.integrity.issues import issue_mismatches
 from qms.services.integrity.report import Mismatch
 from qms.services.people import organisation, users
@@ -131,14 +131,28 @@ def revise(
     body: str | None = None,
     reason: str | None = None,
     description: str | None = None,
+    based_on: str | None = None,
 ) -> Revision:
     """Start the next issue as a draft (from the effective body unless ``body`` is given),
-    or update the draft already in progress. Only the drafter edits their draft."""
+    or update the draft already in progress. Only the drafter edits their draft.
+
+    ``based_on`` is the content hash of the text the change was made to: the draft, or
+    with none in progress the effective issue. When given and no longer current, the save
+    is refused (:class:`Conflict`) unless it leaves the draft exactly as it is: two saves
+    made to the same text cannot both succeed, the second one silently undoing the first.
+    """
     users.require_role(session, actor, Role.CONTROLLER, action=Text("draft revisions"))
+    if reason is not None:
+        reason = one_line(reason, field=Text("reason for change"))
     doc = lock_document(session, code)
     draft = checks.check_drafting(session, actor, doc)
     if draft is not None:
-        return _update_draft(session, doc, draft, actor, body, reason, description)
+        return _update_draft(
+            session, doc, draft, actor, body, reason, description, based_on=based_on
+        )
+    effective = documents.effective_revision(session, doc)
+    if based_on is not None and (effective is None or effective.content_hash != based_on):
+        raise _changed_meanwhile(doc, effective)
     rev = _next_issue(session, doc, actor, body, reason, description)
     session.commit()
     return rev
@@ -210,6 +224,8 @@ def _update_draft(
     body: str | None,
     reason: str | None,
     description: str | None,
+    *,
+    based_on: str | None = None,
 ) -> Revision:
     car = raised_by(session, rev) if reason is not None else None
     if car is not None and car not in clean(reason or ""):
@@ -226,6 +242,11 @@ def _update_draft(
     if description is not None:
         rev.description = clean(description)
     rev.content_hash = signatures.revision_hash(doc, rev)
+    stale = based_on is not None and based_on != old["content_hash"]
+    if stale and rev.content_hash != old["content_hash"]:
+        refusal = _changed_meanwhile(doc, rev)
+        session.expire(rev)  # nothing of this save is kept, not even in memory
+        raise refusal
     rev.updated_at = utcnow()
     session.add(rev)
     new = {"content_hash": rev.content_hash, "reason": rev.reason, "description": rev.description}
@@ -240,6 +261,13 @@ def _update_draft(
         )
     session.commit()
     return rev
+
+
+def _changed_meanwhile(doc: Document, rev: Revision | None) -> Conflict:
+    return Conflict(
+        "{issue} has changed since you started editing it; look at what changed and save again",
+        issue=_label(doc, rev) if rev is not None else doc.code,
+    )
 
 
 def submit(
@@ -416,27 +444,6 @@ def publish(session: Session, *, actor: User, code: str) -> Revision:
     return rev
 
 
-def publish_due(session: Session, *, actor: User) -> list[tuple[Document, Revision]]:
-    """Publish every approved issue whose effective date has come (for a daily job)."""
-    users.require_role(session, actor, Role.CONTROLLER, action=Text("publish documents"))
-    today = organisation.today(session)
-    due = session.exec(
-        select(Document.code)
-        .join(Revision, col(Revision.document_id) == Document.id)
-        .where(Revision.status == RevisionStatus.APPROVED.value)
-        .where(col(Revision.planned_effective_date) <= today)
-        .order_by(col(Document.code))
-    ).all()
-    published = []
-    for code in due:
-        doc = lock_document(session, code)
-        rev = _require_in_progress(session, doc, RevisionStatus.APPROVED)
-        take_effect(session, actor=actor, doc=doc, rev=rev, reviewed_on=today)
-        published.append((doc, rev))
-    session.commit()
-    return published
-
-
 def take_effect(
     session: Session,
     *,
@@ -462,33 +469,37 @@ def take_effect(
     if previous is not None:
         previous.superseded_at = now
         # Flushed: the old issue leaves "effective" before the new one enters it.
-        set_status(
+        superseded_from = _change_status(session, previous, RevisionStatus.SUPERSEDED, at=now)
+    rev.effective_at = now
+    doc.last_reviewed_on = reviewed_on
+    session.add(doc)
+    approved_from = _change_status(session, rev, RevisionStatus.EFFECTIVE, at=now)
+    search.index_document(session, doc, rev.body)
+    # Rendered before anything goes on the trail: writing the trail takes the lock that
+    # every writer queues for until this transaction ends, and a render takes seconds.
+    pdf = renditions.controlled_pdf(session, doc, rev)
+    if previous is not None:
+        _record_status(
             session,
             actor=actor,
             doc=doc,
             rev=previous,
-            status=RevisionStatus.SUPERSEDED,
+            before=superseded_from,
             action="supersede",
             reason=f"replaced by issue {rev.issue}",
-            at=now,
         )
-    rev.effective_at = now
-    doc.last_reviewed_on = reviewed_on
-    session.add(doc)
-    set_status(
+    _record_status(
         session,
         actor=actor,
         doc=doc,
         rev=rev,
-        status=RevisionStatus.EFFECTIVE,
+        before=approved_from,
         action=action,
         details={"effective_at": now, "content_hash": rev.content_hash, **(details or {})},
         old=old,
         reason=reason,
-        at=now,
     )
-    search.index_document(session, doc, rev.body)
-    renditions.store_controlled_pdf(session, actor=actor.username, doc=doc, rev=rev)
+    renditions.store_controlled_pdf(session, actor=actor.username, doc=doc, rev=rev, data=pdf)
     return previous
 
 
@@ -510,11 +521,45 @@ def set_status(
     old one, and ``reason`` (when given, even empty) beside both. Flushed, so a partial
     unique index sees the change before the next one; an issue not yet saved is saved here.
     """
+    before = _change_status(session, rev, status, at=at)
+    _record_status(
+        session,
+        actor=actor,
+        doc=doc,
+        rev=rev,
+        before=before,
+        action=action,
+        details=details,
+        old=old,
+        reason=reason,
+    )
+
+
+def _change_status(
+    session: Session, rev: Revision, status: RevisionStatus, *, at: datetime | None
+) -> str:
+    """Set and flush an issue's state (see :func:`set_status`); the state it had."""
     before = rev.status
     rev.status = status.value
     rev.updated_at = at or utcnow()
     session.add(rev)
     session.flush()
+    return before
+
+
+def _record_status(
+    session: Session,
+    *,
+    actor: User,
+    doc: Document,
+    rev: Revision,
+    before: str,
+    action: str,
+    details: dict[str, Any] | None = None,
+    old: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> None:
+    """The trail event of a state change made by :func:`_change_status`."""
     payload: dict[str, Any] = {
         "old": {"status": before, **(old or {})},
         "new": {"status": rev.status, **(details or {})},
@@ -534,7 +579,7 @@ def set_status(
 def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Document:
     """Withdraw a document: its effective issue and any issue in progress become obsolete."""
     users.require_role(session, actor, Role.CONTROLLER, action=Text("withdraw documents"))
-    reason = clean(reason)
+    reason = one_line(reason, field=Text("reason"))
     if not reason:
         raise ValidationError("give the reason for withdrawing the document (--reason)")
     doc = lock_document(session, code)

@@ -11,9 +11,9 @@ from qms.clock import local_today
 from qms.domain import LANGUAGES, Role
 from qms.errors import PermissionDenied, QMSError, Text, ValidationError
 from qms.models import Department, Setting, User
+from qms.services.fields import one_line
 from qms.services.people import users
 from qms.services.trail import chain as trail
-from qms.text import clean
 
 DEFAULTS = {
     "organisation.name": "",
@@ -81,12 +81,16 @@ def apply_organisation_file(
     language = str(org.get("language", "vi"))
     if language not in LANGUAGES:
         raise ValidationError("{file}: organisation language must be vi or en", file=path.name)
-    for key, value in (
-        ("organisation.name", org.get("name", "")),
-        ("organisation.name_en", org.get("name_en", "")),
-        ("organisation.language", language),
-    ):
-        set_setting(session, actor=actor_name, key=key, value=clean(str(value)))
+    names = {
+        "organisation.name": _in_file(
+            path, one_line, str(org.get("name", "")), field=Text("organisation name")
+        ),
+        "organisation.name_en": _in_file(
+            path, one_line, str(org.get("name_en", "")), field=Text("English organisation name")
+        ),
+    }
+    for key, value in (*names.items(), ("organisation.language", language)):
+        set_setting(session, actor=actor_name, key=key, value=value)
     departments = []
     for entry in data.get("departments") or []:
         departments.append(

@@ -17,6 +17,7 @@ from qms.errors import (
 )
 from qms.models import Department, User, UserRole, pk
 from qms.phrases import any_role
+from qms.services.fields import one_line
 from qms.services.people import passwords, sessions
 from qms.services.trail import chain as trail
 from qms.text import clean
@@ -126,13 +127,15 @@ def add_department(
             "starting with a letter",
             code=code,
         )
-    if not clean(name):
+    name = one_line(name, field=Text("department name"))
+    name_en = one_line(name_en, field=Text("English department name"))
+    if not name:
         raise ValidationError("a department needs a name")
     _check_length(Text("department name"), name, 200)
     _check_length(Text("English department name"), name_en, 200)
     if session.exec(select(Department).where(Department.code == code)).first():
         raise Conflict("department {code} already exists", code=code)
-    dept = Department(code=code, name=clean(name), name_en=clean(name_en))
+    dept = Department(code=code, name=name, name_en=name_en)
     session.add(dept)
     session.flush()
     trail.record(
@@ -198,7 +201,9 @@ def add_user(
         )
     parsed_roles = _parse_roles(roles)
     validate_language(language)
-    if not clean(full_name):
+    full_name = one_line(full_name, field=Text("full name"))
+    position = one_line(position, field=Text("position"))
+    if not full_name:
         raise ValidationError("a user needs a full name")
     _check_length(Text("full name"), full_name, 200)
     _check_length(Text("position"), position, 200)
@@ -207,8 +212,8 @@ def add_user(
     dept = get_department(session, department) if department else None
     user = User(
         username=username,
-        full_name=clean(full_name),
-        position=clean(position),
+        full_name=full_name,
+        position=position,
         department_id=dept.id if dept else None,
         password_hash=hash_password(password),
         language=language,

@@ -47,6 +47,12 @@ class DraftChange(BaseModel):
     body: str | None = None
     reason: str | None = None
     description: str | None = None
+    based_on: str | None = Field(
+        default=None,
+        description="The content_hash of the text the change was made to: the draft in "
+        "progress, or with none the effective issue. A change to text that has changed "
+        "since is refused with 409.",
+    )
 
 
 class Submission(BaseModel):
@@ -177,6 +183,7 @@ def revise(session: Db, user: CurrentUser, code: str, change: DraftChange) -> Is
         body=change.body,
         reason=change.reason,
         description=change.description,
+        based_on=change.based_on,
     )
     return doc_views.issue_view(rev)
 

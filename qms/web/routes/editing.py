@@ -10,11 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from qms.domain import DocType, Role
-from qms.errors import Text, ValidationError
+from qms.errors import Conflict, Text, ValidationError
 from qms.render import RenderError, markdown_to_safe_html
-from qms.services.documents import register as documents
-from qms.services.documents import revisions
-from qms.services.documents import steps as checks
+from qms.services.documents import editing, revisions
 from qms.services.people import users
 from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import translated, translator
@@ -68,20 +66,35 @@ def create_document(
 @router.get("/documents/{code}/edit")
 def editor(request: Request, session: Db, user: CurrentUser, code: str) -> Response:
     """The draft in progress, or the effective text as the start of the next issue."""
-    doc = documents.get_document(session, code)
-    draft = checks.check_drafting(session, user, doc)  # refused as saving would be
-    effective = documents.effective_revision(session, doc)
-    source = draft or effective
+    start = editing.edit_start(session, actor=user, code=code)
+    return _editor_page(request, start, start.body, start.reason, start.description)
+
+
+def _editor_page(
+    request: Request,
+    start: editing.EditStart,
+    body: str,
+    reason: str,
+    description: str,
+    *,
+    conflict: editing.EditConflict | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    """The form holds ``body``, ``reason`` and ``description``; a save sends back the
+    content hash of the text ``start`` holds."""
     context = {
-        "doc": doc,
-        "draft": draft,
-        "body": source.body if source else "",
-        "reason": draft.reason if draft else "",
-        "description": draft.description if draft else "",
-        "next_issue": draft.issue if draft else None,
-        "preview": Markup(markdown_to_safe_html(source.body if source else "")),  # noqa: S704
+        "doc": start.document,
+        "draft": start.draft,
+        "body": body,
+        "reason": reason,
+        "description": description,
+        "based_on": start.based_on,
+        "conflict": conflict,
+        "error": error,
+        "preview": Markup(_preview_html(request, body)),  # noqa: S704
     }
-    return render(request, "editor.html", context)
+    return render(request, "editor.html", context, status=status)
 
 
 @router.post("/documents/{code}/edit")
@@ -91,12 +104,29 @@ def save_draft(
     user: CurrentUser,
     code: str,
     body: Annotated[str, Form()],
+    based_on: Annotated[str, Form()],
     reason: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
 ) -> Response:
-    rev = revisions.revise(
-        session, actor=user, code=code, body=body, reason=reason, description=description
-    )
+    """Saves the draft, unless it changed after the editor was opened (``based_on``): then
+    the form comes back (409) with the user's text, beside what is saved now."""
+    try:
+        rev = revisions.revise(
+            session,
+            actor=user,
+            code=code,
+            body=body,
+            reason=reason,
+            description=description,
+            based_on=based_on,
+        )
+    except Conflict as exc:
+        conflict = editing.edit_conflict(session, actor=user, code=code, body=body)
+        error = translated(request, exc)
+        return _editor_page(
+            request, conflict.saved, body, reason, description,
+            conflict=conflict, error=error, status=409,
+        )  # fmt: skip
     _ = translator(request)
     flash(request, _("Draft of issue {issue} saved.").format(issue=rev.issue))
     return RedirectResponse(_page(code.upper()) + f"?issue={rev.issue}", status_code=303)
@@ -105,11 +135,15 @@ def save_draft(
 @router.post("/preview")
 def preview(request: Request, user: CurrentUser, body: Annotated[str, Form()] = "") -> Response:
     """The editor's live preview: the same sanitised HTML the document page shows."""
+    return HTMLResponse(_preview_html(request, body))
+
+
+def _preview_html(request: Request, body: str) -> str:
+    """Sanitised HTML of ``body``, or why it cannot be shown."""
     try:
-        html = markdown_to_safe_html(body)
+        return markdown_to_safe_html(body)
     except RenderError as exc:
-        html = f'<p class="error">{escape(translated(request, exc))}</p>'
-    return HTMLResponse(html)
+        return f'<p class="error">{escape(translated(request, exc))}</p>'
 
 
 @router.post("/documents/{code}/submit")
