@@ -1,4 +1,4 @@
-"""Input caps checked before anything is handed to WeasyPrint."""
+"""Input caps checked before anything is handed to WeasyPrint, and when a body is saved."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ class InputLimits:
     max_nesting: int = 20  # lists and block quotes inside each other
     max_inline_nesting: int = 20  # emphasis and links inside each other
     max_image_bytes: int = 20_000_000  # all images of one document together
+    # Each "[" may open a link whose label the parser scans for, so the cost of a body
+    # grows with their number; no real document comes near this many.
+    max_brackets: int = 20_000
 
 
 DEFAULT_LIMITS = InputLimits()
