@@ -7,18 +7,17 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup, escape
 
 from qms.domain import DocType, Role
 from qms.errors import Text, ValidationError
-from qms.render import RenderError, markdown_to_safe_html
+from qms.render import markdown_to_safe_html
+from qms.services.documents import bodies, revisions
 from qms.services.documents import register as documents
-from qms.services.documents import revisions
 from qms.services.documents import steps as checks
 from qms.services.people import users
 from qms.web.deps import CurrentUser, Db
-from qms.web.i18n import translated, translator
-from qms.web.pages import flash, render
+from qms.web.i18n import translator
+from qms.web.pages import body_html, flash, render
 
 router = APIRouter()
 
@@ -79,7 +78,9 @@ def editor(request: Request, session: Db, user: CurrentUser, code: str) -> Respo
         "reason": draft.reason if draft else "",
         "description": draft.description if draft else "",
         "next_issue": draft.issue if draft else None,
-        "preview": Markup(markdown_to_safe_html(source.body if source else "")),  # noqa: S704
+        "preview": body_html(
+            request, lambda: bodies.html_of(session, source.body if source else "")
+        ),
     }
     return render(request, "editor.html", context)
 
@@ -105,11 +106,7 @@ def save_draft(
 @router.post("/preview")
 def preview(request: Request, user: CurrentUser, body: Annotated[str, Form()] = "") -> Response:
     """The editor's live preview: the same sanitised HTML the document page shows."""
-    try:
-        html = markdown_to_safe_html(body)
-    except RenderError as exc:
-        html = f'<p class="error">{escape(translated(request, exc))}</p>'
-    return HTMLResponse(html)
+    return HTMLResponse(body_html(request, lambda: markdown_to_safe_html(body)))
 
 
 @router.post("/documents/{code}/submit")
