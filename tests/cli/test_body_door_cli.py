@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 
 from qms.services.documents import revisions
 from tests.cli.conftest import Invoke
-from tests.helpers import act, effective_document, new_draft, snapshot
+from tests.helpers import act, effective_document, legacy_body, new_draft, snapshot
 from tests.seed import PASSWORD
-from tests.services.test_body_door import legacy_body, nested_list
+from tests.services.test_body_door import nested_list
 
 MESSAGE = "lists or block quotes are nested 25 levels deep; the limit is 20"
 

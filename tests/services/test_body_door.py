@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -21,7 +20,16 @@ from qms.services.documents import bodies, importer, revisions
 from qms.services.documents import views as doc_views
 from qms.services.documents.steps import Step
 from qms.services.people import users
-from tests.helpers import act, body, effective_document, new_draft, refused, snapshot, statuses
+from tests.helpers import (
+    act,
+    body,
+    effective_document,
+    legacy_body,
+    new_draft,
+    refused,
+    snapshot,
+    statuses,
+)
 from tests.seed import PASSWORD
 from tests.services.audit_helpers import effective_procedures, plan_tp
 
@@ -49,18 +57,6 @@ CAPS = pytest.mark.parametrize(("over", "message"), OVER_CAPS, ids=lambda v: str
 
 def exactly(message: str) -> str:
     return f"^{re.escape(message)}$"
-
-
-def legacy_body(engine: Engine, code: str, issue: int, new_body: str) -> None:
-    """A body saved before the door checked it (written as the old version wrote it)."""
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "UPDATE revision SET body = :body WHERE issue = :issue AND document_id = "
-                "(SELECT id FROM document WHERE code = :code)"
-            ),
-            {"body": new_body, "issue": issue, "code": code},
-        )
 
 
 def stored_html(engine: Engine) -> dict[str, str]:

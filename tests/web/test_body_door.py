@@ -7,9 +7,9 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from tests.helpers import effective_document, new_draft, snapshot
+from tests.helpers import effective_document, legacy_body, new_draft, snapshot
 from tests.seed import PASSWORD
-from tests.services.test_body_door import legacy_body, nested_list
+from tests.services.test_body_door import nested_list
 from tests.web.client import WebClient
 
 Login = Callable[[str], WebClient]
