@@ -81,6 +81,9 @@ def new(
 ) -> None:
     """Register a document; its issue 1 starts as a draft.
 
+    A body the controlled PDF would refuse (over 2 MB, nested too deep, too many table
+    cells) is refused here, with exit code 2.
+
     \b
     Example:
       qms doc new QT-08 --title "Quy trình tiếp nhận phản ánh" --type procedure \\
@@ -269,7 +272,8 @@ def revise(
     """Start the next issue as a draft, or update your draft in progress.
 
     Without --body a new draft starts from the effective text. Staff keep seeing the
-    effective issue until the new one takes effect.
+    effective issue until the new one takes effect. A body the controlled PDF would
+    refuse (over 2 MB, nested too deep, too many table cells) is refused, with exit code 2.
 
     \b
     Example:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class InputLimits:
+    """Changing a default changes which stored bodies pass: bump
+    ``markdown.CONVERTER_VERSION`` with it."""
+
     max_body_bytes: int = 2_000_000  # UTF-8 bytes of Markdown
     max_table_cells: int = 10_000  # all tables of one document together
     max_nesting: int = 20  # lists and block quotes inside each other
