@@ -52,7 +52,11 @@ OVER_CAPS = [
     ("[a" * 25_000, "the body has 25,000 opening square brackets '['; the limit is 20,000"),
     (f"![sơ đồ](blob:{SHA})", f"the body shows image blob:{SHA} that was not supplied"),
 ]
-CAPS = pytest.mark.parametrize(("over", "message"), OVER_CAPS, ids=lambda v: str(v)[:12])
+CAPS = pytest.mark.parametrize(
+    ("over", "message"),
+    OVER_CAPS,
+    ids=["list", "list-past-the-parser", "emphasis", "table", "brackets", "image"],
+)
 
 
 def exactly(message: str) -> str:
