@@ -36,6 +36,8 @@ MESSAGE_KEYWORDS = (
     "DatabaseProblem",
     "RenderError",
     "RenderLimitError",
+    "RenderInputError",
+    "InputLimitError",
 )
 # The same for the extractor (Babel's keyword specs): the names above take the message
 # as their first argument; ``pmsg`` takes a context first, then the message.

@@ -98,6 +98,19 @@ def revise(engine: Engine, code: str = "QT-01", drafter: str = "thu", n: int = 2
     )
 
 
+def legacy_body(engine: Engine, code: str, issue: int, new_body: str) -> None:
+    """Give an issue a body as a version that did not check bodies when saved might have
+    (one over the caps of the controlled PDF, say), straight in the database."""
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE revision SET body = :body WHERE issue = :issue AND document_id = "
+                "(SELECT id FROM document WHERE code = :code)"
+            ),
+            {"body": new_body, "issue": issue, "code": code},
+        )
+
+
 def statuses(engine: Engine, code: str = "QT-01") -> dict[int, str]:
     with read_session(engine) as session:
         doc = documents.get_document(session, code)

@@ -26,9 +26,10 @@ from sqlmodel import select
 from qms.cli import cli
 from qms.db import alembic_config, current_revision, make_engine, read_session
 from qms.domain import Meaning
-from qms.models import Audit, Document, Revision
+from qms.models import Audit, BodyHtml, Document, Revision
+from qms.render.markdown import convert
 from qms.services.audits import records as audit_records
-from qms.services.documents import revisions, signatures
+from qms.services.documents import bodies, revisions, signatures
 from qms.services.trail import chain as trail
 from tests.helpers import act
 from tests.pgserver import PostgresServer
@@ -128,7 +129,20 @@ def test_previous_database_upgrades_and_verifies(
     assert current_revision(engine) == head != "0003"
 
     expected = {RENAMED.get(name, name): len(t["rows"]) for name, t in previous["tables"].items()}
+    # New and derived: the HTML of each body people read (issues effective or in progress).
+    revision_table = previous["tables"]["revision"]
+    shown = {
+        row["body"]
+        for row in (
+            dict(zip(revision_table["columns"], r, strict=True)) for r in revision_table["rows"]
+        )
+        if row["status"] in ("effective", "draft", "in_review", "approved")
+    }
+    expected["body_html"] = len(shown)
     assert row_counts(engine) == expected | dict.fromkeys(ADDED, 0)
+    with read_session(engine) as session:
+        stored = {row.body_sha256: row.html for row in session.exec(select(BodyHtml)).all()}
+    assert stored == {bodies.body_sha256(b): convert(b).html for b in shown}
 
     verify = qms(empty_db_url, "trail", "verify")
     assert verify.exit_code == 0, verify.output

@@ -84,6 +84,9 @@ def new(
 ) -> None:
     """Register a document; its issue 1 starts as a draft.
 
+    A body the controlled PDF would refuse (over 2 MB, nested too deep, too many table
+    cells) is refused here, with exit code 2.
+
     \b
     Example:
       qms doc new QT-08 --title "Quy trình tiếp nhận phản ánh" --type procedure \\
@@ -292,9 +295,10 @@ def revise(
     """Start the next issue as a draft, or update your draft in progress.
 
     Without --body a new draft starts from the effective text. Staff keep seeing the
-    effective issue until the new one takes effect. When others may edit the same
-    draft, give --based-on: a save on a text that has changed since is refused
-    instead of silently undoing their change.
+    effective issue until the new one takes effect. A body the controlled PDF would
+    refuse (over 2 MB, nested too deep, too many table cells) is refused, with exit code 2.
+    When others may edit the same draft, give --based-on: a save on a text that has
+    changed since is refused instead of silently undoing their change.
 
     \b
     Example:

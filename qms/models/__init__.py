@@ -16,6 +16,7 @@ from qms.models.audits import (
     Finding,
     ProgrammeEntry,
 )
+from qms.models.bodies import BodyHtml
 from qms.models.capa import CapaAction, CapaVerification, CapaWhy, CorrectiveActionRequest
 from qms.models.core import (
     Acknowledgement,
@@ -44,6 +45,7 @@ __all__ = [
     "AuditProgramme",
     "AuditSignature",
     "Blob",
+    "BodyHtml",
     "CapaAction",
     "CapaVerification",
     "CapaWhy",

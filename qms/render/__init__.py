@@ -19,7 +19,7 @@ from qms.render.data import (
     SignatureLine,
     TrailPrint,
 )
-from qms.render.errors import RenderError, RenderLimitError
+from qms.render.errors import InputLimitError, RenderError, RenderInputError, RenderLimitError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
 from qms.render.worker import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, run_isolated
 from qms.render.worker import start as start_workers
@@ -33,10 +33,12 @@ __all__ = [
     "CapaRegister",
     "DocumentRendition",
     "HistoryEntry",
+    "InputLimitError",
     "InputLimits",
     "ManualEntry",
     "ManualSpec",
     "RenderError",
+    "RenderInputError",
     "RenderLimitError",
     "SignatureLine",
     "TrailPrint",

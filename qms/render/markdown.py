@@ -5,6 +5,9 @@ token stream is checked against the caps, headings get ids, link and image
 targets are restricted, and nh3 sanitises the HTML with an allow-list as a
 second line of defence. Nothing that comes out of here makes WeasyPrint fetch
 anything except ``blob:<sha256>`` images, which our fetcher serves from memory.
+
+The cost of a conversion grows linearly with the body (``bench/markdown_bench.py``),
+and the size cap bounds the body, so the time of any conversion is bounded too.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from urllib.parse import unquote
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from qms.render.errors import RenderLimitError
+from qms.render.errors import InputLimitError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
 
 BLOB_RE = re.compile(r"blob:([0-9a-f]{64})")
@@ -28,9 +32,19 @@ _LINK_RE = re.compile(r"(?:https?://|mailto:)[^\s\"'<>\\]+", re.IGNORECASE)
 _ANCHOR_RE = re.compile(r"#[\w\-%.]+")
 _ALIGN_RE = re.compile(r"text-align:(left|center|right)")
 
-# markdown-it stops parsing (and silently drops text) past its own nesting limit,
+# Bump when a change here changes the HTML of a body or what the caps let through: HTML
+# stored for bodies is kept per version, so every body is then converted again.
+CONVERTER_VERSION = 1
+
+# markdown-it stops parsing blocks (and silently drops text) past its own nesting limit,
 # so let it go deeper than ours and refuse the document on our measure instead.
-_PARSER_NESTING = 100
+_BLOCK_NESTING = 100
+# Inline, the same limit is how deep the parser looks for the "]" of a "[" inside
+# another "[" still open: the cost of each unclosed bracket is proportional to it. Links
+# cannot contain links and emphasis does not count against it (our cap on inline depth
+# is measured on the tokens), so a shallow limit loses nothing.
+_INLINE_NESTING = 20
+_SLUG_DROP = re.compile(r"[^\w\- ]")
 
 
 ALLOWED_TAGS = frozenset(
@@ -62,18 +76,26 @@ def markdown_to_safe_html(text: str) -> str:
 
 
 def convert(text: str, *, limits: InputLimits = DEFAULT_LIMITS) -> SafeBody:
-    """Check ``text`` against ``limits`` and convert it; raises RenderLimitError."""
+    """Check ``text`` against ``limits`` and convert it; raises InputLimitError."""
     text = unicodedata.normalize("NFC", text)
     size = len(text.encode("utf-8"))
     if size > limits.max_body_bytes:
-        raise RenderLimitError(
+        raise InputLimitError(
             "document body is {size:.1f} MB; the limit is {limit:.1f} MB",
             size=size / 1_000_000,
             limit=limits.max_body_bytes / 1_000_000,
         )
-    md = _parser()
+    brackets = text.count("[")
+    if brackets > limits.max_brackets:
+        raise InputLimitError(
+            "the body has {count:,} opening square brackets '['; the limit is {limit:,}",
+            count=brackets,
+            limit=limits.max_brackets,
+        )
+    ceiling = _block_nesting(limits)
+    md = _parser(ceiling)
     tokens = md.parse(text)
-    _check_structure(tokens, limits)
+    _check_structure(tokens, limits, ceiling)
     image_refs = _prepare_tokens(tokens)
     html = md.renderer.render(tokens, md.options, {})
     return SafeBody(html=sanitise_html(html), image_refs=frozenset(image_refs))
@@ -95,9 +117,30 @@ def sanitise_html(html: str) -> str:
     )
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "maxNesting": _PARSER_NESTING})
+def _block_nesting(limits: InputLimits) -> int:
+    """The parser's block nesting limit: past ours, so a body within the caps is never cut
+    (a list level takes two: the list and its item)."""
+    return max(_BLOCK_NESTING, 2 * limits.max_nesting + 2)
+
+
+@lru_cache(maxsize=4)
+def _parser(block_nesting: int) -> MarkdownIt:
+    """The block parser, whose inline content goes to a parser with a shallow limit."""
+    md = _configured(block_nesting)
+    inline = _configured(_INLINE_NESTING)
+
+    def parse_inline(state: StateCore) -> None:  # markdown-it's own "inline" rule, re-aimed
+        for token in state.tokens:
+            if token.type == "inline":
+                token.children = []
+                inline.inline.parse(token.content, inline, state.env, token.children)
+
+    md.core.ruler.at("inline", parse_inline)
+    return md
+
+
+def _configured(nesting: int) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": nesting})
     md.enable(["table", "strikethrough"])
     md.validateLink = _valid_target  # type: ignore[method-assign]
     return md
@@ -115,10 +158,12 @@ def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def _check_structure(tokens: Sequence[Token], limits: InputLimits) -> None:
+def _check_structure(tokens: Sequence[Token], limits: InputLimits, ceiling: int) -> None:
     depth = max_depth = cells = 0
     inline_max = 0
+    cut = False  # the parser reached its nesting limit: the real depth may be greater
     for token in tokens:
+        cut = cut or token.level >= ceiling - 1
         if token.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
             depth += 1
             max_depth = max(max_depth, depth)
@@ -128,20 +173,26 @@ def _check_structure(tokens: Sequence[Token], limits: InputLimits) -> None:
             cells += 1
         elif token.type == "inline" and token.children:
             inline_max = max(inline_max, _inline_depth(token.children))
+    if max_depth > limits.max_nesting and cut:
+        raise InputLimitError(
+            "lists or block quotes are nested at least {depth:,} levels deep; the limit is {limit}",
+            depth=max_depth,
+            limit=limits.max_nesting,
+        )
     if max_depth > limits.max_nesting:
-        raise RenderLimitError(
-            "lists or block quotes are nested {depth} levels deep; the limit is {limit}",
+        raise InputLimitError(
+            "lists or block quotes are nested {depth:,} levels deep; the limit is {limit}",
             depth=max_depth,
             limit=limits.max_nesting,
         )
     if inline_max > limits.max_inline_nesting:
-        raise RenderLimitError(
-            "emphasis or links are nested {depth} levels deep; the limit is {limit}",
+        raise InputLimitError(
+            "emphasis or links are nested {depth:,} levels deep; the limit is {limit}",
             depth=inline_max,
             limit=limits.max_inline_nesting,
         )
     if cells > limits.max_table_cells:
-        raise RenderLimitError(
+        raise InputLimitError(
             "tables have {cells:,} cells; the limit is {limit:,}",
             cells=cells,
             limit=limits.max_table_cells,
@@ -159,9 +210,10 @@ def _inline_depth(children: Sequence[Token]) -> int:
 def _prepare_tokens(tokens: Sequence[Token]) -> set[str]:
     """Give headings ids, drop dangling anchors, map alignment to classes; list images."""
     ids: set[str] = set()
+    next_number: dict[str, int] = {}
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
-            token.attrSet("id", _unique(_slug(tokens[index + 1].content), ids))
+            token.attrSet("id", _unique(_slug(tokens[index + 1].content), ids, next_number))
         elif token.type in ("th_open", "td_open"):
             style = str(token.attrGet("style") or "")
             token.attrs.pop("style", None)
@@ -186,14 +238,19 @@ def _prepare_tokens(tokens: Sequence[Token]) -> set[str]:
 
 def _slug(text: str) -> str:
     """GitHub-style heading anchor: lower case, word characters and hyphens."""
-    slug = re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
+    slug = _SLUG_DROP.sub("", text.strip().lower()).replace(" ", "-")
     return slug or "section"
 
 
-def _unique(slug: str, seen: set[str]) -> str:
-    candidate, n = slug, 0
+def _unique(slug: str, seen: set[str], next_number: dict[str, int]) -> str:
+    """``slug``, or ``slug-1``, ``slug-2``... the first not in ``seen``. Each slug keeps the
+    number to try next (those below are taken, and ``seen`` only grows), so n equal
+    headings cost n steps, not n² / 2."""
+    n = next_number.get(slug, 0)
+    candidate = f"{slug}-{n}" if n else slug
     while candidate in seen:
         n += 1
         candidate = f"{slug}-{n}"
+    next_number[slug] = n + 1
     seen.add(candidate)
     return candidate

@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from qms.render import markdown
+from qms.render.body import checked_body
 from qms.render.data import DocumentRendition, SignatureLine, nfc
 from qms.render.errors import RenderError, RenderLimitError
 from qms.render.fonts import require_fonts
@@ -123,12 +124,7 @@ def prepare(
 
 
 def _checked_body(doc: DocumentRendition, limits: InputLimits) -> markdown.SafeBody:
-    check_images(doc.images, limits)
-    body = markdown.convert(doc.body_markdown, limits=limits)
-    missing = sorted(body.image_refs - set(doc.images))
-    if missing:
-        raise RenderError("the body shows image blob:{ref} that was not supplied", ref=missing[0])
-    return body
+    return checked_body(doc.body_markdown, images=doc.images, limits=limits)
 
 
 def document_context(
@@ -183,16 +179,6 @@ def _signer(line: SignatureLine, timezone: str, words: Mapping[str, str]) -> dic
         "signed_at": format_signed_at(line.signed_at, timezone, words),
         "valid": line.valid,
     }
-
-
-def check_images(images: Mapping[str, bytes], limits: InputLimits) -> None:
-    total = sum(len(data) for data in images.values())
-    if total > limits.max_image_bytes:
-        raise RenderLimitError(
-            "images total {size:.1f} MB; the limit is {limit:.1f} MB",
-            size=total / 1_000_000,
-            limit=limits.max_image_bytes / 1_000_000,
-        )
 
 
 def pdf_identifier(identity: Mapping[str, Any]) -> bytes:

@@ -19,9 +19,9 @@ from typing import Any
 from markupsafe import Markup
 
 from qms.errors import Text
-from qms.render import markdown
+from qms.render.body import checked_record_text
 from qms.render.data import AuditReport, RecordSignature
-from qms.render.errors import RenderError, RenderLimitError
+from qms.render.errors import InputLimitError, RenderError
 from qms.render.fonts import require_fonts
 from qms.render.labels import format_date, format_signed_at, page_format_parts
 from qms.render.limits import InputLimits
@@ -71,13 +71,13 @@ def check_record(record: Any, table_cells: int, limits: InputLimits) -> None:
     """Refuse absurd records before any layout: total text size and table cells."""
     size = _text_bytes(record)
     if size > limits.max_body_bytes:
-        raise RenderLimitError(
+        raise InputLimitError(
             "the record's text is {size:.1f} MB; the limit is {limit:.1f} MB",
             size=size / 1_000_000,
             limit=limits.max_body_bytes / 1_000_000,
         )
     if table_cells > limits.max_table_cells:
-        raise RenderLimitError(
+        raise InputLimitError(
             "tables have {cells:,} cells; the limit is {limit:,}",
             cells=table_cells,
             limit=limits.max_table_cells,
@@ -112,13 +112,7 @@ def check_timezone(timezone: str, words: Mapping[str, str]) -> None:
 
 def safe_markdown(text: str, what: Text, limits: InputLimits) -> Markup:
     """User Markdown as sanitised HTML; records carry no images, so none may be shown."""
-    body = markdown.convert(text, limits=limits)
-    if body.image_refs:
-        raise RenderError(
-            "the {what} show image blob:{ref}; records cannot include images",
-            what=what,
-            ref=sorted(body.image_refs)[0],
-        )
+    body = checked_record_text(text, what, limits=limits)
     return Markup(body.html)  # noqa: S704 - sanitised by nh3 in markdown.convert
 
 

@@ -21,7 +21,7 @@ from multiprocessing.context import BaseContext
 from typing import Any
 
 from qms.errors import Text
-from qms.render.errors import RenderError, RenderLimitError
+from qms.render.errors import InputLimitError, RenderError, RenderInputError, RenderLimitError
 
 DEFAULT_TIME_LIMIT = 120.0  # seconds
 DEFAULT_MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space
@@ -98,9 +98,15 @@ def run_isolated(
         assert isinstance(payload, bytes)
         return payload
     assert isinstance(payload, Text)
-    if outcome == "limit":
-        raise RenderLimitError(payload)
-    raise RenderError(payload)
+    raise _REFUSALS.get(outcome, RenderError)(payload)
+
+
+# What the child reports, and the error the parent raises for it (else RenderError).
+_REFUSALS: dict[str, type[RenderError]] = {
+    "limit": RenderLimitError,
+    "input_limit": InputLimitError,
+    "input": RenderInputError,
+}
 
 
 def _died(process: Any, memory_limit: int | None) -> RenderError:
@@ -144,6 +150,10 @@ def _child(
     with captured_weasyprint_logs() as logs:
         try:
             result = ("ok", func(*args, **kwargs))
+        except InputLimitError as exc:
+            result = ("input_limit", exc.text)
+        except RenderInputError as exc:
+            result = ("input", exc.text)
         except RenderLimitError as exc:
             result = ("limit", exc.text)
         except RenderError as exc:

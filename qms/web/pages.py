@@ -1,12 +1,15 @@
 """Rendering a page: the language's environment plus what every page shows."""
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 
-from qms.web.i18n import request_language
+from qms.render import RenderError
+from qms.web.i18n import request_language, translated
 
 CSRF_SESSION_KEY = "csrf"
 
@@ -42,3 +45,12 @@ def render(
     }
     html = env.get_template(template).render(values)
     return HTMLResponse(html, status_code=status)
+
+
+def body_html(request: Request, html: Callable[[], str]) -> Markup:
+    """A document body's sanitised HTML for a page, or, for a body the renderer refuses
+    (one saved before the caps were checked), why: the page still opens, to fix it."""
+    try:
+        return Markup(html())  # noqa: S704 - sanitised by the Markdown converter
+    except RenderError as exc:
+        return Markup(f'<p class="error">{escape(translated(request, exc))}</p>')  # noqa: S704

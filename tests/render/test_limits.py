@@ -25,9 +25,14 @@ def test_nesting_up_to_the_cap_is_accepted_and_renders() -> None:
 
 @pytest.mark.parametrize(
     ("body", "levels"),
-    [(nested_list(21), 21), ("> " * 25 + "trích dẫn", 25), ("> " * 140 + "sâu", 100)],
+    [
+        (nested_list(21), "21"),
+        ("> " * 25 + "trích dẫn", "25"),
+        # Past the parser's own limit the real depth is not measured: it is at least that.
+        ("> " * 140 + "sâu", "at least 100"),
+    ],
 )
-def test_over_deep_nesting_is_refused(body: str, levels: int) -> None:
+def test_over_deep_nesting_is_refused(body: str, levels: str) -> None:
     with pytest.raises(RenderLimitError) as caught:
         render_document_pdf(make_rendition(body_markdown=body))
     assert str(caught.value) == (

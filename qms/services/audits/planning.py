@@ -31,6 +31,7 @@ from qms.models import (
     User,
     pk,
 )
+from qms.render.body import checked_record_text
 from qms.services.audits import checklists
 from qms.services.audits.checklists import Library
 from qms.services.audits.core import PLANNERS as PLANNERS
@@ -384,7 +385,8 @@ def conclude(
     conclusions: str,
     distribution: list[str] | None = None,
 ) -> Audit:
-    """Write the conclusions (and optionally the distribution list) of the report."""
+    """Write the conclusions (and optionally the distribution list) of the report. They
+    are Markdown within the caps the report's PDF applies, checked here."""
     audit = get_audit(session, ref, lock=True)
     check_conclude(session, actor, audit)
     written = clean(conclusions).replace("\r\n", "\n")
@@ -394,6 +396,7 @@ def conclude(
         raise ValidationError(
             "the conclusions are longer than {limit:,} characters", limit=MAX_OBJECTIVES_CHARS
         )
+    checked_record_text(written, Text("conclusions"))
     old = {"conclusions": audit.conclusions, "distribution": audit.distribution}
     audit.conclusions = written
     if distribution is not None:

@@ -18,8 +18,9 @@ from qms.clock import utcnow
 from qms.domain import DocType, RevisionStatus, Role
 from qms.errors import Joined, QMSError, Text, ValidationError
 from qms.models import Document, Revision, User, pk
+from qms.render.markdown import SafeBody
+from qms.services.documents import bodies, revisions, signatures
 from qms.services.documents import register as documents
-from qms.services.documents import revisions, signatures
 from qms.services.fields import one_line
 from qms.services.people import users
 from qms.text import clean, nfc
@@ -44,6 +45,7 @@ class SourceFile:
     path: Path
     meta: dict[str, Any]
     body: str
+    html: SafeBody  # the body checked against the caps of the controlled PDF
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,11 @@ def read_source(path: Path) -> SourceFile:
     body = nfc(match.group(2)).replace("\r\n", "\n").strip("\n") + "\n"
     if not body.strip():
         raise ValidationError("{path}: the body is empty", path=str(path))
-    return SourceFile(path, meta, body)
+    try:
+        html = bodies.checked(body)
+    except QMSError as exc:
+        raise exc.located(str(path)) from None
+    return SourceFile(path, meta, body, html)
 
 
 def _read_bounded(path: Path) -> bytes:
@@ -221,6 +227,7 @@ def _import_one(session: Session, actor: User, source: SourceFile) -> ImportResu
             "{code} issue {issue} is already effective here", code=code, issue=current.issue
         )
     effective_on: date = meta["effective_date"]
+    bodies.keep(session, source.body, source.html)
     at = utcnow()
     reason, description = (
         one_line(str(meta.get("reason") or ""), field=Text("reason for change")),

@@ -24,8 +24,8 @@ from qms.models import (
     pk,
 )
 from qms.phrases import role as role_word
+from qms.services.documents import bodies, renditions, search, signatures
 from qms.services.documents import register as documents
-from qms.services.documents import renditions, search, signatures
 from qms.services.documents import steps as checks
 from qms.services.documents.register import in_progress_revision as in_progress_revision
 from qms.services.documents.register import lock_document
@@ -48,6 +48,14 @@ def _clean_body(body: str) -> str:
     body = nfc(body).replace("\r\n", "\n")
     if len(body) > MAX_BODY_CHARS:
         raise ValidationError("the body is longer than {limit:,} characters", limit=MAX_BODY_CHARS)
+    return body
+
+
+def _accepted_body(session: Session, body: str) -> str:
+    """A body someone is saving: cleaned, within the caps of the controlled PDF (else
+    refused before anything is saved), its HTML stored with it."""
+    body = _clean_body(body)
+    bodies.keep(session, body)
     return body
 
 
@@ -96,6 +104,7 @@ def create_document(
     external: dict[str, object] | None = None,
 ) -> tuple[Document, Revision]:
     """Register a document with its first issue as a draft."""
+    body = _accepted_body(session, body)
     doc = documents.add_document(
         session,
         actor=actor,
@@ -109,7 +118,7 @@ def create_document(
         external=external,
     )
     rev = _new_revision(
-        session, doc=doc, actor=actor, issue=1, body=_clean_body(body), reason="", description=""
+        session, doc=doc, actor=actor, issue=1, body=body, reason="", description=""
     )
     trail.record(
         session,
@@ -183,13 +192,17 @@ def _next_issue(
         select(Revision).where(Revision.document_id == doc.id).order_by(col(Revision.issue).desc())
     ).first()
     effective = documents.effective_revision(session, doc)
-    start_body = body if body is not None else (effective.body if effective else "")
+    start_body = (
+        _accepted_body(session, body)
+        if body is not None
+        else _clean_body(effective.body if effective else "")
+    )
     rev = _new_revision(
         session,
         doc=doc,
         actor=actor,
         issue=(latest.issue + 1) if latest else 1,
-        body=_clean_body(start_body),
+        body=start_body,
         reason=clean(reason or ""),
         description=clean(description or ""),
     )
@@ -236,7 +249,7 @@ def _update_draft(
         )
     old = {"content_hash": rev.content_hash, "reason": rev.reason, "description": rev.description}
     if body is not None:
-        rev.body = _clean_body(body)
+        rev.body = _accepted_body(session, body)
     if reason is not None:
         rev.reason = clean(reason)
     if description is not None:

@@ -15,8 +15,8 @@ from qms.domain import Meaning, RevisionStatus, Role
 from qms.errors import InvalidTransition, PermissionDenied, QMSError, Text, ValidationError
 from qms.models import Document, Revision, User
 from qms.phrases import any_state, state
+from qms.services.documents import bodies, signatures
 from qms.services.documents import register as documents
-from qms.services.documents import signatures
 from qms.services.documents.register import in_progress_revision
 from qms.services.people import organisation, users
 
@@ -110,8 +110,8 @@ def check_drafting(session: Session, actor: User, doc: Document) -> Revision | N
 
 
 def check_submit(session: Session, actor: User, doc: Document) -> Revision:
-    """Sending the draft for review: its drafter, with a body and (from issue 2 on) a
-    reason and description of change."""
+    """Sending the draft for review: its drafter, with a body within the caps of the
+    controlled PDF and (from issue 2 on) a reason and description of change."""
     rev = require_in_progress(session, doc, RevisionStatus.DRAFT)
     if rev.drafted_by_id != actor.id:
         raise PermissionDenied("only the drafter of {issue} can submit it", issue=label(doc, rev))
@@ -123,6 +123,7 @@ def check_submit(session: Session, actor: User, doc: Document) -> Revision:
             "(required from issue 2 on)",
             issue=label(doc, rev),
         )
+    bodies.check(session, rev.body)
     return rev
 
 

@@ -6,20 +6,18 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from markupsafe import Markup
 
 from qms.db import read_connection, read_session
 from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role
-from qms.render import markdown_to_safe_html
+from qms.services.documents import bodies, renditions, revisions, search
 from qms.services.documents import diff as diff_service
 from qms.services.documents import register as documents
-from qms.services.documents import renditions, revisions, search
 from qms.services.documents.steps import Step
 from qms.services.people import users
 from qms.web.deps import CurrentUser, Db, Roles, load_user, signed_in_id
 from qms.web.errors import NotSignedIn
 from qms.web.i18n import request_language, translator
-from qms.web.pages import flash, render
+from qms.web.pages import body_html, flash, render
 from qms.web.routes.responses import download
 
 router = APIRouter()
@@ -89,7 +87,7 @@ def document_page(
         "detail": detail,
         "doc": detail.document,
         "rev": rev,
-        "body_html": Markup(markdown_to_safe_html(rev.body)),  # noqa: S704 - sanitised
+        "body_html": body_html(request, lambda: bodies.html_of(session, rev.body)),
         "in_progress": in_progress,
         "steps": steps,
         "acknowledged": user.username in detail.acknowledged_by,

@@ -7,16 +7,16 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup, escape
+from sqlmodel import Session
 
 from qms.domain import DocType, Role
 from qms.errors import Conflict, Text, ValidationError
-from qms.render import RenderError, markdown_to_safe_html
-from qms.services.documents import editing, revisions
+from qms.render import markdown_to_safe_html
+from qms.services.documents import bodies, editing, revisions
 from qms.services.people import users
 from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import translated, translator
-from qms.web.pages import flash, render
+from qms.web.pages import body_html, flash, render
 
 router = APIRouter()
 
@@ -67,11 +67,12 @@ def create_document(
 def editor(request: Request, session: Db, user: CurrentUser, code: str) -> Response:
     """The draft in progress, or the effective text as the start of the next issue."""
     start = editing.edit_start(session, actor=user, code=code)
-    return _editor_page(request, start, start.body, start.reason, start.description)
+    return _editor_page(request, session, start, start.body, start.reason, start.description)
 
 
 def _editor_page(
     request: Request,
+    session: Session,
     start: editing.EditStart,
     body: str,
     reason: str,
@@ -92,7 +93,9 @@ def _editor_page(
         "based_on": start.based_on,
         "conflict": conflict,
         "error": error,
-        "preview": Markup(_preview_html(request, body)),  # noqa: S704
+        # The saved text's HTML is stored; a text the user brought back after a
+        # conflict is converted (it was refused, so it is not stored).
+        "preview": body_html(request, lambda: bodies.html_of(session, body)),
     }
     return render(request, "editor.html", context, status=status)
 
@@ -124,7 +127,7 @@ def save_draft(
         conflict = editing.edit_conflict(session, actor=user, code=code, body=body)
         error = translated(request, exc)
         return _editor_page(
-            request, conflict.saved, body, reason, description,
+            request, session, conflict.saved, body, reason, description,
             conflict=conflict, error=error, status=409,
         )  # fmt: skip
     _ = translator(request)
@@ -135,15 +138,7 @@ def save_draft(
 @router.post("/preview")
 def preview(request: Request, user: CurrentUser, body: Annotated[str, Form()] = "") -> Response:
     """The editor's live preview: the same sanitised HTML the document page shows."""
-    return HTMLResponse(_preview_html(request, body))
-
-
-def _preview_html(request: Request, body: str) -> str:
-    """Sanitised HTML of ``body``, or why it cannot be shown."""
-    try:
-        return markdown_to_safe_html(body)
-    except RenderError as exc:
-        return f'<p class="error">{escape(translated(request, exc))}</p>'
+    return HTMLResponse(body_html(request, lambda: markdown_to_safe_html(body)))
 
 
 @router.post("/documents/{code}/submit")
