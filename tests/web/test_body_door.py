@@ -10,6 +10,7 @@ from sqlalchemy import text
 from tests.helpers import effective_document, legacy_body, new_draft, snapshot
 from tests.seed import PASSWORD
 from tests.services.test_body_door import nested_list
+from tests.web.test_draft_conflict import based_on
 from tests.web.client import WebClient
 
 Login = Callable[[str], WebClient]
@@ -25,7 +26,9 @@ def test_the_forms_refuse_a_body_over_a_cap(app: FastAPI, as_user: Login) -> Non
     thu = as_user("thu")
     thu.choose_language("en")
     before = snapshot(engine)
-    for url, form in (("/new-document", NEW), ("/documents/QT-01/edit", CHANGE)):
+    opened = based_on(thu.get("/documents/QT-01/edit").text)
+    edit = {**CHANGE, "based_on": opened}
+    for url, form in (("/new-document", NEW), ("/documents/QT-01/edit", edit)):
         refused = thu.form(url, {**form, "body": DEEP})
         assert refused.status_code == 422, url
         assert MESSAGE in refused.text
