@@ -2,10 +2,12 @@
 
 SQLite runs in WAL mode with foreign keys on and a busy timeout. Transactions that will
 write begin with ``BEGIN IMMEDIATE`` (see :func:`write_session`), so two writers queue
-for the lock instead of failing half-way when one upgrades a read lock.
+for the lock instead of failing half-way when one upgrades a read lock. Text holding the
+NUL character or an integer beyond 32 bits is refused on both, as invalid input (see
+:func:`_refuse_unstorable`).
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
 from typing import Any
@@ -13,6 +15,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
+
+from qms.errors import ValidationError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -24,10 +28,46 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )
         _configure_sqlite(engine)
-        return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    else:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "before_cursor_execute", _refuse_unstorable)
+    return engine
+
+
+# Every integer column is a 32-bit INTEGER on PostgreSQL (SQLite takes 64 bits).
+INTEGER_RANGE = range(-(2**31), 2**31)
+
+
+def _refuse_unstorable(
+    _connection: Connection,
+    _cursor: Any,
+    _statement: str,
+    parameters: Any,
+    _context: Any,
+    _executemany: bool,
+) -> None:
+    """Refuse, as invalid input and on both databases alike, a value PostgreSQL cannot
+    hold: text with the NUL character (SQLite would store it in a title or a name) or an
+    integer beyond its INTEGER. Checked before any statement runs, whatever it is for (a
+    lookup, a filter or a change), so such input is one clear refusal, never a 5xx."""
+    for value in _bound_values(parameters):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError("text cannot contain the NUL character (U+0000)")
+        if isinstance(value, int) and value not in INTEGER_RANGE:
+            raise ValidationError("the number {value} is out of range", value=value)
+
+
+def _bound_values(parameters: Any) -> Iterator[Any]:
+    """Every value bound to a statement: one row or many, by name or by position."""
+    for item in parameters if isinstance(parameters, list | tuple) else (parameters,):
+        if isinstance(item, Mapping):
+            yield from item.values()
+        elif isinstance(item, list | tuple):
+            yield from item
+        elif item is not None:
+            yield item
 
 
 def _configure_sqlite(engine: Engine) -> None:

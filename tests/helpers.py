@@ -111,6 +111,19 @@ def legacy_body(engine: Engine, code: str, issue: int, new_body: str) -> None:
         )
 
 
+def documents_in_every_state(engine: Engine) -> None:
+    """QT-01 effective issue 1 and a draft issue 2 by thu; QT-02 in review (no review yet);
+    QT-03 in review and reviewed by hung; QT-04 approved, waiting to be published."""
+    effective_document(engine, "QT-01")
+    revise(engine, "QT-01")
+    for code in ("QT-02", "QT-03", "QT-04"):
+        new_draft(engine, code, title=f"Quy trình {code}")
+        act(engine, revisions.submit, "thu", code=code, password=PASSWORD)
+    for code in ("QT-03", "QT-04"):
+        act(engine, revisions.review, "hung", code=code, accept=True, password=PASSWORD)
+    act(engine, revisions.approve, "hai", code="QT-04", password=PASSWORD)
+
+
 def statuses(engine: Engine, code: str = "QT-01") -> dict[int, str]:
     with read_session(engine) as session:
         doc = documents.get_document(session, code)

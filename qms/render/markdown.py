@@ -60,7 +60,14 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     **{h: {"id"} for h in _HEADINGS},
 }
 _ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
-ALLOWED_CLASSES = {"th": _ALIGN_CLASSES, "td": _ALIGN_CLASSES}
+WRAP_ANYWHERE = "wrap-anywhere"
+_CELL_CLASSES = {*_ALIGN_CLASSES, WRAP_ANYWHERE}
+ALLOWED_CLASSES = {"th": _CELL_CLASSES, "td": _CELL_CLASSES}
+
+# A body table spans the 165 mm measure of the page, about 40 em at its 11.5 pt type,
+# and each cell takes about 1 em of padding and border. No glyph is wider than 1 em.
+_TABLE_WIDTH_EM = 40
+_CELL_PADDING_EM = 1
 URL_SCHEMES = {"http", "https", "mailto", "blob"}
 
 
@@ -97,6 +104,7 @@ def convert(text: str, *, limits: InputLimits = DEFAULT_LIMITS) -> SafeBody:
     tokens = md.parse(text)
     _check_structure(tokens, limits, ceiling)
     image_refs = _prepare_tokens(tokens)
+    _mark_long_cells(tokens)
     html = md.renderer.render(tokens, md.options, {})
     return SafeBody(html=sanitise_html(html), image_refs=frozenset(image_refs))
 
@@ -234,6 +242,52 @@ def _prepare_tokens(tokens: Sequence[Token]) -> set[str]:
                 if dangling or BLOB_RE.fullmatch(href):
                     child.attrs.pop("href", None)
     return images
+
+
+def _mark_long_cells(tokens: Sequence[Token]) -> None:
+    """Let a cell break a run of characters that is too long for its share of the table.
+
+    A table is laid out no narrower than the longest unbreakable run of each column,
+    so one long word, URL or code would push it past the page edge. Only the cells that
+    hold such a run get ``overflow-wrap: anywhere`` (the CSS class): every other cell
+    keeps breaking at spaces, so ordinary tables look as they always did.
+    """
+    limit = 0
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            limit = _run_limit(_column_count(tokens, index))
+        elif token.type in ("th_open", "td_open"):
+            cell = tokens[index + 1]
+            if cell.type == "inline" and _longest_run(cell.children or ()) > limit:
+                classes = str(token.attrGet("class") or "").split()
+                token.attrSet("class", " ".join([*classes, WRAP_ANYWHERE]))
+
+
+def _column_count(tokens: Sequence[Token], table_open: int) -> int:
+    """Header cells of the table that starts at ``table_open`` (every row has as many)."""
+    count = 0
+    for token in tokens[table_open + 1 :]:
+        if token.type == "th_open":
+            count += 1
+        elif token.type == "tr_close":
+            break
+    return max(count, 1)
+
+
+def _run_limit(columns: int) -> int:
+    """Longest run (in characters) that fits an equal share of a table of ``columns``."""
+    return max(_TABLE_WIDTH_EM // columns - _CELL_PADDING_EM, 0)
+
+
+def _longest_run(children: Sequence[Token]) -> int:
+    """Length of the longest run without whitespace in a cell's text as printed."""
+    shown = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            shown.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            shown.append(" ")
+    return max((len(run) for run in "".join(shown).split()), default=0)
 
 
 def _slug(text: str) -> str:

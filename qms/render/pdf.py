@@ -41,6 +41,12 @@ DOCUMENT_TEMPLATE = "document.html"
 DOCUMENT_CSS = "document.css"
 MEANINGS = ("drafted", "reviewed", "approved")
 PDFA_VARIANT = "pdf/a-3b"
+# Lengths past which the running header sets the title, department name or code in smaller
+# type (document.css), so that the header stays within the page's top margin even for the
+# longest the register accepts: a title of 300 capitals, a name of 200, a code of 40.
+TITLE_LENGTHS = (100, 180, 240)
+DEPARTMENT_LENGTHS = (80, 140)
+CODE_LENGTHS = (20,)
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,11 @@ def document_context(
         "issue": issue,
         "effective_date": format_date(doc.effective_date, words),
         "page_parts": page_format_parts(words),
+        "fit": {
+            "title": length_class(doc.title, TITLE_LENGTHS),
+            "department": length_class(doc.department, DEPARTMENT_LENGTHS),
+            "code": length_class(doc.code, CODE_LENGTHS),
+        },
         "columns": columns,
         "history": history,
         "body": body,
@@ -170,6 +181,12 @@ def document_context(
             "date": iso_date,
         },
     }
+
+
+def length_class(text: str, lengths: Sequence[int]) -> str:
+    """A CSS class to append, `` long-N`` when ``text`` is longer than N of ``lengths``."""
+    passed = sum(len(text) > length for length in lengths)
+    return f" long-{passed}" if passed else ""
 
 
 def _signer(line: SignatureLine, timezone: str, words: Mapping[str, str]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
@@ -19,6 +20,35 @@ log = logging.getLogger("qms.web")
 def N_(text: str) -> str:
     """Marks a message for the catalogs; it is translated where it is shown."""
     return text
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    message: str
+
+
+class ApiError(BaseModel):
+    """Every refusal of the JSON API, in the user's language."""
+
+    error: ErrorDetail
+
+
+def _refusal(description: str) -> dict[str, Any]:
+    return {"model": ApiError, "description": description}
+
+
+# The refusals every API operation may answer with, declared in its OpenAPI schema
+# (422 replaces FastAPI's own validation error shape, which the API never sends).
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _refusal("The request body cannot be read, or the step is refused."),
+    401: _refusal("Not signed in, or a wrong password."),
+    403: _refusal("Not allowed for the signed-in user, or no anti-forgery token."),
+    404: _refusal("No such record, or none the signed-in user may see."),
+    409: _refusal("The record is not in a state that allows this step."),
+    413: _refusal("The request is too large."),
+    422: _refusal("Invalid input."),
+    503: _refusal("The database is unavailable or refused the change; nothing was saved."),
+}
 
 
 class NotSignedIn(Exception):
@@ -76,7 +106,11 @@ async def _csrf(request: Request, exc: Exception) -> Response:
 
 async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    messages = {404: N_("Page not found."), 405: N_("This action is not allowed here.")}
+    messages = {
+        400: N_("The request cannot be read: send JSON or a form, in UTF-8."),
+        404: N_("Page not found."),
+        405: N_("This action is not allowed here."),
+    }
     text = _message(request, messages.get(exc.status_code) or str(exc.detail))
     if isinstance(exc, RequestTooLarge):
         text = _message(request, N_("The request is too large: at most {limit} MB at a time."))

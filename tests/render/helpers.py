@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
+import subprocess
+import tempfile
 from datetime import date, datetime
+from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.generic import StreamObject
@@ -181,3 +185,49 @@ def exit_early() -> bytes:
     import os
 
     os._exit(3)
+
+
+def stray_ink(pdf: bytes, *, right_margin_mm: float = 15, edge_mm: float = 5) -> list[str]:
+    """Where a page has ink it must not have: one entry per page and place.
+
+    Text too wide for its box crosses the right margin on its way off the page, and a
+    header too tall for the top margin reaches the top edge, so either leaves ink in a
+    strip that the layout keeps blank. Pages are rasterised by pdftoppm (poppler-utils).
+    """
+    dpi = 50
+    px_per_mm = dpi / 25.4
+    found: list[str] = []
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "in.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-gray", str(source), str(Path(folder) / "page")],
+            check=True,
+        )
+        images = sorted(Path(folder).glob("page-*.pgm"), key=lambda p: int(p.stem.split("-")[1]))
+        for number, image in enumerate(images, start=1):
+            width, height, pixels = _read_pgm(image.read_bytes())
+            edge = round(edge_mm * px_per_mm)
+            # The right margin less 1.5 mm for borders drawn on the content edge.
+            margin = round((right_margin_mm - 1.5) * px_per_mm)
+            strips = {
+                "top edge": (0, width, 0, edge),
+                "bottom edge": (0, width, height - edge, height),
+                "left edge": (0, edge, 0, height),
+                "right margin": (width - margin, width, 0, height),
+            }
+            for place, (x0, x1, y0, y1) in strips.items():
+                rows = (pixels[y * width + x0 : y * width + x1] for y in range(y0, y1))
+                if min(min(row) for row in rows) < INK_LEVEL:
+                    found.append(f"page {number}: {place}")
+    return found
+
+
+INK_LEVEL = 192  # grey level (0 black, 255 white) below which a pixel counts as ink
+
+
+def _read_pgm(data: bytes) -> tuple[int, int, bytes]:
+    """Width, height and pixels of a binary PGM ("P5", 8 bits) as pdftoppm writes it."""
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", data)
+    assert header is not None
+    return int(header[1]), int(header[2]), data[header.end() :]

@@ -23,6 +23,32 @@ def test_commonmark_with_tables() -> None:
     assert "style=" not in html
 
 
+def test_only_cells_with_a_run_too_long_for_their_column_may_break_it_anywhere() -> None:
+    url = "https://dichvucong.gov.vn/?ma=" + "a1b2c3" * 10
+    html = markdown_to_safe_html(
+        "| TT | Nội dung | Trách nhiệm |\n|:-:|---|---|\n"
+        f"| 1 | Xem <{url}> | Văn phòng |\n"
+        f"| 2 | `{'x' * 13}` | a*b*{'c' * 11} |\n"
+        "| 3 | Trưởng đơn vị | procedures |\n"
+    )
+    # Three columns: a run of more than 12 characters may break; 12 or fewer wrap at spaces.
+    assert '<td class="wrap-anywhere">Xem <a href=' in html
+    assert '<td class="wrap-anywhere"><code>' in html
+    assert '<td class="wrap-anywhere">a<em>b</em>ccc' in html
+    assert "<td>Trưởng đơn vị</td>" in html
+    assert "<td>procedures</td>" in html
+    assert '<td class="align-center">3</td>' in html
+    assert '<th class="align-center">TT</th>' in html
+
+
+def test_a_narrow_table_allows_longer_runs_than_a_wide_one() -> None:
+    word = "responsibility"  # 14 characters
+    two = markdown_to_safe_html(f"| a | b |\n|---|---|\n| {word} | x |\n")
+    five = markdown_to_safe_html(f"| a | b | c | d | e |\n|---|---|---|---|---|\n| {word} |||||\n")
+    assert f"<td>{word}</td>" in two
+    assert f'<td class="wrap-anywhere">{word}</td>' in five
+
+
 @pytest.mark.parametrize(
     ("source", "forbidden"),
     [

@@ -277,6 +277,12 @@ def test_list_filters_by_status_department_and_year(engine: Engine) -> None:
     assert (everything, open_, tp, other_year) == ([first, second], [first], [second], [])
 
 
+def test_a_year_filter_of_zero_matches_no_record_rather_than_every_one(engine: Engine) -> None:
+    cs.open_complaint(engine)
+    with read_session(engine) as session:
+        assert capa_views.list_capas(session, viewer=None, year=0) == []
+
+
 def test_reporters_at_the_same_moment_get_distinct_numbers(engine: Engine, db_url: str) -> None:
     reporters = ["lan", "hung", "mai", "binh"]
     results = race(db_url, [partial(cs.open_complaint, actor=who) for who in reporters])

@@ -9,11 +9,9 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from qms.db import make_engine
-from qms.services.documents import revisions
 from qms.settings import Settings
 from qms.web.app import create_app
-from tests.helpers import act, effective_document, new_draft, revise
-from tests.seed import PASSWORD
+from tests.helpers import documents_in_every_state
 from tests.web.client import WebClient, signed_in
 
 
@@ -53,21 +51,13 @@ def as_user(app: FastAPI) -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def workflow_template(sqlite_templates: dict[bool, Path], tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    """A SQLite database with documents in every state (built once, copied per use):
-    QT-01 effective issue 1 and a draft issue 2 by thu; QT-02 in review (no review yet);
-    QT-03 in review and reviewed by hung; QT-04 approved, waiting to be published."""
+    """A SQLite database with documents in every state (built once, copied per use; see
+    :func:`documents_in_every_state`)."""
     path = tmp_path_factory.mktemp("web") / "workflow.db"
     shutil.copyfile(sqlite_templates[True], path)
     engine = make_engine(f"sqlite:///{path}")
     try:
-        effective_document(engine, "QT-01")
-        revise(engine, "QT-01")
-        for code in ("QT-02", "QT-03", "QT-04"):
-            new_draft(engine, code, title=f"Quy trình {code}")
-            act(engine, revisions.submit, "thu", code=code, password=PASSWORD)
-        for code in ("QT-03", "QT-04"):
-            act(engine, revisions.review, "hung", code=code, accept=True, password=PASSWORD)
-        act(engine, revisions.approve, "hai", code="QT-04", password=PASSWORD)
+        documents_in_every_state(engine)
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -1,8 +1,10 @@
 """The JSON API: the same services and rules, JSON errors, the OpenAPI schema."""
 
+import pytest
 from fastapi import FastAPI
 
 from qms.services.documents import revisions
+from qms.web.errors import ApiError
 from tests.helpers import act, new_draft, snapshot, statuses
 from tests.seed import PASSWORD
 from tests.web.client import WebClient, signed_in
@@ -24,6 +26,60 @@ def test_openapi_schema_lists_the_api(workflow_app: FastAPI) -> None:
     assert "/documents" not in paths  # pages are not part of the API
     for view in ("DocumentRow", "DocumentPage", "IssueDetail", "IssueView"):
         assert view in schema["components"]["schemas"]
+
+
+def test_the_schema_describes_every_refusal_the_api_makes(workflow_app: FastAPI) -> None:
+    with WebClient(workflow_app) as client:
+        schema = client.get("/api/openapi.json").json()
+        refusal = client.get("/api/documents")
+    components = schema["components"]["schemas"]
+    assert components["ApiError"]["required"] == ["error"]
+    assert "HTTPValidationError" not in components  # a shape the API never sends
+    api_error = {"$ref": "#/components/schemas/ApiError"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            for status in ("400", "401", "403", "404", "409", "413", "422"):
+                declared = responses[status]["content"]["application/json"]["schema"]
+                assert declared == api_error, (method, path, status)
+    assert "429" in schema["paths"]["/api/session"]["post"]["responses"]
+    for path in (
+        "/api/documents/{code}/revisions/{issue}/pdf",
+        "/api/audits/{ref}/report.pdf",
+        "/api/capa/{ref}/record.pdf",
+    ):
+        assert list(schema["paths"][path]["get"]["responses"]["200"]["content"]) == [
+            "application/pdf"
+        ]
+    assert refusal.status_code == 401
+    assert ApiError.model_validate(refusal.json()).error.status == 401
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/capa?year=%2B0.0",  # read as year 0, which listed every record
+        "/api/audits?year=2026.0",
+        "/api/capa?year=1999",
+        "/api/documents?page=1.0",
+        "/api/documents?per_page=%2050",
+        "/api/documents/QT-01/revisions/1.0",
+        "/api/documents/QT-01/revisions/1_0/pdf",
+    ],
+)
+def test_numbers_are_taken_as_the_schema_states_them(workflow_app: FastAPI, path: str) -> None:
+    with signed_in(workflow_app, "thu") as thu:
+        refused = thu.get(path)
+    assert refused.status_code == 422, refused.text
+    assert ApiError.model_validate(refused.json()).error.status == 422
+
+
+def test_the_schema_bounds_the_year_filters(workflow_app: FastAPI) -> None:
+    with WebClient(workflow_app) as client:
+        paths = client.get("/api/openapi.json").json()["paths"]
+    for path in ("/api/audits", "/api/capa"):
+        (year,) = [p for p in paths[path]["get"]["parameters"] if p["name"] == "year"]
+        assert year["schema"]["anyOf"][0] == {"type": "integer", "minimum": 2000, "maximum": 2100}
 
 
 def test_lifecycle_through_the_api(app: FastAPI) -> None:

@@ -10,8 +10,8 @@ from sqlalchemy import text
 from tests.helpers import effective_document, legacy_body, new_draft, snapshot
 from tests.seed import PASSWORD
 from tests.services.test_body_door import nested_list
-from tests.web.test_draft_conflict import based_on
 from tests.web.client import WebClient
+from tests.web.test_draft_conflict import based_on
 
 Login = Callable[[str], WebClient]
 DEEP = nested_list(25)

@@ -21,6 +21,24 @@ def test_an_unknown_language_is_refused_without_a_cookie(anonymous: WebClient) -
     assert "qms_lang" not in refused.cookies
 
 
+def test_a_body_that_cannot_be_read_is_refused_in_the_users_language(
+    workflow_app: FastAPI,
+) -> None:
+    engine = workflow_app.state.engine
+    thu = signed_in(workflow_app, "thu")
+    before = snapshot(engine)
+    refused = thu.post(
+        "/api/documents",
+        content=b'{"code": "\xff"}',  # not UTF-8
+        headers={"X-CSRF-Token": thu.csrf(), "content-type": "application/json"},
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"]["message"] == (
+        "Không đọc được yêu cầu: hãy gửi JSON hoặc biểu mẫu, mã hóa UTF-8."
+    )
+    assert snapshot(engine) == before
+
+
 def test_a_review_needs_accept_or_return(workflow_app: FastAPI) -> None:
     engine = workflow_app.state.engine
     hung = signed_in(workflow_app, "hung")
@@ -68,6 +86,22 @@ def test_evidence_that_is_not_base64_is_refused(web_engine: Engine, as_user: Log
     )
     assert refused.status_code == 422
     assert "anh.txt: content_base64 is not base64" in refused.json()["error"]["message"]
+    assert snapshot(web_engine) == before
+
+
+def test_evidence_with_characters_base64_never_has_is_refused(
+    web_engine: Engine, as_user: Login
+) -> None:
+    binh = as_user("binh")
+    ref = plan_and_start(web_engine, binh)
+    binh.choose_language("en")
+    before = snapshot(web_engine)
+    refused = binh.api(
+        f"/api/audits/{ref}/items/1",
+        {"result": "C", "attachments": [{"filename": "ảnh.txt", "content_base64": "ảnh=="}]},
+    )
+    assert refused.status_code == 422
+    assert "ảnh.txt: content_base64 is not base64" in refused.json()["error"]["message"]
     assert snapshot(web_engine) == before
 
 

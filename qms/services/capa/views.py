@@ -64,7 +64,7 @@ def list_capas(
         query = query.where(
             CorrectiveActionRequest.department_id == pk(users.get_department(session, department))
         )
-    if year:
+    if year is not None:
         query = query.where(CorrectiveActionRequest.year == year)
     today = organisation.today(session)
     out = []

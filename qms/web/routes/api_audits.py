@@ -3,7 +3,6 @@ report PDF, and every step from planning to closure. Responses are the services'
 views, the same the command line prints with ``--format json``."""
 
 import base64
-import binascii
 from datetime import date
 
 from fastapi import APIRouter
@@ -17,9 +16,11 @@ from qms.services.audits import views as audit_views
 from qms.services.audits import work as audit_work
 from qms.services.audits.views import AuditDetail, AuditSummary, FindingView, ItemView
 from qms.web.deps import CurrentUser, Db
-from qms.web.routes.responses import download
+from qms.web.errors import API_ERRORS
+from qms.web.routes.api_params import WholeNumber, YearFilter
+from qms.web.routes.responses import PDF_RESPONSE, download
 
-router = APIRouter(tags=["audits"])
+router = APIRouter(tags=["audits"], responses=API_ERRORS)
 
 
 class NewAudit(BaseModel):
@@ -54,7 +55,7 @@ def _decoded(attachments: list[AttachmentIn]) -> list[tuple[str, bytes]]:
     for attachment in attachments:
         try:
             data = base64.b64decode(attachment.content_base64, validate=True)
-        except binascii.Error:
+        except ValueError:  # binascii.Error, or characters outside ASCII
             raise ValidationError(
                 "{filename}: content_base64 is not base64", filename=attachment.filename
             ) from None
@@ -81,7 +82,7 @@ class Conclusions(BaseModel):
 
 @router.get("/audits", response_model=list[AuditSummary])
 def list_audits(
-    session: Db, user: CurrentUser, year: int | None = None, status: str | None = None
+    session: Db, user: CurrentUser, year: YearFilter = None, status: str | None = None
 ) -> list[AuditSummary]:
     return audit_views.list_audits(session, viewer=user, year=year, status=status)
 
@@ -122,7 +123,7 @@ def get_findings(session: Db, user: CurrentUser, ref: str) -> list[FindingView]:
     return audit_views.findings(session, viewer=user, ref=ref)
 
 
-@router.get("/audits/{ref}/report.pdf", response_class=Response)
+@router.get("/audits/{ref}/report.pdf", response_class=Response, responses=PDF_RESPONSE)
 def get_report_pdf(session: Db, user: CurrentUser, ref: str, lang: str | None = None) -> Response:
     audit, data = audit_reports.report_pdf(session, viewer=user, ref=ref, language=lang)
     return download(data, f"{audit.ref}_report.pdf")
@@ -142,7 +143,7 @@ def start(session: Db, user: CurrentUser, ref: str) -> AuditDetail:
 
 @router.post("/audits/{ref}/items/{number}", response_model=ItemView)
 def record_item(
-    session: Db, user: CurrentUser, ref: str, number: int, payload: ItemResult
+    session: Db, user: CurrentUser, ref: str, number: WholeNumber, payload: ItemResult
 ) -> ItemView:
     audit_work.record(
         session,

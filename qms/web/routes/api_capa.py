@@ -16,9 +16,11 @@ from qms.services.capa import records as capa_records
 from qms.services.capa import views as capa_views
 from qms.services.capa.views import CapaDetail, CapaSummary
 from qms.web.deps import CurrentUser, Db
-from qms.web.routes.responses import download
+from qms.web.errors import API_ERRORS
+from qms.web.routes.api_params import WholeNumber, YearFilter
+from qms.web.routes.responses import PDF_RESPONSE, download
 
-router = APIRouter(tags=["corrective actions"])
+router = APIRouter(tags=["corrective actions"], responses=API_ERRORS)
 
 
 class WhyIn(BaseModel):
@@ -75,7 +77,7 @@ def list_capa(
     user: CurrentUser,
     status: str | None = None,
     department: str | None = None,
-    year: int | None = None,
+    year: YearFilter = None,
 ) -> list[CapaSummary]:
     return capa_views.list_capas(
         session, viewer=user, status=status, department=department, year=year
@@ -93,7 +95,7 @@ def get_capa(session: Db, user: CurrentUser, ref: str) -> CapaDetail:
     return _capa_out(session, user, ref)
 
 
-@router.get("/capa/{ref}/record.pdf", response_class=Response)
+@router.get("/capa/{ref}/record.pdf", response_class=Response, responses=PDF_RESPONSE)
 def get_record_pdf(session: Db, user: CurrentUser, ref: str, lang: str | None = None) -> Response:
     car, data = capa_records.record_pdf(session, viewer=user, ref=ref, language=lang)
     return download(data, f"{car.ref}.pdf")
@@ -134,7 +136,7 @@ def plan_capa(session: Db, user: CurrentUser, ref: str) -> CapaDetail:
 
 @router.post("/capa/{ref}/actions/{number}/done", response_model=CapaDetail)
 def action_done(
-    session: Db, user: CurrentUser, ref: str, number: int, payload: Completion
+    session: Db, user: CurrentUser, ref: str, number: WholeNumber, payload: Completion
 ) -> CapaDetail:
     capa_actions.complete_action(session, actor=user, ref=ref, number=number, note=payload.note)
     return _capa_out(session, user, ref)

@@ -15,10 +15,13 @@ from qms.services.documents import views as doc_views
 from qms.services.documents.views import DocumentPage, DocumentRow, IssueDetail, IssueView
 from qms.services.people import logins, users
 from qms.web.deps import CurrentUser, Db, MaybeUser, lifetimes, start_session
+from qms.web.errors import API_ERRORS, ApiError
 from qms.web.pages import csrf_token
+from qms.web.routes.api_params import WHOLE_NUMBER, WholeNumber
 from qms.web.routes.documents import pdf_response
+from qms.web.routes.responses import PDF_RESPONSE
 
-router = APIRouter(tags=["documents"])
+router = APIRouter(tags=["documents"], responses=API_ERRORS)
 
 
 class SessionOut(BaseModel):
@@ -89,7 +92,11 @@ def session_info(request: Request, session: Db, user: MaybeUser) -> SessionOut:
     )
 
 
-@router.post("/session", response_model=SessionOut)
+@router.post(
+    "/session",
+    response_model=SessionOut,
+    responses={429: {"model": ApiError, "description": "Too many failed sign-ins."}},
+)
 def sign_in(request: Request, session: Db, credentials: SignIn) -> SessionOut:
     """Sign in (throttled like the sign-in page); the session cookie is set."""
     client = request.client.host if request.client else ""
@@ -113,8 +120,8 @@ def list_documents(
     doc_type: Annotated[str, Query(alias="type")] = "",
     dept: str = "",
     status: str = "",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=200)] = search.PAGE_SIZE,
+    page: Annotated[int, Query(ge=1, le=100_000), WHOLE_NUMBER] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200), WHOLE_NUMBER] = search.PAGE_SIZE,
 ) -> DocumentPage:
     """The register, a page at a time (the items of ``qms doc list --format json``)."""
     return doc_views.register_page(
@@ -159,17 +166,15 @@ def list_revisions(session: Db, user: CurrentUser, code: str) -> list[IssueView]
 
 
 @router.get("/documents/{code}/revisions/{issue}", response_model=IssueDetail)
-def get_revision(session: Db, user: CurrentUser, code: str, issue: int) -> IssueDetail:
+def get_revision(session: Db, user: CurrentUser, code: str, issue: WholeNumber) -> IssueDetail:
     """One issue, as ``qms doc show CODE --issue N`` shows it."""
     return doc_views.issue_detail(session, viewer=user, code=code, issue=issue)
 
 
 @router.get(
-    "/documents/{code}/revisions/{issue}/pdf",
-    response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    "/documents/{code}/revisions/{issue}/pdf", response_class=Response, responses=PDF_RESPONSE
 )
-def revision_pdf(session: Db, user: CurrentUser, code: str, issue: int) -> Response:
+def revision_pdf(session: Db, user: CurrentUser, code: str, issue: WholeNumber) -> Response:
     doc, rev, data = renditions.document_pdf(session, viewer=user, code=code, issue=issue)
     return pdf_response(data, doc.code, rev.issue)
 

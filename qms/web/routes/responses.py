@@ -2,6 +2,7 @@
 that carry a message, and the addresses of audit and corrective-action pages."""
 
 import re
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
@@ -11,6 +12,8 @@ from qms.web.i18n import translator
 from qms.web.pages import flash
 
 _UNSAFE_FILENAME = re.compile(r"[^\w.\-]+")
+# How the JSON API's schema declares a route that answers with a PDF.
+PDF_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}}}
 
 
 def download(data: bytes, name: str, media_type: str = "application/pdf") -> Response:
