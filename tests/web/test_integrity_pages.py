@@ -85,7 +85,10 @@ def test_the_trail_page_runs_the_whole_check(app: FastAPI, web_engine: Engine) -
     assert [(m["ref"], m["what"], m["expected"], m["found"]) for m in report["mismatches"]] == [
         ("QT-01", "pdf", genuine, forged)
     ]
-    assert report["mismatches"][0]["message"].startswith("QT-01 issue 1: its stored PDF is ")
+    # In the auditor's language, as the API's refusals are.
+    assert report["mismatches"][0]["message"].startswith(
+        "QT-01 lần ban hành 1: bản PDF đang lưu là "
+    )
     auditor.close()
     with WebClient(app) as anonymous:
         assert anonymous.get("/api/integrity").status_code == 401
