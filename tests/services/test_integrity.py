@@ -18,6 +18,7 @@ from qms.services.audits import records as audit_records
 from qms.services.audits import reports as audit_reports
 from qms.services.audits.core import get_audit
 from qms.services.capa import lifecycle as capa
+from qms.services.capa import records as capa_records
 from qms.services.capa.records import get_capa
 from qms.services.documents import importer, renditions, revisions, signatures
 from qms.services.integrity import check as integrity
@@ -257,6 +258,30 @@ def test_audit_reports_and_corrective_action_records_are_checked(engine: Engine)
         ("audit", ref, "pdf", report_pdf, forged),
         ("capa", car, "pdf", record_pdf, forged),
     ]
+
+
+def test_forged_record_pdfs_are_never_served(engine: Engine) -> None:
+    """An audit report or corrective action record pointed at a forged PDF stored under its
+    own hash is refused at download, as a document's controlled copy is."""
+    ref = reported_audit(engine)
+    car = cs.verified(engine)
+    act(engine, capa.close, "thu", ref=car)
+    with read_session(engine) as session:
+        binh = users.get_user(session, "binh")
+        genuine_report = audit_reports.report_pdf(session, viewer=binh, ref=ref)[1]
+        genuine_record = capa_records.record_pdf(session, viewer=None, ref=car)[1]
+    assert genuine_report.startswith(b"%PDF")
+    assert genuine_record.startswith(b"%PDF")
+    forged = store_forged_pdf(engine)
+    point_record_pdf(engine, "audit", "report_sha256", ref, forged)
+    point_record_pdf(engine, "corrective_action_request", "record_sha256", car, forged)
+
+    with read_session(engine) as session:
+        binh = users.get_user(session, "binh")
+        with pytest.raises(IntegrityProblem, match=f"the stored PDF of {ref} is not the one"):
+            audit_reports.report_pdf(session, viewer=binh, ref=ref)
+        with pytest.raises(IntegrityProblem, match=f"the stored PDF of {car} is not the one"):
+            capa_records.record_pdf(session, viewer=None, ref=car)
 
 
 def test_an_altered_stored_pdf_names_its_issue(engine: Engine) -> None:

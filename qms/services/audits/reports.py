@@ -29,6 +29,7 @@ from qms.services.audits.steps import (
 )
 from qms.services.documents import register as documents
 from qms.services.fields import one_line
+from qms.services.integrity.copies import confirm_stored_record
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean
@@ -183,5 +184,6 @@ def report_pdf(
     wanted = language or stored_in
     stored = audit.status in (AuditStatus.REPORTED, AuditStatus.CLOSED) and audit.report_sha256
     if stored and wanted == stored_in:
-        return audit, blobs.data_of(session, str(audit.report_sha256))
+        confirm_stored_record(session, entity="audit", ref=audit.ref, sha256=str(stored))
+        return audit, blobs.data_of(session, str(stored))
     return audit, render(report_data(session, audit, language=wanted))

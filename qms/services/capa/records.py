@@ -39,6 +39,7 @@ from qms.render.data import (
 from qms.services import blobs
 from qms.services.documents import register as documents
 from qms.services.documents import renditions
+from qms.services.integrity.copies import confirm_stored_record
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean
@@ -432,6 +433,7 @@ def record_pdf(
     if car.status == CapaStatus.CLOSED and car.record_sha256:
         stored = stored_language(session, car)
         if wanted is None or wanted == stored:
+            confirm_stored_record(session, entity="capa", ref=car.ref, sha256=car.record_sha256)
             return car, blobs.data_of(session, car.record_sha256)
     return car, render_record(record_data(session, car, language=wanted))
 

@@ -1,5 +1,6 @@
-"""The check a download makes before it serves a stored controlled copy: the copy must be
-the one the trail recorded when the issue took effect."""
+"""The check a download makes before it serves stored bytes: a controlled copy must be
+the one the trail recorded when the issue took effect, an audit report or a corrective
+action record the one the trail recorded when it was stored."""
 
 import threading
 
@@ -10,7 +11,7 @@ from sqlmodel import Session, col
 from qms.errors import IntegrityProblem
 from qms.models import TrailEvent
 from qms.services.integrity.issues import ENTITY, RENDER, entity_id
-from qms.services.integrity.recorded import new_values, text_value
+from qms.services.integrity.recorded import new_values, stored_pdf, text_value
 
 _confirmed: set[tuple[str, str]] = set()
 _confirmed_lock = threading.Lock()
@@ -52,3 +53,24 @@ def confirm_controlled_copy(
         if len(_confirmed) >= _CONFIRMED_LIMIT:
             _confirmed.clear()
         _confirmed.add(key)
+
+
+def confirm_stored_record(reader: Session, *, entity: str, ref: str, sha256: str) -> None:
+    """Refuse a stored audit report (``entity`` "audit") or corrective action record
+    ("capa") that is not the one the trail recorded: for an audit the newest report
+    stored (it is stored again when the auditee signs), for a corrective action the record
+    stored at closure. Not cached: these are read rarely, and an audit's newest report
+    changes when it is signed."""
+    rows = reader.execute(
+        sa_select(col(TrailEvent.payload))
+        .where(col(TrailEvent.entity) == entity)
+        .where(col(TrailEvent.entity_id) == ref)
+        .order_by(col(TrailEvent.seq))
+    ).all()
+    recorded = [pdf for (payload,) in rows if (pdf := stored_pdf(new_values(payload)))]
+    expected = (recorded[-1] if entity == "audit" else recorded[0]) if recorded else None
+    if expected != sha256:
+        raise IntegrityProblem(
+            "the stored PDF of {ref} is not the one the trail recorded; run qms verify",
+            ref=ref,
+        )

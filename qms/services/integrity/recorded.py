@@ -211,3 +211,9 @@ def report_pdf(
         found=found,
         event=event,
     )
+
+
+def stored_pdf(new: dict[str, Any]) -> str | None:
+    """The stored PDF an audit or corrective-action event records, if any: an audit's
+    report (``pdf_sha256``) or a corrective action's record PDF (``record_sha256``)."""
+    return text_value(new, "pdf_sha256") or text_value(new, "record_sha256")

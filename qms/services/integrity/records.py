@@ -31,6 +31,7 @@ from qms.services.integrity.recorded import (
     new_values,
     report_pdf,
     report_signatures,
+    stored_pdf,
     text_value,
 )
 from qms.services.integrity.report import Findings, short
@@ -71,7 +72,7 @@ def _fold(events: Iterable[TrailEvent]) -> dict[str, TrailRecord]:
             record.signed.append(Signed(meaning, event.actor, digest, event.seq))
             if event.action != "capa.verify" or new.get("effective") is True:
                 record.content = (digest, event.seq)
-        pdf = text_value(new, "pdf_sha256") or text_value(new, "record_sha256")
+        pdf = stored_pdf(new)
         if pdf is not None:
             record.pdfs.append((pdf, event.seq))
     return records
