@@ -140,6 +140,23 @@ def blank_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
     yield from _fresh_database(backend, request, tmp_path, seeded=False)
 
 
+@pytest.fixture
+def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a database with no tables at all: a SQLite file not yet created, in a folder
+    of its own, or a newly created PostgreSQL database."""
+    if backend == "sqlite":
+        folder = tmp_path / "empty"
+        folder.mkdir()
+        yield f"sqlite:///{folder / 'qms.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    name = f"e_{uuid.uuid4().hex[:12]}"
+    try:
+        yield server.create_database(name)
+    finally:
+        server.drop_database(name)
+
+
 def _engine(url: str) -> Iterator[Engine]:
     engine = make_engine(url)
     try:

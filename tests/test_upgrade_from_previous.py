@@ -7,8 +7,6 @@ code (see tests/data/make_previous_version.py)."""
 
 import base64
 import json
-import uuid
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,7 +30,6 @@ from qms.services.audits import records as audit_records
 from qms.services.documents import bodies, revisions, signatures
 from qms.services.trail import chain as trail
 from tests.helpers import act
-from tests.pgserver import PostgresServer
 
 FIXTURE = Path(__file__).parent / "data" / "previous_version.json"
 RENAMED = {"audit_event": "trail_event", "corrective_action": "corrective_action_request"}
@@ -58,20 +55,6 @@ def previous() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
     assert data["schema_revision"] == "0003"
     return data
-
-
-@pytest.fixture
-def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with nothing in it, not even a schema."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'previous.db'}"
-        return
-    server: PostgresServer = request.getfixturevalue("pg_server")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    try:
-        yield server.create_database(name)
-    finally:
-        server.drop_database(name)
 
 
 def load_previous(engine: Engine, data: dict[str, Any]) -> None:

@@ -8,7 +8,6 @@ import json
 import shutil
 import tarfile
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,15 +16,15 @@ from sqlalchemy.engine import Engine
 
 from qms.db import head_revision, write_session
 from qms.services import blobs
-from tests.backup_helpers import empty_database, rows, run, state
+from tests.backup_helpers import rows, run, state
 from tests.helpers import act, effective_document, new_draft, revise
 from tests.pgserver import PostgresServer
 from tests.seed import PASSWORD
 
 
 @pytest.fixture
-def target(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from empty_database(backend, request, tmp_path)
+def target(empty_db_url: str) -> str:
+    return empty_db_url
 
 
 def documents_signed_and_published(engine: Engine) -> None:

@@ -5,7 +5,6 @@ tools in their environment, never on their command line."""
 import shutil
 import stat
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,15 @@ from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 
 from qms.db import make_engine
-from tests.backup_helpers import empty_database, run, state
+from tests.backup_helpers import run, state
 from tests.pgserver import PostgresServer
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"])
 
 
 @pytest.fixture
-def target(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from empty_database(backend, request, tmp_path)
+def target(empty_db_url: str) -> str:
+    return empty_db_url
 
 
 @pytest.fixture

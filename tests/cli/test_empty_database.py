@@ -2,8 +2,6 @@
 each is one line saying what to do, with options that exist, and nothing changes."""
 
 import re
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,6 @@ from qms.cli import cli
 from qms.cli.setup import init
 from qms.db import make_engine
 from tests.helpers import snapshot
-from tests.pgserver import PostgresServer
 
 NO_TABLES = "error: the database has no tables yet: run 'qms init' first\n"
 COMMANDS = [
@@ -38,19 +35,11 @@ def run(url: str, *args: str, language: str = "en") -> Result:
 
 
 @pytest.fixture
-def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no tables at all: a new SQLite file, an empty PostgreSQL database."""
-    if backend == "sqlite":
-        path = tmp_path / "empty.db"
-        path.touch()
-        yield f"sqlite:///{path}"
-        return
-    server: PostgresServer = request.getfixturevalue("pg_server")
-    name = f"e_{uuid.uuid4().hex[:12]}"
-    try:
-        yield server.create_database(name)
-    finally:
-        server.drop_database(name)
+def empty_db_url(empty_db_url: str) -> str:
+    """The shared empty database, with its SQLite file already there (created empty)."""
+    if empty_db_url.startswith("sqlite:///"):
+        Path(empty_db_url.removeprefix("sqlite:///")).touch()
+    return empty_db_url
 
 
 def tables(url: str) -> dict[str, list[tuple[object, ...]]]:

@@ -5,7 +5,6 @@ the newest commits without a trace."""
 import shutil
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,13 +14,13 @@ from sqlalchemy.engine import Engine
 from qms.db import make_engine, write_session
 from qms.services import blobs
 from qms.services.people import organisation
-from tests.backup_helpers import empty_database, rows, run
+from tests.backup_helpers import rows, run
 from tests.helpers import new_draft
 
 
 @pytest.fixture
-def target(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from empty_database(backend, request, tmp_path)
+def target(empty_db_url: str) -> str:
+    return empty_db_url
 
 
 def change(engine: Engine, n: int) -> None:
