@@ -1,5 +1,7 @@
 """Importing procedure sources: the sample QMS, and malformed files that import nothing."""
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -7,8 +9,11 @@ from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.errors import PermissionDenied, QMSError, ValidationError
-from qms.services.documents import importer, revisions
-from tests.helpers import act, snapshot, statuses
+from qms.services import blobs
+from qms.services.documents import importer, renditions, revisions
+from qms.services.integrity import check as integrity
+from qms.services.trail import chain as trail
+from tests.helpers import act, get, snapshot, statuses
 
 GOOD = """---
 code: QT-01
@@ -104,3 +109,29 @@ def test_imported_issue_can_be_revised(engine: Engine, tmp_path: Path) -> None:
     assert statuses(engine) == {1: "superseded", 2: "effective"}
     with read_session(engine) as session:
         assert revisions.detail(session, viewer=None, code="QT-01").signatures
+
+
+def test_issues_imported_together_are_rendered_together_as_one_at_a_time(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The controlled copies of an import render on both cores and are stored at its end:
+    each is byte for byte the copy one render at a time gives, its hash is the one on the
+    revision and on the trail, and the integrity check accepts every one."""
+    codes = ["QT-01", "QT-02", "QT-03"]
+    paths = [
+        write(tmp_path, f"{code}.md", GOOD.replace("QT-01", code).replace("Kiểm soát", code))
+        for code in codes
+    ]
+    act(engine, importer.import_files, "thu", paths=paths)
+    with read_session(engine) as session:
+        for code in codes:
+            doc, rev = get(session, code, 1)
+            alone = renditions.controlled_pdf(session, doc, rev)
+            assert blobs.data_of(session, str(rev.pdf_sha256)) == alone
+            assert rev.pdf_sha256 == hashlib.sha256(alone).hexdigest()
+            [rendered] = trail.events(session, entity="revision", entity_id=f"{code}/1")[-1:]
+            assert rendered.action == "revision.render"
+            assert json.loads(rendered.payload)["new"]["pdf_sha256"] == rev.pdf_sha256
+        actions = [e.action for e in trail.events(session, entity="revision")]
+        assert actions == ["revision.import"] * 3 + ["revision.render"] * 3
+        assert integrity.run(session, viewer=None).intact

@@ -19,7 +19,7 @@ from qms.domain import DocType, RevisionStatus, Role
 from qms.errors import Joined, QMSError, Text, ValidationError
 from qms.models import Document, Revision, User, pk
 from qms.render.markdown import SafeBody
-from qms.services.documents import bodies, revisions, signatures
+from qms.services.documents import bodies, renditions, revisions, signatures
 from qms.services.documents import register as documents
 from qms.services.fields import one_line
 from qms.services.people import users
@@ -164,11 +164,14 @@ def add_files(session: Session, *, actor: User, paths: list[Path]) -> list[Impor
     sources = [read_source(path) for path in _expand(paths)]
     _refuse_duplicate_codes(sources)
     results = []
-    for source in sources:
-        try:
-            results.append(_import_one(session, actor, source))
-        except QMSError as exc:
-            raise exc.located(str(source.path)) from None
+    # The controlled copies render on both cores while the next files are written.
+    with renditions.PendingCopies() as copies:
+        for source in sources:
+            try:
+                results.append(_import_one(session, actor, source, copies))
+            except QMSError as exc:
+                raise exc.located(str(source.path)) from None
+        copies.store(session)
     return results
 
 
@@ -200,7 +203,9 @@ def _refuse_duplicate_codes(sources: list[SourceFile]) -> None:
         seen[code] = source.path
 
 
-def _import_one(session: Session, actor: User, source: SourceFile) -> ImportResult:
+def _import_one(
+    session: Session, actor: User, source: SourceFile, copies: renditions.PendingCopies
+) -> ImportResult:
     meta = source.meta
     code = meta["code"]
     doc = documents.find_document(session, code, lock=True)
@@ -260,5 +265,6 @@ def _import_one(session: Session, actor: User, source: SourceFile) -> ImportResu
         details={"effective_date": effective_on, "source": source.path.name},
         old={"superseded_issue": current.issue} if current else None,
         reason=reason or "approved before import",
+        copies=copies,
     )
     return ImportResult(doc, rev, created)

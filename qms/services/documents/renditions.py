@@ -9,8 +9,10 @@ rendered on request, watermarked with its state.
 
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import TracebackType
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select as sa_select
@@ -19,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from qms.clock import naive_utc, utcnow
 from qms.domain import DocType, Meaning, RevisionStatus
-from qms.errors import ValidationError
+from qms.errors import QMSError, ValidationError
 from qms.i18n import msg, translate
 from qms.models import Compilation, Department, Document, Revision, User
 from qms.render import (
@@ -141,6 +143,49 @@ def store_controlled_pdf(
         payload={"new": {"pdf_sha256": blob.sha256, "size": blob.size}},
     )
     return blob.sha256
+
+
+class PendingCopies:
+    """Controlled copies of issues that take effect together in one transaction (an
+    import), rendered in the background, up to ``workers`` at a time, while the
+    transaction goes on; :meth:`store` stores them in the order they were added.
+
+    Each render runs in its own worker process, as :func:`controlled_pdf` does, from the
+    issue's data as it stands when it is added, so the bytes are the same as one render
+    at a time would give. A context manager: leaving it drops the renders not yet started.
+    """
+
+    def __init__(self, workers: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qms-copies")
+        self._pending: list[tuple[str, Document, Revision, Future[bytes]]] = []
+
+    def add(self, session: Session, *, actor: str, doc: Document, rev: Revision) -> None:
+        """Start rendering the controlled copy of ``rev``, which has just taken effect."""
+        data = rendition(session, doc, rev)
+        self._pending.append((actor, doc, rev, self._pool.submit(render_document_pdf, data)))
+
+    def store(self, session: Session) -> None:
+        """Wait for the renders and store each copy, with its hash on the revision and in
+        the trail (:func:`store_controlled_pdf`). A failed render is raised, naming the
+        issue; the caller's transaction then rolls back."""
+        pending, self._pending = self._pending, []
+        for actor, doc, rev, future in pending:
+            try:
+                data = future.result()
+            except QMSError as exc:
+                raise exc.located(f"{doc.code}/{rev.issue}") from None
+            store_controlled_pdf(session, actor=actor, doc=doc, rev=rev, data=data)
+
+    def __enter__(self) -> "PendingCopies":
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _value: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        self._pool.shutdown(cancel_futures=True)
 
 
 @dataclass(frozen=True)

@@ -468,6 +468,7 @@ def take_effect(
     details: dict[str, Any] | None = None,
     old: dict[str, Any] | None = None,
     reason: str | None = None,
+    copies: renditions.PendingCopies | None = None,
 ) -> Revision | None:
     """Make an approved issue effective, whatever its origin (publishing it, publishing
     what is due, importing an issue approved on paper), in the caller's transaction.
@@ -475,7 +476,9 @@ def take_effect(
     The previous effective issue is superseded, the new status goes on the trail as
     ``revision.<action>`` (with ``details``, ``old`` and ``reason`` as for
     :func:`set_status`), the search index takes the new body and the controlled PDF is
-    rendered and stored. Returns the superseded issue, if there was one.
+    rendered and stored; with ``copies``, several issues taking effect together are
+    rendered at once and stored by ``copies.store`` before the caller commits. Returns
+    the superseded issue, if there was one.
     """
     now = utcnow()
     previous = documents.effective_revision(session, doc)
@@ -490,7 +493,7 @@ def take_effect(
     search.index_document(session, doc, rev.body)
     # Rendered before anything goes on the trail: writing the trail takes the lock that
     # every writer queues for until this transaction ends, and a render takes seconds.
-    pdf = renditions.controlled_pdf(session, doc, rev)
+    pdf = renditions.controlled_pdf(session, doc, rev) if copies is None else None
     if previous is not None:
         _record_status(
             session,
@@ -512,7 +515,11 @@ def take_effect(
         old=old,
         reason=reason,
     )
-    renditions.store_controlled_pdf(session, actor=actor.username, doc=doc, rev=rev, data=pdf)
+    if pdf is not None:
+        renditions.store_controlled_pdf(session, actor=actor.username, doc=doc, rev=rev, data=pdf)
+    else:
+        assert copies is not None
+        copies.add(session, actor=actor.username, doc=doc, rev=rev)
     return previous
 
 
