@@ -1,20 +1,19 @@
 """Message catalogs shared by every interface: the Babel .po files in ``qms/locale``,
 compiled in memory on first use (no build step). Services' refusals and the web pages
-are translated from the same catalogs."""
+are translated from the same catalogs. Babel is imported on that first use, so a command
+that prints nothing translated does not pay for it."""
 
 from collections.abc import Mapping
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import NamedTuple
-
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
-from babel.support import Translations
+from typing import TYPE_CHECKING, NamedTuple
 
 from qms.domain import LANGUAGES
 from qms.errors import Gettext, Joined, NumberFormat, QMSError, Text
+
+if TYPE_CHECKING:
+    from babel.support import Translations
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 
@@ -67,8 +66,12 @@ def pmsg(context: str, message_id: str) -> Message:
 
 
 @cache
-def translations(language: str) -> Translations:
+def translations(language: str) -> "Translations":
     """The catalog of ``language``, compiled from its .po file."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     if language not in LANGUAGES:
         raise ValueError(f"no catalog for language {language!r}")
     with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
@@ -100,6 +103,8 @@ def translate_all(messages: Mapping[str, Message], language: str) -> dict[str, s
 def number_format(language: str) -> NumberFormat:
     """Numbers written the way ``language`` groups them (1,000 in English, 1.000 in
     Vietnamese)."""
+    from babel.numbers import format_decimal
+
     return lambda value: format_decimal(value, locale=language)
 
 

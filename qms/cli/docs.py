@@ -1,8 +1,11 @@
-"""``qms doc``: the document register and the life of each issue."""
+"""``qms doc``: the document register and the life of each issue.
+
+Imports, comparisons and publishing what is due import their services when they run, so
+reading the register does not pay for them."""
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,13 +26,15 @@ from qms.cli.common import (
 from qms.domain import DocType, RevisionStatus
 from qms.errors import Text
 from qms.models import User
-from qms.services.documents import diff as diff_service
-from qms.services.documents import importer, publishing, revisions
 from qms.services.documents import register as documents
+from qms.services.documents import revisions
 from qms.services.documents import views as doc_views
 from qms.services.people import organisation, users
 from qms.settings import message_language
 from qms.views import as_json
+
+if TYPE_CHECKING:
+    from qms.services.documents import diff as diff_service
 
 STATUSES = [s.value for s in RevisionStatus] + ["none"]
 
@@ -265,6 +270,8 @@ def import_(paths: tuple[Path, ...], as_user: str) -> None:
     """
     with writing() as session:
         actor = users.get_active_user(session, as_user)
+        from qms.services.documents import importer
+
         results = importer.import_files(session, actor=actor, paths=list(paths))
     for r in results:
         what = "registered" if r.created else "new issue of"
@@ -425,6 +432,8 @@ def publish(code: str | None, due: bool, as_user: str) -> None:
         return
     with writing() as session:
         actor = users.get_active_user(session, as_user)
+        from qms.services.documents import publishing
+
         run = publishing.publish_due(session, actor=actor)
     for item in run.published:
         click.echo(f"{item.code} issue {item.issue} is now effective")
@@ -476,6 +485,8 @@ def diff(code: str, old: int, new: int, color: bool | None, as_user: str | None,
       qms doc diff QT-01 1 2 --as thultm
     """
     with reading() as session:
+        from qms.services.documents import diff as diff_service
+
         result = diff_service.diff_issues(
             session, viewer=_viewer(session, as_user), code=code, old_issue=old, new_issue=new
         )
@@ -497,7 +508,7 @@ def diff(code: str, old: int, new: int, color: bool | None, as_user: str | None,
         click.echo("(no differences in the body)")
 
 
-def _inline(words: list[diff_service.WordChange], color: bool | None) -> str:
+def _inline(words: "list[diff_service.WordChange]", color: bool | None) -> str:
     parts = []
     for w in words:
         if w.op == "equal":

@@ -17,15 +17,18 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
 
 from qms.render.errors import InputLimitError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
+
+if TYPE_CHECKING:  # the parser is imported when a body is first converted
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
 BLOB_RE = re.compile(r"blob:([0-9a-f]{64})")
 _LINK_RE = re.compile(r"(?:https?://|mailto:)[^\s\"'<>\\]+", re.IGNORECASE)
@@ -148,6 +151,8 @@ def _parser(block_nesting: int) -> MarkdownIt:
 
 
 def _configured(nesting: int) -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": nesting})
     md.enable(["table", "strikethrough"])
     md.validateLink = _valid_target  # type: ignore[method-assign]

@@ -4,7 +4,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlmodel import Session, select
 
 from qms.clock import local_today
@@ -136,6 +135,8 @@ def _in_file(path: Path, func: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    import yaml  # only loading an organisation file needs it
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
