@@ -38,6 +38,10 @@ def init(demo: bool, org_file: Path | None, admin_username: str | None, admin_na
     from qms.services import sample
     from qms.services.people import organisation, users
 
+    if demo:  # its documents' controlled copies are rendered: start the renderer now
+        from qms.render import launch_workers
+
+        launch_workers()
     if org_file:
         require_regular_file(org_file, option="--organisation", limit=MAX_ORGANISATION_BYTES)
     upgrade(app(click.get_current_context()).engine)

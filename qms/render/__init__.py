@@ -22,6 +22,7 @@ from qms.render.data import (
 from qms.render.errors import InputLimitError, RenderError, RenderInputError, RenderLimitError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
 from qms.render.worker import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, run_isolated
+from qms.render.worker import launch as launch_workers
 from qms.render.worker import start as start_workers
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "SignatureLine",
     "TrailPrint",
     "compile_manual",
+    "launch_workers",
     "markdown_to_safe_html",
     "render_document_pdf",
     "render_record_pdf",

@@ -47,6 +47,19 @@ def start() -> None:
     run_isolated(_nothing, time_limit=DEFAULT_TIME_LIMIT)
 
 
+def launch() -> None:
+    """Start the worker server in the background and return at once.
+
+    A command that is about to render can call this first, so that the server imports
+    WeasyPrint and warms up on the other core while the command does its own work; the
+    first render then waits only for what is left of that.
+    """
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _nothing() -> bytes:
     return b""
 
