@@ -1,0 +1,97 @@
+"""Benchmark of what people wait for at the command line: start-up and the demo.
+
+Builds the sample QMS with ``qms init --demo`` in a fresh SQLite file (timed), then runs
+each read command on it several times, each in its own process as a user would, and
+prints the median wall and CPU time against the targets:
+
+  qms --help                     0.1 s
+  qms doc list                   0.3 s
+  qms doc show QT-01             0.3 s
+  qms trail verify               0.3 s
+  qms init --demo                0.6 x the time before the renders ran on both cores
+
+The commands run with bytecode caching on (an installed package has its ``.pyc``
+files), in a scratch cache, after one warm-up run. Not run by the test suite.
+
+    python bench/startup_bench.py [--runs 9] [--init-runs 1] [--demo-script]
+
+``--demo-script`` also times ``scripts/demo`` (set-up must have been done: it only
+checks it), writing into a scratch copy of the database. The machine may be shared:
+the load average is printed beside each figure; compare medians of repeated runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+READ_COMMANDS: list[tuple[list[str], float]] = [
+    (["--help"], 0.1),
+    (["doc", "list"], 0.3),
+    (["doc", "show", "QT-01"], 0.3),
+    (["trail", "verify"], 0.3),
+]
+
+
+def timed(command: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, children included) of one run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def report(name: str, runs: list[tuple[float, float]], target: str) -> None:
+    wall = statistics.median(w for w, _ in runs)
+    cpu = statistics.median(c for _, c in runs)
+    load = os.getloadavg()[0]
+    print(
+        f"{name:<24} wall {wall:6.3f} s  cpu {cpu:6.3f} s  ({len(runs)} runs, load {load:.1f})"
+        f"  target {target}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9, help="runs of each read command")
+    parser.add_argument("--init-runs", type=int, default=1, help="runs of qms init --demo")
+    parser.add_argument("--demo-script", action="store_true", help="time scripts/demo too")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="qms-startup-") as scratch:
+        folder = Path(scratch)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env |= {
+            "PYTHONPYCACHEPREFIX": str(folder / "pycache"),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+            "QMS_DATABASE_URL": f"sqlite:///{folder / 'demo.db'}",
+        }
+        qms = [sys.executable, "-m", "qms"]
+        timed([*qms, "--help"], env)  # compiles the bytecode of what start-up imports
+        inits = []
+        for _ in range(args.init_runs):
+            for suffix in ("", "-wal", "-shm"):
+                (folder / f"demo.db{suffix}").unlink(missing_ok=True)
+            inits.append(timed([*qms, "init", "--demo"], env))
+        report("qms init --demo", inits, "0.6 x before")
+        for arguments, target in READ_COMMANDS:
+            timed([*qms, *arguments], env)
+            runs = [timed([*qms, *arguments], env) for _ in range(args.runs)]
+            report("qms " + " ".join(arguments), runs, f"{target} s wall")
+        if args.demo_script:
+            env["QMS_DATABASE_URL"] = f"sqlite:///{folder / 'script.db'}"
+            runs = [timed(["bash", str(ROOT / "scripts" / "demo")], env, cwd=folder)]
+            report("scripts/demo", runs, "0.5 x before")
+
+
+if __name__ == "__main__":
+    main()
