@@ -160,6 +160,11 @@ BAD_FILES = [
     ),
     (_with(3, 0, "2026-07"), obj.HEADERS, r"row 3, column Mã thủ tục: repeats row 2"),
     (_with(4, 4, "XX"), obj.HEADERS, r"row 4, column Đơn vị: no department 'XX'"),
+    (
+        [*_rows()[:2], [*_rows()[2], "", 7]],
+        obj.HEADERS,
+        r"row 4: a value in column 13, which has no header",
+    ),
 ]
 
 

@@ -68,6 +68,18 @@ def locate(
     return found, found_extra
 
 
+def check_width(cells: list[Cell], width: int, *, filename: str, row: int) -> None:
+    """A value beyond the header's last column belongs to no column: refused."""
+    extra = next((n for n in range(width, len(cells)) if cells[n] not in (None, "")), None)
+    if extra is not None:
+        raise ValidationError(
+            "{file}, row {row}: a value in column {number}, which has no header",
+            file=filename,
+            row=str(row),
+            number=str(extra + 1),
+        )
+
+
 def text_cell(cells: list[Cell], position: int | None) -> str:
     if position is None or position >= len(cells):
         return ""

@@ -162,6 +162,7 @@ def _parse(session: Session, data: bytes, filename: str, mapping: DossierMapping
     seen: dict[tuple[str, str, str], int] = {}
     rows: list[_Row] = []
     for number, line in table.rows:
+        cells.check_width(line, len(table.headers), filename=filename, row=number)
         values = _row(line, number, where, header, filename, today)
         values["department_id"] = _department_of(
             line, number, where, header, mapping, departments, values["field"], filename

@@ -131,6 +131,7 @@ def _per_respondent(
     totals: dict[tuple[Period, str, str, str], int] = defaultdict(int)
     rows = 0
     for number, line in table.rows:
+        cells.check_width(line, len(table.headers), filename=filename, row=number)
         period, field = _period_and_field(line, number, where, columns, filename, today)
         respondent = cells.text_cell(line, where["respondent"])
         if not respondent:
@@ -185,6 +186,7 @@ def _aggregated(
     counts: list[_Count] = []
     rows = 0
     for number, line in table.rows:
+        cells.check_width(line, len(table.headers), filename=filename, row=number)
         period, field = _period_and_field(line, number, where, columns, filename, today)
         question = cells.text_cell(line, where["question"])
         if not question:
