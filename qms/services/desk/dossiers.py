@@ -88,7 +88,9 @@ def import_dossiers(
     import_id = pk(record)
     for start in range(0, len(rows), 5000):
         session.execute(
-            insert(DossierStat),
+            insert(
+                DossierStat.metadata.tables["dossier_stat"]
+            ),  # the table itself: no ORM bulk layer
             [{**r.values, "import_id": import_id} for r in rows[start : start + 5000]],
         )
     threshold = late_threshold(session)

@@ -75,7 +75,9 @@ def import_survey(
     session.flush()
     satisfied = {key(level) for level in survey.satisfied}
     session.execute(
-        insert(SatisfactionCount),
+        insert(
+            SatisfactionCount.metadata.tables["satisfaction_count"]
+        ),  # the table itself: no ORM bulk layer
         [
             {
                 "import_id": pk(record),
