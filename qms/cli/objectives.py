@@ -155,8 +155,12 @@ def approve(refs: tuple[str, ...], as_user: str) -> None:
         signed = lifecycle.approve_objectives(
             session, actor=actor, refs=list(refs), password=password
         )
-    for ref, version in zip(refs, signed, strict=True):
-        click.echo(f"{ref.upper()} version {version.version} approved")
+        lines = [
+            f"{lifecycle.get_objective_by_id(session, v.objective_id).ref} "
+            f"version {v.version} approved"
+            for v in signed
+        ]
+    click.echo("\n".join(lines))
 
 
 @objective.command("result")

@@ -37,7 +37,7 @@ def test_a_leader_who_did_not_draft_it_approves_it_with_the_password(engine: Eng
         engine, PermissionDenied, lifecycle.approve_objectives, "hung", "approver role",
         refs=[ref], password=PASSWORD,
     )  # fmt: skip
-    obj.approve(engine, ref)
+    obj.approve(engine, ref, ref.lower())
     with read_session(engine) as session:
         view = views.objective_view(session, ref)
         events = trail.events(session, entity="objective", entity_id=ref)

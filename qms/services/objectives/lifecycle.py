@@ -284,7 +284,7 @@ def revise_objective(
         action=action,
         entity="objective",
         entity_id=objective.ref,
-        payload={"old": old_payload(old), "new": {**_payload(content), "reason": version.reason}},
+        payload={"old": old, "new": {**_payload(content), "reason": version.reason}},
     )
     session.commit()
     return version
@@ -315,7 +315,7 @@ def approve_objectives(
     if not refs:
         raise ValidationError("name the objectives to approve")
     drafts = []
-    for ref in refs:
+    for ref in dict.fromkeys(clean(r).upper() for r in refs):
         objective = get_objective(session, ref)
         draft = versions_of(session, objective)[-1]
         check_approve(session, actor, draft, objective.ref)
@@ -404,10 +404,6 @@ def _fields_of(session: Session, version: ObjectiveVersion) -> dict[str, Any]:
     fields["owner"] = owner.username if owner else ""
     fields.pop("reason")
     return fields
-
-
-def old_payload(fields: dict[str, Any]) -> dict[str, Any]:
-    return dict(fields)
 
 
 def _payload(content: Content) -> dict[str, Any]:
