@@ -21,6 +21,8 @@ from qms.services.desk.dossiers import ImportResult
 from qms.services.desk.mapping import ImportMapping
 from qms.services.objectives.periods import Frequency
 from qms.services.people import organisation, users
+from qms.text import shorten
+from qms.views import as_json
 
 MAX_MAPPING_BYTES = 256 * 1024
 DATE = click.DateTime(["%Y-%m-%d"])
@@ -258,6 +260,37 @@ def feedback_add(
             field=field_,
         )
     click.echo(f"recorded {item.ref}")
+
+
+@feedback_group.command("list")
+@click.option("--year", type=int, help="The year received (default: this year).")
+@format_option
+def feedback_list(year: int | None, fmt: str) -> None:
+    """Complaints and feedback of a year, with the nonconformity each became.
+
+    \b
+    Example:
+      qms data feedback list --year 2026
+    """
+    with reading() as session:
+        rows = feedback.list_feedback(session, year=year or organisation.today(session).year)
+    if fmt == "json":
+        echo_json(as_json(rows))
+        return
+    echo_table(
+        ["REF", "KIND", "RECEIVED", "DEPT", "CAR", "SUMMARY"],
+        [
+            [
+                r.ref,
+                r.kind,
+                r.received_on.isoformat(),
+                r.department,
+                r.nonconformity or "",
+                shorten(r.summary, 60),
+            ]
+            for r in rows
+        ],
+    )
 
 
 @feedback_group.command("nonconformity")

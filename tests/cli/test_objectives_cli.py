@@ -112,3 +112,15 @@ def test_the_commands_answer_in_vietnamese(qms: Invoke, tmp_path: Path) -> None:
     assert result.stderr == (
         "error: khao-sat.csv, dòng 2, cột Kỳ báo cáo: kỳ 2027-Q1 là kỳ trong tương lai\n"
     )
+
+
+def test_complaints_are_recorded_listed_and_become_nonconformities(qms: Invoke) -> None:
+    assert ok(
+        qms, "data", "feedback", "add", "--kind", "complaint", "--received", "2026-10-12",
+        "--dept", "TP", "--summary", "Phải đi lại ba lần", "--as", "lan",
+    ) == "recorded PA-2026-001\n"  # fmt: skip
+    assert ok(qms, "data", "feedback", "nonconformity", "PA-2026-001", "--as", "thu") == (
+        "opened CAR-2026-001\n"
+    )
+    listed = json.loads(ok(qms, "data", "feedback", "list", "--year", "2026", "--format", "json"))
+    assert [(f["ref"], f["nonconformity"]) for f in listed] == [("PA-2026-001", "CAR-2026-001")]

@@ -135,8 +135,12 @@ def test_a_complaint_is_recorded_and_becomes_a_nonconformity_once(engine: Engine
     refused(engine, Conflict, feedback.raise_nonconformity, "thu", "already became", ref=item.ref)
     with read_session(engine) as session:
         record = capa_views.detail(session, viewer=None, ref=car)
+        listed = feedback.list_feedback(session, year=2026)
     assert (record.source, record.department, record.clause) == ("complaint", "TP", "9.1.2")
     assert "Phải đi lại ba lần" in record.description
+    assert [(f.ref, f.kind, f.department, f.recorded_by, f.nonconformity) for f in listed] == [
+        ("PA-2026-001", "complaint", "TP", "lan", car)
+    ]
 
 
 def test_feedback_from_the_future_is_refused(engine: Engine) -> None:

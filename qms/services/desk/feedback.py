@@ -2,6 +2,7 @@
 them, and turned into a nonconformity (source complaint) by a controller or a leader of
 the department concerned."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -9,7 +10,7 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.domain import CapaSource, Role
 from qms.errors import Conflict, NotFound, PermissionDenied, Text, ValidationError
-from qms.models import Feedback, User, pk
+from qms.models import CorrectiveActionRequest, Department, Feedback, User, pk
 from qms.services.capa import lifecycle as capa
 from qms.services.fields import one_line
 from qms.services.people import organisation, users
@@ -18,6 +19,45 @@ from qms.text import clean
 
 KINDS = ("complaint", "feedback")
 MAX_SUMMARY = 8000
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    ref: str
+    kind: str
+    received_on: date
+    channel: str
+    field: str
+    department: str
+    summary: str
+    recorded_by: str
+    nonconformity: str | None
+
+
+def list_feedback(session: Session, *, year: int) -> list[FeedbackView]:
+    """The complaints and feedback received in ``year``, oldest first."""
+    rows = session.exec(
+        select(Feedback, Department.code, User.username, CorrectiveActionRequest.ref)
+        .join(Department, col(Department.id) == Feedback.department_id)
+        .join(User, col(User.id) == Feedback.recorded_by_id)
+        .outerjoin(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == Feedback.capa_id)
+        .where(col(Feedback.ref).startswith(f"PA-{year}-"))
+        .order_by(col(Feedback.ref))
+    ).all()
+    return [
+        FeedbackView(
+            ref=item.ref,
+            kind=item.kind,
+            received_on=item.received_on,
+            channel=item.channel,
+            field=item.field,
+            department=dept,
+            summary=item.summary,
+            recorded_by=username,
+            nonconformity=car,
+        )
+        for item, dept, username, car in rows
+    ]
 
 
 def get_feedback(session: Session, ref: str) -> Feedback:
