@@ -19,6 +19,7 @@ from qms.services.people import organisation
 from qms.services.trail import chain as trail
 from tests.helpers import act, refused, snapshot
 from tests.services import objectives_setup as obj
+from tests.services.test_concurrency import race
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -235,3 +236,12 @@ def test_the_import_is_on_the_trail_with_the_files_hash(engine: Engine) -> None:
     with read_session(engine) as session:
         events = trail.events(session, entity="desk_import", entity_id=str(result.import_id))
     assert [json.loads(e.payload)["new"]["sha256"] for e in events] == [sha256(data)]
+
+
+def test_the_same_file_sent_twice_at_once_imports_once(engine: Engine, db_url: str) -> None:
+    data = obj.csv_bytes(obj.quarter(late={"2026-08": 6}))
+    outcomes = race(db_url, [lambda e: obj.import_stats(e, data)] * 2)
+    assert sorted(o.already for o in outcomes) == [False, True]
+    with read_session(engine) as session:
+        assert len(rates.on_time_table(session, year=2026, by="procedure")) == 3
+        assert len(capa_views.list_capas(session, viewer=None)) == 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, tuple_
+from sqlalchemy import insert, text, tuple_
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
@@ -33,6 +33,7 @@ LATE_THRESHOLD_SETTING = "desk.late_threshold"
 DEFAULT_LATE_THRESHOLD = 5
 _LIMITS = {"field": 200, "procedure_code": 60, "procedure": 500}
 _LOOKUP_BATCH = 500
+_IMPORT_LOCK_KEY = 0x514D4453
 
 
 @dataclass
@@ -49,6 +50,14 @@ class ImportResult:
 
 def check_import(session: Session, actor: User) -> None:
     users.require_role(session, actor, Role.CONTROLLER, action=Text("import one-stop-desk figures"))
+
+
+def serialise_imports(session: Session) -> None:
+    """One import at a time on PostgreSQL (SQLite writers already hold the database lock),
+    so the same file sent twice at once imports once and overlapping files are compared
+    with each other's rows, not refused by the database halfway."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK_KEY})
 
 
 def late_threshold(session: Session) -> int:
@@ -68,6 +77,7 @@ def import_dossiers(
     """Import one statistics file (CSV or XLSX) as a whole, or refuse it as a whole."""
     check_import(session, actor)
     tables.check_size(data, filename=filename, limit=max_bytes)
+    serialise_imports(session)
     digest = _known_file(session, data)
     if digest is not None:
         return digest

@@ -16,7 +16,7 @@ from qms.clock import utcnow
 from qms.errors import Text, ValidationError
 from qms.models import DeskImport, SatisfactionCount, User, pk
 from qms.services.desk import cells, tables
-from qms.services.desk.dossiers import ImportResult, check_import
+from qms.services.desk.dossiers import ImportResult, check_import, serialise_imports
 from qms.services.desk.mapping import SurveyMapping, key
 from qms.services.objectives import computed
 from qms.services.objectives.periods import Period
@@ -47,6 +47,7 @@ def import_survey(
     """Import one survey file (CSV or XLSX) as a whole, or refuse it as a whole."""
     check_import(session, actor)
     tables.check_size(data, filename=filename, limit=max_bytes)
+    serialise_imports(session)
     from qms.services.blobs import sha256
 
     sha = sha256(data)
