@@ -191,7 +191,36 @@ def _parse(session: Session, data: bytes, filename: str, mapping: DossierMapping
         rows.append(row)
     if not rows:
         raise ValidationError("{file} has no rows of figures", file=filename)
+    _refuse_gaps(rows, filename, header["period"])
     return rows
+
+
+def _refuse_gaps(rows: list[_Row], filename: str, column: str) -> None:
+    """Every procedure (or field) of the file has a row for every month the file covers:
+    a missing month would make its rates silently wrong."""
+    months = sorted({r.values["period"] for r in rows})
+    seen: dict[tuple[str, str], set[str]] = {}
+    first: dict[tuple[str, str], _Row] = {}
+    for row in rows:
+        identity = (row.values["field"], row.values["procedure_code"])
+        seen.setdefault(identity, set()).add(row.values["period"])
+        first.setdefault(identity, row)
+    for identity, found in seen.items():
+        if len(found) != len(months):
+            row = first[identity]
+            missing = next(m for m in months if m not in found)
+            raise cells.refuse(
+                filename,
+                row.number,
+                column,
+                Text(
+                    "{procedure} has no row for {period}, which the file covers",
+                    procedure=row.values["procedure"]
+                    or row.values["procedure_code"]
+                    or identity[0],
+                    period=missing,
+                ),
+            )
 
 
 def _row(
