@@ -64,6 +64,7 @@ class CapaSource(StrEnum):
     COMPLAINT = "complaint"  # citizen complaint
     LATE_DOSSIER = "late_dossier"  # late dossier at the one-stop desk
     MEASUREMENT = "measurement"  # process measurement
+    OBJECTIVE_NOT_MET = "objective_not_met"  # a quality objective's result below target
     MANAGEMENT_REVIEW = "management_review"
     OTHER = "other"
 

@@ -24,6 +24,9 @@ class Settings:
     max_concurrent_hashes: int = 2
     # The language of the command line's messages (the web follows each user's choice).
     language: str = "en"
+    # The largest file an import (one-stop-desk figures, surveys) accepts, checked before
+    # the file is parsed.
+    import_max_bytes: int = 20 * 1024 * 1024
 
 
 def get_settings() -> Settings:
@@ -40,6 +43,9 @@ def get_settings() -> Settings:
         session_max_hours=max_hours,
         max_concurrent_hashes=_whole_number("QMS_MAX_CONCURRENT_HASHES", default=2, low=1, high=64),
         language=message_language(),
+        import_max_bytes=_whole_number(
+            "QMS_IMPORT_MAX_BYTES", default=20 * 1024 * 1024, low=1024, high=1024**3
+        ),
     )
 
 

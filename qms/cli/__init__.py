@@ -36,6 +36,14 @@ AREAS: dict[str, tuple[str, str]] = {
         "qms.cli.capa:capa",
         "Nonconformities and corrective actions: contain, analyse, act, verify, close.",
     ),
+    "objective": (
+        "qms.cli.objectives:objective",
+        "Quality objectives (Mục tiêu chất lượng): plan, approve, measure, report.",
+    ),
+    "data": (
+        "qms.cli.desk:data",
+        "One-stop-desk figures: dossier statistics, satisfaction surveys, complaints.",
+    ),
     "pdf": (
         "qms.cli.pdf:pdf",
         "Controlled PDFs: single documents and compiled manuals, records and the trail.",

@@ -33,6 +33,8 @@ from qms.models.core import (
     UserRole,
     pk,
 )
+from qms.models.desk import DeskImport, DossierStat, Feedback, SatisfactionCount
+from qms.models.objectives import Objective, ObjectiveResult, ObjectiveVersion
 from qms.models.search import SearchTerm
 from qms.models.web import LoginAttempt, WebSession
 
@@ -54,12 +56,19 @@ __all__ = [
     "Compilation",
     "CorrectiveActionRequest",
     "Department",
+    "DeskImport",
     "Document",
+    "DossierStat",
+    "Feedback",
     "Finding",
     "LoginAttempt",
+    "Objective",
+    "ObjectiveResult",
+    "ObjectiveVersion",
     "ProgrammeEntry",
     "ReviewComment",
     "Revision",
+    "SatisfactionCount",
     "SearchTerm",
     "Setting",
     "Signature",

@@ -17,7 +17,8 @@ class CorrectiveActionRequest(SQLModel, table=True):
     ref: str = Field(max_length=40, unique=True)
     year: int = Field(index=True)
     status: str = Field(max_length=24, index=True)
-    # audit_finding | complaint | late_dossier | measurement | management_review | other
+    # audit_finding | complaint | late_dossier | measurement | objective_not_met |
+    # management_review | other
     source: str = Field(max_length=24)
     finding_id: int | None = Field(default=None, foreign_key="finding.id", unique=True)
     description: str = Field(sa_column=Column(Text, nullable=False))

@@ -80,6 +80,7 @@ RECORD_LABELS: dict[str, Message] = {
     "source_complaint": pmsg("PDF", "Complaint"),
     "source_late_dossier": pmsg("PDF", "Late dossier"),
     "source_measurement": pmsg("PDF", "Process measurement"),
+    "source_objective_not_met": pmsg("PDF", "Quality objective not met"),
     "source_management_review": pmsg("PDF", "Management review"),
     "source_other": pmsg("PDF", "Other"),
     "finding": pmsg("PDF", "Audit finding"),

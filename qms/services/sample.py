@@ -2,17 +2,21 @@
 
 from pathlib import Path
 
+import yaml
 from sqlmodel import Session
 
 from qms.domain import Role
 from qms.errors import ValidationError
+from qms.services import sample_measures
 from qms.services.documents import importer
 from qms.services.people import organisation, users
 
 
 def install(session: Session, *, folder: Path) -> tuple[int, int, int]:
     """Load ``organisation.yaml`` and import every procedure source in ``folder``, as one
-    transaction, into an empty database. Returns (departments, users, documents)."""
+    transaction, into an empty database; then the year's quality objectives, their
+    results and the one-stop-desk figures (``folder/data``). Returns (departments, users,
+    documents)."""
     depts, created = organisation.apply_organisation_file(
         session, actor=None, path=folder / "organisation.yaml"
     )
@@ -21,4 +25,8 @@ def install(session: Session, *, folder: Path) -> tuple[int, int, int]:
         raise ValidationError("organisation.yaml: the sample needs a user with the controller role")
     results = importer.add_files(session, actor=controller, paths=[folder])
     session.commit()
+    password = str(
+        yaml.safe_load((folder / "organisation.yaml").read_text("utf-8"))["demo_password"]
+    )
+    sample_measures.install(session, folder=folder, password=password)
     return len(depts), len(created), len(results)

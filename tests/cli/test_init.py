@@ -45,6 +45,24 @@ def test_init_demo_loads_the_sample_qms(blank_db_url: str) -> None:
             for r in documents.register(session, viewer=None)
         )
     engine.dispose()
+    objectives = json.loads(
+        run(blank_db_url, "objective", "list", "--year", "2026", "--format", "json").stdout
+    )
+    assert len(objectives) == 6
+    assert all(o["status"] == "approved" and o["signature_valid"] for o in objectives)
+    quarterly = [o for o in objectives if o["frequency"] == "quarterly"]
+    assert all(
+        [r["period"] for r in o["results"]] == ["2026-Q1", "2026-Q2", "2026-Q3"] for o in quarterly
+    )
+    below = [
+        (o["scope_value"], r["period"]) for o in objectives for r in o["results"] if not r["met"]
+    ]
+    assert ("1.011612", "2026-Q3") in below
+    cars = run(blank_db_url, "capa", "list").stdout
+    assert "QLDT" in cars
+    assert "1.011612" in cars
+    satisfaction = run(blank_db_url, "data", "satisfaction", "--year", "2026").stdout
+    assert "2026-Q3" in satisfaction
     verified = run(blank_db_url, "verify")
     assert verified.exit_code == 0, verified.output
     assert f"issues {len(files)}, " in verified.stdout

@@ -180,6 +180,33 @@ def open_nonconformity(
     """Record a nonconformity (phiếu CAR). From an audit finding (``IA-2026-01/2``, auditor
     or controller) its department, clause, description and severity are copied unless
     given; any active user may record the other sources."""
+    car = add_nonconformity(
+        session,
+        actor=actor,
+        source=source,
+        description=description,
+        department=department,
+        clause=clause,
+        severity=severity,
+        finding=finding,
+    )
+    session.commit()
+    return car
+
+
+def add_nonconformity(
+    session: Session,
+    *,
+    actor: User,
+    source: str | None = None,
+    description: str | None = None,
+    department: str | None = None,
+    clause: str | None = None,
+    severity: str | None = None,
+    finding: str | None = None,
+) -> CorrectiveActionRequest:
+    """:func:`open_nonconformity` without the commit, for services that open one as part
+    of a larger change (an objective not met, late dossiers in an import)."""
     if not source and not finding:
         raise ValidationError(
             "give the source of the nonconformity ({choices})",
@@ -249,7 +276,6 @@ def open_nonconformity(
             }
         },
     )
-    session.commit()
     return car
 
 

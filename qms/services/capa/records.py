@@ -52,6 +52,7 @@ SOURCE_LABELS: dict[str, Message] = {
     "complaint": msg("Citizen complaint"),
     "late_dossier": msg("Late dossier at the one-stop desk"),
     "measurement": msg("Process measurement"),
+    "objective_not_met": msg("Quality objective not met"),
     "management_review": msg("Management review"),
     "other": msg("Other"),
 }

@@ -1,0 +1,309 @@
+"""``qms data``: one-stop-desk figures: imports, rates, complaints and feedback."""
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from qms.cli.common import (
+    acting_user,
+    app,
+    echo_json,
+    echo_table,
+    format_option,
+    read_file_input,
+    read_text_input,
+    reading,
+    writing,
+)
+from qms.services.desk import dossiers, feedback, rates, satisfaction
+from qms.services.desk.dossiers import ImportResult
+from qms.services.desk.mapping import ImportMapping
+from qms.services.objectives.periods import Frequency
+from qms.services.people import organisation, users
+from qms.text import shorten
+from qms.views import as_json
+
+MAX_MAPPING_BYTES = 256 * 1024
+DATE = click.DateTime(["%Y-%m-%d"])
+
+
+@click.group()
+def data() -> None:
+    """One-stop-desk figures: dossier statistics, satisfaction surveys, complaints.
+
+    Imports (CSV or XLSX) are checked whole: a file with one bad row is refused
+    with the row and column named, and nothing is written. The same file imports
+    once. The largest file accepted is QMS_IMPORT_MAX_BYTES (default 20 MiB).
+    """
+
+
+@data.group("import")
+def import_() -> None:
+    """Import a file exported by the one-stop-desk system or a survey."""
+
+
+_mapping_option = click.option(
+    "--mapping",
+    type=click.Path(path_type=Path),
+    help="YAML file naming the columns (default: the Vietnamese headers).",
+)
+
+
+def _mapping(path: Path | None) -> ImportMapping:
+    from qms.services.desk import mapping
+
+    if path is None:
+        return ImportMapping()
+    text = read_text_input(path, option="--mapping", limit=MAX_MAPPING_BYTES)
+    return mapping.parse(text, filename=path.name)
+
+
+def _read(path: Path) -> bytes:
+    limit = app(click.get_current_context()).settings.import_max_bytes
+    return read_file_input(path, option="FILE", limit=limit)
+
+
+def _report(result: ImportResult, path: Path) -> None:
+    if result.already:
+        click.echo(f"{path.name} was imported before (import {result.import_id}): nothing changed")
+        return
+    click.echo(f"imported {result.rows} rows from {path.name} ({', '.join(result.periods)})")
+    for ref in result.nonconformities:
+        click.echo(f"opened {ref}")
+    for filled in result.results:
+        click.echo(f"result {filled}")
+
+
+@import_.command("dossiers")
+@click.argument("file", type=click.Path(path_type=Path))
+@_mapping_option
+@acting_user()
+def import_dossiers(file: Path, mapping: Path | None, as_user: str) -> None:
+    """Dossier statistics: one row per procedure (or field) and month.
+
+    Columns: Kỳ báo cáo, Lĩnh vực, Mã thủ tục, Tên thủ tục, Đơn vị, Tiếp nhận,
+    Giải quyết trước hạn, Đúng hạn, Trễ hạn, Đang giải quyết trong hạn, Quá hạn.
+    A row with more late dossiers than the desk.late_threshold setting (default
+    5) opens a nonconformity. Coordinators (controllers) import.
+
+    \b
+    Example:
+      qms data import dossiers thong-ke-2026.xlsx --as thultm
+    """
+    columns = _mapping(mapping).dossiers
+    content = _read(file)
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        result = dossiers.import_dossiers(
+            session,
+            actor=actor,
+            data=content,
+            filename=file.name,
+            max_bytes=app(click.get_current_context()).settings.import_max_bytes,
+            mapping=columns,
+        )
+    _report(result, file)
+
+
+@import_.command("satisfaction")
+@click.argument("file", type=click.Path(path_type=Path))
+@_mapping_option
+@acting_user()
+def import_satisfaction(file: Path, mapping: Path | None, as_user: str) -> None:
+    """Satisfaction survey (BM-MC-01): per respondent or counted per question.
+
+    Per respondent: Kỳ báo cáo, Lĩnh vực, Số phiếu and one column per question
+    (Câu 1 ... Câu 9, Đánh giá chung) holding a level or its number (1 = Rất hài
+    lòng). Counted: Kỳ báo cáo, Lĩnh vực, Câu hỏi and one column per level.
+
+    \b
+    Example:
+      qms data import satisfaction khao-sat-q3.csv --as thultm
+    """
+    survey = _mapping(mapping).satisfaction
+    content = _read(file)
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        result = satisfaction.import_survey(
+            session,
+            actor=actor,
+            data=content,
+            filename=file.name,
+            max_bytes=app(click.get_current_context()).settings.import_max_bytes,
+            mapping=survey,
+        )
+    _report(result, file)
+
+
+@data.command("on-time")
+@click.option("--year", type=int, help="The year (default: this year).")
+@click.option("--by", type=click.Choice(rates.GROUPS), default="field", show_default=True)
+@click.option(
+    "--frequency",
+    type=click.Choice([f.value for f in Frequency]),
+    default="quarterly",
+    show_default=True,
+)
+@format_option
+def on_time(year: int | None, by: str, frequency: str, fmt: str) -> None:
+    """On-time rate of resolved dossiers per procedure, field or department.
+
+    \b
+    Example:
+      qms data on-time --year 2026 --by procedure --frequency monthly
+    """
+    with reading() as session:
+        rows = rates.on_time_table(
+            session,
+            year=year or organisation.today(session).year,
+            by=by,
+            frequency=Frequency(frequency),
+        )
+    if fmt == "json":
+        echo_json([{**row.__dict__, "rate": row.rate} for row in rows])
+        return
+    echo_table(
+        ["PERIOD", by.upper(), "RECEIVED", "RESOLVED", "ON TIME", "LATE", "RATE %"],
+        [
+            [
+                r.period,
+                r.group,
+                str(r.received),
+                str(r.resolved),
+                str(r.on_time),
+                str(r.late),
+                f"{r.rate:.2f}" if r.rate is not None else "-",
+            ]
+            for r in rows
+        ],
+    )
+
+
+@data.command("satisfaction")
+@click.option("--year", type=int, help="The year (default: this year).")
+@click.option(
+    "--frequency",
+    type=click.Choice([f.value for f in Frequency]),
+    default="quarterly",
+    show_default=True,
+)
+@format_option
+def satisfaction_rates(year: int | None, frequency: str, fmt: str) -> None:
+    """Satisfaction rate per field and period (answers at a satisfied level).
+
+    \b
+    Example:
+      qms data satisfaction --year 2026
+    """
+    with reading() as session:
+        rows = rates.satisfaction_table(
+            session, year=year or organisation.today(session).year, frequency=Frequency(frequency)
+        )
+    if fmt == "json":
+        echo_json([{**row.__dict__, "rate": row.rate} for row in rows])
+        return
+    echo_table(
+        ["PERIOD", "FIELD", "ANSWERS", "SATISFIED", "RATE %"],
+        [
+            [
+                r.period,
+                r.field,
+                str(r.answers),
+                str(r.satisfied),
+                f"{r.rate:.2f}" if r.rate is not None else "-",
+            ]
+            for r in rows
+        ],
+    )
+
+
+@data.group("feedback")
+def feedback_group() -> None:
+    """Complaints and feedback from citizens (phản ánh, kiến nghị)."""
+
+
+@feedback_group.command("add")
+@click.option("--kind", type=click.Choice(feedback.KINDS), required=True)
+@click.option("--received", type=DATE, required=True, help="Date received (YYYY-MM-DD).")
+@click.option("--dept", "department", required=True, help="Department concerned.")
+@click.option("--summary", required=True, help="What the citizen said.")
+@click.option("--channel", default="", help="How it came: hotline, letter, counter...")
+@click.option("--field", "field_", default="", help="Field of the procedure.")
+@acting_user()
+def feedback_add(
+    kind: str,
+    received: datetime,
+    department: str,
+    summary: str,
+    channel: str,
+    field_: str,
+    as_user: str,
+) -> None:
+    """Record a complaint or other feedback.
+
+    \b
+    Example:
+      qms data feedback add --kind complaint --received 2026-10-12 --dept TP \\
+          --summary "Phải đi lại 3 lần để bổ sung hồ sơ" --channel "Hòm thư góp ý" --as huongnt
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        item = feedback.record_feedback(
+            session,
+            actor=actor,
+            kind=kind,
+            received_on=received.date(),
+            department=department,
+            summary=summary,
+            channel=channel,
+            field=field_,
+        )
+    click.echo(f"recorded {item.ref}")
+
+
+@feedback_group.command("list")
+@click.option("--year", type=int, help="The year received (default: this year).")
+@format_option
+def feedback_list(year: int | None, fmt: str) -> None:
+    """Complaints and feedback of a year, with the nonconformity each became.
+
+    \b
+    Example:
+      qms data feedback list --year 2026
+    """
+    with reading() as session:
+        rows = feedback.list_feedback(session, year=year or organisation.today(session).year)
+    if fmt == "json":
+        echo_json(as_json(rows))
+        return
+    echo_table(
+        ["REF", "KIND", "RECEIVED", "DEPT", "CAR", "SUMMARY"],
+        [
+            [
+                r.ref,
+                r.kind,
+                r.received_on.isoformat(),
+                r.department,
+                r.nonconformity or "",
+                shorten(r.summary, 60),
+            ]
+            for r in rows
+        ],
+    )
+
+
+@feedback_group.command("nonconformity")
+@click.argument("ref")
+@acting_user()
+def feedback_nonconformity(ref: str, as_user: str) -> None:
+    """Open a nonconformity (source complaint) from a complaint or feedback.
+
+    \b
+    Example:
+      qms data feedback nonconformity PA-2026-001 --as thultm
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        car = feedback.raise_nonconformity(session, actor=actor, ref=ref)
+    click.echo(f"opened {car}")

@@ -1,0 +1,177 @@
+"""Read views of quality objectives, as plain data for the command line, the API, reports
+and charts: each objective's version in force (or its draft), its results with met / not
+met and the trend against the period before, and the steps the viewer may take."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from qms.errors import QMSError
+from qms.models import (
+    CorrectiveActionRequest,
+    Department,
+    Document,
+    Objective,
+    ObjectiveResult,
+    User,
+)
+from qms.services.objectives import lifecycle, results
+
+
+@dataclass(frozen=True)
+class ResultView:
+    period: str
+    value: float
+    target: float
+    direction: str
+    met: bool
+    # Against the period before: better | worse | same ("" for the first result).
+    trend: str
+    origin: str
+    comment: str
+    evidence_sha256: str | None
+    evidence_name: str
+    nonconformity: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class ObjectiveView:
+    ref: str
+    year: int
+    department: str | None
+    document: str | None
+    version: int
+    status: str
+    indicator: str
+    unit: str
+    target: float
+    direction: str
+    frequency: str
+    owner: str
+    measure: str
+    scope_kind: str
+    scope_value: str
+    plan_what: str
+    plan_resources: str
+    plan_who: str
+    plan_when: str
+    evaluation: str
+    reason: str
+    drafted_by: str
+    approved_by: str | None
+    approved_at: datetime | None
+    signature_valid: bool
+    results: list[ResultView] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+
+
+def trend(value: float, before: float | None, direction: str) -> str:
+    if before is None:
+        return ""
+    if value == before:
+        return "same"
+    better = value > before if direction == "at_least" else value < before
+    return "better" if better else "worse"
+
+
+def objective_view(session: Session, ref: str, viewer: User | None = None) -> ObjectiveView:
+    objective = lifecycle.get_objective(session, ref)
+    versions = lifecycle.versions_of(session, objective)
+    shown = versions[-1]
+    names = dict(session.exec(select(User.id, User.username)).all())
+    dept = session.get(Department, objective.department_id) if objective.department_id else None
+    doc = session.get(Document, objective.document_id) if objective.document_id else None
+    rows = session.exec(
+        select(ObjectiveResult, CorrectiveActionRequest.ref)
+        .outerjoin(
+            CorrectiveActionRequest,
+            col(CorrectiveActionRequest.id) == ObjectiveResult.capa_id,
+        )
+        .where(ObjectiveResult.objective_id == objective.id)
+        .order_by(col(ObjectiveResult.period_end))
+    ).all()
+    shown_results: list[ResultView] = []
+    before: float | None = None
+    for result, car in rows:
+        shown_results.append(
+            ResultView(
+                period=result.period,
+                value=result.value,
+                target=result.target,
+                direction=result.direction,
+                met=result.met,
+                trend=trend(result.value, before, result.direction),
+                origin=result.origin,
+                comment=result.comment,
+                evidence_sha256=result.evidence_sha256,
+                evidence_name=result.evidence_name,
+                nonconformity=car,
+                recorded_by=names.get(result.recorded_by_id, ""),
+                recorded_at=result.recorded_at,
+            )
+        )
+        before = result.value
+    return ObjectiveView(
+        ref=objective.ref,
+        year=objective.year,
+        department=dept.code if dept else None,
+        document=doc.code if doc else None,
+        version=shown.version,
+        status=shown.status,
+        indicator=shown.indicator,
+        unit=shown.unit,
+        target=shown.target,
+        direction=shown.direction,
+        frequency=shown.frequency,
+        owner=names.get(shown.owner_id, ""),
+        measure=shown.measure,
+        scope_kind=shown.scope_kind,
+        scope_value=shown.scope_value,
+        plan_what=shown.plan_what,
+        plan_resources=shown.plan_resources,
+        plan_who=shown.plan_who,
+        plan_when=shown.plan_when,
+        evaluation=shown.evaluation,
+        reason=shown.reason,
+        drafted_by=names.get(shown.drafted_by_id, ""),
+        approved_by=names.get(shown.approved_by_id) if shown.approved_by_id else None,
+        approved_at=shown.approved_at,
+        signature_valid=lifecycle.signature_valid(session, objective, shown),
+        results=shown_results,
+        steps=_steps(session, viewer, objective) if viewer else [],
+    )
+
+
+def list_objectives(
+    session: Session, *, year: int, viewer: User | None = None
+) -> list[ObjectiveView]:
+    refs = session.exec(
+        select(Objective.ref).where(Objective.year == year).order_by(col(Objective.ref))
+    ).all()
+    return [objective_view(session, ref, viewer) for ref in refs]
+
+
+def _steps(session: Session, viewer: User, objective: Objective) -> list[str]:
+    """The commands the viewer may run now, found by the commands' own checks."""
+    steps = []
+    latest = lifecycle.versions_of(session, objective)[-1]
+    dept = session.get(Department, objective.department_id) if objective.department_id else None
+    if _allowed(lambda: lifecycle.check_approve(session, viewer, latest, objective.ref)):
+        steps.append("approve")
+    if _allowed(lambda: lifecycle.check_draft(session, viewer, dept)):
+        steps.append("revise")
+    if _allowed(lambda: results.check_record(session, viewer, objective)):
+        steps.append("result")
+    return steps
+
+
+def _allowed(check: Callable[[], object]) -> bool:
+    try:
+        check()
+    except QMSError:
+        return False
+    return True
