@@ -33,6 +33,7 @@ from qms.models.core import (
     UserRole,
     pk,
 )
+from qms.models.notices import DigestItem, JobRun, MailMessage, Notice
 from qms.models.search import SearchTerm
 from qms.models.web import LoginAttempt, WebSession
 
@@ -54,9 +55,13 @@ __all__ = [
     "Compilation",
     "CorrectiveActionRequest",
     "Department",
+    "DigestItem",
     "Document",
     "Finding",
+    "JobRun",
     "LoginAttempt",
+    "MailMessage",
+    "Notice",
     "ProgrammeEntry",
     "ReviewComment",
     "Revision",
