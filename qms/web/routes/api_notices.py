@@ -12,6 +12,7 @@ from qms.services.notices.reading import NoticeView
 from qms.web.deps import CurrentUser, Db
 from qms.web.errors import API_ERRORS
 from qms.web.i18n import request_language
+from qms.web.routes.api_params import WholeNumber
 
 router = APIRouter(tags=["notices"], responses=API_ERRORS)
 
@@ -61,7 +62,9 @@ def list_notices(
 
 
 @router.post("/notices/{notice_id}/read", response_model=NoticeOut)
-def mark_read(request: Request, session: Db, user: CurrentUser, notice_id: int) -> NoticeOut:
+def mark_read(
+    request: Request, session: Db, user: CurrentUser, notice_id: WholeNumber
+) -> NoticeOut:
     return _out(request, reading.open_notice(session, viewer=user, notice_id=notice_id))
 
 
