@@ -20,7 +20,7 @@ from qms.services.documents import revisions
 from qms.services.people import contact, users
 from qms.services.trail import chain as trail
 from tests.cli.conftest import Invoke
-from tests.helpers import act, new_draft, statuses
+from tests.helpers import act, new_draft, snapshot, statuses
 from tests.pinned_clock import NOW, days_from_today
 from tests.seed import PASSWORD
 from tests.smtp_server import SECRET, USER, free_port, mail_environment, smtp_server
@@ -291,6 +291,7 @@ def test_bad_settings_and_names_are_refused_with_one_line(qms: Invoke, engine: E
 
 
 def test_a_users_address_is_checked_when_saved(qms: Invoke, engine: Engine) -> None:
+    before = snapshot(engine)
     bad = qms("user", "mail", "lan", "--email", "lan@", "--as", "lan")
     assert (bad.exit_code, bad.stderr) == (
         2,
@@ -298,6 +299,7 @@ def test_a_users_address_is_checked_when_saved(qms: Invoke, engine: Engine) -> N
     )
     other = qms("user", "mail", "mai", "--email", "mai@example.vn", "--as", "lan")
     assert other.exit_code == 4
+    assert snapshot(engine) == before
     good = qms(
         "user", "mail", "lan", "--email", "lan@example.vn", "--choice", "digest", "--as", "lan"
     )
