@@ -117,3 +117,30 @@ def validate_language(language: str) -> str:
             value=language,
         )
     return language
+
+
+class NoticeKind(StrEnum):
+    """What a notice tells its reader (stored; each kind has its own wording)."""
+
+    REVIEW_REQUESTED = "review_requested"  # submitted for your review
+    APPROVAL_REQUESTED = "approval_requested"  # reviewed, waiting for your approval
+    RETURNED = "returned"  # your draft was returned for changes, with the comment
+    READY_TO_PUBLISH = "ready_to_publish"  # approved, effective today: publish it
+    TAKES_EFFECT = "takes_effect"  # approved, takes effect on a date
+    NEW_ISSUE_TO_READ = "new_issue_to_read"
+    AUDIT_ASSIGNED = "audit_assigned"
+    CHECKLIST_TO_WORK = "checklist_to_work"
+    FINDING_RAISED = "finding_raised"
+    ACTION_ASSIGNED = "action_assigned"
+    ACTION_DUE_SOON = "action_due_soon"
+    ACTION_OVERDUE = "action_overdue"
+    VERIFICATION_DUE = "verification_due"
+    PERIODIC_REVIEW_DUE = "periodic_review_due"
+
+
+class MailChoice(StrEnum):
+    """How a user's notices reach them by mail (in-app notices are always kept)."""
+
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"  # one mail a day
+    NONE = "none"

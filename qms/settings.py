@@ -1,6 +1,7 @@
 """Settings come from the environment through a factory, never at import time."""
 
 import os
+import re
 from dataclasses import dataclass
 
 from qms.domain import LANGUAGES
@@ -27,6 +28,25 @@ class Settings:
     # The largest file an import (one-stop-desk figures, surveys) accepts, checked before
     # the file is parsed.
     import_max_bytes: int = 20 * 1024 * 1024
+    # Where mail is sent from (``qms jobs run``); no host: notices stay in the app.
+    mail: "MailSettings | None" = None
+    # The address people open the app at, for links in mail (e.g. https://qms.example.vn).
+    base_url: str = "http://localhost:8000"
+    # The file ``qms jobs run`` appends the day's trail anchor to (none: no anchor job).
+    anchor_file: str | None = None
+
+
+SMTP_SECURITY = ("starttls", "tls", "none")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str
+    port: int = 587
+    security: str = "starttls"  # STARTTLS on a plain port, TLS from the start, or none
+    user: str = ""
+    password: str = ""
+    sender: str = ""
 
 
 def get_settings() -> Settings:
@@ -46,6 +66,70 @@ def get_settings() -> Settings:
         import_max_bytes=_whole_number(
             "QMS_IMPORT_MAX_BYTES", default=20 * 1024 * 1024, low=1024, high=1024**3
         ),
+        mail=mail_settings(),
+        base_url=base_url(),
+        anchor_file=os.environ.get("QMS_ANCHOR_FILE", "").strip() or None,
+    )
+
+
+def mail_settings() -> MailSettings | None:
+    """``QMS_SMTP_HOST``, ``QMS_SMTP_PORT``, ``QMS_SMTP_SECURITY`` (starttls, tls or none),
+    ``QMS_SMTP_USER``, ``QMS_SMTP_PASSWORD`` and ``QMS_MAIL_FROM``; None without a host."""
+    host = os.environ.get("QMS_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    security = os.environ.get("QMS_SMTP_SECURITY", "").strip().lower() or "starttls"
+    if security not in SMTP_SECURITY:
+        raise ValidationError(
+            "QMS_SMTP_SECURITY must be one of {choices}, not {value!r}",
+            choices=Joined(SMTP_SECURITY),
+            value=os.environ.get("QMS_SMTP_SECURITY", ""),
+        )
+    default_port = 465 if security == "tls" else 587
+    sender = os.environ.get("QMS_MAIL_FROM", "").strip()
+    if not is_mail_address(sender):
+        raise ValidationError(
+            "QMS_MAIL_FROM must be the address mail is sent from, like qms@example.vn, "
+            "not {value!r}",
+            value=sender,
+        )
+    return MailSettings(
+        host=host,
+        port=_whole_number("QMS_SMTP_PORT", default=default_port, low=1, high=65535),
+        security=security,
+        user=os.environ.get("QMS_SMTP_USER", ""),
+        password=os.environ.get("QMS_SMTP_PASSWORD", ""),
+        sender=sender,
+    )
+
+
+def base_url() -> str:
+    """``QMS_BASE_URL`` without its trailing slash: an http or https address."""
+    value = os.environ.get("QMS_BASE_URL", "").strip() or "http://localhost:8000"
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise ValidationError(
+            "QMS_BASE_URL must be the http or https address of the application, "
+            "like https://qms.example.vn, not {value!r}",
+            value=value,
+        )
+    return value.rstrip("/")
+
+
+_MAIL_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
+
+
+def is_mail_address(value: str) -> bool:
+    """A plain address (local part, @, a domain with a dot), at most 254 characters."""
+    local = value.split("@", 1)[0]
+    return (
+        len(value) <= 254
+        and 0 < len(local) <= 64
+        and not local.startswith(".")
+        and ".." not in value
+        and _MAIL_ADDRESS.fullmatch(value) is not None
     )
 
 

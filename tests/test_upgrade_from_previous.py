@@ -24,7 +24,7 @@ from sqlmodel import select
 from qms.cli import cli
 from qms.db import alembic_config, current_revision, make_engine, read_session
 from qms.domain import Meaning
-from qms.models import Audit, BodyHtml, Document, Revision
+from qms.models import Audit, BodyHtml, Document, Revision, User
 from qms.render.markdown import convert
 from qms.services.audits import records as audit_records
 from qms.services.documents import bodies, revisions, signatures
@@ -33,7 +33,8 @@ from tests.helpers import act
 
 FIXTURE = Path(__file__).parent / "data" / "previous_version.json"
 RENAMED = {"audit_event": "trail_event", "corrective_action": "corrective_action_request"}
-# Tables added since, empty after the upgrade (web_session: sign-ins start afresh).
+# Tables added since, empty after the upgrade (web_session: sign-ins start afresh; no
+# objective, one-stop-desk figure, notice, mail or scheduled job yet).
 ADDED = (
     "web_session",
     "quality_objective",
@@ -43,6 +44,10 @@ ADDED = (
     "dossier_stat",
     "satisfaction_count",
     "citizen_feedback",
+    "notice",
+    "mail_message",
+    "mail_digest_item",
+    "job_run",
 )
 
 
@@ -135,6 +140,9 @@ def test_previous_database_upgrades_and_verifies(
     with read_session(engine) as session:
         stored = {row.body_sha256: row.html for row in session.exec(select(BodyHtml)).all()}
     assert stored == {bodies.body_sha256(b): convert(b).html for b in shown}
+    with read_session(engine) as session:  # people kept: no address yet, mail at once
+        contacts = {(u.email, u.mail_choice) for u in session.exec(select(User)).all()}
+    assert contacts == {("", "immediate")}
 
     verify = qms(empty_db_url, "trail", "verify")
     assert verify.exit_code == 0, verify.output

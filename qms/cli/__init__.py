@@ -61,6 +61,10 @@ AREAS: dict[str, tuple[str, str]] = {
         "qms.cli.integrity:verify",
         "Check every stored record against what the audit trail recorded.",
     ),
+    "jobs": (
+        "qms.cli.jobs:jobs",
+        "Scheduled work: publish what is due, remind, send mail, anchor the trail.",
+    ),
     "serve": (
         "qms.cli.serve:serve",
         "The web application: pages for people, a JSON API under /api.",

@@ -232,3 +232,33 @@ def user_passwd(username: str, as_user: str) -> None:
             session, actor=actor, username=username, new_password=new, old_password=old
         )
     click.echo(f"password changed for {username}")
+
+
+@user.command("mail")
+@click.argument("username")
+@click.option("--email", help="Mail address; an empty value removes it.")
+@click.option(
+    "--choice",
+    "mail_choice",
+    type=click.Choice(["immediate", "digest", "none"]),
+    help="Notices by mail at once, in one mail a day, or not at all.",
+)
+@acting_user()
+def user_mail(username: str, email: str | None, mail_choice: str | None, as_user: str) -> None:
+    """Set a user's mail address and how notices reach them by mail (your own, or
+    anyone's as admin). Notices always stay in the application too.
+
+    \b
+    Example:
+      qms user mail lan --email lan@example.vn --choice digest --as lan
+    """
+    if email is None and mail_choice is None:
+        raise click.UsageError("give --email, --choice or both")
+    from qms.services.people import contact
+
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        changed = contact.set_contact(
+            session, actor=actor, username=username, email=email, mail_choice=mail_choice
+        )
+    click.echo(f"{changed.username}: mail {changed.email or '-'} ({changed.mail_choice})")

@@ -34,6 +34,7 @@ from qms.models.core import (
     pk,
 )
 from qms.models.desk import DeskImport, DossierStat, Feedback, SatisfactionCount
+from qms.models.notices import DigestItem, JobRun, MailMessage, Notice
 from qms.models.objectives import Objective, ObjectiveResult, ObjectiveVersion
 from qms.models.search import SearchTerm
 from qms.models.web import LoginAttempt, WebSession
@@ -57,11 +58,15 @@ __all__ = [
     "CorrectiveActionRequest",
     "Department",
     "DeskImport",
+    "DigestItem",
     "Document",
     "DossierStat",
     "Feedback",
     "Finding",
+    "JobRun",
     "LoginAttempt",
+    "MailMessage",
+    "Notice",
     "Objective",
     "ObjectiveResult",
     "ObjectiveVersion",

@@ -32,6 +32,9 @@ class User(SQLModel, table=True):
     language: str = Field(default="vi", max_length=8)
     active: bool = True
     created_at: datetime
+    email: str = Field(default="", max_length=254)
+    # How notices reach them by mail: a qms.domain.MailChoice value.
+    mail_choice: str = Field(default="immediate", max_length=12)
 
 
 class UserRole(SQLModel, table=True):

@@ -90,12 +90,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_capa,
         api_documents,
         api_integrity,
+        api_notices,
         audit_checklist,
         audits,
         capa,
         documents,
         editing,
         home,
+        notices,
         portal,
         trail,
     )
@@ -142,9 +144,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     from qms.web import auth
 
-    for module in (auth, home, documents, editing, portal, trail, audits, audit_checklist, capa):
+    for module in (
+        auth,
+        home,
+        notices,
+        documents,
+        editing,
+        portal,
+        trail,
+        audits,
+        audit_checklist,
+        capa,
+    ):
         app.include_router(module.router, include_in_schema=False)
-    for module in (api_documents, api_audits, api_capa, api_integrity):
+    for module in (api_documents, api_audits, api_capa, api_integrity, api_notices):
         app.include_router(module.router, prefix="/api")
     errors.install(app)
     return app

@@ -100,7 +100,8 @@ def logout(request: Request, session: Db) -> Response:
 
 @router.get("/account")
 def account_page(request: Request, user: CurrentUser) -> Response:
-    return render(request, "account.html", {"error": None})
+    mail = {"email": user.email, "choice": user.mail_choice}
+    return render(request, "account.html", {"error": None, "mail": mail})
 
 
 @router.post("/account/password")

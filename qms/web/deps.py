@@ -17,6 +17,7 @@ from sqlmodel import Session
 from qms.db import read_session, write_session
 from qms.domain import Role
 from qms.models import User, pk
+from qms.services.notices import reading
 from qms.services.people import sessions
 from qms.web.errors import NotSignedIn
 from qms.web.pages import CSRF_SESSION_KEY
@@ -92,6 +93,7 @@ def load_user(request: Request, session: Session) -> User | None:
         pk(user), user.username, user.full_name, user.position, user.language
     )
     request.state.roles = set(live.roles)  # see viewer_roles
+    request.state.unread = reading.unread_count(session, user_id=pk(user))  # the bell
     return user
 
 

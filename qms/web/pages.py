@@ -38,6 +38,7 @@ def render(
         "request": request,
         "user": getattr(request.state, "user", None),
         "roles": {str(r) for r in roles},
+        "unread": getattr(request.state, "unread", 0),
         "csrf_token": csrf_token(request),
         "messages": request.session.pop("flash", []),
         "path": request.url.path,

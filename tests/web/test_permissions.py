@@ -56,6 +56,9 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/api/documents/QT-01/revisions/2", SEE_ALL),
     ("/api/documents/QT-01/revisions/1/pdf", SIGNED_IN),
     ("/api/integrity", INSPECTORS),
+    ("/notices", SIGNED_IN),
+    ("/api/notices", SIGNED_IN),
+    ("/admin/mail", {"admin"}),
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
@@ -102,6 +105,12 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     ("/api/documents/QT-01/revise", {"body": BODY}, {"thu"}),
     ("/api/documents/QT-02/review", {"accept": False, "comment": "Sửa"}, {"hung", "hai"}),
     ("/trail/verify", {"anchors": ANCHOR}, INSPECTORS),
+    # Notices are their reader's own: 12 is hung's, 8 is thu's (see documents_in_every_state).
+    ("/notices/12/open", {}, {"hung"}),
+    ("/api/notices/8/read", {}, {"thu"}),
+    ("/notices/read-all", {}, SIGNED_IN),
+    ("/api/notices/read-all", {}, SIGNED_IN),
+    ("/account/mail", {"email": "me@example.vn", "mail_choice": "digest"}, SIGNED_IN),
 ]
 
 

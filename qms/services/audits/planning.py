@@ -58,6 +58,7 @@ from qms.services.audits.core import role_in as role_in
 from qms.services.audits.steps import check_assign, check_conclude, check_plan, check_start
 from qms.services.documents import register as documents
 from qms.services.fields import one_line
+from qms.services.notices import kinds as notices
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean
@@ -224,6 +225,7 @@ def plan(
             }
         },
     )
+    notices.audit_assigned(session, audit=audit, members=[lead_user, *team_users], by=actor)
     session.commit()
     return audit
 
@@ -304,6 +306,7 @@ def assign(session: Session, *, actor: User, ref: str, username: str) -> Audit:
         entity_id=audit.ref,
         payload={"new": {"member": member.username}},
     )
+    notices.audit_assigned(session, audit=audit, members=[member], by=actor)
     session.commit()
     return audit
 
@@ -373,6 +376,8 @@ def start(session: Session, *, actor: User, ref: str, library: Path | None = Non
             "grades": [g.code for g in grades],
         },
     )
+    team = [user for user, _role in members_of(session, audit)]
+    notices.checklist_to_work(session, audit=audit, members=team, items=number)
     session.commit()
     return audit
 

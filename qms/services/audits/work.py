@@ -22,6 +22,7 @@ from qms.services import blobs
 from qms.services.audits import checklists
 from qms.services.audits.core import department_ids, get_audit
 from qms.services.audits.steps import check_record
+from qms.services.notices import kinds as notices
 from qms.services.people import users
 from qms.services.trail import chain as trail
 from qms.text import clean
@@ -148,6 +149,10 @@ def record(
         entity_id=audit.ref,
         payload=payload,
     )
+    if existing is None and grade.nonconformity:
+        raised = finding_of(session, row)
+        if raised is not None:
+            notices.finding_raised(session, audit=audit, finding=raised, by=actor)
     session.commit()
     return row
 

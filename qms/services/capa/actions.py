@@ -30,6 +30,7 @@ from qms.services.capa.lifecycle import require_editable, require_leadership, se
 from qms.services.capa.records import get_capa
 from qms.services.documents import register as documents
 from qms.services.documents import revisions
+from qms.services.notices import kinds as notices
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean
@@ -215,6 +216,7 @@ def add_action(
             }
         },
     )
+    notices.action_assigned(session, car=car, action=action, by=actor)
     session.commit()
     return action
 

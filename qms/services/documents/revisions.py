@@ -33,6 +33,7 @@ from qms.services.documents.steps import label as _label
 from qms.services.fields import one_line
 from qms.services.integrity.issues import issue_mismatches
 from qms.services.integrity.report import Mismatch
+from qms.services.notices import kinds as notices
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.text import clean, nfc
@@ -316,6 +317,7 @@ def submit(
             "approver": approver_user.username if approver_user else None,
         },
     )
+    notices.review_requested(session, doc=doc, rev=rev, by=actor)
     session.commit()
     return rev
 
@@ -394,6 +396,7 @@ def review(
                 "reason": comment,
             },
         )
+        notices.approval_requested(session, doc=doc, rev=rev, by=actor)
     else:
         set_status(
             session,
@@ -404,6 +407,7 @@ def review(
             action="review_returned",
             reason=comment,
         )
+        notices.returned(session, doc=doc, rev=rev, by=actor, comment=comment)
     session.commit()
     return rev
 
@@ -442,6 +446,7 @@ def approve(
         action="approve",
         details={"planned_effective_date": when},
     )
+    notices.approved(session, doc=doc, rev=rev, by=actor, effective=when, today=today)
     session.commit()
     return rev
 
@@ -520,6 +525,8 @@ def take_effect(
     else:
         assert copies is not None
         copies.add(session, actor=actor.username, doc=doc, rev=rev)
+    if action == "publish":  # not issues imported as they were approved on paper
+        notices.new_issue_to_read(session, doc=doc, rev=rev)
     return previous
 
 

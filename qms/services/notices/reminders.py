@@ -1,0 +1,87 @@
+"""Reminders, each given once per item and period: actions due soon (once per due date)
+and overdue (once a week while they are), verifications due, and documents due for their
+periodic review or, for external ones, their currency check (once per due date)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from qms.domain import CapaStatus, DocType
+from qms.models import CapaAction, CorrectiveActionRequest
+from qms.services.documents import register as documents
+from qms.services.notices import kinds
+
+ACTION_DAYS_AHEAD = 3
+VERIFICATION_DAYS_AHEAD = 3
+REVIEW_DAYS_AHEAD = 30
+
+
+@dataclass(frozen=True)
+class Reminded:
+    actions: int = 0
+    verifications: int = 0
+    reviews: int = 0
+
+
+def week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def remind(session: Session, *, today: date) -> Reminded:
+    """Give what is due today, in the caller's transaction (committed by the caller)."""
+    return Reminded(
+        actions=_actions(session, today),
+        verifications=_verifications(session, today),
+        reviews=_reviews(session, today),
+    )
+
+
+def _actions(session: Session, today: date) -> int:
+    rows = session.exec(
+        select(CapaAction, CorrectiveActionRequest)
+        .join(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == CapaAction.capa_id)
+        .where(CapaAction.status == "open")
+        .where(col(CapaAction.due_date) <= today + timedelta(days=ACTION_DAYS_AHEAD))
+        .where(col(CorrectiveActionRequest.status) != CapaStatus.CLOSED.value)
+        .order_by(col(CorrectiveActionRequest.ref), col(CapaAction.number))
+    ).all()
+    for action, car in rows:
+        overdue = action.due_date < today
+        period = week_of(today) if overdue else action.due_date.isoformat()
+        kinds.action_due(session, car=car, action=action, overdue=overdue, period=period)
+    return len(rows)
+
+
+def _verifications(session: Session, today: date) -> int:
+    cars = session.exec(
+        select(CorrectiveActionRequest)
+        .where(CorrectiveActionRequest.status == CapaStatus.ACTIONS_DONE.value)
+        .where(
+            col(CorrectiveActionRequest.verification_due)
+            <= today + timedelta(days=VERIFICATION_DAYS_AHEAD)
+        )
+        .order_by(col(CorrectiveActionRequest.ref))
+    ).all()
+    for car in cars:
+        owners = set(
+            session.exec(select(CapaAction.owner_id).where(CapaAction.capa_id == car.id)).all()
+        )
+        due = car.verification_due
+        period = week_of(today) if due is not None and due < today else str(due)
+        kinds.verification_due(session, car=car, owners=owners, period=period)
+    return len(cars)
+
+
+def _reviews(session: Session, today: date) -> int:
+    due = documents.review_due(session, within_days=REVIEW_DAYS_AHEAD)
+    for item in due:
+        kinds.periodic_review_due(
+            session,
+            doc=item.document,
+            due_on=item.due_on,
+            external=item.document.doc_type == DocType.EXTERNAL,
+            period=item.due_on.isoformat(),
+        )
+    return len(due)
