@@ -33,6 +33,7 @@ from qms.models.core import (
     UserRole,
     pk,
 )
+from qms.models.paper import PaperHistoryLine, PaperSignature
 from qms.models.search import SearchTerm
 from qms.models.web import LoginAttempt, WebSession
 
@@ -57,6 +58,8 @@ __all__ = [
     "Document",
     "Finding",
     "LoginAttempt",
+    "PaperHistoryLine",
+    "PaperSignature",
     "ProgrammeEntry",
     "ReviewComment",
     "Revision",
