@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         home,
         portal,
         trail,
+        word,
     )
 
     settings = settings or get_settings()
@@ -142,7 +143,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     from qms.web import auth
 
-    for module in (auth, home, documents, editing, portal, trail, audits, audit_checklist, capa):
+    for module in (
+        auth,
+        home,
+        word,
+        documents,
+        editing,
+        portal,
+        trail,
+        audits,
+        audit_checklist,
+        capa,
+    ):
         app.include_router(module.router, include_in_schema=False)
     for module in (api_documents, api_audits, api_capa, api_integrity):
         app.include_router(module.router, prefix="/api")

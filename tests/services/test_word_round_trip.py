@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document as WordFile
+from lxml import html as lxml_html
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session
@@ -93,3 +94,18 @@ def test_an_edited_word_file_becomes_the_next_draft_with_a_readable_diff(
             "Bước 1: tiếp nhận hồ sơ trong 03 ngày làm việc.",
         )
     ]
+
+
+def test_footnotes_become_numbered_notes_at_the_end() -> None:
+    # mammoth's HTML for a paragraph with a footnote and the footnotes list after it.
+    html = (
+        '<h1>1. Mục đích</h1><p>Theo Nghị định 61<sup><a href="#footnote-1" '
+        'id="footnote-ref-1">[1]</a></sup> về một cửa.</p><ol><li id="footnote-1">'
+        '<p> Nghị định số 61/2018/NĐ-CP. <a href="#footnote-ref-1">↑</a></p></li></ol>'
+    )
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    converted = reader._Converter(reader._State({}, []), "Ghi chú")
+    assert converted.document(root) == (
+        "# 1. Mục đích\n\nTheo Nghị định 61\\[1\\] về một cửa.\n\n## Ghi chú\n\n"
+        "1. Nghị định số 61/2018/NĐ-CP.\n"
+    )

@@ -202,8 +202,8 @@ class IssueDetail:
     drafted_by: str | None
     capa_ref: str | None
     signatures: list[SignatureItem]
-    paper_signatures: list["PaperSignatureItem"]  # signed by hand, before the system
-    paper_history: list["PaperHistoryItem"]  # issues in force before the system
+    paper_signatures: list[PaperSignatureItem]  # signed by hand, before the system
+    paper_history: list[PaperHistoryItem]  # issues in force before the system
     comments: list[CommentItem]
     acknowledged_by: list[str]
     history: list[IssueView]  # every issue the viewer may see, oldest first

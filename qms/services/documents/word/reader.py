@@ -82,7 +82,9 @@ def read(data: bytes, *, suffix: str = ".docx", notes_heading: str = "Notes") ->
     root = lxml_html.fragment_fromstring(result.value, create_parent="div")
     converter = _Converter(state, notes_heading)
     body = converter.document(root)
-    pages = checked.pages or max(1, -(-len(body) // _CHARS_PER_PAGE))
+    # Word's own count is stale in files not last saved by Word (python-docx keeps its
+    # template's), so the larger of it and an estimate from the text.
+    pages = max(checked.pages or 1, -(-len(body) // _CHARS_PER_PAGE))
     return WordDocument(
         converter.fields, converter.signers, converter.history, body, images, losses, pages
     )
