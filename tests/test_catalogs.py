@@ -132,6 +132,8 @@ NOT_LABELS = {
     "questions it writes for a procedure, stored on each item in both languages",
     "qms/render/_preload.py": "a sample document that warms the renderer up",
     "qms/text.py": "the Vietnamese alphabet, for sorting and search",
+    "qms/services/documents/word/particulars.py": "the words of the header, signature and "
+    "history tables of Word files, in both languages, which the reader recognises",
     "qms/cli/": "the command line's help is English, with Vietnamese terms as glosses",
     "qms/migrations/": "the schema's history",
 }

@@ -34,7 +34,7 @@ from tests.helpers import act
 FIXTURE = Path(__file__).parent / "data" / "previous_version.json"
 RENAMED = {"audit_event": "trail_event", "corrective_action": "corrective_action_request"}
 # Tables added since, empty after the upgrade (web_session: sign-ins start afresh; no
-# objective, one-stop-desk figure, notice, mail or scheduled job yet).
+# objective, one-stop-desk figure, notice, mail, scheduled job or paper signature yet).
 ADDED = (
     "web_session",
     "quality_objective",
@@ -48,6 +48,8 @@ ADDED = (
     "mail_message",
     "mail_digest_item",
     "job_run",
+    "paper_signature",
+    "paper_history_line",
 )
 
 

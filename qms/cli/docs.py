@@ -16,6 +16,7 @@ from qms.cli.common import (
     fmt_time,
     format_option,
     message_text,
+    read_file_input,
     read_password,
     read_text_input,
     reading,
@@ -24,7 +25,7 @@ from qms.cli.common import (
     writing,
 )
 from qms.domain import DocType, RevisionStatus
-from qms.errors import Text
+from qms.errors import Conflict, Text
 from qms.models import User
 from qms.services.documents import register as documents
 from qms.services.documents import revisions
@@ -35,6 +36,7 @@ from qms.views import as_json
 
 if TYPE_CHECKING:
     from qms.services.documents import diff as diff_service
+    from qms.services.documents import importer
 
 STATUSES = [s.value for s in RevisionStatus] + ["none"]
 
@@ -228,7 +230,12 @@ def show(
         )
     click.echo(
         f"issue {r.issue}: {r.status}"
-        + (f", effective {fmt_time(r.effective_at, tz)}" if r.effective_at else "")
+        + (
+            f", effective {r.effective_date:%Y-%m-%d}"
+            if r.effective_at and r.effective_date
+            else ""
+        )
+        + (f" (imported {fmt_time(r.effective_at, tz)})" if r.origin == "import" else "")
     )
     if r.planned_effective_date and r.status == RevisionStatus.APPROVED:
         click.echo(f"takes effect on {r.planned_effective_date:%Y-%m-%d}")
@@ -247,10 +254,17 @@ def show(
             f"  signed {s.meaning}: {s.printed_name} ({s.position or s.username}) "
             f"{fmt_time(s.signed_at, tz)}  {mark}"
         )
+    for p in r.paper_signatures:
+        when = f" on {p.signed_on:%Y-%m-%d}" if p.signed_on else ""
+        position = f" ({p.position})" if p.position else ""
+        click.echo(f"  signed {p.meaning} on paper: {p.name}{position}{when}")
     for comment in r.comments:
         click.echo(f"  comment by {comment.author} ({comment.outcome}): {comment.body}")
     click.echo(f"acknowledged by {len(r.acknowledged_by)}: {', '.join(r.acknowledged_by)}")
-    click.echo("history: " + "; ".join(f"issue {h.issue} {h.status}" for h in r.history))
+    earlier = [f"issue {h.issue} on paper" for h in r.paper_history]
+    click.echo(
+        "history: " + "; ".join(earlier + [f"issue {h.issue} {h.status}" for h in r.history])
+    )
     click.echo(steps_line(r.steps))
     if body:
         click.echo("")
@@ -259,29 +273,185 @@ def show(
 
 @doc.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Say per file what would be imported; write nothing.")
+@click.option("--code", help="Document code, over the Word header table (one file only).")
+@click.option("--title", help="Title, over the Word header table (one file only).")
+@click.option("--issue", type=int, help="Issue number (one file only).")
+@click.option(
+    "--effective-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="As on paper, YYYY-MM-DD."
+)
+@click.option("--dept", "department", help="Department code (or name).")
+@click.option("--type", "doc_type", type=click.Choice([t.value for t in DocType]))
 @acting_user()
-def import_(paths: tuple[Path, ...], as_user: str) -> None:
-    """Import Markdown files with YAML front matter (files or folders of *.md) as
-    effective issues. All or nothing: one bad file and nothing is imported.
+@format_option
+def import_(
+    paths: tuple[Path, ...],
+    dry_run: bool,
+    code: str | None,
+    title: str | None,
+    issue: int | None,
+    effective_date: datetime | None,
+    department: str | None,
+    doc_type: str | None,
+    as_user: str,
+    fmt: str,
+) -> None:
+    """Import documents approved before the system as effective issues: Markdown files
+    with YAML front matter and Word files (.docx), or folders of them. All or nothing:
+    one bad file and nothing is imported, the file named.
+
+    A Word file's code, title, issue and date come from its header table ("Mã số:",
+    "Lần ban hành:", "Ngày ban hành:"), its paper signatures and revision history from
+    its signature and history tables; a sidecar QT-01.yaml beside QT-01.docx (front
+    matter fields) and the options here override them. Run --dry-run first.
 
     \b
     Example:
       qms doc import procedures/ --as thultm
+      qms doc import word/ --dept VP --dry-run --as thultm
     """
+    overrides: dict[str, Any] = {
+        key: value
+        for key, value in {
+            "code": code,
+            "title": title,
+            "issue": issue,
+            "effective_date": effective_date.date() if effective_date else None,
+            "department": department,
+            "type": doc_type,
+        }.items()
+        if value is not None
+    }
+    from qms.services.documents import importer
+
+    if dry_run:
+        with reading() as session:
+            actor = users.get_active_user(session, as_user)
+            plans = importer.plan_files(
+                session, actor=actor, paths=list(paths), overrides=overrides
+            )
+        _print_plans(plans, fmt)
+        return
     with writing() as session:
         actor = users.get_active_user(session, as_user)
-        from qms.services.documents import importer
-
-        results = importer.import_files(session, actor=actor, paths=list(paths))
+        results = importer.import_files(
+            session, actor=actor, paths=list(paths), overrides=overrides
+        )
     for r in results:
         what = "registered" if r.created else "new issue of"
         click.echo(f"{what} {r.document.code} issue {r.revision.issue}: {r.document.title}")
     click.echo(f"imported {len(results)} documents")
 
 
+def _print_plans(plans: "list[importer.PlannedImport]", fmt: str) -> None:
+    if fmt == "json":
+        echo_json(as_json([_plan_view(p) for p in plans]))
+    else:
+        for plan in plans:
+            _print_plan(plan)
+    conflicts = [p for p in plans if p.conflict is not None]
+    if conflicts:
+        raise Conflict(
+            "{count} of {total} files conflict with the register; nothing was written",
+            count=len(conflicts),
+            total=len(plans),
+        )
+    if fmt != "json":
+        click.echo(f"dry run: {len(plans)} files would be imported; nothing was written")
+
+
+def _plan_view(plan: "importer.PlannedImport") -> dict[str, Any]:
+    source, meta = plan.source, plan.source.meta
+    return {
+        "file": str(source.path),
+        "code": meta["code"],
+        "title": meta["title"],
+        "issue": meta["issue"],
+        "effective_date": meta["effective_date"],
+        "department": meta["department"],
+        "replaces_issue": plan.existing_issue,
+        "pages": source.pages,
+        "pictures": len(source.images),
+        "paper_signatures": [
+            {"meaning": s.meaning, "name": s.name, "date": s.signed_on}
+            for s in source.paper.signers
+        ],
+        "earlier_issues": [
+            {"issue": h.issue, "date": h.issued_on, "change": h.change}
+            for h in source.paper.history
+        ],
+        "not_converted": [
+            {"where": loss.where, "what": message_text(loss.what)} for loss in source.losses
+        ],
+        "conflict": message_text(plan.conflict) if plan.conflict else None,
+    }
+
+
+def _print_plan(plan: "importer.PlannedImport") -> None:
+    view = _plan_view(plan)
+    what = (
+        f"new issue of {view['code']} (replaces issue {plan.existing_issue})"
+        if plan.existing_issue
+        else f"register {view['code']}"
+    )
+    pages = f", about {view['pages']} pages" if view["pages"] else ""
+    click.echo(
+        f'{view["file"]}: {what} issue {view["issue"]} "{view["title"]}", '
+        f"effective {view['effective_date']:%Y-%m-%d}, department {view['department']}{pages}"
+    )
+    for signer in view["paper_signatures"]:
+        when = f" on {signer['date']:%Y-%m-%d}" if signer["date"] else ""
+        click.echo(f"  signed on paper: {signer['meaning']} by {signer['name']}{when}")
+    for line in view["earlier_issues"]:
+        when = f" ({line['date']:%Y-%m-%d})" if line["date"] else ""
+        click.echo(f"  earlier issue {line['issue']}{when}: {line['change']}")
+    if view["pictures"]:
+        click.echo(f"  pictures: {view['pictures']}")
+    for loss in view["not_converted"]:
+        where = f"{loss['where']}: " if loss["where"] else ""
+        click.echo(f"  not converted: {where}{loss['what']}")
+    if view["conflict"]:
+        click.echo(f"  CONFLICT: {view['conflict']}")
+
+
+@doc.command("export")
+@click.argument("code")
+@click.option("--issue", type=int, help="Issue number (default: the effective one).")
+@click.option(
+    "--format", "file_format", type=click.Choice(["docx"]), default="docx", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="File to write (default: CODE-NN.docx)."
+)
+@acting_user(required=False)
+def export(
+    code: str, issue: int | None, file_format: str, output: Path | None, as_user: str | None
+) -> None:
+    """Write an issue as a Word file, to edit in Word and bring back as the next draft
+    with 'qms doc revise CODE --body FILE.docx'.
+
+    \b
+    Example:
+      qms doc export QT-01 -o QT-01.docx --as thultm
+    """
+    from qms.services.documents import word_files
+
+    with reading() as session:
+        copy = word_files.export_issue(
+            session, viewer=_viewer(session, as_user), code=code, issue=issue
+        )
+    target = output or Path(copy.filename)
+    target.write_bytes(copy.data)
+    click.echo(f"wrote {target} ({len(copy.data):,} bytes)")
+
+
 @doc.command("revise")
 @click.argument("code")
-@click.option("--body", "body_path", help="Markdown file with the new text ('-' for stdin).")
+@click.option(
+    "--body",
+    "body_path",
+    help="Markdown file with the new text ('-' for stdin), or a Word file (.docx).",
+)
 @click.option("--reason", help="Reason for change (Lý do sửa đổi).")
 @click.option("--description", help="Description of change (Nội dung sửa đổi).")
 @click.option(
@@ -313,6 +483,26 @@ def revise(
           --description "Bổ sung bước kiểm tra" --as thultm
       qms doc revise QT-01 --body qt-01.md --based-on 3f5c...e1 --as thultm
     """
+    from qms.services.documents import importer
+
+    if body_path and Path(body_path).suffix.lower() in importer.WORD_SUFFIXES:
+        from qms.services.documents import word_files
+        from qms.services.documents.word import package
+
+        data = read_file_input(body_path, option="--body", limit=package.MAX_DOCX_BYTES)
+        with writing() as session:
+            rev = word_files.revise_from_word(
+                session,
+                actor=users.get_active_user(session, as_user),
+                code=code,
+                data=data,
+                filename=Path(body_path).name,
+                reason=reason,
+                description=description,
+                based_on=based_on,
+            )
+        click.echo(f"{code.upper()} issue {rev.issue} is a draft (content hash {rev.content_hash})")
+        return
     body = _read_body(body_path)
     with writing() as session:
         actor = users.get_active_user(session, as_user)

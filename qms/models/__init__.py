@@ -36,6 +36,7 @@ from qms.models.core import (
 from qms.models.desk import DeskImport, DossierStat, Feedback, SatisfactionCount
 from qms.models.notices import DigestItem, JobRun, MailMessage, Notice
 from qms.models.objectives import Objective, ObjectiveResult, ObjectiveVersion
+from qms.models.paper import PaperHistoryLine, PaperSignature
 from qms.models.search import SearchTerm
 from qms.models.web import LoginAttempt, WebSession
 
@@ -70,6 +71,8 @@ __all__ = [
     "Objective",
     "ObjectiveResult",
     "ObjectiveVersion",
+    "PaperHistoryLine",
+    "PaperSignature",
     "ProgrammeEntry",
     "ReviewComment",
     "Revision",

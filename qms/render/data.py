@@ -17,6 +17,8 @@ class SignatureLine:
     position: str
     signed_at: datetime | None  # naive UTC
     valid: bool  # False when the signed content hash no longer matches
+    on_paper: bool = False  # signed by hand on the paper copy, before the system
+    signed_on: date | None = None  # the date written on paper
 
 
 @dataclass(frozen=True)

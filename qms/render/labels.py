@@ -25,6 +25,7 @@ LABELS: dict[str, Message] = {
     "approved": pmsg("PDF", "Approved"),
     "signed_on": pmsg("PDF", "Signed on"),
     "signed_electronically": pmsg("PDF", "Signed electronically"),
+    "signed_on_paper": pmsg("PDF", "Signed on paper"),
     "invalid_signature": pmsg("PDF", "INVALID SIGNATURE"),
     "not_signed": pmsg("PDF", "Not signed"),
     "status": pmsg("PDF", "Document status"),

@@ -193,8 +193,11 @@ def _signer(line: SignatureLine, timezone: str, words: Mapping[str, str]) -> dic
     return {
         "name": line.name,
         "position": line.position,
-        "signed_at": format_signed_at(line.signed_at, timezone, words),
+        "signed_at": format_date(line.signed_on, words)
+        if line.on_paper
+        else format_signed_at(line.signed_at, timezone, words),
         "valid": line.valid,
+        "on_paper": line.on_paper,
     }
 
 

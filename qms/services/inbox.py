@@ -155,12 +155,19 @@ def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
             .limit(SHOWN_PER_SECTION)
         ).all()
         items = [
-            InboxItem(doc.code, doc.title, rev.issue, rev.status, rev.updated_at)
-            for doc, rev in rows
+            InboxItem(doc.code, doc.title, rev.issue, rev.status, _since(rev)) for doc, rev in rows
         ]
         sections.append(InboxSection(key, int(total), items))
     sections.extend(_record_sections(session, viewer, roles))
     return sections
+
+
+def _since(rev: Revision) -> datetime:
+    """Since when an issue has waited: an effective one since the date it took effect (for
+    an imported issue, the date on paper, not the moment of the import)."""
+    if rev.status == RevisionStatus.EFFECTIVE and rev.planned_effective_date:
+        return _at(rev.planned_effective_date)
+    return rev.updated_at
 
 
 def _at(day: date) -> datetime:

@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notices,
         portal,
         trail,
+        word,
     )
 
     settings = settings or get_settings()
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth,
         home,
         notices,
+        word,
         documents,
         editing,
         portal,

@@ -14,7 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
 MAX_EVIDENCE_REQUEST_BYTES = 32 * 1024 * 1024
-EVIDENCE_ROUTES = re.compile(r"^(/api)?/audits/[^/]+/items/\d+$")
+# Audit evidence, and Word files brought in (carried over from the preview, base64).
+EVIDENCE_ROUTES = re.compile(r"^(?:(/api)?/audits/[^/]+/items/\d+|/import-documents)$")
 
 
 class RequestTooLarge(HTTPException):

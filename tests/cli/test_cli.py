@@ -148,6 +148,7 @@ def test_list_json_and_search(qms: Invoke, tmp_path: Path) -> None:
                 "content_hash": draft_hash,
                 "planned_effective_date": None,
                 "effective_at": None,
+                "effective_date": None,
                 "reason": "",
                 "description": "",
             },

@@ -6,6 +6,7 @@ Read-only routes share one app; each state-changing case gets a fresh database c
 prepared for lifecycle steps so the record is in the state the step needs.
 """
 
+import base64
 import hashlib
 import re
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from tests.pinned_clock import days_from_today
 from tests.seed import PASSWORD
 from tests.web.client import WebClient, signed_in
 from tests.web.matrix_stages import EVIDENCE_FILE, PROGRAMME_YEAR, STAGES
+from tests.word_samples import Procedure, procedure_docx
 
 ROLES = ["anonymous", "admin", "thu", "hung", "hai", "binh", "lan"]
 SIGNED_IN = set(ROLES) - {"anonymous"}
@@ -44,6 +46,8 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/account", SIGNED_IN),
     ("/new-document", {"thu"}),
     ("/documents/QT-01/edit", {"thu"}),
+    ("/documents/QT-01/docx", SIGNED_IN),
+    ("/import-documents", {"thu"}),
     ("/trail", INSPECTORS),
     ("/trail.csv", INSPECTORS),
     ("/trail/verify", INSPECTORS),
@@ -111,6 +115,18 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     ("/notices/read-all", {}, SIGNED_IN),
     ("/api/notices/read-all", {}, SIGNED_IN),
     ("/account/mail", {"email": "me@example.vn", "mail_choice": "digest"}, SIGNED_IN),
+    (
+        "/import-documents",
+        {
+            "action": "preview",
+            "department": "VP",
+            "staged_name": "QT-77.docx",
+            "staged_data": base64.b64encode(
+                procedure_docx(Procedure(code="QT-77", issue=1, history=()))
+            ).decode(),
+        },
+        {"thu"},
+    ),
 ]
 
 
@@ -526,6 +542,7 @@ def test_the_matrix_covers_every_route(shared_app: FastAPI) -> None:
     ]
     tried += [("POST", p) for _, p, _, _ in STEP_ROUTES]
     tried += [("GET", f"{AUDIT}/items/2/attachments/{'0' * 64}")]  # test_evidence_file_download
+    tried += [("GET", f"/documents/QT-01/images/{'0' * 64}")]  # tests/web/test_word_pages.py
     routes = set(_app_routes(list(shared_app.routes)))
     assert len(routes) > 90  # the walk found the included routers
     uncovered = {

@@ -9,32 +9,52 @@ converter since changed) is converted when shown, and checked again when submitt
 """
 
 import hashlib
+from collections.abc import Mapping
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.models import BodyHtml
+from qms.models import Blob, BodyHtml
 from qms.render.body import checked_body
-from qms.render.markdown import CONVERTER_VERSION, SafeBody
+from qms.render.markdown import BLOB_RE, CONVERTER_VERSION, SafeBody
+from qms.services import blobs
+
+# The picture formats a body may show (WeasyPrint and every browser read them).
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
 
 
 def body_sha256(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def checked(body: str) -> SafeBody:
+def checked(body: str, images: Mapping[str, bytes] | None = None) -> SafeBody:
     """``body`` converted as the controlled PDF will convert it, or the refusal
-    (ValidationError: the real size or depth and the cap). The PDF of an issue is given
-    no images (see :func:`renditions.rendition`), so a body may show none."""
-    return checked_body(body)
+    (ValidationError: the real size or depth and the cap). A body may show only the
+    pictures in ``images`` (sha256 -> bytes): ``![alt](blob:<sha256>)``."""
+    return checked_body(body, images=images)
+
+
+def body_images(session: Session, body: str) -> dict[str, bytes]:
+    """The stored pictures ``body`` shows (``blob:<sha256>``), by hash: only blobs stored
+    as pictures, so a body cannot show a stored PDF or attachment. A reference to
+    anything else is left out, and checking the body then refuses it."""
+    refs = sorted(set(BLOB_RE.findall(body)))
+    if not refs:
+        return {}
+    stored = session.exec(
+        select(Blob.sha256).where(
+            col(Blob.sha256).in_(refs), col(Blob.media_type).in_(sorted(IMAGE_TYPES))
+        )
+    ).all()
+    return {key: blobs.data_of(session, key) for key in stored}
 
 
 def keep(session: Session, body: str, safe: SafeBody | None = None) -> SafeBody:
     """Check ``body`` (unless ``safe`` is its checked form already) and store its HTML if
     it is not stored yet; the caller commits with the body. Two transactions saving the
     same body at once (two new empty documents) store it once, neither fails."""
-    safe = safe or checked(body)
+    safe = safe or checked(body, body_images(session, body))
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(
         insert(BodyHtml)
@@ -57,7 +77,7 @@ def html_of(session: Session, body: str) -> str:
             BodyHtml.body_sha256 == body_sha256(body), BodyHtml.converter == CONVERTER_VERSION
         )
     ).first()
-    return stored if stored is not None else checked(body).html
+    return stored if stored is not None else checked(body, body_images(session, body)).html
 
 
 def check(session: Session, body: str) -> None:
@@ -69,4 +89,4 @@ def check(session: Session, body: str) -> None:
         )
     ).first()
     if stored is None:
-        checked(body)
+        checked(body, body_images(session, body))

@@ -1,26 +1,38 @@
-"""Import procedure sources: Markdown files with YAML front matter.
+"""Import procedure sources: Markdown files with YAML front matter, and Word files.
 
 Every file is read and checked before anything is written, and the whole import is one
 transaction: one bad file means nothing is imported, and the error names the file.
+:func:`plan_files` reads and checks the same way and says what an import would do,
+writing nothing (the dry run).
+
+A Word file's fields come from its header table, then from a sidecar YAML file of the
+same name (``QT-01.yaml`` beside ``QT-01.docx``, front matter fields), then from the
+command line, each overriding the one before.
 """
 
+import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from qms import files
 from qms.clock import utcnow
 from qms.domain import DocType, RevisionStatus, Role
 from qms.errors import Joined, QMSError, Text, ValidationError
-from qms.models import Document, Revision, User, pk
+from qms.i18n import pmsg, translate
+from qms.models import Department, Document, Revision, User, pk
 from qms.render.markdown import SafeBody
-from qms.services.documents import bodies, renditions, revisions, signatures
+from qms.services import blobs
+from qms.services.documents import bodies, paper, renditions, revisions, signatures
 from qms.services.documents import register as documents
+from qms.services.documents.word import package
+from qms.services.documents.word.reader import Loss, WordDocument
 from qms.services.fields import one_line
 from qms.services.people import users
 from qms.text import clean, nfc
@@ -37,7 +49,10 @@ KNOWN = {
     "reason",
     "description",
     *documents.EXTERNAL_FIELDS,
+    *paper.FIELDS,
 }
+WORD_SUFFIXES = (".docx", ".doc", ".docm", ".dotm")
+NOTES_HEADING = pmsg("Word", "Notes")
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,11 @@ class SourceFile:
     meta: dict[str, Any]
     body: str
     html: SafeBody  # the body checked against the caps of the controlled PDF
+    paper: paper.PaperRecord
+    sha256: str  # of the file as read
+    images: Mapping[str, tuple[bytes, str]] = field(default_factory=dict)  # sha256 -> bytes, type
+    losses: tuple[Loss, ...] = ()  # what a Word file held that the body cannot
+    pages: int | None = None  # of a Word file, as Word counted them or estimated
 
 
 @dataclass(frozen=True)
@@ -55,23 +75,29 @@ class ImportResult:
     created: bool  # a new document, or a new issue of an existing one
 
 
-def read_source(path: Path) -> SourceFile:
-    """Parse one file; errors name the file and what is wrong."""
+def read_source(path: Path, overrides: Mapping[str, Any] | None = None) -> SourceFile:
+    """Parse one file; errors name the file and what is wrong. ``overrides`` are fields
+    given on the command line, over those of the file."""
+    if path.suffix.lower() in WORD_SUFFIXES:
+        return _read_word(path, overrides or {})
+    data = _read_bounded(path, MAX_SOURCE_BYTES)
     try:
-        raw = _read_bounded(path).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        raw = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         raise ValidationError("{path}: not UTF-8 text", path=str(path)) from None
-    except OSError as exc:
-        raise ValidationError(
-            "{path}: cannot read it ({reason})", path=str(path), reason=exc.strerror or ""
-        ) from None
     match = _FRONT_MATTER.match(raw.lstrip("\ufeff"))
     if not match:
         raise ValidationError(
             "{path}: no YAML front matter (the file must start with '---')", path=str(path)
         )
+    meta = {**_yaml_mapping(path, match.group(1), first_line=2), **(overrides or {})}
+    body = nfc(match.group(2)).replace("\r\n", "\n").strip("\n") + "\n"
+    return _checked_source(path, meta, body, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _yaml_mapping(path: Path, text: str, *, first_line: int) -> dict[str, Any]:
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         if where is None:
@@ -81,11 +107,30 @@ def read_source(path: Path) -> SourceFile:
         raise ValidationError(
             "{path}: front matter is not valid YAML at line {line}",
             path=str(path),
-            line=where.line + 2,
+            line=where.line + first_line,
         ) from None
     if not isinstance(meta, dict):
         raise ValidationError("{path}: front matter must be a mapping of fields", path=str(path))
+    return meta
+
+
+def _checked_source(
+    path: Path,
+    meta: dict[str, Any],
+    body: str,
+    *,
+    sha256: str,
+    word: WordDocument | None = None,
+) -> SourceFile:
     missing = [key for key in REQUIRED if meta.get(key) in (None, "")]
+    if missing and word is not None:
+        raise ValidationError(
+            "{path}: missing {fields}: not in the header table; give them in {sidecar} or "
+            "on the command line",
+            path=str(path),
+            fields=Joined(missing),
+            sidecar=path.with_suffix(".yaml").name,
+        )
     if missing:
         raise ValidationError(
             "{path}: missing {fields} in the front matter", path=str(path), fields=Joined(missing)
@@ -96,29 +141,87 @@ def read_source(path: Path) -> SourceFile:
             "{path}: unknown front matter field {fields}", path=str(path), fields=Joined(unknown)
         )
     _check_types(path, meta)
+    images = word.images if word else {}
     try:
         meta["code"] = documents.normalise_code(str(meta["code"]))
-    except ValidationError as exc:
-        raise exc.located(str(path)) from None
-    body = nfc(match.group(2)).replace("\r\n", "\n").strip("\n") + "\n"
-    if not body.strip():
-        raise ValidationError("{path}: the body is empty", path=str(path))
-    try:
-        html = bodies.checked(body)
+        record = paper.from_meta(meta, issue=meta["issue"])
+        if not body.strip():
+            raise ValidationError("the body is empty")
+        html = bodies.checked(body, {key: data for key, (data, _) in images.items()})
     except QMSError as exc:
         raise exc.located(str(path)) from None
-    return SourceFile(path, meta, body, html)
+    return SourceFile(
+        path,
+        meta,
+        body,
+        html,
+        record,
+        sha256,
+        images,
+        tuple(word.losses) if word else (),
+        word.pages if word else None,
+    )
 
 
-def _read_bounded(path: Path) -> bytes:
-    """The file's bytes: only a regular file of at most :data:`MAX_SOURCE_BYTES`."""
+def _read_word(path: Path, overrides: Mapping[str, Any]) -> SourceFile:
+    """A Word file: its header table, signature and history tables, then the sidecar
+    YAML and the command line over them."""
+    from qms.services.documents.word import reader
+
+    sidecar = path.with_suffix(".yaml")
+    extra = (
+        _yaml_mapping(
+            sidecar, _read_bounded(sidecar, 64 * 1024).decode("utf-8", "replace"), first_line=1
+        )
+        if sidecar.is_file()
+        else {}
+    )
+    language = str(overrides.get("language") or extra.get("language") or "vi")
+    data = _read_bounded(path, package.MAX_DOCX_BYTES)
     try:
-        return files.read_regular(path, MAX_SOURCE_BYTES)
+        word = reader.read(
+            data,
+            suffix=path.suffix.lower(),
+            notes_heading=translate(NOTES_HEADING, language if language in ("vi", "en") else "vi"),
+        )
+    except QMSError as exc:
+        raise exc.located(str(path)) from None
+    meta: dict[str, Any] = dict(word.fields)
+    for signer in word.signers:
+        key = next(k for k, m in paper.SIGNER_FIELDS.items() if m == signer.meaning)
+        meta[key] = {"name": signer.name, "position": signer.position, "date": signer.signed_on}
+    meta.update(extra)
+    meta.update(overrides)
+    issue = meta.get("issue")
+    if isinstance(issue, int):
+        lines = [h for h in word.history if h.issue < issue]
+        if lines and "history" not in extra:
+            meta["history"] = [
+                {"issue": h.issue, "date": h.issued_on, "change": h.change} for h in lines
+            ]
+        this = next((h for h in word.history if h.issue == issue), None)
+        if this is not None and this.change and issue >= 2:
+            # Paper records what changed; the reason is often not written apart from it.
+            meta.setdefault("description", this.change)
+            meta.setdefault("reason", this.change)
+    return _checked_source(
+        path, meta, nfc(word.body), sha256=hashlib.sha256(data).hexdigest(), word=word
+    )
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """The file's bytes: only a regular file of at most ``limit`` bytes."""
+    try:
+        return files.read_regular(path, limit)
     except files.NotRegularFile:
         raise ValidationError("{path}: not a regular file", path=str(path)) from None
     except files.FileTooLarge:
         raise ValidationError(
-            "{path}: larger than {limit:,} bytes", path=str(path), limit=MAX_SOURCE_BYTES
+            "{path}: larger than {limit:,} bytes", path=str(path), limit=limit
+        ) from None
+    except OSError as exc:
+        raise ValidationError(
+            "{path}: cannot read it ({reason})", path=str(path), reason=exc.strerror or ""
         ) from None
 
 
@@ -146,23 +249,74 @@ def _check_types(path: Path, meta: dict[str, Any]) -> None:
         )
 
 
-def import_files(session: Session, *, actor: User, paths: list[Path]) -> list[ImportResult]:
+@dataclass(frozen=True)
+class PlannedImport:
+    """What importing one file would do (the dry run)."""
+
+    source: SourceFile
+    existing_issue: int | None  # the document's effective issue here, if it is registered
+    conflict: Text | None  # why the import would be refused, if it would
+
+
+def plan_files(
+    session: Session,
+    *,
+    actor: User,
+    paths: list[Path],
+    overrides: Mapping[str, Any] | None = None,
+) -> list[PlannedImport]:
+    """Read and check every file as :func:`import_files` would and say, per file, what it
+    would create and what conflicts with the register; nothing is written. One file that
+    cannot be read stops the plan, naming the file."""
+    users.require_role(session, actor, Role.CONTROLLER, action=Text("import documents"))
+    sources = _read_all(paths, overrides)
+    plans = []
+    for source in sources:
+        doc = documents.find_document(session, source.meta["code"])
+        current = documents.effective_revision(session, doc) if doc else None
+        conflict = None
+        if current is not None and source.meta["issue"] <= current.issue:
+            conflict = Text(
+                "{code} issue {issue} is already effective here",
+                code=doc.code if doc else "",
+                issue=current.issue,
+            )
+        try:
+            _department_code(session, str(source.meta["department"]))
+        except QMSError as exc:
+            conflict = conflict or exc.text
+        plans.append(PlannedImport(source, current.issue if current else None, conflict))
+    return plans
+
+
+def import_files(
+    session: Session,
+    *,
+    actor: User,
+    paths: list[Path],
+    overrides: Mapping[str, Any] | None = None,
+) -> list[ImportResult]:
     """Import issues that were approved before the system existed, as effective issues.
 
     A new code registers the document. A known code with a higher issue number than its
     current one adds that issue and supersedes the current one; the same or a lower issue
     is refused (it is already here, or older than what is here).
     """
-    results = add_files(session, actor=actor, paths=paths)
+    results = add_files(session, actor=actor, paths=paths, overrides=overrides)
     session.commit()
     return results
 
 
-def add_files(session: Session, *, actor: User, paths: list[Path]) -> list[ImportResult]:
+def add_files(
+    session: Session,
+    *,
+    actor: User,
+    paths: list[Path],
+    overrides: Mapping[str, Any] | None = None,
+) -> list[ImportResult]:
     """:func:`import_files` without the commit, for larger set-ups."""
     users.require_role(session, actor, Role.CONTROLLER, action=Text("import documents"))
-    sources = [read_source(path) for path in _expand(paths)]
-    _refuse_duplicate_codes(sources)
+    sources = _read_all(paths, overrides)
     results = []
     # The controlled copies render on both cores while the next files are written.
     with renditions.PendingCopies() as copies:
@@ -175,18 +329,46 @@ def add_files(session: Session, *, actor: User, paths: list[Path]) -> list[Impor
     return results
 
 
+def _read_all(paths: list[Path], overrides: Mapping[str, Any] | None) -> list[SourceFile]:
+    files = _expand(paths)
+    if overrides and {"code", "title", "issue"} & set(overrides) and len(files) > 1:
+        raise ValidationError("a code, title or issue given on the command line needs one file")
+    sources = [read_source(path, overrides) for path in files]
+    _refuse_duplicate_codes(sources)
+    return sources
+
+
 def _expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(path.glob("*.md")))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.suffix.lower() in (".md", *WORD_SUFFIXES) and not p.name.startswith("~$")
+                )
+            )
         elif path.exists():
             files.append(path)
         else:
             raise ValidationError("{path}: no such file or folder", path=str(path))
     if not files:
-        raise ValidationError("no Markdown files to import")
+        raise ValidationError("no Markdown or Word files to import")
     return files
+
+
+def _department_code(session: Session, value: str) -> str:
+    """A department given by its code, or by its name as a Word header table writes it."""
+    wanted = " ".join(value.split())
+    by_code = session.exec(select(Department.code).where(Department.code == wanted.upper())).first()
+    if by_code is not None:
+        return by_code
+    folded = wanted.casefold()
+    for dept in session.exec(select(Department)).all():
+        if folded in {dept.name.casefold(), (dept.name_en or "").casefold()}:
+            return dept.code
+    return users.get_department(session, wanted).code  # the refusal
 
 
 def _refuse_duplicate_codes(sources: list[SourceFile]) -> None:
@@ -217,7 +399,7 @@ def _import_one(
             code=code,
             title=str(meta["title"]),
             doc_type=str(meta["type"]),
-            department=str(meta["department"]),
+            department=_department_code(session, str(meta["department"])),
             owner=str(meta["owner"]) if meta.get("owner") else None,
             language=str(meta.get("language", "vi")),
             review_interval_months=int(meta.get("review_interval", 12)),
@@ -232,6 +414,8 @@ def _import_one(
             "{code} issue {issue} is already effective here", code=code, issue=current.issue
         )
     effective_on: date = meta["effective_date"]
+    for data, media_type in source.images.values():
+        blobs.put(session, data=data, media_type=media_type)
     bodies.keep(session, source.body, source.html)
     at = utcnow()
     reason, description = (
@@ -262,9 +446,15 @@ def _import_one(
         rev=rev,
         reviewed_on=effective_on,
         action="import",
-        details={"effective_date": effective_on, "source": source.path.name},
+        details={
+            "effective_date": effective_on,
+            "source": source.path.name,
+            "source_sha256": source.sha256,
+            **paper.as_trail(source.paper),
+        },
         old={"superseded_issue": current.issue} if current else None,
         reason=reason or "approved before import",
         copies=copies,
+        with_issue=lambda saved: paper.store(session, saved, source.paper),
     )
     return ImportResult(doc, rev, created)

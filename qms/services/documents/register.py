@@ -2,12 +2,13 @@
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from qms.clock import utcnow
+from qms.clock import naive_utc, utcnow
 from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role, validate_language
 from qms.errors import Conflict, Joined, NotFound, Text, ValidationError
 from qms.models import Department, Document, Revision, User, pk
@@ -305,6 +306,17 @@ class DueItem:
     overdue: bool
 
 
+def effective_day(rev: Revision, zone: str) -> date | None:
+    """The date an issue took (or will take) effect as printed on it: the date on paper
+    or the one its approver set, else the day it was published, in the time zone
+    ``zone`` (never the moment an import was run)."""
+    if rev.planned_effective_date:
+        return rev.planned_effective_date
+    if rev.effective_at is None:
+        return None
+    return naive_utc(rev.effective_at).replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).date()
+
+
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
@@ -326,14 +338,16 @@ def review_due(session: Session, *, within_days: int = 30) -> list[DueItem]:
         .join(Revision, col(Revision.document_id) == Document.id)
         .where(Revision.status == RevisionStatus.EFFECTIVE.value)
     ).all()
+    zone = organisation.get_setting(session, "timezone")
     for doc, rev in rows:
+        # From the last review, else from the date the issue took effect (on paper for an
+        # imported one).
+        since = effective_day(rev, zone) or today
         if doc.doc_type == DocType.EXTERNAL:
-            base = doc.checked_current_on or (
-                rev.effective_at.date() if rev.effective_at else today
-            )
+            base = doc.checked_current_on or since
             kind = "currency check"
         else:
-            base = doc.last_reviewed_on or (rev.effective_at.date() if rev.effective_at else today)
+            base = doc.last_reviewed_on or since
             kind = "periodic review"
         due_on = add_months(base, doc.review_interval_months)
         if (due_on - today).days <= within_days:

@@ -11,9 +11,8 @@ import hashlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from types import TracebackType
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
@@ -34,8 +33,9 @@ from qms.render import (
     render_document_pdf,
 )
 from qms.services import blobs
+from qms.services.documents import paper, signatures
 from qms.services.documents import register as documents
-from qms.services.documents import signatures
+from qms.services.documents.bodies import body_images
 from qms.services.integrity.copies import confirm_controlled_copy
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
@@ -47,17 +47,9 @@ MANUAL_TYPE_ORDER = [t.value for t in DocType]
 MANUAL_TITLE = msg("Quality management system — Documents in force")
 
 
-def _local_date(session: Session, value: datetime | None) -> date | None:
-    if value is None:
-        return None
-    return value.astimezone(ZoneInfo(organisation.get_setting(session, "timezone"))).date()
-
-
 def effective_date_of(session: Session, rev: Revision) -> date | None:
     """The date an issue took (or will take) effect, as printed on it."""
-    if rev.planned_effective_date:
-        return rev.planned_effective_date
-    return _local_date(session, rev.effective_at)
+    return documents.effective_day(rev, organisation.get_setting(session, "timezone"))
 
 
 def organisation_name(session: Session, language: str) -> str:
@@ -73,11 +65,20 @@ def rendition(
     """Everything the PDF of one issue shows, as plain data."""
     language = language or doc.language
     dept = users.department_by_id(session, doc.department_id)
-    history = [
-        HistoryEntry(r.issue, effective_date_of(session, r), r.reason, r.description)
+    shown = [
+        r
         for r in documents.revisions_of(session, doc)
         if r.issue <= rev.issue and (r.effective_at is not None or r.id == rev.id)
     ]
+    history = [
+        HistoryEntry(r.issue, effective_date_of(session, r), r.reason, r.description) for r in shown
+    ]
+    here = {r.issue for r in shown}
+    for imported in (r for r in shown if r.origin == "import"):
+        for line in paper.record_of(session, imported).history:
+            if line.issue not in here:
+                here.add(line.issue)
+                history.append(HistoryEntry(line.issue, line.issued_on, "", line.change))
     owner = session.get(User, doc.owner_id) if doc.owner_id else None
     return DocumentRendition(
         organisation=organisation_name(session, language),
@@ -92,17 +93,36 @@ def rendition(
         body_markdown=rev.body,
         content_hash=rev.content_hash,
         signatures=tuple(_signature_lines(session, doc, rev)),
-        history=tuple(history),
+        history=tuple(sorted(history, key=lambda h: h.issue)),
+        images=body_images(session, rev.body),
         author=owner.full_name if owner else organisation_name(session, language),
         timezone=organisation.get_setting(session, "timezone"),
     )
 
 
 def _signature_lines(session: Session, doc: Document, rev: Revision) -> list[SignatureLine]:
-    """The newest signature of each meaning (valid ones preferred)."""
+    """The newest signature of each meaning (valid ones preferred); an issue approved on
+    paper shows the signatures on its paper copy where it has no electronic one."""
     views = signatures.signatures_of(session, doc, rev)
+    on_paper = {s.meaning: s for s in paper.record_of(session, rev).signers}
     lines = []
     for meaning in Meaning:
+        if meaning.value in on_paper and not any(
+            v.signature.meaning == meaning.value for v in views
+        ):
+            signer = on_paper[meaning.value]
+            lines.append(
+                SignatureLine(
+                    meaning.value,
+                    signer.name,
+                    signer.position,
+                    None,
+                    True,
+                    on_paper=True,
+                    signed_on=signer.signed_on,
+                )
+            )
+            continue
         of_meaning = [v for v in views if v.signature.meaning == meaning.value]
         chosen = next((v for v in reversed(of_meaning) if v.valid), None) or (
             of_meaning[-1] if of_meaning else None

@@ -4,7 +4,8 @@ Drafts never touch the effective issue: staff keep working from it until the nex
 takes effect, which supersedes it in the same transaction.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from qms.models import (
 )
 from qms.phrases import role as role_word
 from qms.services.documents import bodies, renditions, search, signatures
+from qms.services.documents import paper as paper_records
 from qms.services.documents import register as documents
 from qms.services.documents import steps as checks
 from qms.services.documents.register import in_progress_revision as in_progress_revision
@@ -474,6 +476,7 @@ def take_effect(
     old: dict[str, Any] | None = None,
     reason: str | None = None,
     copies: renditions.PendingCopies | None = None,
+    with_issue: Callable[[Revision], None] | None = None,
 ) -> Revision | None:
     """Make an approved issue effective, whatever its origin (publishing it, publishing
     what is due, importing an issue approved on paper), in the caller's transaction.
@@ -482,8 +485,10 @@ def take_effect(
     ``revision.<action>`` (with ``details``, ``old`` and ``reason`` as for
     :func:`set_status`), the search index takes the new body and the controlled PDF is
     rendered and stored; with ``copies``, several issues taking effect together are
-    rendered at once and stored by ``copies.store`` before the caller commits. Returns
-    the superseded issue, if there was one.
+    rendered at once and stored by ``copies.store`` before the caller commits.
+    ``with_issue`` saves what belongs to the issue and shows on its PDF (approvals on
+    paper), once the issue has its id and before the PDF is rendered. Returns the
+    superseded issue, if there was one.
     """
     now = utcnow()
     previous = documents.effective_revision(session, doc)
@@ -495,6 +500,9 @@ def take_effect(
     doc.last_reviewed_on = reviewed_on
     session.add(doc)
     approved_from = _change_status(session, rev, RevisionStatus.EFFECTIVE, at=now)
+    if with_issue is not None:
+        with_issue(rev)
+        session.flush()
     search.index_document(session, doc, rev.body)
     # Rendered before anything goes on the trail: writing the trail takes the lock that
     # every writer queues for until this transaction ends, and a render takes seconds.
@@ -668,6 +676,7 @@ class RevisionDetail:
     steps: tuple[checks.Step, ...] = ()  # what the viewer may do to the document now
     content_hash: str = ""  # of its text, computed now (not the stored value)
     mismatches: tuple[Mismatch, ...] = ()  # how it differs from the trail's record of it
+    paper: paper_records.PaperRecord = field(default_factory=paper_records.PaperRecord)
 
 
 def detail(
@@ -709,6 +718,7 @@ def detail(
         acknowledged_by=list(acks),
         history=history,
         capa_ref=raised_by(session, rev),
+        paper=paper_records.record_of(session, rev),
         steps=checks.steps_for(session, viewer, doc),
         content_hash=signatures.revision_hash(doc, rev),
         mismatches=issue_mismatches(session, doc, rev, language=language),

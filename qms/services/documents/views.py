@@ -17,6 +17,7 @@ from qms.services.documents import register as documents
 from qms.services.documents import revisions, search
 from qms.services.documents.steps import Step
 from qms.services.integrity.report import Mismatch
+from qms.services.people import organisation
 
 
 @dataclass(frozen=True)
@@ -27,18 +28,22 @@ class IssueView:
     status: str
     content_hash: str
     planned_effective_date: date | None
-    effective_at: datetime | None
+    effective_at: datetime | None  # when the system made it effective (or imported it)
+    effective_date: date | None  # the date it takes or took effect, as printed on it
     reason: str
     description: str
 
 
-def issue_view(rev: Revision) -> IssueView:
+def issue_view(rev: Revision, zone: str = "UTC") -> IssueView:
+    """``rev`` as plain values; ``zone`` is the organisation's time zone, in which an
+    issue published here took effect on the day it was published."""
     return IssueView(
         issue=rev.issue,
         status=rev.status,
         content_hash=rev.content_hash,
         planned_effective_date=rev.planned_effective_date,
         effective_at=rev.effective_at,
+        effective_date=documents.effective_day(rev, zone),
         reason=rev.reason,
         description=rev.description,
     )
@@ -59,7 +64,7 @@ class DocumentRow:
     in_progress: IssueView | None
 
 
-def row_view(row: documents.RegisterRow) -> DocumentRow:
+def row_view(row: documents.RegisterRow, zone: str = "UTC") -> DocumentRow:
     doc = row.document
     return DocumentRow(
         code=doc.code,
@@ -68,8 +73,8 @@ def row_view(row: documents.RegisterRow) -> DocumentRow:
         department=row.department.code,
         language=doc.language,
         withdrawn=row.withdrawn,
-        effective=issue_view(row.current) if row.current else None,
-        in_progress=issue_view(row.in_progress) if row.in_progress else None,
+        effective=issue_view(row.current, zone) if row.current else None,
+        in_progress=issue_view(row.in_progress, zone) if row.in_progress else None,
     )
 
 
@@ -104,7 +109,8 @@ def register_page(
         page=page,
         per_page=per_page,
     )
-    items = [row_view(row) for row in result.rows]
+    zone = organisation.get_setting(session, "timezone")
+    items = [row_view(row, zone) for row in result.rows]
     return DocumentPage(total=result.total, page=result.page, per_page=result.per_page, items=items)
 
 
@@ -126,12 +132,29 @@ def register(
         department=department,
         status=status,
     )
-    return [row_view(row) for row in rows]
+    zone = organisation.get_setting(session, "timezone")
+    return [row_view(row, zone) for row in rows]
 
 
 def document_row(session: Session, *, viewer: User | None, code: str) -> DocumentRow:
     doc = documents.get_document(session, code)
-    return row_view(search.register_row(session, viewer=viewer, doc=doc))
+    zone = organisation.get_setting(session, "timezone")
+    return row_view(search.register_row(session, viewer=viewer, doc=doc), zone)
+
+
+@dataclass(frozen=True)
+class PaperSignatureItem:
+    meaning: str
+    name: str
+    position: str
+    signed_on: date | None
+
+
+@dataclass(frozen=True)
+class PaperHistoryItem:
+    issue: int
+    issued_on: date | None
+    change: str
 
 
 @dataclass(frozen=True)
@@ -173,11 +196,14 @@ class IssueDetail:
     description: str
     planned_effective_date: date | None
     effective_at: datetime | None
+    effective_date: date | None  # as printed on it (an imported issue: the date on paper)
     superseded_at: datetime | None
     origin: str
     drafted_by: str | None
     capa_ref: str | None
     signatures: list[SignatureItem]
+    paper_signatures: list[PaperSignatureItem]  # signed by hand, before the system
+    paper_history: list[PaperHistoryItem]  # issues in force before the system
     comments: list[CommentItem]
     acknowledged_by: list[str]
     history: list[IssueView]  # every issue the viewer may see, oldest first
@@ -198,10 +224,10 @@ def issue_detail(
     """The issue a viewer asked for (see :func:`documents.get_revision`), as plain values;
     the mismatches are told in ``language``."""
     info = revisions.detail(session, viewer=viewer, code=code, issue=issue, language=language)
-    return detail_view(info)
+    return detail_view(info, organisation.get_setting(session, "timezone"))
 
 
-def detail_view(info: revisions.RevisionDetail) -> IssueDetail:
+def detail_view(info: revisions.RevisionDetail, zone: str = "UTC") -> IssueDetail:
     doc, rev = info.document, info.revision
     return IssueDetail(
         code=doc.code,
@@ -241,8 +267,18 @@ def detail_view(info: revisions.RevisionDetail) -> IssueDetail:
             for c, author in info.comments
         ],
         acknowledged_by=info.acknowledged_by,
-        history=[issue_view(h) for h in info.history],
-        in_progress=next((issue_view(h) for h in info.history if h.status in IN_PROGRESS), None),
+        effective_date=documents.effective_day(rev, zone),
+        paper_signatures=[
+            PaperSignatureItem(s.meaning, s.name, s.position, s.signed_on)
+            for s in info.paper.signers
+        ],
+        paper_history=[
+            PaperHistoryItem(h.issue, h.issued_on, h.change) for h in info.paper.history
+        ],
+        history=[issue_view(h, zone) for h in info.history],
+        in_progress=next(
+            (issue_view(h, zone) for h in info.history if h.status in IN_PROGRESS), None
+        ),
         steps=info.steps,
         body=rev.body,
         mismatches=list(info.mismatches),

@@ -19,6 +19,7 @@ from qms.web.errors import NotSignedIn
 from qms.web.i18n import request_language, translator
 from qms.web.pages import body_html, flash, render
 from qms.web.routes.responses import download
+from qms.web.routes.word import web_images
 
 router = APIRouter()
 
@@ -87,7 +88,10 @@ def document_page(
         "detail": detail,
         "doc": detail.document,
         "rev": rev,
-        "body_html": body_html(request, lambda: bodies.html_of(session, rev.body)),
+        "body_html": body_html(
+            request,
+            lambda: web_images(bodies.html_of(session, rev.body), detail.document.code, rev.issue),
+        ),
         "in_progress": in_progress,
         "steps": steps,
         "acknowledged": user.username in detail.acknowledged_by,
