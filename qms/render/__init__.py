@@ -23,6 +23,7 @@ from qms.render.errors import InputLimitError, RenderError, RenderInputError, Re
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
 from qms.render.worker import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, run_isolated
 from qms.render.worker import start as start_workers
+from qms.render.worker import start_early as start_workers_early
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -47,6 +48,7 @@ __all__ = [
     "render_document_pdf",
     "render_record_pdf",
     "start_workers",
+    "start_workers_early",
 ]
 
 

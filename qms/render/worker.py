@@ -47,6 +47,17 @@ def start() -> None:
     run_isolated(_nothing, time_limit=DEFAULT_TIME_LIMIT)
 
 
+def start_early() -> None:
+    """Have the worker server begin loading (WeasyPrint, fonts, a sample render) in a
+    process of its own and return at once: a command that is about to render overlaps
+    that second with its own work, on the other core. The first render then waits only
+    for what is left. Nothing to do where workers are spawned rather than forked."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _nothing() -> bytes:
     return b""
 
