@@ -9,8 +9,9 @@ process's caches once served (see :mod:`qms.services.integrity.copies` and
 """
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import and_
+from sqlalchemy import Executable, and_, bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlmodel import col
@@ -34,18 +35,16 @@ class SignedInDownload:
     copy: ControlledCopy | None
 
 
-def effective_copy_for(
-    reader: Connection, *, token: str, code: str, lifetimes: sessions.Lifetimes
-) -> SignedInDownload:
-    """The session ``token`` belongs to and, when it is live, the controlled copy of the
-    effective issue of ``code`` (confirmed against the trail, bytes checked against their
-    hash). Every signed-in user may read an effective issue, so no role is asked here."""
+@cache
+def _statement() -> Executable:
+    """The download's one query, built once (building it per request cost more than
+    running it); the token's hash and the code are bound at each execution."""
     effective = and_(
         col(Revision.document_id) == col(Document.id),
         col(Revision.status) == RevisionStatus.EFFECTIVE.value,
         col(Revision.pdf_sha256).is_not(None),
     )
-    row = reader.execute(
+    return (
         sa_select(
             col(WebSession.id),
             col(WebSession.user_id),
@@ -57,13 +56,24 @@ def effective_copy_for(
         )
         .select_from(WebSession)
         .join(User, col(User.id) == col(WebSession.user_id))
-        .outerjoin(Document, col(Document.code) == clean(code).upper())
+        .outerjoin(Document, col(Document.code) == bindparam("code"))
         .outerjoin(Revision, effective)
         .where(
-            col(WebSession.token_sha256) == sessions.token_sha256(token),
+            col(WebSession.token_sha256) == bindparam("token_sha256"),
             col(WebSession.ended_at).is_(None),
             col(User.active).is_(True),
         )
+    )
+
+
+def effective_copy_for(
+    reader: Connection, *, token: str, code: str, lifetimes: sessions.Lifetimes
+) -> SignedInDownload:
+    """The session ``token`` belongs to and, when it is live, the controlled copy of the
+    effective issue of ``code`` (confirmed against the trail, bytes checked against their
+    hash). Every signed-in user may read an effective issue, so no role is asked here."""
+    row = reader.execute(
+        _statement(), {"token_sha256": sessions.token_sha256(token), "code": clean(code).upper()}
     ).first()
     if row is None:
         return SignedInDownload(None, None)
