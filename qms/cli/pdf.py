@@ -86,9 +86,6 @@ def manual(department: str | None, doc_type: str | None, language: str, output: 
       qms pdf manual -o so-tay.pdf
       qms pdf manual --dept TP --type procedure -o quy-trinh-tu-phap.pdf
     """
-    from qms.render import start_workers_early
-
-    start_workers_early()  # the render worker loads on the other core meanwhile
     from qms.services.documents import renditions
 
     with (
