@@ -7,6 +7,7 @@ NUL character or an integer beyond 32 bits is refused on both, as invalid input 
 :func:`_refuse_unstorable`).
 """
 
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
@@ -14,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 from qms.errors import ValidationError
@@ -31,9 +33,36 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     else:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        engine = create_engine(url, **kwargs)
+        _ping_when_idle(engine)
     event.listen(engine, "before_cursor_execute", _refuse_unstorable)
     return engine
+
+
+# A pooled PostgreSQL connection that sat unused this long is pinged before it is handed
+# out (the server may have restarted, or a proxy closed it meanwhile). One in steady use
+# is not: pinging at every checkout would add a round trip to every request. Should a
+# connection still fail in use, SQLAlchemy invalidates the pool and the next requests get
+# fresh connections.
+PING_AFTER_IDLE_SECONDS = 10.0
+_CHECKED_IN = "qms_checked_in"
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_CHECKED_IN] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_CHECKED_IN)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The pool discards this connection and checks out another (a fresh one).
+            raise DisconnectionError("the pooled connection no longer answers") from exc
 
 
 # Every integer column is a 32-bit INTEGER on PostgreSQL (SQLite takes 64 bits).
@@ -85,7 +114,8 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode is not None:  # None: each statement is its own transaction
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -101,11 +131,14 @@ def read_session(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
-    """A plain connection for a few independent reads: no ORM objects, and on PostgreSQL
-    no transaction (no BEGIN and ROLLBACK round trips). For the hottest read paths only;
-    everything else uses :func:`read_session`."""
+    """A plain connection for a few independent reads: no ORM objects and no transaction
+    around them (no BEGIN and ROLLBACK round trips; each statement reads a consistent
+    state of its own). For the hottest read paths only; everything else uses
+    :func:`read_session`."""
     with engine.connect() as connection:
-        if not is_sqlite(engine):
+        if is_sqlite(engine):
+            connection = connection.execution_options(sqlite_begin=None)
+        else:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         yield connection
 

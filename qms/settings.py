@@ -23,6 +23,9 @@ class Settings:
     session_max_hours: int = 8
     # Password hashes computed at once per process (each argon2 hash takes 64 MiB).
     max_concurrent_hashes: int = 2
+    # Database connections a web worker keeps open for its requests (as many again are
+    # opened for a burst and closed after it).
+    database_pool_size: int = 20
     # The language of the command line's messages (the web follows each user's choice).
     language: str = "en"
     # The largest file an import (one-stop-desk figures, surveys) accepts, checked before
@@ -62,6 +65,7 @@ def get_settings() -> Settings:
         ),
         session_max_hours=max_hours,
         max_concurrent_hashes=_whole_number("QMS_MAX_CONCURRENT_HASHES", default=2, low=1, high=64),
+        database_pool_size=_whole_number("QMS_DATABASE_POOL_SIZE", default=20, low=1, high=200),
         language=message_language(),
         import_max_bytes=_whole_number(
             "QMS_IMPORT_MAX_BYTES", default=20 * 1024 * 1024, low=1024, high=1024**3

@@ -8,7 +8,12 @@ from qms.cli import cli
 from qms.errors import ValidationError
 from qms.settings import get_settings
 
-VARIABLES = ("QMS_SESSION_IDLE_MINUTES", "QMS_SESSION_MAX_HOURS", "QMS_MAX_CONCURRENT_HASHES")
+VARIABLES = (
+    "QMS_SESSION_IDLE_MINUTES",
+    "QMS_SESSION_MAX_HOURS",
+    "QMS_MAX_CONCURRENT_HASHES",
+    "QMS_DATABASE_POOL_SIZE",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +53,8 @@ def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         ("QMS_SESSION_MAX_HOURS", "-8", "from 1 to 720, not '-8'"),
         ("QMS_MAX_CONCURRENT_HASHES", "0", "from 1 to 64, not '0'"),
         ("QMS_MAX_CONCURRENT_HASHES", "２", "from 1 to 64, not '２'"),
+        ("QMS_DATABASE_POOL_SIZE", "0", "from 1 to 200, not '0'"),
+        ("QMS_DATABASE_POOL_SIZE", "1000", "from 1 to 200, not '1000'"),
     ],
 )
 def test_wrong_values_are_refused(
@@ -57,6 +64,12 @@ def test_wrong_values_are_refused(
     with pytest.raises(ValidationError) as refused:
         get_settings()
     assert str(refused.value) == f"{variable} must be a whole number {message}"
+
+
+def test_the_database_pool_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert get_settings().database_pool_size == 20
+    monkeypatch.setenv("QMS_DATABASE_POOL_SIZE", "8")
+    assert get_settings().database_pool_size == 8
 
 
 def test_the_idle_lifetime_fits_in_the_absolute_one(monkeypatch: pytest.MonkeyPatch) -> None:

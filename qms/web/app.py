@@ -75,12 +75,17 @@ def _no_store(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     return [*kept, (b"cache-control", b"no-store")]
 
 
-def _engine_options(url: str) -> dict[str, object]:
-    """PostgreSQL's JIT compiler costs more than it saves on the register's short
-    queries (tens of milliseconds per query), so the app's connections turn it off."""
-    if url.startswith("postgresql"):
-        return {"connect_args": {"options": "-c jit=off"}}
-    return {}
+def _engine_options(settings: Settings) -> dict[str, object]:
+    """A pool that keeps enough connections for the requests the thread pool runs at once
+    (a connection opened and closed per request costs more than the request, a new
+    PostgreSQL backend process each time). PostgreSQL's JIT compiler costs more than it
+    saves on the register's short queries (tens of milliseconds per query), so the app's
+    connections turn it off."""
+    size = settings.database_pool_size
+    options: dict[str, object] = {"pool_size": size, "max_overflow": size}
+    if settings.database_url.startswith("postgresql"):
+        options["connect_args"] = {"options": "-c jit=off"}
+    return options
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -105,7 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     settings = settings or get_settings()
     passwords.limit_concurrent_hashes(settings.max_concurrent_hashes)
-    engine = make_engine(settings.database_url, **_engine_options(settings.database_url))
+    engine = make_engine(settings.database_url, **_engine_options(settings))
     upgrade(engine)
     with write_session(engine) as session:
         secret = settings.secret_key or logins.session_secret(session)

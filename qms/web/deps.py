@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from qms.db import read_session, write_session
@@ -97,13 +96,9 @@ def load_user(request: Request, session: Session) -> User | None:
     return user
 
 
-def signed_in_id(request: Request, reader: Connection) -> int | None:
-    """:func:`load_user` for the hot read paths: the same check in one query, without
-    loading the user (the id, or None)."""
-    token = session_token(request)
-    if token is None:
-        return None
-    live = sessions.resume_id(reader, token=token, lifetimes=lifetimes(request))
+def admit(request: Request, live: sessions.Live | None) -> int | None:
+    """The signed-in user's id for a session a hot path found (None: the cookie's session
+    is cleared); records the request's activity when "last seen" is due."""
     if live is None:
         request.session.clear()
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qms.render import RenderError, RenderLimitError, start_workers
+from qms.render import RenderError, RenderLimitError, launch_workers, start_workers
 from qms.render.worker import run_isolated
 
 from .conftest import WarningGuard
@@ -63,4 +63,15 @@ def test_failures_inside_the_worker_come_back_as_one_clear_message() -> None:
 def test_workers_can_be_started_ahead_of_the_first_render() -> None:
     start_workers()
     start_workers()  # idempotent
+    assert run_isolated(raise_nothing) == b"ready"
+
+
+def test_the_worker_server_can_start_loading_in_the_background() -> None:
+    """A command that will render soon has the server launched at once (it loads in its
+    own process while the command works); the first render then uses it."""
+    from multiprocessing import forkserver
+
+    launch_workers()
+    launch_workers()  # idempotent
+    assert forkserver._forkserver._forkserver_pid is not None  # type: ignore[attr-defined]
     assert run_isolated(raise_nothing) == b"ready"

@@ -147,6 +147,56 @@ def test_manual_from_stored_copies_is_served_again_unchanged(engine: Engine) -> 
         renditions.manual_pdf(session, doc_type="external")
 
 
+def test_manual_after_one_document_changed(engine: Engine) -> None:
+    """The changed document's new issue is in the manual with its new text, and the
+    contents, page numbers and bookmarks follow its new length."""
+    effective_document(engine, "QT-01")
+    new_draft(engine, "QT-02", title="Quy trình tiếp nhận hồ sơ")
+    to_effective(engine, "QT-02")
+    with write_session(engine) as session:
+        renditions.manual_pdf(session)
+    longer = "\n\n".join(
+        f"# {n}. Bước mới số {n}\n\n" + "Tiếp nhận hồ sơ. " * 60 for n in range(12)
+    )
+    act(
+        engine,
+        revisions.revise,
+        "thu",
+        code="QT-01",
+        body=longer,
+        reason="Mở rộng",
+        description="Thêm các bước",
+    )
+    to_effective(engine, "QT-01")
+    with write_session(engine) as session:
+        manual = renditions.manual_pdf(session)
+        parts = [
+            blobs.data_of(session, key)
+            for key in session.exec(
+                text(
+                    "SELECT pdf_sha256 FROM revision JOIN document ON document.id = document_id "
+                    "WHERE status = 'effective' ORDER BY code"
+                )
+            ).scalars()
+        ]
+    reader = PdfReader(io.BytesIO(manual))
+    lengths = [len(PdfReader(io.BytesIO(part)).pages) for part in parts]
+    front = len(reader.pages) - sum(lengths)
+    starts = [front, front + lengths[0]]
+    assert lengths[0] > 1  # the new issue is longer than the old one
+    assert [(item.title, reader.get_destination_page_number(item)) for item in reader.outline] == [
+        ("QT-01 — Quy trình kiểm soát tài liệu", starts[0]),
+        ("QT-02 — Quy trình tiếp nhận hồ sơ", starts[1]),
+    ]
+    contents = reader.pages[front - 1].extract_text()
+    assert "QT-01 Quy trình kiểm soát tài liệu (lần ban hành 02)" in contents
+    printed = [line for line in contents.splitlines() if line.isdigit()]
+    assert [str(start + 1) for start in starts] == printed[:2]  # QT-02's moved with QT-01
+    new_text = "\n".join(page.extract_text() for page in reader.pages[starts[0] : starts[1]])
+    assert "Bước mới số 11" in new_text
+    assert "Bước 1: tiếp nhận" not in new_text  # the old issue's body is gone
+
+
 def test_effective_copy_reads_the_stored_bytes_without_a_session(engine: Engine) -> None:
     effective_document(engine)
     new_draft(engine, "QT-02")

@@ -6,14 +6,17 @@ import html
 from urllib.parse import quote
 
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 from sqlmodel import select
 
 from qms.db import read_session
 from qms.models import Blob, Document, Revision
 from qms.services import blobs
 from qms.services.people import users
+from qms.settings import Settings
+from qms.web.app import create_app
 from tests.helpers import act, effective_document, new_draft
 from tests.seed import PASSWORD
 from tests.web.client import WebClient, signed_in
@@ -104,3 +107,36 @@ def test_altered_stored_copy_is_refused(app: FastAPI, web_engine: Engine) -> Non
     key = blobs.sha256(genuine)[:12]
     assert f"tệp lưu trữ {key}… không khớp với mã băm" in html.unescape(refused.text)
     lan.close()
+
+
+def test_a_download_asks_the_database_once(app: FastAPI, web_engine: Engine) -> None:
+    """The session check and the effective issue share one statement, and no transaction
+    is opened around it; the trail's confirmation and the bytes are cached after the first
+    download."""
+    effective_document(web_engine, "QT-01")
+    lan = signed_in(app, "lan")
+    assert lan.get(PDF).status_code == 200  # warms the caches
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(web_engine, "before_cursor_execute", count)
+    try:
+        response = lan.get(PDF)
+    finally:
+        event.remove(web_engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert response.content == _stored_copy(web_engine, "QT-01")
+    assert len(statements) == 1, statements
+    lan.close()
+
+
+def test_the_pool_keeps_the_configured_connections(db_url: str) -> None:
+    app = create_app(Settings(database_url=db_url, database_pool_size=7))
+    pool = app.state.engine.pool
+    try:
+        assert isinstance(pool, QueuePool)
+        assert (pool.size(), pool._max_overflow) == (7, 7)
+    finally:
+        app.state.engine.dispose()

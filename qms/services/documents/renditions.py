@@ -30,6 +30,7 @@ from qms.render import (
     ManualSpec,
     SignatureLine,
     compile_manual,
+    launch_workers,
     render_document_pdf,
 )
 from qms.services import blobs
@@ -297,10 +298,9 @@ def manual_pdf(
     for doc, rev in rows:
         if rev.pdf_sha256 and language == doc.language:
             confirm_controlled_copy(session, code=doc.code, issue=rev.issue, sha256=rev.pdf_sha256)
-    renditions = [rendition(session, doc, rev, language=language) for doc, rev in rows]
     spec_title = translate(MANUAL_TITLE, language)
     compiled_on = max(
-        (r.effective_date for r in renditions if r.effective_date), default=date(2000, 1, 1)
+        (d for _, rev in rows if (d := effective_date_of(session, rev))), default=date(2000, 1, 1)
     )
     key = hashlib.sha256(
         canonical(
@@ -323,15 +323,8 @@ def manual_pdf(
     cached = session.get(Compilation, key)
     if cached is not None:
         return blobs.data_of(session, cached.pdf_sha256)
-    entries = tuple(
-        ManualEntry(
-            r,
-            blobs.data_of(session, rev.pdf_sha256)
-            if rev.pdf_sha256 and language == doc.language
-            else None,
-        )
-        for r, (doc, rev) in zip(renditions, rows, strict=True)
-    )
+    launch_workers()  # loads while the parts are gathered here
+    entries = tuple(_manual_entry(session, doc, rev, language) for doc, rev in rows)
     spec = ManualSpec(
         organisation_name(session, language), spec_title, language, compiled_on, entries
     )
@@ -340,3 +333,29 @@ def manual_pdf(
     session.add(Compilation(key=key, pdf_sha256=blob.sha256, created_at=utcnow()))
     session.commit()
     return data
+
+
+def _manual_entry(session: Session, doc: Document, rev: Revision, language: str) -> ManualEntry:
+    """One part of a manual: the stored controlled copy, reused byte for byte, or the
+    full rendition of an issue that must be rendered (in another language than its own).
+
+    A stored part needs only what the contents page lists of it, so its signatures and
+    history (several queries per document) are not read again."""
+    if rev.pdf_sha256 and language == doc.language:
+        listed = DocumentRendition(
+            organisation=organisation_name(session, language),
+            code=doc.code,
+            title=doc.title,
+            doc_type=doc.doc_type,
+            department="",
+            language=language,
+            issue=rev.issue,
+            status=rev.status,
+            effective_date=effective_date_of(session, rev),
+            body_markdown=rev.body,
+            content_hash=rev.content_hash,
+            signatures=(),
+            history=(),
+        )
+        return ManualEntry(listed, blobs.data_of(session, rev.pdf_sha256))
+    return ManualEntry(rendition(session, doc, rev, language=language), None)

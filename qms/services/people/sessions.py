@@ -130,10 +130,23 @@ def resume_id(reader: Connection, *, token: str, lifetimes: Lifetimes) -> Live |
     ).first()
     if row is None:
         return None
-    stale = _stale(row.created_at, row.last_seen_at, lifetimes)
+    return live_or_none(row.id, row.user_id, row.created_at, row.last_seen_at, lifetimes=lifetimes)
+
+
+def live_or_none(
+    session_id: int,
+    user_id: int,
+    created_at: datetime,
+    last_seen_at: datetime,
+    *,
+    lifetimes: Lifetimes,
+) -> Live | None:
+    """A session row found open with an active user, as :class:`Live`; None when one of
+    its lifetimes has run out (for queries that read the session beside other things)."""
+    stale = _stale(created_at, last_seen_at, lifetimes)
     if stale is None:
         return None
-    return Live(int(row.id), int(row.user_id), stale)
+    return Live(int(session_id), int(user_id), stale)
 
 
 def _stale(created_at: datetime, last_seen_at: datetime, lifetimes: Lifetimes) -> bool | None:

@@ -9,12 +9,20 @@ from fastapi.responses import RedirectResponse, Response
 
 from qms.db import read_connection, read_session
 from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role
-from qms.services.documents import bodies, renditions, revisions, search
+from qms.services.documents import bodies, downloads, renditions, revisions, search
 from qms.services.documents import diff as diff_service
 from qms.services.documents import register as documents
 from qms.services.documents.steps import Step
 from qms.services.people import users
-from qms.web.deps import CurrentUser, Db, Roles, load_user, signed_in_id
+from qms.web.deps import (
+    CurrentUser,
+    Db,
+    Roles,
+    admit,
+    lifetimes,
+    load_user,
+    session_token,
+)
 from qms.web.errors import NotSignedIn
 from qms.web.i18n import request_language, translator
 from qms.web.pages import body_html, flash, render
@@ -105,15 +113,21 @@ def document_page(
 @router.get("/documents/{code}/pdf")
 def document_pdf(request: Request, code: str, issue: int | None = None) -> Response:
     """The most requested route: one trip through the thread pool, no dependencies, and
-    the stored copy of the effective issue read without ORM objects."""
+    the session check and the effective issue's stored copy in one query, without ORM
+    objects (the connection is back in the pool before "last seen" is written)."""
     engine = request.app.state.engine
+    token = session_token(request)
+    if token is None:
+        raise NotSignedIn()
     if issue is None:
         with read_connection(engine) as reader:
-            if signed_in_id(request, reader) is None:
-                raise NotSignedIn()
-            copy = renditions.effective_copy(reader, code)
-        if copy is not None:
-            return pdf_response(copy.data, copy.code, copy.issue)
+            found = downloads.effective_copy_for(
+                reader, token=token, code=code, lifetimes=lifetimes(request)
+            )
+        if admit(request, found.live) is None:
+            raise NotSignedIn()
+        if found.copy is not None:
+            return pdf_response(found.copy.data, found.copy.code, found.copy.issue)
     with read_session(engine) as session:
         user = load_user(request, session)
         if user is None:
