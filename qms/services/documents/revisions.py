@@ -24,7 +24,7 @@ from qms.models import (
     pk,
 )
 from qms.phrases import role as role_word
-from qms.services.documents import bodies, renditions, search, signatures
+from qms.services.documents import bodies, renditions, search, search_index, signatures
 from qms.services.documents import register as documents
 from qms.services.documents import steps as checks
 from qms.services.documents.register import in_progress_revision as in_progress_revision
@@ -86,6 +86,7 @@ def _new_revision(
     )
     session.add(rev)
     session.flush()
+    search_index.refresh(session, pk(doc))
     return rev
 
 
@@ -557,6 +558,7 @@ def _change_status(
     rev.updated_at = at or utcnow()
     session.add(rev)
     session.flush()
+    search_index.refresh(session, rev.document_id)
     return before
 
 
@@ -610,6 +612,7 @@ def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Docume
             reason=reason,
             at=now,
         )
+    search.index_document(session, doc, "")  # no effective body left to find it by
     session.commit()
     return doc
 
