@@ -141,7 +141,8 @@ def _to_acknowledge(session: Session, user: User, roles: set[Role]) -> Cond | No
         not_(acknowledged),
     )
     if user.department_id is not None:
-        condition = and_(condition, col(Document.department_id) == user.department_id)
+        of_department = select(Document.id).where(Document.department_id == user.department_id)
+        condition = and_(condition, col(Revision.document_id).in_(of_department))
     return condition
 
 
@@ -187,20 +188,15 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
 
 
 def _revision_source(session: Session, condition: Cond) -> _Source:
-    def count() -> int:
-        return session.exec(
-            select(func.count())
-            .select_from(Document)
-            .join(Revision, col(Revision.document_id) == Document.id)
-            .where(condition)
-        ).one()
+    def count() -> int:  # conditions are on the issue alone: no document row is read
+        return session.exec(select(func.count()).select_from(Revision).where(condition)).one()
 
     def read(offset: int, limit: int) -> list[InboxItem]:
         rows = session.exec(
             select(Document, Revision)
             .join(Revision, col(Revision.document_id) == Document.id)
             .where(condition)
-            .order_by(col(Revision.updated_at), col(Document.code))
+            .order_by(col(Revision.updated_at), col(Revision.document_id))
             .offset(offset)
             .limit(limit)
         ).all()

@@ -2,7 +2,8 @@
 a ``tsvector`` column with a GIN index on PostgreSQL (see
 ``qms.services.documents.search_index``), filled here for every document: the words of
 its code and title, the indexed words of its effective body, and a marker per state its
-issues are in.
+issues are in. And an index for the inbox's sections (issues in a state, by drafter, oldest
+first).
 
 Revision ID: 0011
 Revises: 0006
@@ -27,6 +28,12 @@ _STATES = ("effective", "draft", "in_review", "approved", "obsolete")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("revision", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_revision_status_drafter_updated",
+            ["status", "drafted_by_id", "updated_at", "document_id"],
+            unique=False,
+        )
     connection = op.get_bind()
     if connection.dialect.name == "postgresql":
         op.execute(
@@ -72,3 +79,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP TABLE document_search")
+    with op.batch_alter_table("revision", schema=None) as batch_op:
+        batch_op.drop_index("ix_revision_status_drafter_updated")
