@@ -38,12 +38,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qms.db import make_engine, upgrade  # noqa: E402
 from qms.models import Document, Revision, SearchTerm, User  # noqa: E402
+from qms.services.documents import search_index  # noqa: E402
 from qms.services.documents.search import terms_of  # noqa: E402
 from qms.text import fold, sort_key  # noqa: E402
 from tests.helpers import effective_document  # noqa: E402
@@ -168,6 +170,9 @@ def generate(url: str, documents: int, issues: int) -> None:
             connection.execute(insert(Revision), revisions)
         for start in range(0, len(terms), 20_000):
             connection.execute(insert(SearchTerm), terms[start : start + 20_000])
+    with Session(engine) as session:  # the full-text index, as after any bulk load
+        search_index.rebuild(session)
+        session.commit()
     with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
         # what autovacuum does on a live server (index-only scans need the visibility map)
         connection.execute(

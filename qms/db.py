@@ -21,6 +21,20 @@ from sqlmodel import Session, create_engine
 from qms.errors import ValidationError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The register's full-text index is no model: an FTS5 table (with the shadow tables FTS5
+# keeps its index in) on SQLite, a tsvector table on PostgreSQL (migration 0011).
+SEARCH_INDEX = "document_search"
+UNMODELLED_TABLES = frozenset(
+    {
+        SEARCH_INDEX,
+        *(f"{SEARCH_INDEX}_{part}" for part in ("data", "idx", "content", "docsize", "config")),
+    }
+)
+
+
+def modelled(_object: object, name: str | None, type_: str, *_: object) -> bool:
+    """For schema comparisons: whether ``name`` is described by the models."""
+    return not (type_ == "table" and name in UNMODELLED_TABLES)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

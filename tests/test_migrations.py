@@ -7,12 +7,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import qms.models  # noqa: F401
-from qms.db import current_revision, make_engine, upgrade
+from qms.db import current_revision, make_engine, modelled, upgrade
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": modelled}
+        )
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
 

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import qms.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from qms.db import modelled
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -19,6 +20,7 @@ with engine.connect() as connection:
         target_metadata=SQLModel.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -25,3 +25,12 @@ class SearchTerm(SQLModel, table=True):
 Index("ix_document_title_order", col(Document.title_sort_key), col(Document.code))
 # "Has an issue in this state" checks without reading the issues' rows (bodies are large).
 Index("ix_revision_document_status", col(Revision.document_id), col(Revision.status))
+# The inbox's sections (drafts, reviews, acknowledgements): issues in a state, by drafter,
+# oldest first, counted and paged without reading the issues' rows.
+Index(
+    "ix_revision_status_drafter_updated",
+    col(Revision.status),
+    col(Revision.drafted_by_id),
+    col(Revision.updated_at),
+    col(Revision.document_id),
+)

@@ -1,16 +1,20 @@
 """What waits for a user: drafts to finish, issues to review or approve, new issues to
 acknowledge, checklists to work, reports to sign, actions and verifications due. Each
-section is one query; more areas add their own section function."""
+section is counted in the database and read a page at a time (the home page shows the
+first page of each); more areas add their own section source."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
+from functools import cache
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_
 from sqlmodel import Session, col, select
 
 from qms.domain import CapaStatus, Meaning, RevisionStatus, Role
+from qms.errors import NotFound
 from qms.models import (
     Acknowledgement,
     Audit,
@@ -47,6 +51,21 @@ class InboxSection:
     key: str  # "drafts", "review", "approve", "acknowledge"...
     total: int
     items: list[InboxItem]
+    page: int = 1
+    per_page: int = SHOWN_PER_SECTION
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class _Source:
+    """How to count a section and read one page of it."""
+
+    count: Callable[[], int]
+    read: Callable[[int, int], list[InboxItem]]  # (offset, limit) -> items
+    always: bool = True  # shown even when empty
 
 
 SectionQuery = Callable[[Session, User, set[Role]], Cond | None]
@@ -122,7 +141,8 @@ def _to_acknowledge(session: Session, user: User, roles: set[Role]) -> Cond | No
         not_(acknowledged),
     )
     if user.department_id is not None:
-        condition = and_(condition, col(Document.department_id) == user.department_id)
+        of_department = select(Document.id).where(Document.department_id == user.department_id)
+        condition = and_(condition, col(Revision.document_id).in_(of_department))
     return condition
 
 
@@ -136,30 +156,55 @@ SECTIONS: list[tuple[str, SectionQuery]] = [
 
 def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
     """Every section that applies to the viewer's roles, with counts and the oldest items."""
-    roles = users.roles_of(session, viewer)
     sections = []
+    for key, source in _sources(session, viewer).items():
+        total = source.count()
+        if total or source.always:
+            sections.append(InboxSection(key, total, source.read(0, SHOWN_PER_SECTION)))
+    return sections
+
+
+def inbox_section(
+    session: Session, *, viewer: User, key: str, page: int = 1, per_page: int = SHOWN_PER_SECTION
+) -> InboxSection:
+    """One page of one section of the viewer's inbox (pages past the end are empty)."""
+    source = _sources(session, viewer).get(key)
+    if source is None:
+        raise NotFound("no inbox section {key!r} for you", key=key)
+    page = max(1, page)
+    items = source.read((page - 1) * per_page, per_page)
+    return InboxSection(key, source.count(), items, page, per_page)
+
+
+def _sources(session: Session, user: User) -> dict[str, _Source]:
+    roles = users.roles_of(session, user)
+    sources = {}
     for key, query in SECTIONS:
-        condition = query(session, viewer, roles)
-        if condition is None:
-            continue
-        base = select(Document, Revision).join(Revision, col(Revision.document_id) == Document.id)
-        total = session.exec(
-            select(func.count())
-            .select_from(Document)
+        condition = query(session, user, roles)
+        if condition is not None:
+            sources[key] = _revision_source(session, condition)
+    sources.update(_record_sources(session, user, roles))
+    return sources
+
+
+def _revision_source(session: Session, condition: Cond) -> _Source:
+    def count() -> int:  # conditions are on the issue alone: no document row is read
+        return session.exec(select(func.count()).select_from(Revision).where(condition)).one()
+
+    def read(offset: int, limit: int) -> list[InboxItem]:
+        rows = session.exec(
+            select(Document, Revision)
             .join(Revision, col(Revision.document_id) == Document.id)
             .where(condition)
-        ).one()
-        rows = session.exec(
-            base.where(condition)
-            .order_by(col(Revision.updated_at), col(Document.code))
-            .limit(SHOWN_PER_SECTION)
+            .order_by(col(Revision.updated_at), col(Revision.document_id))
+            .offset(offset)
+            .limit(limit)
         ).all()
-        items = [
+        return [
             InboxItem(doc.code, doc.title, rev.issue, rev.status, _since(rev)) for doc, rev in rows
         ]
-        sections.append(InboxSection(key, int(total), items))
-    sections.extend(_record_sections(session, viewer, roles))
-    return sections
+
+    return _Source(count, read)
 
 
 def _since(rev: Revision) -> datetime:
@@ -174,11 +219,25 @@ def _at(day: date) -> datetime:
     return datetime.combine(day, time(12), tzinfo=UTC)
 
 
-def _section(key: str, items: list[InboxItem]) -> InboxSection:
-    return InboxSection(key, len(items), items[:SHOWN_PER_SECTION])
+def _paged(session: Session, query: Any, item: Callable[[Any], InboxItem]) -> _Source:
+    """A section whose rows ``query`` selects in order: counted in the database, read a
+    page at a time, ``item`` making one entry of each row."""
+
+    def count() -> int:
+        return session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+
+    def read(offset: int, limit: int) -> list[InboxItem]:
+        return [item(row) for row in session.exec(query.offset(offset).limit(limit)).all()]
+
+    return _Source(count, read)
 
 
-def _checklists(session: Session, user: User) -> InboxSection:
+def _listed(items: Callable[[], list[InboxItem]]) -> _Source:
+    """A small section whose rows need a rule checked in code, so it is read whole."""
+    return _Source(lambda: len(items()), lambda offset, limit: items()[offset : offset + limit])
+
+
+def _checklists(session: Session, user: User) -> _Source:
     """In-progress audits of the user's team with checklist items still unanswered."""
     open_items = (
         select(Audit, func.count(col(ChecklistItem.id)))
@@ -190,78 +249,82 @@ def _checklists(session: Session, user: User) -> InboxSection:
         .group_by(col(Audit.id))
         .order_by(col(Audit.ref))
     )
-    items = [
-        InboxItem(audit.ref, f"{count}", 0, audit.status, audit.updated_at, _audit_url(audit.ref))
-        for audit, count in session.exec(open_items).all()
-    ]
-    return _section("checklists", items)
+    return _paged(
+        session,
+        open_items,
+        lambda row: InboxItem(
+            row[0].ref, f"{row[1]}", 0, row[0].status, row[0].updated_at, _audit_url(row[0].ref)
+        ),
+    )
 
 
-def _reports_to_sign(session: Session, user: User) -> InboxSection:
-    reported = session.exec(
-        select(Audit)
-        .where(Audit.auditee_rep_id == user.id)
-        .where(Audit.status == AuditStatus.REPORTED.value)
-        .order_by(col(Audit.ref))
-    ).all()
-    items = [
-        InboxItem(
-            audit.ref,
-            audit.objectives[:120],
-            0,
-            audit.status,
-            audit.reported_at or audit.updated_at,
-            _audit_url(audit.ref),
-        )
-        for audit in reported
-        if not valid_signed(signatures_of(session, audit), AUDITEE)
-    ]
-    return _section("sign_reports", items)
+def _reports_to_sign(session: Session, user: User) -> _Source:
+    def items() -> list[InboxItem]:
+        reported = session.exec(
+            select(Audit)
+            .where(Audit.auditee_rep_id == user.id)
+            .where(Audit.status == AuditStatus.REPORTED.value)
+            .order_by(col(Audit.ref))
+        ).all()
+        return [
+            InboxItem(
+                audit.ref,
+                audit.objectives[:120],
+                0,
+                audit.status,
+                audit.reported_at or audit.updated_at,
+                _audit_url(audit.ref),
+            )
+            for audit in reported
+            if not valid_signed(signatures_of(session, audit), AUDITEE)
+        ]
+
+    return _listed(cache(items))
 
 
-def _actions_due(session: Session, user: User) -> InboxSection:
-    rows = session.exec(
+def _actions_due(session: Session, user: User) -> _Source:
+    query = (
         select(CapaAction, CorrectiveActionRequest)
         .join(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == CapaAction.capa_id)
         .where(CapaAction.owner_id == user.id)
         .where(CapaAction.status == "open")
         .where(CorrectiveActionRequest.status == CapaStatus.ACTIONS_PLANNED.value)
         .order_by(col(CapaAction.due_date), col(CorrectiveActionRequest.ref))
-    ).all()
-    items = [
-        InboxItem(
-            car.ref,
-            action.description[:120],
-            action.number,
-            car.status,
-            _at(action.due_date),
-            _capa_url(car.ref),
-        )
-        for action, car in rows
-    ]
-    return _section("actions_due", items)
+    )
+    return _paged(
+        session,
+        query,
+        lambda row: InboxItem(
+            row[1].ref,
+            row[0].description[:120],
+            row[0].number,
+            row[1].status,
+            _at(row[0].due_date),
+            _capa_url(row[1].ref),
+        ),
+    )
 
 
-def _verifications_due(session: Session, user: User) -> InboxSection:
+def _verifications_due(session: Session, user: User) -> _Source:
     owned = select(CapaAction.capa_id).where(CapaAction.owner_id == user.id)
-    rows = session.exec(
+    query = (
         select(CorrectiveActionRequest)
         .where(CorrectiveActionRequest.status == CapaStatus.ACTIONS_DONE.value)
         .where(col(CorrectiveActionRequest.id).not_in(owned))
         .order_by(col(CorrectiveActionRequest.verification_due), col(CorrectiveActionRequest.ref))
-    ).all()
-    items = [
-        InboxItem(
+    )
+    return _paged(
+        session,
+        query,
+        lambda car: InboxItem(
             car.ref,
             car.description[:120],
             0,
             car.status,
             _at(car.verification_due) if car.verification_due else car.updated_at,
             _capa_url(car.ref),
-        )
-        for car in rows
-    ]
-    return _section("verifications", items)
+        ),
+    )
 
 
 def _audit_url(ref: str) -> str:
@@ -272,18 +335,14 @@ def _capa_url(ref: str) -> str:
     return f"/capa/{quote(ref, safe='')}"
 
 
-def _record_sections(session: Session, user: User, roles: set[Role]) -> list[InboxSection]:
-    """The audit and corrective-action sections that apply to the user; empty ones only for the roles they concern."""
-    sections = []
-    checklists = _checklists(session, user)
-    if Role.AUDITOR in roles or checklists.total:
-        sections.append(checklists)
-    reports = _reports_to_sign(session, user)
-    if reports.total:
-        sections.append(reports)
-    actions = _actions_due(session, user)
-    if actions.total:
-        sections.append(actions)
+def _record_sources(session: Session, user: User, roles: set[Role]) -> dict[str, _Source]:
+    """The audit and corrective-action sections that apply to the user: checklists and
+    verifications always for the roles they concern, the others when something waits."""
+    sources = {
+        "checklists": replace(_checklists(session, user), always=Role.AUDITOR in roles),
+        "sign_reports": replace(_reports_to_sign(session, user), always=False),
+        "actions_due": replace(_actions_due(session, user), always=False),
+    }
     if roles & {Role.AUDITOR, Role.CONTROLLER}:
-        sections.append(_verifications_due(session, user))
-    return sections
+        sources["verifications"] = _verifications_due(session, user)
+    return sources

@@ -32,6 +32,7 @@ INSPECTORS = {"admin", "binh"}
 
 GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/", SIGNED_IN),
+    ("/inbox/acknowledge", SIGNED_IN),
     ("/documents", SIGNED_IN),
     ("/documents?q=kiem+soat", SIGNED_IN),
     ("/documents?status=draft", SEE_ALL),

@@ -325,15 +325,18 @@ def age_days(session: Session, car: CorrectiveActionRequest, today: date) -> int
     return max(0, ((end or today) - start).days)
 
 
-def action_counts(session: Session, today: date) -> dict[int, tuple[int, int]]:
-    """Per record id: its open actions, and how many of them are overdue (as
-    :func:`is_overdue` says), counted by the database in one query."""
+def action_counts(
+    session: Session, today: date, *, ids: list[int] | None = None
+) -> dict[int, tuple[int, int]]:
+    """Per record id (of ``ids``, or of every record): its open actions, and how many of
+    them are overdue (as :func:`is_overdue` says), counted by the database in one query."""
     late = case((col(CapaAction.due_date) < today, 1), else_=0)
-    rows = session.exec(
-        select(CapaAction.capa_id, func.count(), func.sum(late))
-        .where(CapaAction.status == "open")
-        .group_by(col(CapaAction.capa_id))
-    ).all()
+    query = select(CapaAction.capa_id, func.count(), func.sum(late)).where(
+        CapaAction.status == "open"
+    )
+    if ids is not None:
+        query = query.where(col(CapaAction.capa_id).in_(ids))
+    rows = session.exec(query.group_by(col(CapaAction.capa_id))).all()
     return {capa_id: (int(count), int(overdue or 0)) for capa_id, count, overdue in rows}
 
 

@@ -8,7 +8,9 @@ field has one name and one form everywhere."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from qms.domain import CapaStatus
 from qms.errors import Joined, Text, ValidationError
@@ -36,6 +38,23 @@ class CapaSummary:
     overdue_actions: int
 
 
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class CapaPage:
+    """One page of the register and the number of records that match."""
+
+    rows: list[CapaSummary]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
 def list_capas(
     session: Session,
     *,
@@ -46,6 +65,35 @@ def list_capas(
 ) -> list[CapaSummary]:
     """The register, oldest first, optionally filtered (``viewer`` as in
     :func:`capa_records.record_pdf`)."""
+    query = _register_query(session, viewer, status, department, year)
+    return _summaries(session, list(session.exec(query).all()))
+
+
+def capa_page(
+    session: Session,
+    *,
+    viewer: User | None,
+    status: str | None = None,
+    department: str | None = None,
+    year: int | None = None,
+    page: int = 1,
+    per_page: int = PAGE_SIZE,
+) -> CapaPage:
+    """One page of :func:`list_capas`, counted by the database."""
+    query = _register_query(session, viewer, status, department, year)
+    total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    page = max(1, page)
+    found = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all()
+    return CapaPage(_summaries(session, list(found)), int(total), page, per_page)
+
+
+def _register_query(
+    session: Session,
+    viewer: User | None,
+    status: str | None,
+    department: str | None,
+    year: int | None,
+) -> SelectOfScalar[CorrectiveActionRequest]:
     if viewer is not None:
         require_reader(session, viewer)
     query = select(CorrectiveActionRequest).order_by(
@@ -66,10 +114,14 @@ def list_capas(
         )
     if year is not None:
         query = query.where(CorrectiveActionRequest.year == year)
+    return query
+
+
+def _summaries(session: Session, cars: list[CorrectiveActionRequest]) -> list[CapaSummary]:
     today = organisation.today(session)
+    counts = capa_records.action_counts(session, today, ids=[pk(car) for car in cars])
     out = []
-    counts = capa_records.action_counts(session, today)
-    for car in session.exec(query).all():
+    for car in cars:
         open_actions, overdue_actions = counts.get(pk(car), (0, 0))
         out.append(
             CapaSummary(

@@ -12,6 +12,7 @@ from qms.clock import naive_utc, utcnow
 from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role, validate_language
 from qms.errors import Conflict, Joined, NotFound, Text, ValidationError
 from qms.models import Department, Document, Revision, User, pk
+from qms.services.documents import search_index
 from qms.services.fields import one_line
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
@@ -125,6 +126,7 @@ def add_document(
         setattr(doc, name, value)
     session.add(doc)
     session.flush()
+    search_index.refresh(session, pk(doc))
     trail.record(
         session,
         actor=actor.username,

@@ -25,7 +25,7 @@ from qms.models import (
     pk,
 )
 from qms.phrases import role as role_word
-from qms.services.documents import bodies, renditions, search, signatures
+from qms.services.documents import bodies, renditions, search, search_index, signatures
 from qms.services.documents import paper as paper_records
 from qms.services.documents import register as documents
 from qms.services.documents import steps as checks
@@ -89,6 +89,7 @@ def _new_revision(
     )
     session.add(rev)
     session.flush()
+    search_index.refresh(session, pk(doc))
     return rev
 
 
@@ -579,6 +580,7 @@ def _change_status(
     rev.updated_at = at or utcnow()
     session.add(rev)
     session.flush()
+    search_index.refresh(session, rev.document_id)
     return before
 
 
@@ -632,6 +634,7 @@ def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Docume
             reason=reason,
             at=now,
         )
+    search.index_document(session, doc, "")  # no effective body left to find it by
     session.commit()
     return doc
 

@@ -4,20 +4,25 @@
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_
+from sqlalchemy import ColumnElement, and_, delete, func, insert
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 from sqlmodel import Session, col, select
 
 from qms.domain import IN_PROGRESS, RevisionStatus
 from qms.errors import Joined, NotFound, PermissionDenied, ValidationError
 from qms.models import Department, Document, Revision, SearchTerm, User, pk
 from qms.services.documents import register as documents
+from qms.services.documents import search_index
 from qms.services.people import users
 from qms.text import clean, fold
 
 Cond = ColumnElement[bool]
 
 PAGE_SIZE = 50
+WALK_FROM = 2_000
 MAX_TERM = 64
 _WORD = re.compile(r"\w+")
 STATUS_FILTERS = ("effective", "draft", "in_review", "approved", "obsolete")
@@ -30,13 +35,14 @@ def terms_of(text: str) -> set[str]:
 
 def index_document(session: Session, doc: Document, body: str) -> None:
     """Replace a document's body index with the words of ``body`` (its new effective
-    issue); the caller commits with the change that made the issue effective."""
+    issue, or nothing once it is withdrawn); the caller commits with the change."""
     session.execute(delete(SearchTerm).where(col(SearchTerm.document_id) == doc.id))
     terms = sorted(terms_of(body))
     if terms:
         session.execute(
             insert(SearchTerm), [{"document_id": pk(doc), "term": term} for term in terms]
         )
+    search_index.refresh(session, pk(doc))
 
 
 @dataclass(frozen=True)
@@ -51,40 +57,45 @@ class RegisterPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _word_condition(word: str) -> Cond:
-    """A document matches a search word through its code or title (anywhere in them) or
-    through a word of its effective body that starts with it."""
-    in_title = col(Document.search_text).contains(word, autoescape=True)
-    if not _WORD.fullmatch(word):
-        return in_title
-    prefix = word[:MAX_TERM]
-    in_body = exists().where(
-        and_(
-            col(SearchTerm.document_id) == Document.id,
-            col(SearchTerm.term) >= prefix,
-            col(SearchTerm.term) < prefix + "\uffff",
+def _search_words(search: str) -> tuple[list[str], list[Cond]]:
+    """The folded words the full-text index must find for ``search``, and the conditions
+    it cannot answer: a search word with punctuation (a code such as ``qt-01``) must also
+    appear, as written, in the code or title."""
+    words: list[str] = []
+    conditions: list[Cond] = []
+    for word in fold(clean(search)).split():
+        parts = search_index.words_of(word)
+        words.extend(parts)
+        if parts != [word]:
+            conditions.append(col(Document.search_text).contains(word, autoescape=True))
+    return words, conditions
+
+
+def _in_index(session: Session, matching: Select[tuple[int]], *, walk: bool) -> Cond:
+    """``Document.id IN matching``. With ``walk`` (many matches) SQLite walks the title
+    order and stops at the page instead of sorting every match: its planner cannot know
+    how many rows the full-text index returns, and a unary ``+`` keeps it from driving
+    the query from them. PostgreSQL estimates them and chooses for itself."""
+    key = col(Document.id)
+    if walk and session.get_bind().dialect.name == "sqlite":
+        unindexed: UnaryExpression[int] = UnaryExpression(
+            Document.__table__.c.id,  # type: ignore[attr-defined]
+            operator=custom_op("+"),
         )
-    )
-    return or_(in_title, in_body)
+        return unindexed.in_(matching)
+    return key.in_(matching)
 
 
-def _has_issue(*statuses: str) -> Cond:
-    return exists().where(
-        and_(col(Revision.document_id) == Document.id, col(Revision.status).in_(statuses))
-    )
-
-
-def _status_conditions(status: str | None, see_all: bool) -> list[Cond]:
-    effective = RevisionStatus.EFFECTIVE.value
+def _state_filter(status: str | None, see_all: bool) -> tuple[str | None, list[str]]:
+    """The state a shown document must have an issue in, and the states it must not."""
     if not see_all or status == "effective":
-        return [_has_issue(effective)]
+        return RevisionStatus.EFFECTIVE.value, []
     if status == "obsolete":
-        in_progress = [s.value for s in IN_PROGRESS]
-        return [
-            ~_has_issue(effective, *in_progress),
-            _has_issue(RevisionStatus.OBSOLETE.value),
+        return RevisionStatus.OBSOLETE.value, [
+            RevisionStatus.EFFECTIVE.value,
+            *(s.value for s in IN_PROGRESS),
         ]
-    return [_has_issue(status)] if status else []
+    return status, []
 
 
 def register_page(
@@ -116,9 +127,7 @@ def register_page(
     if status and not see_all and status != "effective":
         raise PermissionDenied("staff see effective documents only")
     page = max(1, page)
-    conditions: list[Cond] = []
-    if search:
-        conditions.extend(_word_condition(word) for word in fold(clean(search)).split())
+    words, conditions = _search_words(search or "")
     if doc_type:
         conditions.append(col(Document.doc_type) == documents.parse_doc_type(doc_type).value)
     if department:
@@ -126,13 +135,21 @@ def register_page(
             select(Department.id).where(Department.code == clean(department).upper())
         ).first()
         conditions.append(col(Document.department_id) == (dept if dept is not None else -1))
-    conditions.extend(_status_conditions(status, see_all))
-    # The page walks the title-order index and stops early; the total is counted apart.
-    total = session.exec(select(func.count()).select_from(Document).where(*conditions)).one()
+    having, lacking = _state_filter(status, see_all)
+    counted = select(func.count()).select_from(Document).where(*conditions)
+    if words or having:
+        matching = search_index.matching(session, words, having=having, lacking=lacking)
+        if not conditions:  # the index alone answers: count its rows
+            counted = select(func.count()).select_from(matching.subquery())
+        else:
+            counted = counted.where(col(Document.id).in_(matching))
+        conditions.append(col(Document.id).in_(matching))
+    total = session.exec(counted).one()
+    if words or having:
+        conditions[-1] = _in_index(session, matching, walk=total > WALK_FROM)
+    query = select(Document.id).where(*conditions)
     found = session.exec(
-        select(Document.id)
-        .where(*conditions)
-        .order_by(col(Document.title_sort_key), col(Document.code))
+        query.order_by(col(Document.title_sort_key), col(Document.code))
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()

@@ -5,7 +5,7 @@ record and register PDFs."""
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory
@@ -49,16 +49,19 @@ def capa_list(
     status: str = "",
     dept: str = "",
     year: str = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    rows = capa_views.list_capas(
+    result = capa_views.capa_page(
         session,
         viewer=user,
         status=status or None,
         department=dept or None,
         year=year_or_none(year),
+        page=page,
     )
     context = {
-        "rows": rows,
+        "result": result,
+        "rows": result.rows,
         "filters": {"status": status, "dept": dept, "year": year},
         "statuses": STATUSES,
         "departments": users.list_departments(session),

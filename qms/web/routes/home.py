@@ -1,6 +1,8 @@
-"""The home page: what waits for the signed-in user."""
+"""The home page: what waits for the signed-in user, and each of its sections page by page."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from qms.services import inbox
@@ -14,3 +16,15 @@ router = APIRouter()
 def home(request: Request, session: Db, user: CurrentUser) -> Response:
     sections = inbox.inbox(session, viewer=user)
     return render(request, "home.html", {"sections": sections})
+
+
+@router.get("/inbox/{key}")
+def inbox_section(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    key: str,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    section = inbox.inbox_section(session, viewer=user, key=key, page=page)
+    return render(request, "inbox_section.html", {"section": section})

@@ -1,0 +1,129 @@
+"""The full-text index behind the register, in each database's own kind.
+
+One row per document: the folded words of its code and title, of its effective body (the
+terms of ``search_term``), and a marker per state its issues are in (``=effective``,
+``=draft``...; no search word can spell one, as words are ``\\w+``). SQLite keeps it in an
+FTS5 table, PostgreSQL in a ``tsvector`` column with a GIN index. Both answer "these
+words start words of the document, and it has an issue in this state" from the index,
+so a search or a status filter costs the size of its answer, not of the register.
+
+The table is not a model (see ``qms.db.UNMODELLED_TABLES``); migration 0011 creates and
+fills it. Every change that moves what a document is found by calls :func:`refresh`.
+"""
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    cast,
+    column,
+    literal_column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from qms.db import SEARCH_INDEX
+from qms.text import fold
+
+MAX_TERM = 64
+_WORD = re.compile(r"\w+")
+# The states the register filters on; superseded issues never decide what is shown.
+STATES = ("effective", "draft", "in_review", "approved", "obsolete")
+
+
+def words_of(text: str) -> list[str]:
+    """The folded words of ``text`` in order, as the index and the searches cut them."""
+    return [word[:MAX_TERM] for word in _WORD.findall(fold(text))]
+
+
+def entry(title_text: str, terms: Iterable[str], states: Iterable[str]) -> str:
+    """The indexed words of one document, space-separated."""
+    markers = sorted({f"={state}" for state in states if state in STATES})
+    return " ".join([*words_of(title_text), *sorted(terms), *markers])
+
+
+_STORE = {
+    "postgresql": (
+        "DELETE FROM document_search WHERE document_id = :id",
+        "INSERT INTO document_search (document_id, words) "
+        "VALUES (:id, array_to_tsvector(string_to_array(:words, ' ')))",
+    ),
+    "sqlite": (
+        "DELETE FROM document_search WHERE rowid = :id",
+        "INSERT INTO document_search (rowid, words) VALUES (:id, :words)",
+    ),
+}
+
+
+def refresh(session: Session, document_id: int) -> None:
+    """Index one document again from its code, title, indexed body words and the states
+    of its issues; the caller commits with the change that moved them."""
+    session.flush()
+    title = session.execute(
+        text("SELECT search_text FROM document WHERE id = :id"), {"id": document_id}
+    ).scalar_one()
+    terms = session.execute(
+        text("SELECT term FROM search_term WHERE document_id = :id"), {"id": document_id}
+    ).scalars()
+    states = session.execute(
+        text("SELECT DISTINCT status FROM revision WHERE document_id = :id"), {"id": document_id}
+    ).scalars()
+    forget, add = _STORE[session.get_bind().dialect.name]
+    session.execute(text(forget), {"id": document_id})
+    session.execute(text(add), {"id": document_id, "words": entry(title, terms, states)})
+
+
+def matching(
+    session: Session, words: list[str], *, having: str | None = None, lacking: Iterable[str] = ()
+) -> Select[tuple[int]]:
+    """The ids of documents in which each of ``words`` (folded ``\\w+`` words) starts a
+    word of the code, title or effective body, with an issue in state ``having`` and
+    none in the states ``lacking``."""
+    absent = list(lacking)
+    if session.get_bind().dialect.name == "postgresql":
+        parts = [f"'{word}':*" for word in words]
+        parts += [f"'={having}'"] if having else []
+        parts += [f"!'={state}'" for state in absent]
+        condition: ColumnElement[bool] = literal_column("words").op("@@")(
+            cast(bindparam("q", " & ".join(parts), unique=True), TSQUERY)
+        )
+        return select(column("document_id")).select_from(table(SEARCH_INDEX)).where(condition)
+    parts = [f'"{word}"*' for word in words]
+    parts += [f'"={having}"'] if having else []
+    query = " AND ".join(parts)
+    if absent:
+        query += " NOT (" + " OR ".join(f'"={state}"' for state in absent) + ")"
+    return (
+        select(literal_column("rowid"))
+        .select_from(table(SEARCH_INDEX))
+        .where(literal_column(SEARCH_INDEX).op("MATCH")(bindparam("q", query, unique=True)))
+    )
+
+
+def rebuild(session: Session) -> None:
+    """Index every document again (after a bulk load; migration 0011 does the same)."""
+    session.execute(text("DELETE FROM document_search"))
+    titles: dict[int, str] = dict(
+        session.execute(text("SELECT id, search_text FROM document")).tuples().all()
+    )
+    terms: dict[int, list[str]] = {}
+    for document_id, term in session.execute(text("SELECT document_id, term FROM search_term")):
+        terms.setdefault(document_id, []).append(term)
+    states: dict[int, list[str]] = {}
+    for document_id, state in session.execute(
+        text("SELECT DISTINCT document_id, status FROM revision")
+    ):
+        states.setdefault(document_id, []).append(state)
+    rows = [
+        {"id": doc_id, "words": entry(title, terms.get(doc_id, ()), states.get(doc_id, ()))}
+        for doc_id, title in titles.items()
+    ]
+    add = _STORE[session.get_bind().dialect.name][1]
+    for start in range(0, len(rows), 5000):
+        session.execute(text(add), rows[start : start + 5000])
