@@ -22,6 +22,9 @@ class Settings:
     session_max_hours: int = 8
     # Password hashes computed at once per process (each argon2 hash takes 64 MiB).
     max_concurrent_hashes: int = 2
+    # Signing is locked for a user after this many wrong passwords within the window.
+    signing_max_failures: int = 5
+    signing_window_minutes: int = 15
     # The language of the command line's messages (the web follows each user's choice).
     language: str = "en"
 
@@ -39,6 +42,10 @@ def get_settings() -> Settings:
         ),
         session_max_hours=max_hours,
         max_concurrent_hashes=_whole_number("QMS_MAX_CONCURRENT_HASHES", default=2, low=1, high=64),
+        signing_max_failures=_whole_number("QMS_SIGNING_MAX_FAILURES", default=5, low=1, high=100),
+        signing_window_minutes=_whole_number(
+            "QMS_SIGNING_WINDOW_MINUTES", default=15, low=1, high=24 * 60
+        ),
         language=message_language(),
     )
 

@@ -16,6 +16,7 @@ from qms.cli.common import (
     read_password,
     read_text_input,
     reading,
+    signing_limits,
     steps_line,
     text_limit,
     writing,
@@ -337,7 +338,13 @@ def submit(code: str, reviewer: str | None, approver: str | None, as_user: str) 
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         rev = revisions.submit(
-            session, actor=actor, code=code, password=password, reviewer=reviewer, approver=approver
+            session,
+            actor=actor,
+            code=code,
+            password=password,
+            reviewer=reviewer,
+            approver=approver,
+            limits=signing_limits(),
         )
     click.echo(f"{code.upper()} issue {rev.issue} submitted for review")
 
@@ -364,7 +371,13 @@ def review(code: str, decision: str | None, comment: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         rev = revisions.review(
-            session, actor=actor, code=code, accept=accept, comment=comment, password=password
+            session,
+            actor=actor,
+            code=code,
+            accept=accept,
+            comment=comment,
+            password=password,
+            limits=signing_limits(),
         )
     outcome = "reviewed" if accept else "returned to the drafter"
     click.echo(f"{code.upper()} issue {rev.issue} {outcome}")
@@ -394,6 +407,7 @@ def approve(code: str, effective_date: datetime | None, as_user: str) -> None:
             code=code,
             password=password,
             effective_date=effective_date.date() if effective_date else None,
+            limits=signing_limits(),
         )
     when: date | None = rev.planned_effective_date
     click.echo(f"{code.upper()} issue {rev.issue} approved; takes effect on {when:%Y-%m-%d}")

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qms import __version__
 from qms.db import make_engine, upgrade, write_session
+from qms.services.documents.signing import SigningLimits
 from qms.services.people import logins, organisation, passwords, sessions
 from qms.settings import Settings, get_settings
 from qms.web import errors
@@ -128,6 +129,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jinja = make_environments(timezone)
     app.state.session_lifetimes = sessions.Lifetimes.of(
         idle_minutes=settings.session_idle_minutes, max_hours=settings.session_max_hours
+    )
+    app.state.signing_limits = SigningLimits.of(
+        max_failures=settings.signing_max_failures,
+        window_minutes=settings.signing_window_minutes,
     )
     app.add_middleware(
         SessionMiddleware,

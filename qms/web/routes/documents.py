@@ -1,23 +1,26 @@
 """The register, a document's page (issue, history, signatures, acknowledgements), the
 comparison of two issues and PDF downloads."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from qms.db import read_connection, read_session
 from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role
+from qms.models import User
 from qms.services.documents import bodies, renditions, revisions, search
 from qms.services.documents import diff as diff_service
 from qms.services.documents import register as documents
 from qms.services.documents.steps import Step
-from qms.services.people import users
+from qms.services.people import organisation, users
 from qms.web.deps import CurrentUser, Db, Roles, load_user, signed_in_id
 from qms.web.errors import NotSignedIn
 from qms.web.i18n import request_language, translator
 from qms.web.pages import body_html, flash, render
+from qms.web.refusals import Refusal
 from qms.web.routes.responses import download
 
 router = APIRouter()
@@ -69,6 +72,20 @@ def document_page(
     code: str,
     issue: int | None = None,
 ) -> Response:
+    return render(request, "document.html", document_context(request, session, user, code, issue))
+
+
+def document_context(
+    request: Request,
+    session: Session,
+    user: User,
+    code: str,
+    issue: int | None,
+    *,
+    refusal: Refusal | None = None,
+) -> dict[str, Any]:
+    """What the document page shows; after a refused step, ``refusal`` brings back what
+    the user typed and says what was wrong, beside the field it is about."""
     detail = revisions.detail(
         session, viewer=user, code=code, issue=issue, language=request_language(request)
     )
@@ -83,7 +100,7 @@ def document_page(
     if rev.status != RevisionStatus.EFFECTIVE:
         steps.discard(Step.ACKNOWLEDGE)  # one acknowledges the effective issue, on its page
     people = users.list_users(session) if Step.SUBMIT in steps else []
-    context = {
+    return {
         "detail": detail,
         "doc": detail.document,
         "rev": rev,
@@ -94,8 +111,9 @@ def document_page(
         "reviewers": [u for u, r in people if Role.REVIEWER in r and u.id != user.id and u.active],
         "approvers": [u for u, r in people if Role.APPROVER in r and u.id != user.id and u.active],
         "effective_date": renditions.effective_date_of(session, rev),
+        "today": organisation.today(session),
+        "refusal": refusal or Refusal(),
     }
-    return render(request, "document.html", context)
 
 
 @router.get("/documents/{code}/pdf")
