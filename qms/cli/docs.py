@@ -222,8 +222,9 @@ def show(
             f"issuer {r.issuer}; reference {r.external_ref} {r.external_version}; "
             f"checked current on {r.checked_current_on or 'never'}"
         )
+    stage = "reviewed — awaiting approval" if r.stage == "reviewed" else r.status
     click.echo(
-        f"issue {r.issue}: {r.status}"
+        f"issue {r.issue}: {stage}"
         + (f", effective {fmt_time(r.effective_at, tz)}" if r.effective_at else "")
     )
     if r.planned_effective_date and r.status == RevisionStatus.APPROVED:
@@ -239,6 +240,8 @@ def show(
         click.echo(f"  MISMATCH: {mismatch.message}")
     for s in r.signatures:
         mark = "valid" if s.valid else "INVALID (content changed after signing)"
+        if s.superseded:
+            mark = "superseded by resubmission"
         click.echo(
             f"  signed {s.meaning}: {s.printed_name} ({s.position or s.username}) "
             f"{fmt_time(s.signed_at, tz)}  {mark}"

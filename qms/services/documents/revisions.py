@@ -40,6 +40,7 @@ from qms.services.trail import chain as trail
 from qms.text import clean, nfc
 
 MAX_BODY_CHARS = 2_000_000
+REVIEWED = "reviewed"  # the stage of an issue in review once reviewed: awaiting approval
 
 
 def _entity_id(doc: Document, rev: Revision) -> str:
@@ -681,6 +682,16 @@ class RevisionDetail:
     steps: tuple[checks.Step, ...] = ()  # what the viewer may do to the document now
     content_hash: str = ""  # of its text, computed now (not the stored value)
     mismatches: tuple[Mismatch, ...] = ()  # how it differs from the trail's record of it
+
+    @property
+    def stage(self) -> str:
+        """Where the issue stands: its status, or ``reviewed`` for an issue in review that
+        carries a valid review signature (reviewed, awaiting approval)."""
+        if self.revision.status == RevisionStatus.IN_REVIEW and signatures.valid_signers(
+            self.signatures, Meaning.REVIEWED
+        ):
+            return REVIEWED
+        return self.revision.status
 
 
 def detail(

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.domain import Meaning
 from qms.errors import AuthenticationFailed
-from qms.models import Document, Revision, Signature, User, pk
+from qms.models import Document, Revision, Signature, TrailEvent, User, pk
 from qms.services.documents import signing
 from qms.services.documents.signing import SigningLimits
 from qms.services.integrity import recorded
@@ -96,6 +96,14 @@ class SignatureView:
     signature: Signature
     username: str
     valid: bool
+    # Made on a text that a later round replaced: the issue was returned for changes after
+    # this signing, and the trail recorded both. Not valid, and not a sign of tampering.
+    superseded: bool = False
+
+    @property
+    def invalid(self) -> bool:
+        """The content changed outside the workflow (or the trail lacks the signing)."""
+        return not self.valid and not self.superseded
 
 
 def signatures_of(session: Session, doc: Document, rev: Revision) -> list[SignatureView]:
@@ -118,10 +126,27 @@ def signatures_of(session: Session, doc: Document, rev: Revision) -> list[Signat
         session, entity="revision", entity_id=f"{doc.code}/{rev.issue}", prefix="signature."
     )
     pairings, _ = recorded.pair(stored, signings)
-    return [
-        SignatureView(sig, user.username, sig.content_hash == actual and pairing.on_trail)
-        for (sig, user), pairing in zip(rows, pairings, strict=True)
-    ]
+    returns = _returned_at(session, f"{doc.code}/{rev.issue}")
+    views = []
+    for (sig, user), pairing in zip(rows, pairings, strict=True):
+        valid = sig.content_hash == actual and pairing.on_trail
+        event = pairing.recorded.event if pairing.on_trail and pairing.recorded else None
+        superseded = not valid and event is not None and any(seq > event for seq in returns)
+        views.append(SignatureView(sig, user.username, valid, superseded))
+    return views
+
+
+def _returned_at(session: Session, entity_id: str) -> list[int]:
+    """The trail events at which an issue was returned for changes (a new round began)."""
+    return list(
+        session.exec(
+            select(TrailEvent.seq).where(
+                TrailEvent.entity == "revision",
+                TrailEvent.entity_id == entity_id,
+                TrailEvent.action == "revision.review_returned",
+            )
+        ).all()
+    )
 
 
 def valid_signers(views: list[SignatureView], meaning: Meaning) -> list[SignatureView]:
