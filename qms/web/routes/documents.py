@@ -71,8 +71,12 @@ def document_page(
     user: CurrentUser,
     code: str,
     issue: int | None = None,
+    full: bool = False,
 ) -> Response:
-    return render(request, "document.html", document_context(request, session, user, code, issue))
+    """An issue; one in review or approved opens on its changes from the effective issue
+    (``full`` shows its whole text instead)."""
+    context = document_context(request, session, user, code, issue, full=full)
+    return render(request, "document.html", context)
 
 
 def document_context(
@@ -83,6 +87,7 @@ def document_context(
     issue: int | None,
     *,
     refusal: Refusal | None = None,
+    full: bool = False,
 ) -> dict[str, Any]:
     """What the document page shows; after a refused step, ``refusal`` brings back what
     the user typed and says what was wrong, beside the field it is about."""
@@ -100,6 +105,10 @@ def document_context(
     if rev.status != RevisionStatus.EFFECTIVE:
         steps.discard(Step.ACKNOWLEDGE)  # one acknowledges the effective issue, on its page
     people = users.list_users(session) if Step.SUBMIT in steps else []
+    under_review = on_this_issue and rev.status != RevisionStatus.DRAFT
+    comparison = (
+        diff_service.against_effective(session, detail.document, rev) if under_review else None
+    )
     return {
         "detail": detail,
         "doc": detail.document,
@@ -113,6 +122,8 @@ def document_context(
         "effective_date": renditions.effective_date_of(session, rev),
         "today": organisation.today(session),
         "refusal": refusal or Refusal(),
+        "comparison": None if full else comparison,
+        "compared_with": comparison.old_issue if comparison and full else None,
     }
 
 
