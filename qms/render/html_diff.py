@@ -177,6 +177,12 @@ def anchor(index: int, block: Block) -> str:
     return f"p{index}-{digest}"
 
 
+def passages(source: str) -> list[tuple[str, str]]:
+    """A body's passages in reading order, each with its anchor and its safe HTML (for a
+    page that shows comments beside the passage they are about)."""
+    return [(anchor(i, b), _wrap(b, b.html)) for i, b in enumerate(blocks(source))]
+
+
 # --- marking the words that changed ------------------------------------------------------
 
 

@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         editing,
         home,
         portal,
+        review_comments,
         trail,
     )
 
@@ -147,7 +148,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     from qms.web import auth
 
-    for module in (auth, home, documents, editing, portal, trail, audits, audit_checklist, capa):
+    for module in (
+        auth,
+        home,
+        documents,
+        editing,
+        review_comments,
+        portal,
+        trail,
+        audits,
+        audit_checklist,
+        capa,
+    ):
         app.include_router(module.router, include_in_schema=False)
     for module in (api_documents, api_audits, api_capa, api_integrity):
         app.include_router(module.router, prefix="/api")

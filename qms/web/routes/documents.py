@@ -11,7 +11,9 @@ from sqlmodel import Session
 from qms.db import read_connection, read_session
 from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role
 from qms.models import User
-from qms.services.documents import bodies, renditions, revisions, search
+from qms.render import RenderError
+from qms.render.html_diff import passages
+from qms.services.documents import bodies, comments, renditions, revisions, search
 from qms.services.documents import diff as diff_service
 from qms.services.documents import register as documents
 from qms.services.documents.steps import Step
@@ -105,11 +107,18 @@ def document_context(
     if rev.status != RevisionStatus.EFFECTIVE:
         steps.discard(Step.ACKNOWLEDGE)  # one acknowledges the effective issue, on its page
     people = users.list_users(session) if Step.SUBMIT in steps else []
+    rev_doc = detail.document
     under_review = on_this_issue and rev.status != RevisionStatus.DRAFT
     comparison = (
         diff_service.against_effective(session, detail.document, rev) if under_review else None
     )
+    threads = comments.threads_of(session, rev) if rev.status in IN_PROGRESS else None
+    in_place = threads is not None and threads.count and comparison is None
     return {
+        "threads": threads,
+        "may_comment": comparison is not None and comments.may_comment(session, user, rev_doc),
+        "may_reply": threads is not None and comments.may_reply(session, user, rev_doc),
+        "passages": _passages(request, session, rev.body) if in_place else None,
         "detail": detail,
         "doc": detail.document,
         "rev": rev,
@@ -125,6 +134,15 @@ def document_context(
         "comparison": None if full else comparison,
         "compared_with": comparison.old_issue if comparison and full else None,
     }
+
+
+def _passages(request: Request, session: Session, body: str) -> list[tuple[str, str]] | None:
+    """The body cut into passages, for comments shown in place; None when it cannot be
+    rendered (the page says why, with the whole body)."""
+    try:
+        return passages(bodies.html_of(session, body))
+    except RenderError:
+        return None
 
 
 @router.get("/documents/{code}/pdf")

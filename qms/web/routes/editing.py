@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from qms.domain import DocType, Role
-from qms.errors import Conflict, QMSError, Text, ValidationError
+from qms.errors import Conflict, NotFound, QMSError, Text, ValidationError
 from qms.models import User
 from qms.render import markdown_to_safe_html
-from qms.services.documents import bodies, editing, revisions
+from qms.services.documents import bodies, comments, editing, revisions
 from qms.services.documents import register as documents_register
 from qms.services.people import users
 from qms.web.deps import CurrentUser, Db, Limits
@@ -97,6 +97,7 @@ def _editor_page(
         "based_on": start.based_on,
         "conflict": conflict,
         "error": error,
+        "threads": comments.threads_of(session, start.draft) if start.draft else None,
         # The saved text's HTML is stored; a text the user brought back after a
         # conflict is converted (it was refused, so it is not stored).
         "preview": body_html(request, lambda: bodies.html_of(session, body)),
@@ -151,18 +152,24 @@ FORM_FIELDS = {
     "review": ("comment", "password"),
     "approve": ("effective_date", "password"),
     "publish": (),
+    "comment": ("comment",),
+    "reply": ("comment",),
 }
 
+# The forms that show a message about the whole form (the others show it above them all).
+FORM_MESSAGES = frozenset({"submit", "review", "approve", "publish"})
 # The steps (as read views name them) whose forms each route receives.
 STEP_FORMS = {
     "submit": {"submit"},
     "review": {"accept", "return"},
     "approve": {"approve"},
     "publish": {"publish"},
+    "comment": {"return"},
+    "reply": {"edit", "submit", "accept", "return", "approve", "publish"},
 }
 
 
-def _refused(
+def refused(
     request: Request,
     session: Session,
     user: User,
@@ -178,11 +185,15 @@ def _refused(
     refusal = Refusal(step, values, shown, translated(request, exc))
     doc = documents_register.get_document(session, code)
     issue = documents_register.in_progress_revision(session, doc)
-    context = document_context(
-        request, session, user, doc.code, issue.issue if issue else None, refusal=refusal
-    )
+    try:
+        context = document_context(
+            request, session, user, doc.code, issue.issue if issue else None, refusal=refusal
+        )
+    except NotFound:  # the user may not see the issue: the refusal alone is shown
+        raise exc from None
     offered = {str(s) for s in context["steps"]}
-    if not offered & STEP_FORMS[step]:  # the form is gone (the issue moved on): say it above
+    gone = not offered & STEP_FORMS[step]  # the form is gone (the issue moved on)
+    if gone or (shown is None and step not in FORM_MESSAGES):  # say it above the forms
         context["refusal"] = Refusal("page", values, None, refusal.message)
     return render(request, "document.html", context, status=exc.http_status)
 
@@ -210,7 +221,7 @@ def submit(
         )
     except QMSError as exc:
         typed = {"reviewer": reviewer, "approver": approver}
-        return _refused(request, session, user, code, "submit", exc, typed)
+        return refused(request, session, user, code, "submit", exc, typed)
     _ = translator(request)
     flash(request, _("Submitted for review."))
     return RedirectResponse(_page(code.upper()) + f"?issue={rev.issue}", status_code=303)
@@ -241,7 +252,7 @@ def review(
             limits=limits,
         )
     except QMSError as exc:
-        return _refused(request, session, user, code, "review", exc, {"comment": comment})
+        return refused(request, session, user, code, "review", exc, {"comment": comment})
     _ = translator(request)
     flash(request, _("Review recorded: accepted.") if accept else _("Returned for changes."))
     return RedirectResponse(_page(code.upper()) + f"?issue={rev.issue}", status_code=303)
@@ -271,7 +282,7 @@ def approve(
             limits=limits,
         )
     except QMSError as exc:
-        return _refused(request, session, user, code, "approve", exc, typed)
+        return refused(request, session, user, code, "approve", exc, typed)
     _ = translator(request)
     flash(request, _("Approved and signed."))
     return RedirectResponse(_page(code.upper()) + f"?issue={rev.issue}", status_code=303)
@@ -295,7 +306,7 @@ def publish(request: Request, session: Db, user: CurrentUser, code: str) -> Resp
     try:
         rev = revisions.publish(session, actor=user, code=code)
     except QMSError as exc:
-        return _refused(request, session, user, code, "publish", exc, {})
+        return refused(request, session, user, code, "publish", exc, {})
     _ = translator(request)
     flash(request, _("Issue {issue} is now effective.").format(issue=rev.issue))
     return RedirectResponse(_page(code.upper()), status_code=303)
