@@ -93,11 +93,3 @@ def test_the_full_text_is_one_click_away(web_engine: Engine, as_user: type) -> N
     assert '<div class="changes"' not in full
     assert "<strong>cách thức</strong>" in full
     assert "Chỉ xem các thay đổi so với lần ban hành 1" in full
-
-
-def test_a_first_issue_has_nothing_to_compare(web_engine: Engine, as_user: type) -> None:
-    new_draft(web_engine, "QT-31", body=OLD)
-    act(web_engine, revisions.submit, "thu", code="QT-31", password=PASSWORD)
-    page = as_user("hung").get("/documents/QT-31").text
-    assert '<div class="changes"' not in page
-    assert "<strong>cách</strong>" in page
