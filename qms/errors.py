@@ -17,7 +17,7 @@ extract the templates from these calls (see scripts/update-catalogs).
 import copy
 from collections.abc import Callable, Mapping, Sequence
 from string import Formatter
-from typing import Any, TypeAlias
+from typing import Any, Self, TypeAlias
 
 Gettext: TypeAlias = Callable[[str], str]
 NumberFormat: TypeAlias = Callable[[int | float], str]
@@ -131,6 +131,8 @@ class QMSError(Exception):
 
     exit_code = 1
     http_status = 400
+    field: str | None = None  # the input the refusal is about, when it is one field
+    option: str | None = None  # the command-line option that gives that input
 
     def __init__(self, message: str | Text, /, **params: Param) -> None:
         if isinstance(message, Text):
@@ -144,6 +146,15 @@ class QMSError(Exception):
     def translated(self, gettext: Gettext, numbers: NumberFormat | None = None) -> str:
         """The message in ``gettext``'s language (numbers written by ``numbers``)."""
         return self.text.translated(gettext, numbers)
+
+    def about(self, field: str, option: str | None = None) -> Self:
+        """Say which input is refused: a form shows the message beside that field, the
+        command line names its option after the message ("... (--comment)"); ``option``
+        is "--" and the field's name unless given ("" for none, as for a password read
+        from the terminal)."""
+        self.field = field
+        self.option = ("--" + field.replace("_", "-")) if option is None else (option or None)
+        return self
 
     def located(self, where: str) -> "QMSError":
         """The same refusal, of the same kind, saying where: "QT-01.md: <message>"."""

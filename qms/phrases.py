@@ -2,6 +2,7 @@
 ("QT-01 issue 2 is in review", "it needs the reviewer or approver role")."""
 
 from collections.abc import Iterable
+from datetime import date, datetime
 
 from qms.domain import Role
 from qms.errors import Text, either
@@ -70,3 +71,20 @@ def any_role(roles: Iterable[str]) -> Text | str:
 
 def any_state(states: Iterable[str]) -> Text | str:
     return either([state(s) for s in states])
+
+
+def day(value: date) -> Text:
+    """A calendar date the reader's way: 2026-12-05 in English, 05/12/2026 in Vietnamese.
+    The catalogs decide, for pages and messages alike."""
+    return Text(
+        "{year}-{month}-{day}",
+        year=f"{value.year:04d}",
+        month=f"{value.month:02d}",
+        day=f"{value.day:02d}",
+    )
+
+
+def moment(value: datetime) -> Text:
+    """A time of day on a date, as the clock read where it is shown (``value`` already
+    local): 2026-12-05 00:30 in English, 00:30 05/12/2026 in Vietnamese."""
+    return Text("{date} {time}", date=day(value.date()), time=f"{value:%H:%M}")

@@ -26,6 +26,9 @@ class Settings:
     # Database connections a web worker keeps open for its requests (as many again are
     # opened for a burst and closed after it).
     database_pool_size: int = 20
+    # Signing is locked for a user after this many wrong passwords within the window.
+    signing_max_failures: int = 5
+    signing_window_minutes: int = 15
     # The language of the command line's messages (the web follows each user's choice).
     language: str = "en"
     # The largest file an import (one-stop-desk figures, surveys) accepts, checked before
@@ -66,6 +69,10 @@ def get_settings() -> Settings:
         session_max_hours=max_hours,
         max_concurrent_hashes=_whole_number("QMS_MAX_CONCURRENT_HASHES", default=2, low=1, high=64),
         database_pool_size=_whole_number("QMS_DATABASE_POOL_SIZE", default=20, low=1, high=200),
+        signing_max_failures=_whole_number("QMS_SIGNING_MAX_FAILURES", default=5, low=1, high=100),
+        signing_window_minutes=_whole_number(
+            "QMS_SIGNING_WINDOW_MINUTES", default=15, low=1, high=24 * 60
+        ),
         language=message_language(),
         import_max_bytes=_whole_number(
             "QMS_IMPORT_MAX_BYTES", default=20 * 1024 * 1024, low=1024, high=1024**3

@@ -24,9 +24,10 @@ def act(engine: Engine, func: Callable[..., Any], actor: str, **kwargs: Any) -> 
         return func(session, actor=users.get_active_user(session, actor), **kwargs)
 
 
-def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, for "a failed operation changed nothing" checks."""
-    tables = sorted(inspect(engine).get_table_names())
+def snapshot(engine: Engine, *, skip: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (but those in ``skip``), for "a failed operation changed
+    nothing" checks."""
+    tables = sorted(set(inspect(engine).get_table_names()) - set(skip))
     out: dict[str, list[tuple[Any, ...]]] = {}
     with engine.connect() as connection:
         for table in tables:
@@ -49,6 +50,23 @@ def refused(
     with pytest.raises(error, match=match):
         act(engine, func, actor, **kwargs)
     assert snapshot(engine) == before
+
+
+def trail_actions(engine: Engine, after: int = 0) -> list[str]:
+    """The actions of the trail's events after event ``after``, in order."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT action FROM trail_event WHERE seq > :after ORDER BY seq"),
+            {"after": after},
+        )
+        return [row[0] for row in rows]
+
+
+def last_event(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(text("SELECT coalesce(max(seq), 0) FROM trail_event")).one()[0]
+        )
 
 
 def body(n: int = 1) -> str:

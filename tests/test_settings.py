@@ -13,6 +13,8 @@ VARIABLES = (
     "QMS_SESSION_MAX_HOURS",
     "QMS_MAX_CONCURRENT_HASHES",
     "QMS_DATABASE_POOL_SIZE",
+    "QMS_SIGNING_MAX_FAILURES",
+    "QMS_SIGNING_WINDOW_MINUTES",
 )
 
 
@@ -43,6 +45,13 @@ def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     ) == (15, 12, 4)
 
 
+def test_signing_lock_out_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QMS_SIGNING_MAX_FAILURES", "3")
+    monkeypatch.setenv("QMS_SIGNING_WINDOW_MINUTES", "60")
+    settings = get_settings()
+    assert (settings.signing_max_failures, settings.signing_window_minutes) == (3, 60)
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
@@ -55,6 +64,8 @@ def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         ("QMS_MAX_CONCURRENT_HASHES", "２", "from 1 to 64, not '２'"),
         ("QMS_DATABASE_POOL_SIZE", "0", "from 1 to 200, not '0'"),
         ("QMS_DATABASE_POOL_SIZE", "1000", "from 1 to 200, not '1000'"),
+        ("QMS_SIGNING_MAX_FAILURES", "0", "from 1 to 100, not '0'"),
+        ("QMS_SIGNING_WINDOW_MINUTES", "a day", "from 1 to 1440, not 'a day'"),
     ],
 )
 def test_wrong_values_are_refused(

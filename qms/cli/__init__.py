@@ -104,7 +104,10 @@ class QmsGroup(click.Group):
             message_language()  # a wrong QMS_LANGUAGE is refused before anything runs
             return super().invoke(ctx)
         except QMSError as exc:
-            raise CommandFailed(_in_language(ctx, exc), exc.exit_code) from None
+            message = _in_language(ctx, exc)
+            if exc.option:
+                message += f" ({exc.option})"
+            raise CommandFailed(message, exc.exit_code) from None
         except Exception as exc:
             if not _is_database_error(exc):
                 raise

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # SQLAlchemy is imported when a command first opens the datab
     from sqlmodel import Session
 
     from qms.errors import Text
+    from qms.services.documents.signing import SigningLimits
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,6 +56,17 @@ def app(ctx: click.Context) -> AppContext:
         root.call_on_close(root.obj.close)
     obj: AppContext = root.obj
     return obj
+
+
+def signing_limits() -> SigningLimits:
+    """The lock-out after wrong signing passwords, as the settings say."""
+    from qms.services.documents.signing import SigningLimits
+
+    settings = app(click.get_current_context()).settings
+    return SigningLimits.of(
+        max_failures=settings.signing_max_failures,
+        window_minutes=settings.signing_window_minutes,
+    )
 
 
 @contextmanager

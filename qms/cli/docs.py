@@ -20,6 +20,7 @@ from qms.cli.common import (
     read_password,
     read_text_input,
     reading,
+    signing_limits,
     steps_line,
     text_limit,
     writing,
@@ -228,8 +229,9 @@ def show(
             f"issuer {r.issuer}; reference {r.external_ref} {r.external_version}; "
             f"checked current on {r.checked_current_on or 'never'}"
         )
+    stage = "reviewed — awaiting approval" if r.stage == "reviewed" else r.status
     click.echo(
-        f"issue {r.issue}: {r.status}"
+        f"issue {r.issue}: {stage}"
         + (
             f", effective {r.effective_date:%Y-%m-%d}"
             if r.effective_at and r.effective_date
@@ -250,6 +252,8 @@ def show(
         click.echo(f"  MISMATCH: {mismatch.message}")
     for s in r.signatures:
         mark = "valid" if s.valid else "INVALID (content changed after signing)"
+        if s.superseded:
+            mark = "superseded by resubmission"
         click.echo(
             f"  signed {s.meaning}: {s.printed_name} ({s.position or s.username}) "
             f"{fmt_time(s.signed_at, tz)}  {mark}"
@@ -534,7 +538,13 @@ def submit(code: str, reviewer: str | None, approver: str | None, as_user: str) 
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         rev = revisions.submit(
-            session, actor=actor, code=code, password=password, reviewer=reviewer, approver=approver
+            session,
+            actor=actor,
+            code=code,
+            password=password,
+            reviewer=reviewer,
+            approver=approver,
+            limits=signing_limits(),
         )
     click.echo(f"{code.upper()} issue {rev.issue} submitted for review")
 
@@ -561,7 +571,13 @@ def review(code: str, decision: str | None, comment: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         rev = revisions.review(
-            session, actor=actor, code=code, accept=accept, comment=comment, password=password
+            session,
+            actor=actor,
+            code=code,
+            accept=accept,
+            comment=comment,
+            password=password,
+            limits=signing_limits(),
         )
     outcome = "reviewed" if accept else "returned to the drafter"
     click.echo(f"{code.upper()} issue {rev.issue} {outcome}")
@@ -591,6 +607,7 @@ def approve(code: str, effective_date: datetime | None, as_user: str) -> None:
             code=code,
             password=password,
             effective_date=effective_date.date() if effective_date else None,
+            limits=signing_limits(),
         )
     when: date | None = rev.planned_effective_date
     click.echo(f"{code.upper()} issue {rev.issue} approved; takes effect on {when:%Y-%m-%d}")

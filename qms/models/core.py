@@ -118,14 +118,22 @@ class Revision(SQLModel, table=True):
 
 
 class ReviewComment(SQLModel, table=True):
-    """A reviewer's comment; kept when an issue is returned for changes."""
+    """A reviewer's comment; kept when an issue is returned for changes.
+
+    A comment on a passage names it by ``anchor`` (its place and a hash of its words in
+    the rendered text, see :func:`qms.render.html_diff.anchor`) and quotes its words in
+    ``passage``, so it can still be read once the drafter has changed that passage. A
+    reply names the comment it answers (``reply_to_id``)."""
 
     id: int | None = Field(default=None, primary_key=True)
     revision_id: int = Field(foreign_key="revision.id", index=True)
     author_id: int = Field(foreign_key="app_user.id")
-    outcome: str = Field(max_length=20)  # "returned" | "accepted" | "comment"
+    outcome: str = Field(max_length=20)  # "returned" | "accepted" | "comment" | "reply"
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime
+    anchor: str | None = Field(default=None, max_length=40)
+    passage: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reply_to_id: int | None = Field(default=None, foreign_key="reviewcomment.id")
 
 
 class Signature(SQLModel, table=True):

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qms import __version__
 from qms.db import make_engine, upgrade, write_session
+from qms.services.documents.signing import SigningLimits
 from qms.services.people import logins, organisation, passwords, sessions
 from qms.settings import Settings, get_settings
 from qms.web import errors
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         home,
         notices,
         portal,
+        review_comments,
         trail,
         word,
     )
@@ -137,6 +139,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_lifetimes = sessions.Lifetimes.of(
         idle_minutes=settings.session_idle_minutes, max_hours=settings.session_max_hours
     )
+    app.state.signing_limits = SigningLimits.of(
+        max_failures=settings.signing_max_failures,
+        window_minutes=settings.signing_window_minutes,
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,
@@ -157,6 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         word,
         documents,
         editing,
+        review_comments,
         portal,
         trail,
         audits,

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from qms.db import read_session, write_session
 from qms.domain import Role
 from qms.models import User, pk
+from qms.services.documents.signing import SigningLimits
 from qms.services.notices import reading
 from qms.services.people import sessions
 from qms.web.errors import NotSignedIn
@@ -65,6 +66,14 @@ def start_session(request: Request, token: str) -> None:
 def lifetimes(request: Request) -> sessions.Lifetimes:
     found: sessions.Lifetimes = request.app.state.session_lifetimes
     return found
+
+
+def signing_limits(request: Request) -> SigningLimits:
+    found: SigningLimits = request.app.state.signing_limits
+    return found
+
+
+Limits = Annotated[SigningLimits, Depends(signing_limits)]
 
 
 def optional_user(request: Request, session: Db) -> User | None:

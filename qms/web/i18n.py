@@ -8,7 +8,6 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -17,6 +16,7 @@ from qms.domain_words import word_for
 from qms.errors import Joined, QMSError, Text
 from qms.i18n import gettext_for, in_language, number_format, translations
 from qms.paths import templates_dir
+from qms.phrases import day, moment
 
 LANGUAGE_COOKIE = "qms_lang"
 DEFAULT_LANGUAGE = "vi"
@@ -36,12 +36,12 @@ class Formats:
             return ""
         if isinstance(value, dt.datetime):
             value = self._local(value).date()
-        return format_date(value, format="medium", locale=self.language)
+        return in_language(day(value), self.language)
 
     def datetime(self, value: dt.datetime | None) -> str:
         if value is None:
             return ""
-        return format_datetime(self._local(value), format="short", locale=self.language)
+        return in_language(moment(self._local(value)), self.language)
 
     def number(self, value: int | float) -> str:
         return number_format(self.language)(value)

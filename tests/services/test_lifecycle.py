@@ -26,11 +26,14 @@ from tests.helpers import (
     body,
     effective_document,
     get,
+    last_event,
     new_draft,
     refused,
     revise,
+    snapshot,
     statuses,
     to_effective,
+    trail_actions,
 )
 from tests.seed import PASSWORD
 
@@ -118,8 +121,9 @@ def test_return_needs_a_comment(engine: Engine) -> None:
     new_draft(engine)
     act(engine, revisions.submit, "thu", code="QT-01", password=PASSWORD)
     refused(
-        engine, ValidationError, revisions.review, "hung", "--comment", code="QT-01", accept=False
-    )
+        engine, ValidationError, revisions.review, "hung", "say what must change",
+        code="QT-01", accept=False,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -160,31 +164,20 @@ def test_segregation_of_duties_on_approval(
 
 
 def test_wrong_password_refuses_every_signature(engine: Engine) -> None:
+    """Nothing of the step is kept; only the refused attempt goes on the trail."""
     new_draft(engine)
-    refused(
-        engine,
-        AuthenticationFailed,
-        revisions.submit,
-        "thu",
-        "wrong password",
-        code="QT-01",
-        password="nope",
-    )
-    act(engine, revisions.submit, "thu", code="QT-01", password=PASSWORD)
-    refused(
-        engine, AuthenticationFailed, revisions.review, "hung", "wrong password",
-        code="QT-01", accept=True, password="nope",
-    )  # fmt: skip
-    act(engine, revisions.review, "hung", code="QT-01", accept=True, password=PASSWORD)
-    refused(
-        engine,
-        AuthenticationFailed,
-        revisions.approve,
-        "hai",
-        "wrong password",
-        code="QT-01",
-        password="x",
-    )
+    attempts = [
+        (revisions.submit, "thu", {}),
+        (revisions.review, "hung", {"accept": True}),
+        (revisions.approve, "hai", {}),
+    ]
+    for step, actor, extra in attempts:
+        before, seq = snapshot(engine, skip=("trail_event",)), last_event(engine)
+        with pytest.raises(AuthenticationFailed, match="wrong password"):
+            act(engine, step, actor, code="QT-01", password="nope", **extra)
+        assert snapshot(engine, skip=("trail_event",)) == before
+        assert trail_actions(engine, after=seq) == ["signing.refused"]
+        act(engine, step, actor, code="QT-01", password=PASSWORD, **extra)
 
 
 def test_only_the_drafter_submits_and_edits(engine: Engine) -> None:

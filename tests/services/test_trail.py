@@ -92,12 +92,13 @@ def test_verify_names_a_deleted_event(engine: Engine) -> None:
 
 
 def test_a_failed_operation_leaves_no_trail_event(engine: Engine) -> None:
-    from qms.errors import AuthenticationFailed
+    from qms.errors import PermissionDenied
     from qms.services.documents import revisions
     from tests.helpers import act, new_draft
+    from tests.seed import PASSWORD
 
     new_draft(engine)
     before = check(engine).events
-    with pytest.raises(AuthenticationFailed):
-        act(engine, revisions.submit, "thu", code="QT-01", password="wrong")
+    with pytest.raises(PermissionDenied):  # a wrong signing password is recorded (on purpose)
+        act(engine, revisions.submit, "nam", code="QT-01", password=PASSWORD)
     assert check(engine).events == before

@@ -16,9 +16,12 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
+from qms.render import markdown_to_safe_html
+from qms.render.html_diff import passages
 from qms.services.audits import checklists
 from qms.settings import Settings
 from qms.web.app import create_app
+from tests.helpers import body
 from tests.pinned_clock import days_from_today
 from tests.seed import PASSWORD
 from tests.web.client import WebClient, signed_in
@@ -68,6 +71,7 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
 ANCHOR = '{"seq": 1, "hash": "%s", "taken_at": "2026-01-05T08:00:00+00:00"}' % ("0" * 64)
+PASSAGE = passages(markdown_to_safe_html(body()))[0][0]  # QT-02's first heading
 SHOWN_HASH = "content hash the page showed"  # filled in from the database when posting
 # (path, form data or JSON payload, who may): forms carry the token as a field, JSON
 # requests as the X-CSRF-Token header.
@@ -128,6 +132,10 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
         },
         {"thu"},
     ),
+    ("/documents/QT-02/comments", {"passage": PASSAGE, "comment": "Sửa"}, {"hung", "hai"}),
+    # No comment exists in this database: answering one is refused to everyone (who may
+    # answer is tried in test_passage_comments).
+    ("/documents/QT-02/comments/1/reply", {"comment": "Đã sửa"}, set()),
 ]
 
 

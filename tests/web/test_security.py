@@ -25,14 +25,24 @@ XSS_COMMENT = "<script>alert('c')</script> sửa"
 def _unsafe_paths(app: FastAPI) -> list[str]:
     """Every state-changing route of every area (the app mounts exactly these routers)."""
     from qms.web import auth
-    from qms.web.routes import api_documents, documents, editing, home, portal, trail
+    from qms.web.routes import (
+        api_documents,
+        documents,
+        editing,
+        home,
+        portal,
+        review_comments,
+        trail,
+    )
 
     paths = []
-    areas = [("", m.router) for m in (auth, home, documents, editing, portal, trail)]
+    modules = (auth, home, documents, editing, review_comments, portal, trail)
+    areas = [("", m.router) for m in modules]
     for prefix, router in [*areas, ("/api", api_documents.router)]:
         for route in router.routes:
             if isinstance(route, APIRoute) and route.methods & {"POST", "PUT", "PATCH", "DELETE"}:
-                paths.append(prefix + route.path.replace("{code}", "QT-01"))
+                path = route.path.replace("{code}", "QT-01").replace("{comment_id}", "1")
+                paths.append(prefix + path)
     return sorted(set(paths))
 
 

@@ -1,5 +1,6 @@
-"""Differences between two issues, readable for prose: changed lines, and the words
-that changed inside them."""
+"""Differences between two issues: on their rendered text, passage by passage (what a
+reviewer reads, see :mod:`qms.render.html_diff`), and on their Markdown, line by line with
+the words that changed inside them (what ``qms doc diff`` prints)."""
 
 import difflib
 import re
@@ -8,7 +9,10 @@ from typing import Literal
 
 from sqlmodel import Session
 
-from qms.models import User
+from qms.models import Document, Revision, User
+from qms.render import RenderError
+from qms.render.html_diff import Folded, Passage, Shown, changes_only, compare
+from qms.services.documents import bodies
 from qms.services.documents import register as documents
 
 Op = Literal["equal", "insert", "delete", "replace"]
@@ -91,3 +95,48 @@ def diff_issues(
     doc, old = documents.get_revision(session, viewer=viewer, code=code, issue=old_issue)
     _, new = documents.get_revision(session, viewer=viewer, code=code, issue=new_issue)
     return IssueDiff(doc.code, old.issue, new.issue, diff_text(old.body, new.body))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two issues compared on their rendered text."""
+
+    code: str
+    old_issue: int
+    new_issue: int
+    passages: list[Passage]
+
+    @property
+    def changes(self) -> int:
+        return sum(1 for p in self.passages if p.changed)
+
+    def changes_only(self) -> list[Shown | Folded]:
+        return changes_only(self.passages)
+
+
+def compare_revisions(session: Session, doc: Document, old: Revision, new: Revision) -> Comparison:
+    """The passages of ``old`` and ``new``; raises RenderError for a body the renderer
+    refuses (one saved before the caps were checked)."""
+    passages = compare(bodies.html_of(session, old.body), bodies.html_of(session, new.body))
+    return Comparison(doc.code, old.issue, new.issue, passages)
+
+
+def compare_issues(
+    session: Session, *, viewer: User | None, code: str, old_issue: int, new_issue: int
+) -> Comparison:
+    """Two issues the viewer may see, compared on their rendered text."""
+    doc, old = documents.get_revision(session, viewer=viewer, code=code, issue=old_issue)
+    _, new = documents.get_revision(session, viewer=viewer, code=code, issue=new_issue)
+    return compare_revisions(session, doc, old, new)
+
+
+def against_effective(session: Session, doc: Document, rev: Revision) -> Comparison | None:
+    """An issue in progress compared with the effective issue it will replace; None when
+    there is none, or when either body cannot be rendered (the full text is shown)."""
+    effective = documents.effective_revision(session, doc)
+    if effective is None or effective.issue >= rev.issue:
+        return None
+    try:
+        return compare_revisions(session, doc, effective, rev)
+    except RenderError:
+        return None

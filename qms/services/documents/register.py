@@ -374,7 +374,7 @@ def record_periodic_review(session: Session, *, actor: User, code: str, note: st
     users.require_role(session, actor, Role.CONTROLLER, action=Text("record periodic reviews"))
     note = one_line(note, field=Text("note"))
     if not note:
-        raise ValidationError("say what the review found (--note)")
+        raise ValidationError("say what the review found").about("note")
     doc = lock_document(session, code)
     check_periodic_review(session, actor, doc)
     today = organisation.today(session)

@@ -24,6 +24,7 @@ from qms.models import (
     User,
     pk,
 )
+from qms.phrases import day
 from qms.phrases import role as role_word
 from qms.services.documents import bodies, renditions, search, search_index, signatures
 from qms.services.documents import paper as paper_records
@@ -31,6 +32,7 @@ from qms.services.documents import register as documents
 from qms.services.documents import steps as checks
 from qms.services.documents.register import in_progress_revision as in_progress_revision
 from qms.services.documents.register import lock_document
+from qms.services.documents.signing import SigningLimits
 from qms.services.documents.steps import label as _label
 from qms.services.fields import one_line
 from qms.services.integrity.issues import issue_mismatches
@@ -41,6 +43,7 @@ from qms.services.trail import chain as trail
 from qms.text import clean, nfc
 
 MAX_BODY_CHARS = 2_000_000
+REVIEWED = "reviewed"  # the stage of an issue in review once reviewed: awaiting approval
 
 
 def _entity_id(doc: Document, rev: Revision) -> str:
@@ -295,6 +298,7 @@ def submit(
     password: str,
     reviewer: str | None = None,
     approver: str | None = None,
+    limits: SigningLimits | None = None,
 ) -> Revision:
     """The drafter signs the draft and sends it for review (optionally to named people)."""
     doc = lock_document(session, code)
@@ -304,7 +308,13 @@ def submit(
     if reviewer_user and approver_user and reviewer_user.id == approver_user.id:
         raise ValidationError("the reviewer and the approver must be different people")
     signatures.sign(
-        session, doc=doc, rev=rev, signer=actor, meaning=Meaning.DRAFTED, password=password
+        session,
+        doc=doc,
+        rev=rev,
+        signer=actor,
+        meaning=Meaning.DRAFTED,
+        password=password,
+        limits=limits,
     )
     rev.reviewer_id = reviewer_user.id if reviewer_user else None
     rev.approver_id = approver_user.id if approver_user else None
@@ -357,6 +367,7 @@ def review(
     accept: bool,
     comment: str = "",
     password: str | None = None,
+    limits: SigningLimits | None = None,
 ) -> Revision:
     """Accept (and sign as reviewed) or return the issue for changes with comments.
 
@@ -368,13 +379,21 @@ def review(
     comment = clean(comment)
     if accept:
         if password is None:
-            raise ValidationError("accepting a review is a signature: give your password")
+            raise ValidationError("accepting a review is a signature: give your password").about(
+                "password", option=""
+            )
         signatures.sign(
-            session, doc=doc, rev=rev, signer=actor, meaning=Meaning.REVIEWED, password=password
+            session,
+            doc=doc,
+            rev=rev,
+            signer=actor,
+            meaning=Meaning.REVIEWED,
+            password=password,
+            limits=limits,
         )
     else:
         if not comment:
-            raise ValidationError("say what must change when returning an issue (--comment)")
+            raise ValidationError("say what must change when returning an issue").about("comment")
     outcome = "accepted" if accept else "returned"
     if comment:
         session.add(
@@ -423,6 +442,7 @@ def approve(
     password: str,
     effective_date: date | None = None,
     content_hash: str | None = None,
+    limits: SigningLimits | None = None,
 ) -> Revision:
     """Sign the reviewed issue for issue; it takes effect on ``effective_date`` (default today).
 
@@ -435,9 +455,17 @@ def approve(
     today = organisation.today(session)
     when = effective_date or today
     if when < today:
-        raise ValidationError("the effective date {date} is in the past", date=when.isoformat())
+        raise ValidationError("the effective date {date} is in the past", date=day(when)).about(
+            "effective_date"
+        )
     signatures.sign(
-        session, doc=doc, rev=rev, signer=actor, meaning=Meaning.APPROVED, password=password
+        session,
+        doc=doc,
+        rev=rev,
+        signer=actor,
+        meaning=Meaning.APPROVED,
+        password=password,
+        limits=limits,
     )
     rev.planned_effective_date = when
     set_status(
@@ -618,7 +646,7 @@ def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Docume
     users.require_role(session, actor, Role.CONTROLLER, action=Text("withdraw documents"))
     reason = one_line(reason, field=Text("reason"))
     if not reason:
-        raise ValidationError("give the reason for withdrawing the document (--reason)")
+        raise ValidationError("give the reason for withdrawing the document").about("reason")
     doc = lock_document(session, code)
     targets = checks.check_withdraw(session, actor, doc)
     now = utcnow()
@@ -680,6 +708,16 @@ class RevisionDetail:
     content_hash: str = ""  # of its text, computed now (not the stored value)
     mismatches: tuple[Mismatch, ...] = ()  # how it differs from the trail's record of it
     paper: paper_records.PaperRecord = field(default_factory=paper_records.PaperRecord)
+
+    @property
+    def stage(self) -> str:
+        """Where the issue stands: its status, or ``reviewed`` for an issue in review that
+        carries a valid review signature (reviewed, awaiting approval)."""
+        if self.revision.status == RevisionStatus.IN_REVIEW and signatures.valid_signers(
+            self.signatures, Meaning.REVIEWED
+        ):
+            return REVIEWED
+        return self.revision.status
 
 
 def detail(

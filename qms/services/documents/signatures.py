@@ -7,7 +7,10 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import Meaning
-from qms.models import Document, Revision, Signature, User, pk
+from qms.errors import AuthenticationFailed
+from qms.models import Document, Revision, Signature, TrailEvent, User, pk
+from qms.services.documents import signing
+from qms.services.documents.signing import SigningLimits
 from qms.services.integrity import recorded
 from qms.services.people import users
 from qms.services.trail import chain as trail
@@ -44,9 +47,28 @@ def sign(
     signer: User,
     meaning: Meaning,
     password: str,
+    limits: SigningLimits | None = None,
 ) -> Signature:
-    """Sign after re-checking the signer's password; the caller commits."""
-    users.confirm_password(signer, password)
+    """Sign after re-checking the signer's password; the caller commits.
+
+    A wrong password, or any attempt while the signer is locked out after too many, rolls
+    back the caller's transaction and commits only its record on the trail before the
+    refusal is raised (see :mod:`qms.services.documents.signing`)."""
+    limits = limits or SigningLimits()
+    minutes = signing.locked_for(session, signer, limits)
+    if minutes:
+        signing.record_refusal(
+            session, doc=doc, rev=rev, signer=signer, meaning=meaning.value, action=signing.LOCKED
+        )
+        raise signing.SigningLocked(minutes)
+    try:
+        users.confirm_password(signer, password)
+    except AuthenticationFailed as refused:
+        signing.record_refusal(
+            session, doc=doc, rev=rev, signer=signer, meaning=meaning.value, action=signing.REFUSED
+        )
+        refused.about("password", option="")
+        raise
     signature = Signature(
         revision_id=pk(rev),
         user_id=pk(signer),
@@ -74,6 +96,14 @@ class SignatureView:
     signature: Signature
     username: str
     valid: bool
+    # Made on a text that a later round replaced: the issue was returned for changes after
+    # this signing, and the trail recorded both. Not valid, and not a sign of tampering.
+    superseded: bool = False
+
+    @property
+    def invalid(self) -> bool:
+        """The content changed outside the workflow (or the trail lacks the signing)."""
+        return not self.valid and not self.superseded
 
 
 def signatures_of(session: Session, doc: Document, rev: Revision) -> list[SignatureView]:
@@ -96,10 +126,27 @@ def signatures_of(session: Session, doc: Document, rev: Revision) -> list[Signat
         session, entity="revision", entity_id=f"{doc.code}/{rev.issue}", prefix="signature."
     )
     pairings, _ = recorded.pair(stored, signings)
-    return [
-        SignatureView(sig, user.username, sig.content_hash == actual and pairing.on_trail)
-        for (sig, user), pairing in zip(rows, pairings, strict=True)
-    ]
+    returns = _returned_at(session, f"{doc.code}/{rev.issue}")
+    views = []
+    for (sig, user), pairing in zip(rows, pairings, strict=True):
+        valid = sig.content_hash == actual and pairing.on_trail
+        event = pairing.recorded.event if pairing.on_trail and pairing.recorded else None
+        superseded = not valid and event is not None and any(seq > event for seq in returns)
+        views.append(SignatureView(sig, user.username, valid, superseded))
+    return views
+
+
+def _returned_at(session: Session, entity_id: str) -> list[int]:
+    """The trail events at which an issue was returned for changes (a new round began)."""
+    return list(
+        session.exec(
+            select(TrailEvent.seq).where(
+                TrailEvent.entity == "revision",
+                TrailEvent.entity_id == entity_id,
+                TrailEvent.action == "revision.review_returned",
+            )
+        ).all()
+    )
 
 
 def valid_signers(views: list[SignatureView], meaning: Meaning) -> list[SignatureView]:

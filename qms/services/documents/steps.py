@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from qms.domain import Meaning, RevisionStatus, Role
 from qms.errors import InvalidTransition, PermissionDenied, QMSError, Text, ValidationError
 from qms.models import Document, Revision, User
-from qms.phrases import any_state, state
+from qms.phrases import any_state, day, state
 from qms.services.documents import bodies, signatures
 from qms.services.documents import register as documents
 from qms.services.documents.register import in_progress_revision
@@ -193,7 +193,7 @@ def check_publish(session: Session, actor: User, doc: Document) -> Revision:
         raise InvalidTransition(
             "{issue} takes effect on {date}, not before",
             issue=label(doc, rev),
-            date=rev.planned_effective_date.isoformat(),
+            date=day(rev.planned_effective_date),
         )
     return rev
 

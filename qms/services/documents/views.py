@@ -166,6 +166,7 @@ class SignatureItem:
     signed_at: datetime
     content_hash: str
     valid: bool  # the issue still has the content hash that was signed
+    superseded: bool  # made on a text that a later round (after a return) replaced
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ class IssueDetail:
     checked_current_on: date | None
     issue: int
     status: str
+    stage: str  # the status, or "reviewed" for an issue in review awaiting approval
     content_hash: str  # of its text, computed now: a stored hash is never shown unchecked
     reason: str
     description: str
@@ -241,6 +243,7 @@ def detail_view(info: revisions.RevisionDetail, zone: str = "UTC") -> IssueDetai
         checked_current_on=doc.checked_current_on,
         issue=rev.issue,
         status=rev.status,
+        stage=info.stage,
         content_hash=info.content_hash,
         reason=rev.reason,
         description=rev.description,
@@ -259,6 +262,7 @@ def detail_view(info: revisions.RevisionDetail, zone: str = "UTC") -> IssueDetai
                 signed_at=v.signature.signed_at,
                 content_hash=v.signature.content_hash,
                 valid=v.valid,
+                superseded=v.superseded,
             )
             for v in info.signatures
         ],

@@ -3,7 +3,7 @@ session cookie), the same rules (the services) and the ``X-CSRF-Token`` header o
 state-changing request. Errors are ``{"error": {"status": ..., "message": ...}}``."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -14,7 +14,7 @@ from qms.services.documents import renditions, revisions, search
 from qms.services.documents import views as doc_views
 from qms.services.documents.views import DocumentPage, DocumentRow, IssueDetail, IssueView
 from qms.services.people import logins, users
-from qms.web.deps import CurrentUser, Db, MaybeUser, lifetimes, start_session
+from qms.web.deps import CurrentUser, Db, Limits, MaybeUser, lifetimes, start_session
 from qms.web.errors import API_ERRORS, ApiError
 from qms.web.pages import csrf_token
 from qms.web.routes.api_params import WHOLE_NUMBER, WholeNumber
@@ -193,8 +193,15 @@ def revise(session: Db, user: CurrentUser, code: str, change: DraftChange) -> Is
     return doc_views.issue_view(rev)
 
 
-@router.post("/documents/{code}/submit", response_model=IssueView)
-def submit(session: Db, user: CurrentUser, code: str, submission: Submission) -> IssueView:
+LOCKED: dict[int | str, dict[str, Any]] = {
+    429: {"model": ApiError, "description": "Too many wrong signing passwords."}
+}
+
+
+@router.post("/documents/{code}/submit", response_model=IssueView, responses=LOCKED)
+def submit(
+    session: Db, user: CurrentUser, limits: Limits, code: str, submission: Submission
+) -> IssueView:
     rev = revisions.submit(
         session,
         actor=user,
@@ -202,12 +209,15 @@ def submit(session: Db, user: CurrentUser, code: str, submission: Submission) ->
         password=submission.password,
         reviewer=submission.reviewer,
         approver=submission.approver,
+        limits=limits,
     )
     return doc_views.issue_view(rev)
 
 
-@router.post("/documents/{code}/review", response_model=IssueView)
-def review(session: Db, user: CurrentUser, code: str, decision: ReviewDecision) -> IssueView:
+@router.post("/documents/{code}/review", response_model=IssueView, responses=LOCKED)
+def review(
+    session: Db, user: CurrentUser, limits: Limits, code: str, decision: ReviewDecision
+) -> IssueView:
     rev = revisions.review(
         session,
         actor=user,
@@ -215,12 +225,15 @@ def review(session: Db, user: CurrentUser, code: str, decision: ReviewDecision) 
         accept=decision.accept,
         comment=decision.comment,
         password=decision.password,
+        limits=limits,
     )
     return doc_views.issue_view(rev)
 
 
-@router.post("/documents/{code}/approve", response_model=IssueView)
-def approve(session: Db, user: CurrentUser, code: str, approval: Approval) -> IssueView:
+@router.post("/documents/{code}/approve", response_model=IssueView, responses=LOCKED)
+def approve(
+    session: Db, user: CurrentUser, limits: Limits, code: str, approval: Approval
+) -> IssueView:
     rev = revisions.approve(
         session,
         actor=user,
@@ -228,6 +241,7 @@ def approve(session: Db, user: CurrentUser, code: str, approval: Approval) -> Is
         password=approval.password,
         effective_date=approval.effective_date,
         content_hash=approval.content_hash,
+        limits=limits,
     )
     return doc_views.issue_view(rev)
 

@@ -1,19 +1,23 @@
 """The register, a document's page (issue, history, signatures, acknowledgements), the
 comparison of two issues and PDF downloads."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from qms.db import read_connection, read_session
 from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role
-from qms.services.documents import bodies, downloads, renditions, revisions, search
+from qms.models import User
+from qms.render import RenderError
+from qms.render.html_diff import passages
+from qms.services.documents import bodies, comments, downloads, renditions, revisions, search
 from qms.services.documents import diff as diff_service
 from qms.services.documents import register as documents
 from qms.services.documents.steps import Step
-from qms.services.people import users
+from qms.services.people import organisation, users
 from qms.web.deps import (
     CurrentUser,
     Db,
@@ -26,6 +30,7 @@ from qms.web.deps import (
 from qms.web.errors import NotSignedIn
 from qms.web.i18n import request_language, translator
 from qms.web.pages import body_html, flash, render
+from qms.web.refusals import Refusal
 from qms.web.routes.responses import download
 from qms.web.routes.word import web_images
 
@@ -77,7 +82,26 @@ def document_page(
     user: CurrentUser,
     code: str,
     issue: int | None = None,
+    full: bool = False,
 ) -> Response:
+    """An issue; one in review or approved opens on its changes from the effective issue
+    (``full`` shows its whole text instead)."""
+    context = document_context(request, session, user, code, issue, full=full)
+    return render(request, "document.html", context)
+
+
+def document_context(
+    request: Request,
+    session: Session,
+    user: User,
+    code: str,
+    issue: int | None,
+    *,
+    refusal: Refusal | None = None,
+    full: bool = False,
+) -> dict[str, Any]:
+    """What the document page shows; after a refused step, ``refusal`` brings back what
+    the user typed and says what was wrong, beside the field it is about."""
     detail = revisions.detail(
         session, viewer=user, code=code, issue=issue, language=request_language(request)
     )
@@ -92,7 +116,18 @@ def document_page(
     if rev.status != RevisionStatus.EFFECTIVE:
         steps.discard(Step.ACKNOWLEDGE)  # one acknowledges the effective issue, on its page
     people = users.list_users(session) if Step.SUBMIT in steps else []
-    context = {
+    rev_doc = detail.document
+    under_review = on_this_issue and rev.status != RevisionStatus.DRAFT
+    comparison = (
+        diff_service.against_effective(session, detail.document, rev) if under_review else None
+    )
+    threads = comments.threads_of(session, rev) if rev.status in IN_PROGRESS else None
+    in_place = threads is not None and threads.count and comparison is None
+    return {
+        "threads": threads,
+        "may_comment": comparison is not None and comments.may_comment(session, user, rev_doc),
+        "may_reply": threads is not None and comments.may_reply(session, user, rev_doc),
+        "passages": _passages(request, session, rev.body) if in_place else None,
         "detail": detail,
         "doc": detail.document,
         "rev": rev,
@@ -106,8 +141,20 @@ def document_page(
         "reviewers": [u for u, r in people if Role.REVIEWER in r and u.id != user.id and u.active],
         "approvers": [u for u, r in people if Role.APPROVER in r and u.id != user.id and u.active],
         "effective_date": renditions.effective_date_of(session, rev),
+        "today": organisation.today(session),
+        "refusal": refusal or Refusal(),
+        "comparison": None if full else comparison,
+        "compared_with": comparison.old_issue if comparison and full else None,
     }
-    return render(request, "document.html", context)
+
+
+def _passages(request: Request, session: Session, body: str) -> list[tuple[str, str]] | None:
+    """The body cut into passages, for comments shown in place; None when it cannot be
+    rendered (the page says why, with the whole body)."""
+    try:
+        return passages(bodies.html_of(session, body))
+    except RenderError:
+        return None
 
 
 @router.get("/documents/{code}/pdf")

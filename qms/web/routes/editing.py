@@ -10,13 +10,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from qms.domain import DocType, Role
-from qms.errors import Conflict, Text, ValidationError
+from qms.errors import Conflict, NotFound, QMSError, Text, ValidationError
+from qms.models import User
 from qms.render import markdown_to_safe_html
-from qms.services.documents import bodies, editing, revisions
+from qms.services.documents import bodies, comments, editing, revisions
+from qms.services.documents import register as documents_register
 from qms.services.people import users
-from qms.web.deps import CurrentUser, Db
+from qms.web.deps import CurrentUser, Db, Limits
 from qms.web.i18n import translated, translator
 from qms.web.pages import body_html, flash, render
+from qms.web.refusals import Refusal
+from qms.web.routes.documents import document_context
 
 router = APIRouter()
 
@@ -93,6 +97,7 @@ def _editor_page(
         "based_on": start.based_on,
         "conflict": conflict,
         "error": error,
+        "threads": comments.threads_of(session, start.draft) if start.draft else None,
         # The saved text's HTML is stored; a text the user brought back after a
         # conflict is converted (it was refused, so it is not stored).
         "preview": body_html(request, lambda: bodies.html_of(session, body)),
@@ -141,24 +146,82 @@ def preview(request: Request, user: CurrentUser, body: Annotated[str, Form()] = 
     return HTMLResponse(body_html(request, lambda: markdown_to_safe_html(body)))
 
 
+# The fields of each signing form, as the page names them.
+FORM_FIELDS = {
+    "submit": ("reviewer", "approver", "password"),
+    "review": ("comment", "password"),
+    "approve": ("effective_date", "password"),
+    "publish": (),
+    "comment": ("comment",),
+    "reply": ("comment",),
+}
+
+# The forms that show a message about the whole form (the others show it above them all).
+FORM_MESSAGES = frozenset({"submit", "review", "approve", "publish"})
+# The steps (as read views name them) whose forms each route receives.
+STEP_FORMS = {
+    "submit": {"submit"},
+    "review": {"accept", "return"},
+    "approve": {"approve"},
+    "publish": {"publish"},
+    "comment": {"return"},
+    "reply": {"edit", "submit", "accept", "return", "approve", "publish"},
+}
+
+
+def refused(
+    request: Request,
+    session: Session,
+    user: User,
+    code: str,
+    step: str,
+    exc: QMSError,
+    values: dict[str, str],
+) -> Response:
+    """The document page again, its ``step`` form holding what was typed (never the
+    password) and the refusal beside the field it is about; nothing of the step is kept."""
+    session.rollback()
+    shown = exc.field if exc.field in FORM_FIELDS[step] else None
+    refusal = Refusal(step, values, shown, translated(request, exc))
+    doc = documents_register.get_document(session, code)
+    issue = documents_register.in_progress_revision(session, doc)
+    try:
+        context = document_context(
+            request, session, user, doc.code, issue.issue if issue else None, refusal=refusal
+        )
+    except NotFound:  # the user may not see the issue: the refusal alone is shown
+        raise exc from None
+    offered = {str(s) for s in context["steps"]}
+    gone = not offered & STEP_FORMS[step]  # the form is gone (the issue moved on)
+    if gone or (shown is None and step not in FORM_MESSAGES):  # say it above the forms
+        context["refusal"] = Refusal("page", values, None, refusal.message)
+    return render(request, "document.html", context, status=exc.http_status)
+
+
 @router.post("/documents/{code}/submit")
 def submit(
     request: Request,
     session: Db,
     user: CurrentUser,
+    limits: Limits,
     code: str,
-    password: Annotated[str, Form()],
+    password: Annotated[str, Form()] = "",
     reviewer: Annotated[str, Form()] = "",
     approver: Annotated[str, Form()] = "",
 ) -> Response:
-    rev = revisions.submit(
-        session,
-        actor=user,
-        code=code,
-        password=password,
-        reviewer=reviewer or None,
-        approver=approver or None,
-    )
+    try:
+        rev = revisions.submit(
+            session,
+            actor=user,
+            code=code,
+            password=password,
+            reviewer=reviewer or None,
+            approver=approver or None,
+            limits=limits,
+        )
+    except QMSError as exc:
+        typed = {"reviewer": reviewer, "approver": approver}
+        return refused(request, session, user, code, "submit", exc, typed)
     _ = translator(request)
     flash(request, _("Submitted for review."))
     return RedirectResponse(_page(code.upper()) + f"?issue={rev.issue}", status_code=303)
@@ -169,6 +232,7 @@ def review(
     request: Request,
     session: Db,
     user: CurrentUser,
+    limits: Limits,
     code: str,
     decision: Annotated[str, Form()],
     comment: Annotated[str, Form()] = "",
@@ -177,14 +241,18 @@ def review(
     if decision not in ("accept", "return"):
         raise ValidationError("decision must be accept or return")
     accept = decision == "accept"
-    rev = revisions.review(
-        session,
-        actor=user,
-        code=code,
-        accept=accept,
-        comment=comment,
-        password=password if accept else None,
-    )
+    try:
+        rev = revisions.review(
+            session,
+            actor=user,
+            code=code,
+            accept=accept,
+            comment=comment,
+            password=password if accept else None,
+            limits=limits,
+        )
+    except QMSError as exc:
+        return refused(request, session, user, code, "review", exc, {"comment": comment})
     _ = translator(request)
     flash(request, _("Review recorded: accepted.") if accept else _("Returned for changes."))
     return RedirectResponse(_page(code.upper()) + f"?issue={rev.issue}", status_code=303)
@@ -195,28 +263,50 @@ def approve(
     request: Request,
     session: Db,
     user: CurrentUser,
+    limits: Limits,
     code: str,
-    password: Annotated[str, Form()],
     content_hash: Annotated[str, Form()],
-    effective_date: Annotated[date | None, Form()] = None,
+    password: Annotated[str, Form()] = "",
+    effective_date: Annotated[str, Form()] = "",
 ) -> Response:
     """The approver signs what the page showed (its content hash)."""
-    rev = revisions.approve(
-        session,
-        actor=user,
-        code=code,
-        password=password,
-        effective_date=effective_date,
-        content_hash=content_hash,
-    )
+    typed = {"effective_date": effective_date}
+    try:
+        rev = revisions.approve(
+            session,
+            actor=user,
+            code=code,
+            password=password,
+            effective_date=_date_field(effective_date),
+            content_hash=content_hash,
+            limits=limits,
+        )
+    except QMSError as exc:
+        return refused(request, session, user, code, "approve", exc, typed)
     _ = translator(request)
     flash(request, _("Approved and signed."))
     return RedirectResponse(_page(code.upper()) + f"?issue={rev.issue}", status_code=303)
 
 
+def _date_field(value: str) -> date | None:
+    """A date typed in a form (YYYY-MM-DD, as date inputs send it); empty means none."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            "{value!r} is not a date; choose one in the calendar", value=value
+        ).about("effective_date") from None
+
+
 @router.post("/documents/{code}/publish")
 def publish(request: Request, session: Db, user: CurrentUser, code: str) -> Response:
-    rev = revisions.publish(session, actor=user, code=code)
+    try:
+        rev = revisions.publish(session, actor=user, code=code)
+    except QMSError as exc:
+        return refused(request, session, user, code, "publish", exc, {})
     _ = translator(request)
     flash(request, _("Issue {issue} is now effective.").format(issue=rev.issue))
     return RedirectResponse(_page(code.upper()), status_code=303)

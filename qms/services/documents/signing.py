@@ -1,0 +1,86 @@
+"""Refused signatures: each wrong password is recorded on the trail (``signing.refused``),
+and after too many in a window the signer is locked out of signing for a while, as
+sign-in locks out after repeated failures (see :mod:`qms.services.people.logins`).
+
+The failures are counted from the trail itself, so every process sees the same count and
+the record of a lock-out is the record of the attempts that caused it.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from qms.clock import utcnow
+from qms.errors import QMSError, Text
+from qms.models import Document, Revision, TrailEvent, User
+from qms.services.trail import chain as trail
+
+REFUSED = "signing.refused"  # a wrong password (counted towards the lock-out)
+LOCKED = "signing.locked"  # an attempt while locked out (not counted: it would never end)
+
+
+@dataclass(frozen=True)
+class SigningLimits:
+    """How many wrong signing passwords a user may give within ``window`` before signing
+    is locked for them until the oldest of those failures leaves the window."""
+
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+
+    @classmethod
+    def of(cls, *, max_failures: int, window_minutes: int) -> "SigningLimits":
+        return cls(max_failures=max_failures, window=timedelta(minutes=window_minutes))
+
+
+class SigningLocked(QMSError):
+    """Signing refused without checking the password, after repeated wrong passwords."""
+
+    exit_code = 4
+    http_status = 429
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            Text(
+                "too many wrong passwords when signing; signing is locked for you "
+                "for {minutes} minutes",
+                minutes=minutes,
+            )
+        )
+        self.minutes = minutes
+        self.about("password", option="")
+
+
+def locked_for(session: Session, signer: User, limits: SigningLimits) -> int:
+    """Minutes until ``signer`` may sign again (0: not locked)."""
+    since = utcnow() - limits.window
+    count, oldest = session.exec(
+        select(func.count(), func.min(TrailEvent.at))
+        .where(TrailEvent.action == REFUSED, TrailEvent.actor == signer.username)
+        .where(col(TrailEvent.at) >= since)
+    ).one()
+    if int(count) < limits.max_failures or oldest is None:
+        return 0
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return max(1, math.ceil((oldest + limits.window - utcnow()).total_seconds() / 60))
+
+
+def record_refusal(
+    session: Session, *, doc: Document, rev: Revision, signer: User, meaning: str, action: str
+) -> None:
+    """Put a refused signing on the trail and commit it on its own: whatever the step had
+    changed so far is rolled back first, so only the record of the attempt is kept."""
+    code, issue, username = doc.code, rev.issue, signer.username
+    session.rollback()
+    trail.record(
+        session,
+        actor=username,
+        action=action,
+        entity="revision",
+        entity_id=f"{code}/{issue}",
+        payload={"new": {"meaning": meaning}},
+    )
+    session.commit()
