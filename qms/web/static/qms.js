@@ -1,0 +1,38 @@
+// Behaviour the stylesheet cannot give alone (a static file: the CSP allows no inline
+// script): the phone menu opens and closes, and tabs show one pane of their group.
+"use strict";
+
+function setUpMenu(toggle) {
+  toggle.addEventListener("click", () => {
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+}
+
+function setUpTabs(tablist) {
+  const tabs = [...tablist.querySelectorAll("[role=tab]")];
+  const select = (chosen) => {
+    for (const tab of tabs) {
+      const selected = tab === chosen;
+      tab.setAttribute("aria-selected", String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      document.getElementById(tab.getAttribute("aria-controls")).classList.toggle("inactive", !selected);
+    }
+  };
+  tabs.forEach((tab, index) => {
+    tab.addEventListener("click", () => select(tab));
+    tab.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (step) {
+        const next = tabs[(index + step + tabs.length) % tabs.length];
+        select(next);
+        next.focus();
+      }
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-menu-toggle]").forEach(setUpMenu);
+  document.querySelectorAll("[role=tablist]").forEach(setUpTabs);
+});

@@ -1,0 +1,205 @@
+"""Every page a staff member, a reviewer, a drafter and an auditor use fits a 390 px phone
+without sideways scrolling; the navigation folds away, the editor and its preview become
+tabs, and the desktop keeps its columns.
+
+One server and one sign-in per person for the whole module: the pages are only read."""
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from qms.db import make_engine
+from qms.services.documents import revisions
+from tests.browser.conftest import Person
+from tests.helpers import act, effective_document, new_draft
+from tests.live_server import served
+from tests.seed import PASSWORD
+from tests.services.capa_setup import audit_with_findings, planned
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 768}
+
+# A body with what overflows narrow screens: a wide table and one long unbroken word.
+WIDE_BODY = (
+    "# 1. Mục đích\n\nQuy định việc tiếp nhận và trả kết quả hồ sơ.\n\n"
+    "# 2. Nội dung\n\n"
+    "| Bước | Nội dung công việc | Trách nhiệm | Thời gian | Biểu mẫu | Ghi chú |\n"
+    "|---|---|---|---|---|---|\n"
+    "| 1 | Tiếp nhận hồ sơ, kiểm tra thành phần | Bộ phận Một cửa | 0,5 ngày | BM-01-01 | |\n"
+    "| 2 | Thẩm định hồ sơ | Phòng Tư pháp | 02 ngày | BM-01-02 | Trình lãnh đạo |\n\n"
+    "Đường dẫn: https://dichvucong.example.gov.vn/thu-tuc-hanh-chinh/chi-tiet-thu-tuc-hanh-chinh"
+    "?ma-thu-tuc=1.001234.000.00.00.H12\n"
+)
+
+
+@pytest.fixture(scope="module")
+def site(
+    sqlite_templates: dict[bool, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """A server with a document in force, one in review, a draft, an audit with findings
+    and a corrective action; and the references of the audit and the corrective action."""
+    folder = tmp_path_factory.mktemp("phones")
+    database = folder / "phones.db"
+    shutil.copyfile(sqlite_templates[True], database)
+    url = f"sqlite:///{database}"
+    engine = make_engine(url)
+    try:
+        effective_document(engine, "QT-01")
+        act(
+            engine,
+            revisions.revise,
+            "thu",
+            code="QT-01",
+            body=WIDE_BODY,
+            reason="Kết quả đánh giá nội bộ",
+            description="Thêm bảng các bước thực hiện",
+        )
+        act(engine, revisions.submit, "thu", code="QT-01", password=PASSWORD)
+        new_draft(engine, "QT-02", title="Quy trình tiếp nhận và trả kết quả hồ sơ", body=WIDE_BODY)
+        refs = {"audit": audit_with_findings(engine), "capa": planned(engine)}
+    finally:
+        engine.dispose()
+    with served(url, folder) as base:
+        yield base, refs
+
+
+@pytest.fixture(scope="module")
+def people(browser: Browser, site: tuple[str, dict[str, str]]) -> Iterator[dict[str, Person]]:
+    """Signed-in people, each signed in the first time a page of theirs is opened."""
+    signed_in: dict[str, Person] = {}
+
+    class Lazy(dict[str, Person]):
+        def __missing__(self, username: str) -> Person:
+            person = Person(browser, site[0], username, PASSWORD)
+            signed_in[username] = person
+            self[username] = person
+            return person
+
+    yield Lazy()
+    for person in signed_in.values():
+        person.close()
+
+
+# (who, page): staff lan, reviewer hung, drafter thu, auditor binh.
+PAGES = [
+    ("lan", "/"),
+    ("lan", "/documents"),
+    ("lan", "/documents?q=h%E1%BB%93+s%C6%A1"),
+    ("lan", "/documents/QT-01"),
+    ("lan", "/portal"),
+    ("lan", "/notices"),
+    ("lan", "/capa/new"),
+    ("lan", "/capa/{capa}"),
+    ("lan", "/account"),
+    ("hung", "/"),
+    ("hung", "/documents"),
+    ("hung", "/documents/QT-01?issue=2"),
+    ("hung", "/documents/QT-01?issue=2&full=true"),
+    ("hung", "/documents/QT-01/diff?old=1&new=2"),
+    ("hung", "/notices"),
+    ("hung", "/capa"),
+    ("hung", "/capa/{capa}"),
+    ("thu", "/"),
+    ("thu", "/documents/QT-02/edit"),
+    ("thu", "/documents/QT-02"),
+    ("thu", "/new-document"),
+    ("thu", "/audits"),
+    ("thu", "/capa/overdue"),
+    ("binh", "/audits"),
+    ("binh", "/audits/programme"),
+    ("binh", "/audits/{audit}"),
+    ("binh", "/audits/{audit}/checklist"),
+    ("binh", "/audits/{audit}/findings"),
+    ("binh", "/trail"),
+]
+
+
+def _open(people: dict[str, Person], refs: dict[str, str], who: str, path: str) -> Page:
+    page = people[who].page
+    page.set_viewport_size(PHONE)
+    response = page.goto(path.format(**refs))
+    assert response is not None
+    assert response.ok, f"{path}: {response.status}"
+    return page
+
+
+def _overflow(page: Page) -> tuple[int, int, list[str]]:
+    """The page's scroll width, the screen's width, and the first elements that stick out."""
+    result = page.evaluate(
+        """() => {
+          const root = document.documentElement;
+          const out = [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
+            .slice(0, 5)
+            .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
+          return [root.scrollWidth, root.clientWidth, out];
+        }"""
+    )
+    return int(result[0]), int(result[1]), [str(e) for e in result[2]]
+
+
+@pytest.mark.parametrize(("who", "path"), PAGES, ids=[f"{w}:{p}" for w, p in PAGES])
+def test_the_page_fits_a_phone(
+    people: dict[str, Person], site: tuple[str, dict[str, str]], who: str, path: str
+) -> None:
+    page = _open(people, site[1], who, path)
+    scroll_width, client_width, sticking_out = _overflow(page)
+    assert scroll_width <= client_width, sticking_out
+
+
+def test_the_navigation_folds_into_a_menu_on_a_phone(
+    people: dict[str, Person], site: tuple[str, dict[str, str]]
+) -> None:
+    page = _open(people, site[1], "hung", "/")
+    register = page.locator("nav.main").get_by_role("link", name="Danh mục tài liệu")
+    expect(register).to_be_hidden()
+    page.get_by_role("button", name="Trình đơn").click()
+    expect(register).to_be_visible()
+    register.click()
+    page.wait_for_url(site[0] + "/documents")
+
+    page.set_viewport_size(DESKTOP)
+    expect(page.get_by_role("button", name="Trình đơn")).to_be_hidden()
+    expect(page.locator("nav.main").get_by_role("link", name="Danh mục tài liệu")).to_be_visible()
+
+
+def test_the_editor_and_its_preview_are_tabs_on_a_phone(
+    people: dict[str, Person], site: tuple[str, dict[str, str]]
+) -> None:
+    page = _open(people, site[1], "thu", "/documents/QT-02/edit")
+    text, preview = page.locator("textarea[name=body]"), page.locator("#preview")
+    expect(text).to_be_visible()
+    expect(preview).to_be_hidden()
+    page.get_by_role("tab", name="Xem trước").click()
+    expect(preview).to_be_visible()
+    expect(text).to_be_hidden()
+    page.get_by_role("tab", name="Nội dung (Markdown)").click()
+    expect(text).to_be_visible()
+    assert (text.bounding_box() or {"width": 0})["width"] > 300
+
+    page.set_viewport_size(DESKTOP)  # side by side again
+    expect(text).to_be_visible()
+    expect(preview).to_be_visible()
+    text_box, preview_box = text.bounding_box(), preview.bounding_box()
+    assert text_box
+    assert preview_box
+    assert preview_box["x"] > text_box["x"] + text_box["width"]
+
+
+def test_register_rows_become_cards_on_a_phone(
+    people: dict[str, Person], site: tuple[str, dict[str, str]]
+) -> None:
+    page = _open(people, site[1], "lan", "/documents")
+    cells = page.locator("table.register tbody tr").first.locator("td")
+    code, title = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+    assert code
+    assert title
+    assert title["y"] >= code["y"] + code["height"] - 1  # one under the other
+    assert title["width"] > 300
+    label = cells.nth(1).evaluate("e => getComputedStyle(e, '::before').content")
+    assert label == '"Tên tài liệu"'
