@@ -85,7 +85,7 @@ def people(browser: Browser, site: tuple[str, dict[str, str]]) -> Iterator[dict[
         person.close()
 
 
-# (who, page): staff lan, reviewer hung, drafter thu, auditor binh.
+# (who, page): staff lan, reviewer hung, drafter thu, auditor binh, and the administrator.
 PAGES = [
     ("lan", "/"),
     ("lan", "/documents"),
@@ -96,6 +96,7 @@ PAGES = [
     ("lan", "/capa/new"),
     ("lan", "/capa/{capa}"),
     ("lan", "/account"),
+    ("lan", "/inbox/actions_due"),
     ("hung", "/"),
     ("hung", "/documents"),
     ("hung", "/documents/QT-01?issue=2"),
@@ -115,7 +116,11 @@ PAGES = [
     ("binh", "/audits/{audit}"),
     ("binh", "/audits/{audit}/checklist"),
     ("binh", "/audits/{audit}/findings"),
+    ("binh", "/audits/grades"),
+    ("binh", "/inbox/checklists"),
     ("binh", "/trail"),
+    ("thu", "/import-documents"),
+    ("admin", "/admin/mail"),
 ]
 
 
@@ -203,3 +208,31 @@ def test_register_rows_become_cards_on_a_phone(
     assert title["width"] > 300
     label = cells.nth(1).evaluate("e => getComputedStyle(e, '::before').content")
     assert label == '"Tên tài liệu"'
+
+
+def test_acknowledging_and_signing_are_under_the_thumb_on_a_phone(
+    people: dict[str, Person], site: tuple[str, dict[str, str]]
+) -> None:
+    page = _open(people, site[1], "lan", "/documents/QT-01")
+    acknowledge = page.get_by_role("button", name="Tôi đã đọc lần ban hành này")
+    box = acknowledge.bounding_box()  # at the foot of the screen, without scrolling
+    assert box
+    assert PHONE["height"] * 0.8 <= box["y"]
+    assert box["y"] + box["height"] <= PHONE["height"]
+    assert box["height"] >= 44
+
+    page = _open(people, site[1], "hung", "/documents/QT-01?issue=2")
+    jump = page.get_by_role("link", name="Đến phần ký")
+    jump_box = jump.bounding_box()
+    assert jump_box
+    assert jump_box["y"] + jump_box["height"] <= PHONE["height"]
+    jump.click()
+    sign = page.get_by_role("button", name="Chấp thuận và ký")
+    expect(sign).to_be_in_viewport()
+    sign_box = sign.bounding_box()
+    assert sign_box
+    assert sign_box["height"] >= 44
+    assert sign_box["width"] > 300
+
+    page.set_viewport_size(DESKTOP)  # the sign box is beside the changes there
+    expect(jump).to_be_hidden()
