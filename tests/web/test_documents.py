@@ -14,7 +14,7 @@ from tests.web.client import signed_in
 
 
 def _rows(html: str) -> int:
-    return html.count('<tr>\n  <td><a href="/documents/')
+    return html.count('<tr>\n  <td data-label="Mã hiệu"><a href="/documents/')
 
 
 def test_register_search_without_diacritics_finds_bodies(app: FastAPI) -> None:

@@ -19,7 +19,8 @@ COMMENT = "Thời hạn 02 ngày có phù hợp với quy định của Bộ kh�
 
 def _anchor_of(page: str, words: str) -> str:
     """The anchor of the passage of the new issue that holds ``words``."""
-    for found in re.finditer(r'<div class="new" id="(p\d+-[0-9a-f]+)">(.*?)</div>', page, re.S):
+    new_passage = r'<div class="new" data-label="[^"]*" id="(p\d+-[0-9a-f]+)">(.*?)</div>'
+    for found in re.finditer(new_passage, page, re.S):
         if words in html.unescape(found.group(2)):
             return found.group(1)
     raise AssertionError(f"no passage with {words!r}")

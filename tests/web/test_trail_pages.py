@@ -22,7 +22,7 @@ from tests.web.client import WebClient
 
 Login = Callable[[str], WebClient]
 HOSTILE_TITLE = '=HYPERLINK("http://evil.example","x") <b>đậm</b>'
-_ROW = re.compile(r"<tr><td>(\d+)</td>")
+_ROW = re.compile(r'<tr><td data-label="#">(\d+)</td>')
 
 
 def shown_seqs(html: str) -> list[int]:
