@@ -46,7 +46,9 @@ def test_the_first_rounds_signature_is_superseded_not_invalid(
     assert SUPERSEDED in earlier
     assert "Các vòng trước: 1 chữ ký đã được thay thế do trình lại" in earlier
     current = page[: page.index('<details class="earlier-rounds">')]
-    assert current.count('<td data-label="Hiệu lực chữ ký">Hợp lệ</td>') == 2  # drafted and reviewed, this round
+    assert (
+        current.count('<td data-label="Hiệu lực chữ ký">Hợp lệ</td>') == 2
+    )  # drafted and reviewed, this round
 
 
 def test_a_text_changed_outside_the_workflow_is_still_invalid(
