@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from qms.i18n import Message, pmsg, translate_all
+
 if TYPE_CHECKING:
     import pygal
 
@@ -30,6 +32,20 @@ RESULT_COLOUR, TARGET_COLOUR = "#1f5f99", "#b03a2e"
 LEVEL_COLOURS = {"low": "#cfe8cf", "medium": "#fbe3a4", "high": "#f2b8b0"}
 _UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _CHART_ID = "qms-chart"
+# The words charts print, looked up in the reader's language.
+LABELS: dict[str, Message] = {
+    "result": pmsg("Chart", "Result"),
+    "target": pmsg("Chart", "Target"),
+    "risk_matrix": pmsg("Chart", "Risks by likelihood and impact"),
+    "likelihood": pmsg("Chart", "Likelihood"),
+    "impact": pmsg("Chart", "Impact"),
+    "on_time_rate": pmsg("Chart", "Dossiers resolved on time (%)"),
+    "satisfaction_rate": pmsg("Chart", "Satisfied citizens (%)"),
+}
+
+
+def chart_labels(language: str) -> dict[str, str]:
+    return translate_all(LABELS, language)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ class Overdue:
 def register_view(
     session: Session,
     *,
-    viewer: User,
+    viewer: User | None,
     today: date,
     department: str | None = None,
     include_closed: bool = False,
@@ -89,8 +89,10 @@ def register_view(
                 .order_by(col(RiskAction.number))
             ).all()
         ]
-        editable = risk.status == register.OPEN and register.can_edit(
-            session, viewer, risk.department_id
+        editable = (
+            viewer is not None
+            and risk.status == register.OPEN
+            and register.can_edit(session, viewer, risk.department_id)
         )
         out.append(
             RiskView(
