@@ -296,21 +296,10 @@ def matrix(out: Path, department: str | None, lang: str) -> None:
     Example:
       qms risk matrix --out ma-tran-rui-ro.svg
     """
-    from qms.render import charts
-
     with reading() as session:
         shown = views.register_view(
             session, viewer=None, today=organisation.today(session), department=department
         )
-        found, cells = views.matrix(session, views=shown)
-    words = charts.chart_labels(lang)
-    svg = charts.risk_matrix(
-        title=words["risk_matrix"],
-        cells=[charts.Cell(c.likelihood, c.impact, c.level, c.refs) for c in cells],
-        likelihood_top=found.likelihood_top,
-        impact_top=found.impact_top,
-        likelihood_label=words["likelihood"],
-        impact_label=words["impact"],
-    )
+        svg = views.matrix_svg(session, views=shown, language=lang)
     out.write_text(svg, encoding="utf-8")
     click.echo(f"wrote {out} ({len(shown)} entries)")

@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from qms.models import Department, Risk, RiskAction, User
+from qms.render import charts
 from qms.services.risks import register
 from qms.services.risks import scale as scales
 
@@ -170,3 +171,17 @@ def matrix(session: Session, *, views: list[RiskView]) -> tuple[scales.Scale, li
             ]
             cells.append(MatrixCell(likelihood, impact, scale.level(likelihood, impact), refs))
     return scale, cells
+
+
+def matrix_svg(session: Session, *, views: list[RiskView], language: str) -> str:
+    """The open entries of ``views`` on the risk matrix, as an inert SVG in ``language``."""
+    scale, cells = matrix(session, views=views)
+    words = charts.chart_labels(language)
+    return charts.risk_matrix(
+        title=words["risk_matrix"],
+        cells=[charts.Cell(c.likelihood, c.impact, c.level, c.refs) for c in cells],
+        likelihood_top=scale.likelihood_top,
+        impact_top=scale.impact_top,
+        likelihood_label=words["likelihood"],
+        impact_label=words["impact"],
+    )
