@@ -136,6 +136,8 @@ class NoticeKind(StrEnum):
     ACTION_OVERDUE = "action_overdue"
     VERIFICATION_DUE = "verification_due"
     PERIODIC_REVIEW_DUE = "periodic_review_due"
+    RISK_REVIEW_DUE = "risk_review_due"
+    RISK_ACTION_OVERDUE = "risk_action_overdue"
 
 
 class MailChoice(StrEnum):

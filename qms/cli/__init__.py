@@ -40,6 +40,10 @@ AREAS: dict[str, tuple[str, str]] = {
         "qms.cli.objectives:objective",
         "Quality objectives (Mục tiêu chất lượng): plan, approve, measure, report.",
     ),
+    "risk": (
+        "qms.cli.risks:risk",
+        "Risks and opportunities (Rủi ro và cơ hội): assess, treat, act, review.",
+    ),
     "data": (
         "qms.cli.desk:data",
         "One-stop-desk figures: dossier statistics, satisfaction surveys, complaints.",

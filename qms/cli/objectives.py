@@ -311,3 +311,27 @@ def _media_type(path: Path) -> str:
     import mimetypes
 
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+@objective.command("chart")
+@click.argument("ref")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The SVG file to write.",
+)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+def chart(ref: str, out: Path, lang: str) -> None:
+    """Draw an objective's results over its year against its target, as an SVG file.
+
+    \b
+    Example:
+      qms objective chart MT-2026-01 --out mt-2026-01.svg
+    """
+    from qms.services.objectives import charts
+
+    with reading() as session:
+        view = views.objective_view(session, ref)
+    out.write_text(charts.objective_svg(view, language=lang), encoding="utf-8")
+    click.echo(f"wrote {out}")

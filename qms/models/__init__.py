@@ -37,6 +37,7 @@ from qms.models.desk import DeskImport, DossierStat, Feedback, SatisfactionCount
 from qms.models.notices import DigestItem, JobRun, MailMessage, Notice
 from qms.models.objectives import Objective, ObjectiveResult, ObjectiveVersion
 from qms.models.paper import PaperHistoryLine, PaperSignature
+from qms.models.risks import Risk, RiskAction
 from qms.models.search import SearchTerm
 from qms.models.web import LoginAttempt, WebSession
 
@@ -76,6 +77,8 @@ __all__ = [
     "ProgrammeEntry",
     "ReviewComment",
     "Revision",
+    "Risk",
+    "RiskAction",
     "SatisfactionCount",
     "SearchTerm",
     "Setting",

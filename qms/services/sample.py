@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from qms.domain import Role
 from qms.errors import ValidationError
-from qms.services import sample_measures
+from qms.services import sample_measures, sample_risks
 from qms.services.documents import importer
 from qms.services.people import organisation, users
 
@@ -15,8 +15,8 @@ from qms.services.people import organisation, users
 def install(session: Session, *, folder: Path) -> tuple[int, int, int]:
     """Load ``organisation.yaml`` and import every procedure source in ``folder``, as one
     transaction, into an empty database; then the year's quality objectives, their
-    results and the one-stop-desk figures (``folder/data``). Returns (departments, users,
-    documents)."""
+    results, the one-stop-desk figures and the register of risks (``folder/data``).
+    Returns (departments, users, documents)."""
     depts, created = organisation.apply_organisation_file(
         session, actor=None, path=folder / "organisation.yaml"
     )
@@ -29,4 +29,5 @@ def install(session: Session, *, folder: Path) -> tuple[int, int, int]:
         yaml.safe_load((folder / "organisation.yaml").read_text("utf-8"))["demo_password"]
     )
     sample_measures.install(session, folder=folder, password=password)
+    sample_risks.install(session, folder=folder)
     return len(depts), len(created), len(results)

@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notices,
         portal,
         review_comments,
+        risks,
         trail,
         word,
     )
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audits,
         audit_checklist,
         capa,
+        risks,
     ):
         app.include_router(module.router, include_in_schema=False)
     for module in (api_documents, api_audits, api_capa, api_integrity, api_notices):

@@ -81,3 +81,15 @@ def test_init_creates_the_first_admin(blank_db_url: str) -> None:
     assert [(u["username"], u["roles"]) for u in users_json] == [("root", ["admin"])]
     added = run(blank_db_url, "dept", "add", "VP", "Văn phòng", "--as", "root")
     assert added.stdout == "added department VP\n"
+
+
+def test_init_demo_loads_a_register_of_risks(blank_db_url: str) -> None:
+    assert run(blank_db_url, "init", "--demo").exit_code == 0
+    entries = json.loads(run(blank_db_url, "risk", "list", "--format", "json").stdout)
+    assert len(entries) == 7
+    assert {e["kind"] for e in entries} == {"risk", "opportunity"}
+    assert {e["level"] for e in entries} == {"low", "medium", "high"}
+    first = entries[0]
+    assert (first["level"], first["residual_level"]) == ("high", "medium")
+    assert [a["done"] for a in first["actions"]] == [True, False]
+    assert run(blank_db_url, "risk", "overdue").stdout.splitlines()[1:] == []

@@ -124,3 +124,21 @@ def test_complaints_are_recorded_listed_and_become_nonconformities(qms: Invoke) 
     )
     listed = json.loads(ok(qms, "data", "feedback", "list", "--year", "2026", "--format", "json"))
     assert [(f["ref"], f["nonconformity"]) for f in listed] == [("PA-2026-001", "CAR-2026-001")]
+
+
+def test_an_objective_is_drawn_to_an_svg_file(qms: Invoke, engine: Engine, tmp_path: Path) -> None:
+    ref = obj.approved(engine)
+    ok(qms, "objective", "result", ref, "--period", "2026-Q2", "--value", "96", "--as", "hung")
+    out = tmp_path / "chart.svg"
+    assert ok(qms, "objective", "chart", ref, "--out", str(out), "--lang", "en") == (
+        f"wrote {out}\n"
+    )
+    svg = out.read_text(encoding="utf-8")
+    assert svg.startswith("<svg")
+    assert "<script" not in svg
+    for words in ("2026-Q2", "Result", "Target", '<desc class="value">96</desc>'):
+        assert words in svg
+    refused = qms("objective", "chart", "MT-2026-99", "--out", str(tmp_path / "x.svg"))
+    assert refused.exit_code == 3
+    assert refused.stderr.strip() == "error: no quality objective MT-2026-99"
+    assert not (tmp_path / "x.svg").exists()

@@ -86,3 +86,36 @@ def test_a_document_due_for_periodic_review_is_reminded_once(engine: Engine) -> 
         ("nam", "periodic_review_due", "QT-07"),
         ("thu", "periodic_review_due", "QT-07"),
     ]
+
+
+def test_overdue_risk_reviews_and_actions_are_reminded_once_a_week(engine: Engine) -> None:
+    from qms.services.notices import wording
+    from qms.services.risks import actions as risk_actions
+    from qms.services.risks import register as risk_register
+    from tests.pinned_clock import days_from_today
+
+    risk = act(
+        engine, risk_register.add_risk, "thu", kind="risk", department="MC",
+        title="Hồ sơ trễ hẹn", likelihood=4, impact=4, treatment="reduce",
+        next_review=days_from_today(5),
+    )  # fmt: skip
+    act(engine, risk_actions.add_action, "thu", ref=risk.ref, what="Phân công người thay",
+        owner="lan", due=days_from_today(2))  # fmt: skip
+    assert remind(engine).risks == 0
+    with clock.pinned(NOW + timedelta(days=6)):
+        assert remind(engine).risks == 2
+        remind(engine)
+    with clock.pinned(NOW + timedelta(days=13)):  # a week later: reminded again
+        remind(engine)
+    kinds = ("risk_review_due", "risk_action_overdue")
+    controllers = [("thu", "risk_review_due", "RR-001"), ("nam", "risk_review_due", "RR-001"),
+                   ("drafter2", "risk_review_due", "RR-001")]  # fmt: skip
+    once = [*controllers, ("lan", "risk_action_overdue", "RR-001/1")]
+    assert sorted(given(engine, *kinds)) == sorted(once * 2)
+    with read_session(engine) as session:
+        notice = session.exec(select(Notice).where(Notice.kind == "risk_action_overdue")).first()
+        assert notice is not None
+        assert str(wording.words(notice)) == (
+            f"Action 1 on risk RR-001 is overdue (it was due on {days_from_today(2)}): "
+            "Phân công người thay"
+        )

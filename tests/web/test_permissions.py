@@ -52,6 +52,8 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/documents/QT-01/edit", {"thu"}),
     ("/documents/QT-01/docx", SIGNED_IN),
     ("/import-documents", {"thu"}),
+    ("/risks", SIGNED_IN),
+    ("/risks?dept=MC", SIGNED_IN),
     ("/trail", INSPECTORS),
     ("/trail.csv", INSPECTORS),
     ("/trail/verify", INSPECTORS),

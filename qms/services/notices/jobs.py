@@ -93,10 +93,12 @@ def _reminders(session: Session, context: RunContext, report: JobReport) -> None
     session.commit()
     report.done.append(
         Text(
-            "reminders: {actions} actions, {verifications} verifications, {reviews} reviews",
+            "reminders: {actions} actions, {verifications} verifications, {reviews} reviews, "
+            "{risks} risk reviews and actions",
             actions=given.actions,
             verifications=given.verifications,
             reviews=given.reviews,
+            risks=given.risks,
         )
     )
 

@@ -9,6 +9,7 @@ from qms.domain import NoticeKind, Role
 from qms.models import Audit, CapaAction, CorrectiveActionRequest, Document, Finding, Revision, User
 from qms.services.notices import audience
 from qms.services.notices.give import give
+from qms.services.risks.views import Overdue
 
 
 def _issue(doc: Document, rev: Revision) -> str:
@@ -182,6 +183,34 @@ def periodic_review_due(
             "title": doc.title,
             "date": due_on.isoformat(),
             "external": external,
+        },
+        period=period,
+    )
+
+
+def risk_review_due(session: Session, *, item: Overdue, period: str) -> None:
+    """To the controllers, who keep the register."""
+    give(
+        session,
+        to=audience.with_role(session, Role.CONTROLLER),
+        kind=NoticeKind.RISK_REVIEW_DUE,
+        subject=item.ref,
+        params={"ref": item.ref, "title": item.title, "date": item.due.isoformat()},
+        period=period,
+    )
+
+
+def risk_action_overdue(session: Session, *, item: Overdue, owner: User, period: str) -> None:
+    give(
+        session,
+        to=[owner],
+        kind=NoticeKind.RISK_ACTION_OVERDUE,
+        subject=f"{item.ref}/{item.number}",
+        params={
+            "ref": item.ref,
+            "number": item.number,
+            "date": item.due.isoformat(),
+            "description": item.title,
         },
         period=period,
     )

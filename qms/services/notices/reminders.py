@@ -1,6 +1,7 @@
 """Reminders, each given once per item and period: actions due soon (once per due date)
-and overdue (once a week while they are), verifications due, and documents due for their
-periodic review or, for external ones, their currency check (once per due date)."""
+and overdue (once a week while they are), verifications due, documents due for their
+periodic review or, for external ones, their currency check (once per due date), and
+risks whose review or action is overdue (once a week while they are)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,6 +12,8 @@ from qms.domain import CapaStatus, DocType
 from qms.models import CapaAction, CorrectiveActionRequest
 from qms.services.documents import register as documents
 from qms.services.notices import kinds
+from qms.services.people import users
+from qms.services.risks import views as risks
 
 ACTION_DAYS_AHEAD = 3
 VERIFICATION_DAYS_AHEAD = 3
@@ -22,6 +25,7 @@ class Reminded:
     actions: int = 0
     verifications: int = 0
     reviews: int = 0
+    risks: int = 0  # risk reviews and risk actions overdue
 
 
 def week_of(day: date) -> str:
@@ -35,6 +39,7 @@ def remind(session: Session, *, today: date) -> Reminded:
         actions=_actions(session, today),
         verifications=_verifications(session, today),
         reviews=_reviews(session, today),
+        risks=_risks(session, today),
     )
 
 
@@ -85,3 +90,15 @@ def _reviews(session: Session, today: date) -> int:
             period=item.due_on.isoformat(),
         )
     return len(due)
+
+
+def _risks(session: Session, today: date) -> int:
+    """Reviews of open risks and their actions past their date: once a week while they are."""
+    found = risks.overdue(session, today=today)
+    for item in found:
+        if item.what == "review":
+            kinds.risk_review_due(session, item=item, period=week_of(today))
+        else:
+            owner = users.get_user(session, item.owner)
+            kinds.risk_action_overdue(session, item=item, owner=owner, period=week_of(today))
+    return len(found)

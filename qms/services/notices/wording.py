@@ -128,6 +128,22 @@ def _periodic_review_due(p: Params) -> Text:
     return Text("{code} ({title}) is due for its periodic review on {date}", **values)
 
 
+def _risk_review_due(p: Params) -> Text:
+    return Text(
+        "{ref} ({title}) was due for review on {date}",
+        ref=_v(p, "ref"),
+        title=_v(p, "title"),
+        date=_v(p, "date"),
+    )
+
+
+def _risk_action_overdue(p: Params) -> Text:
+    return Text(
+        "Action {number} on risk {ref} is overdue (it was due on {date}): {description}",
+        **_action(p),
+    )
+
+
 _WORDS: dict[NoticeKind, Callable[[Params], Text]] = {
     NoticeKind.REVIEW_REQUESTED: _review_requested,
     NoticeKind.APPROVAL_REQUESTED: _approval_requested,
@@ -143,6 +159,8 @@ _WORDS: dict[NoticeKind, Callable[[Params], Text]] = {
     NoticeKind.ACTION_OVERDUE: _action_overdue,
     NoticeKind.VERIFICATION_DUE: _verification_due,
     NoticeKind.PERIODIC_REVIEW_DUE: _periodic_review_due,
+    NoticeKind.RISK_REVIEW_DUE: _risk_review_due,
+    NoticeKind.RISK_ACTION_OVERDUE: _risk_action_overdue,
 }
 
 
@@ -174,4 +192,6 @@ def link(notice: Notice) -> str:
         NoticeKind.VERIFICATION_DUE,
     }:
         return f"/capa/{quote(str(params.get('ref', '')), safe='')}"
+    if kind in {NoticeKind.RISK_REVIEW_DUE, NoticeKind.RISK_ACTION_OVERDUE}:
+        return "/risks"
     return f"/documents/{quote(str(params.get('code', '')), safe='')}"
