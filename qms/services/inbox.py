@@ -29,7 +29,8 @@ from qms.models import (
 )
 from qms.services.audits.core import AuditStatus
 from qms.services.audits.records import AUDITEE, signatures_of, valid_signed
-from qms.services.people import users
+from qms.services.documents import distribution, read_campaigns
+from qms.services.people import organisation, users
 
 Cond = ColumnElement[bool]
 
@@ -128,22 +129,38 @@ def _to_approve(session: Session, user: User, roles: set[Role]) -> Cond | None:
 
 
 def _to_acknowledge(session: Session, user: User, roles: set[Role]) -> Cond | None:
-    """Effective issues of the user's department (all, without one) not yet acknowledged."""
+    """Effective issues of documents the user must read (their distribution) not yet
+    acknowledged."""
     acknowledged = exists().where(
         and_(
             col(Acknowledgement.revision_id) == Revision.id,
             col(Acknowledgement.user_id) == user.id,
         )
     )
-    condition = and_(
+    to_read = select(Document.id).where(distribution.to_read_by(user, roles))
+    return and_(
         col(Revision.status) == RevisionStatus.EFFECTIVE.value,
         or_(col(Revision.drafted_by_id).is_(None), col(Revision.drafted_by_id) != user.id),
         not_(acknowledged),
+        col(Revision.document_id).in_(to_read),
     )
-    if user.department_id is not None:
-        of_department = select(Document.id).where(Document.department_id == user.department_id)
-        condition = and_(condition, col(Revision.document_id).in_(of_department))
-    return condition
+
+
+def _read_overdue(session: Session, user: User, roles: set[Role]) -> Cond | None:
+    """Issues to read whose time to acknowledge them has passed."""
+    to_read = _to_acknowledge(session, user, roles)
+    before = read_campaigns.overdue_before(
+        organisation.today(session), read_campaigns.due_working_days(session)
+    )
+    planned = col(Revision.planned_effective_date)
+    took_effect_before = or_(
+        and_(planned.is_not(None), planned < before),
+        and_(
+            planned.is_(None),
+            col(Revision.effective_at) < datetime.combine(before, time(), tzinfo=UTC),
+        ),
+    )
+    return and_(to_read, took_effect_before) if to_read is not None else None
 
 
 SECTIONS: list[tuple[str, SectionQuery]] = [
@@ -152,6 +169,9 @@ SECTIONS: list[tuple[str, SectionQuery]] = [
     ("approve", _to_approve),
     ("acknowledge", _to_acknowledge),
 ]
+
+# Shown only when something waits in them.
+WHEN_WAITING: list[tuple[str, SectionQuery]] = [("read_overdue", _read_overdue)]
 
 
 def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
@@ -183,6 +203,10 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
         condition = query(session, user, roles)
         if condition is not None:
             sources[key] = _revision_source(session, condition)
+    for key, query in WHEN_WAITING:
+        condition = query(session, user, roles)
+        if condition is not None:
+            sources[key] = replace(_revision_source(session, condition), always=False)
     sources.update(_record_sources(session, user, roles))
     return sources
 

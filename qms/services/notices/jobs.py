@@ -93,10 +93,12 @@ def _reminders(session: Session, context: RunContext, report: JobReport) -> None
     session.commit()
     report.done.append(
         Text(
-            "reminders: {actions} actions, {verifications} verifications, {reviews} reviews",
+            "reminders: {actions} actions, {verifications} verifications, {reviews} reviews,"
+            " {reads} issues unread",
             actions=given.actions,
             verifications=given.verifications,
             reviews=given.reviews,
+            reads=given.reads,
         )
     )
 

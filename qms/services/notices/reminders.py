@@ -1,6 +1,7 @@
 """Reminders, each given once per item and period: actions due soon (once per due date)
-and overdue (once a week while they are), verifications due, and documents due for their
-periodic review or, for external ones, their currency check (once per due date)."""
+and overdue (once a week while they are), verifications due, documents due for their
+periodic review or, for external ones, their currency check (once per due date), and
+issues not yet acknowledged by their readers after the time to read them (once a week)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -9,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from qms.domain import CapaStatus, DocType
 from qms.models import CapaAction, CorrectiveActionRequest
+from qms.services.documents import read_campaigns
 from qms.services.documents import register as documents
 from qms.services.notices import kinds
 
@@ -22,6 +24,7 @@ class Reminded:
     actions: int = 0
     verifications: int = 0
     reviews: int = 0
+    reads: int = 0  # issues whose readers are late to acknowledge them
 
 
 def week_of(day: date) -> str:
@@ -35,6 +38,7 @@ def remind(session: Session, *, today: date) -> Reminded:
         actions=_actions(session, today),
         verifications=_verifications(session, today),
         reviews=_reviews(session, today),
+        reads=read_campaigns.remind_overdue(session, period=week_of(today)),
     )
 
 
