@@ -98,6 +98,29 @@ def read_campaign(session: Session, *, viewer: User, code: str) -> ReadCampaign:
     return _campaign(session, doc, rev)
 
 
+@dataclass(frozen=True)
+class ReadersView:
+    """A coordinator's page of a document: its distribution and, once it has an effective
+    issue, who has read it."""
+
+    code: str
+    title: str
+    lines: list[distribution.DistributionLine]
+    campaign: ReadCampaign | None
+
+
+def readers_view(session: Session, *, viewer: User, code: str) -> ReadersView:
+    users.require_role(session, viewer, Role.CONTROLLER, action=Text("follow read campaigns"))
+    doc = documents.get_document(session, code)
+    rev = documents.effective_revision(session, doc)
+    return ReadersView(
+        doc.code,
+        doc.title,
+        distribution.distribution_of(session, code=doc.code),
+        _campaign(session, doc, rev) if rev is not None else None,
+    )
+
+
 def remind_unread(session: Session, *, actor: User, code: str) -> ReadCampaign:
     """Give each reader who has not yet read the effective issue a reminder (a notice, and
     mail to those who want it), at most once a day each; on the trail."""
