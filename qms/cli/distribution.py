@@ -164,3 +164,96 @@ def remind(code: str, as_user: str) -> None:
     click.echo(
         f"{campaign.code} issue {campaign.issue}: {len(campaign.unread)} not yet read, reminded"
     )
+
+
+@click.group("copies")
+def copies() -> None:
+    """Controlled paper copies: numbered, held by someone, recalled when superseded."""
+
+
+@copies.command("list")
+@click.argument("code")
+@format_option
+def copies_list(code: str, fmt: str) -> None:
+    """Every paper copy of a document's issues, and those still to recall.
+
+    \b
+    Example:
+      qms doc copies list QT-01
+    """
+    from qms.services.documents import paper_copies
+
+    with reading() as session:
+        lines = paper_copies.copies_of(session, code=code)
+        tz = organisation.get_setting(session, "timezone")
+    if fmt == "json":
+        echo_json(
+            [
+                {
+                    "issue": x.copy.issue,
+                    "copy": x.copy.copy_number,
+                    "holder": x.copy.holder,
+                    "issued_at": x.copy.issued_at,
+                    "recalled_at": x.copy.recalled_at,
+                    "to_recall": x.to_recall,
+                }
+                for x in lines
+            ]
+        )
+        return
+    echo_table(
+        ["ISSUE", "COPY", "HOLDER", "RECALLED", ""],
+        [
+            [
+                str(x.copy.issue),
+                str(x.copy.copy_number),
+                x.copy.holder,
+                fmt_time(x.copy.recalled_at, tz) or "-",
+                "TO RECALL" if x.to_recall else "",
+            ]
+            for x in lines
+        ],
+    )
+
+
+@copies.command("register")
+@click.argument("code")
+@click.option("--holder", required=True, help="Who holds the copy (a person or a place).")
+@acting_user()
+def copies_register(code: str, holder: str, as_user: str) -> None:
+    """Number a new paper copy of the effective issue.
+
+    \b
+    Example:
+      qms doc copies register QT-01 --holder "Bộ phận Một cửa, quầy 2" --as thultm
+    """
+    from qms.services.documents import paper_copies
+
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        copy = paper_copies.register_copy(session, actor=actor, code=code, holder=holder)
+    click.echo(
+        f"{copy.code} issue {copy.issue}: paper copy {copy.copy_number} held by {copy.holder}"
+    )
+
+
+@copies.command("recall")
+@click.argument("code")
+@click.option("--issue", type=int, required=True, help="The issue the copy is of.")
+@click.option("--copy", "copy_number", type=int, required=True, help="The copy's number.")
+@acting_user()
+def copies_recall(code: str, issue: int, copy_number: int, as_user: str) -> None:
+    """Confirm that a paper copy of an issue no longer in force has come back.
+
+    \b
+    Example:
+      qms doc copies recall QT-01 --issue 2 --copy 1 --as thultm
+    """
+    from qms.services.documents import paper_copies
+
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        copy = paper_copies.confirm_recall(
+            session, actor=actor, code=code, issue=issue, copy_number=copy_number
+        )
+    click.echo(f"{copy.code} issue {copy.issue}: paper copy {copy.copy_number} recalled")

@@ -813,6 +813,7 @@ def _add_distribution_commands() -> None:
     doc.add_command(distribution.distribution)
     doc.add_command(distribution.readers)
     doc.add_command(distribution.remind)
+    doc.add_command(distribution.copies)
 
 
 _add_distribution_commands()

@@ -1,4 +1,7 @@
-"""Who must work from a document: its distribution list (ISO 9001 7.5.3)."""
+"""Who must work from a document: its distribution list and its controlled paper copies
+(ISO 9001 7.5.3)."""
+
+from datetime import datetime
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -26,3 +29,22 @@ class DistributionEntry(SQLModel, table=True):
     department_id: int | None = Field(default=None, foreign_key="department.id")
     role: str | None = Field(default=None, max_length=20)
     user_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class ControlledCopy(SQLModel, table=True):
+    """A numbered paper copy of an issue and who holds it. When the issue is superseded
+    or withdrawn the copy is to be recalled; ``recalled_at`` records the confirmed return."""
+
+    __tablename__ = "controlled_copy"
+    __table_args__ = (
+        UniqueConstraint("revision_id", "copy_number", name="uq_controlled_copy_number"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    revision_id: int = Field(foreign_key="revision.id", index=True)
+    copy_number: int
+    holder: str = Field(max_length=200)
+    issued_at: datetime
+    issued_by: str = Field(max_length=64)
+    recalled_at: datetime | None = None
+    recalled_by: str | None = Field(default=None, max_length=64)

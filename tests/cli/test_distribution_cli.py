@@ -5,7 +5,7 @@ import json
 from sqlalchemy.engine import Engine
 
 from tests.cli.conftest import Invoke
-from tests.helpers import new_draft, snapshot, to_effective
+from tests.helpers import effective_document, new_draft, revise, snapshot, to_effective
 
 
 def test_a_coordinator_lists_a_document_follows_its_readers_and_reminds_them(
@@ -60,3 +60,23 @@ def test_refusals_are_one_line_and_change_nothing(qms: Invoke, engine: Engine) -
     assert "QT-02 has no effective issue to read" in no_issue.stderr
     assert qms("doc", "remind", "QT-02", "--as", "lan").exit_code == 4
     assert snapshot(engine) == before
+
+
+def test_paper_copies_are_registered_listed_and_recalled(qms: Invoke, engine: Engine) -> None:
+    effective_document(engine, "QT-05")
+    made = qms("doc", "copies", "register", "QT-05", "--holder", "Quầy 2", "--as", "thu")
+    assert made.output == "QT-05 issue 1: paper copy 1 held by Quầy 2\n"
+    early = qms("doc", "copies", "recall", "QT-05", "--issue", "1", "--copy", "1", "--as", "thu")
+    assert early.exit_code == 6
+    assert early.stderr.strip().endswith(
+        "QT-05 issue 1 is still in force: its copies are not recalled"
+    )
+    revise(engine, "QT-05")
+    to_effective(engine, "QT-05")
+    listed = json.loads(qms("doc", "copies", "list", "QT-05", "--format", "json").output)
+    assert [(c["issue"], c["copy"], c["to_recall"]) for c in listed] == [(1, 1, True)]
+    done = qms("doc", "copies", "recall", "QT-05", "--issue", "1", "--copy", "1", "--as", "thu")
+    assert done.output == "QT-05 issue 1: paper copy 1 recalled\n"
+    table = qms("doc", "copies", "list", "QT-05").output.splitlines()
+    assert table[1].split()[:3] == ["1", "1", "Quầy"]
+    assert "TO RECALL" not in table[1]

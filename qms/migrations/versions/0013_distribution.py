@@ -1,5 +1,5 @@
-"""Distribution lists: the departments, roles and people who must work from a document
-and acknowledge each new issue of it.
+"""Distribution lists (the departments, roles and people who must work from a document
+and acknowledge each new issue of it) and controlled paper copies.
 
 Revision ID: 0013
 Revises: 0012
@@ -41,8 +41,27 @@ def upgrade() -> None:
     op.create_index(
         "ix_distribution_entry_document_id", "distribution_entry", ["document_id"], unique=False
     )
+    op.create_table(
+        "controlled_copy",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("revision_id", sa.Integer(), nullable=False),
+        sa.Column("copy_number", sa.Integer(), nullable=False),
+        sa.Column("holder", sa.String(length=200), nullable=False),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("issued_by", sa.String(length=64), nullable=False),
+        sa.Column("recalled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("recalled_by", sa.String(length=64), nullable=True),
+        sa.ForeignKeyConstraint(["revision_id"], ["revision.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("revision_id", "copy_number", name="uq_controlled_copy_number"),
+    )
+    op.create_index(
+        "ix_controlled_copy_revision_id", "controlled_copy", ["revision_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_controlled_copy_revision_id", table_name="controlled_copy")
+    op.drop_table("controlled_copy")
     op.drop_index("ix_distribution_entry_document_id", table_name="distribution_entry")
     op.drop_table("distribution_entry")
