@@ -23,6 +23,7 @@ from qms.models import (
     ChecklistItem,
     CorrectiveActionRequest,
     Document,
+    ReviewComment,
     Revision,
     Signature,
     User,
@@ -146,6 +147,40 @@ def _to_acknowledge(session: Session, user: User, roles: set[Role]) -> Cond | No
     )
 
 
+def _returned(session: Session, user: User, roles: set[Role]) -> Cond | None:
+    """The user's drafts that a reviewer returned for changes."""
+    if Role.CONTROLLER not in roles:
+        return None
+    was_returned = exists().where(
+        and_(
+            col(ReviewComment.revision_id) == Revision.id,
+            col(ReviewComment.outcome) == "returned",
+        )
+    )
+    return and_(
+        col(Revision.status) == RevisionStatus.DRAFT.value,
+        col(Revision.drafted_by_id) == user.id,
+        was_returned,
+    )
+
+
+def _to_publish(session: Session, user: User, roles: set[Role]) -> Cond | None:
+    """Approved issues: to publish now, or taking effect on their date."""
+    if Role.CONTROLLER not in roles:
+        return None
+    return col(Revision.status) == RevisionStatus.APPROVED.value
+
+
+def _waiting_on_others(session: Session, user: User, roles: set[Role]) -> Cond | None:
+    """The user's issues in review: waiting on a reviewer or an approver."""
+    if Role.CONTROLLER not in roles:
+        return None
+    return and_(
+        col(Revision.status) == RevisionStatus.IN_REVIEW.value,
+        col(Revision.drafted_by_id) == user.id,
+    )
+
+
 def _read_overdue(session: Session, user: User, roles: set[Role]) -> Cond | None:
     """Issues to read whose time to acknowledge them has passed."""
     to_read = _to_acknowledge(session, user, roles)
@@ -171,7 +206,12 @@ SECTIONS: list[tuple[str, SectionQuery]] = [
 ]
 
 # Shown only when something waits in them.
-WHEN_WAITING: list[tuple[str, SectionQuery]] = [("read_overdue", _read_overdue)]
+WHEN_WAITING: list[tuple[str, SectionQuery]] = [
+    ("returned", _returned),
+    ("publish", _to_publish),
+    ("waiting", _waiting_on_others),
+    ("read_overdue", _read_overdue),
+]
 
 
 def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
@@ -236,6 +276,8 @@ def _since(rev: Revision) -> datetime:
     an imported issue, the date on paper, not the moment of the import)."""
     if rev.status == RevisionStatus.EFFECTIVE and rev.planned_effective_date:
         return _at(rev.planned_effective_date)
+    if rev.status == RevisionStatus.APPROVED and rev.planned_effective_date:
+        return _at(rev.planned_effective_date)  # the day it takes effect
     return rev.updated_at
 
 
