@@ -41,7 +41,8 @@ from tests.helpers import act
 FIXTURE = Path(__file__).parent / "data" / "previous_version.json"
 RENAMED = {"audit_event": "trail_event", "corrective_action": "corrective_action_request"}
 # Tables added since, empty after the upgrade (web_session: sign-ins start afresh; no
-# objective, one-stop-desk figure, notice, mail, scheduled job or paper signature yet).
+# objective, one-stop-desk figure, notice, mail, scheduled job, paper signature,
+# distribution line or controlled paper copy yet).
 ADDED = (
     "web_session",
     "quality_objective",
@@ -57,6 +58,8 @@ ADDED = (
     "job_run",
     "paper_signature",
     "paper_history_line",
+    "distribution_entry",
+    "controlled_copy",
 )
 
 
