@@ -128,6 +128,7 @@ class NoticeKind(StrEnum):
     READY_TO_PUBLISH = "ready_to_publish"  # approved, effective today: publish it
     TAKES_EFFECT = "takes_effect"  # approved, takes effect on a date
     NEW_ISSUE_TO_READ = "new_issue_to_read"
+    READ_REMINDER = "read_reminder"  # an issue on your distribution is still unread
     AUDIT_ASSIGNED = "audit_assigned"
     CHECKLIST_TO_WORK = "checklist_to_work"
     FINDING_RAISED = "finding_raised"

@@ -41,7 +41,8 @@ from tests.helpers import act
 FIXTURE = Path(__file__).parent / "data" / "previous_version.json"
 RENAMED = {"audit_event": "trail_event", "corrective_action": "corrective_action_request"}
 # Tables added since, empty after the upgrade (web_session: sign-ins start afresh; no
-# objective, one-stop-desk figure, notice, mail, scheduled job, paper signature or risk yet).
+# objective, one-stop-desk figure, notice, mail, scheduled job, paper signature, risk,
+# distribution line or controlled paper copy yet).
 ADDED = (
     "web_session",
     "quality_objective",
@@ -59,6 +60,8 @@ ADDED = (
     "paper_history_line",
     "risk",
     "risk_action",
+    "distribution_entry",
+    "controlled_copy",
 )
 
 

@@ -805,3 +805,15 @@ def reviewed(code: str, note: str, as_user: str) -> None:
         actor = users.get_active_user(session, as_user)
         documents.record_periodic_review(session, actor=actor, code=code, note=note)
     click.echo(f"{code.upper()}: periodic review recorded")
+
+
+def _add_distribution_commands() -> None:
+    from qms.cli import distribution
+
+    doc.add_command(distribution.distribution)
+    doc.add_command(distribution.readers)
+    doc.add_command(distribution.remind)
+    doc.add_command(distribution.copies)
+
+
+_add_distribution_commands()

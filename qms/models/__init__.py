@@ -34,6 +34,7 @@ from qms.models.core import (
     pk,
 )
 from qms.models.desk import DeskImport, DossierStat, Feedback, SatisfactionCount
+from qms.models.distribution import ControlledCopy, DistributionEntry
 from qms.models.notices import DigestItem, JobRun, MailMessage, Notice
 from qms.models.objectives import Objective, ObjectiveResult, ObjectiveVersion
 from qms.models.paper import PaperHistoryLine, PaperSignature
@@ -57,10 +58,12 @@ __all__ = [
     "ChecklistAttachment",
     "ChecklistItem",
     "Compilation",
+    "ControlledCopy",
     "CorrectiveActionRequest",
     "Department",
     "DeskImport",
     "DigestItem",
+    "DistributionEntry",
     "Document",
     "DossierStat",
     "Feedback",

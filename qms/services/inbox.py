@@ -23,13 +23,15 @@ from qms.models import (
     ChecklistItem,
     CorrectiveActionRequest,
     Document,
+    ReviewComment,
     Revision,
     Signature,
     User,
 )
 from qms.services.audits.core import AuditStatus
 from qms.services.audits.records import AUDITEE, signatures_of, valid_signed
-from qms.services.people import users
+from qms.services.documents import distribution, read_campaigns
+from qms.services.people import organisation, users
 
 Cond = ColumnElement[bool]
 
@@ -128,22 +130,72 @@ def _to_approve(session: Session, user: User, roles: set[Role]) -> Cond | None:
 
 
 def _to_acknowledge(session: Session, user: User, roles: set[Role]) -> Cond | None:
-    """Effective issues of the user's department (all, without one) not yet acknowledged."""
+    """Effective issues of documents the user must read (their distribution) not yet
+    acknowledged."""
     acknowledged = exists().where(
         and_(
             col(Acknowledgement.revision_id) == Revision.id,
             col(Acknowledgement.user_id) == user.id,
         )
     )
-    condition = and_(
+    to_read = select(Document.id).where(distribution.to_read_by(user, roles))
+    return and_(
         col(Revision.status) == RevisionStatus.EFFECTIVE.value,
         or_(col(Revision.drafted_by_id).is_(None), col(Revision.drafted_by_id) != user.id),
         not_(acknowledged),
+        col(Revision.document_id).in_(to_read),
     )
-    if user.department_id is not None:
-        of_department = select(Document.id).where(Document.department_id == user.department_id)
-        condition = and_(condition, col(Revision.document_id).in_(of_department))
-    return condition
+
+
+def _returned(session: Session, user: User, roles: set[Role]) -> Cond | None:
+    """The user's drafts that a reviewer returned for changes."""
+    if Role.CONTROLLER not in roles:
+        return None
+    was_returned = exists().where(
+        and_(
+            col(ReviewComment.revision_id) == Revision.id,
+            col(ReviewComment.outcome) == "returned",
+        )
+    )
+    return and_(
+        col(Revision.status) == RevisionStatus.DRAFT.value,
+        col(Revision.drafted_by_id) == user.id,
+        was_returned,
+    )
+
+
+def _to_publish(session: Session, user: User, roles: set[Role]) -> Cond | None:
+    """Approved issues: to publish now, or taking effect on their date."""
+    if Role.CONTROLLER not in roles:
+        return None
+    return col(Revision.status) == RevisionStatus.APPROVED.value
+
+
+def _waiting_on_others(session: Session, user: User, roles: set[Role]) -> Cond | None:
+    """The user's issues in review: waiting on a reviewer or an approver."""
+    if Role.CONTROLLER not in roles:
+        return None
+    return and_(
+        col(Revision.status) == RevisionStatus.IN_REVIEW.value,
+        col(Revision.drafted_by_id) == user.id,
+    )
+
+
+def _read_overdue(session: Session, user: User, roles: set[Role]) -> Cond | None:
+    """Issues to read whose time to acknowledge them has passed."""
+    to_read = _to_acknowledge(session, user, roles)
+    before = read_campaigns.overdue_before(
+        organisation.today(session), read_campaigns.due_working_days(session)
+    )
+    planned = col(Revision.planned_effective_date)
+    took_effect_before = or_(
+        and_(planned.is_not(None), planned < before),
+        and_(
+            planned.is_(None),
+            col(Revision.effective_at) < datetime.combine(before, time(), tzinfo=UTC),
+        ),
+    )
+    return and_(to_read, took_effect_before) if to_read is not None else None
 
 
 SECTIONS: list[tuple[str, SectionQuery]] = [
@@ -151,6 +203,14 @@ SECTIONS: list[tuple[str, SectionQuery]] = [
     ("review", _to_review),
     ("approve", _to_approve),
     ("acknowledge", _to_acknowledge),
+]
+
+# Shown only when something waits in them.
+WHEN_WAITING: list[tuple[str, SectionQuery]] = [
+    ("returned", _returned),
+    ("publish", _to_publish),
+    ("waiting", _waiting_on_others),
+    ("read_overdue", _read_overdue),
 ]
 
 
@@ -183,6 +243,10 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
         condition = query(session, user, roles)
         if condition is not None:
             sources[key] = _revision_source(session, condition)
+    for key, query in WHEN_WAITING:
+        condition = query(session, user, roles)
+        if condition is not None:
+            sources[key] = replace(_revision_source(session, condition), always=False)
     sources.update(_record_sources(session, user, roles))
     return sources
 
@@ -212,6 +276,8 @@ def _since(rev: Revision) -> datetime:
     an imported issue, the date on paper, not the moment of the import)."""
     if rev.status == RevisionStatus.EFFECTIVE and rev.planned_effective_date:
         return _at(rev.planned_effective_date)
+    if rev.status == RevisionStatus.APPROVED and rev.planned_effective_date:
+        return _at(rev.planned_effective_date)  # the day it takes effect
     return rev.updated_at
 
 

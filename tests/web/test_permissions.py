@@ -69,6 +69,7 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/notices", SIGNED_IN),
     ("/api/notices", SIGNED_IN),
     ("/admin/mail", {"admin"}),
+    ("/documents/QT-01/readers", {"thu"}),
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
@@ -120,6 +121,8 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     ("/notices/12/open", {}, {"hung"}),
     ("/api/notices/8/read", {}, {"thu"}),
     ("/notices/read-all", {}, SIGNED_IN),
+    ("/documents/QT-01/distribution", {"kind": "department", "name": "MC"}, {"thu"}),
+    ("/documents/QT-01/remind", {}, {"thu"}),
     ("/api/notices/read-all", {}, SIGNED_IN),
     ("/account/mail", {"email": "me@example.vn", "mail_choice": "digest"}, SIGNED_IN),
     (

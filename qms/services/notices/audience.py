@@ -1,11 +1,11 @@
 """Who a notice goes to. Each rule is the one the step's own check applies, so a notice
 reaches exactly the people who may take the step."""
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from qms.domain import Role
 from qms.models import Document, Revision, User, UserRole
+from qms.services.documents import distribution
 
 
 def with_role(session: Session, role: Role) -> list[User]:
@@ -42,21 +42,6 @@ def approvers_of(session: Session, rev: Revision, *, reviewed_by: int) -> list[U
 
 
 def readers_of(session: Session, doc: Document, rev: Revision) -> list[User]:
-    """Who must acknowledge a new issue: today the people of the document's department
-    and those of no department (the rule of the acknowledgement list), not its drafter.
-    A distribution list, when a document has one, will take this function's place."""
-    return [
-        user
-        for user in session.exec(
-            select(User)
-            .where(col(User.active).is_(True))
-            .where(
-                or_(
-                    col(User.department_id) == doc.department_id,
-                    col(User.department_id).is_(None),
-                )
-            )
-            .order_by(col(User.username))
-        ).all()
-        if user.id != rev.drafted_by_id
-    ]
+    """Who must acknowledge a new issue: the people on the document's distribution (see
+    :mod:`qms.services.documents.distribution`), not its drafter."""
+    return [user for user in distribution.readers(session, doc) if user.id != rev.drafted_by_id]

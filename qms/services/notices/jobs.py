@@ -94,11 +94,12 @@ def _reminders(session: Session, context: RunContext, report: JobReport) -> None
     report.done.append(
         Text(
             "reminders: {actions} actions, {verifications} verifications, {reviews} reviews, "
-            "{risks} risk reviews and actions",
+            "{risks} risk reviews and actions, {reads} issues unread",
             actions=given.actions,
             verifications=given.verifications,
             reviews=given.reviews,
             risks=given.risks,
+            reads=given.reads,
         )
     )
 

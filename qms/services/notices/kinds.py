@@ -78,6 +78,28 @@ def new_issue_to_read(session: Session, *, doc: Document, rev: Revision) -> None
     )
 
 
+def read_reminder(
+    session: Session,
+    *,
+    doc: Document,
+    rev: Revision,
+    to: list[User],
+    due_on: date,
+    period: str,
+) -> list[str]:
+    """To readers who have not yet acknowledged an issue; the usernames reminded."""
+    given = give(
+        session,
+        to=to,
+        kind=NoticeKind.READ_REMINDER,
+        subject=_issue(doc, rev),
+        params={**_about(doc, rev), "date": due_on.isoformat()},
+        period=period,
+    )
+    reminded = {notice.user_id for notice in given}
+    return [user.username for user in to if user.id in reminded]
+
+
 def audit_assigned(session: Session, *, audit: Audit, members: list[User], by: User) -> None:
     give(
         session,

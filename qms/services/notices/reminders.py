@@ -1,7 +1,8 @@
 """Reminders, each given once per item and period: actions due soon (once per due date)
 and overdue (once a week while they are), verifications due, documents due for their
 periodic review or, for external ones, their currency check (once per due date), and
-risks whose review or action is overdue (once a week while they are)."""
+risks whose review or action is overdue, and issues not yet acknowledged by their
+readers after the time to read them (both once a week while they are)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -10,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from qms.domain import CapaStatus, DocType
 from qms.models import CapaAction, CorrectiveActionRequest
+from qms.services.documents import read_campaigns
 from qms.services.documents import register as documents
 from qms.services.notices import kinds
 from qms.services.people import users
@@ -26,6 +28,7 @@ class Reminded:
     verifications: int = 0
     reviews: int = 0
     risks: int = 0  # risk reviews and risk actions overdue
+    reads: int = 0  # issues whose readers are late to acknowledge them
 
 
 def week_of(day: date) -> str:
@@ -40,6 +43,7 @@ def remind(session: Session, *, today: date) -> Reminded:
         verifications=_verifications(session, today),
         reviews=_reviews(session, today),
         risks=_risks(session, today),
+        reads=read_campaigns.remind_overdue(session, period=week_of(today)),
     )
 
 

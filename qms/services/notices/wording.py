@@ -68,6 +68,14 @@ def _new_issue_to_read(p: Params) -> Text:
     return Text("New issue to read: {code} issue {issue} ({title})", **_document(p))
 
 
+def _read_reminder(p: Params) -> Text:
+    return Text(
+        "Please read and acknowledge {code} issue {issue} ({title}) by {date}",
+        date=_v(p, "date"),
+        **_document(p),
+    )
+
+
 def _audit_assigned(p: Params) -> Text:
     return Text("{by} put you on the team of audit {ref}", by=_v(p, "by"), ref=_v(p, "ref"))
 
@@ -151,6 +159,7 @@ _WORDS: dict[NoticeKind, Callable[[Params], Text]] = {
     NoticeKind.READY_TO_PUBLISH: _ready_to_publish,
     NoticeKind.TAKES_EFFECT: _takes_effect,
     NoticeKind.NEW_ISSUE_TO_READ: _new_issue_to_read,
+    NoticeKind.READ_REMINDER: _read_reminder,
     NoticeKind.AUDIT_ASSIGNED: _audit_assigned,
     NoticeKind.CHECKLIST_TO_WORK: _checklist_to_work,
     NoticeKind.FINDING_RAISED: _finding_raised,
