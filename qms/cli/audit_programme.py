@@ -14,6 +14,7 @@ from qms.cli.common import (
     reading,
     writing,
 )
+from qms.cli.help import TranslatedHelp
 from qms.services.audits import programme as audit_programme
 from qms.services.audits import views as audit_views
 from qms.services.people import users
@@ -22,7 +23,7 @@ from qms.views import as_json
 MAX_GRADES_BYTES = 1024 * 1024  # a grade scale is a few lines of JSON
 
 
-@click.command("programme")
+@click.command("programme", cls=TranslatedHelp)
 @click.argument("year", type=int)
 @click.option("--objectives", required=True, help="Objectives of the year's programme.")
 @acting_user()
@@ -39,7 +40,7 @@ def programme(year: int, objectives: str, as_user: str) -> None:
     click.echo(f"audit programme {year} saved")
 
 
-@click.command("programme-entry")
+@click.command("programme-entry", cls=TranslatedHelp)
 @click.argument("year", type=int)
 @click.argument("department")
 @click.option("--clauses", default="", help="ISO 9001 clauses, comma-separated: 7.5,8.5.")
@@ -83,7 +84,7 @@ def programme_entry(
     click.echo(f"{department.upper()}: {entry.frequency} audits in {year} ({entry.rationale})")
 
 
-@click.command("coverage")
+@click.command("coverage", cls=TranslatedHelp)
 @click.argument("year", type=int)
 @acting_user()
 @format_option
@@ -120,7 +121,7 @@ def coverage(year: int, as_user: str, fmt: str) -> None:
     )
 
 
-@click.command("grades")
+@click.command("grades", cls=TranslatedHelp)
 @click.option(
     "--set",
     "grades_file",

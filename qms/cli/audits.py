@@ -22,6 +22,7 @@ from qms.cli.common import (
     text_limit,
     writing,
 )
+from qms.cli.help import TranslatedGroup
 from qms.services.audits import planning as audits
 from qms.services.audits import reports as audit_reports
 from qms.services.audits import views as audit_views
@@ -41,7 +42,7 @@ def _text_or_file(value: str, option: str, chars: int) -> str:
     return read_text_input(value[1:], option=option, limit=text_limit(chars))
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def audit() -> None:
     """Internal audits (Đánh giá nội bộ): programme, plan, checklist, findings, report.
 

@@ -15,6 +15,7 @@ from qms.cli.common import (
     steps_line,
     writing,
 )
+from qms.cli.help import TranslatedGroup
 from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory
 from qms.services.capa import actions as capa_actions
 from qms.services.capa import lifecycle as capa_service
@@ -26,7 +27,7 @@ from qms.views import as_json
 DATE = click.DateTime(["%Y-%m-%d"])
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def capa() -> None:
     """Nonconformities and corrective actions: contain, analyse, act, verify, close.
 

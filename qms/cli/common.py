@@ -87,16 +87,17 @@ def writing() -> Iterator[Session]:
 
 def acting_user(required: bool = True) -> Callable[[F], F]:
     """The ``--as USERNAME`` option (or ``QMS_USER``): who is acting."""
-    help_text = "Acting user (or set QMS_USER)." + (
-        "" if required else " Decides what you may see."
-    )
     return click.option(
         "--as",
         "as_user",
         envvar="QMS_USER",
         required=required,
         metavar="USERNAME",
-        help=help_text,
+        help=(
+            "Acting user (or set QMS_USER)."
+            if required
+            else "Acting user (or set QMS_USER). Decides what you may see."
+        ),
     )
 
 

@@ -25,6 +25,7 @@ from qms.cli.common import (
     text_limit,
     writing,
 )
+from qms.cli.help import TranslatedGroup
 from qms.domain import DocType, RevisionStatus
 from qms.errors import Conflict, Text
 from qms.models import User
@@ -52,7 +53,7 @@ def _read_body(path: str | None) -> str | None:
     return read_text_input(path, option="--body", limit=text_limit(revisions.MAX_BODY_CHARS))
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def doc() -> None:
     """Documents and their issues: register, revise, review, approve, publish.
 
