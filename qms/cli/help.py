@@ -40,7 +40,7 @@ CLICK_WORDS = (
 )
 
 # The command modules whose help is in the catalogs so far; the others' help stays English.
-TRANSLATED_MODULES = ("__init__", "common", "help", "docs")
+TRANSLATED_MODULES = ("__init__", "common", "help", "docs", "audits", "audit_programme", "capa")
 
 
 def extraction_methods() -> list[tuple[str, str]]:

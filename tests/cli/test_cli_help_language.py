@@ -11,7 +11,7 @@ from qms.cli import cli
 from tests.cli.test_cli import all_commands
 
 # The groups whose help is in the catalogs; the root's own help and listing are too.
-TRANSLATED_GROUPS = ("doc",)
+TRANSLATED_GROUPS = ("doc", "audit", "capa")
 PATHS = [()] + [path for path in all_commands(cli) if path[0] in TRANSLATED_GROUPS]
 
 
