@@ -10,6 +10,7 @@ from qms.cli.common import (
     echo_json,
     echo_table,
     format_option,
+    phrase,
     read_text_input,
     reading,
     writing,
@@ -103,12 +104,12 @@ def coverage(year: int, as_user: str, fmt: str) -> None:
         echo_json(as_json(result))
         return
     echo_table(
-        ["CLAUSE", "PLANNED", "AUDITS"],
+        [phrase("CLAUSE"), phrase("PLANNED"), phrase("AUDITS")],
         [[c.clause, "yes" if c.planned else "", ", ".join(c.audits)] for c in result.clauses],
     )
     click.echo("")
     echo_table(
-        ["DEPT", "PLANNED", "AUDITS"],
+        [phrase("DEPT"), phrase("PLANNED"), phrase("AUDITS")],
         [
             [d.code, f"{d.frequency}x" if d.planned else "", ", ".join(d.audits)]
             for d in result.departments
@@ -153,6 +154,6 @@ def grades(grades_file: Path | None, as_user: str, fmt: str) -> None:
         echo_json(as_json(list(scale)))
         return
     echo_table(
-        ["CODE", "NONCONFORMITY", "VI", "EN"],
+        [phrase("CODE"), phrase("NONCONFORMITY"), phrase("VI"), phrase("EN")],
         [[g.code, "yes" if g.nonconformity else "", g.vi, g.en] for g in scale],
     )

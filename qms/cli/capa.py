@@ -7,9 +7,11 @@ import click
 from qms.cli.common import (
     acting_user,
     echo_json,
+    echo_phrase,
     echo_table,
     fmt_time,
     format_option,
+    phrase,
     read_password,
     reading,
     steps_line,
@@ -96,7 +98,7 @@ def contain(ref: str, containment: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         car = capa_service.contain(session, actor=actor, ref=ref, containment=containment)
-    click.echo(f"{car.ref} contained")
+    echo_phrase("{ref} contained", ref=car.ref)
 
 
 @capa.command("analyse")
@@ -155,7 +157,12 @@ def analyse(
             similar_exist=similar,
             similar_answer=similar_answer,
         )
-    click.echo(f"{car.ref} cause analysed ({len(whys)} whys, {car.cause_category})")
+    echo_phrase(
+        "{ref} cause analysed ({count} whys, {category})",
+        ref=car.ref,
+        count=len(whys),
+        category=str(car.cause_category),
+    )
 
 
 @capa.command("action")
@@ -215,7 +222,7 @@ def plan(ref: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         car = capa_service.plan(session, actor=actor, ref=ref)
-    click.echo(f"{car.ref} actions planned")
+    echo_phrase("{ref} actions planned", ref=car.ref)
 
 
 @capa.command("done")
@@ -270,9 +277,9 @@ def verify(ref: str, effective: bool | None, evidence: str, as_user: str) -> Non
         )
     shown = capa_records.normalise_ref(ref)
     if effective:
-        click.echo(f"{shown} verified effective")
+        echo_phrase("{ref} verified effective", ref=shown)
     else:
-        click.echo(f"{shown} not effective: the plan is reopened, add new actions")
+        echo_phrase("{ref} not effective: the plan is reopened, add new actions", ref=shown)
 
 
 @capa.command("close")
@@ -289,7 +296,7 @@ def close(ref: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         car = capa_service.close(session, actor=actor, ref=ref)
-    click.echo(f"{car.ref} closed (record PDF {str(car.record_sha256)[:12]})")
+    echo_phrase("{ref} closed (record PDF {hash})", ref=car.ref, hash=str(car.record_sha256)[:12])
 
 
 @capa.command("list")
@@ -313,7 +320,16 @@ def list_(status: str | None, department: str | None, year: int | None, fmt: str
         echo_json(as_json(rows))
         return
     echo_table(
-        ["REF", "DEPT", "SEVERITY", "STATUS", "AGE", "OPEN", "OVERDUE", "DESCRIPTION"],
+        [
+            phrase("REF"),
+            phrase("DEPT"),
+            phrase("SEVERITY"),
+            phrase("STATUS"),
+            phrase("AGE"),
+            phrase("OPEN"),
+            phrase("OVERDUE"),
+            phrase("DESCRIPTION"),
+        ],
         [
             [
                 r.ref,
