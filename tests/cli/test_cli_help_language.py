@@ -11,7 +11,18 @@ from qms.cli import cli
 from tests.cli.test_cli import all_commands
 
 # The groups whose help is in the catalogs; the root's own help and listing are too.
-TRANSLATED_GROUPS = ("doc", "audit", "capa")
+TRANSLATED_GROUPS = (
+    "doc",
+    "audit",
+    "capa",
+    "trail",
+    "jobs",
+    "init",
+    "backup",
+    "restore",
+    "verify",
+    "serve",
+)
 PATHS = [()] + [path for path in all_commands(cli) if path[0] in TRANSLATED_GROUPS]
 
 
