@@ -42,7 +42,7 @@ CLICK_WORDS = (
 # The command modules whose help is in the catalogs so far; the others' help stays English.
 TRANSLATED_MODULES = (
     *("__init__", "common", "help", "docs", "audits", "audit_programme", "capa"),
-    *("trail", "setup", "backup", "integrity", "serve", "jobs"),
+    *("trail", "setup", "backup", "integrity", "serve", "jobs", "people", "pdf"),
 )
 
 

@@ -12,16 +12,8 @@ from tests.cli.test_cli import all_commands
 
 # The groups whose help is in the catalogs; the root's own help and listing are too.
 TRANSLATED_GROUPS = (
-    "doc",
-    "audit",
-    "capa",
-    "trail",
-    "jobs",
-    "init",
-    "backup",
-    "restore",
-    "verify",
-    "serve",
+    *("doc", "audit", "capa", "trail", "jobs", "init", "backup", "restore", "verify", "serve"),
+    *("dept", "user", "pdf"),
 )
 PATHS = [()] + [path for path in all_commands(cli) if path[0] in TRANSLATED_GROUPS]
 
