@@ -39,18 +39,11 @@ CLICK_WORDS = (
     N_("required"),
 )
 
-# The command modules whose help is in the catalogs so far; the others' help stays English.
-TRANSLATED_MODULES = (
-    *("__init__", "common", "help", "docs", "audits", "audit_programme", "capa"),
-    *("trail", "setup", "backup", "integrity", "serve", "jobs", "people", "pdf"),
-)
-
 
 def extraction_methods() -> list[tuple[str, str]]:
-    """Babel's method map for the package: the translated command modules through
-    :func:`extract`, every other module through the Python extractor."""
-    help_texts = [(f"cli/{name}.py", "qms.cli.help:extract") for name in TRANSLATED_MODULES]
-    return [*help_texts, ("**.py", "python")]
+    """Babel's method map for the package: the command modules through :func:`extract`,
+    every other module through the Python extractor."""
+    return [("cli/**.py", "qms.cli.help:extract"), ("**.py", "python")]
 
 
 # Calls whose ``help=`` (or ``short_help=``) is a help text, and decorators whose function's
