@@ -18,12 +18,15 @@ if TYPE_CHECKING:
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 # Calls whose first argument is a message for the catalogs: the interface's gettext
-# helpers, Text and every kind of QMSError (a test keeps this list complete).
+# helpers (the command line's echo_phrase and phrase), Text and every kind of QMSError (a test
+# keeps this list complete).
 MESSAGE_KEYWORDS = (
     "_",
     "N_",
     "gettext",
     "Text",
+    "echo_phrase",
+    "phrase",
     "QMSError",
     "ValidationError",
     "NotFound",

@@ -13,6 +13,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 import qms
+from qms.cli.help import extraction_methods
 from qms.domain import LANGUAGES
 from qms.i18n import EXTRACTION_KEYWORDS, LOCALE_DIR, Message
 from qms.paths import templates_dir
@@ -25,7 +26,7 @@ def _used_messages() -> set[Key]:
     """(context, message) of every message, extracted the way scripts/update-catalogs does."""
     found: set[Key] = set()
     sources: list[tuple[Path, list[tuple[str, str]], dict[str, dict[str, str]]]] = [
-        (PACKAGE, [("**.py", "python")], {}),
+        (PACKAGE, extraction_methods(), {}),
         (
             templates_dir() / "web",
             [("**.html", "jinja2")],

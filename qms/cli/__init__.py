@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from qms import __version__
+from qms.cli.help import TranslatedGroup, help_gettext
 from qms.errors import DatabaseProblem, QMSError, Text
 from qms.settings import message_language
 
@@ -87,7 +88,7 @@ class CommandFailed(click.ClickException):
         click.echo(f"error: {self.format_message()}", err=True)
 
 
-class QmsGroup(click.Group):
+class QmsGroup(TranslatedGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(AREAS)
 
@@ -99,8 +100,9 @@ class QmsGroup(click.Group):
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, AREAS[name][1]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
+        gettext = help_gettext() or str
+        rows = [(name, gettext(AREAS[name][1])) for name in self.list_commands(ctx)]
+        with formatter.section(gettext("Commands")):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -10,10 +10,12 @@ from qms.cli.common import (
     echo_json,
     echo_table,
     format_option,
+    phrase,
     read_text_input,
     reading,
     writing,
 )
+from qms.cli.help import TranslatedHelp
 from qms.services.audits import programme as audit_programme
 from qms.services.audits import views as audit_views
 from qms.services.people import users
@@ -22,7 +24,7 @@ from qms.views import as_json
 MAX_GRADES_BYTES = 1024 * 1024  # a grade scale is a few lines of JSON
 
 
-@click.command("programme")
+@click.command("programme", cls=TranslatedHelp)
 @click.argument("year", type=int)
 @click.option("--objectives", required=True, help="Objectives of the year's programme.")
 @acting_user()
@@ -39,7 +41,7 @@ def programme(year: int, objectives: str, as_user: str) -> None:
     click.echo(f"audit programme {year} saved")
 
 
-@click.command("programme-entry")
+@click.command("programme-entry", cls=TranslatedHelp)
 @click.argument("year", type=int)
 @click.argument("department")
 @click.option("--clauses", default="", help="ISO 9001 clauses, comma-separated: 7.5,8.5.")
@@ -83,7 +85,7 @@ def programme_entry(
     click.echo(f"{department.upper()}: {entry.frequency} audits in {year} ({entry.rationale})")
 
 
-@click.command("coverage")
+@click.command("coverage", cls=TranslatedHelp)
 @click.argument("year", type=int)
 @acting_user()
 @format_option
@@ -102,12 +104,12 @@ def coverage(year: int, as_user: str, fmt: str) -> None:
         echo_json(as_json(result))
         return
     echo_table(
-        ["CLAUSE", "PLANNED", "AUDITS"],
+        [phrase("CLAUSE"), phrase("PLANNED"), phrase("AUDITS")],
         [[c.clause, "yes" if c.planned else "", ", ".join(c.audits)] for c in result.clauses],
     )
     click.echo("")
     echo_table(
-        ["DEPT", "PLANNED", "AUDITS"],
+        [phrase("DEPT"), phrase("PLANNED"), phrase("AUDITS")],
         [
             [d.code, f"{d.frequency}x" if d.planned else "", ", ".join(d.audits)]
             for d in result.departments
@@ -120,7 +122,7 @@ def coverage(year: int, as_user: str, fmt: str) -> None:
     )
 
 
-@click.command("grades")
+@click.command("grades", cls=TranslatedHelp)
 @click.option(
     "--set",
     "grades_file",
@@ -152,6 +154,6 @@ def grades(grades_file: Path | None, as_user: str, fmt: str) -> None:
         echo_json(as_json(list(scale)))
         return
     echo_table(
-        ["CODE", "NONCONFORMITY", "VI", "EN"],
+        [phrase("CODE"), phrase("NONCONFORMITY"), phrase("VI"), phrase("EN")],
         [[g.code, "yes" if g.nonconformity else "", g.vi, g.en] for g in scale],
     )

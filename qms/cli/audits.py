@@ -11,9 +11,11 @@ from qms.cli.common import (
     acting_user,
     comma_list,
     echo_json,
+    echo_phrase,
     echo_table,
     fmt_time,
     format_option,
+    phrase,
     read_file_input,
     read_password,
     read_text_input,
@@ -22,6 +24,7 @@ from qms.cli.common import (
     text_limit,
     writing,
 )
+from qms.cli.help import TranslatedGroup
 from qms.services.audits import planning as audits
 from qms.services.audits import reports as audit_reports
 from qms.services.audits import views as audit_views
@@ -41,7 +44,7 @@ def _text_or_file(value: str, option: str, chars: int) -> str:
     return read_text_input(value[1:], option=option, limit=text_limit(chars))
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def audit() -> None:
     """Internal audits (Đánh giá nội bộ): programme, plan, checklist, findings, report.
 
@@ -119,7 +122,7 @@ def plan(
             audit_type=audit_type,
             follows=follows,
         )
-    click.echo(f"planned {created.ref}")
+    echo_phrase("planned {ref}", ref=created.ref)
 
 
 @audit.command("assign")
@@ -136,7 +139,7 @@ def assign(ref: str, username: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         changed = audits.assign(session, actor=actor, ref=ref, username=username)
-    click.echo(f"{username} joined the team of {changed.ref}")
+    echo_phrase("{user} joined the team of {ref}", user=username, ref=changed.ref)
 
 
 @audit.command("start")
@@ -153,7 +156,7 @@ def start(ref: str, as_user: str) -> None:
         actor = users.get_active_user(session, as_user)
         started = audits.start(session, actor=actor, ref=ref)
         count = len(audits.items_of(session, started))
-    click.echo(f"{started.ref} started with {count} checklist items")
+    echo_phrase("{ref} started with {count} checklist items", ref=started.ref, count=count)
 
 
 # ---------------------------------------------------------------------------- the work
@@ -265,7 +268,14 @@ def findings(ref: str, as_user: str, fmt: str) -> None:
         echo_json(as_json(rows))
         return
     echo_table(
-        ["FINDING", "GRADE", "CLAUSE", "DEPT", "CAPA", "STATEMENT"],
+        [
+            phrase("FINDING"),
+            phrase("GRADE"),
+            phrase("CLAUSE"),
+            phrase("DEPT"),
+            phrase("CAPA"),
+            phrase("STATEMENT"),
+        ],
         [[f.label, f.grade, f.clause, f.department, f.capa or "", f.statement] for f in rows],
     )
 
@@ -293,7 +303,7 @@ def conclude(ref: str, conclusions: str, distribution: tuple[str, ...], as_user:
             conclusions=conclusions_text,
             distribution=list(distribution) or None,
         )
-    click.echo(f"conclusions of {done.ref} saved")
+    echo_phrase("conclusions of {ref} saved", ref=done.ref)
 
 
 # --------------------------------------------------------------------- report and after
@@ -314,7 +324,7 @@ def report(ref: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         done = audit_reports.report(session, actor=actor, ref=ref, password=password)
-    click.echo(f"{done.ref} reported; report PDF {done.report_sha256}")
+    echo_phrase("{ref} reported; report PDF {hash}", ref=done.ref, hash=str(done.report_sha256))
 
 
 @audit.command("sign")
@@ -331,7 +341,12 @@ def sign(ref: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         done = audit_reports.sign(session, actor=actor, ref=ref, password=password)
-    click.echo(f"{done.ref} signed by {actor.username}; report PDF {done.report_sha256}")
+    echo_phrase(
+        "{ref} signed by {user}; report PDF {hash}",
+        ref=done.ref,
+        user=actor.username,
+        hash=str(done.report_sha256),
+    )
 
 
 @audit.command("reopen")
@@ -348,7 +363,7 @@ def reopen(ref: str, reason: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         done = audit_reports.reopen(session, actor=actor, ref=ref, reason=reason)
-    click.echo(f"{done.ref} reopened")
+    echo_phrase("{ref} reopened", ref=done.ref)
 
 
 @audit.command("close")
@@ -365,7 +380,7 @@ def close(ref: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         done = audit_reports.close(session, actor=actor, ref=ref)
-    click.echo(f"{done.ref} closed")
+    echo_phrase("{ref} closed", ref=done.ref)
 
 
 @audit.command("list")
@@ -388,7 +403,16 @@ def list_(year: int | None, status: str | None, as_user: str, fmt: str) -> None:
         echo_json(as_json(rows))
         return
     echo_table(
-        ["REF", "TYPE", "STATUS", "DEPTS", "LEAD", "PLANNED", "ANSWERED", "FINDINGS"],
+        [
+            phrase("REF"),
+            phrase("TYPE"),
+            phrase("STATUS"),
+            phrase("DEPTS"),
+            phrase("LEAD"),
+            phrase("PLANNED"),
+            phrase("ANSWERED"),
+            phrase("FINDINGS"),
+        ],
         [
             [
                 r.ref,

@@ -6,12 +6,13 @@ from pathlib import Path
 import click
 
 from qms.cli.common import app
+from qms.cli.help import TranslatedHelp
 from qms.errors import IntegrityProblem
 
 file_argument = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 
 
-@click.command()
+@click.command(cls=TranslatedHelp)
 @file_argument
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def backup(file: Path, force: bool) -> None:
@@ -44,7 +45,7 @@ def backup(file: Path, force: bool) -> None:
         )
 
 
-@click.command()
+@click.command(cls=TranslatedHelp)
 @file_argument
 def restore(file: Path) -> None:
     """Restore a backup file into an empty database, and verify it.

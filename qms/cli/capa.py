@@ -7,14 +7,17 @@ import click
 from qms.cli.common import (
     acting_user,
     echo_json,
+    echo_phrase,
     echo_table,
     fmt_time,
     format_option,
+    phrase,
     read_password,
     reading,
     steps_line,
     writing,
 )
+from qms.cli.help import TranslatedGroup
 from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory
 from qms.services.capa import actions as capa_actions
 from qms.services.capa import lifecycle as capa_service
@@ -26,7 +29,7 @@ from qms.views import as_json
 DATE = click.DateTime(["%Y-%m-%d"])
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def capa() -> None:
     """Nonconformities and corrective actions: contain, analyse, act, verify, close.
 
@@ -95,7 +98,7 @@ def contain(ref: str, containment: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         car = capa_service.contain(session, actor=actor, ref=ref, containment=containment)
-    click.echo(f"{car.ref} contained")
+    echo_phrase("{ref} contained", ref=car.ref)
 
 
 @capa.command("analyse")
@@ -154,7 +157,12 @@ def analyse(
             similar_exist=similar,
             similar_answer=similar_answer,
         )
-    click.echo(f"{car.ref} cause analysed ({len(whys)} whys, {car.cause_category})")
+    echo_phrase(
+        "{ref} cause analysed ({count} whys, {category})",
+        ref=car.ref,
+        count=len(whys),
+        category=str(car.cause_category),
+    )
 
 
 @capa.command("action")
@@ -214,7 +222,7 @@ def plan(ref: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         car = capa_service.plan(session, actor=actor, ref=ref)
-    click.echo(f"{car.ref} actions planned")
+    echo_phrase("{ref} actions planned", ref=car.ref)
 
 
 @capa.command("done")
@@ -269,9 +277,9 @@ def verify(ref: str, effective: bool | None, evidence: str, as_user: str) -> Non
         )
     shown = capa_records.normalise_ref(ref)
     if effective:
-        click.echo(f"{shown} verified effective")
+        echo_phrase("{ref} verified effective", ref=shown)
     else:
-        click.echo(f"{shown} not effective: the plan is reopened, add new actions")
+        echo_phrase("{ref} not effective: the plan is reopened, add new actions", ref=shown)
 
 
 @capa.command("close")
@@ -288,7 +296,7 @@ def close(ref: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         car = capa_service.close(session, actor=actor, ref=ref)
-    click.echo(f"{car.ref} closed (record PDF {str(car.record_sha256)[:12]})")
+    echo_phrase("{ref} closed (record PDF {hash})", ref=car.ref, hash=str(car.record_sha256)[:12])
 
 
 @capa.command("list")
@@ -312,7 +320,16 @@ def list_(status: str | None, department: str | None, year: int | None, fmt: str
         echo_json(as_json(rows))
         return
     echo_table(
-        ["REF", "DEPT", "SEVERITY", "STATUS", "AGE", "OPEN", "OVERDUE", "DESCRIPTION"],
+        [
+            phrase("REF"),
+            phrase("DEPT"),
+            phrase("SEVERITY"),
+            phrase("STATUS"),
+            phrase("AGE"),
+            phrase("OPEN"),
+            phrase("OVERDUE"),
+            phrase("DESCRIPTION"),
+        ],
         [
             [
                 r.ref,

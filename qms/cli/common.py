@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from qms.settings import Settings, get_settings
+from qms.settings import Settings, get_settings, message_language
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when a command first opens the database
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-    from qms.errors import Text
+    from qms.errors import Param, Text
+    from qms.i18n import Message
     from qms.services.documents.signing import SigningLimits
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -87,16 +88,17 @@ def writing() -> Iterator[Session]:
 
 def acting_user(required: bool = True) -> Callable[[F], F]:
     """The ``--as USERNAME`` option (or ``QMS_USER``): who is acting."""
-    help_text = "Acting user (or set QMS_USER)." + (
-        "" if required else " Decides what you may see."
-    )
     return click.option(
         "--as",
         "as_user",
         envvar="QMS_USER",
         required=required,
         metavar="USERNAME",
-        help=help_text,
+        help=(
+            "Acting user (or set QMS_USER)."
+            if required
+            else "Acting user (or set QMS_USER). Decides what you may see."
+        ),
     )
 
 
@@ -246,10 +248,31 @@ def steps_line(steps: Iterable[str]) -> str:
     return message_text(Text("Steps you may take: {steps}", steps=", ".join(steps) or "-"))
 
 
+def echo_phrase(template: str, /, **params: Param) -> None:
+    """Print a line (a message id and its values) in the language of the messages."""
+    from qms.errors import Text
+
+    click.echo(message_text(Text(template, **params)))
+
+
+def phrase(message: str) -> str:
+    """A message id without values (a table heading, a word in a cell) in the language of
+    the messages."""
+    from qms.errors import Text
+
+    return message_text(Text(message))
+
+
+def label(message: Message) -> str:
+    """A label kept as a message (``msg``/``pmsg``) in the language of the messages."""
+    from qms.i18n import translate
+
+    language = message_language()
+    return message.id if language == "en" else translate(message, language)
+
+
 def message_text(phrase: Text) -> str:
     """A phrase in the language of the messages (``QMS_LANGUAGE``)."""
-    from qms.settings import message_language
-
     language = message_language()
     if language == "en":
         return str(phrase)

@@ -16,6 +16,7 @@ from qms.cli.common import (
     reading,
     writing,
 )
+from qms.cli.help import TranslatedGroup
 from qms.services.desk import dossiers, feedback, rates, satisfaction
 from qms.services.desk.dossiers import ImportResult
 from qms.services.desk.mapping import ImportMapping
@@ -28,7 +29,7 @@ MAX_MAPPING_BYTES = 256 * 1024
 DATE = click.DateTime(["%Y-%m-%d"])
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def data() -> None:
     """One-stop-desk figures: dossier statistics, satisfaction surveys, complaints.
 

@@ -12,10 +12,13 @@ import click
 from qms.cli.common import (
     acting_user,
     echo_json,
+    echo_phrase,
     echo_table,
     fmt_time,
     format_option,
+    label,
     message_text,
+    phrase,
     read_file_input,
     read_password,
     read_text_input,
@@ -25,8 +28,10 @@ from qms.cli.common import (
     text_limit,
     writing,
 )
+from qms.cli.help import TranslatedGroup
 from qms.domain import DocType, RevisionStatus
-from qms.errors import Conflict, Text
+from qms.errors import Conflict, Joined, Text
+from qms.i18n import pmsg
 from qms.models import User
 from qms.services.documents import register as documents
 from qms.services.documents import revisions
@@ -40,6 +45,12 @@ if TYPE_CHECKING:
     from qms.services.documents import importer
 
 STATUSES = [s.value for s in RevisionStatus] + ["none"]
+# The role a signature gives its signer, as a signature table names it.
+SIGNING_ROLES = {
+    "drafted": pmsg("signing role", "drafted"),
+    "reviewed": pmsg("signing role", "reviewed"),
+    "approved": pmsg("signing role", "approved"),
+}
 
 
 def _viewer(session: Any, as_user: str | None) -> User | None:
@@ -52,7 +63,7 @@ def _read_body(path: str | None) -> str | None:
     return read_text_input(path, option="--body", limit=text_limit(revisions.MAX_BODY_CHARS))
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def doc() -> None:
     """Documents and their issues: register, revise, review, approve, publish.
 
@@ -125,7 +136,7 @@ def new(
             review_interval_months=review_interval,
             external=external or None,
         )
-    click.echo(f"registered {created.code}; issue {rev.issue} is a draft")
+    echo_phrase("registered {code}; issue {issue} is a draft", code=created.code, issue=rev.issue)
 
 
 @doc.command("list")
@@ -165,15 +176,22 @@ def list_(
         echo_json(as_json(rows))
         return
     echo_table(
-        ["CODE", "TITLE", "TYPE", "DEPT", "EFFECTIVE", "IN PROGRESS"],
+        [
+            phrase("CODE"),
+            phrase("TITLE"),
+            phrase("TYPE"),
+            phrase("DEPT"),
+            phrase("EFFECTIVE"),
+            phrase("IN PROGRESS"),
+        ],
         [
             [
                 r.code,
                 r.title,
                 r.type,
                 r.department,
-                _issue_text(r.effective) or ("withdrawn" if r.withdrawn else ""),
-                f"issue {r.in_progress.issue} {r.in_progress.status}" if r.in_progress else "",
+                _issue_text(r.effective) or (phrase("withdrawn") if r.withdrawn else ""),
+                _in_progress_text(r.in_progress),
             ]
             for r in rows
         ],
@@ -184,7 +202,15 @@ def _issue_text(rev: doc_views.IssueView | None) -> str:
     if rev is None:
         return ""
     when = rev.planned_effective_date or (rev.effective_at.date() if rev.effective_at else None)
-    return f"issue {rev.issue}" + (f" ({when:%Y-%m-%d})" if when else "")
+    if when is None:
+        return message_text(Text("issue {issue}", issue=rev.issue))
+    return message_text(Text("issue {issue} ({date})", issue=rev.issue, date=f"{when:%Y-%m-%d}"))
+
+
+def _in_progress_text(rev: doc_views.IssueView | None) -> str:
+    if rev is None:
+        return ""
+    return message_text(Text("issue {issue} {status}", issue=rev.issue, status=rev.status))
 
 
 @doc.command("show")
@@ -223,52 +249,79 @@ def show(
         echo_json(as_json(r))
         return
     click.echo(f"{r.code}  {r.title}")
-    click.echo(f"type {r.type}, department {r.department}, language {r.language}")
+    echo_phrase(
+        "type {type}, department {department}, language {language}",
+        type=r.type,
+        department=r.department,
+        language=r.language,
+    )
     if r.type == DocType.EXTERNAL:
         click.echo(
             f"issuer {r.issuer}; reference {r.external_ref} {r.external_version}; "
             f"checked current on {r.checked_current_on or 'never'}"
         )
-    stage = "reviewed — awaiting approval" if r.stage == "reviewed" else r.status
-    click.echo(
-        f"issue {r.issue}: {stage}"
-        + (
-            f", effective {r.effective_date:%Y-%m-%d}"
-            if r.effective_at and r.effective_date
-            else ""
+    stage = phrase("reviewed — awaiting approval") if r.stage == "reviewed" else r.status
+    if r.effective_at and r.effective_date:
+        state = Text(
+            "issue {issue}: {stage}, effective {date}",
+            issue=r.issue,
+            stage=stage,
+            date=f"{r.effective_date:%Y-%m-%d}",
         )
-        + (f" (imported {fmt_time(r.effective_at, tz)})" if r.origin == "import" else "")
-    )
+    else:
+        state = Text("issue {issue}: {stage}", issue=r.issue, stage=stage)
+    imported = Text(" (imported {time})", time=fmt_time(r.effective_at, tz))
+    click.echo(message_text(state) + (message_text(imported) if r.origin == "import" else ""))
     if r.planned_effective_date and r.status == RevisionStatus.APPROVED:
-        click.echo(f"takes effect on {r.planned_effective_date:%Y-%m-%d}")
+        echo_phrase("takes effect on {date}", date=f"{r.planned_effective_date:%Y-%m-%d}")
     if r.reason:
-        click.echo(f"reason for change: {r.reason}")
+        echo_phrase("reason for change: {reason}", reason=r.reason)
     if r.description:
-        click.echo(f"description of change: {r.description}")
+        echo_phrase("description of change: {description}", description=r.description)
     if r.capa_ref:
-        click.echo(f"raised by corrective action {r.capa_ref}")
-    click.echo(f"content hash: {r.content_hash}")
+        echo_phrase("raised by corrective action {ref}", ref=r.capa_ref)
+    echo_phrase("content hash: {hash}", hash=r.content_hash)
     for mismatch in r.mismatches:
         click.echo(f"  MISMATCH: {mismatch.message}")
     for s in r.signatures:
-        mark = "valid" if s.valid else "INVALID (content changed after signing)"
+        mark = phrase("valid") if s.valid else phrase("INVALID (content changed after signing)")
         if s.superseded:
-            mark = "superseded by resubmission"
-        click.echo(
-            f"  signed {s.meaning}: {s.printed_name} ({s.position or s.username}) "
-            f"{fmt_time(s.signed_at, tz)}  {mark}"
+            mark = phrase("superseded by resubmission")
+        echo_phrase(
+            "  signed {role}: {name} ({who}) {time}  {mark}",
+            role=label(SIGNING_ROLES[s.meaning]) if s.meaning in SIGNING_ROLES else s.meaning,
+            name=s.printed_name,
+            who=s.position or s.username,
+            time=fmt_time(s.signed_at, tz),
+            mark=mark,
         )
     for p in r.paper_signatures:
-        when = f" on {p.signed_on:%Y-%m-%d}" if p.signed_on else ""
-        position = f" ({p.position})" if p.position else ""
-        click.echo(f"  signed {p.meaning} on paper: {p.name}{position}{when}")
+        when = (
+            message_text(Text(" on {date}", date=f"{p.signed_on:%Y-%m-%d}")) if p.signed_on else ""
+        )
+        echo_phrase(
+            "  signed {role} on paper: {name}{position}{when}",
+            role=label(SIGNING_ROLES[p.meaning]) if p.meaning in SIGNING_ROLES else p.meaning,
+            name=p.name,
+            position=f" ({p.position})" if p.position else "",
+            when=when,
+        )
     for comment in r.comments:
-        click.echo(f"  comment by {comment.author} ({comment.outcome}): {comment.body}")
-    click.echo(f"acknowledged by {len(r.acknowledged_by)}: {', '.join(r.acknowledged_by)}")
-    earlier = [f"issue {h.issue} on paper" for h in r.paper_history]
-    click.echo(
-        "history: " + "; ".join(earlier + [f"issue {h.issue} {h.status}" for h in r.history])
+        echo_phrase(
+            "  comment by {author} ({outcome}): {body}",
+            author=comment.author,
+            outcome=comment.outcome,
+            body=comment.body,
+        )
+    echo_phrase(
+        "acknowledged by {count}: {names}",
+        count=len(r.acknowledged_by),
+        names=", ".join(r.acknowledged_by),
     )
+    history = [Text("issue {issue} on paper", issue=h.issue) for h in r.paper_history] + [
+        Text("issue {issue} {status}", issue=h.issue, status=h.status) for h in r.history
+    ]
+    echo_phrase("history: {issues}", issues=Joined(history, "; "))
     click.echo(steps_line(r.steps))
     if body:
         click.echo("")
@@ -505,7 +558,7 @@ def revise(
                 description=description,
                 based_on=based_on,
             )
-        click.echo(f"{code.upper()} issue {rev.issue} is a draft (content hash {rev.content_hash})")
+        _say_draft(code, rev.issue, rev.content_hash)
         return
     body = _read_body(body_path)
     with writing() as session:
@@ -519,7 +572,16 @@ def revise(
             description=description,
             based_on=based_on,
         )
-    click.echo(f"{code.upper()} issue {rev.issue} is a draft (content hash {rev.content_hash})")
+    _say_draft(code, rev.issue, rev.content_hash)
+
+
+def _say_draft(code: str, issue: int, content_hash: str) -> None:
+    echo_phrase(
+        "{code} issue {issue} is a draft (content hash {hash})",
+        code=code.upper(),
+        issue=issue,
+        hash=content_hash,
+    )
 
 
 @doc.command("submit")
@@ -546,7 +608,7 @@ def submit(code: str, reviewer: str | None, approver: str | None, as_user: str) 
             approver=approver,
             limits=signing_limits(),
         )
-    click.echo(f"{code.upper()} issue {rev.issue} submitted for review")
+    echo_phrase("{code} issue {issue} submitted for review", code=code.upper(), issue=rev.issue)
 
 
 @doc.command("review")
@@ -579,8 +641,12 @@ def review(code: str, decision: str | None, comment: str, as_user: str) -> None:
             password=password,
             limits=signing_limits(),
         )
-    outcome = "reviewed" if accept else "returned to the drafter"
-    click.echo(f"{code.upper()} issue {rev.issue} {outcome}")
+    if accept:
+        echo_phrase("{code} issue {issue} reviewed", code=code.upper(), issue=rev.issue)
+    else:
+        echo_phrase(
+            "{code} issue {issue} returned to the drafter", code=code.upper(), issue=rev.issue
+        )
 
 
 @doc.command("approve")
@@ -610,7 +676,12 @@ def approve(code: str, effective_date: datetime | None, as_user: str) -> None:
             limits=signing_limits(),
         )
     when: date | None = rev.planned_effective_date
-    click.echo(f"{code.upper()} issue {rev.issue} approved; takes effect on {when:%Y-%m-%d}")
+    echo_phrase(
+        "{code} issue {issue} approved; takes effect on {date}",
+        code=code.upper(),
+        issue=rev.issue,
+        date=f"{when:%Y-%m-%d}",
+    )
 
 
 @doc.command("publish")
@@ -635,7 +706,7 @@ def publish(code: str | None, due: bool, as_user: str) -> None:
         with writing() as session:
             actor = users.get_active_user(session, as_user)
             rev = revisions.publish(session, actor=actor, code=code)
-        click.echo(f"{code.upper()} issue {rev.issue} is now effective")
+        echo_phrase("{code} issue {issue} is now effective", code=code.upper(), issue=rev.issue)
         return
     with writing() as session:
         actor = users.get_active_user(session, as_user)
@@ -643,9 +714,13 @@ def publish(code: str | None, due: bool, as_user: str) -> None:
 
         run = publishing.publish_due(session, actor=actor)
     for item in run.published:
-        click.echo(f"{item.code} issue {item.issue} is now effective")
+        echo_phrase("{code} issue {issue} is now effective", code=item.code, issue=item.issue)
     for item in run.skipped:
-        click.echo(f"{item.code} issue {item.issue} skipped: published meanwhile, or no longer due")
+        echo_phrase(
+            "{code} issue {issue} skipped: published meanwhile, or no longer due",
+            code=item.code,
+            issue=item.issue,
+        )
     for failure in run.failed:
         reason = Text(
             "{code} issue {issue} was not published: {reason}",
@@ -655,7 +730,7 @@ def publish(code: str | None, due: bool, as_user: str) -> None:
         )
         click.echo(f"error: {message_text(reason)}", err=True)
     if not (run.published or run.skipped or run.failed):
-        click.echo("nothing due")
+        echo_phrase("nothing due")
     if run.failed:
         raise click.exceptions.Exit(run.failed[0].error.exit_code)
 
@@ -674,7 +749,7 @@ def obsolete(code: str, reason: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         revisions.obsolete(session, actor=actor, code=code, reason=reason)
-    click.echo(f"{code.upper()} withdrawn (obsolete)")
+    echo_phrase("{code} withdrawn (obsolete)", code=code.upper())
 
 
 @doc.command("diff")
@@ -743,7 +818,10 @@ def ack(code: str, as_user: str) -> None:
         record, created = revisions.acknowledge(session, actor=actor, code=code)
         tz = organisation.get_setting(session, "timezone")
     when = fmt_time(record.acknowledged_at, tz)
-    click.echo(f"{code.upper()}: {'acknowledged' if created else 'already acknowledged'} on {when}")
+    if created:
+        echo_phrase("{code}: acknowledged on {time}", code=code.upper(), time=when)
+    else:
+        echo_phrase("{code}: already acknowledged on {time}", code=code.upper(), time=when)
 
 
 @doc.command("due")
@@ -775,14 +853,14 @@ def due(within_days: int, fmt: str) -> None:
         )
         return
     echo_table(
-        ["CODE", "TITLE", "DUE", "WHAT", ""],
+        [phrase("CODE"), phrase("TITLE"), phrase("DUE"), phrase("WHAT"), ""],
         [
             [
                 i.document.code,
                 i.document.title,
                 f"{i.due_on:%Y-%m-%d}",
                 i.kind,
-                "OVERDUE" if i.overdue else "",
+                phrase("OVERDUE") if i.overdue else "",
             ]
             for i in items
         ],
@@ -804,7 +882,7 @@ def reviewed(code: str, note: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         documents.record_periodic_review(session, actor=actor, code=code, note=note)
-    click.echo(f"{code.upper()}: periodic review recorded")
+    echo_phrase("{code}: periodic review recorded", code=code.upper())
 
 
 def _add_distribution_commands() -> None:

@@ -3,11 +3,12 @@
 import click
 
 from qms.cli.common import echo_json, format_option, reading
+from qms.cli.help import TranslatedHelp
 from qms.errors import IntegrityProblem
 from qms.settings import message_language
 
 
-@click.command("verify")
+@click.command("verify", cls=TranslatedHelp)
 @format_option
 def verify(fmt: str) -> None:
     """Check every stored record against what the audit trail recorded.

@@ -3,9 +3,10 @@
 import click
 
 from qms.cli.common import acting_user, app, echo_table, fmt_time, message_text, reading, writing
+from qms.cli.help import TranslatedGroup
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def jobs() -> None:
     """Scheduled work: publish what is due, remind, send mail, anchor the trail."""
 

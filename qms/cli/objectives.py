@@ -16,6 +16,7 @@ from qms.cli.common import (
     steps_line,
     writing,
 )
+from qms.cli.help import TranslatedGroup
 from qms.services.objectives import lifecycle, results, views
 from qms.services.objectives.periods import Frequency
 from qms.services.people import organisation, users
@@ -76,7 +77,7 @@ def _fields(options: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def objective() -> None:
     """Quality objectives (Mục tiêu chất lượng): plan, approve, measure, report.
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from qms.cli.common import acting_user, reading, writing
+from qms.cli.help import TranslatedGroup
 from qms.domain import DocType
 from qms.errors import IntegrityProblem, Text
 
@@ -22,7 +23,7 @@ def _write(path: Path, data: bytes) -> None:
         raise click.FileError(str(path), exc.strerror) from None
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def pdf() -> None:
     """Controlled PDFs: single documents and compiled manuals, records and the trail."""
 

@@ -11,10 +11,11 @@ from qms.cli.common import (
     reading,
     writing,
 )
+from qms.cli.help import TranslatedGroup
 from qms.services.people import users
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def dept() -> None:
     """Departments (Phòng ban): the units that own documents and are audited."""
 
@@ -56,7 +57,7 @@ def dept_list(fmt: str) -> None:
     echo_table(["CODE", "NAME", "NAME (EN)"], [[d.code, d.name, d.name_en] for d in rows])
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def user() -> None:
     """Users and their roles: admin, controller, reviewer, approver, auditor, staff."""
 

@@ -3,9 +3,10 @@
 import click
 
 from qms.cli.common import app
+from qms.cli.help import TranslatedHelp
 
 
-@click.command()
+@click.command(cls=TranslatedHelp)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option(

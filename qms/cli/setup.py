@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from qms.cli.common import app, read_password, require_regular_file, writing
+from qms.cli.help import TranslatedHelp
 from qms.errors import PermissionDenied
 
 MAX_ORGANISATION_BYTES = 8 * 1024 * 1024  # departments and users: thousands of lines
 
 
-@click.command()
+@click.command(cls=TranslatedHelp)
 @click.option("--demo", is_flag=True, help="Load the sample QMS (organisation, users, procedures).")
 @click.option(
     "--organisation",

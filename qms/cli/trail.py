@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from qms.cli.common import echo_json, echo_table, format_option, read_text_input, reading
+from qms.cli.help import TranslatedGroup
 from qms.errors import IntegrityProblem
 from qms.services.trail import anchors as trail_anchors
 from qms.services.trail import chain as trail_service
@@ -16,7 +17,7 @@ from qms.text import shorten
 MAX_ANCHORS_BYTES = 16 * 1024 * 1024
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def trail() -> None:
     """The append-only, hash-chained audit trail."""
 
