@@ -17,6 +17,8 @@ class Role(StrEnum):
 class DocType(StrEnum):
     POLICY = "policy"
     MANUAL = "manual"
+    PLAN = "plan"  # kế hoạch: e.g. the plan for building and applying the QMS
+    DECISION = "decision"  # quyết định: e.g. the decision issuing the QMS documents
     PROCEDURE = "procedure"
     WORK_INSTRUCTION = "work_instruction"
     FORM = "form"

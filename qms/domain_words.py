@@ -20,6 +20,8 @@ WORDS: Mapping[type[StrEnum], Mapping[str, Message]] = {
     DocType: {
         DocType.POLICY: msg("Policy"),
         DocType.MANUAL: msg("Manual"),
+        DocType.PLAN: msg("Plan"),
+        DocType.DECISION: msg("Decision"),
         DocType.PROCEDURE: msg("Procedure"),
         DocType.WORK_INSTRUCTION: msg("Work instruction"),
         DocType.FORM: msg("Form"),

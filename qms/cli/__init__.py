@@ -70,6 +70,7 @@ AREAS: dict[str, tuple[str, str]] = {
         "qms.cli.jobs:jobs",
         "Scheduled work: publish what is due, remind, send mail, anchor the trail.",
     ),
+    "batch": ("qms.cli.batch:batch", "Run many qms commands, one a line, in one process."),
     "serve": (
         "qms.cli.serve:serve",
         "The web application: pages for people, a JSON API under /api.",

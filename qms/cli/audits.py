@@ -195,7 +195,7 @@ def checklist(ref: str, language: str, only_open: bool, as_user: str, fmt: str) 
 
 @audit.command("record")
 @click.argument("ref")
-@click.argument("item", type=int)
+@click.argument("items", metavar="ITEM...", nargs=-1, required=True, type=int)
 @click.option("--result", required=True, help="Grade: C, NC_MAJOR, NC_MINOR, OBS, OFI.")
 @click.option("--evidence", default="", help="Objective evidence (TEXT or @FILE).")
 @click.option("--finding", help="Finding statement, for a nonconformity (TEXT or @FILE).")
@@ -210,7 +210,7 @@ def checklist(ref: str, language: str, only_open: bool, as_user: str, fmt: str) 
 @acting_user()
 def record(
     ref: str,
-    item: int,
+    items: tuple[int, ...],
     result: str,
     evidence: str,
     finding: str | None,
@@ -218,12 +218,14 @@ def record(
     attachments: tuple[Path, ...],
     as_user: str,
 ) -> None:
-    """Record the result of a checklist item (audit team).
+    """Record the result of checklist items (audit team): several items given at once get
+    the same result and evidence, all or none.
 
     \b
     Example:
       qms audit record IA-2026-01 4 --result NC_MINOR --evidence "Sổ BM-01-01 chưa cập nhật" \\
           --finding "Danh mục tài liệu không được cập nhật" --attach so-theo-doi.jpg --as ngocbt
+      qms audit record IA-2026-01 2 3 5 --result C --evidence "Phù hợp" --as ngocbt
     """
     files = [
         (path.name, read_file_input(path, option="--attach", limit=audit_work.MAX_ATTACHMENT_BYTES))
@@ -234,20 +236,21 @@ def record(
     finding_text = _text_or_file(finding, "--finding", MAX_BODY_CHARS) if finding else None
     with writing() as session:
         actor = users.get_active_user(session, as_user)
-        row = audit_work.record(
+        rows = audit_work.record_items(
             session,
             actor=actor,
             ref=ref,
-            item=item,
+            items=items,
             result=result,
             evidence=evidence_text,
             finding=finding_text,
             department=department,
             attachments=files,
         )
-        made = audit_work.finding_of(session, row)
-    suffix = f"; finding F{made.number}" if made else ""
-    click.echo(f"{audits.normalise_ref(ref)} item {row.number}: {row.result}{suffix}")
+        made = [audit_work.finding_of(session, row) for row in rows]
+    for row, finding_made in zip(rows, made, strict=True):
+        suffix = f"; finding F{finding_made.number}" if finding_made else ""
+        click.echo(f"{audits.normalise_ref(ref)} item {row.number}: {row.result}{suffix}")
 
 
 @audit.command("findings")

@@ -34,7 +34,8 @@ class DocumentRendition:
     organisation: str
     code: str
     title: str
-    doc_type: str  # policy|manual|procedure|work_instruction|form|record_template|external
+    # policy|manual|plan|decision|procedure|work_instruction|form|record_template|external
+    doc_type: str
     department: str
     language: str  # "vi" | "en"
     issue: int

@@ -42,6 +42,8 @@ LABELS: dict[str, Message] = {
     "status_obsolete": pmsg("PDF watermark", "OBSOLETE"),
     "type_policy": pmsg("PDF", "Policy"),
     "type_manual": pmsg("PDF", "Manual"),
+    "type_plan": pmsg("PDF", "Plan"),
+    "type_decision": pmsg("PDF", "Decision"),
     "type_procedure": pmsg("PDF", "Procedure"),
     "type_work_instruction": pmsg("PDF", "Work instruction"),
     "type_form": pmsg("PDF", "Form"),

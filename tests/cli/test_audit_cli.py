@@ -151,3 +151,29 @@ def test_programme_and_coverage(qms: Invoke, engine: Engine) -> None:
     assert result["unreached_departments"] == ["MC", "VP"]
     listed = qms("audit", "list", "--year", "2026", "--as", "hai")
     assert "IA-2026-01  internal  planned  TP" in listed.stdout
+
+
+def test_several_items_are_recorded_at_once_or_not_at_all(qms: Invoke, engine: Engine) -> None:
+    effective_procedures(engine)
+    assert qms(*PLAN, "--lead", "an").exit_code == 0
+    assert qms("audit", "start", "IA-2026-01", "--as", "an").exit_code == 0
+
+    before = snapshot(engine)
+    for items, code, message in (
+        (("2", "3", "99"), 3, "error: IA-2026-01 has no checklist item 99\n"),
+        (("2", "3", "2"), 2, "error: a checklist item is named twice\n"),
+    ):
+        refused = qms("audit", "record", "IA-2026-01", *items, "--result", "C", "--as", "an")
+        assert (refused.exit_code, refused.stderr) == (code, message)
+        assert snapshot(engine) == before
+    missing = qms("audit", "record", "IA-2026-01", "--result", "C", "--as", "an")
+    assert missing.exit_code == 2
+    assert snapshot(engine) == before
+
+    done = qms("audit", "record", "IA-2026-01", "2", "3", "5", "--result", "C",
+               "--evidence", "Phù hợp", "--as", "an")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert done.stdout == "IA-2026-01 item 2: C\nIA-2026-01 item 3: C\nIA-2026-01 item 5: C\n"
+    left = json.loads(qms("audit", "checklist", "IA-2026-01", "--open", "--format", "json",
+                          "--as", "an").stdout)  # fmt: skip
+    assert [i["number"] for i in left][:4] == [1, 4, 6, 7]

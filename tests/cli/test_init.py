@@ -4,10 +4,14 @@ import json
 
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from qms.cli import cli
 from qms.db import make_engine, read_session
+from qms.domain import DocType
+from qms.models import PaperSignature
 from qms.paths import procedures_dir
+from qms.services.audits import checklists
 from qms.services.documents import register as documents
 from qms.services.trail import chain as trail
 
@@ -24,7 +28,7 @@ def test_init_demo_loads_the_sample_qms(blank_db_url: str) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "database schema is up to date",
-        f"sample QMS loaded: 7 departments, 12 users, {len(files)} documents",
+        f"sample QMS loaded: 8 departments, 12 users, {len(files)} documents",
     ]
     rows = json.loads(run(blank_db_url, "doc", "list", "--format", "json").stdout)
     assert len(rows) == len(files) >= 20
@@ -35,6 +39,8 @@ def test_init_demo_loads_the_sample_qms(blank_db_url: str) -> None:
         "work_instruction",
         "form",
         "external",
+        "plan",
+        "decision",
     }
     assert {r["language"] for r in rows} == {"vi", "en"}
     engine: Engine = make_engine(blank_db_url)
@@ -44,7 +50,12 @@ def test_init_demo_loads_the_sample_qms(blank_db_url: str) -> None:
             r.current is not None and r.current.pdf_sha256
             for r in documents.register(session, viewer=None)
         )
+        looks_real(session)
     engine.dispose()
+    # English documents are kept out of the Vietnamese departments' documents.
+    english = {r["department"] for r in rows if r["language"] == "en"}
+    assert english
+    assert not english & {r["department"] for r in rows if r["language"] == "vi"}
     objectives = json.loads(
         run(blank_db_url, "objective", "list", "--year", "2026", "--format", "json").stdout
     )
@@ -93,3 +104,31 @@ def test_init_demo_loads_a_register_of_risks(blank_db_url: str) -> None:
     assert (first["level"], first["residual_level"]) == ("high", "medium")
     assert [a["done"] for a in first["actions"]] == [True, False]
     assert run(blank_db_url, "risk", "overdue").stdout.splitlines()[1:] == []
+
+
+def looks_real(session: Session) -> None:
+    """The sample as a district would have it at the pinned date (2026-12-04): periodic
+    reviews done, a few falling due soon and none overdue; every issue it brings in
+    approved on paper; checklist questions on each procedure's steps and records."""
+    due = documents.review_due(session, within_days=3650)
+    assert not [item.document.code for item in due if item.overdue]
+    soon = [item.document.code for item in documents.review_due(session, within_days=30)]
+    assert 1 <= len(soon) <= 5, soon
+    for entry in documents.register(session, viewer=None):
+        doc, rev = entry.document, entry.current
+        assert rev is not None
+        signed = session.exec(
+            select(PaperSignature.meaning).where(PaperSignature.revision_id == rev.id)
+        ).all()
+        expected = [] if doc.doc_type == DocType.EXTERNAL else ["approved", "drafted", "reviewed"]
+        assert sorted(signed) == expected, doc.code
+        if doc.doc_type != DocType.PROCEDURE:
+            continue
+        questions = checklists.procedure_questions(doc.code, rev.issue, rev.body)
+        steps = [q for q in questions if ":step-" in q.key]
+        assert steps, doc.code
+        assert all(q.vi.startswith("Bước ") for q in steps), doc.code
+        assert any(":record-" in q.key for q in questions), doc.code
+        for q in questions:
+            assert not any(word in q.vi for word in ("Lưu đồ", "Bảng trách nhiệm")), q.vi
+            assert not any(word in q.en for word in ("Flow", "Responsibility table")), q.en

@@ -70,6 +70,40 @@ def test_questions_generated_from_a_procedure() -> None:
     assert checklists.step_headings("no headings") == []
 
 
+def test_questions_follow_the_responsibility_and_records_tables() -> None:
+    body = (
+        "# 5. NỘI DUNG QUY TRÌNH\n\n## 5.1 Lưu đồ\n\n1. Tiếp nhận.\n\n"
+        "## 5.2 Bảng trách nhiệm\n\n"
+        "| Bước | Nội dung công việc | Trách nhiệm | Thời gian | Biểu mẫu/Kết quả |\n"
+        "|---|---|---|---|---|\n"
+        "| 1 | Tiếp nhận hồ sơ | Công chức một cửa | 15 phút | BM-MC-02 |\n"
+        "| 2 | Thẩm định hồ sơ | Chuyên viên | 03 ngày làm việc | Tờ trình |\n\n"
+        "# 7. HỒ SƠ CẦN LƯU\n\n| TT | Tên hồ sơ | Nơi lưu | Thời gian lưu |\n"
+        "|---|---|---|---|\n| 1 | Sổ theo dõi hồ sơ (BM-MC-02) | Bộ phận Một cửa | 05 năm |\n"
+    )
+    questions = checklists.procedure_questions("QT-MC-02", 1, body)
+    assert [q.key for q in questions] == [
+        "QT-MC-02/1:step-01",
+        "QT-MC-02/1:step-02",
+        "QT-MC-02/1:current",
+        "QT-MC-02/1:record-01",
+    ]
+    assert questions[1].vi == (
+        "Bước 2 của QT-MC-02 lần ban hành 1: Thẩm định hồ sơ (trách nhiệm: Chuyên viên; "
+        "thời hạn: 03 ngày làm việc). Bước này có được thực hiện đúng như quy định không? "
+        "Đề nghị xuất trình: Tờ trình."
+    )
+    assert questions[0].en == (
+        "Step 1 of QT-MC-02 issue 1: Tiếp nhận hồ sơ (responsible: Công chức một cửa; "
+        "time limit: 15 phút). Is it carried out as written? Ask for: BM-MC-02."
+    )
+    assert questions[3].vi.startswith(
+        "Hồ sơ 'Sổ theo dõi hồ sơ (BM-MC-02)' (nơi lưu: Bộ phận Một cửa; thời gian lưu: 05 năm)"
+    )
+    assert [q.clause for q in questions] == ["8.5.1", "8.5.1", "7.5.3", "7.5.3"]
+    assert not any("Lưu đồ" in q.vi or "Bảng trách nhiệm" in q.vi for q in questions)
+
+
 @pytest.mark.parametrize(
     ("grades", "match"),
     [

@@ -2,15 +2,18 @@
 
 import hashlib
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from qms.db import read_session
 from qms.errors import PermissionDenied, QMSError, ValidationError
+from qms.models import Document
 from qms.services import blobs
-from qms.services.documents import importer, renditions, revisions
+from qms.services.documents import importer, register, renditions, revisions
 from qms.services.integrity import check as integrity
 from qms.services.trail import chain as trail
 from tests.helpers import act, get, snapshot, statuses
@@ -47,6 +50,20 @@ def test_import_a_higher_issue_supersedes(engine: Engine, tmp_path: Path) -> Non
         act(engine, importer.import_files, "thu", paths=[tmp_path / "b.md"])
 
 
+def test_the_last_review_on_paper_sets_when_the_next_falls_due(
+    engine: Engine, tmp_path: Path
+) -> None:
+    reviewed = GOOD.replace("issue: 1", "issue: 1\nlast_reviewed: 2026-02-20")
+    act(engine, importer.import_files, "thu", paths=[write(tmp_path, "a.md", reviewed)])
+    with read_session(engine) as session:
+        doc = session.exec(select(Document).where(Document.code == "QT-01")).one()
+        assert doc.last_reviewed_on == date(2026, 2, 20)
+        (due,) = register.review_due(session, within_days=3650)
+        assert (due.due_on, due.overdue) == (date(2027, 2, 20), False)
+        (event,) = [e for e in trail.events(session) if e.action == "revision.import"]
+        assert '"last_reviewed":"2026-02-20"' in event.payload
+
+
 BAD = [
     ("no-front.md", "# Chỉ có nội dung\n", "no YAML front matter"),
     ("bad-yaml.md", "---\ncode: [QT\n---\nx\n", "not valid YAML"),
@@ -57,6 +74,16 @@ BAD = [
     ("issue.md", GOOD.replace("issue: 1", "issue: one"), "issue must be a whole number"),
     ("date.md", GOOD.replace("2025-03-01", "01/03/2025"), "effective_date must be a date"),
     ("reason.md", GOOD.replace("issue: 1", "issue: 2"), "needs reason and description"),
+    (
+        "reviewed.md",
+        GOOD.replace("issue: 1", "issue: 1\nlast_reviewed: 2026"),
+        "last_reviewed must be a date",
+    ),
+    (
+        "review-early.md",
+        GOOD.replace("issue: 1", "issue: 1\nlast_reviewed: 2025-02-28"),
+        "last_reviewed must not be before effective_date",
+    ),
     (
         "field.md",
         GOOD.replace("language: vi", "language: vi\nsecret: 1"),

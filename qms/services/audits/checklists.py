@@ -300,19 +300,41 @@ class ProcedureQuestion:
 
 
 def procedure_questions(code: str, issue: int, body: str) -> list[ProcedureQuestion]:
-    """Questions generated from a procedure's effective text: one per step heading, one on
-    working from the current issue, one per form (BM-...) it names."""
+    """Questions generated from a procedure's effective text: one per step of its
+    responsibility table (what is done, by whom, in what time, with which output), or per
+    step heading when it has no such table; one on working from the current issue; one per
+    record its records table keeps (where, how long); one per other form (BM-...) it names.
+    """
     label_vi, label_en = f"{code} lần ban hành {issue}", f"{code} issue {issue}"
-    out = [
-        ProcedureQuestion(
-            _key(code, issue, f"step-{n:02d}"),
-            "8.5.1",
-            f"Bước '{heading}' của {label_vi} có được thực hiện đúng như quy định không? "
-            "Đề nghị xuất trình hồ sơ.",
-            f"Is step '{heading}' of {label_en} carried out as written? Ask for the records.",
-        )
-        for n, heading in enumerate(step_headings(body), start=1)
-    ]
+    lines = _prose_lines(body)
+    steps = _table_rows(lines, STEP_COLUMNS, required=("step", "task"))
+    if steps:
+        out = [
+            ProcedureQuestion(
+                _key(code, issue, f"step-{n:02d}"),
+                "8.5.1",
+                f"Bước {row['step']} của {label_vi}: {row['task']}"
+                + _details(row, who="trách nhiệm", time="thời hạn")
+                + ". Bước này có được thực hiện đúng như quy định không? Đề nghị xuất trình: "
+                + (f"{row['output']}." if row.get("output") else "hồ sơ."),
+                f"Step {row['step']} of {label_en}: {row['task']}"
+                + _details(row, who="responsible", time="time limit")
+                + ". Is it carried out as written? Ask for: "
+                + (f"{row['output']}." if row.get("output") else "the records."),
+            )
+            for n, row in enumerate(steps, start=1)
+        ]
+    else:
+        out = [
+            ProcedureQuestion(
+                _key(code, issue, f"step-{n:02d}"),
+                "8.5.1",
+                f"Bước '{heading}' của {label_vi} có được thực hiện đúng như quy định không? "
+                "Đề nghị xuất trình hồ sơ.",
+                f"Is step '{heading}' of {label_en} carried out as written? Ask for the records.",
+            )
+            for n, heading in enumerate(step_headings(body), start=1)
+        ]
     out.append(
         ProcedureQuestion(
             _key(code, issue, "current"),
@@ -323,7 +345,24 @@ def procedure_questions(code: str, issue: int, body: str) -> list[ProcedureQuest
             "of use; no obsolete copy should remain.",
         )
     )
-    for form in dict.fromkeys(_FORM_CODE.findall("\n".join(_prose_lines(body)))):
+    records = _table_rows(lines, RECORD_COLUMNS, required=("record", "where"))
+    for n, row in enumerate(records, start=1):
+        kept = f"; thời gian lưu: {row['time']}" if row.get("time") else ""
+        kept_en = f"; retention: {row['time']}" if row.get("time") else ""
+        out.append(
+            ProcedureQuestion(
+                _key(code, issue, f"record-{n:02d}"),
+                "7.5.3",
+                f"Hồ sơ '{row['record']}' (nơi lưu: {row['where']}{kept}) có được lập đầy đủ "
+                f"và lưu đúng như {label_vi} quy định không? Chọn mẫu kiểm tra.",
+                f"Is the record '{row['record']}' (kept by: {row['where']}{kept_en}) made and "
+                f"kept as {label_en} requires? Sample some and check they are complete.",
+            )
+        )
+    in_records = set(_FORM_CODE.findall(" ".join(row["record"] for row in records)))
+    for form in dict.fromkeys(_FORM_CODE.findall("\n".join(lines))):
+        if form in in_records:
+            continue
         out.append(
             ProcedureQuestion(
                 _key(code, issue, f"form-{form}"),
@@ -335,6 +374,67 @@ def procedure_questions(code: str, issue: int, body: str) -> list[ProcedureQuest
             )
         )
     return out
+
+
+# Column headings (folded: no diacritics, lower case) of a procedure's responsibility
+# table and of its table of records to keep, in Vietnamese and English.
+STEP_COLUMNS: dict[str, tuple[str, ...]] = {
+    "step": ("buoc", "step"),
+    "task": ("noi dung cong viec", "cong viec", "noi dung", "activity", "task"),
+    "who": ("trach nhiem", "nguoi thuc hien", "responsib", "who"),
+    "time": ("thoi gian", "thoi han", "time"),
+    "output": ("bieu mau", "ket qua", "output", "form"),
+}
+RECORD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "record": ("ten ho so", "ho so", "record"),
+    "where": ("noi luu", "bo phan luu", "don vi luu", "kept by", "where kept", "location"),
+    "time": ("thoi gian luu", "thoi han luu", "retention", "kept for"),
+}
+
+
+def _details(row: dict[str, str], *, who: str, time: str) -> str:
+    parts = [
+        f"{label}: {row[key]}" for key, label in (("who", who), ("time", time)) if row.get(key)
+    ]
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def _table_rows(
+    lines: list[str], columns: dict[str, tuple[str, ...]], *, required: tuple[str, ...]
+) -> list[dict[str, str]]:
+    """The rows of the first Markdown table whose header names the ``required`` columns,
+    as {column: cell}; a header cell belongs to the first column whose words it starts
+    with."""
+    for header, rows in _tables(lines):
+        names: dict[int, str] = {}
+        for index, cell in enumerate(header):
+            folded = fold(cell).strip()
+            for name, words in columns.items():
+                if name not in names.values() and folded.startswith(words):
+                    names[index] = name
+                    break
+        if all(name in names.values() for name in required):
+            found = []
+            for cells in rows:
+                row = {name: cells[i] for i, name in names.items() if i < len(cells) and cells[i]}
+                if all(row.get(name) for name in required):
+                    found.append(row)
+            return found
+    return []
+
+
+def _tables(lines: list[str]) -> list[tuple[list[str], list[list[str]]]]:
+    """Markdown pipe tables: (header cells, body rows' cells)."""
+    tables: list[tuple[list[str], list[list[str]]]] = []
+    block: list[list[str]] = []
+    for line in [*lines, ""]:
+        if line.strip().startswith("|"):
+            block.append([clean(cell) for cell in line.strip().strip("|").split("|")])
+            continue
+        if len(block) >= 2 and all(set(cell) <= set(":- ") for cell in block[1]):
+            tables.append((block[0], block[2:]))
+        block = []
+    return tables
 
 
 def _key(code: str, issue: int, what: str) -> str:

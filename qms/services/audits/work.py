@@ -66,9 +66,43 @@ def record(
     finding statement. A nonconformity creates or updates the item's finding; re-grading
     it as anything else removes the finding.
     """
+    (row,) = record_items(
+        session,
+        actor=actor,
+        ref=ref,
+        items=[item],
+        result=result,
+        evidence=evidence,
+        finding=finding,
+        department=department,
+        attachments=attachments,
+    )
+    return row
+
+
+def record_items(
+    session: Session,
+    *,
+    actor: User,
+    ref: str,
+    items: Sequence[int],
+    result: str,
+    evidence: str = "",
+    finding: str | None = None,
+    department: str | None = None,
+    attachments: Sequence[tuple[str, bytes]] = (),
+) -> list[ChecklistItem]:
+    """Record the same result and evidence for several checklist items at once (as
+    :func:`record` does for one), in one transaction: all of them or none."""
     audit = get_audit(session, ref, lock=True)
     check_record(session, actor, audit)
-    row = get_item(session, audit, item)
+    if not items:
+        raise ValidationError("name at least one checklist item")
+    if len(set(items)) != len(items):
+        raise ValidationError("a checklist item is named twice")
+    if attachments and len(items) > 1:
+        raise ValidationError("attach evidence files to one checklist item at a time")
+    rows = [get_item(session, audit, number) for number in items]
     grades = checklists.load_grades(audit.grades)
     code = clean(result).upper()
     grade = next((g for g in grades if g.code == code), None)
@@ -94,7 +128,7 @@ def record(
         raise ValidationError(
             "a {grade} result is not a nonconformity; it has no finding", grade=grade.code
         )
-    dept_id = row.department_id
+    dept_id = None
     if department:
         dept = users.get_department(session, department)
         if dept.id not in department_ids(session, audit):
@@ -102,16 +136,36 @@ def record(
                 "{dept} is not in the scope of {ref}", dept=dept.code, ref=audit.ref
             )
         dept_id = dept.id
-    files = _check_attachments(session, row, attachments)
-    existing = finding_of(session, row)
-    if existing is not None and not grade.nonconformity:
-        _require_no_capa(session, audit, existing)
+    checked = []
+    for row in rows:
+        files = _check_attachments(session, row, attachments)
+        existing = finding_of(session, row)
+        if existing is not None and not grade.nonconformity:
+            _require_no_capa(session, audit, existing)
+        checked.append((row, files, existing))
+    for row, files, existing in checked:
+        _apply(session, actor, audit, row, grade, evidence, statement, dept_id, files, existing)
+    session.commit()
+    return rows
 
+
+def _apply(
+    session: Session,
+    actor: User,
+    audit: Audit,
+    row: ChecklistItem,
+    grade: checklists.Grade,
+    evidence: str,
+    statement: str,
+    dept_id: int | None,
+    files: list[tuple[str, bytes]],
+    existing: Finding | None,
+) -> None:
     now = utcnow()
     old = {"result": row.result, "evidence": row.evidence}
     row.result = grade.code
     row.evidence = evidence
-    row.department_id = dept_id
+    row.department_id = dept_id or row.department_id
     row.recorded_by_id = actor.id
     row.recorded_at = now
     session.add(row)
@@ -153,8 +207,6 @@ def record(
         raised = finding_of(session, row)
         if raised is not None:
             notices.finding_raised(session, audit=audit, finding=raised, by=actor)
-    session.commit()
-    return row
 
 
 def _check_attachments(

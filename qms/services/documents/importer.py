@@ -46,6 +46,7 @@ KNOWN = {
     "owner",
     "language",
     "review_interval",
+    "last_reviewed",
     "reason",
     "description",
     *documents.EXTERNAL_FIELDS,
@@ -233,11 +234,15 @@ def _check_types(path: Path, meta: dict[str, Any]) -> None:
             path=str(path),
             value=repr(issue),
         )
-    for key in ("effective_date", "checked_current_on"):
+    for key in ("effective_date", "checked_current_on", "last_reviewed"):
         if key in meta and not isinstance(meta[key], date):
             raise ValidationError(
                 "{path}: {field} must be a date written YYYY-MM-DD", path=str(path), field=key
             )
+    if meta.get("last_reviewed") and meta["last_reviewed"] < meta["effective_date"]:
+        raise ValidationError(
+            "{path}: last_reviewed must not be before effective_date", path=str(path)
+        )
     interval = meta.get("review_interval", 12)
     if not isinstance(interval, int) or isinstance(interval, bool):
         raise ValidationError("{path}: review_interval must be a number of months", path=str(path))
@@ -444,10 +449,12 @@ def _import_one(
         actor=actor,
         doc=doc,
         rev=rev,
-        reviewed_on=effective_on,
+        # The last periodic review on paper, else the issue itself was the last review.
+        reviewed_on=meta.get("last_reviewed") or effective_on,
         action="import",
         details={
             "effective_date": effective_on,
+            **({"last_reviewed": meta["last_reviewed"]} if meta.get("last_reviewed") else {}),
             "source": source.path.name,
             "source_sha256": source.sha256,
             **paper.as_trail(source.paper),

@@ -31,10 +31,14 @@ _TYPE_WORDS = {
     "sổ tay": "manual",
     "chính sách": "policy",
     "mục tiêu": "policy",
+    "kế hoạch": "plan",
+    "quyết định": "decision",
     "procedure": "procedure",
     "work instruction": "work_instruction",
     "manual": "manual",
     "policy": "policy",
+    "plan": "plan",
+    "decision": "decision",
 }
 MEANING_WORDS = {
     "drafted": ("soạn thảo", "người soạn thảo", "biên soạn", "prepared", "drafted", "written"),
