@@ -7,10 +7,11 @@ from typing import IO
 
 import click
 
+from qms.cli.help import TranslatedHelp
 from qms.errors import ValidationError
 
 
-@click.command("batch")
+@click.command("batch", cls=TranslatedHelp)
 @click.argument("script", type=click.File("r", encoding="utf-8"))
 @click.option("--quiet", is_flag=True, help="Do not print each command before it runs.")
 def batch(script: IO[str], quiet: bool) -> None:

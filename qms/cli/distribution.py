@@ -14,6 +14,7 @@ from qms.cli.common import (
     reading,
     writing,
 )
+from qms.cli.help import TranslatedGroup, TranslatedHelp
 from qms.services.documents import distribution as lists
 from qms.services.documents import read_campaigns
 from qms.services.people import organisation, users
@@ -29,7 +30,7 @@ def _member_options(func: Any) -> Any:
     return func
 
 
-@click.group("distribution")
+@click.group("distribution", cls=TranslatedGroup)
 def distribution() -> None:
     """The departments, roles and people who must work from a document and read each
     new issue. Without a list, a document goes to its own department's staff."""
@@ -95,7 +96,7 @@ def remove(
     click.echo(f"{code.upper()}: {line.kind} {line.name} removed from the distribution")
 
 
-@click.command("readers")
+@click.command("readers", cls=TranslatedHelp)
 @click.argument("code")
 @click.option("--unread", is_flag=True, help="Only those who have not read it.")
 @acting_user()
@@ -148,7 +149,7 @@ def readers(code: str, unread: bool, as_user: str, fmt: str) -> None:
     )
 
 
-@click.command("remind")
+@click.command("remind", cls=TranslatedHelp)
 @click.argument("code")
 @acting_user()
 def remind(code: str, as_user: str) -> None:
@@ -166,7 +167,7 @@ def remind(code: str, as_user: str) -> None:
     )
 
 
-@click.group("copies")
+@click.group("copies", cls=TranslatedGroup)
 def copies() -> None:
     """Controlled paper copies: numbered, held by someone, recalled when superseded."""
 

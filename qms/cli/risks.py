@@ -13,6 +13,7 @@ from qms.cli.common import (
     reading,
     writing,
 )
+from qms.cli.help import TranslatedGroup
 from qms.services.people import organisation, users
 from qms.services.risks import actions, register, views
 from qms.services.risks import scale as scales
@@ -22,7 +23,7 @@ DATE = click.DateTime(["%Y-%m-%d"])
 SCORE = click.IntRange(min=0)
 
 
-@click.group()
+@click.group(cls=TranslatedGroup)
 def risk() -> None:
     """Risks and opportunities (Rủi ro và cơ hội): assess, treat, act, review.
 

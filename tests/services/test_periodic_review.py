@@ -42,8 +42,9 @@ def test_review_falls_due_after_the_interval_and_is_recorded(engine: Engine) -> 
     with pytest.raises(PermissionDenied):
         act(engine, documents.record_periodic_review, "lan", code="QT-01", note="ok")
     before = snapshot(engine)
-    with pytest.raises(ValidationError, match="--note"):
+    with pytest.raises(ValidationError, match="say what the review found") as refused:
         act(engine, documents.record_periodic_review, "thu", code="QT-01", note=" ")
+    assert (refused.value.field, refused.value.option) == ("note", "--note")
     assert snapshot(engine) == before
     act(engine, documents.record_periodic_review, "thu", code="QT-01", note="Vẫn phù hợp")
     assert due_codes(engine) == []
