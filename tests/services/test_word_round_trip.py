@@ -109,3 +109,64 @@ def test_footnotes_become_numbered_notes_at_the_end() -> None:
         "# 1. Mục đích\n\nTheo Nghị định 61\\[1\\] về một cửa.\n\n## Ghi chú\n\n"
         "1. Nghị định số 61/2018/NĐ-CP.\n"
     )
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FOOTNOTES_XML = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{W}">'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+    "</w:r></w:p></w:footnote>"
+    '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> '
+    "Nghị định số 61/2018/NĐ-CP.</w:t></w:r></w:p></w:footnote></w:footnotes>"
+)
+
+
+def with_footnote(data: bytes, after: str) -> bytes:
+    """The same Word file with a real footnote (a footnotes part, its relationship and
+    content type, and a reference run after the paragraph text ``after``), as Word saves
+    one: python-docx cannot write footnotes."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = content.decode()
+                mark = f"{after}</w:t></w:r>"
+                assert mark in text
+                content = text.replace(
+                    mark,
+                    mark + '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+                    '<w:footnoteReference w:id="1"/></w:r>',
+                    1,
+                ).encode()
+            elif item.filename == "word/_rels/document.xml.rels":
+                content = content.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/>'
+                    b"</Relationships>",
+                )
+            elif item.filename == "[Content_Types].xml":
+                content = content.replace(
+                    b"</Types>",
+                    b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+                )
+            target.writestr(item, content)
+        target.writestr("word/footnotes.xml", FOOTNOTES_XML)
+    return out.getvalue()
+
+
+def test_a_real_word_footnote_becomes_a_numbered_note() -> None:
+    document = WordFile()
+    document.add_heading("1. Mục đích", level=1)
+    document.add_paragraph("Theo Nghị định 61 về một cửa")
+    plain = io.BytesIO()
+    document.save(plain)
+    read = reader.read(with_footnote(plain.getvalue(), "về một cửa"), notes_heading="Ghi chú")
+    assert "Theo Nghị định 61 về một cửa\\[1\\]" in read.body
+    assert read.body.rstrip().endswith("## Ghi chú\n\n1. Nghị định số 61/2018/NĐ-CP.")
