@@ -10,6 +10,7 @@ import pytest
 
 import qms
 from qms.errors import Joined, NotFound, QMSError, Text, ValidationError, either
+from qms.i18n import MESSAGE_KEYWORDS
 
 PACKAGE = Path(qms.__file__).parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -75,9 +76,13 @@ def _annotated_text(annotation: ast.AST | None) -> bool:
 
 
 def _translatable_name(name: str, scope: ast.AST) -> bool:
-    """``name`` is a Text parameter, is only ever given a literal or a Text, or is
-    asserted to be a Text in ``scope``."""
+    """``name`` is a Text parameter, is only ever given a literal or a Text, is asserted
+    to be a Text in ``scope``, or is the message id of a function the catalogs extract
+    calls of (``echo_phrase("...")``: its callers are checked where they call it)."""
     if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        positional = scope.args.posonlyargs + scope.args.args
+        if scope.name in MESSAGE_KEYWORDS and positional and positional[0].arg == name:
+            return True
         arguments = scope.args.args + scope.args.kwonlyargs + scope.args.posonlyargs
         if any(a.arg == name and _annotated_text(a.annotation) for a in arguments):
             return True

@@ -3,6 +3,7 @@ an issue downloaded as .docx, and the pictures a body shows."""
 
 import base64
 import binascii
+import copy
 import re
 import tempfile
 from pathlib import Path
@@ -129,7 +130,9 @@ def _named_by_file(exc: QMSError, folder: str) -> QMSError:
         if isinstance(value, str):
             return value.replace(folder, "")
         if isinstance(value, Text):
-            return Text(value.template, **{k: strip(v) for k, v in value.params.items()})
+            named = copy.copy(value)  # the same message id, its values stripped
+            named.params = {k: strip(v) for k, v in value.params.items()}
+            return named
         if isinstance(value, Joined):
             return Joined([strip(v) for v in value.items], value.separator)  # type: ignore[misc]
         return value
