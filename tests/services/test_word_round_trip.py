@@ -14,6 +14,7 @@ from qms.db import read_session
 from qms.i18n import translate_all
 from qms.services.documents import diff, importer, word_files
 from qms.services.documents import register as documents
+from qms.services.documents.paper import PaperLine
 from qms.services.documents.word import reader, writer
 from qms.services.people import users
 from tests.helpers import act, effective_document
@@ -35,7 +36,7 @@ def test_every_demo_procedure_comes_back_from_word_as_it_was(path: Path) -> None
             body=source.body,
             images={},
             signers=[writer.Signer("Soạn thảo", "Lê Thị Thu", "Chuyên viên", "01/03/2025")],
-            history=[writer.HistoryRow(1, source.meta["effective_date"], "Ban hành lần đầu")],
+            history=[PaperLine(1, source.meta["effective_date"], "Ban hành lần đầu")],
             labels=LABELS,
         )
     )

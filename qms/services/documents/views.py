@@ -15,6 +15,7 @@ from qms.domain import IN_PROGRESS
 from qms.models import Revision, User
 from qms.services.documents import register as documents
 from qms.services.documents import revisions, search
+from qms.services.documents.paper import PaperLine, PaperSigner
 from qms.services.documents.steps import Step
 from qms.services.integrity.report import Mismatch
 from qms.services.people import organisation
@@ -143,21 +144,6 @@ def document_row(session: Session, *, viewer: User | None, code: str) -> Documen
 
 
 @dataclass(frozen=True)
-class PaperSignatureItem:
-    meaning: str
-    name: str
-    position: str
-    signed_on: date | None
-
-
-@dataclass(frozen=True)
-class PaperHistoryItem:
-    issue: int
-    issued_on: date | None
-    change: str
-
-
-@dataclass(frozen=True)
 class SignatureItem:
     meaning: str
     username: str
@@ -204,8 +190,8 @@ class IssueDetail:
     drafted_by: str | None
     capa_ref: str | None
     signatures: list[SignatureItem]
-    paper_signatures: list[PaperSignatureItem]  # signed by hand, before the system
-    paper_history: list[PaperHistoryItem]  # issues in force before the system
+    paper_signatures: list[PaperSigner]  # signed by hand, before the system
+    paper_history: list[PaperLine]  # issues in force before the system
     comments: list[CommentItem]
     acknowledged_by: list[str]
     history: list[IssueView]  # every issue the viewer may see, oldest first
@@ -272,13 +258,8 @@ def detail_view(info: revisions.RevisionDetail, zone: str = "UTC") -> IssueDetai
         ],
         acknowledged_by=info.acknowledged_by,
         effective_date=documents.effective_day(rev, zone),
-        paper_signatures=[
-            PaperSignatureItem(s.meaning, s.name, s.position, s.signed_on)
-            for s in info.paper.signers
-        ],
-        paper_history=[
-            PaperHistoryItem(h.issue, h.issued_on, h.change) for h in info.paper.history
-        ],
+        paper_signatures=list(info.paper.signers),
+        paper_history=list(info.paper.history),
         history=[issue_view(h, zone) for h in info.history],
         in_progress=next(
             (issue_view(h, zone) for h in info.history if h.status in IN_PROGRESS), None

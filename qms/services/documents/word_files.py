@@ -11,6 +11,7 @@ from qms.models import Revision, User
 from qms.services import blobs
 from qms.services.documents import register as documents
 from qms.services.documents import renditions, revisions
+from qms.services.documents.paper import PaperLine
 from qms.services.documents.word import package, reader, writer
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -69,7 +70,7 @@ def export_issue(
                 for line in shown.signatures
             ],
             history=[
-                writer.HistoryRow(h.issue, h.effective_date, h.description or h.reason)
+                PaperLine(h.issue, h.effective_date, h.description or h.reason)
                 for h in shown.history
             ],
             labels=labels,

@@ -9,9 +9,10 @@ of its kind; the tables it recognises are not part of the body.
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from qms.services.documents.paper import PaperLine, PaperSigner
 
 _LABELS: dict[str, tuple[str, ...]] = {
     "code": ("mã số", "mã hiệu", "mã tài liệu", "ký hiệu", "code", "document code"),
@@ -68,21 +69,6 @@ HISTORY_TITLE = re.compile(
 )
 
 Rows = list[list[str]]
-
-
-@dataclass(frozen=True)
-class PaperSigner:
-    meaning: str  # drafted | reviewed | approved
-    name: str
-    position: str
-    signed_on: date | None
-
-
-@dataclass(frozen=True)
-class HistoryLine:
-    issue: int
-    issued_on: date | None
-    change: str
 
 
 def folded(text: str) -> str:
@@ -239,7 +225,7 @@ def _meaning_of(cell: str) -> str | None:
     return None
 
 
-def history(rows: Rows) -> list[HistoryLine] | None:
+def history(rows: Rows) -> list[PaperLine] | None:
     """The lines of a revision-history table, or None when the table is not one (its
     first row names the issue, the date and what changed)."""
     if not rows:
@@ -258,5 +244,5 @@ def history(rows: Rows) -> list[HistoryLine] | None:
         if issue is None:
             continue
         when = parse_date(row[date_col]) if date_col is not None and date_col < len(row) else None
-        lines.append(HistoryLine(issue, when, " ".join(row[change_col].split())))
+        lines.append(PaperLine(issue, when, " ".join(row[change_col].split())))
     return lines

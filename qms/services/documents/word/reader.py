@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qms.errors import Text, ValidationError
+from qms.services.documents.paper import PaperLine, PaperSigner
 from qms.services.documents.word import package, particulars
-from qms.services.documents.word.particulars import HistoryLine, PaperSigner
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024  # all pictures of one file
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif"}
@@ -48,7 +48,7 @@ class Loss:
 class WordDocument:
     fields: dict[str, Any]  # from the header table: code, title, issue, effective_date, ...
     signers: list[PaperSigner]
-    history: list[HistoryLine]
+    history: list[PaperLine]
     body: str
     images: dict[str, tuple[bytes, str]]  # sha256 -> (bytes, media type)
     losses: list[Loss]
@@ -123,7 +123,7 @@ class _Converter:
     notes_heading: str
     fields: dict[str, Any] = field(default_factory=dict)
     signers: list[PaperSigner] = field(default_factory=list)
-    history: list[HistoryLine] = field(default_factory=list)
+    history: list[PaperLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     tables: int = 0
 

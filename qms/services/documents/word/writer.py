@@ -17,6 +17,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from qms.services.documents.paper import PaperLine
+
 MONOSPACE = "Courier New"
 _MAX_LIST_LEVEL = 9
 _FIRST_ID = 1000  # numbering ids of ours, clear of the template's
@@ -31,13 +33,6 @@ class Signer:
 
 
 @dataclass(frozen=True)
-class HistoryRow:
-    issue: int
-    issued_on: date | None
-    change: str
-
-
-@dataclass(frozen=True)
 class WordIssue:
     """Everything the exported file shows, as plain values; labels in its language."""
 
@@ -49,7 +44,7 @@ class WordIssue:
     body: str
     images: Mapping[str, bytes]
     signers: Sequence[Signer]
-    history: Sequence[HistoryRow]
+    history: Sequence[PaperLine]
     labels: Mapping[str, str]  # code, issue, issued_on, page, name, position, date, ...
 
 
