@@ -232,12 +232,14 @@ def echo_table(headers: list[str], rows: list[list[str]]) -> None:
 
 
 def fmt_time(value: datetime | None, timezone: str) -> str:
-    """Stored UTC shown in the organisation's time zone."""
+    """Stored UTC shown in the organisation's time zone, the reader's way (as pages show it)."""
     if value is None:
         return ""
     from zoneinfo import ZoneInfo
 
-    return value.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+    from qms.phrases import moment
+
+    return message_text(moment(value.astimezone(ZoneInfo(timezone))))
 
 
 def steps_line(steps: Iterable[str]) -> str:

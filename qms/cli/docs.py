@@ -30,9 +30,13 @@ from qms.cli.common import (
 )
 from qms.cli.help import TranslatedGroup
 from qms.domain import DocType, RevisionStatus
-from qms.errors import Conflict, Joined, Text
+from qms.domain_words import WORDS
+from qms.errors import Conflict, Joined, Param, Text
 from qms.i18n import pmsg
 from qms.models import User
+from qms.phrases import day
+from qms.phrases import meaning as meaning_word
+from qms.phrases import state as state_word
 from qms.services.documents import register as documents
 from qms.services.documents import revisions
 from qms.services.documents import views as doc_views
@@ -201,10 +205,11 @@ def list_(
 def _issue_text(rev: doc_views.IssueView | None) -> str:
     if rev is None:
         return ""
-    when = rev.planned_effective_date or (rev.effective_at.date() if rev.effective_at else None)
-    if when is None:
+    if rev.effective_date is None:
         return message_text(Text("issue {issue}", issue=rev.issue))
-    return message_text(Text("issue {issue} ({date})", issue=rev.issue, date=f"{when:%Y-%m-%d}"))
+    return message_text(
+        Text("issue {issue} ({date})", issue=rev.issue, date=day(rev.effective_date))
+    )
 
 
 def _in_progress_text(rev: doc_views.IssueView | None) -> str:
@@ -251,7 +256,7 @@ def show(
     click.echo(f"{r.code}  {r.title}")
     echo_phrase(
         "type {type}, department {department}, language {language}",
-        type=r.type,
+        type=label(WORDS[DocType][r.type]) if r.type in WORDS[DocType] else r.type,
         department=r.department,
         language=r.language,
     )
@@ -260,20 +265,22 @@ def show(
             f"issuer {r.issuer}; reference {r.external_ref} {r.external_version}; "
             f"checked current on {r.checked_current_on or 'never'}"
         )
-    stage = phrase("reviewed — awaiting approval") if r.stage == "reviewed" else r.status
+    stage = (
+        phrase("reviewed — awaiting approval") if r.stage == "reviewed" else state_word(r.status)
+    )
     if r.effective_at and r.effective_date:
         state = Text(
             "issue {issue}: {stage}, effective {date}",
             issue=r.issue,
             stage=stage,
-            date=f"{r.effective_date:%Y-%m-%d}",
+            date=day(r.effective_date),
         )
     else:
         state = Text("issue {issue}: {stage}", issue=r.issue, stage=stage)
     imported = Text(" (imported {time})", time=fmt_time(r.effective_at, tz))
     click.echo(message_text(state) + (message_text(imported) if r.origin == "import" else ""))
     if r.planned_effective_date and r.status == RevisionStatus.APPROVED:
-        echo_phrase("takes effect on {date}", date=f"{r.planned_effective_date:%Y-%m-%d}")
+        echo_phrase("takes effect on {date}", date=day(r.planned_effective_date))
     if r.reason:
         echo_phrase("reason for change: {reason}", reason=r.reason)
     if r.description:
@@ -296,9 +303,7 @@ def show(
             mark=mark,
         )
     for p in r.paper_signatures:
-        when = (
-            message_text(Text(" on {date}", date=f"{p.signed_on:%Y-%m-%d}")) if p.signed_on else ""
-        )
+        when = message_text(Text(" on {date}", date=day(p.signed_on))) if p.signed_on else ""
         echo_phrase(
             "  signed {role} on paper: {name}{position}{when}",
             role=label(SIGNING_ROLES[p.meaning]) if p.meaning in SIGNING_ROLES else p.meaning,
@@ -316,10 +321,11 @@ def show(
     echo_phrase(
         "acknowledged by {count}: {names}",
         count=len(r.acknowledged_by),
-        names=", ".join(r.acknowledged_by),
+        names=", ".join(r.acknowledged_by) or "-",
     )
     history = [Text("issue {issue} on paper", issue=h.issue) for h in r.paper_history] + [
-        Text("issue {issue} {status}", issue=h.issue, status=h.status) for h in r.history
+        Text("issue {issue} {status}", issue=h.issue, status=state_word(h.status))
+        for h in r.history
     ]
     echo_phrase("history: {issues}", issues=Joined(history, "; "))
     click.echo(steps_line(r.steps))
@@ -395,9 +401,16 @@ def import_(
             session, actor=actor, paths=list(paths), overrides=overrides
         )
     for r in results:
-        what = "registered" if r.created else "new issue of"
-        click.echo(f"{what} {r.document.code} issue {r.revision.issue}: {r.document.title}")
-    click.echo(f"imported {len(results)} documents")
+        named: dict[str, Param] = {
+            "code": r.document.code,
+            "issue": r.revision.issue,
+            "title": r.document.title,
+        }
+        if r.created:
+            echo_phrase("registered {code} issue {issue}: {title}", **named)
+        else:
+            echo_phrase("new issue of {code} issue {issue}: {title}", **named)
+    echo_phrase("imported {count} documents", count=len(results))
 
 
 def _print_plans(plans: "list[importer.PlannedImport]", fmt: str) -> None:
@@ -414,7 +427,9 @@ def _print_plans(plans: "list[importer.PlannedImport]", fmt: str) -> None:
             total=len(plans),
         )
     if fmt != "json":
-        click.echo(f"dry run: {len(plans)} files would be imported; nothing was written")
+        echo_phrase(
+            "dry run: {count} files would be imported; nothing was written", count=len(plans)
+        )
 
 
 def _plan_view(plan: "importer.PlannedImport") -> dict[str, Any]:
@@ -447,28 +462,45 @@ def _plan_view(plan: "importer.PlannedImport") -> dict[str, Any]:
 def _print_plan(plan: "importer.PlannedImport") -> None:
     view = _plan_view(plan)
     what = (
-        f"new issue of {view['code']} (replaces issue {plan.existing_issue})"
+        Text(
+            "new issue of {code} (replaces issue {issue})",
+            code=view["code"],
+            issue=plan.existing_issue,
+        )
         if plan.existing_issue
-        else f"register {view['code']}"
+        else Text("register {code}", code=view["code"])
     )
-    pages = f", about {view['pages']} pages" if view["pages"] else ""
-    click.echo(
-        f'{view["file"]}: {what} issue {view["issue"]} "{view["title"]}", '
-        f"effective {view['effective_date']:%Y-%m-%d}, department {view['department']}{pages}"
+    echo_phrase(
+        '{file}: {what} issue {issue} "{title}", effective {date}, department {department}{pages}',
+        file=view["file"],
+        what=what,
+        issue=view["issue"],
+        title=view["title"],
+        date=day(view["effective_date"]),
+        department=view["department"],
+        pages=Text(", about {count} pages", count=view["pages"]) if view["pages"] else "",
     )
     for signer in view["paper_signatures"]:
-        when = f" on {signer['date']:%Y-%m-%d}" if signer["date"] else ""
-        click.echo(f"  signed on paper: {signer['meaning']} by {signer['name']}{when}")
+        echo_phrase(
+            "  signed on paper: {meaning} by {name}{when}",
+            meaning=meaning_word(signer["meaning"]),
+            name=signer["name"],
+            when=Text(" on {date}", date=day(signer["date"])) if signer["date"] else "",
+        )
     for line in view["earlier_issues"]:
-        when = f" ({line['date']:%Y-%m-%d})" if line["date"] else ""
-        click.echo(f"  earlier issue {line['issue']}{when}: {line['change']}")
+        echo_phrase(
+            "  earlier issue {issue}{when}: {change}",
+            issue=line["issue"],
+            when=Text(" ({date})", date=day(line["date"])) if line["date"] else "",
+            change=line["change"],
+        )
     if view["pictures"]:
-        click.echo(f"  pictures: {view['pictures']}")
+        echo_phrase("  pictures: {count}", count=view["pictures"])
     for loss in view["not_converted"]:
         where = f"{loss['where']}: " if loss["where"] else ""
-        click.echo(f"  not converted: {where}{loss['what']}")
+        echo_phrase("  not converted: {where}{what}", where=where, what=loss["what"])
     if view["conflict"]:
-        click.echo(f"  CONFLICT: {view['conflict']}")
+        echo_phrase("  CONFLICT: {conflict}", conflict=view["conflict"])
 
 
 @doc.command("export")
@@ -680,7 +712,7 @@ def approve(code: str, effective_date: datetime | None, as_user: str) -> None:
         "{code} issue {issue} approved; takes effect on {date}",
         code=code.upper(),
         issue=rev.issue,
-        date=f"{when:%Y-%m-%d}",
+        date=day(when) if when else "",
     )
 
 
@@ -858,7 +890,7 @@ def due(within_days: int, fmt: str) -> None:
             [
                 i.document.code,
                 i.document.title,
-                f"{i.due_on:%Y-%m-%d}",
+                message_text(day(i.due_on)),
                 i.kind,
                 phrase("OVERDUE") if i.overdue else "",
             ]

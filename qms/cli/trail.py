@@ -5,7 +5,14 @@ from pathlib import Path
 
 import click
 
-from qms.cli.common import echo_json, echo_table, format_option, read_text_input, reading
+from qms.cli.common import (
+    echo_json,
+    echo_phrase,
+    echo_table,
+    format_option,
+    read_text_input,
+    reading,
+)
 from qms.cli.help import TranslatedGroup
 from qms.errors import IntegrityProblem
 from qms.services.trail import anchors as trail_anchors
@@ -55,8 +62,14 @@ def verify(anchors_file: Path | None) -> None:
                 session, viewer=None, anchors=text, source=anchors_file.name
             )
     if check.ok:
-        checked = f", anchors checked: {anchors}" if anchors else ""
-        click.echo(f"trail intact: {check.events} events, chain verified{checked}")
+        if anchors:
+            echo_phrase(
+                "trail intact: {count} events, chain verified, anchors checked: {anchors}",
+                count=check.events,
+                anchors=anchors,
+            )
+        else:
+            echo_phrase("trail intact: {count} events, chain verified", count=check.events)
         return
     first = check.problems[0]
     if len(check.problems) > 1:

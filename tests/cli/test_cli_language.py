@@ -1,6 +1,8 @@
 """QMS_LANGUAGE: the command line's refusals in English by default, in Vietnamese on
 request, with the same exit codes; an unknown language is refused in one line."""
 
+import json
+import re
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -101,9 +103,10 @@ def test_the_lifecycle_reports_each_step_in_vietnamese(
     reviewed = qms("doc", "review", "QT-20", "--accept", "--as", "hung", input=password, env=VI)
     assert reviewed.stdout == "QT-20 lần ban hành 1 đã được xem xét\n"
     approved = qms("doc", "approve", "QT-20", "--as", "hai", input=password, env=VI)
-    assert approved.stdout.startswith(
-        "QT-20 lần ban hành 1 đã được phê duyệt; có hiệu lực từ ngày "
-    )
+    assert re.fullmatch(
+        r"QT-20 lần ban hành 1 đã được phê duyệt; có hiệu lực từ ngày \d\d/\d\d/\d{4}\n",
+        approved.stdout,
+    ), approved.stdout
     published = qms("doc", "publish", "QT-20", "--as", "thu", env=VI)
     assert published.stdout == "QT-20 lần ban hành 1 đã có hiệu lực\n"
     nothing = qms("doc", "publish", "--due", "--as", "thu", env=VI)
@@ -111,17 +114,36 @@ def test_the_lifecycle_reports_each_step_in_vietnamese(
     acknowledged = qms("doc", "ack", "QT-20", "--as", "lan", env=VI)
     assert acknowledged.stdout.startswith("QT-20: đã xác nhận đã đọc lúc ")
     shown = qms("doc", "show", "QT-20", "--as", "thu", env=VI).stdout.splitlines()
-    assert shown[1] == "loại procedure, phòng ban VP, ngôn ngữ vi"
-    assert shown[2].startswith("lần ban hành 1: effective, có hiệu lực từ ngày ")
+    assert shown[1] == "loại Quy trình, phòng ban VP, ngôn ngữ vi"
+    assert re.fullmatch(
+        r"lần ban hành 1: có hiệu lực, có hiệu lực từ ngày \d\d/\d\d/\d{4}", shown[2]
+    )
     assert shown[3] == f"mã băm nội dung: {shown[3].split()[-1]}"
     roles = [line.split(":")[0] for line in shown if line.startswith("  ") and " ký lúc " in line]
     assert roles == ["  Soạn thảo", "  Soạn thảo", "  Xem xét", "  Phê duyệt"]
     assert shown[-4] == "  ý kiến của hung (returned): Bổ sung bước 3"
     assert shown[-3] == "số người đã xác nhận đã đọc 1: lan"
-    assert shown[-2] == "lịch sử: lần ban hành 1: effective"
+    assert shown[-2] == "lịch sử: lần ban hành 1: có hiệu lực"
     assert shown[-1].startswith("Bước có thể thực hiện: ")
     marks = [line.rsplit("  ", 1)[-1] for line in shown if " ký lúc " in line]
     assert marks == ["hợp lệ"] * 4
+    times = [line.split(" ký lúc ")[1].split("  ")[0] for line in shown if " ký lúc " in line]
+    assert all(re.fullmatch(r"\d\d:\d\d \d\d/\d\d/\d{4}", t) for t in times), times
+
+
+def test_the_trail_check_reports_in_vietnamese(qms: Invoke, tmp_path: Path) -> None:
+    register(qms, tmp_path)
+    anchors = tmp_path / "anchors.jsonl"
+    line = qms("trail", "anchor").stdout
+    anchors.write_text(line, encoding="utf-8")
+    seq = json.loads(line)["seq"]
+    assert qms("trail", "verify", env=VI).stdout == (
+        f"Nhật ký hệ thống nguyên vẹn: {seq} sự kiện, chuỗi băm đã được kiểm tra\n"
+    )
+    assert qms("trail", "verify", "--anchors", str(anchors), env=VI).stdout == (
+        f"Nhật ký hệ thống nguyên vẹn: {seq} sự kiện, chuỗi băm đã được kiểm tra, "
+        "đã đối chiếu 1 mốc neo\n"
+    )
 
 
 def test_the_register_has_vietnamese_headings_and_english_ones_by_default(

@@ -3,6 +3,7 @@ FILE.docx``: a folder of twenty procedures in the usual Vietnamese layout, dry r
 
 import io
 import json
+import re
 from pathlib import Path
 
 from docx import Document as WordFile
@@ -70,6 +71,41 @@ def test_a_folder_of_twenty_word_procedures_dry_run_then_import(
     assert again.exit_code == 7
     assert "  CONFLICT: QT-03 issue 2 is already effective here" in again.stdout
     assert again.stderr == ("error: 1 of 1 files conflict with the register; nothing was written\n")
+
+
+def test_in_vietnamese_the_import_and_the_imported_issue_speak_vietnamese_with_its_dates(
+    qms: Invoke, tmp_path: Path
+) -> None:
+    vi = {"QMS_LANGUAGE": "vi"}
+    path = write_procedure(tmp_path, TWENTY[6])
+    dry = qms("doc", "import", str(path), "--dept", "VP", "--dry-run", "--as", "thu", env=vi)
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.splitlines() == [
+        f"{path}: đăng ký mới QT-07, lần ban hành 2 “Quy trình số 7”, "
+        "có hiệu lực từ ngày 15/03/2025, phòng ban VP, khoảng 1 trang",
+        "  ký trên giấy: đã soạn thảo bởi Lê Thị Thu ngày 01/03/2025",
+        "  ký trên giấy: đã xem xét bởi Trần Văn Bình ngày 05/03/2025",
+        "  ký trên giấy: đã phê duyệt bởi Nguyễn Văn An ngày 10/03/2025",
+        "  lần ban hành trước 1 (01/06/2023): Ban hành lần đầu",
+        "chạy thử: sẽ nhập 1 tệp; chưa ghi gì vào hệ thống",
+    ]
+    done = qms("doc", "import", str(path), "--dept", "VP", "--as", "thu", env=vi)
+    assert done.stdout.splitlines() == [
+        "đã đăng ký QT-07, lần ban hành 2: Quy trình số 7",
+        "đã nhập 1 tài liệu",
+    ]
+    shown = qms("doc", "show", "QT-07", "--as", "thu", env=vi).stdout.splitlines()
+    assert shown[1] == "loại Quy trình, phòng ban VP, ngôn ngữ vi"
+    assert re.fullmatch(
+        r"lần ban hành 2: có hiệu lực, có hiệu lực từ ngày 15/03/2025 "
+        r"\(nhập vào hệ thống lúc \d\d:\d\d \d\d/\d\d/\d{4}\)",
+        shown[2],
+    ), shown[2]
+    assert "  Phê duyệt (ký trên giấy): Nguyễn Văn An (Chủ tịch UBND quận) ngày 10/03/2025" in shown
+    assert shown[-2] == "lịch sử: lần ban hành 1 trên giấy; lần ban hành 2: có hiệu lực"
+    listed = qms("doc", "list", "--as", "thu", env=vi).stdout.splitlines()
+    assert listed[1].split()[0] == "QT-07"
+    assert listed[1].rstrip().endswith("lần ban hành 2 (15/03/2025)")
 
 
 def test_a_bad_file_in_a_folder_is_one_line_naming_it(

@@ -166,7 +166,7 @@ def test_a_word_file_without_a_header_table_names_what_is_missing(
         importer.import_files,
         "thu",
         match=r"QT-01\.docx: missing code, title, type, department, issue, effective_date: "
-        r"not in the header table; give them in QT-01\.yaml or on the command line",
+        r"not in the header table; give them in QT-01\.yaml or when importing",
         paths=[path],
     )
 

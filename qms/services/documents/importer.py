@@ -127,7 +127,7 @@ def _checked_source(
     if missing and word is not None:
         raise ValidationError(
             "{path}: missing {fields}: not in the header table; give them in {sidecar} or "
-            "on the command line",
+            "when importing",
             path=str(path),
             fields=Joined(missing),
             sidecar=path.with_suffix(".yaml").name,
