@@ -3,6 +3,7 @@ headings, lists and tables (the body comes back as it was); an edited Word file 
 the next draft and the diff shows what changed."""
 
 import io
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from docx import Document as WordFile
 from lxml import html as lxml_html
 from sqlalchemy.engine import Engine
 
+from qms import clock
 from qms.db import read_session
 from qms.i18n import translate_all
 from qms.services.documents import diff, importer, word_files
@@ -18,6 +20,7 @@ from qms.services.documents.paper import PaperLine
 from qms.services.documents.word import reader, writer
 from qms.services.people import users
 from tests.helpers import act, effective_document
+from tests.pinned_clock import ORGANISATION_ZONE
 
 PROCEDURES = sorted((Path(__file__).parents[2] / "procedures").glob("*.md"))
 LABELS = translate_all(word_files.LABELS, "vi")
@@ -95,6 +98,19 @@ def test_an_edited_word_file_becomes_the_next_draft_with_a_readable_diff(
             "Bước 1: tiếp nhận hồ sơ trong 03 ngày làm việc.",
         )
     ]
+
+
+def test_an_electronic_signature_is_dated_on_the_local_day_in_the_word_file(
+    engine: Engine,
+) -> None:
+    early = datetime(2026, 12, 5, 6, 30, tzinfo=ORGANISATION_ZONE)  # 23:30 UTC the day before
+    with clock.pinned(early):
+        effective_document(engine)
+    with read_session(engine) as session:
+        copy = word_files.export_issue(session, viewer=users.get_user(session, "thu"), code="QT-01")
+    signatures = WordFile(io.BytesIO(copy.data)).tables[1]
+    dates = {cell.text for cell in signatures.rows[-1].cells[1:]}
+    assert dates == {"05/12/2026"}
 
 
 def test_footnotes_become_numbered_notes_at_the_end() -> None:

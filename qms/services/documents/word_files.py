@@ -2,12 +2,15 @@
 and an edited ``.docx`` saved as the next draft (the diff then shows what changed)."""
 
 from dataclasses import dataclass
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from qms.errors import QMSError, ValidationError
 from qms.i18n import pmsg, translate, translate_all
 from qms.models import Revision, User
+from qms.render.data import SignatureLine
 from qms.services import blobs
 from qms.services.documents import register as documents
 from qms.services.documents import renditions, revisions
@@ -61,11 +64,7 @@ def export_issue(
                     labels[line.meaning],
                     line.name,
                     line.position,
-                    f"{line.signed_on:%d/%m/%Y}"
-                    if line.signed_on
-                    else f"{line.signed_at:%d/%m/%Y}"
-                    if line.signed_at
-                    else "",
+                    _signed_day(line, shown.timezone),
                 )
                 for line in shown.signatures
             ],
@@ -77,6 +76,15 @@ def export_issue(
         )
     )
     return WordCopy(f"{doc.code}-{rev.issue:02d}.docx", data)
+
+
+def _signed_day(line: SignatureLine, zone: str) -> str:
+    """The day written on paper, or the local day of an electronic signature."""
+    if line.signed_on:
+        return f"{line.signed_on:%d/%m/%Y}"
+    if line.signed_at:
+        return f"{line.signed_at.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)):%d/%m/%Y}"
+    return ""
 
 
 def revise_from_word(
