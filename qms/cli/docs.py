@@ -202,6 +202,12 @@ def list_(
     )
 
 
+_DUE_KINDS = {
+    "periodic review": Text("periodic review"),
+    "currency check": Text("currency check"),
+}
+
+
 def _issue_text(rev: doc_views.IssueView | None) -> str:
     if rev is None:
         return ""
@@ -891,7 +897,7 @@ def due(within_days: int, fmt: str) -> None:
                 i.document.code,
                 i.document.title,
                 message_text(day(i.due_on)),
-                i.kind,
+                message_text(_DUE_KINDS[i.kind]) if i.kind in _DUE_KINDS else i.kind,
                 phrase("OVERDUE") if i.overdue else "",
             ]
             for i in items

@@ -103,6 +103,9 @@ def test_in_vietnamese_the_import_and_the_imported_issue_speak_vietnamese_with_i
     ), shown[2]
     assert "  Phê duyệt (ký trên giấy): Nguyễn Văn An (Chủ tịch UBND quận) ngày 10/03/2025" in shown
     assert shown[-2] == "lịch sử: lần ban hành 1 trên giấy; lần ban hành 2: có hiệu lực"
+    due = qms("doc", "due", "--within", "3650", env=vi).stdout.splitlines()
+    assert due[1].split()[0] == "QT-07"
+    assert "15/03/2026  xem xét định kỳ" in due[1]  # a year after the date on paper
     listed = qms("doc", "list", "--as", "thu", env=vi).stdout.splitlines()
     assert listed[1].split()[0] == "QT-07"
     assert listed[1].rstrip().endswith("lần ban hành 2 (15/03/2025)")
