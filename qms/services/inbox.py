@@ -187,15 +187,8 @@ def _read_overdue(session: Session, user: User, roles: set[Role]) -> Cond | None
     before = read_campaigns.overdue_before(
         organisation.today(session), read_campaigns.due_working_days(session)
     )
-    planned = col(Revision.planned_effective_date)
-    took_effect_before = or_(
-        and_(planned.is_not(None), planned < before),
-        and_(
-            planned.is_(None),
-            col(Revision.effective_at) < datetime.combine(before, time(), tzinfo=UTC),
-        ),
-    )
-    return and_(to_read, took_effect_before) if to_read is not None else None
+    late = read_campaigns.took_effect_before(before)
+    return and_(to_read, late) if to_read is not None else None
 
 
 SECTIONS: list[tuple[str, SectionQuery]] = [
