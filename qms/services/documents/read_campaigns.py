@@ -14,6 +14,7 @@ from qms.errors import NotFound, Text, ValidationError
 from qms.models import Acknowledgement, Department, Document, Revision, User, pk
 from qms.services.documents import distribution
 from qms.services.documents import register as documents
+from qms.services.notices import audience
 from qms.services.notices import kinds as notices
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
@@ -190,17 +191,13 @@ def remind_overdue(session: Session, *, period: str) -> int:
 
 
 def _unread(session: Session, doc: Document, rev: Revision) -> list[User]:
-    """The readers of the issue who have not acknowledged it (its drafter reads nothing)."""
+    """The issue's readers who have not acknowledged it."""
     acknowledged = set(
         session.exec(
             select(Acknowledgement.user_id).where(Acknowledgement.revision_id == rev.id)
         ).all()
     )
-    return [
-        user
-        for user in distribution.readers(session, doc)
-        if user.id != rev.drafted_by_id and user.id not in acknowledged
-    ]
+    return [user for user in audience.readers_of(session, doc, rev) if user.id not in acknowledged]
 
 
 def _effective(session: Session, code: str) -> tuple[Document, Revision]:
@@ -219,7 +216,7 @@ def _campaign(session: Session, doc: Document, rev: Revision) -> ReadCampaign:
             )
         ).all()
     )
-    people = {pk(u): u for u in distribution.readers(session, doc) if u.id != rev.drafted_by_id}
+    people = {pk(u): u for u in audience.readers_of(session, doc, rev)}
     if acknowledged:
         for user in session.exec(select(User).where(col(User.id).in_(acknowledged))).all():
             people.setdefault(pk(user), user)
