@@ -1,6 +1,7 @@
 """``qms doc distribution``, ``qms doc readers`` and ``qms doc remind``: who must work
 from a document, who has read its effective issue, and reminding those who have not."""
 
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -8,16 +9,27 @@ import click
 from qms.cli.common import (
     acting_user,
     echo_json,
+    echo_phrase,
     echo_table,
     fmt_time,
     format_option,
+    message_text,
+    phrase,
     reading,
     writing,
 )
 from qms.cli.help import TranslatedGroup, TranslatedHelp
+from qms.errors import Text
 from qms.services.documents import distribution as lists
 from qms.services.documents import read_campaigns
 from qms.services.people import organisation, users
+
+# A distribution line's kind, as a reader of the command line's language says it.
+_KINDS = {
+    lists.DEPARTMENT: Text("department"),
+    lists.ROLE: Text("role"),
+    lists.USER: Text("user"),
+}
 
 
 def _member_options(func: Any) -> Any:
@@ -51,7 +63,22 @@ def list_(code: str, fmt: str) -> None:
     if fmt == "json":
         echo_json([{"kind": x.kind, "name": x.name, "label": x.label} for x in lines])
         return
-    echo_table(["KIND", "NAME", "LABEL"], [[x.kind, x.name, x.label] for x in lines])
+    echo_table(
+        [phrase("KIND"), phrase("NAME"), phrase("LABEL")],
+        [[message_text(_KINDS[x.kind]), x.name, x.label] for x in lines],
+    )
+
+
+def _change(
+    change: Callable[..., lists.DistributionLine],
+    code: str,
+    as_user: str,
+    **member: str | None,
+) -> lists.DistributionLine:
+    """Add or remove one line of a document's distribution, as the acting user."""
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        return change(session, actor=actor, code=code, **member)
 
 
 @distribution.command("add")
@@ -67,12 +94,15 @@ def add(
     Example:
       qms doc distribution add QT-01 --department MC --as thultm
     """
-    with writing() as session:
-        actor = users.get_active_user(session, as_user)
-        line = lists.add_to_distribution(
-            session, actor=actor, code=code, department=department, role=role, user=user
-        )
-    click.echo(f"{code.upper()}: {line.kind} {line.name} added to the distribution")
+    line = _change(
+        lists.add_to_distribution, code, as_user, department=department, role=role, user=user
+    )
+    echo_phrase(
+        "{code}: {kind} {name} added to the distribution",
+        code=code.upper(),
+        kind=_KINDS[line.kind],
+        name=line.name,
+    )
 
 
 @distribution.command("remove")
@@ -88,12 +118,15 @@ def remove(
     Example:
       qms doc distribution remove QT-01 --user lan --as thultm
     """
-    with writing() as session:
-        actor = users.get_active_user(session, as_user)
-        line = lists.remove_from_distribution(
-            session, actor=actor, code=code, department=department, role=role, user=user
-        )
-    click.echo(f"{code.upper()}: {line.kind} {line.name} removed from the distribution")
+    line = _change(
+        lists.remove_from_distribution, code, as_user, department=department, role=role, user=user
+    )
+    echo_phrase(
+        "{code}: {kind} {name} removed from the distribution",
+        code=code.upper(),
+        kind=_KINDS[line.kind],
+        name=line.name,
+    )
 
 
 @click.command("readers", cls=TranslatedHelp)
@@ -135,13 +168,17 @@ def readers(code: str, unread: bool, as_user: str, fmt: str) -> None:
             }
         )
         return
-    state = "OVERDUE" if campaign.overdue else f"due {campaign.due_on:%Y-%m-%d}"
-    click.echo(
-        f"{campaign.code} issue {campaign.issue}: "
-        f"{len(campaign.readers) - len(campaign.unread)} of {len(campaign.readers)} read, {state}"
+    state = Text("OVERDUE") if campaign.overdue else Text("due {date}", date=f"{campaign.due_on}")
+    echo_phrase(
+        "{code} issue {issue}: {read} of {total} read, {state}",
+        code=campaign.code,
+        issue=campaign.issue,
+        read=len(campaign.readers) - len(campaign.unread),
+        total=len(campaign.readers),
+        state=state,
     )
     echo_table(
-        ["DEPARTMENT", "USER", "NAME", "READ"],
+        [phrase("DEPARTMENT"), phrase("USER"), phrase("NAME"), phrase("READ")],
         [
             [r.department or "-", r.username, r.full_name, fmt_time(r.acknowledged_at, tz) or "-"]
             for r in shown
@@ -162,8 +199,11 @@ def remind(code: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         campaign = read_campaigns.remind_unread(session, actor=actor, code=code)
-    click.echo(
-        f"{campaign.code} issue {campaign.issue}: {len(campaign.unread)} not yet read, reminded"
+    echo_phrase(
+        "{code} issue {issue}: {count} not yet read, reminded",
+        code=campaign.code,
+        issue=campaign.issue,
+        count=len(campaign.unread),
     )
 
 
@@ -203,14 +243,14 @@ def copies_list(code: str, fmt: str) -> None:
         )
         return
     echo_table(
-        ["ISSUE", "COPY", "HOLDER", "RECALLED", ""],
+        [phrase("ISSUE"), phrase("COPY"), phrase("HOLDER"), phrase("RECALLED"), ""],
         [
             [
                 str(x.copy.issue),
                 str(x.copy.copy_number),
                 x.copy.holder,
                 fmt_time(x.copy.recalled_at, tz) or "-",
-                "TO RECALL" if x.to_recall else "",
+                phrase("TO RECALL") if x.to_recall else "",
             ]
             for x in lines
         ],
@@ -233,8 +273,12 @@ def copies_register(code: str, holder: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         copy = paper_copies.register_copy(session, actor=actor, code=code, holder=holder)
-    click.echo(
-        f"{copy.code} issue {copy.issue}: paper copy {copy.copy_number} held by {copy.holder}"
+    echo_phrase(
+        "{code} issue {issue}: paper copy {number} held by {holder}",
+        code=copy.code,
+        issue=copy.issue,
+        number=copy.copy_number,
+        holder=copy.holder,
     )
 
 
@@ -257,4 +301,9 @@ def copies_recall(code: str, issue: int, copy_number: int, as_user: str) -> None
         copy = paper_copies.confirm_recall(
             session, actor=actor, code=code, issue=issue, copy_number=copy_number
         )
-    click.echo(f"{copy.code} issue {copy.issue}: paper copy {copy.copy_number} recalled")
+    echo_phrase(
+        "{code} issue {issue}: paper copy {number} recalled",
+        code=copy.code,
+        issue=copy.issue,
+        number=copy.copy_number,
+    )

@@ -2,7 +2,17 @@
 
 import click
 
-from qms.cli.common import acting_user, app, echo_table, fmt_time, message_text, reading, writing
+from qms.cli.common import (
+    acting_user,
+    app,
+    echo_phrase,
+    echo_table,
+    fmt_time,
+    message_text,
+    phrase,
+    reading,
+    writing,
+)
 from qms.cli.help import TranslatedGroup
 
 
@@ -30,6 +40,7 @@ def jobs_run(only: str | None, as_user: str) -> None:
       */5 * * * * qms jobs run --as thultm
       qms jobs run --only mail --as thultm
     """
+    from qms.errors import Text
     from qms.services.notices import jobs as scheduled
 
     settings = app(click.get_current_context()).settings
@@ -39,29 +50,16 @@ def jobs_run(only: str | None, as_user: str) -> None:
     for report in reports:
         name = report.job if report.period is None else f"{report.job} {report.period}"
         if not report.ran:
-            click.echo(f"{name}: taken by another run")
+            echo_phrase("{job}: taken by another run", job=name)
             continue
         for line in report.done:
             click.echo(f"{name}: {message_text(line)}")
         if report.error is not None:
             failed = True
-            click.echo(f"error: {report.job} failed: {_say(report.error)}", err=True)
+            failure = Text("{job} failed: {reason}", job=report.job, reason=report.error)
+            click.echo(f"error: {message_text(failure)}", err=True)
     if failed:
         raise SystemExit(1)
-
-
-def _say(error: object) -> str:
-    from qms.errors import Joined, Text
-
-    if isinstance(error, Text | Joined):
-        from qms.settings import message_language
-
-        language = message_language()
-        if language != "en":
-            from qms.i18n import in_language
-
-            return in_language(error, language)
-    return str(error)
 
 
 @jobs.command("outbox")
@@ -84,18 +82,27 @@ def jobs_outbox(as_user: str) -> None:
         viewer = users.get_active_user(session, as_user)
         rows = mail.unsent(session, viewer=viewer)
     if not rows:
-        click.echo("no mail waiting")
+        echo_phrase("no mail waiting")
         return
+    kinds = {"notice": phrase("notice"), "digest": phrase("daily digest")}
     echo_table(
-        ["ID", "USER", "KIND", "ATTEMPTS", "NEXT TRY", "STATE", "LAST ERROR"],
+        [
+            phrase("ID"),
+            phrase("USER"),
+            phrase("KIND"),
+            phrase("ATTEMPTS"),
+            phrase("NEXT TRY"),
+            phrase("STATE"),
+            phrase("LAST ERROR"),
+        ],
         [
             [
                 str(r.id),
                 r.username,
-                r.kind,
+                kinds[r.kind],
                 str(r.attempts),
                 fmt_time(naive_utc(r.next_try_at).replace(tzinfo=UTC), timezone),
-                "given up" if r.given_up else "waiting",
+                phrase("given up") if r.given_up else phrase("waiting"),
                 r.last_error,
             ]
             for r in rows

@@ -129,7 +129,7 @@ def _to_approve(session: Session, user: User, roles: set[Role]) -> Cond | None:
     )
 
 
-def _to_acknowledge(session: Session, user: User, roles: set[Role]) -> Cond | None:
+def _unacknowledged(user: User, roles: set[Role]) -> Cond:
     """Effective issues of documents the user must read (their distribution) not yet
     acknowledged."""
     acknowledged = exists().where(
@@ -145,6 +145,20 @@ def _to_acknowledge(session: Session, user: User, roles: set[Role]) -> Cond | No
         not_(acknowledged),
         col(Revision.document_id).in_(to_read),
     )
+
+
+def _read_late(session: Session) -> Cond:
+    """Issues whose time to acknowledge them has passed today."""
+    return read_campaigns.took_effect_before(
+        read_campaigns.overdue_before(
+            organisation.today(session), read_campaigns.due_working_days(session)
+        )
+    )
+
+
+def _to_acknowledge(session: Session, user: User, roles: set[Role]) -> Cond | None:
+    """Issues to read still within their time (the late ones have their own section)."""
+    return and_(_unacknowledged(user, roles), not_(_read_late(session)))
 
 
 def _returned(session: Session, user: User, roles: set[Role]) -> Cond | None:
@@ -183,19 +197,7 @@ def _waiting_on_others(session: Session, user: User, roles: set[Role]) -> Cond |
 
 def _read_overdue(session: Session, user: User, roles: set[Role]) -> Cond | None:
     """Issues to read whose time to acknowledge them has passed."""
-    to_read = _to_acknowledge(session, user, roles)
-    before = read_campaigns.overdue_before(
-        organisation.today(session), read_campaigns.due_working_days(session)
-    )
-    planned = col(Revision.planned_effective_date)
-    took_effect_before = or_(
-        and_(planned.is_not(None), planned < before),
-        and_(
-            planned.is_(None),
-            col(Revision.effective_at) < datetime.combine(before, time(), tzinfo=UTC),
-        ),
-    )
-    return and_(to_read, took_effect_before) if to_read is not None else None
+    return and_(_unacknowledged(user, roles), _read_late(session))
 
 
 SECTIONS: list[tuple[str, SectionQuery]] = [

@@ -80,3 +80,25 @@ def test_paper_copies_are_registered_listed_and_recalled(qms: Invoke, engine: En
     table = qms("doc", "copies", "list", "QT-05").output.splitlines()
     assert table[1].split()[:3] == ["1", "1", "Quầy"]
     assert "TO RECALL" not in table[1]
+
+
+def test_the_commands_speak_the_readers_language(qms: Invoke, engine: Engine) -> None:
+    vi = {"QMS_LANGUAGE": "vi"}
+    new_draft(engine, "QT-03")
+    added = qms("doc", "distribution", "add", "QT-03", "--role", "auditor", "--as", "thu", env=vi)
+    assert added.output == "QT-03: đã thêm vai trò auditor vào danh sách nơi nhận\n"
+    listed = qms("doc", "distribution", "list", "QT-03", env=vi).output.splitlines()
+    assert listed[0].split() == ["LOẠI", "TÊN", "TÊN", "ĐẦY", "ĐỦ"]
+    assert listed[1].split() == ["vai", "trò", "auditor", "auditor"]
+    to_effective(engine, "QT-03")
+    shown = qms("doc", "readers", "QT-03", "--as", "nam", env=vi).output.splitlines()
+    assert shown[0] == "QT-03 lần ban hành 1: 0/2 người đã đọc, hạn 2026-12-18"
+    assert shown[1].split()[:2] == ["PHÒNG", "BAN"]
+    reminded = qms("doc", "remind", "QT-03", "--as", "nam", env=vi)
+    assert reminded.output == "QT-03 lần ban hành 1: 2 người chưa đọc, đã được nhắc\n"
+    made = qms("doc", "copies", "register", "QT-03", "--holder", "Quầy 2", "--as", "thu", env=vi)
+    assert made.output == "QT-03 lần ban hành 1: bản giấy số 1 do Quầy 2 giữ\n"
+    removed = qms(
+        "doc", "distribution", "remove", "QT-03", "--role", "auditor", "--as", "thu", env=vi
+    )
+    assert removed.output == "QT-03: đã đưa vai trò auditor ra khỏi danh sách nơi nhận\n"

@@ -307,3 +307,17 @@ def test_a_users_address_is_checked_when_saved(qms: Invoke, engine: Engine) -> N
     with read_session(engine) as session:
         lan = users.get_user(session, "lan")
         assert (lan.email, lan.mail_choice) == ("lan@example.vn", "digest")
+
+
+def test_the_outbox_speaks_the_readers_language(engine: Engine, qms: Invoke) -> None:
+    vi = {"QMS_LANGUAGE": "vi"}
+    assert qms("jobs", "outbox", "--as", "admin", env=vi).stdout == (
+        "không có thư nào đang chờ gửi\n"
+    )
+    set_mail(engine, "mai", "mai@example.vn")
+    new_draft(engine, "QT-02")
+    act(engine, revisions.submit, "thu", code="QT-02", password=PASSWORD, reviewer="mai")
+    header, row = qms("jobs", "outbox", "--as", "admin", env=vi).stdout.splitlines()
+    assert header.split()[:4] == ["SỐ", "TÀI", "KHOẢN", "LOẠI"]
+    assert row.split()[1:3] == ["mai", "thông"]
+    assert "đang chờ gửi" in row

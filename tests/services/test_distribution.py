@@ -136,9 +136,11 @@ def test_late_readers_see_it_on_their_home_page_and_are_reminded_weekly(
     act(engine, revisions.acknowledge, "mai", code="QT-01")
     with clock.pinned(NOW + timedelta(days=14)):  # Friday 18 December: still in time
         assert section(engine, "lan", "read_overdue") is None
+        assert section(engine, "lan", "acknowledge") == ["QT-01/1"]
         assert _remind(engine).reads == 0
     with clock.pinned(NOW + timedelta(days=17)):  # Monday 21 December: late
         assert section(engine, "lan", "read_overdue") == ["QT-01/1"]
+        assert section(engine, "lan", "acknowledge") == []  # shown once, as late
         assert section(engine, "mai", "read_overdue") is None  # read it
         assert _remind(engine).reads == 1
         _remind(engine)

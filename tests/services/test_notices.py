@@ -10,10 +10,10 @@ from qms.errors import NotFound, PermissionDenied, ValidationError
 from qms.i18n import in_language
 from qms.models import MailMessage, Notice, User
 from qms.services.documents import revisions
-from qms.services.notices import reading
+from qms.services.notices import mail, reading
 from qms.services.people import contact, users
 from tests.helpers import act, new_draft, refused
-from tests.pinned_clock import days_from_today
+from tests.pinned_clock import NOW, days_from_today
 from tests.seed import PASSWORD
 
 
@@ -177,3 +177,30 @@ def test_an_invalid_address_is_refused_and_nothing_changes(engine: Engine) -> No
         username="mai",
         email="mai@example.vn",
     )
+
+
+def digest_subject(engine: Engine) -> str:
+    with write_session(engine) as session:
+        assert mail.queue_digests(session, day=NOW.date()) == 1
+        [queued] = session.exec(select(MailMessage)).all()
+        composed = mail.compose(
+            session, queued, sender="qms@example.vn", base_url="https://qms.example.vn"
+        )
+    assert composed.message is not None
+    return str(composed.message["Subject"])
+
+
+def test_a_digest_of_one_notice_is_titled_by_it(engine: Engine) -> None:
+    """Not "1 notices of <day>": a count in the subject is always two or more."""
+    act(
+        engine,
+        contact.set_contact,
+        "mai",
+        username="mai",
+        email="mai@example.vn",
+        mail_choice="digest",
+    )
+    new_draft(engine, "QT-06")
+    act(engine, revisions.submit, "thu", code="QT-06", password=PASSWORD, reviewer="mai")
+    subject = digest_subject(engine)
+    assert subject.startswith("Lê Thị Minh Thư đã trình QT-06 lần ban hành 1 (")

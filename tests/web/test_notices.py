@@ -65,6 +65,16 @@ def test_the_bell_counts_unread_notices_and_the_list_leads_to_the_step(
     assert 'class="unread"' not in bell(mai.get("/").text)
 
 
+def test_the_bell_is_drawn_by_the_page_not_by_a_font(app: FastAPI) -> None:
+    """No emoji (the server fonts lack it: an empty box); an inline drawing and the word
+    for screen readers."""
+    header = bell(signed_in(app, "mai").get("/").text)
+    assert '<svg class="bell-icon"' in header
+    assert 'aria-hidden="true"' in header
+    assert '<span class="visually-hidden">Thông báo</span>' in header
+    assert all(ord(char) < 0x2000 for char in header)
+
+
 def test_the_api_lists_and_marks_notices_in_the_users_language(
     app: FastAPI, web_engine: Engine
 ) -> None:

@@ -63,6 +63,8 @@ def test_refusals_leave_the_list_unchanged(web_engine: Engine, as_user) -> None:
     assert "hãy nêu một đơn vị, một vai trò hoặc một người" in bad.text
     unknown = thu.form("/documents/QT-02/distribution", {"kind": "role", "name": "chief"})
     assert unknown.status_code == 422
+    purge = {"kind": "role", "name": "auditor", "action": "purge"}
+    assert thu.form("/documents/QT-02/distribution", purge).status_code == 422
     assert thu.form("/documents/QT-02/remind").status_code == 404  # nothing in force
     assert snapshot(web_engine, skip=("web_session", "login_attempt")) == before
 

@@ -4,8 +4,9 @@ setting taken from its own procedure. Coordinators see who has read and who has 
 department by department, and remind those who have not."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
 from qms.domain import RevisionStatus, Role
@@ -13,6 +14,7 @@ from qms.errors import NotFound, Text, ValidationError
 from qms.models import Acknowledgement, Department, Document, Revision, User, pk
 from qms.services.documents import distribution
 from qms.services.documents import register as documents
+from qms.services.notices import audience
 from qms.services.notices import kinds as notices
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
@@ -127,12 +129,11 @@ def remind_unread(session: Session, *, actor: User, code: str) -> ReadCampaign:
     users.require_role(session, actor, Role.CONTROLLER, action=Text("remind readers"))
     doc, rev = _effective(session, code)
     campaign = _campaign(session, doc, rev)
-    unread = {r.username for r in campaign.unread}
     reminded = notices.read_reminder(
         session,
         doc=doc,
         rev=rev,
-        to=[u for u in distribution.readers(session, doc) if u.username in unread],
+        to=_unread(session, doc, rev),
         due_on=campaign.due_on,
         period=campaign.today.isoformat(),
     )
@@ -148,23 +149,33 @@ def remind_unread(session: Session, *, actor: User, code: str) -> ReadCampaign:
     return campaign
 
 
+def took_effect_before(day: date) -> ColumnElement[bool]:
+    """A condition on ``Revision``: it took effect before ``day`` (:func:`effective_on`
+    in SQL)."""
+    planned = col(Revision.planned_effective_date)
+    return or_(
+        and_(planned.is_not(None), planned < day),
+        and_(
+            planned.is_(None),
+            col(Revision.effective_at) < datetime.combine(day, time(), tzinfo=UTC),
+        ),
+    )
+
+
 def remind_overdue(session: Session, *, period: str) -> int:
     """Remind the readers of every issue whose time to read it has passed (once per
     ``period`` each), in the caller's transaction; the number of such issues."""
-    today = organisation.today(session)
-    before = overdue_before(today, due_working_days(session))
+    days = due_working_days(session)
     late = session.exec(
         select(Document, Revision)
         .join(Revision, col(Revision.document_id) == Document.id)
         .where(Revision.status == RevisionStatus.EFFECTIVE.value)
+        .where(took_effect_before(overdue_before(organisation.today(session), days)))
         .order_by(col(Document.code))
     ).all()
     count = 0
     for doc, rev in late:
-        if effective_on(rev) >= before:
-            continue
-        campaign = _campaign(session, doc, rev)
-        unread = {r.username for r in campaign.unread}
+        unread = _unread(session, doc, rev)
         if not unread:
             continue
         count += 1
@@ -172,11 +183,21 @@ def remind_overdue(session: Session, *, period: str) -> int:
             session,
             doc=doc,
             rev=rev,
-            to=[u for u in distribution.readers(session, doc) if u.username in unread],
-            due_on=campaign.due_on,
+            to=unread,
+            due_on=add_working_days(effective_on(rev), days),
             period=period,
         )
     return count
+
+
+def _unread(session: Session, doc: Document, rev: Revision) -> list[User]:
+    """The issue's readers who have not acknowledged it."""
+    acknowledged = set(
+        session.exec(
+            select(Acknowledgement.user_id).where(Acknowledgement.revision_id == rev.id)
+        ).all()
+    )
+    return [user for user in audience.readers_of(session, doc, rev) if user.id not in acknowledged]
 
 
 def _effective(session: Session, code: str) -> tuple[Document, Revision]:
@@ -195,7 +216,7 @@ def _campaign(session: Session, doc: Document, rev: Revision) -> ReadCampaign:
             )
         ).all()
     )
-    people = {pk(u): u for u in distribution.readers(session, doc) if u.id != rev.drafted_by_id}
+    people = {pk(u): u for u in audience.readers_of(session, doc, rev)}
     if acknowledged:
         for user in session.exec(select(User).where(col(User.id).in_(acknowledged))).all():
             people.setdefault(pk(user), user)

@@ -65,8 +65,12 @@ def queue_digests(session: Session, *, day: date) -> int:
     queued = 0
     for user_id, notices in by_user.items():
         user = session.get(User, user_id)
-        wants = user is not None and user.active and bool(user.email)
-        wants = wants and user is not None and user.mail_choice != MailChoice.NONE
+        wants = (
+            user is not None
+            and user.active
+            and bool(user.email)
+            and user.mail_choice != MailChoice.NONE
+        )
         mail = None
         if wants:
             mail = MailMessage(
@@ -133,11 +137,11 @@ def compose(session: Session, mail: MailMessage, *, sender: str, base_url: str) 
             )
         )
     )
-    if mail.notice_id is not None:
+    if len(notices) == 1:  # a digest of one notice says it, as a mail sent at once does
         subject = " ".join(say(wording.words(notices[0])).split())
         if len(subject) > 150:
             subject = subject[:149] + "…"
-    else:
+    else:  # two or more: the plural is always right
         subject = say(
             Text("qms: {count} notices of {date}", count=len(notices), date=mail.digest_day)
         )
