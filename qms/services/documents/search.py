@@ -1,7 +1,6 @@
 """The register as pages: filters, search over codes, titles and effective bodies
 (with or without Vietnamese diacritics), and the search index that makes it fast."""
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, delete, func, insert
@@ -23,14 +22,12 @@ Cond = ColumnElement[bool]
 
 PAGE_SIZE = 50
 WALK_FROM = 2_000
-MAX_TERM = 64
-_WORD = re.compile(r"\w+")
 STATUS_FILTERS = ("effective", "draft", "in_review", "approved", "obsolete")
 
 
 def terms_of(text: str) -> set[str]:
     """The distinct folded words of ``text`` (what the body index stores)."""
-    return {word[:MAX_TERM] for word in _WORD.findall(fold(text))}
+    return set(search_index.words_of(text))
 
 
 def index_document(session: Session, doc: Document, body: str) -> None:
