@@ -19,6 +19,7 @@ from qms.services.capa import records as capa_records
 from qms.services.capa.lifecycle import closure_problems
 from qms.services.capa.records import get_capa, require_reader
 from qms.services.capa.steps import action_steps, record_steps
+from qms.services.paging import Paged
 from qms.services.people import organisation, users
 
 
@@ -42,17 +43,13 @@ PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
-class CapaPage:
+class CapaPage(Paged):
     """One page of the register and the number of records that match."""
 
     rows: list[CapaSummary]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def list_capas(

@@ -15,6 +15,7 @@ from qms.errors import Joined, NotFound, PermissionDenied, ValidationError
 from qms.models import Department, Document, Revision, SearchTerm, User, pk
 from qms.services.documents import register as documents
 from qms.services.documents import search_index
+from qms.services.paging import Paged
 from qms.services.people import users
 from qms.text import clean, fold
 
@@ -43,15 +44,11 @@ def index_document(session: Session, doc: Document, body: str) -> None:
 
 
 @dataclass(frozen=True)
-class RegisterPage:
+class RegisterPage(Paged):
     rows: list[documents.RegisterRow]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _search_words(search: str) -> tuple[list[str], list[Cond]]:
