@@ -5,8 +5,8 @@ signatures, status changes, publication, rendering; bulk inserts, the chain comp
 here), then measures:
 
   verify     the whole check (`qms verify`), beside the chain check alone
-  download   the stored copy of an effective issue (`renditions.effective_copy`) per
-             call: first call in a process (the trail asked once), later calls, and the
+  download   the session check and the stored copy of an effective issue in one query
+             (`downloads.effective_copy_for`) per call: first call in a process (the trail asked once), later calls, and the
              same query and bytes without the trail's confirmation
 
 on SQLite (and on PostgreSQL with --pg-url). Not run by the tests.
@@ -31,18 +31,20 @@ from sqlmodel import col
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qms.db import make_engine, read_connection, read_session, upgrade  # noqa: E402
+from qms.db import make_engine, read_connection, read_session, upgrade, write_session  # noqa: E402
 from qms.models import Document, Revision, Signature, TrailEvent, User  # noqa: E402
 from qms.services import blobs  # noqa: E402
-from qms.services.documents import renditions  # noqa: E402
+from qms.services.documents import downloads  # noqa: E402
 from qms.services.documents.signatures import content_hash  # noqa: E402
 from qms.services.integrity import check, copies  # noqa: E402
+from qms.services.people import logins, sessions  # noqa: E402
 from qms.services.trail import chain  # noqa: E402
 from tests.helpers import effective_document  # noqa: E402
-from tests.seed import seed_people  # noqa: E402
+from tests.seed import PASSWORD, seed_people  # noqa: E402
 
 SIGNERS = (("drafted", "thu"), ("reviewed", "hung"), ("approved", "hai"))
 ROUNDS = 5
+LIFETIMES = sessions.Lifetimes.of(idle_minutes=30, max_hours=8)
 
 
 class Chain:
@@ -200,24 +202,32 @@ def measure(url: str, calls: int) -> None:
     )
     codes = [f"QT-{n:05d}" for n in range(1, min(calls, 1000))]
 
+    with write_session(engine) as session:
+        token = logins.sign_in(
+            session, username="lan", password=PASSWORD, client="bench", lifetimes=LIFETIMES
+        ).token
+
+    def fetch(code: str) -> object:
+        return downloads.effective_copy_for(reader, token=token, code=code, lifetimes=LIFETIMES)
+
     def per_call() -> float:
-        return _timed(lambda: [renditions.effective_copy(reader, c) for c in codes]) / len(codes)
+        return _timed(lambda: [fetch(c) for c in codes]) / len(codes)
 
     first, later, bare = [], [], []
     with read_connection(engine) as reader:
-        renditions.effective_copy(reader, "QT-00000")  # the bytes cached, as in a warm worker
+        fetch("QT-00000")  # the bytes cached, as in a warm worker
         for _ in range(ROUNDS):
             copies._confirmed.clear()
             first.append(per_call())
             later.append(per_call())
-            patched: Any = renditions  # the download as it was before the confirmation
+            patched: Any = downloads  # the download as it was before the confirmation
             patched.confirm_controlled_copy = lambda *args, **kwargs: None
             try:
                 bare.append(per_call())
             finally:
                 patched.confirm_controlled_copy = copies.confirm_controlled_copy
     print(
-        f"  download (effective_copy, {len(codes)} issues, best of {ROUNDS}): first "
+        f"  download (effective_copy_for, {len(codes)} issues, best of {ROUNDS}): first "
         f"{min(first) * 1e6:.0f} µs, later {min(later) * 1e6:.0f} µs, without the "
         f"confirmation {min(bare) * 1e6:.0f} µs"
     )

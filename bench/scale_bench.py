@@ -34,7 +34,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.web_bench import DEPARTMENTS, IN_PROGRESS, TYPES, generate  # noqa: E402
+from bench.web_bench import (  # noqa: E402
+    DEPARTMENTS,
+    IN_PROGRESS,
+    MARKED,
+    PLAIN,
+    TYPES,
+    generate,
+)
 from bench.web_bench import _free_port as free_port  # noqa: E402
 from bench.web_bench import _percentile as percentile  # noqa: E402
 from bench.web_bench import _wait as wait_for  # noqa: E402
@@ -43,34 +50,6 @@ from tests.seed import PASSWORD  # noqa: E402
 
 SERVER_TARGET_MS = 50.0
 FIRST_BYTE_TARGET_MS = 80.0
-PLAIN = [
-    "kiem soat",
-    "tham dinh",
-    "ho so mot cua",
-    "QT-012",
-    "BM-0",
-    "niem yet",
-    "danh gia hai long",
-    "luu tru",
-    "phong ngua rui ro",
-    "khac phuc",
-    "bao cao dinh ky",
-    "QT-09999",
-    "khong co tu nay",
-]
-MARKED = [
-    "kiểm soát",
-    "thẩm định",
-    "hồ sơ một cửa",
-    "niêm yết",
-    "đánh giá hài lòng",
-    "lưu trữ",
-    "phòng ngừa rủi ro",
-    "xử lý",
-    "hành chính",
-    "báo cáo định kỳ",
-    "không có từ này",
-]
 
 
 def _cached_sqlite(cache: Path, documents: int) -> Path:

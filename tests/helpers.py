@@ -9,12 +9,13 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from qms.db import read_session, write_session
+from qms.db import read_connection, read_session, write_session
 from qms.errors import QMSError
 from qms.models import Document, Revision
+from qms.services.documents import downloads, revisions
 from qms.services.documents import register as documents
-from qms.services.documents import revisions
-from qms.services.people import users
+from qms.services.documents.renditions import ControlledCopy
+from qms.services.people import logins, sessions, users
 from tests.seed import PASSWORD
 
 
@@ -184,3 +185,19 @@ def cli_json(db_url: str, *args: str) -> Any:
     )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
+
+
+LIFETIMES = sessions.Lifetimes.of(idle_minutes=30, max_hours=8)
+
+
+def download(engine: Engine, code: str, username: str = "lan") -> ControlledCopy | None:
+    """The effective issue's controlled copy as the web's download path finds it for
+    ``username`` (signed in here), read in one query without a session."""
+    with write_session(engine) as session:
+        token = logins.sign_in(
+            session, username=username, password=PASSWORD, client="127.0.0.1", lifetimes=LIFETIMES
+        ).token
+    with read_connection(engine) as reader:
+        found = downloads.effective_copy_for(reader, token=token, code=code, lifetimes=LIFETIMES)
+    assert found.live is not None
+    return found.copy

@@ -31,6 +31,7 @@ from qms.models import (
 from qms.services.audits.core import AuditStatus
 from qms.services.audits.records import AUDITEE, signatures_of, valid_signed
 from qms.services.documents import distribution, read_campaigns
+from qms.services.paging import Paged
 from qms.services.people import organisation, users
 
 Cond = ColumnElement[bool]
@@ -49,16 +50,12 @@ class InboxItem:
 
 
 @dataclass(frozen=True)
-class InboxSection:
+class InboxSection(Paged):
     key: str  # "drafts", "review", "approve", "acknowledge"...
     total: int
     items: list[InboxItem]
     page: int = 1
     per_page: int = SHOWN_PER_SECTION
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 @dataclass(frozen=True)

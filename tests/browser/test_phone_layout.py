@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from qms.db import make_engine
 from qms.services.documents import revisions
+from qms.services.people import users
 from tests.browser.conftest import Person
 from tests.helpers import act, effective_document, new_draft
 from tests.live_server import served
@@ -62,6 +63,13 @@ def site(
         act(engine, revisions.submit, "thu", code="QT-01", password=PASSWORD)
         new_draft(engine, "QT-02", title="Quy trình tiếp nhận và trả kết quả hồ sơ", body=WIDE_BODY)
         refs = {"audit": audit_with_findings(engine), "capa": planned(engine)}
+        act(  # a department as long as a district's, in the filters' lists
+            engine,
+            users.create_department,
+            "admin",
+            code="QLDT",
+            name="Phòng Quản lý đô thị, Tài nguyên và Môi trường, Kinh tế và Hạ tầng",
+        )
     finally:
         engine.dispose()
     with served(url, folder) as base:

@@ -1,6 +1,7 @@
 """The corrective-action register page by page: counted by the database, every record
 on exactly one page, in the register's order, on both databases."""
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session
@@ -29,3 +30,29 @@ def test_pages_go_through_every_record_once(engine: Engine) -> None:
         assert (mc.total, [row.ref for row in mc.rows]) == (3, [refs[3]])
         beyond = capa_views.capa_page(session, viewer=thu, page=9, per_page=2)
         assert (beyond.total, beyond.rows) == (5, [])
+
+
+def _queries(engine: Engine, per_page: int) -> tuple[int, int]:
+    """The rows of the register's first page and the statements that read it."""
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    with read_session(engine) as session:
+        thu = users.get_user(session, "thu")
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            page = capa_views.capa_page(session, viewer=thu, per_page=per_page)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    return len(page.rows), len(statements)
+
+
+def test_a_page_costs_the_same_queries_however_many_rows_it_shows(engine: Engine) -> None:
+    for department in ("MC", "TP", "MC", "TP", "MC", "TP"):
+        cs.open_complaint(engine, department=department)
+    one_row, for_one = _queries(engine, per_page=1)
+    six_rows, for_six = _queries(engine, per_page=6)
+    assert (one_row, six_rows) == (1, 6)
+    assert for_six == for_one  # nothing is read again for each record

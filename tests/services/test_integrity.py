@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from qms.db import read_connection, read_session, write_session
+from qms.db import read_session, write_session
 from qms.errors import IntegrityProblem, InvalidTransition
 from qms.services import blobs
 from qms.services.audits import planning as audits
@@ -26,7 +26,16 @@ from qms.services.integrity.issues import issue_mismatches
 from qms.services.integrity.report import IntegrityReport
 from qms.services.people import users
 from qms.services.trail import chain as trail
-from tests.helpers import act, effective_document, get, new_draft, refused, revise, to_effective
+from tests.helpers import (
+    act,
+    download,
+    effective_document,
+    get,
+    new_draft,
+    refused,
+    revise,
+    to_effective,
+)
 from tests.seed import PASSWORD
 from tests.services import capa_setup as cs
 from tests.services.audit_helpers import answer_all
@@ -168,8 +177,8 @@ def test_a_forged_pdf_is_named_and_never_served(engine: Engine) -> None:
     refusal = "the stored PDF of QT-01 issue 1 is not the one recorded when it took effect"
     with read_session(engine) as session, pytest.raises(IntegrityProblem, match=refusal):
         renditions.document_pdf(session, viewer=users.get_user(session, "lan"), code="QT-01")
-    with read_connection(engine) as reader, pytest.raises(IntegrityProblem, match=refusal):
-        renditions.effective_copy(reader, "QT-01")
+    with pytest.raises(IntegrityProblem, match=refusal):
+        download(engine, "QT-01")
     with write_session(engine) as session, pytest.raises(IntegrityProblem, match=refusal):
         renditions.manual_pdf(session)
 

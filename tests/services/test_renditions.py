@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from qms.db import read_connection, read_session, write_session
+from qms.db import read_session, write_session
 from qms.errors import IntegrityProblem, NotFound, ValidationError
 from qms.render import RenderError
 from qms.services import blobs
@@ -19,6 +19,7 @@ from qms.services.people import users
 from qms.services.trail import chain as trail
 from tests.helpers import (
     act,
+    download,
     effective_document,
     legacy_body,
     new_draft,
@@ -197,14 +198,12 @@ def test_manual_after_one_document_changed(engine: Engine) -> None:
     assert "Bước 1: tiếp nhận" not in new_text  # the old issue's body is gone
 
 
-def test_effective_copy_reads_the_stored_bytes_without_a_session(engine: Engine) -> None:
+def test_the_download_reads_the_stored_bytes_in_one_query(engine: Engine) -> None:
     effective_document(engine)
     new_draft(engine, "QT-02")
     with read_session(engine) as session:
         _, rev, stored = renditions.document_pdf(session, viewer=None, code="QT-01")
     blobs.forget_cached()
-    with read_connection(engine) as reader:
-        copy = renditions.effective_copy(reader, " qt-01 ")
-        assert copy == renditions.ControlledCopy("QT-01", rev.issue, stored)
-        assert renditions.effective_copy(reader, "QT-02") is None  # a draft only
-        assert renditions.effective_copy(reader, "QT-99") is None
+    assert download(engine, " qt-01 ") == renditions.ControlledCopy("QT-01", rev.issue, stored)
+    assert download(engine, "QT-02") is None  # a draft only
+    assert download(engine, "QT-99") is None

@@ -14,14 +14,14 @@ from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from qms.db import read_connection, read_session
+from qms.db import read_session
 from qms.models import Revision, SearchTerm, TrailEvent
 from qms.services import blobs
 from qms.services.documents import importer, publishing, renditions, revisions, search
 from qms.services.documents import register as documents
 from qms.services.people import users
 from qms.services.trail import chain as trail
-from tests.helpers import act, effective_document, get, revise, statuses, to_effective
+from tests.helpers import act, download, effective_document, get, revise, statuses, to_effective
 from tests.seed import PASSWORD
 
 ORIGINS = ["publish", "due", "import"]
@@ -175,10 +175,7 @@ def test_the_new_body_is_indexed_and_its_pdf_stored(
     assert (render.action, render.entity_id) == ("revision.render", "QT-01/2")
     assert payload(render)["new"] == {"pdf_sha256": rev.pdf_sha256, "size": len(stored)}
     blobs.forget_cached()
-    with read_connection(engine) as reader:
-        assert renditions.effective_copy(reader, "QT-01") == renditions.ControlledCopy(
-            "QT-01", 2, stored
-        )
+    assert download(engine, "QT-01") == renditions.ControlledCopy("QT-01", 2, stored)
     content = pdf_text(stored)
     assert "QT-01" in content
     assert "lưu trữ hồ sơ điện tử" in content

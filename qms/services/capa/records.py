@@ -237,10 +237,17 @@ def _full_name(session: Session, user_id: int | None) -> str:
 # ----------------------------------------------------------------------- record / register
 
 
-def _local_date(session: Session, value: datetime | None) -> date | None:
+def local_zone(session: Session) -> ZoneInfo:
+    """The organisation's time zone, read once for a list of records."""
+    return ZoneInfo(organisation.get_setting(session, "timezone"))
+
+
+def _local_date(
+    session: Session, value: datetime | None, zone: ZoneInfo | None = None
+) -> date | None:
     if value is None:
         return None
-    zone = ZoneInfo(organisation.get_setting(session, "timezone"))
+    zone = zone or local_zone(session)
     aware = value if value.tzinfo else value.replace(tzinfo=UTC)
     return aware.astimezone(zone).date()
 
@@ -318,10 +325,13 @@ def record_data(
     )
 
 
-def age_days(session: Session, car: CorrectiveActionRequest, today: date) -> int:
-    """Days from the report to today, or to the closure of a closed record."""
-    start = _local_date(session, car.reported_at) or today
-    end = _local_date(session, car.closed_at) if car.closed_at else today
+def age_days(
+    session: Session, car: CorrectiveActionRequest, today: date, zone: ZoneInfo | None = None
+) -> int:
+    """Days from the report to today, or to the closure of a closed record (``zone``: the
+    organisation's, when the caller has read it already)."""
+    start = _local_date(session, car.reported_at, zone) or today
+    end = _local_date(session, car.closed_at, zone) if car.closed_at else today
     return max(0, ((end or today) - start).days)
 
 
@@ -356,17 +366,18 @@ def register_data(session: Session, *, language: str | None = None) -> CapaRegis
         )
     ).all()
     counts = action_counts(session, today)
+    zone = local_zone(session)
     for car in records:
         open_actions, overdue_actions = counts.get(pk(car), (0, 0))
         rows.append(
             CapaRegisterRow(
                 ref=car.ref,
-                reported_on=_local_date(session, car.reported_at) or today,
+                reported_on=_local_date(session, car.reported_at, zone) or today,
                 department=users.department_by_id(session, car.department_id).code,
                 source=_word(SOURCE_LABELS, car.source, lang),
                 severity=_word(SEVERITY_LABELS, car.severity, lang),
                 status=car.status,
-                age_days=age_days(session, car, today),
+                age_days=age_days(session, car, today, zone),
                 open_actions=open_actions,
                 overdue_actions=overdue_actions,
                 description=car.description,

@@ -14,11 +14,12 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from qms.domain import CapaStatus
 from qms.errors import Joined, Text, ValidationError
-from qms.models import CorrectiveActionRequest, Document, Revision, User, pk
+from qms.models import CorrectiveActionRequest, Department, Document, Revision, User, pk
 from qms.services.capa import records as capa_records
 from qms.services.capa.lifecycle import closure_problems
 from qms.services.capa.records import get_capa, require_reader
 from qms.services.capa.steps import action_steps, record_steps
+from qms.services.paging import Paged
 from qms.services.people import organisation, users
 
 
@@ -42,17 +43,13 @@ PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
-class CapaPage:
+class CapaPage(Paged):
     """One page of the register and the number of records that match."""
 
     rows: list[CapaSummary]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def list_capas(
@@ -120,6 +117,14 @@ def _register_query(
 def _summaries(session: Session, cars: list[CorrectiveActionRequest]) -> list[CapaSummary]:
     today = organisation.today(session)
     counts = capa_records.action_counts(session, today, ids=[pk(car) for car in cars])
+    zone = capa_records.local_zone(session)
+    departments = dict(
+        session.exec(
+            select(Department.id, Department.code).where(
+                col(Department.id).in_({car.department_id for car in cars})
+            )
+        ).all()
+    )
     out = []
     for car in cars:
         open_actions, overdue_actions = counts.get(pk(car), (0, 0))
@@ -128,11 +133,11 @@ def _summaries(session: Session, cars: list[CorrectiveActionRequest]) -> list[Ca
                 ref=car.ref,
                 status=car.status,
                 source=car.source,
-                department=users.department_by_id(session, car.department_id).code,
+                department=departments[car.department_id],
                 severity=car.severity,
                 description=car.description,
                 reported_at=car.reported_at,
-                age_days=capa_records.age_days(session, car, today),
+                age_days=capa_records.age_days(session, car, today, zone),
                 open_actions=open_actions,
                 overdue_actions=overdue_actions,
             )

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
 
-from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from qms.clock import naive_utc, utcnow
@@ -41,7 +39,6 @@ from qms.services.integrity.copies import confirm_controlled_copy
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.services.trail.chain import canonical
-from qms.text import clean
 
 PDF = "application/pdf"
 MANUAL_TYPE_ORDER = [t.value for t in DocType]
@@ -216,23 +213,6 @@ class ControlledCopy:
     code: str
     issue: int
     data: bytes
-
-
-def effective_copy(reader: Connection, code: str) -> ControlledCopy | None:
-    """The stored controlled copy of a document's effective issue, which every signed-in
-    user may read, in one query and without ORM objects: the hot path of downloads. None
-    when there is none; :func:`document_pdf` then gives the answer or the refusal."""
-    found = reader.execute(
-        sa_select(col(Document.code), col(Revision.issue), col(Revision.pdf_sha256))
-        .join_from(Document, Revision, col(Revision.document_id) == Document.id)
-        .where(col(Document.code) == clean(code).upper())
-        .where(col(Revision.status) == RevisionStatus.EFFECTIVE.value)
-        .where(col(Revision.pdf_sha256).is_not(None))
-    ).first()
-    if found is None:
-        return None
-    confirm_controlled_copy(reader, code=found.code, issue=found.issue, sha256=found.pdf_sha256)
-    return ControlledCopy(found.code, found.issue, blobs.data_of(reader, found.pdf_sha256))
 
 
 def document_pdf(

@@ -1,7 +1,6 @@
 """The register as pages: filters, search over codes, titles and effective bodies
 (with or without Vietnamese diacritics), and the search index that makes it fast."""
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, delete, func, insert
@@ -16,6 +15,7 @@ from qms.errors import Joined, NotFound, PermissionDenied, ValidationError
 from qms.models import Department, Document, Revision, SearchTerm, User, pk
 from qms.services.documents import register as documents
 from qms.services.documents import search_index
+from qms.services.paging import Paged
 from qms.services.people import users
 from qms.text import clean, fold
 
@@ -23,14 +23,12 @@ Cond = ColumnElement[bool]
 
 PAGE_SIZE = 50
 WALK_FROM = 2_000
-MAX_TERM = 64
-_WORD = re.compile(r"\w+")
 STATUS_FILTERS = ("effective", "draft", "in_review", "approved", "obsolete")
 
 
 def terms_of(text: str) -> set[str]:
     """The distinct folded words of ``text`` (what the body index stores)."""
-    return {word[:MAX_TERM] for word in _WORD.findall(fold(text))}
+    return set(search_index.words_of(text))
 
 
 def index_document(session: Session, doc: Document, body: str) -> None:
@@ -46,15 +44,11 @@ def index_document(session: Session, doc: Document, body: str) -> None:
 
 
 @dataclass(frozen=True)
-class RegisterPage:
+class RegisterPage(Paged):
     rows: list[documents.RegisterRow]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _search_words(search: str) -> tuple[list[str], list[Cond]]:

@@ -16,8 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Connection, CursorResult, Result
+from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -110,27 +109,6 @@ def resume(session: Session, *, token: str, lifetimes: Lifetimes) -> Resumed | N
         return None
     roles = frozenset(Role(role) for _, _, role in rows if role)
     return Resumed(pk(row), pk(user), stale, user=user, roles=roles)
-
-
-def resume_id(reader: Connection, *, token: str, lifetimes: Lifetimes) -> Live | None:
-    """:func:`resume` for the hottest read paths: one query, no ORM objects, the ids only."""
-    row = reader.execute(
-        sa_select(
-            col(WebSession.id),
-            col(WebSession.user_id),
-            col(WebSession.created_at),
-            col(WebSession.last_seen_at),
-        )
-        .join(User, col(User.id) == col(WebSession.user_id))
-        .where(
-            col(WebSession.token_sha256) == token_sha256(token),
-            col(WebSession.ended_at).is_(None),
-            col(User.active).is_(True),
-        )
-    ).first()
-    if row is None:
-        return None
-    return live_or_none(row.id, row.user_id, row.created_at, row.last_seen_at, lifetimes=lifetimes)
 
 
 def live_or_none(

@@ -17,6 +17,7 @@ from qms.models import TrailEvent, User
 from qms.render.data import TrailPrint, TrailPrintRow
 from qms.services.documents import register as documents
 from qms.services.documents import renditions
+from qms.services.paging import Paged
 from qms.services.people import organisation, users
 from qms.services.trail import anchors as trail_anchors
 from qms.services.trail import chain as trail
@@ -37,15 +38,11 @@ class TrailFilter:
 
 
 @dataclass(frozen=True)
-class TrailPage:
+class TrailPage(Paged):
     events: list[TrailEvent]
     total: int
     page: int
     per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def require_inspector(session: Session, viewer: User) -> None:
