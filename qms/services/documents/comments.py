@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.domain import IN_PROGRESS, Role
+from qms.domain import IN_PROGRESS, CommentOutcome, Role
 from qms.errors import NotFound, PermissionDenied, QMSError, ValidationError
 from qms.models import Document, ReviewComment, Revision, User, pk
 from qms.render import RenderError
@@ -60,7 +60,7 @@ def comment_on_passage(
     comment = ReviewComment(
         revision_id=pk(rev),
         author_id=pk(actor),
-        outcome="comment",
+        outcome=CommentOutcome.COMMENT,
         body=body,
         created_at=utcnow(),
         anchor=passage,
@@ -90,7 +90,7 @@ def reply(session: Session, *, actor: User, code: str, comment_id: int, body: st
     answer = ReviewComment(
         revision_id=pk(rev),
         author_id=pk(actor),
-        outcome="reply",
+        outcome=CommentOutcome.REPLY,
         body=body,
         created_at=utcnow(),
         anchor=original.anchor,
