@@ -118,3 +118,25 @@ def test_the_list_of_review_comments_says_what_each_went_with_in_words(
     assert "(trả lại để sửa, " in listed
     assert "(góp ý về đoạn văn bản, " in listed
     assert "(returned, " not in listed and "(comment, " not in listed
+
+
+def test_an_answer_by_someone_not_in_the_review_is_refused_and_changes_nothing(
+    web_engine: Engine, as_user: type
+) -> None:
+    _in_review(web_engine)
+    hung: WebClient = as_user("hung")
+    page = hung.get("/documents/QT-30", params={"issue": 2}).text
+    _comment(hung, _anchor_of(page, "thức"))
+    page = hung.get("/documents/QT-30", params={"issue": 2}).text
+    comment_id = re.search(r'id="comment-(\d+)"', page)
+    assert comment_id is not None
+    answer = f"/documents/QT-30/comments/{comment_id.group(1)}/reply"
+    staff: WebClient = as_user("lan")
+    before = snapshot(web_engine)
+    assert staff.form(answer, {"comment": "Tôi cũng thấy vậy"}).status_code == 403
+    assert hung.form(answer, {"comment": "   "}).status_code == 422
+    unknown = f"/documents/QT-30/comments/{int(comment_id.group(1)) + 99}/reply"
+    assert hung.form(unknown, {"comment": "Đã xem"}).status_code == 404
+    assert snapshot(web_engine) == before
+    assert "/reply" not in staff.get("/documents/QT-30", params={"issue": 2}).text
+    assert answer in hung.get("/documents/QT-30", params={"issue": 2}).text
