@@ -38,6 +38,15 @@ class RevisionStatus(StrEnum):
 IN_PROGRESS = (RevisionStatus.DRAFT, RevisionStatus.IN_REVIEW, RevisionStatus.APPROVED)
 
 
+class CommentOutcome(StrEnum):
+    """What a review comment on an issue went with."""
+
+    ACCEPTED = "accepted"  # the reviewer accepted the issue and said something
+    RETURNED = "returned"  # the issue went back to its drafter with this comment
+    COMMENT = "comment"  # a comment on one passage of the issue in review
+    REPLY = "reply"  # an answer to a comment on a passage
+
+
 class Meaning(StrEnum):
     """What a signature attests."""
 

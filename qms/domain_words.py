@@ -5,7 +5,14 @@ value up here instead of comparing it with strings of their own."""
 from collections.abc import Mapping
 from enum import StrEnum
 
-from qms.domain import AuditStatus, CapaStatus, DocType, Meaning, RevisionStatus
+from qms.domain import (
+    AuditStatus,
+    CapaStatus,
+    CommentOutcome,
+    DocType,
+    Meaning,
+    RevisionStatus,
+)
 from qms.i18n import Message, msg, translate
 
 WORDS: Mapping[type[StrEnum], Mapping[str, Message]] = {
@@ -32,6 +39,12 @@ WORDS: Mapping[type[StrEnum], Mapping[str, Message]] = {
         Meaning.DRAFTED: msg("Drafted"),
         Meaning.REVIEWED: msg("Reviewed"),
         Meaning.APPROVED: msg("Approved"),
+    },
+    CommentOutcome: {
+        CommentOutcome.ACCEPTED: msg("accepted"),
+        CommentOutcome.RETURNED: msg("returned for changes"),
+        CommentOutcome.COMMENT: msg("comment on a passage"),
+        CommentOutcome.REPLY: msg("answer"),
     },
     AuditStatus: {
         AuditStatus.PLANNED: msg("Planned"),

@@ -18,6 +18,6 @@ def test_every_value_has_a_word(kind: type) -> None:
 def test_words_follow_the_language() -> None:
     from qms.domain import AuditStatus, RevisionStatus
 
-    assert word_for(RevisionStatus, "draft", "vi") == "Bản nháp"
+    assert word_for(RevisionStatus, "draft", "vi") == "Dự thảo"
     assert word_for(AuditStatus, "in_progress", "en") == "Audit under way"
     assert word_for(AuditStatus, "no_such_state", "vi") == "no_such_state"

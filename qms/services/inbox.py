@@ -13,7 +13,7 @@ from urllib.parse import quote
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_
 from sqlmodel import Session, col, select
 
-from qms.domain import CapaStatus, Meaning, RevisionStatus, Role
+from qms.domain import CapaStatus, CommentOutcome, Meaning, RevisionStatus, Role
 from qms.errors import NotFound
 from qms.models import (
     Acknowledgement,
@@ -165,7 +165,7 @@ def _returned(session: Session, user: User, roles: set[Role]) -> Cond | None:
     was_returned = exists().where(
         and_(
             col(ReviewComment.revision_id) == Revision.id,
-            col(ReviewComment.outcome) == "returned",
+            col(ReviewComment.outcome) == CommentOutcome.RETURNED,
         )
     )
     return and_(

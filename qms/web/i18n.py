@@ -11,7 +11,15 @@ from babel import Locale
 from fastapi import Request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from qms.domain import LANGUAGES, AuditStatus, CapaStatus, DocType, Meaning, RevisionStatus
+from qms.domain import (
+    LANGUAGES,
+    AuditStatus,
+    CapaStatus,
+    CommentOutcome,
+    DocType,
+    Meaning,
+    RevisionStatus,
+)
 from qms.domain_words import word_for
 from qms.errors import Joined, QMSError, Text
 from qms.i18n import gettext_for, in_language, number_format, translations
@@ -102,6 +110,7 @@ _ENUMS = {
     "RevisionStatus": RevisionStatus,
     "DocType": DocType,
     "Meaning": Meaning,
+    "CommentOutcome": CommentOutcome,
     "AuditStatus": AuditStatus,
     "CapaStatus": CapaStatus,
 }

@@ -33,8 +33,8 @@ def test_issue_from_draft_to_acknowledgement(browser: Browser, live_server: str)
     editor = page.get_by_label("Nội dung (Markdown)")
     editor.fill(editor.input_value() + "\n## Thẩm định hồ sơ\n\nKiểm tra **đầy đủ** thành phần.\n")
     expect(page.locator("#preview strong")).to_have_text("đầy đủ")  # live preview
-    page.get_by_role("button", name="Lưu bản nháp").click()
-    expect(page.locator(".flash")).to_contain_text("Đã lưu bản nháp lần ban hành 2.")
+    page.get_by_role("button", name="Lưu dự thảo").click()
+    expect(page.locator(".flash")).to_contain_text("Đã lưu dự thảo lần ban hành 2.")
     _submit(page)
 
     hung = Person(browser, live_server, "hung", PASSWORD)
@@ -47,10 +47,10 @@ def test_issue_from_draft_to_acknowledgement(browser: Browser, live_server: str)
 
     page.goto("/documents/QT-01?issue=2")
     expect(page.locator(".comments")).to_contain_text("Ghi rõ thời hạn thẩm định")
-    page.get_by_role("link", name="Sửa bản nháp").click()
+    page.get_by_role("link", name="Sửa dự thảo").click()
     editor = page.get_by_label("Nội dung (Markdown)")
     editor.fill(editor.input_value() + "\nThời hạn thẩm định: 01 ngày làm việc.\n")
-    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.get_by_role("button", name="Lưu dự thảo").click()
     _submit(page)
 
     hung.page.goto("/documents/QT-01?issue=2")

@@ -102,3 +102,42 @@ def test_a_refused_comment_keeps_the_text_and_changes_nothing(
     assert 'class="comment-on"' in hung.get("/documents/QT-30", params={"issue": 2}).text
     # The drafter answers comments, but makes none.
     assert 'class="comment-on"' not in thu.get("/documents/QT-30", params={"issue": 2}).text
+
+
+def test_the_list_of_review_comments_says_what_each_went_with_in_words(
+    web_engine: Engine, as_user: type
+) -> None:
+    _in_review(web_engine)
+    hung: WebClient = as_user("hung")
+    page = hung.get("/documents/QT-30", params={"issue": 2}).text
+    _comment(hung, _anchor_of(page, "thức"))
+    act(web_engine, revisions.review, "hung", code="QT-30", accept=False, comment="Xem góp ý")
+    draft = as_user("thu").get("/documents/QT-30", params={"issue": 2}).text
+    listed = draft[draft.index('<section class="comments">') :]
+    listed = listed[: listed.index("</section>")]
+    assert "(trả lại để sửa, " in listed
+    assert "(góp ý về đoạn văn bản, " in listed
+    assert "(returned, " not in listed
+    assert "(comment, " not in listed
+
+
+def test_an_answer_by_someone_not_in_the_review_is_refused_and_changes_nothing(
+    web_engine: Engine, as_user: type
+) -> None:
+    _in_review(web_engine)
+    hung: WebClient = as_user("hung")
+    page = hung.get("/documents/QT-30", params={"issue": 2}).text
+    _comment(hung, _anchor_of(page, "thức"))
+    page = hung.get("/documents/QT-30", params={"issue": 2}).text
+    comment_id = re.search(r'id="comment-(\d+)"', page)
+    assert comment_id is not None
+    answer = f"/documents/QT-30/comments/{comment_id.group(1)}/reply"
+    staff: WebClient = as_user("lan")
+    before = snapshot(web_engine)
+    assert staff.form(answer, {"comment": "Tôi cũng thấy vậy"}).status_code == 403
+    assert hung.form(answer, {"comment": "   "}).status_code == 422
+    unknown = f"/documents/QT-30/comments/{int(comment_id.group(1)) + 99}/reply"
+    assert hung.form(unknown, {"comment": "Đã xem"}).status_code == 404
+    assert snapshot(web_engine) == before
+    assert "/reply" not in staff.get("/documents/QT-30", params={"issue": 2}).text
+    assert answer in hung.get("/documents/QT-30", params={"issue": 2}).text

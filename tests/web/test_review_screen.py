@@ -81,6 +81,9 @@ def test_the_reviewer_sees_only_the_changes(web_engine: Engine, as_user: type) -
     assert "Rút ngắn thời hạn theo kết quả đánh giá" in aside
     assert "Sửa thời hạn tiếp nhận" in aside
     assert 'action="/documents/QT-30/review"' in aside
+    meta = _region(page, '<section class="meta">', "</section>")  # not again below the text
+    assert "Rút ngắn thời hạn theo kết quả đánh giá" not in meta
+    assert "Sửa thời hạn tiếp nhận" not in meta
     assert "# 1. Mục đích" not in page  # no raw Markdown
 
 

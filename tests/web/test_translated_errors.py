@@ -169,3 +169,19 @@ def test_a_broken_trail_is_reported_in_the_page_language(
     check = admin.get("/trail/verify").text
     assert "sự kiện 1 (" in check
     assert "đã bị sửa: nội dung không còn khớp với mã băm" in check
+
+
+def test_a_corrective_action_form_names_no_command_line_option(
+    web_engine: Engine, as_user: Login
+) -> None:
+    """The web form has no --description or --severity: the page says what is missing."""
+    lan = as_user("lan")
+    before = snapshot(web_engine)
+    form = {"source": "complaint", "department": "MC", "severity": "minor", "description": ""}
+    refused = lan.form("/capa/new", form)
+    assert refused.status_code == 422
+    assert _message(refused.text) == "hãy mô tả sự không phù hợp"
+    no_severity = lan.form("/capa/new", {**form, "description": "Hồ sơ trả trễ", "severity": ""})
+    assert _message(no_severity.text).startswith("hãy nêu mức độ: ")
+    assert "--" not in _message(no_severity.text)
+    assert snapshot(web_engine) == before

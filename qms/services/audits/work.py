@@ -121,8 +121,8 @@ def record_items(
         )
     statement = clean(finding or "")
     if grade.nonconformity and not statement:
-        raise ValidationError(
-            "a {grade} result needs a finding statement (--finding)", grade=grade.code
+        raise ValidationError("a {grade} result needs a finding statement", grade=grade.code).about(
+            "finding"
         )
     if statement and not grade.nonconformity:
         raise ValidationError(

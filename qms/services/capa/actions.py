@@ -147,12 +147,12 @@ def add_action(
     check_add_action(session, actor, car)
     text = clean(description or "")
     if not text:
-        raise ValidationError("describe the action (--description)")
+        raise ValidationError("describe the action").about("description")
     if not owner or not clean(owner):
-        raise ValidationError("every action needs an owner (--owner)")
+        raise ValidationError("every action needs an owner").about("owner")
     owner_user = users.get_active_user(session, owner)
     if due_date is None:
-        raise ValidationError("every action needs a due date (--due)")
+        raise ValidationError("every action needs a due date").about("due_date", option="--due")
     today = organisation.today(session)
     if due_date < today:
         raise ValidationError(
@@ -324,7 +324,7 @@ def verify(
     check_verify(session, actor, car)
     text = clean(evidence or "")
     if not text:
-        raise ValidationError("give the evidence of the verification (--evidence)")
+        raise ValidationError("give the evidence of the verification").about("evidence")
     users.confirm_password(actor, password)
     now = utcnow()
     verification = CapaVerification(

@@ -156,10 +156,10 @@ def set_status(
     )
 
 
-def _required(value: str | None, message: Text) -> str:
+def _required(value: str | None, message: Text, field: str) -> str:
     cleaned = clean(value or "")
     if not cleaned:
-        raise ValidationError(message)
+        raise ValidationError(message).about(field)
     return cleaned
 
 
@@ -225,7 +225,7 @@ def add_nonconformity(
             department = users.department_by_id(session, found.department_id).code
         clause = clause if clause is not None else found.clause
         severity = severity or _GRADE_SEVERITY.get(found.grade)
-    text_ = _required(description, Text("describe the nonconformity (--description)"))
+    text_ = _required(description, Text("describe the nonconformity"), "description")
     dept = _department(session, department)
     clause = one_line(clause or "", field=Text("clause"))
     if len(clause) > MAX_CLAUSE:
@@ -236,8 +236,8 @@ def add_nonconformity(
         )
     severity = clean(severity or "").lower()
     if severity not in SEVERITIES:
-        raise ValidationError(
-            "give the severity: {choices} (--severity)", choices=either(SEVERITIES)
+        raise ValidationError("give the severity: {choices}", choices=either(SEVERITIES)).about(
+            "severity"
         )
     now = utcnow()
     year = organisation.today(session).year
@@ -311,8 +311,8 @@ def _finding_for(
     check_raise_from_finding(session, actor)
     if not finding:
         raise ValidationError(
-            "a nonconformity from an audit needs its finding, e.g. --finding IA-2026-01/2"
-        )
+            "a nonconformity from an audit needs its finding, e.g. IA-2026-01/2"
+        ).about("finding")
     from qms.services.audits import planning as audits
 
     ref = capa_records.parse_finding_ref(finding)
@@ -331,7 +331,9 @@ def _finding_for(
 
 def _department(session: Session, code: str | None) -> Department:
     if not code or not clean(code):
-        raise ValidationError("give the department of the nonconformity (--dept)")
+        raise ValidationError("give the department of the nonconformity").about(
+            "department", option="--dept"
+        )
     return users.get_department(session, code)
 
 
@@ -354,7 +356,7 @@ def contain(
     """Record the correction (sự khắc phục) that contains the effect now."""
     car = get_capa(session, ref, lock=True)
     check_contain(session, actor, car)
-    car.containment = _required(containment, Text("describe the correction taken (--containment)"))
+    car.containment = _required(containment, Text("describe the correction taken"), "containment")
     car.contained_by_id = actor.id
     car.contained_at = utcnow()
     set_status(
@@ -387,20 +389,17 @@ def analyse(
     check_analyse(session, actor, car)
     chain = _whys(whys)
     category = _cause_category(cause_category)
-    cause = _required(root_cause, Text("state the root cause (--root-cause)"))
+    cause = _required(root_cause, Text("state the root cause"), "root_cause")
     similar = clean(similar_exist or "").lower()
     if similar not in SIMILAR_ANSWERS:
         raise ValidationError(
-            "answer whether similar nonconformities exist or could occur elsewhere: "
-            "{choices} (--similar)",
+            "answer whether similar nonconformities exist or could occur elsewhere: {choices}",
             choices=Joined(SIMILAR_ANSWERS),
-        )
+        ).about("similar_exist", option="--similar")
     answer = _required(
         similar_answer,
-        Text(
-            "say where similar nonconformities were looked for and what was found "
-            "(--similar-answer)"
-        ),
+        Text("say where similar nonconformities were looked for and what was found"),
+        "similar_answer",
     )
     for position, (question, because) in enumerate(chain, start=1):
         session.add(CapaWhy(capa_id=pk(car), position=position, question=question, answer=because))
@@ -430,7 +429,9 @@ def analyse(
 
 def _whys(whys: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     if not whys:
-        raise ValidationError('record at least one "why?" and its answer (--why QUESTION ANSWER)')
+        raise ValidationError('record at least one "why?" and its answer').about(
+            "why_question", option="--why QUESTION ANSWER"
+        )
     if len(whys) > MAX_WHYS:
         raise ValidationError(
             "the 5-whys chain has {count} steps; at most {limit}", count=len(whys), limit=MAX_WHYS

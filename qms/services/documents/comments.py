@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.domain import IN_PROGRESS, Role
+from qms.domain import CommentOutcome, Role
 from qms.errors import NotFound, PermissionDenied, QMSError, ValidationError
 from qms.models import Document, ReviewComment, Revision, User, pk
 from qms.render import RenderError
@@ -57,16 +57,9 @@ def comment_on_passage(
         raise ValidationError(
             "{issue} has no such passage; reload the page", issue=checks.label(doc, rev)
         )
-    comment = ReviewComment(
-        revision_id=pk(rev),
-        author_id=pk(actor),
-        outcome="comment",
-        body=body,
-        created_at=utcnow(),
-        anchor=passage,
-        passage=words[:_QUOTE_CHARS],
+    return _saved(
+        session, actor, doc, rev, CommentOutcome.COMMENT, body, passage, words[:_QUOTE_CHARS]
     )
-    return _saved(session, actor, doc, rev, comment)
 
 
 def reply(session: Session, *, actor: User, code: str, comment_id: int, body: str) -> ReviewComment:
@@ -79,29 +72,45 @@ def reply(session: Session, *, actor: User, code: str, comment_id: int, body: st
         raise NotFound(
             "{code} has no comment {id} on its issue in progress", code=doc.code, id=comment_id
         )
+    _check_reply(session, actor, doc, rev)
+    body = _checked_body(body)
+    root = original.reply_to_id or pk(original)  # answers form one thread
+    return _saved(
+        session, actor, doc, rev, CommentOutcome.REPLY, body, original.anchor, reply_to=root
+    )
+
+
+def _check_reply(session: Session, actor: User, doc: Document, rev: Revision) -> None:
     roles = users.roles_of(session, actor)
     if rev.drafted_by_id != actor.id and not roles & {Role.REVIEWER, Role.APPROVER}:
         raise PermissionDenied(
             "only the drafter, reviewers and approvers answer comments on {issue}",
             issue=checks.label(doc, rev),
         )
-    body = _checked_body(body)
-    root = original.reply_to_id or pk(original)  # answers form one thread
-    answer = ReviewComment(
-        revision_id=pk(rev),
-        author_id=pk(actor),
-        outcome="reply",
-        body=body,
-        created_at=utcnow(),
-        anchor=original.anchor,
-        reply_to_id=root,
-    )
-    return _saved(session, actor, doc, rev, answer)
 
 
 def _saved(
-    session: Session, actor: User, doc: Document, rev: Revision, comment: ReviewComment
+    session: Session,
+    actor: User,
+    doc: Document,
+    rev: Revision,
+    outcome: CommentOutcome,
+    body: str,
+    anchor: str | None,
+    passage: str | None = None,
+    *,
+    reply_to: int | None = None,
 ) -> ReviewComment:
+    comment = ReviewComment(
+        revision_id=pk(rev),
+        author_id=pk(actor),
+        outcome=outcome,
+        body=body,
+        created_at=utcnow(),
+        anchor=anchor,
+        passage=passage,
+        reply_to_id=reply_to,
+    )
     session.add(comment)
     session.flush()
     trail.record(
@@ -191,11 +200,16 @@ def may_comment(session: Session, viewer: User, doc: Document) -> bool:
 
 
 def may_reply(session: Session, viewer: User, doc: Document) -> bool:
+    """Whether ``viewer`` may answer the comments on the issue in progress (by the check
+    :func:`reply` runs)."""
     rev = documents.in_progress_revision(session, doc)
-    if rev is None or rev.status not in IN_PROGRESS:
+    if rev is None:
         return False
-    roles = users.roles_of(session, viewer)
-    return rev.drafted_by_id == viewer.id or bool(roles & {Role.REVIEWER, Role.APPROVER})
+    try:
+        _check_reply(session, viewer, doc, rev)
+    except QMSError:
+        return False
+    return True
 
 
 def issue_number(session: Session, revision_id: int) -> int:

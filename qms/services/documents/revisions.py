@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.domain import Meaning, RevisionStatus, Role
+from qms.domain import CommentOutcome, Meaning, RevisionStatus, Role
 from qms.errors import Conflict, Text, ValidationError
 from qms.models import (
     Acknowledgement,
@@ -394,7 +394,7 @@ def review(
     else:
         if not comment:
             raise ValidationError("say what must change when returning an issue").about("comment")
-    outcome = "accepted" if accept else "returned"
+    outcome = CommentOutcome.ACCEPTED if accept else CommentOutcome.RETURNED
     if comment:
         session.add(
             ReviewComment(

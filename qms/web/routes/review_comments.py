@@ -41,7 +41,7 @@ def comment_on_passage(
         return refused(request, session, user, code, "comment", exc, typed)
     _ = translator(request)
     flash(request, _("Your comment is beside its passage."))
-    return _back(code.upper(), _issue_of(session, note.revision_id), note.anchor)
+    return _back(code.upper(), comments.issue_number(session, note.revision_id), note.anchor)
 
 
 @router.post("/documents/{code}/comments/{comment_id}/reply")
@@ -60,8 +60,4 @@ def reply(
         return refused(request, session, user, code, "reply", exc, typed)
     _ = translator(request)
     flash(request, _("Your answer is recorded."))
-    return _back(code.upper(), _issue_of(session, note.revision_id), note.anchor)
-
-
-def _issue_of(session: Db, revision_id: int) -> int:
-    return comments.issue_number(session, revision_id)
+    return _back(code.upper(), comments.issue_number(session, note.revision_id), note.anchor)
