@@ -21,7 +21,7 @@ def _with_broken_stream(data: bytes, part: str) -> bytes:
 
 def test_a_word_file_with_a_damaged_part_is_refused_as_damaged() -> None:
     data = _with_broken_stream(procedure_docx(), "word/document.xml")
-    with pytest.raises(ValidationError, match="not a Word file .* damaged"):
+    with pytest.raises(ValidationError, match=r"not a Word file .* damaged"):
         package.check(data, suffix=".docx")
 
 
