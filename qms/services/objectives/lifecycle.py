@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
@@ -27,6 +26,7 @@ from qms.errors import (
     either,
 )
 from qms.models import Department, Document, Objective, ObjectiveVersion, User, pk
+from qms.services import numbering
 from qms.services.fields import one_line
 from qms.services.objectives.periods import Frequency
 from qms.services.people import organisation, users
@@ -509,10 +509,9 @@ def _document(session: Session, code: str | None) -> Document | None:
 
 
 def _next_ref(session: Session, year: int) -> str:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _NUMBERING_LOCK_KEY})
-    refs = session.exec(select(Objective.ref).where(Objective.year == year)).all()
-    last = max((int(r.rsplit("-", 1)[1]) for r in refs), default=0)
+    last = numbering.last_number(
+        session, col(Objective.ref), col(Objective.year) == year, lock_key=_NUMBERING_LOCK_KEY
+    )
     if last >= 999:
         raise Conflict("the year {year} already has 999 quality objectives", year=year)
     return f"MT-{year}-{last + 1:02d}"

@@ -9,13 +9,13 @@ values, in the same transaction.
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import Role
 from qms.errors import Conflict, NotFound, PermissionDenied, Text, ValidationError, either
 from qms.models import Department, Risk, User, pk
+from qms.services import numbering
 from qms.services.fields import one_line
 from qms.services.people import organisation, users
 from qms.services.risks import scale as scales
@@ -249,8 +249,5 @@ def _long(value: str, field: Text) -> str:
 
 
 def _next_ref(session: Session) -> str:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _NUMBERING_LOCK_KEY})
-    refs = session.exec(select(Risk.ref)).all()
-    last = max((int(r.rsplit("-", 1)[1]) for r in refs), default=0)
+    last = numbering.last_number(session, col(Risk.ref), lock_key=_NUMBERING_LOCK_KEY)
     return f"RR-{last + 1:03d}"
