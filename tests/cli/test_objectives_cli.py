@@ -142,3 +142,16 @@ def test_an_objective_is_drawn_to_an_svg_file(qms: Invoke, engine: Engine, tmp_p
     assert refused.exit_code == 3
     assert refused.stderr.strip() == "error: no quality objective MT-2026-99"
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_an_import_reports_in_vietnamese(qms: Invoke, tmp_path: Path) -> None:
+    stats = tmp_path / "thong-ke.csv"
+    stats.write_bytes(obj.csv_bytes(obj.quarter(late={"2026-09": 7})))
+    vi = {"QMS_LANGUAGE": "vi"}
+    imported = qms("data", "import", "dossiers", str(stats), "--as", "thu", env=vi)
+    assert imported.stdout.splitlines() == [
+        "đã nhập 3 dòng từ thong-ke.csv (2026-07, 2026-08, 2026-09)",
+        "đã mở phiếu CAR-2026-001",
+    ]
+    again = qms("data", "import", "dossiers", str(stats), "--as", "thu", env=vi)
+    assert again.stdout.startswith("thong-ke.csv đã được nhập trước đây (lần nhập ")
