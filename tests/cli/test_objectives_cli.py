@@ -155,3 +155,24 @@ def test_an_import_reports_in_vietnamese(qms: Invoke, tmp_path: Path) -> None:
     ]
     again = qms("data", "import", "dossiers", str(stats), "--as", "thu", env=vi)
     assert again.stdout.startswith("thong-ke.csv đã được nhập trước đây (lần nhập ")
+
+
+def test_an_objective_is_reported_in_vietnamese(qms: Invoke, password: str) -> None:
+    vi = {"QMS_LANGUAGE": "vi"}
+    drafted = qms(
+        "objective", "add", "--year", "2026", "--dept", "MC",
+        "--indicator", "Hồ sơ trả đúng hẹn", "--unit", "%", "--target", "98",
+        "--direction", "at_least", "--frequency", "quarterly", "--owner", "hung",
+        "--plan-what", "Theo dõi hằng ngày", "--as", "thu", env=vi,
+    )  # fmt: skip
+    assert drafted.stdout == "đã soạn dự thảo MT-2026-01 phiên bản 1\n"
+    assert ok(qms, "objective", "approve", "MT-2026-01", "--as", "hai", input=password)
+    result = qms(
+        "objective", "result", "MT-2026-01", "--period", "2026-Q3", "--value", "95",
+        "--as", "hung", env=vi,
+    )  # fmt: skip
+    assert result.stdout == "MT-2026-01 2026-Q3: 95 (không đạt)\n"
+    car = qms(
+        "objective", "nonconformity", "MT-2026-01", "--period", "2026-Q3", "--as", "hung", env=vi
+    )
+    assert car.stdout == "đã mở phiếu CAR-2026-001\n"
