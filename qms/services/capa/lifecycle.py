@@ -213,9 +213,9 @@ def add_nonconformity(
         )
     kind = _parse_source(source or CapaSource.AUDIT_FINDING.value)
     found = _finding_for(session, actor, kind, finding)
-    language = organisation.get_setting(session, "organisation.language") or "vi"
     if found is not None:
         if not description:
+            language = organisation.get_setting(session, "organisation.language") or "vi"
             word = translate(_EVIDENCE_WORD, language if language in LANGUAGES else "en")
             description = found.statement + (
                 f"\n\n{word}: {found.evidence}" if found.evidence else ""
