@@ -6,6 +6,7 @@ head) keeps their own department's. Every change is on the trail with the old an
 values, in the same transaction.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -38,12 +39,17 @@ def get_risk(session: Session, ref: str) -> Risk:
 
 def can_edit(session: Session, actor: User, risk_department_id: int) -> bool:
     """The coordinator edits every risk; a department's reviewer or approver its own."""
+    return editor(session, actor)(risk_department_id)
+
+
+def editor(session: Session, actor: User) -> Callable[[int], bool]:
+    """:func:`can_edit` for many risks, the actor's roles read once: given a risk's
+    department id, whether ``actor`` may change it."""
     roles = users.roles_of(session, actor)
     if Role.CONTROLLER in roles:
-        return True
-    return actor.department_id == risk_department_id and bool(
-        roles & {Role.REVIEWER, Role.APPROVER}
-    )
+        return lambda _department_id: True
+    own = bool(roles & {Role.REVIEWER, Role.APPROVER})
+    return lambda department_id: own and actor.department_id == department_id
 
 
 def check_edit(session: Session, actor: User, department: Department) -> None:
