@@ -442,7 +442,8 @@ def _content(session: Session, fields: dict[str, Any]) -> Content:
         raise ValidationError("give the objective's indicator (--indicator)")
     if not lines["unit"]:
         raise ValidationError("give the unit of the indicator (--unit), e.g. %")
-    target = _number(fields.get("target"))
+    raw = fields.get("target")
+    target = number(raw, Text("the target must be a number, not {value!r}", value=str(raw)))
     direction = _choice(fields.get("direction"), DIRECTIONS, Text("direction"))
     frequency = _choice(fields.get("frequency"), [f.value for f in Frequency], Text("frequency"))
     measure = _choice(fields.get("measure") or "entered", MEASURES, Text("measure"))
@@ -477,14 +478,16 @@ def _content(session: Session, fields: dict[str, Any]) -> Content:
     )
 
 
-def _number(value: Any) -> float:
+def number(value: Any, refusal: Text) -> float:
+    """A figure as people type it (``98``, ``97,5``); anything else, or not finite, is
+    refused with ``refusal``."""
     try:
-        number = float(str(value).strip().replace(",", "."))
+        found = float(str(value).strip().replace(",", "."))
     except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
-        raise ValidationError("the target must be a number, not {value!r}", value=str(value))
-    return number
+        found = math.nan
+    if not math.isfinite(found):
+        raise ValidationError(refusal)
+    return found
 
 
 def _choice(value: Any, choices: Any, field: Text) -> str:
