@@ -9,6 +9,7 @@ from qms.cli.common import (
     acting_user,
     app,
     echo_json,
+    echo_phrase,
     echo_table,
     format_option,
     read_file_input,
@@ -67,13 +68,22 @@ def _read(path: Path) -> bytes:
 
 def _report(result: ImportResult, path: Path) -> None:
     if result.already:
-        click.echo(f"{path.name} was imported before (import {result.import_id}): nothing changed")
+        echo_phrase(
+            "{file} was imported before (import {number}): nothing changed",
+            file=path.name,
+            number=result.import_id,
+        )
         return
-    click.echo(f"imported {result.rows} rows from {path.name} ({', '.join(result.periods)})")
+    echo_phrase(
+        "imported {count} rows from {file} ({periods})",
+        count=result.rows,
+        file=path.name,
+        periods=", ".join(result.periods),
+    )
     for ref in result.nonconformities:
-        click.echo(f"opened {ref}")
+        echo_phrase("opened {ref}", ref=ref)
     for filled in result.results:
-        click.echo(f"result {filled}")
+        echo_phrase("result {result}", result=filled)
 
 
 @import_.command("dossiers")
@@ -260,7 +270,7 @@ def feedback_add(
             channel=channel,
             field=field_,
         )
-    click.echo(f"recorded {item.ref}")
+    echo_phrase("recorded {ref}", ref=item.ref)
 
 
 @feedback_group.command("list")
@@ -307,4 +317,4 @@ def feedback_nonconformity(ref: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         car = feedback.raise_nonconformity(session, actor=actor, ref=ref)
-    click.echo(f"opened {car}")
+    echo_phrase("opened {ref}", ref=car)

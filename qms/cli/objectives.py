@@ -8,6 +8,7 @@ import click
 from qms.cli.common import (
     acting_user,
     echo_json,
+    echo_phrase,
     echo_table,
     format_option,
     read_file_input,
@@ -116,7 +117,7 @@ def add(
             **_fields(options),
         )
         ref = lifecycle.get_objective_by_id(session, version.objective_id).ref
-    click.echo(f"drafted {ref} version {version.version}")
+    echo_phrase("drafted {ref} version {version}", ref=ref, version=version.version)
 
 
 @objective.command("revise")
@@ -137,7 +138,7 @@ def revise(ref: str, reason: str | None, as_user: str, **options: Any) -> None:
         version = lifecycle.revise_objective(
             session, actor=actor, ref=ref, reason=reason, **_fields(options)
         )
-    click.echo(f"{ref.upper()} version {version.version} is a draft")
+    echo_phrase("{ref} version {version} is a draft", ref=ref.upper(), version=version.version)
 
 
 @objective.command("approve")
@@ -203,9 +204,11 @@ def result(
             evidence_name=evidence.name if evidence else "",
             evidence_type=_media_type(evidence) if evidence else "",
         )
-    click.echo(
-        f"{ref.upper()} {found.period}: {found.value:g} ({'met' if found.met else 'not met'})"
-    )
+    shown = {"ref": ref.upper(), "period": found.period, "value": f"{found.value:g}"}
+    if found.met:
+        echo_phrase("{ref} {period}: {value} (met)", **shown)
+    else:
+        echo_phrase("{ref} {period}: {value} (not met)", **shown)
 
 
 @objective.command("nonconformity")
@@ -222,7 +225,7 @@ def nonconformity(ref: str, period: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         car = results.raise_nonconformity(session, actor=actor, ref=ref, period=period)
-    click.echo(f"opened {car}")
+    echo_phrase("opened {ref}", ref=car)
 
 
 @objective.command("list")
@@ -335,4 +338,4 @@ def chart(ref: str, out: Path, lang: str) -> None:
     with reading() as session:
         view = views.objective_view(session, ref)
     out.write_text(charts.objective_svg(view, language=lang), encoding="utf-8")
-    click.echo(f"wrote {out}")
+    echo_phrase("wrote {file}", file=str(out))

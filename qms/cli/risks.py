@@ -8,12 +8,15 @@ import click
 from qms.cli.common import (
     acting_user,
     echo_json,
+    echo_phrase,
     echo_table,
     format_option,
+    label,
     reading,
     writing,
 )
 from qms.cli.help import TranslatedGroup
+from qms.i18n import msg
 from qms.services.people import organisation, users
 from qms.services.risks import actions, register, views
 from qms.services.risks import scale as scales
@@ -21,6 +24,9 @@ from qms.views import as_json
 
 DATE = click.DateTime(["%Y-%m-%d"])
 SCORE = click.IntRange(min=0)
+
+_KINDS = {"risk": msg("risk"), "opportunity": msg("opportunity")}
+_LEVELS = {"low": msg("low"), "medium": msg("medium"), "high": msg("high")}
 
 
 @click.group(cls=TranslatedGroup)
@@ -90,7 +96,12 @@ def add(
             treatment=treatment,
             next_review=next_review.date(),
         )
-        click.echo(f"added {added.ref} ({added.kind}, level {added.level})")
+        echo_phrase(
+            "added {ref} ({kind}, level {level})",
+            ref=added.ref,
+            kind=label(_KINDS[added.kind]),
+            level=label(_LEVELS[added.level]),
+        )
 
 
 @risk.command("review")
@@ -141,12 +152,21 @@ def review(
             close=close,
         )
         if close:
-            click.echo(f"closed {found.ref}")
+            echo_phrase("closed {ref}", ref=found.ref)
+        elif found.residual_level:
+            echo_phrase(
+                "{ref}: level {level}, after treatment {residual}; next review {date}",
+                ref=found.ref,
+                level=label(_LEVELS[found.level]),
+                residual=label(_LEVELS[found.residual_level]),
+                date=f"{found.next_review:%Y-%m-%d}",
+            )
         else:
-            residual = f", after treatment {found.residual_level}" if found.residual_level else ""
-            click.echo(
-                f"{found.ref}: level {found.level}{residual}; next review "
-                f"{found.next_review:%Y-%m-%d}"
+            echo_phrase(
+                "{ref}: level {level}; next review {date}",
+                ref=found.ref,
+                level=label(_LEVELS[found.level]),
+                date=f"{found.next_review:%Y-%m-%d}",
             )
 
 
@@ -169,7 +189,12 @@ def action(ref: str, what: str, owner: str, due: datetime, as_user: str) -> None
         added = actions.add_action(
             session, actor=actor, ref=ref, what=what, owner=owner, due=due.date()
         )
-        click.echo(f"{ref.upper()} action {added.number} (due {added.due:%Y-%m-%d})")
+        echo_phrase(
+            "{ref} action {number} (due {date})",
+            ref=ref.upper(),
+            number=added.number,
+            date=f"{added.due:%Y-%m-%d}",
+        )
 
 
 @risk.command("done")
@@ -187,7 +212,7 @@ def done(ref: str, number: int, note: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         actions.complete_action(session, actor=actor, ref=ref, number=number, note=note)
-    click.echo(f"{ref.upper()} action {number} done")
+    echo_phrase("{ref} action {number} done", ref=ref.upper(), number=number)
 
 
 @risk.command("list")
@@ -303,4 +328,4 @@ def matrix(out: Path, department: str | None, lang: str) -> None:
         )
         svg = views.matrix_svg(session, views=shown, language=lang)
     out.write_text(svg, encoding="utf-8")
-    click.echo(f"wrote {out} ({len(shown)} entries)")
+    echo_phrase("wrote {file} ({count} entries)", file=str(out), count=len(shown))

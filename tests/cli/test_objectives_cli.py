@@ -142,3 +142,37 @@ def test_an_objective_is_drawn_to_an_svg_file(qms: Invoke, engine: Engine, tmp_p
     assert refused.exit_code == 3
     assert refused.stderr.strip() == "error: no quality objective MT-2026-99"
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_an_import_reports_in_vietnamese(qms: Invoke, tmp_path: Path) -> None:
+    stats = tmp_path / "thong-ke.csv"
+    stats.write_bytes(obj.csv_bytes(obj.quarter(late={"2026-09": 7})))
+    vi = {"QMS_LANGUAGE": "vi"}
+    imported = qms("data", "import", "dossiers", str(stats), "--as", "thu", env=vi)
+    assert imported.stdout.splitlines() == [
+        "đã nhập 3 dòng từ thong-ke.csv (2026-07, 2026-08, 2026-09)",
+        "đã mở phiếu CAR-2026-001",
+    ]
+    again = qms("data", "import", "dossiers", str(stats), "--as", "thu", env=vi)
+    assert again.stdout.startswith("thong-ke.csv đã được nhập trước đây (lần nhập ")
+
+
+def test_an_objective_is_reported_in_vietnamese(qms: Invoke, password: str) -> None:
+    vi = {"QMS_LANGUAGE": "vi"}
+    drafted = qms(
+        "objective", "add", "--year", "2026", "--dept", "MC",
+        "--indicator", "Hồ sơ trả đúng hẹn", "--unit", "%", "--target", "98",
+        "--direction", "at_least", "--frequency", "quarterly", "--owner", "hung",
+        "--plan-what", "Theo dõi hằng ngày", "--as", "thu", env=vi,
+    )  # fmt: skip
+    assert drafted.stdout == "đã soạn dự thảo MT-2026-01 phiên bản 1\n"
+    assert ok(qms, "objective", "approve", "MT-2026-01", "--as", "hai", input=password)
+    result = qms(
+        "objective", "result", "MT-2026-01", "--period", "2026-Q3", "--value", "95",
+        "--as", "hung", env=vi,
+    )  # fmt: skip
+    assert result.stdout == "MT-2026-01 2026-Q3: 95 (không đạt)\n"
+    car = qms(
+        "objective", "nonconformity", "MT-2026-01", "--period", "2026-Q3", "--as", "hung", env=vi
+    )
+    assert car.stdout == "đã mở phiếu CAR-2026-001\n"

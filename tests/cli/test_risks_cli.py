@@ -64,6 +64,27 @@ def test_a_risk_from_entry_to_closing(qms: Invoke, tmp_path: Path) -> None:
     assert ok(qms, "risk", "overdue") == "DUE  WHAT  REF  DEPT  OWNER  TITLE\n"
 
 
+def test_a_risk_is_reported_in_vietnamese(qms: Invoke) -> None:
+    vi = {"QMS_LANGUAGE": "vi"}
+    assert qms(*ENTRY, "--as", "thu", env=vi).stdout == "đã thêm RR-001 (rủi ro, mức cao)\n"
+    due = f"{days_from_today(10):%Y-%m-%d}"
+    added = qms(
+        "risk", "action", "RR-001", "--what", "Phân công cán bộ dự phòng", "--owner", "lan",
+        "--due", due, "--as", "thu", env=vi,
+    )  # fmt: skip
+    assert added.stdout == f"RR-001: hành động 1 (hạn {due})\n"
+    done = qms("risk", "done", "RR-001", "1", "--as", "lan", env=vi)
+    assert done.stdout == "RR-001: hành động 1 đã hoàn thành\n"
+    review = f"{days_from_today(180):%Y-%m-%d}"
+    reviewed = qms(
+        "risk", "review", "RR-001", "--after", "2", "3", "--next-review", review,
+        "--as", "thu", env=vi,
+    )  # fmt: skip
+    assert reviewed.stdout == (
+        f"RR-001: mức cao, sau xử lý trung bình; xem xét lại ngày {review}\n"
+    )
+
+
 def test_the_scale_is_shown_and_set_by_the_coordinator(qms: Invoke) -> None:
     assert ok(qms, "risk", "scale") == "5x5:5,12\n"
     assert ok(qms, "risk", "scale", "4x4:4,9", "--as", "thu") == "4x4:4,9\n"

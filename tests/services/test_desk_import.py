@@ -3,7 +3,9 @@ rates per procedure, field and department, late dossiers that open one nonconfor
 procedure and period, idempotent re-imports, results computed for objectives, and files
 refused as a whole with the row and column named."""
 
+import io
 import json
+import zipfile
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ from sqlalchemy.engine import Engine
 from qms.db import read_session
 from qms.errors import PermissionDenied, ValidationError
 from qms.services.capa import views as capa_views
-from qms.services.desk import dossiers, mapping, rates
+from qms.services.desk import dossiers, mapping, rates, tables
 from qms.services.objectives import views
 from qms.services.objectives.periods import Frequency
 from qms.services.people import organisation
@@ -245,3 +247,37 @@ def test_the_same_file_sent_twice_at_once_imports_once(engine: Engine, db_url: s
     with read_session(engine) as session:
         assert len(rates.on_time_table(session, year=2026, by="procedure")) == 3
         assert len(capa_views.list_capas(session, viewer=None)) == 1
+
+
+def test_a_workbook_that_unpacks_beyond_the_cap_is_refused_before_it_is_parsed(
+    engine: Engine,
+) -> None:
+    """A small XLSX whose parts unpack to gigabytes (a zip bomb) is refused on the
+    unpacked size, not only on the size of the file as sent."""
+    out = io.BytesIO()
+    workbook = io.BytesIO(obj.xlsx_bytes(obj.quarter()))
+    with zipfile.ZipFile(workbook) as book, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in book.infolist():
+            bomb.writestr(info, book.read(info))
+        bomb.writestr("xl/media/padding.bin", b"\0" * (30 * 1024 * 1024))
+    data = out.getvalue()
+    assert len(data) < obj.MAX_BYTES
+    refused(
+        engine, ValidationError, dossiers.import_dossiers, "thu",
+        f"bom.xlsx unpacks to more than {obj.MAX_BYTES * tables.EXPANSION_FACTOR:,} bytes",
+        data=data, filename="bom.xlsx", max_bytes=obj.MAX_BYTES,
+    )  # fmt: skip
+
+
+def test_a_workbook_with_a_damaged_part_is_one_refusal(engine: Engine) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/workbook.xml", b"<workbook/>" * 1000)
+    data = bytearray(out.getvalue())
+    start = data.index(b"xl/workbook.xml") + len(b"xl/workbook.xml")
+    data[start + 10 : start + 20] = b"\xff" * 10  # the compressed stream, broken
+    refused(
+        engine, ValidationError, dossiers.import_dossiers, "thu",
+        r"hong\.xlsx cannot be read as an XLSX workbook \(BadZipFile\)",
+        data=bytes(data), filename="hong.xlsx", max_bytes=obj.MAX_BYTES,
+    )  # fmt: skip

@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session
@@ -184,3 +184,34 @@ def trail_seq(engine: Engine) -> int:
         return int(
             connection.execute(text("SELECT COALESCE(MAX(seq), 0) FROM trail_event")).scalar_one()
         )
+
+
+def _statements_to_view(engine: Engine, viewer: str) -> int:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    with read_session(engine) as session:
+        user = users.get_user(session, viewer)
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            shown = views.register_view(session, viewer=user, today=TODAY)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert all(entry.actions for entry in shown)
+    return len(statements)
+
+
+@pytest.mark.parametrize("viewer", ["thu", "hung"])
+def test_the_register_is_read_in_the_same_few_queries_however_long_it_is(
+    engine: Engine, viewer: str
+) -> None:
+    """Not one query per risk for its actions and the viewer's right to change it."""
+    for n in range(6):
+        ref = add(engine, title=f"Rủi ro {n}")
+        act(engine, actions.add_action, "thu", ref=ref, what="Việc cần làm", owner="lan",
+            due=days_from_today(30))  # fmt: skip
+        if n == 1:
+            two = _statements_to_view(engine, viewer)
+    assert _statements_to_view(engine, viewer) == two

@@ -14,6 +14,8 @@ from tests.helpers import act
 from tests.pinned_clock import NOW, days_from_today
 from tests.web.client import signed_in
 
+RISK_ROWS = "//table[contains(concat(' ', @class, ' '), ' risks ')]/tbody/tr"
+
 
 def test_the_register_shows_levels_overdue_items_and_the_matrix(
     app: FastAPI, web_engine: Engine
@@ -37,9 +39,15 @@ def test_the_register_shows_levels_overdue_items_and_the_matrix(
     assert page.status_code == 200
     assert "<script>" not in page.text.split("<body", 1)[1].replace('src="/static', "")
     doc = html.fromstring(page.text)
-    rows = doc.xpath("//table[@class='risks']/tbody/tr")
+    rows = doc.xpath(RISK_ROWS)
     assert [r.get("id") for r in rows] == ["RR-001", "RR-002"]
     assert rows[0].get("class") == "level-high"
+    (table,) = doc.xpath("//table[tbody/tr[@id='RR-001']]")
+    assert "cards" in table.get("class").split()  # one card per risk on a phone
+    assert rows[0].xpath("td/@data-label") == [  # every cell but the title's names its column
+        "Số hiệu", "Phòng ban", "Mức độ", "Biện pháp xử lý", "Sau xử lý", "Xem xét lại",
+        "Hành động",
+    ]  # fmt: skip
     assert "Hồ sơ trễ hẹn <script>" in rows[0].text_content()
     assert "overdue" in rows[0].xpath(".//ol[@class='actions']/li")[0].get("class")
     (overdue,) = doc.xpath("//section[@class='overdue']//li")
@@ -53,4 +61,4 @@ def test_the_register_shows_levels_overdue_items_and_the_matrix(
     words = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert {"RR-001", "RR-002", "Khả năng xảy ra"} <= set(words)
     assert b"<script" not in svg
-    assert [r.get("id") for r in only_tp.xpath("//table[@class='risks']/tbody/tr")] == ["RR-002"]
+    assert [r.get("id") for r in only_tp.xpath(RISK_ROWS)] == ["RR-002"]

@@ -9,8 +9,7 @@ in full in ``capa_views``. A closed record is locked.
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import (
@@ -41,7 +40,7 @@ from qms.models import (
     pk,
 )
 from qms.phrases import any_state, state
-from qms.services import blobs
+from qms.services import blobs, numbering
 from qms.services.capa import records as capa_records
 from qms.services.capa.records import get_capa
 from qms.services.fields import one_line
@@ -214,9 +213,9 @@ def add_nonconformity(
         )
     kind = _parse_source(source or CapaSource.AUDIT_FINDING.value)
     found = _finding_for(session, actor, kind, finding)
-    language = organisation.get_setting(session, "organisation.language") or "vi"
     if found is not None:
         if not description:
+            language = organisation.get_setting(session, "organisation.language") or "vi"
             word = translate(_EVIDENCE_WORD, language if language in LANGUAGES else "en")
             description = found.statement + (
                 f"\n\n{word}: {found.evidence}" if found.evidence else ""
@@ -338,12 +337,12 @@ def _department(session: Session, code: str | None) -> Department:
 
 
 def _next_ref(session: Session, year: int) -> str:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _NUMBERING_LOCK_KEY})
-    refs = session.exec(
-        select(CorrectiveActionRequest.ref).where(CorrectiveActionRequest.year == year)
-    ).all()
-    last = max((int(r.rsplit("-", 1)[1]) for r in refs), default=0)
+    last = numbering.last_number(
+        session,
+        col(CorrectiveActionRequest.ref),
+        col(CorrectiveActionRequest.year) == year,
+        lock_key=_NUMBERING_LOCK_KEY,
+    )
     return f"CAR-{year}-{last + 1:03d}"
 
 

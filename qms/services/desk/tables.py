@@ -3,11 +3,13 @@ separated) or the first sheet of an XLSX workbook, read in openpyxl's read-only 
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from qms.errors import ValidationError
+from qms.services import zipsize
 from qms.text import clean
 
 Cell = str | int | float | None
@@ -22,18 +24,42 @@ class Table:
     rows: Iterator[tuple[int, list[Cell]]]
 
 
+EXPANSION_FACTOR = 20  # an XLSX may unpack to this many times the import limit
+
+
 def check_size(data: bytes, *, filename: str, limit: int) -> None:
-    """Refuse an oversized file before anything parses it."""
+    """Refuse an oversized file before anything parses it: the file as sent and, for an
+    XLSX (a zip), what its parts unpack to, so a zip bomb never reaches openpyxl."""
     if len(data) > limit:
         raise ValidationError(
             "{file} is larger than {limit:,} bytes: split it, or raise the import limit",
             file=filename,
             limit=limit,
         )
+    if _is_zip(data):
+        _check_unpacked(data, filename, limit * EXPANSION_FACTOR)
+
+
+def _check_unpacked(data: bytes, filename: str, limit: int) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            zipsize.check_expansion(archive, limit=limit)
+    except zipsize.TooLarge:
+        raise ValidationError(
+            "{file} unpacks to more than {limit:,} bytes: split it, or raise the import limit",
+            file=filename,
+            limit=limit,
+        ) from None
+    except (zipfile.BadZipFile, zipsize.Damaged):
+        raise _unreadable(filename, "BadZipFile") from None
+
+
+def _is_zip(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04"
 
 
 def read(data: bytes, *, filename: str) -> Table:
-    if data[:4] == b"PK\x03\x04":
+    if _is_zip(data):
         return _xlsx(data, filename)
     return _csv(data, filename)
 
@@ -68,11 +94,7 @@ def _xlsx(data: bytes, filename: str) -> Table:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a damaged or disguised file: one refusal, no traceback
-        raise ValidationError(
-            "{file} cannot be read as an XLSX workbook ({reason})",
-            file=filename,
-            reason=type(exc).__name__,
-        ) from None
+        raise _unreadable(filename, type(exc).__name__) from None
     sheet = book.worksheets[0]
     values = sheet.iter_rows(values_only=True)
     header = next(values, None)
@@ -93,6 +115,12 @@ def _xlsx(data: bytes, filename: str) -> Table:
             book.close()
 
     return Table([clean(str(h or "")) for h in header[:width]], rows())
+
+
+def _unreadable(filename: str, reason: str) -> ValidationError:
+    return ValidationError(
+        "{file} cannot be read as an XLSX workbook ({reason})", file=filename, reason=reason
+    )
 
 
 def _cell(value: Any) -> Cell:

@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
@@ -27,6 +26,7 @@ from qms.errors import (
     either,
 )
 from qms.models import Department, Document, Objective, ObjectiveVersion, User, pk
+from qms.services import numbering
 from qms.services.fields import one_line
 from qms.services.objectives.periods import Frequency
 from qms.services.people import organisation, users
@@ -442,7 +442,8 @@ def _content(session: Session, fields: dict[str, Any]) -> Content:
         raise ValidationError("give the objective's indicator (--indicator)")
     if not lines["unit"]:
         raise ValidationError("give the unit of the indicator (--unit), e.g. %")
-    target = _number(fields.get("target"))
+    raw = fields.get("target")
+    target = number(raw, Text("the target must be a number, not {value!r}", value=str(raw)))
     direction = _choice(fields.get("direction"), DIRECTIONS, Text("direction"))
     frequency = _choice(fields.get("frequency"), [f.value for f in Frequency], Text("frequency"))
     measure = _choice(fields.get("measure") or "entered", MEASURES, Text("measure"))
@@ -477,14 +478,16 @@ def _content(session: Session, fields: dict[str, Any]) -> Content:
     )
 
 
-def _number(value: Any) -> float:
+def number(value: Any, refusal: Text) -> float:
+    """A figure as people type it (``98``, ``97,5``); anything else, or not finite, is
+    refused with ``refusal``."""
     try:
-        number = float(str(value).strip().replace(",", "."))
+        found = float(str(value).strip().replace(",", "."))
     except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
-        raise ValidationError("the target must be a number, not {value!r}", value=str(value))
-    return number
+        found = math.nan
+    if not math.isfinite(found):
+        raise ValidationError(refusal)
+    return found
 
 
 def _choice(value: Any, choices: Any, field: Text) -> str:
@@ -509,10 +512,9 @@ def _document(session: Session, code: str | None) -> Document | None:
 
 
 def _next_ref(session: Session, year: int) -> str:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _NUMBERING_LOCK_KEY})
-    refs = session.exec(select(Objective.ref).where(Objective.year == year)).all()
-    last = max((int(r.rsplit("-", 1)[1]) for r in refs), default=0)
+    last = numbering.last_number(
+        session, col(Objective.ref), col(Objective.year) == year, lock_key=_NUMBERING_LOCK_KEY
+    )
     if last >= 999:
         raise Conflict("the year {year} already has 999 quality objectives", year=year)
     return f"MT-{year}-{last + 1:02d}"

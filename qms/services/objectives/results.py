@@ -2,8 +2,6 @@
 computed from imported figures, compared with the target of the version in force. A
 result not met can open a nonconformity (source "objective not met") in one step."""
 
-import math
-
 from sqlmodel import Session
 
 from qms.clock import utcnow
@@ -21,7 +19,7 @@ from qms.models import Department, Objective, ObjectiveResult, ObjectiveVersion,
 from qms.services import blobs
 from qms.services.capa import lifecycle as capa
 from qms.services.fields import one_line
-from qms.services.objectives import periods
+from qms.services.objectives import lifecycle, periods
 from qms.services.objectives.lifecycle import FREQUENCY_WORDS, approved_version, get_objective
 from qms.services.objectives.periods import Frequency, Period
 from qms.services.people import organisation, users
@@ -108,7 +106,9 @@ def record_result(
     objective = get_objective(session, ref)
     version = check_record(session, actor, objective)
     found = check_period(session, objective, version, period)
-    number = _number(value)
+    number = lifecycle.number(
+        value, Text("the result must be a number, not {value!r}", value=str(value))
+    )
     note = clean(comment or "")
     if len(note) > MAX_COMMENT:
         raise ValidationError("the comment is longer than {limit:,} characters", limit=MAX_COMMENT)
@@ -282,13 +282,3 @@ def _department(session: Session, objective: Objective, version: ObjectiveVersio
 
 def _figure(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def _number(value: str | float) -> float:
-    try:
-        number = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
-        raise ValidationError("the result must be a number, not {value!r}", value=str(value))
-    return number

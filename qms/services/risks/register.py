@@ -6,16 +6,17 @@ head) keeps their own department's. Every change is on the trail with the old an
 values, in the same transaction.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import Role
 from qms.errors import Conflict, NotFound, PermissionDenied, Text, ValidationError, either
 from qms.models import Department, Risk, User, pk
+from qms.services import numbering
 from qms.services.fields import one_line
 from qms.services.people import organisation, users
 from qms.services.risks import scale as scales
@@ -38,12 +39,17 @@ def get_risk(session: Session, ref: str) -> Risk:
 
 def can_edit(session: Session, actor: User, risk_department_id: int) -> bool:
     """The coordinator edits every risk; a department's reviewer or approver its own."""
+    return editor(session, actor)(risk_department_id)
+
+
+def editor(session: Session, actor: User) -> Callable[[int], bool]:
+    """:func:`can_edit` for many risks, the actor's roles read once: given a risk's
+    department id, whether ``actor`` may change it."""
     roles = users.roles_of(session, actor)
     if Role.CONTROLLER in roles:
-        return True
-    return actor.department_id == risk_department_id and bool(
-        roles & {Role.REVIEWER, Role.APPROVER}
-    )
+        return lambda _department_id: True
+    own = bool(roles & {Role.REVIEWER, Role.APPROVER})
+    return lambda department_id: own and actor.department_id == department_id
 
 
 def check_edit(session: Session, actor: User, department: Department) -> None:
@@ -249,8 +255,5 @@ def _long(value: str, field: Text) -> str:
 
 
 def _next_ref(session: Session) -> str:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _NUMBERING_LOCK_KEY})
-    refs = session.exec(select(Risk.ref)).all()
-    last = max((int(r.rsplit("-", 1)[1]) for r in refs), default=0)
+    last = numbering.last_number(session, col(Risk.ref), lock_key=_NUMBERING_LOCK_KEY)
     return f"RR-{last + 1:03d}"

@@ -1,12 +1,13 @@
 """Read views of the register as plain data (command line, API, charts, reports), and the
 reviews and actions that are overdue, for the reminders and the home page."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session, col, select
 
-from qms.models import Department, Risk, RiskAction, User
+from qms.models import Department, Risk, RiskAction, User, pk
 from qms.render import charts
 from qms.services.risks import register
 from qms.services.risks import scale as scales
@@ -73,6 +74,8 @@ def register_view(
         query = query.where(Risk.status == register.OPEN)
     rows = session.exec(query.order_by(col(Risk.ref))).all()
     names = {u.id: u.username for u in session.exec(select(User)).all()}
+    actions = _actions_of(session, [pk(risk) for risk, _ in rows])
+    editor = register.editor(session, viewer) if viewer is not None else None
     out = []
     for risk, dept in rows:
         acts = [
@@ -84,16 +87,10 @@ def register_view(
                 done=a.done_at is not None,
                 overdue=a.done_at is None and a.due < today,
             )
-            for a in session.exec(
-                select(RiskAction)
-                .where(RiskAction.risk_id == risk.id)
-                .order_by(col(RiskAction.number))
-            ).all()
+            for a in actions.get(pk(risk), [])
         ]
         editable = (
-            viewer is not None
-            and risk.status == register.OPEN
-            and register.can_edit(session, viewer, risk.department_id)
+            editor is not None and risk.status == register.OPEN and editor(risk.department_id)
         )
         out.append(
             RiskView(
@@ -119,6 +116,20 @@ def register_view(
             )
         )
     return out
+
+
+def _actions_of(session: Session, risk_ids: list[int]) -> dict[int, list[RiskAction]]:
+    """The actions of these risks, in their order, read at once."""
+    found: dict[int, list[RiskAction]] = defaultdict(list)
+    for start in range(0, len(risk_ids), 500):
+        chunk = risk_ids[start : start + 500]
+        for action in session.exec(
+            select(RiskAction)
+            .where(col(RiskAction.risk_id).in_(chunk))
+            .order_by(col(RiskAction.risk_id), col(RiskAction.number))
+        ).all():
+            found[action.risk_id].append(action)
+    return found
 
 
 def overdue(session: Session, *, today: date) -> list[Overdue]:

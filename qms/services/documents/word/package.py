@@ -2,9 +2,9 @@
 
 A ``.docx`` is a zip. Its size, the number of its parts and their declared sizes are
 checked from the central directory, then every part is decompressed once with a running
-count, so a part that expands beyond what it declared (or beyond the cap) is refused
-before mammoth or python-docx reads anything. Old binary Word, encrypted (password
-protected) files, macro-enabled files and embedded objects are refused by name.
+count (``qms.services.zipsize``), so a part that expands beyond what it declared (or beyond
+the cap) is refused before mammoth or python-docx reads anything. Old binary Word, encrypted
+(password protected) files, macro-enabled files and embedded objects are refused by name.
 """
 
 import io
@@ -12,12 +12,12 @@ import zipfile
 from dataclasses import dataclass
 
 from qms.errors import ValidationError
+from qms.services import zipsize
 
 MAX_DOCX_BYTES = 20 * 1024 * 1024  # the file as uploaded
 MAX_EXPANDED_BYTES = 80 * 1024 * 1024  # all parts decompressed
 MAX_PARTS = 2_000
 MAX_RATIO = 200  # decompressed / compressed, for a part over 1 MB
-_CHUNK = 64 * 1024
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
@@ -53,7 +53,7 @@ def check(data: bytes, *, suffix: str) -> CheckedPackage:
     with archive:
         infos = archive.infolist()
         _check_parts(infos)
-        _check_expansion(archive, infos)
+        _check_expansion(archive)
         names = {info.filename.lower() for info in infos}
         if "word/document.xml" not in names:
             raise ValidationError("not a Word file (.docx): it has no document part")
@@ -97,27 +97,18 @@ def _check_parts(infos: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def _check_expansion(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+def _check_expansion(archive: zipfile.ZipFile) -> None:
     """Decompress every part with a running count: the real sizes, not the declared ones."""
-    total = 0
-    for info in infos:
-        if info.is_dir():
-            continue
-        try:
-            with archive.open(info) as part:
-                read = 0
-                while chunk := part.read(_CHUNK):
-                    read += len(chunk)
-                    total += len(chunk)
-                    if read > info.file_size or total > MAX_EXPANDED_BYTES:
-                        raise ValidationError(
-                            "the Word file expands to more than {limit:,} bytes",
-                            limit=MAX_EXPANDED_BYTES,
-                        )
-        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, ValueError):
-            raise ValidationError(
-                "not a Word file (.docx): the file is damaged or of another kind"
-            ) from None
+    try:
+        zipsize.check_expansion(archive, limit=MAX_EXPANDED_BYTES)
+    except zipsize.TooLarge:
+        raise ValidationError(
+            "the Word file expands to more than {limit:,} bytes", limit=MAX_EXPANDED_BYTES
+        ) from None
+    except zipsize.Damaged:
+        raise ValidationError(
+            "not a Word file (.docx): the file is damaged or of another kind"
+        ) from None
 
 
 def _pages(archive: zipfile.ZipFile, names: set[str]) -> int | None:
