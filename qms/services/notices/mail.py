@@ -133,7 +133,7 @@ def compose(session: Session, mail: MailMessage, *, sender: str, base_url: str) 
             Text(
                 "You receive this mail from the document control system. Choose how notices "
                 "reach you on your account page: {url}",
-                url=f"{base_url}/account",
+                url=base_url + "/account",
             )
         )
     )
