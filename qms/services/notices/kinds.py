@@ -1,7 +1,10 @@
 """One function per kind of notice, called by the service that takes the step, in its
 transaction. Parameters are stored, not words: each reader gets them in their language."""
 
+from __future__ import annotations
+
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
@@ -9,7 +12,9 @@ from qms.domain import NoticeKind, Role
 from qms.models import Audit, CapaAction, CorrectiveActionRequest, Document, Finding, Revision, User
 from qms.services.notices import audience
 from qms.services.notices.give import give
-from qms.services.risks.views import Overdue
+
+if TYPE_CHECKING:  # the risk views draw charts; a read command should not load them
+    from qms.services.risks.views import Overdue
 
 
 def _issue(doc: Document, rev: Revision) -> str:
