@@ -505,10 +505,14 @@ def due_soon_days(session: Session) -> int:
     return int(value)
 
 
+# Late items of these kinds have a section of their own; "due soon" leaves them there.
+LATE_ELSEWHERE = frozenset({"action", "verification", "read"})
+
+
 def _due_soon(session: Session, user: User, roles: set[Role]) -> _Source:
     """Everything of the user's falling due by the horizon (today plus the setting's days),
-    late ones included, soonest first: actions, verifications, issues to read, periodic
-    reviews, risk reviews and risk actions. Each kind is chosen in the database by its
+    soonest first: actions, verifications, issues to read, periodic reviews, risk reviews
+    and risk actions; late ones too, marked, unless their own section lists them. Each kind is chosen in the database by its
     date; the section is small (its days are few), so it is merged and read whole."""
 
     def items() -> list[InboxItem]:
@@ -522,7 +526,8 @@ def _due_soon(session: Session, user: User, roles: set[Role]) -> _Source:
             *_risks_by(session, user, roles, horizon),
         ]
         found.sort(key=lambda item: (item.since, item.kind, item.code, item.issue))
-        return [replace(item, late=item.since.date() < today) for item in found]
+        marked = [replace(item, late=item.since.date() < today) for item in found]
+        return [item for item in marked if not item.late or item.kind not in LATE_ELSEWHERE]
 
     return _listed(cache(items))
 

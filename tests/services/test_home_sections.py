@@ -102,8 +102,12 @@ def test_due_soon_gathers_what_falls_due_in_the_next_days(engine: Engine) -> Non
             ("read", "QT-01", date(2026, 12, 18), False),
         ]
         assert due[0].url == f"/capa/{ref}"
-    with clock.pinned(NOW + timedelta(days=17)):  # Monday 21 December: both late
-        assert [i.late for i in items(engine, "lan", "due_soon") or []] == [True, True]
+    with clock.pinned(NOW + timedelta(days=17)):  # Monday 21 December: both late,
+        assert items(engine, "lan", "due_soon") == []  # so listed in their own sections
+        assert items(engine, "lan", "read_overdue")
+        assert items(engine, "lan", "actions_due")
+        [review] = items(engine, "nam", "due_soon") or []  # a late risk review stays, marked
+        assert (review.kind, review.late) == ("risk_review", True)
 
     with write_session(engine) as session:
         organisation.set_setting(session, actor="system", key=inbox.DUE_SOON_SETTING, value="30")
