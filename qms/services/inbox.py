@@ -1,11 +1,13 @@
 """What waits for a user: drafts to finish, issues to review or approve, new issues to
-acknowledge, checklists to work, reports to sign, actions and verifications due. Each
-section is counted in the database and read a page at a time (the home page shows the
-first page of each); more areas add their own section source."""
+acknowledge, checklists to work, reports to sign, actions and verifications due, what
+falls due in the next days, whom the user's issues wait on, and (for coordinators) the
+issues whose readers are late. Each section is counted in the database and read a page
+at a time (the home page shows the first page of each); more areas add their own
+section source."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 from urllib.parse import quote
@@ -13,8 +15,8 @@ from urllib.parse import quote
 from sqlalchemy import ColumnElement, and_, exists, func, not_, or_
 from sqlmodel import Session, col, select
 
-from qms.domain import CapaStatus, CommentOutcome, Meaning, RevisionStatus, Role
-from qms.errors import NotFound
+from qms.domain import CapaStatus, CommentOutcome, DocType, Meaning, RevisionStatus, Role
+from qms.errors import NotFound, ValidationError
 from qms.models import (
     Acknowledgement,
     Audit,
@@ -27,16 +29,23 @@ from qms.models import (
     Revision,
     Signature,
     User,
+    pk,
 )
 from qms.services.audits.core import AuditStatus
 from qms.services.audits.records import AUDITEE, signatures_of, valid_signed
 from qms.services.documents import distribution, read_campaigns
+from qms.services.documents import register as documents
 from qms.services.paging import Paged
 from qms.services.people import organisation, users
+from qms.services.risks import views as risks
 
 Cond = ColumnElement[bool]
 
 SHOWN_PER_SECTION = 20
+
+# How many days ahead "due soon" looks: an organisation setting.
+DUE_SOON_SETTING = "home.due_soon_days"
+DEFAULT_DUE_SOON_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,9 @@ class InboxItem:
     status: str
     since: datetime
     url: str = ""  # audit and corrective-action items link to their own page
+    kind: str = ""  # in "due soon": action, verification, read, review, risk_review...
+    who: str = ""  # in "waiting": who holds the step ("" when any reviewer or approver may)
+    late: bool = False  # in "due soon": its date has passed
 
 
 @dataclass(frozen=True)
@@ -208,7 +220,6 @@ SECTIONS: list[tuple[str, SectionQuery]] = [
 WHEN_WAITING: list[tuple[str, SectionQuery]] = [
     ("returned", _returned),
     ("publish", _to_publish),
-    ("waiting", _waiting_on_others),
     ("read_overdue", _read_overdue),
 ]
 
@@ -246,7 +257,13 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
         condition = query(session, user, roles)
         if condition is not None:
             sources[key] = replace(_revision_source(session, condition), always=False)
+    waiting = _waiting_on_others(session, user, roles)
+    if waiting is not None:
+        sources["waiting"] = replace(_waiting_source(session, waiting), always=False)
     sources.update(_record_sources(session, user, roles))
+    sources["due_soon"] = _due_soon(session, user, roles)
+    if Role.CONTROLLER in roles:
+        sources["late_readers"] = replace(_late_readers(session), always=False)
     return sources
 
 
@@ -411,3 +428,278 @@ def _record_sources(session: Session, user: User, roles: set[Role]) -> dict[str,
     if roles & {Role.AUDITOR, Role.CONTROLLER}:
         sources["verifications"] = _verifications_due(session, user)
     return sources
+
+
+# ------------------------------------------------------------------ waiting on others
+
+
+def _waiting_source(session: Session, condition: Cond) -> _Source:
+    """The user's issues in review, each with who holds it now and since when: the
+    reviewer since it was submitted, then the approver since it was reviewed."""
+    base = _revision_source(session, condition)
+
+    def read(offset: int, limit: int) -> list[InboxItem]:
+        rows = session.exec(
+            select(Document, Revision)
+            .join(Revision, col(Revision.document_id) == Document.id)
+            .where(condition)
+            .order_by(col(Revision.updated_at), col(Revision.document_id))
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        signed = _signed_at(session, [rev for _, rev in rows])
+        names = _names(
+            session, {rev.reviewer_id for _, rev in rows} | {rev.approver_id for _, rev in rows}
+        )
+        items = []
+        for doc, rev in rows:
+            reviewed = signed.get((pk(rev), Meaning.REVIEWED.value))
+            if reviewed is not None:
+                who, since = names.get(rev.approver_id, ""), reviewed
+            else:
+                submitted = signed.get((pk(rev), Meaning.DRAFTED.value), rev.updated_at)
+                who, since = names.get(rev.reviewer_id, ""), submitted
+            step = "approve" if reviewed is not None else "review"
+            items.append(
+                InboxItem(doc.code, doc.title, rev.issue, rev.status, since, kind=step, who=who)
+            )
+        return items
+
+    return _Source(base.count, read)
+
+
+def _signed_at(session: Session, revs: list[Revision]) -> dict[tuple[int, str], datetime]:
+    """The latest signature of each meaning on each issue's current content."""
+    if not revs:
+        return {}
+    hashes = {pk(rev): rev.content_hash for rev in revs}
+    found: dict[tuple[int, str], datetime] = {}
+    for sig in session.exec(
+        select(Signature)
+        .where(col(Signature.revision_id).in_(hashes))
+        .order_by(col(Signature.signed_at))
+    ).all():
+        if sig.content_hash == hashes[sig.revision_id]:
+            found[(sig.revision_id, sig.meaning)] = sig.signed_at
+    return found
+
+
+def _names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    return dict(session.exec(select(User.id, User.full_name).where(col(User.id).in_(wanted))).all())
+
+
+# ------------------------------------------------------------------ due soon
+
+
+def due_soon_days(session: Session) -> int:
+    value = organisation.get_setting(session, DUE_SOON_SETTING) or str(DEFAULT_DUE_SOON_DAYS)
+    if not value.isdigit() or not 1 <= int(value) <= 90:
+        raise ValidationError(
+            "the setting {key} must be a whole number of days from 1 to 90, not {value!r}",
+            key=DUE_SOON_SETTING,
+            value=value,
+        )
+    return int(value)
+
+
+# Late items of these kinds have a section of their own; "due soon" leaves them there.
+LATE_ELSEWHERE = frozenset({"action", "verification", "read"})
+
+
+def _due_soon(session: Session, user: User, roles: set[Role]) -> _Source:
+    """Everything of the user's falling due by the horizon (today plus the setting's days),
+    soonest first: actions, verifications, issues to read, periodic reviews, risk reviews
+    and risk actions; late ones too, marked, unless their own section lists them. Each kind is chosen in the database by its
+    date; the section is small (its days are few), so it is merged and read whole."""
+
+    def items() -> list[InboxItem]:
+        today = organisation.today(session)
+        horizon = today + timedelta(days=due_soon_days(session))
+        found = [
+            *_actions_by(session, user, horizon),
+            *_verifications_by(session, user, roles, horizon),
+            *_reads_by(session, user, roles, horizon),
+            *_reviews_by(session, user, roles, horizon, today),
+            *_risks_by(session, user, roles, horizon),
+        ]
+        found.sort(key=lambda item: (item.since, item.kind, item.code, item.issue))
+        marked = [replace(item, late=item.since.date() < today) for item in found]
+        return [item for item in marked if not item.late or item.kind not in LATE_ELSEWHERE]
+
+    return _listed(cache(items))
+
+
+def _actions_by(session: Session, user: User, horizon: date) -> list[InboxItem]:
+    rows = session.exec(
+        select(CapaAction, CorrectiveActionRequest)
+        .join(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == CapaAction.capa_id)
+        .where(CapaAction.owner_id == user.id)
+        .where(CapaAction.status == "open")
+        .where(col(CorrectiveActionRequest.status) != CapaStatus.CLOSED.value)
+        .where(col(CapaAction.due_date) <= horizon)
+    ).all()
+    return [
+        InboxItem(
+            car.ref,
+            action.description[:120],
+            action.number,
+            car.status,
+            _at(action.due_date),
+            _capa_url(car.ref),
+            kind="action",
+        )
+        for action, car in rows
+    ]
+
+
+def _verifications_by(
+    session: Session, user: User, roles: set[Role], horizon: date
+) -> list[InboxItem]:
+    if not roles & {Role.AUDITOR, Role.CONTROLLER}:
+        return []
+    owned = select(CapaAction.capa_id).where(CapaAction.owner_id == user.id)
+    cars = session.exec(
+        select(CorrectiveActionRequest)
+        .where(CorrectiveActionRequest.status == CapaStatus.ACTIONS_DONE.value)
+        .where(col(CorrectiveActionRequest.id).not_in(owned))
+        .where(col(CorrectiveActionRequest.verification_due) <= horizon)
+    ).all()
+    return [
+        InboxItem(
+            car.ref,
+            car.description[:120],
+            0,
+            car.status,
+            _at(car.verification_due),
+            _capa_url(car.ref),
+            kind="verification",
+        )
+        for car in cars
+        if car.verification_due is not None
+    ]
+
+
+def _reads_by(session: Session, user: User, roles: set[Role], horizon: date) -> list[InboxItem]:
+    """Issues the user has still to acknowledge whose time to do so ends by the horizon."""
+    days = read_campaigns.due_working_days(session)
+    due_by = read_campaigns.took_effect_before(
+        read_campaigns.overdue_before(horizon + timedelta(days=1), days)
+    )
+    rows = session.exec(
+        select(Document, Revision)
+        .join(Revision, col(Revision.document_id) == Document.id)
+        .where(_unacknowledged(user, roles))
+        .where(due_by)
+    ).all()
+    return [
+        InboxItem(
+            doc.code,
+            doc.title,
+            rev.issue,
+            rev.status,
+            _at(read_campaigns.add_working_days(read_campaigns.effective_on(rev), days)),
+            kind="read",
+        )
+        for doc, rev in rows
+    ]
+
+
+def _reviews_by(
+    session: Session, user: User, roles: set[Role], horizon: date, today: date
+) -> list[InboxItem]:
+    """Documents due for their periodic review (or currency check) that the user owns,
+    or, for a document without an owner, that a controller takes."""
+    if Role.CONTROLLER not in roles and not _owns_documents(session, user):
+        return []
+    due = documents.review_due(session, within_days=(horizon - today).days)
+    return [
+        InboxItem(
+            item.document.code,
+            item.document.title,
+            0,
+            "",
+            _at(item.due_on),
+            f"/documents/{quote(item.document.code, safe='')}",
+            kind="currency" if item.document.doc_type == DocType.EXTERNAL else "review",
+        )
+        for item in due
+        if item.document.owner_id == user.id
+        or (item.document.owner_id is None and Role.CONTROLLER in roles)
+    ]
+
+
+def _owns_documents(session: Session, user: User) -> bool:
+    return (
+        session.exec(
+            select(func.count()).select_from(Document).where(Document.owner_id == user.id)
+        ).one()
+        > 0
+    )
+
+
+def _risks_by(session: Session, user: User, roles: set[Role], horizon: date) -> list[InboxItem]:
+    """Risk reviews (for the controllers, who keep the register) and the user's risk
+    actions falling due by the horizon."""
+    found = risks.overdue(session, today=horizon + timedelta(days=1))
+    return [
+        InboxItem(
+            item.ref,
+            item.title[:120],
+            item.number or 0,
+            "",
+            _at(item.due),
+            "/risks",
+            kind="risk_review" if item.what == "review" else "risk_action",
+        )
+        for item in found
+        if (item.what == "review" and Role.CONTROLLER in roles)
+        or (item.what == "action" and item.owner == user.username)
+    ]
+
+
+# ------------------------------------------------------------------ late readers
+
+
+def _late_readers(session: Session) -> _Source:
+    """Effective issues past their time to read that someone on the distribution has not
+    acknowledged (for coordinators), leading to the issue's readers page."""
+    condition = and_(
+        col(Revision.status) == RevisionStatus.EFFECTIVE.value,
+        _read_late(session),
+        exists(_unread_readers()),
+    )
+    base = _revision_source(session, condition)
+
+    def read(offset: int, limit: int) -> list[InboxItem]:
+        return [
+            replace(item, url=f"/documents/{quote(item.code, safe='')}/readers")
+            for item in base.read(offset, limit)
+        ]
+
+    return _Source(base.count, read)
+
+
+def _unread_readers() -> Any:
+    """Active readers of the outer query's ``Revision`` (by its document's distribution)
+    who have not acknowledged it, its drafter aside."""
+    department = (
+        select(Document.department_id)
+        .where(col(Document.id) == Revision.document_id)
+        .scalar_subquery()
+    )
+    acknowledged = exists().where(
+        and_(
+            col(Acknowledgement.revision_id) == Revision.id,
+            col(Acknowledgement.user_id) == User.id,
+        )
+    )
+    return (
+        select(User.id)
+        .where(col(User.active).is_(True))
+        .where(or_(col(Revision.drafted_by_id).is_(None), col(User.id) != Revision.drafted_by_id))
+        .where(distribution.reads(doc_id=Revision.document_id, doc_department=department))
+        .where(not_(acknowledged))
+    )

@@ -17,7 +17,6 @@ from qms.db import read_session, write_session
 from qms.domain import Role
 from qms.models import User, pk
 from qms.services.documents.signing import SigningLimits
-from qms.services.notices import reading
 from qms.services.people import sessions
 from qms.web.errors import NotSignedIn
 from qms.web.pages import CSRF_SESSION_KEY
@@ -32,7 +31,11 @@ def db_session(request: Request) -> Iterator[Session]:
     engine = request.app.state.engine
     open_session = read_session if request.method in SAFE_METHODS else write_session
     with open_session(engine) as session:
-        yield session
+        request.state.db = session  # a page's bell counts in it (see qms.web.pages)
+        try:
+            yield session
+        finally:
+            request.state.db = None
 
 
 Db = Annotated[Session, Depends(db_session)]
@@ -101,7 +104,6 @@ def load_user(request: Request, session: Session) -> User | None:
         pk(user), user.username, user.full_name, user.position, user.language
     )
     request.state.roles = set(live.roles)  # see viewer_roles
-    request.state.unread = reading.unread_count(session, user_id=pk(user))  # the bell
     return user
 
 

@@ -1,4 +1,6 @@
-"""Rendering a page: the language's environment plus what every page shows."""
+"""Rendering a page: the language's environment plus what every page shows, the bell's
+count among it. The count is asked only here, when a page is rendered: API answers,
+downloads and static files never ask it."""
 
 import secrets
 from collections.abc import Callable
@@ -8,7 +10,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
+from qms.db import read_session
 from qms.render import RenderError
+from qms.services.notices import reading
 from qms.web.i18n import request_language, translated
 
 CSRF_SESSION_KEY = "csrf"
@@ -38,7 +42,7 @@ def render(
         "request": request,
         "user": getattr(request.state, "user", None),
         "roles": {str(r) for r in roles},
-        "unread": getattr(request.state, "unread", 0),
+        "unread": _unread(request),
         "csrf_token": csrf_token(request),
         "messages": request.session.pop("flash", []),
         "path": request.url.path,
@@ -46,6 +50,19 @@ def render(
     }
     html = env.get_template(template).render(values)
     return HTMLResponse(html, status_code=status)
+
+
+def _unread(request: Request) -> int:
+    """The signed-in user's unread notices for the bell: counted in the request's own
+    session, or, for a page rendered after it closed (an error page), in a short one."""
+    viewer = getattr(request.state, "user", None)
+    if viewer is None:
+        return 0
+    session = getattr(request.state, "db", None)
+    if session is not None:
+        return reading.unread_count(session, user_id=viewer.id)
+    with read_session(request.app.state.engine) as own:
+        return reading.unread_count(own, user_id=viewer.id)
 
 
 def body_html(request: Request, html: Callable[[], str]) -> Markup:

@@ -255,7 +255,7 @@ def test_a_daily_digest_carries_the_days_notices_in_one_mail(engine: Engine, db_
         assert jobs_run(db_url, NOW + timedelta(hours=1), mail_environment(port))[0] == 0
     [digest] = server.received
     assert digest.recipients == ["mai@example.vn"]
-    assert digest.message["Subject"] == "qms: 2 thông báo ngày 2026-12-04"
+    assert digest.message["Subject"] == "qms: 2 thông báo ngày 04/12/2026"
     body = lines_of(digest.message)
     assert "\nhttps://qms.example.vn/documents/QT-04\n" in body
     assert "\nhttps://qms.example.vn/documents/QT-05\n" in body

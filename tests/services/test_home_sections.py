@@ -1,17 +1,24 @@
-"""Home pages that lead: what was returned to you, what waits on others, what is approved
-and ready to publish (or takes effect on its date)."""
+"""Home pages that lead: what was returned to you, what waits on others (who, since when),
+what is approved and ready to publish (or takes effect on its date), what falls due soon,
+and, for coordinators, the issues whose readers are late."""
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from sqlalchemy.engine import Engine
 
-from qms.db import read_session
+from qms import clock
+from qms.db import read_session, write_session
+from qms.errors import ValidationError
 from qms.services import inbox
 from qms.services.documents import revisions
-from qms.services.people import users
+from qms.services.people import organisation, users
+from qms.services.risks import register as risk_register
 from tests.helpers import act, new_draft
-from tests.pinned_clock import days_from_today
+from tests.pinned_clock import NOW, days_from_today
 from tests.seed import PASSWORD
+from tests.services.capa_setup import planned
+from tests.services.test_distribution import listed_document
 
 
 def sections(engine: Engine, username: str) -> dict[str, list[tuple[str, datetime]]]:
@@ -51,3 +58,78 @@ def test_each_stage_of_a_draft_leads_its_drafter_and_the_coordinators(engine: En
     assert "returned" not in keys(engine, "thu")
     assert "waiting" not in keys(engine, "thu")
     assert not {"publish", "returned", "waiting"} & set(keys(engine, "lan"))
+
+
+def items(engine: Engine, username: str, key: str) -> list[inbox.InboxItem] | None:
+    with read_session(engine) as session:
+        viewer = users.get_user(session, username)
+        found = {s.key: s for s in inbox.inbox(session, viewer=viewer)}
+    return found[key].items if key in found else None
+
+
+def test_waiting_on_others_names_who_holds_the_step_and_since_when(engine: Engine) -> None:
+    new_draft(engine, "QT-01")
+    act(engine, revisions.submit, "thu", code="QT-01", password=PASSWORD, reviewer="mai")
+    [waiting] = items(engine, "thu", "waiting") or []
+    assert (waiting.kind, waiting.who) == ("review", "Đỗ Thị Thanh Mai")
+    assert NOW <= waiting.since < NOW + timedelta(hours=1)  # since it was submitted
+
+    with clock.pinned(NOW + timedelta(days=2)):
+        act(engine, revisions.review, "mai", code="QT-01", accept=True, password=PASSWORD)
+    [waiting] = items(engine, "thu", "waiting") or []
+    # No approver was named: any approver may take it, since the review.
+    assert (waiting.kind, waiting.who) == ("approve", "")
+    assert NOW + timedelta(days=2) <= waiting.since < NOW + timedelta(days=2, hours=1)
+
+
+def test_due_soon_gathers_what_falls_due_in_the_next_days(engine: Engine) -> None:
+    listed_document(engine)  # lan has ten working days to read it: until 18 December
+    ref = planned(engine, owners=("lan",))  # her action is due in 14 days: 18 December
+    risk = act(
+        engine, risk_register.add_risk, "thu", kind="risk", department="MC",
+        title="Hồ sơ trễ hẹn", likelihood=4, impact=4, treatment="reduce",
+        next_review=days_from_today(5),
+    )  # fmt: skip
+    assert items(engine, "lan", "due_soon") == []  # nothing within 7 days yet
+    [review] = items(engine, "nam", "due_soon") or []
+    assert (review.kind, review.code, review.url) == ("risk_review", risk.ref, "/risks")
+    assert items(engine, "lan", "due_soon") == []
+
+    with clock.pinned(NOW + timedelta(days=12)):  # Wednesday 16 December
+        due = items(engine, "lan", "due_soon") or []
+        assert [(i.kind, i.code, i.since.date(), i.late) for i in due] == [
+            ("action", ref, date(2026, 12, 18), False),
+            ("read", "QT-01", date(2026, 12, 18), False),
+        ]
+        assert due[0].url == f"/capa/{ref}"
+    with clock.pinned(NOW + timedelta(days=17)):  # Monday 21 December: both late,
+        assert items(engine, "lan", "due_soon") == []  # so listed in their own sections
+        assert items(engine, "lan", "read_overdue")
+        assert items(engine, "lan", "actions_due")
+        [review] = items(engine, "nam", "due_soon") or []  # a late risk review stays, marked
+        assert (review.kind, review.late) == ("risk_review", True)
+
+    with write_session(engine) as session:
+        organisation.set_setting(session, actor="system", key=inbox.DUE_SOON_SETTING, value="30")
+        session.commit()
+    assert [i.kind for i in items(engine, "lan", "due_soon") or []] == ["action", "read"]
+
+
+def test_a_wrong_due_soon_setting_is_refused_plainly(engine: Engine) -> None:
+    with write_session(engine) as session:
+        organisation.set_setting(session, actor="system", key=inbox.DUE_SOON_SETTING, value="x")
+        session.commit()
+    with pytest.raises(ValidationError, match=r"home\.due_soon_days must be a whole number"):
+        items(engine, "lan", "due_soon")
+
+
+def test_coordinators_see_the_issues_whose_readers_are_late(engine: Engine) -> None:
+    listed_document(engine)
+    assert items(engine, "nam", "late_readers") is None  # in time: not shown
+    with clock.pinned(NOW + timedelta(days=17)):  # Monday 21 December: late
+        [late] = items(engine, "nam", "late_readers") or []
+        assert (late.code, late.url) == ("QT-01", "/documents/QT-01/readers")
+        assert items(engine, "lan", "late_readers") is None  # coordinators only
+        for reader in ("an", "binh", "lan", "mai"):
+            act(engine, revisions.acknowledge, reader, code="QT-01")
+        assert items(engine, "nam", "late_readers") is None  # everyone has read it

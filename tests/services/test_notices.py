@@ -204,3 +204,35 @@ def test_a_digest_of_one_notice_is_titled_by_it(engine: Engine) -> None:
     act(engine, revisions.submit, "thu", code="QT-06", password=PASSWORD, reviewer="mai")
     subject = digest_subject(engine)
     assert subject.startswith("Lê Thị Minh Thư đã trình QT-06 lần ban hành 1 (")
+
+
+def test_a_notice_and_its_mail_give_dates_the_readers_way(engine: Engine) -> None:
+    """A date in a notice is a date: 07/12/2026 to a Vietnamese reader, 2026-12-07 to an
+    English one, in the notice list and in the mail alike (not an ISO string for all)."""
+    act(engine, contact.set_contact, "thu", username="thu", email="thu@example.vn",
+        mail_choice="digest")  # fmt: skip
+    new_draft(engine, "QT-08")
+    act(engine, revisions.submit, "thu", code="QT-08", password=PASSWORD)
+    act(engine, revisions.review, "hung", code="QT-08", accept=True, password=PASSWORD)
+    act(engine, revisions.approve, "hai", code="QT-08", password=PASSWORD,
+        effective_date=days_from_today(3))  # fmt: skip
+    new_draft(engine, "QT-09")  # a second notice: the digest's subject names its day
+    act(engine, revisions.submit, "thu", code="QT-09", password=PASSWORD)
+    act(engine, revisions.review, "hung", code="QT-09", accept=False, comment="Sửa mục 2")
+    with read_session(engine) as session:
+        listed = reading.notices_of(session, viewer=users.get_user(session, "thu"))
+    takes_effect = next(n for n in listed.notices if n.kind == "takes_effect")
+    assert in_language(takes_effect.words, "vi").endswith("có hiệu lực từ ngày 07/12/2026")
+    assert in_language(takes_effect.words, "en").endswith("it takes effect on 2026-12-07")
+
+    with write_session(engine) as session:
+        assert mail.queue_digests(session, day=NOW.date()) == 1
+        [queued] = session.exec(select(MailMessage)).all()
+        composed = mail.compose(
+            session, queued, sender="qms@example.vn", base_url="https://qms.example.vn"
+        )
+    assert composed.message is not None
+    assert str(composed.message["Subject"]) == "qms: 2 thông báo ngày 04/12/2026"
+    text = composed.message.get_content()
+    assert "có hiệu lực từ ngày 07/12/2026" in text
+    assert "2026-12-07" not in text

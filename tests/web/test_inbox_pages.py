@@ -1,12 +1,18 @@
 """A section of the home page with more items than it shows: the count is the whole
-section's, and its pages go through every item once."""
+section's, and its pages go through every item once. Sections say who holds a step and
+lead to where it is taken."""
 
 import re
+from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
+from qms import clock
+from qms.services.documents import revisions
 from qms.services.inbox import SHOWN_PER_SECTION
-from tests.helpers import new_draft
+from tests.helpers import act, new_draft
+from tests.pinned_clock import NOW
+from tests.seed import PASSWORD
 
 DRAFTS = SHOWN_PER_SECTION + 3
 _CODE = re.compile(r"href=\"/documents/(QT-\d{2})\?issue=")
@@ -39,3 +45,25 @@ def test_a_long_section_is_counted_and_paged(web_engine: Engine, as_user) -> Non
 def test_a_section_the_user_has_not_is_not_found(as_user) -> None:  # type: ignore[no-untyped-def]
     assert as_user("lan").get("/inbox/drafts").status_code == 404
     assert as_user("thu").get("/inbox/drafts", params={"page": 0}).status_code == 422
+
+
+def test_the_home_page_says_who_holds_a_step_and_leads_to_late_readers(  # type: ignore[no-untyped-def]
+    web_engine: Engine, as_user
+) -> None:
+    new_draft(web_engine, "QT-01")
+    act(web_engine, revisions.submit, "thu", code="QT-01", password=PASSWORD, reviewer="mai")
+    home = as_user("thu").get("/").text
+    waiting = home.split('id="inbox-waiting"')[1].split("</section>")[0]
+    assert "chờ Đỗ Thị Thanh Mai xem xét từ 04/12/2026" in waiting
+    assert 'href="/documents/QT-01?issue=1"' in waiting
+
+    act(web_engine, revisions.review, "mai", code="QT-01", accept=True, password=PASSWORD)
+    act(web_engine, revisions.approve, "hai", code="QT-01", password=PASSWORD)
+    act(web_engine, revisions.publish, "thu", code="QT-01")
+    with clock.pinned(NOW + timedelta(days=10)):  # Monday 14 December: due on the 18th
+        due = as_user("hung").get("/").text.split('id="inbox-due_soon"')[1].split("</section>")[0]
+        assert "Cần đọc và xác nhận" in due
+        assert "hạn 18/12/2026" in due
+    with clock.pinned(NOW + timedelta(days=17)):  # Monday 21 December: late
+        late = as_user("nam").get("/").text.split('id="inbox-late_readers"')[1]
+        assert 'href="/documents/QT-01/readers"' in late.split("</section>")[0]

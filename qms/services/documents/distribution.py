@@ -108,7 +108,7 @@ def readers(session: Session, doc: Document) -> list[User]:
         session.exec(
             select(User)
             .where(col(User.active).is_(True))
-            .where(_reads(doc_id=pk(doc), doc_department=doc.department_id))
+            .where(reads(doc_id=pk(doc), doc_department=doc.department_id))
             .order_by(col(User.username))
         ).all()
     )
@@ -134,8 +134,11 @@ def to_read_by(user: User, roles: set[Role]) -> ColumnElement[bool]:
     return or_(on_list, by_department)
 
 
-def _reads(*, doc_id: int, doc_department: int) -> ColumnElement[bool]:
-    """A condition on ``User``: the user must read document ``doc_id``."""
+def reads(
+    *, doc_id: int | ColumnElement[int], doc_department: int | ColumnElement[int]
+) -> ColumnElement[bool]:
+    """A condition on ``User``: the user must read document ``doc_id`` (of department
+    ``doc_department``); both may be columns of an outer query."""
     entries = select(DistributionEntry).where(DistributionEntry.document_id == doc_id)
     listed = exists(entries)
     has_role = exists().where(

@@ -125,6 +125,41 @@ def copies_of(session: Session, *, code: str) -> list[CopyLine]:
     ]
 
 
+@dataclass(frozen=True)
+class CopiesPage:
+    """A document's paper copies as its page shows them, with the steps the viewer may
+    take: registering a copy of the effective issue, confirming recalls."""
+
+    code: str
+    title: str
+    effective_issue: int | None
+    lines: list[CopyLine]
+    may_change: bool
+
+    @property
+    def may_register(self) -> bool:
+        return self.may_change and self.effective_issue is not None
+
+    @property
+    def to_recall(self) -> int:
+        return sum(1 for line in self.lines if line.to_recall)
+
+
+def copies_page(session: Session, *, viewer: User, code: str) -> CopiesPage:
+    """The paper copies of a document for its page (anyone signed in sees them; the
+    controllers register and recall, as :func:`register_copy` and :func:`confirm_recall`
+    check)."""
+    doc = documents.get_document(session, code)
+    rev = documents.effective_revision(session, doc)
+    return CopiesPage(
+        doc.code,
+        doc.title,
+        rev.issue if rev is not None else None,
+        copies_of(session, code=doc.code),
+        Role.CONTROLLER in users.roles_of(session, viewer),
+    )
+
+
 def _view(doc: Document, rev: Revision, copy: ControlledCopy) -> CopyView:
     return CopyView(
         doc.code, rev.issue, copy.copy_number, copy.holder, copy.issued_at, copy.recalled_at

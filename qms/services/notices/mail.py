@@ -18,6 +18,7 @@ from qms.domain import MailChoice, Role
 from qms.errors import Text
 from qms.i18n import in_language
 from qms.models import DigestItem, MailMessage, Notice, User, pk
+from qms.phrases import day
 from qms.services.notices import wording
 from qms.services.people import users
 from qms.settings import MailSettings
@@ -143,7 +144,11 @@ def compose(session: Session, mail: MailMessage, *, sender: str, base_url: str) 
             subject = subject[:149] + "…"
     else:  # two or more: the plural is always right
         subject = say(
-            Text("qms: {count} notices of {date}", count=len(notices), date=mail.digest_day)
+            Text(
+                "qms: {count} notices of {date}",
+                count=len(notices),
+                date=day(date.fromisoformat(mail.digest_day)) if mail.digest_day else "",
+            )
         )
     message = EmailMessage()
     message["From"] = sender

@@ -1,13 +1,17 @@
-"""Each kind's words (message ids in the catalogs) and the page where its step is taken."""
+"""Each kind's words (message ids in the catalogs) and the page where its step is taken.
+A date is stored as a date (ISO) and worded as a date, so each reader reads it their way:
+05/12/2026 in Vietnamese, 2026-12-05 in English."""
 
 import json
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
 from qms.domain import NoticeKind
 from qms.errors import Text
 from qms.models import Notice
+from qms.phrases import day
 
 Params = dict[str, Any]
 
@@ -16,6 +20,16 @@ def _v(params: Params, key: str) -> str | int:
     """A stored value as a phrase takes it (a missing one as empty text)."""
     value = params.get(key, "")
     return value if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+def _date(params: Params) -> Text | str:
+    """The stored ``date`` as a date in the reader's language (text that is not one, as
+    it is)."""
+    value = params.get("date", "")
+    try:
+        return day(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def _document(params: Params) -> dict[str, str | int]:
@@ -59,7 +73,7 @@ def _takes_effect(p: Params) -> Text:
     return Text(
         "{by} approved {code} issue {issue} ({title}); it takes effect on {date}",
         by=_v(p, "by"),
-        date=_v(p, "date"),
+        date=_date(p),
         **_document(p),
     )
 
@@ -71,7 +85,7 @@ def _new_issue_to_read(p: Params) -> Text:
 def _read_reminder(p: Params) -> Text:
     return Text(
         "Please read and acknowledge {code} issue {issue} ({title}) by {date}",
-        date=_v(p, "date"),
+        date=_date(p),
         **_document(p),
     )
 
@@ -97,8 +111,8 @@ def _finding_raised(p: Params) -> Text:
     )
 
 
-def _action(p: Params) -> dict[str, str | int]:
-    return {key: _v(p, key) for key in ("ref", "number", "date", "description")}
+def _action(p: Params) -> dict[str, Text | str | int]:
+    return {**{key: _v(p, key) for key in ("ref", "number", "description")}, "date": _date(p)}
 
 
 def _action_assigned(p: Params) -> Text:
@@ -123,12 +137,12 @@ def _verification_due(p: Params) -> Text:
     return Text(
         "The effectiveness of {ref} is to be verified by {date}",
         ref=_v(p, "ref"),
-        date=_v(p, "date"),
+        date=_date(p),
     )
 
 
 def _periodic_review_due(p: Params) -> Text:
-    values = {key: _v(p, key) for key in ("code", "title", "date")}
+    values = {"code": _v(p, "code"), "title": _v(p, "title"), "date": _date(p)}
     if p.get("external"):
         return Text(
             "{code} ({title}): check by {date} that the edition referred to is current", **values
@@ -141,7 +155,7 @@ def _risk_review_due(p: Params) -> Text:
         "{ref} ({title}) was due for review on {date}",
         ref=_v(p, "ref"),
         title=_v(p, "title"),
-        date=_v(p, "date"),
+        date=_date(p),
     )
 
 
