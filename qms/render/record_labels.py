@@ -178,7 +178,7 @@ RECORD_LABELS: dict[str, Message] = {
     "yearly_motto_country": pmsg("PDF yearly", "SOCIALIST REPUBLIC OF VIETNAM"),
     "yearly_motto_words": pmsg("PDF yearly", "Independence - Freedom - Happiness"),
     "yearly_number": pmsg("PDF yearly", "No."),
-    "yearly_decision_symbol": pmsg("PDF yearly", "QĐ-UBND"),
+    "yearly_decision_symbol": pmsg("PDF yearly", "QD-UBND"),
     "yearly_report_symbol": pmsg("PDF yearly", "BC-UBND"),
     "yearly_date_line": pmsg("PDF yearly", "{place}, {day}/{month}/{year}"),
     "yearly_report_title": pmsg("PDF yearly", "REPORT"),

@@ -84,7 +84,7 @@ class YearlyReport:
 @dataclass(frozen=True)
 class ConformityDecisionPrint:
     language: str
-    number: int
+    ref: str  # "02/QĐ-UBND": number and symbol, as issued
     issued_on: date
     signing: Signing
     legal_bases: tuple[str, ...]
@@ -102,22 +102,24 @@ def fill(text: str, **values: object) -> str:
     return text
 
 
-def decision_ref(number: int, words: Mapping[str, str]) -> str:
-    return f"{number:02d}/{words['yearly_decision_symbol']}"
-
-
 def _date_line(place: str, when: date, words: Mapping[str, str]) -> str:
+    """As Nghị định 30/2020/NĐ-CP writes it: days below 10 and the months January and
+    February with a leading zero."""
+    month = f"{when.month:02d}" if when.month < 3 else str(when.month)
     return fill(
         words["yearly_date_line"],
         place=place or "…",
         day=f"{when.day:02d}",
-        month=f"{when.month:02d}",
+        month=month,
         year=when.year,
     )
 
 
-def _rate(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}%"
+def _rate(value: float | None, language: str) -> str:
+    if value is None:
+        return "—"
+    shown = f"{value:g}"
+    return (shown.replace(".", ",") if language == "vi" else shown) + "%"
 
 
 def _common(signing: Signing, when: date, words: Mapping[str, str]) -> dict[str, Any]:
@@ -158,10 +160,12 @@ def report_context(report: YearlyReport, words: Mapping[str, str]) -> dict[str, 
         "desk": fill(
             words["yearly_desk_line"],
             resolved=f.dossiers_resolved,
-            rate=_rate(f.on_time_rate),
+            rate=_rate(f.on_time_rate, report.language),
             late=f.dossiers_late,
         ),
-        "satisfaction": fill(words["yearly_satisfaction_line"], rate=_rate(f.satisfaction_rate)),
+        "satisfaction": fill(
+            words["yearly_satisfaction_line"], rate=_rate(f.satisfaction_rate, report.language)
+        ),
         "risks": fill(words["yearly_risks_line"], open=f.risks_open, high=f.risks_high),
     }
     scope = (
@@ -195,7 +199,7 @@ def report_context(report: YearlyReport, words: Mapping[str, str]) -> dict[str, 
 
 
 def decision_context(decision: ConformityDecisionPrint, words: Mapping[str, str]) -> dict[str, Any]:
-    ref = decision_ref(decision.number, words)
+    ref = decision.ref
     issued = format_date(decision.issued_on, words)
     effect = words["yearly_article_2"]
     if decision.replaces:

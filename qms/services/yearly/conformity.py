@@ -15,7 +15,9 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.errors import Conflict, NotFound, Text, ValidationError
+from qms.i18n import translate
 from qms.models import ConformityDecision, Department, DossierStat, User, pk
+from qms.render.record_labels import RECORD_LABELS
 from qms.render.yearly import ConformityDecisionPrint, Signing
 from qms.services.documents import register as documents
 from qms.services.documents import renditions
@@ -49,7 +51,10 @@ class DecisionView:
 
 
 def ref_of(decision: ConformityDecision) -> str:
-    return f"{decision.number:02d}/QĐ-UBND"
+    """Number and symbol ("02/QĐ-UBND"), as the Vietnamese decision is numbered whatever
+    the language it is printed in."""
+    symbol = translate(RECORD_LABELS["yearly_decision_symbol"], "vi")
+    return f"{decision.number:02d}/{symbol}"
 
 
 def desk_procedures(session: Session) -> list[str]:
@@ -97,6 +102,12 @@ def latest(session: Session) -> ConformityDecision | None:
     return session.exec(
         select(ConformityDecision).order_by(col(ConformityDecision.id).desc()).limit(1)
     ).first()
+
+
+def latest_hash(session: Session) -> str:
+    """The scope hash of the decision in force, "" before the first."""
+    found = latest(session)
+    return found.scope_hash if found else ""
 
 
 def history(session: Session) -> list[DecisionView]:
@@ -198,7 +209,7 @@ def decision_print(
     )
     return ConformityDecisionPrint(
         language=lang,
-        number=decision.number,
+        ref=ref_of(decision),
         issued_on=decision.issued_on,
         signing=Signing(
             organisation=renditions.organisation_name(session, lang),
