@@ -115,6 +115,16 @@ def _date_line(place: str, when: date, words: Mapping[str, str]) -> str:
     )
 
 
+def _count(value: int, language: str) -> str:
+    """A count with thousands grouped as the language writes them (10.432 in Vietnamese)."""
+    shown = f"{value:,}"
+    return shown.replace(",", ".") if language == "vi" else shown
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def _rate(value: float | None, language: str) -> str:
     if value is None:
         return "—"
@@ -159,7 +169,7 @@ def report_context(report: YearlyReport, words: Mapping[str, str]) -> dict[str, 
         ),
         "desk": fill(
             words["yearly_desk_line"],
-            resolved=f.dossiers_resolved,
+            resolved=_count(f.dossiers_resolved, report.language),
             rate=_rate(f.on_time_rate, report.language),
             late=f.dossiers_late,
         ),
@@ -186,8 +196,8 @@ def report_context(report: YearlyReport, words: Mapping[str, str]) -> dict[str, 
             {"date": format_date(r.held_on, words), "ref": r.ref, "chair": r.chair}
             for r in report.management_reviews
         ],
-        "difficulties": report.difficulties,
-        "proposals": report.proposals,
+        "difficulties": _paragraphs(report.difficulties),
+        "proposals": _paragraphs(report.proposals),
         "meta": metadata(
             words["yearly_report_title"],
             str(report.year),
