@@ -75,6 +75,10 @@ AREAS: dict[str, tuple[str, str]] = {
         "qms.cli.serve:serve",
         "The web application: pages for people, a JSON API under /api.",
     ),
+    "report": (
+        "qms.cli.reports:report_group",
+        "Yearly report (Báo cáo) and conformity decision (Quyết định công bố).",
+    ),
 }
 
 

@@ -41,6 +41,7 @@ from qms.models.paper import PaperHistoryLine, PaperSignature
 from qms.models.risks import Risk, RiskAction
 from qms.models.search import SearchTerm
 from qms.models.web import LoginAttempt, WebSession
+from qms.models.yearly import ConformityDecision, YearlyDraft
 
 __all__ = [
     "Acknowledgement",
@@ -58,6 +59,7 @@ __all__ = [
     "ChecklistAttachment",
     "ChecklistItem",
     "Compilation",
+    "ConformityDecision",
     "ControlledCopy",
     "CorrectiveActionRequest",
     "Department",
@@ -90,5 +92,6 @@ __all__ = [
     "User",
     "UserRole",
     "WebSession",
+    "YearlyDraft",
     "pk",
 ]

@@ -41,6 +41,8 @@ LABELS: dict[str, Message] = {
     "impact": pmsg("Chart", "Impact"),
     "on_time_rate": pmsg("Chart", "Dossiers resolved on time (%)"),
     "satisfaction_rate": pmsg("Chart", "Satisfied citizens (%)"),
+    "objectives_met": pmsg("Chart", "Quality objectives met per quarter (%)"),
+    "objectives_met_rate": pmsg("Chart", "Results meeting the target (%)"),
 }
 
 

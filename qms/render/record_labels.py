@@ -174,6 +174,101 @@ RECORD_LABELS: dict[str, Message] = {
     "trail_shortened": pmsg(
         "PDF trail", "Long details are shortened; the trail's CSV export holds them whole."
     ),
+    # yearly report and conformity decision of a public body
+    "yearly_motto_country": pmsg("PDF yearly", "SOCIALIST REPUBLIC OF VIETNAM"),
+    "yearly_motto_words": pmsg("PDF yearly", "Independence - Freedom - Happiness"),
+    "yearly_number": pmsg("PDF yearly", "No."),
+    "yearly_decision_symbol": pmsg("PDF yearly", "QD-UBND"),
+    "yearly_report_symbol": pmsg("PDF yearly", "BC-UBND"),
+    "yearly_date_line": pmsg("PDF yearly", "{place}, {day}/{month}/{year}"),
+    "yearly_report_title": pmsg("PDF yearly", "REPORT"),
+    "yearly_report_subject": pmsg(
+        "PDF yearly",
+        "On building, applying, maintaining and improving the quality management system "
+        "under the national standard TCVN ISO 9001:2015 in {year}",
+    ),
+    "yearly_to": pmsg("PDF yearly", "To:"),
+    "yearly_part_1": pmsg(
+        "PDF yearly", "I. BUILDING, APPLYING, MAINTAINING AND IMPROVING THE SYSTEM"
+    ),
+    "yearly_scope": pmsg("PDF yearly", "1. Scope"),
+    "yearly_scope_decision": pmsg(
+        "PDF yearly", "The system's conformity is announced by Decision No. {decision}."
+    ),
+    "yearly_scope_none": pmsg("PDF yearly", "The system's conformity has not been announced yet."),
+    "yearly_processes": pmsg("PDF yearly", "2. Administrative procedures and activities covered"),
+    "yearly_departments": pmsg("PDF yearly", "Departments applying the system"),
+    "yearly_updates": pmsg("PDF yearly", "3. Updates to the documents of the system"),
+    "yearly_documents_line": pmsg(
+        "PDF yearly",
+        "Documents issued: {issued}; revised: {revised}; withdrawn: {withdrawn}.",
+    ),
+    "yearly_audits": pmsg("PDF yearly", "4. Internal audits and corrective actions"),
+    "yearly_audits_line": pmsg(
+        "PDF yearly",
+        "Internal audits done: {done} of {planned} in the programme; findings: {findings}.",
+    ),
+    "yearly_ncs_line": pmsg(
+        "PDF yearly",
+        "Nonconformities opened: {opened}; closed: {closed}; overdue at year end: {overdue}.",
+    ),
+    "yearly_reviews": pmsg("PDF yearly", "5. Management reviews"),
+    "yearly_reviews_none": pmsg("PDF yearly", "No management review was held in the year."),
+    "yearly_review_line": pmsg(
+        "PDF yearly", "{date}: management review {ref}, chaired by {chair}."
+    ),
+    "yearly_results": pmsg("PDF yearly", "6. Results"),
+    "yearly_objectives_line": pmsg("PDF yearly", "Quality objectives met: {met} of {total}."),
+    "yearly_desk_line": pmsg(
+        "PDF yearly",
+        "Dossiers resolved: {resolved}, on time: {rate}; late dossiers: {late}.",
+    ),
+    "yearly_satisfaction_line": pmsg("PDF yearly", "Citizens and organisations satisfied: {rate}."),
+    "yearly_risks_line": pmsg(
+        "PDF yearly", "Risks and opportunities open: {open}, of which high: {high}."
+    ),
+    "yearly_part_2": pmsg("PDF yearly", "II. DIFFICULTIES AND OBSTACLES"),
+    "yearly_part_3": pmsg("PDF yearly", "III. PROPOSALS"),
+    "yearly_nothing": pmsg("PDF yearly", "None."),
+    "yearly_recipients": pmsg("PDF yearly", "Recipients:"),
+    "yearly_filed": pmsg("PDF yearly", "Filed: VT."),
+    "yearly_for_head": pmsg("PDF yearly", "ON BEHALF OF THE PEOPLE'S COMMITTEE"),
+    "yearly_head": pmsg("PDF yearly", "CHAIRMAN"),
+    "yearly_decision_title": pmsg("PDF yearly", "DECISION"),
+    "yearly_decision_subject": pmsg(
+        "PDF yearly",
+        "Announcing that the quality management system conforms to the national standard "
+        "TCVN ISO 9001:2015",
+    ),
+    "yearly_decides": pmsg("PDF yearly", "DECIDES:"),
+    "yearly_article": pmsg("PDF yearly", "Article {n}."),
+    "yearly_article_1": pmsg(
+        "PDF yearly",
+        "To announce that the quality management system of {organisation} conforms to the "
+        "national standard TCVN ISO 9001:2015 for the administrative procedures and "
+        "activities listed in the annex to this Decision.",
+    ),
+    "yearly_article_2": pmsg("PDF yearly", "This Decision takes effect on the date of signing."),
+    "yearly_article_2_replaces": pmsg(
+        "PDF yearly",
+        "This Decision takes effect on the date of signing and replaces Decision No. {decision}.",
+    ),
+    "yearly_article_3": pmsg(
+        "PDF yearly",
+        "The Chief of the Office, the heads of the departments and units of {organisation} "
+        "and the organisations and individuals concerned are responsible for implementing "
+        "this Decision.",
+    ),
+    "yearly_annex": pmsg("PDF yearly", "ANNEX"),
+    "yearly_annex_title": pmsg(
+        "PDF yearly",
+        "ADMINISTRATIVE PROCEDURES AND ACTIVITIES COVERED BY THE QUALITY MANAGEMENT SYSTEM",
+    ),
+    "yearly_annex_note": pmsg(
+        "PDF yearly", "(Attached to Decision No. {decision} of {date} of {organisation})"
+    ),
+    "yearly_procedure": pmsg("PDF yearly", "Administrative procedure or activity"),
+    "yearly_seq": pmsg("PDF yearly", "No."),
 }
 
 

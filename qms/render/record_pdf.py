@@ -19,15 +19,25 @@ from qms.render.records import (
     render_record,
 )
 from qms.render.trail import TRAIL_PRINT
+from qms.render.yearly import (
+    CONFORMITY_DECISION,
+    YEARLY_REPORT,
+    ConformityDecisionPrint,
+    YearlyReport,
+)
 
 LAYOUTS: dict[type, RecordLayout] = {
     AuditReport: AUDIT_REPORT,
     CapaRecord: CAPA_RECORD,
     CapaRegister: CAPA_REGISTER,
     TrailPrint: TRAIL_PRINT,
+    YearlyReport: YEARLY_REPORT,
+    ConformityDecisionPrint: CONFORMITY_DECISION,
 }
 
-Record = AuditReport | CapaRecord | CapaRegister | TrailPrint
+Record = (
+    AuditReport | CapaRecord | CapaRegister | TrailPrint | YearlyReport | ConformityDecisionPrint
+)
 
 
 def _layout(record: Any) -> RecordLayout:

@@ -111,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         risks,
         trail,
         word,
+        yearly,
     )
 
     settings = settings or get_settings()
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_checklist,
         capa,
         risks,
+        yearly,
     ):
         app.include_router(module.router, include_in_schema=False)
     for module in (api_documents, api_audits, api_capa, api_integrity, api_notices):

@@ -129,6 +129,9 @@ PAGES = [
     ("binh", "/trail"),
     ("thu", "/import-documents"),
     ("admin", "/admin/mail"),
+    ("hai", "/dashboard"),
+    ("thu", "/reports/yearly"),
+    ("thu", "/reports/conformity"),
 ]
 
 

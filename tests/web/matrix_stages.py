@@ -12,6 +12,7 @@ from qms.services.audits import programme as audit_programme
 from qms.services.audits import reports as audit_reports
 from qms.services.audits import work as audit_work
 from qms.services.capa import lifecycle as capa
+from qms.services.yearly import drafts
 from tests.helpers import act
 from tests.seed import PASSWORD
 from tests.services import capa_setup as cs
@@ -111,6 +112,11 @@ def _verified(engine: Engine) -> None:
     cs.verify(engine, CAR, verifier="binh")
 
 
+def _yearly_scope(engine: Engine) -> None:
+    """Activities listed for this year: the conformity decision has a scope to announce."""
+    act(engine, drafts.save_draft, "thu", year=2026, texts={"activities": "Tiếp công dân"})
+
+
 STAGES: dict[str, Callable[[Engine], None]] = {
     "second auditor": _second_auditor,
     "planned audit": _planned_audit,
@@ -125,4 +131,5 @@ STAGES: dict[str, Callable[[Engine], None]] = {
     "actions planned": _actions_planned,
     "actions done": _actions_done,
     "verified": _verified,
+    "yearly scope": _yearly_scope,
 }

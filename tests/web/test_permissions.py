@@ -70,6 +70,13 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/api/notices", SIGNED_IN),
     ("/admin/mail", {"admin"}),
     ("/documents/QT-01/readers", {"thu"}),
+    ("/dashboard", {"admin", "thu", "hai"}),
+    ("/reports/yearly", {"thu"}),
+    ("/reports/yearly?year=2026", {"thu"}),
+    ("/reports/conformity", {"thu"}),
+    # No decision is issued in this database: its download is refused to everyone (who
+    # may download one is tried in test_yearly_pages).
+    ("/reports/conformity/2026/1.pdf", set()),
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
@@ -141,6 +148,8 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     # No comment exists in this database: answering one is refused to everyone (who may
     # answer is tried in test_passage_comments).
     ("/documents/QT-02/comments/1/reply", {"comment": "Đã sửa"}, set()),
+    ("/reports/yearly", {"year": 2026, "difficulties": "Thiếu người"}, {"thu"}),
+    ("/reports/yearly/pdf", {"year": 2026}, {"thu"}),
 ]
 
 
@@ -468,6 +477,7 @@ STEP_ROUTES: list[tuple[str, str, dict[str, object], set[str]]] = [
     ),
     ("verified", f"{CAR}/close", {}, {"thu"}),
     ("verified", f"/api{CAR}/close", {}, {"thu"}),
+    ("yearly scope", "/reports/conformity", {}, {"thu"}),
 ]
 
 
