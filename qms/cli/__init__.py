@@ -75,6 +75,10 @@ AREAS: dict[str, tuple[str, str]] = {
         "qms.cli.serve:serve",
         "The web application: pages for people, a JSON API under /api.",
     ),
+    "review": (
+        "qms.cli.reviews:review",
+        "Management review (Xem xét của lãnh đạo): plan, pack, minutes, decisions, sign.",
+    ),
 }
 
 

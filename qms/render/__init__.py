@@ -7,6 +7,7 @@ this package stays cheap.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from qms.render.data import (
     AuditReport,
@@ -24,6 +25,9 @@ from qms.render.limits import DEFAULT_LIMITS, InputLimits
 from qms.render.worker import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, run_isolated
 from qms.render.worker import launch as launch_workers
 from qms.render.worker import start as start_workers
+
+if TYPE_CHECKING:
+    from qms.render.minutes import ReviewMinutes
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -82,7 +86,7 @@ def render_document_pdf(
 
 
 def render_record_pdf(
-    record: AuditReport | CapaRecord | CapaRegister | TrailPrint,
+    record: AuditReport | CapaRecord | CapaRegister | TrailPrint | ReviewMinutes,
     *,
     labels: Mapping[str, str] | None = None,
     pdfa: bool = False,

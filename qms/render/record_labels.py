@@ -174,6 +174,30 @@ RECORD_LABELS: dict[str, Message] = {
     "trail_shortened": pmsg(
         "PDF trail", "Long details are shortened; the trail's CSV export holds them whole."
     ),
+    # management review minutes
+    "mr_title": pmsg("PDF review", "Minutes of the management review meeting"),
+    "mr_country": pmsg("PDF review", "SOCIALIST REPUBLIC OF VIETNAM"),
+    "mr_motto": pmsg("PDF review", "Independence - Freedom - Happiness"),
+    "mr_number": pmsg("PDF review", "No."),
+    "mr_time_place": pmsg("PDF review", "Time and place"),
+    "mr_time": pmsg("PDF review", "Time"),
+    "mr_place": pmsg("PDF review", "Place"),
+    "mr_period": pmsg("PDF review", "Period reviewed"),
+    "mr_people": pmsg("PDF review", "Attendance"),
+    "mr_chair": pmsg("PDF review", "Chair"),
+    "mr_attendees": pmsg("PDF review", "Attendees"),
+    "mr_guests": pmsg("PDF review", "Invited guests"),
+    "mr_inputs": pmsg("PDF review", "Review inputs and conclusions"),
+    "mr_note": pmsg("PDF review", "Notes"),
+    "mr_conclusion": pmsg("PDF review", "Conclusion"),
+    "mr_decisions": pmsg("PDF review", "Decisions"),
+    "mr_kind": pmsg("PDF review", "Kind"),
+    "mr_content": pmsg("PDF review", "Content"),
+    "mr_owner": pmsg("PDF review", "Owner"),
+    "mr_due": pmsg("PDF review", "Due"),
+    "mr_link": pmsg("PDF review", "Follow-up"),
+    "mr_pack_hash": pmsg("PDF review", "Input pack frozen at the start (SHA-256)"),
+    "sig_chair": pmsg("PDF signed as", "Chair"),
 }
 
 

@@ -11,6 +11,7 @@ from qms.render.capa_records import CAPA_RECORD, CAPA_REGISTER
 from qms.render.data import AuditReport, CapaRecord, CapaRegister, TrailPrint, nfc
 from qms.render.errors import RenderError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
+from qms.render.minutes import REVIEW_MINUTES, ReviewMinutes
 from qms.render.records import (
     AUDIT_REPORT,
     RecordLayout,
@@ -25,9 +26,10 @@ LAYOUTS: dict[type, RecordLayout] = {
     CapaRecord: CAPA_RECORD,
     CapaRegister: CAPA_REGISTER,
     TrailPrint: TRAIL_PRINT,
+    ReviewMinutes: REVIEW_MINUTES,
 }
 
-Record = AuditReport | CapaRecord | CapaRegister | TrailPrint
+Record = AuditReport | CapaRecord | CapaRegister | TrailPrint | ReviewMinutes
 
 
 def _layout(record: Any) -> RecordLayout:
