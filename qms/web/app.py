@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         portal,
         readers,
         review_comments,
+        reviews,
         risks,
         trail,
         word,
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_checklist,
         capa,
         risks,
+        reviews,
     ):
         app.include_router(module.router, include_in_schema=False)
     for module in (api_documents, api_audits, api_capa, api_integrity, api_notices):

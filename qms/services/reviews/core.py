@@ -4,15 +4,15 @@ who reads, and the states that lock it.
 The coordinator (controller role) plans, starts and writes the minutes. The chair is a
 user with the approver role: in the role set the approver is the leader who signs the
 organisation's documents (the head of the organisation or the leader responsible for
-quality), so the chair who signs the minutes must hold it. The chair and the attendees
-read the review; nobody else does.
+quality), so the chair who signs the minutes must hold it. The chair, the attendees and
+the owners of its actions read the review; nobody else does.
 """
 
 from sqlmodel import Session, col, select
 
 from qms.domain import Role
 from qms.errors import InvalidTransition, NotFound, PermissionDenied
-from qms.models import ManagementReview, ReviewAttendee, User, pk
+from qms.models import ManagementReview, ReviewAttendee, ReviewDecision, User, pk
 from qms.services.people import users
 from qms.text import clean
 
@@ -51,15 +51,24 @@ def is_coordinator(session: Session, user: User) -> bool:
 
 
 def can_read(session: Session, user: User, review: ManagementReview) -> bool:
+    """The coordinator, the chair, the attendees and the owners of its actions."""
     if is_coordinator(session, user) or user.id == review.chair_id:
         return True
-    return pk(user) in {pk(a) for a in attendees_of(session, review)}
+    if pk(user) in {pk(a) for a in attendees_of(session, review)}:
+        return True
+    owns = session.exec(
+        select(ReviewDecision.id)
+        .where(ReviewDecision.review_id == review.id)
+        .where(ReviewDecision.owner_id == user.id)
+    ).first()
+    return owns is not None
 
 
 def require_reader(session: Session, user: User, review: ManagementReview) -> None:
     if not can_read(session, user, review):
         raise PermissionDenied(
-            "{user} cannot read {ref}: it is for the coordinator, the chair and the attendees",
+            "{user} cannot read {ref}: it is for the coordinator, the chair, the attendees "
+            "and the owners of its actions",
             user=user.username,
             ref=review.ref,
         )

@@ -73,7 +73,11 @@ def link_and_state(
     """The linked record's label, the follow-up state and the record's own state."""
     if decision.outcome == "action":
         owner = session.get(User, decision.owner_id) if decision.owner_id else None
-        due = decision.due.isoformat() if decision.due else ""
+        due = (
+            (decision.due.strftime("%d/%m/%Y") if language == "vi" else decision.due.isoformat())
+            if decision.due
+            else ""
+        )
         link = (
             f"{translate(OUTCOMES['action'], language)}: {owner.full_name if owner else ''}, {due}"
         )

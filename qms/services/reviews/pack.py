@@ -114,6 +114,10 @@ class _Period:
         return value is not None and self.start <= value <= self.end
 
 
+def _day(value: date, language: str) -> str:
+    return value.strftime("%d/%m/%Y") if language == "vi" else value.isoformat()
+
+
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}" if whole else "—"
 
@@ -177,7 +181,7 @@ def _context(
     ]
     section["head"] = [words["document"], words["issue"], words["date"]]
     section["rows"] = [
-        [f"{d.code} {d.title}", str(r.issue), r.effective_at.date().isoformat()]
+        [f"{d.code} {d.title}", str(r.issue), _day(naive_utc(r.effective_at).date(), language)]
         for d, r in rows
         if r.effective_at is not None
     ]
@@ -279,7 +283,7 @@ def _objectives(
     if per:
         section["charts"] = [
             charts.rate_chart(
-                title=words["met"] + " (%)",
+                title=words["met_share"],
                 labels=list(per),
                 rates=[round(100 * e["met"] / e["n"], 1) for e in per.values()],
                 rate_label=words["met"],
@@ -458,7 +462,7 @@ def _audits(
     section["rows"] = [
         [
             a.ref,
-            (a.actual_start or a.planned_start).isoformat(),
+            _day(a.actual_start or a.planned_start, language),
             word_for(AuditStatus, a.status, language),
             str(found.get(pk(a), 0)),
         ]

@@ -62,6 +62,7 @@ class DecisionView:
     link: str
     state: str
     state_key: str
+    can_mark_done: bool  # an open action, and the viewer its owner or the coordinator
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ def review_view(session: Session, *, viewer: User, ref: str, language: str) -> R
         for key, title in INPUTS.items()
     ]
     today = organisation.today(session)
+    coordinator = is_coordinator(session, viewer)
     decisions = []
     for d in follow_up.decisions_of(session, review):
         line = follow_up.line_of(session, d, language=language, today=today)
@@ -142,10 +144,13 @@ def review_view(session: Session, *, viewer: User, ref: str, language: str) -> R
                 link=line.link,
                 state=line.state,
                 state_key=line.state_key,
+                can_mark_done=d.outcome == "action"
+                and d.done_at is None
+                and review.status != PLANNED
+                and (d.owner_id == viewer.id or coordinator),
             )
         )
     steps: list[str] = []
-    coordinator = is_coordinator(session, viewer)
     if coordinator and review.status == PLANNED:
         steps.append("start")
     if coordinator and review.status == IN_PROGRESS:

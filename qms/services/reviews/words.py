@@ -72,6 +72,7 @@ FIGURES: dict[str, Message] = {
     "results": pmsg("Review figure", "Results"),
     "met": pmsg("Review figure", "Met"),
     "not_met": pmsg("Review figure", "Not met"),
+    "met_share": pmsg("Review figure", "Results that met the target (%)"),
     "target": pmsg("Review figure", "Target"),
     "latest": pmsg("Review figure", "Latest result"),
     "received": pmsg("Review figure", "Dossiers received"),
