@@ -79,6 +79,10 @@ AREAS: dict[str, tuple[str, str]] = {
         "qms.cli.reports:report_group",
         "Yearly report (Báo cáo) and conformity decision (Quyết định công bố).",
     ),
+    "review": (
+        "qms.cli.reviews:review",
+        "Management review (Xem xét của lãnh đạo): plan, pack, minutes, decisions, sign.",
+    ),
 }
 
 

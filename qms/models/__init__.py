@@ -38,6 +38,12 @@ from qms.models.distribution import ControlledCopy, DistributionEntry
 from qms.models.notices import DigestItem, JobRun, MailMessage, Notice
 from qms.models.objectives import Objective, ObjectiveResult, ObjectiveVersion
 from qms.models.paper import PaperHistoryLine, PaperSignature
+from qms.models.reviews import (
+    ManagementReview,
+    ReviewAttendee,
+    ReviewConclusion,
+    ReviewDecision,
+)
 from qms.models.risks import Risk, RiskAction
 from qms.models.search import SearchTerm
 from qms.models.web import LoginAttempt, WebSession
@@ -73,6 +79,7 @@ __all__ = [
     "JobRun",
     "LoginAttempt",
     "MailMessage",
+    "ManagementReview",
     "Notice",
     "Objective",
     "ObjectiveResult",
@@ -80,7 +87,10 @@ __all__ = [
     "PaperHistoryLine",
     "PaperSignature",
     "ProgrammeEntry",
+    "ReviewAttendee",
     "ReviewComment",
+    "ReviewConclusion",
+    "ReviewDecision",
     "Revision",
     "Risk",
     "RiskAction",

@@ -27,6 +27,7 @@ from qms.render.worker import launch as launch_workers
 from qms.render.worker import start as start_workers
 
 if TYPE_CHECKING:
+    from qms.render.minutes import ReviewMinutes
     from qms.render.yearly import ConformityDecisionPrint, YearlyReport
 
 __all__ = [
@@ -91,7 +92,8 @@ def render_record_pdf(
     | CapaRegister
     | TrailPrint
     | YearlyReport
-    | ConformityDecisionPrint,
+    | ConformityDecisionPrint
+    | ReviewMinutes,
     *,
     labels: Mapping[str, str] | None = None,
     pdfa: bool = False,

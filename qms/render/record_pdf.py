@@ -11,6 +11,7 @@ from qms.render.capa_records import CAPA_RECORD, CAPA_REGISTER
 from qms.render.data import AuditReport, CapaRecord, CapaRegister, TrailPrint, nfc
 from qms.render.errors import RenderError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
+from qms.render.minutes import REVIEW_MINUTES, ReviewMinutes
 from qms.render.records import (
     AUDIT_REPORT,
     RecordLayout,
@@ -33,10 +34,17 @@ LAYOUTS: dict[type, RecordLayout] = {
     TrailPrint: TRAIL_PRINT,
     YearlyReport: YEARLY_REPORT,
     ConformityDecisionPrint: CONFORMITY_DECISION,
+    ReviewMinutes: REVIEW_MINUTES,
 }
 
 Record = (
-    AuditReport | CapaRecord | CapaRegister | TrailPrint | YearlyReport | ConformityDecisionPrint
+    AuditReport
+    | CapaRecord
+    | CapaRegister
+    | TrailPrint
+    | YearlyReport
+    | ConformityDecisionPrint
+    | ReviewMinutes
 )
 
 

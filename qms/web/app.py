@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         portal,
         readers,
         review_comments,
+        reviews,
         risks,
         trail,
         word,
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         capa,
         risks,
         yearly,
+        reviews,
     ):
         app.include_router(module.router, include_in_schema=False)
     for module in (api_documents, api_audits, api_capa, api_integrity, api_notices):

@@ -14,11 +14,13 @@ from playwright.sync_api import Browser, Page, expect
 from qms.db import make_engine
 from qms.services.documents import revisions
 from qms.services.people import users
+from qms.services.reviews import meeting
 from tests.browser.conftest import Person
 from tests.helpers import act, effective_document, new_draft
 from tests.live_server import served
 from tests.seed import PASSWORD
 from tests.services.capa_setup import audit_with_findings, planned
+from tests.services.review_setup import started
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +65,8 @@ def site(
         act(engine, revisions.submit, "thu", code="QT-01", password=PASSWORD)
         new_draft(engine, "QT-02", title="Quy trình tiếp nhận và trả kết quả hồ sơ", body=WIDE_BODY)
         refs = {"audit": audit_with_findings(engine), "capa": planned(engine)}
+        refs["review"] = started(engine)  # its pack holds the CAR above, charts and tables
+        act(engine, meeting.decide, "thu", ref=refs["review"], kind="resources", text="Máy quét")
         act(  # a department as long as a district's, in the filters' lists
             engine,
             users.create_department,
@@ -132,6 +136,9 @@ PAGES = [
     ("hai", "/dashboard"),
     ("thu", "/reports/yearly"),
     ("thu", "/reports/conformity"),
+    ("thu", "/reviews"),
+    ("thu", "/reviews/{review}"),
+    ("hung", "/reviews/{review}"),
 ]
 
 

@@ -17,6 +17,7 @@ from qms.services.people import users
 from qms.services.yearly import conformity, dashboard, drafts, report
 from tests.helpers import act, effective_document, refused, revise, to_effective, trail_actions
 from tests.services import objectives_setup as obj
+from tests.services import review_setup
 from tests.services.capa_setup import open_complaint, pass_days, pdf_text, plan_mc, planned
 
 TEXTS = {
@@ -87,19 +88,25 @@ def test_the_yearly_report_prints_the_years_figures_as_a_vietnamese_report(
 
 
 def test_the_report_lists_the_management_reviews_held_in_the_year(engine: Engine) -> None:
-    """The reviews come from the management review service; a year without one says so."""
+    """A year without a review says so; a review whose meeting started is listed with its
+    reference and chair, one only planned is not."""
     year_of_work(engine)
+    words = " ".join(
+        pdf_text(act(engine, report.issue_report, "thu", year=2026, language="vi")).split()
+    )
+    assert "Trong năm không tổ chức họp xem xét của lãnh đạo." in words
+    held = review_setup.started(engine)
+    only_planned = review_setup.plan(engine)
     with read_session(engine) as session:
-        held = report.management_reviews_of(session, 2026)
         shown = report.report_data(session, year=2026).management_reviews
-    assert shown == tuple(held)
-    data = act(engine, report.issue_report, "thu", year=2026, language="vi")
-    words = " ".join(pdf_text(data).split())
-    if not held:
-        assert "Trong năm không tổ chức họp xem xét của lãnh đạo." in words
-    for review in held:
-        assert review.ref in words
-        assert review.chair in words
+    assert [(r.ref, r.chair) for r in shown] == [(held, "Trần Thanh Hải")]
+    words = " ".join(
+        pdf_text(act(engine, report.issue_report, "thu", year=2026, language="vi")).split()
+    )
+    assert held in words
+    assert "Trần Thanh Hải" in words
+    assert only_planned not in words
+    assert "Trong năm không tổ chức họp xem xét của lãnh đạo." not in words
 
 
 def test_a_scope_change_issues_a_new_numbered_decision_and_keeps_the_earlier(

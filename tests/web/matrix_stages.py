@@ -12,10 +12,13 @@ from qms.services.audits import programme as audit_programme
 from qms.services.audits import reports as audit_reports
 from qms.services.audits import work as audit_work
 from qms.services.capa import lifecycle as capa
+from qms.services.reviews import meeting
 from qms.services.yearly import drafts
 from tests.helpers import act
+from tests.pinned_clock import days_from_today
 from tests.seed import PASSWORD
 from tests.services import capa_setup as cs
+from tests.services import review_setup as rs
 from tests.services.audit_helpers import add_person, answer_all
 
 AUDIT = "IA-2026-01"
@@ -23,6 +26,7 @@ CAR = "CAR-2026-001"
 EVIDENCE_FILE = ("bien-ban.txt", "Biên bản kiểm tra quầy số 2".encode())
 ACTION_OWNERS = ("lan", "hung")  # action 1 is lan's, action 2 hung's
 PROGRAMME_YEAR = 2026
+REVIEW = "MR-2026-01"
 
 
 def _second_auditor(engine: Engine) -> None:
@@ -117,6 +121,32 @@ def _yearly_scope(engine: Engine) -> None:
     act(engine, drafts.save_draft, "thu", year=2026, texts={"activities": "Tiếp công dân"})
 
 
+def plan_review(engine: Engine) -> None:
+    """MR-2026-01 planned: chair hai, attendee hung (part of the records database)."""
+    rs.plan(engine, attendees=["hung"], guests="")
+
+
+def _review_started(engine: Engine) -> None:
+    act(engine, meeting.start, "thu", ref=REVIEW)
+
+
+def _review_decided(engine: Engine) -> None:
+    _review_started(engine)
+    act(engine, meeting.decide, "thu", ref=REVIEW, kind="resources", text="Bổ sung máy quét")
+
+
+def _review_action(engine: Engine) -> None:
+    """Decision 1 is an action of lan's."""
+    _review_decided(engine)
+    due = days_from_today(30)
+    act(engine, meeting.act, "thu", ref=REVIEW, number=1, outcome="action", owner="lan", due=due)
+
+
+def _review_minuted(engine: Engine) -> None:
+    _review_started(engine)
+    rs.conclude_all(engine, REVIEW)
+
+
 STAGES: dict[str, Callable[[Engine], None]] = {
     "second auditor": _second_auditor,
     "planned audit": _planned_audit,
@@ -132,4 +162,8 @@ STAGES: dict[str, Callable[[Engine], None]] = {
     "actions done": _actions_done,
     "verified": _verified,
     "yearly scope": _yearly_scope,
+    "review started": _review_started,
+    "review decided": _review_decided,
+    "review action": _review_action,
+    "review minuted": _review_minuted,
 }

@@ -25,7 +25,7 @@ from tests.helpers import body
 from tests.pinned_clock import days_from_today
 from tests.seed import PASSWORD
 from tests.web.client import WebClient, signed_in
-from tests.web.matrix_stages import EVIDENCE_FILE, PROGRAMME_YEAR, STAGES
+from tests.web.matrix_stages import EVIDENCE_FILE, PROGRAMME_YEAR, REVIEW, STAGES, plan_review
 from tests.word_samples import Procedure, procedure_docx
 
 ROLES = ["anonymous", "admin", "thu", "hung", "hai", "binh", "lan"]
@@ -54,6 +54,7 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/import-documents", {"thu"}),
     ("/risks", SIGNED_IN),
     ("/risks?dept=MC", SIGNED_IN),
+    ("/reviews", SIGNED_IN),
     ("/trail", INSPECTORS),
     ("/trail.csv", INSPECTORS),
     ("/trail/verify", INSPECTORS),
@@ -275,6 +276,8 @@ AUDIT_PEOPLE = AUDIT_READERS | {"lan"}  # and the auditee representative of IA-2
 CAPA_READERS = {"admin", "thu", "hung", "hai", "binh"}
 AUDIT = "/audits/IA-2026-01"
 CAR = "/capa/CAR-2026-001"
+MR = f"/reviews/{REVIEW}"
+REVIEW_READERS = {"thu", "hai", "hung"}  # the coordinator, the chair and the attendee
 
 RECORD_GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/audits", AUDIT_READERS),
@@ -300,9 +303,18 @@ RECORD_GET_ROUTES: list[tuple[str, set[str]]] = [
     (f"/api{AUDIT}/findings", AUDIT_PEOPLE),
     ("/api/capa", CAPA_READERS),
     (f"/api{CAR}", CAPA_READERS),
+    (MR, REVIEW_READERS),
+    (f"{MR}/minutes.pdf", REVIEW_READERS),
 ]
 
 PLANNERS = {"admin", "thu", "binh"}
+NEW_REVIEW = {
+    "planned_on": days_from_today(10).isoformat(),
+    "period_from": "2026-01-01",
+    "period_to": days_from_today(0).isoformat(),
+    "chair": "hai",
+    "attendees": ["hung", "binh"],
+}
 NEXT_MONTH = days_from_today(30).isoformat()
 NEW_AUDIT = {
     "lead": "binh",
@@ -323,6 +335,8 @@ RECORD_POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     (f"/api{AUDIT}/items/2", {"result": "C"}, {"binh"}),
     (f"/api{CAR}/contain", {"containment": "Xin lỗi"}, {"thu"}),
     ("/api/capa", COMPLAINT, SIGNED_IN),
+    ("/reviews", NEW_REVIEW, {"thu"}),
+    (f"{MR}/start", {"text_resources": "Đủ nguồn lực"}, {"thu"}),
 ]
 
 
@@ -332,7 +346,7 @@ def records_template(workflow_template: Path, tmp_path_factory: pytest.TempPathF
     from tests.web.records_setup import add_records
 
     path = tmp_path_factory.mktemp("records") / "records.db"
-    _build(workflow_template, path, lambda engine: add_records(engine))
+    _build(workflow_template, path, lambda engine: (add_records(engine), plan_review(engine)))
     return path
 
 
@@ -478,6 +492,18 @@ STEP_ROUTES: list[tuple[str, str, dict[str, object], set[str]]] = [
     ("verified", f"{CAR}/close", {}, {"thu"}),
     ("verified", f"/api{CAR}/close", {}, {"thu"}),
     ("yearly scope", "/reports/conformity", {}, {"thu"}),
+    # The management review: the coordinator minutes it, its chair signs, the owner of an
+    # action (or the coordinator) marks it done.
+    ("review started", f"{MR}/conclude", {"key": "audits", "text": "Đạt"}, {"thu"}),
+    ("review started", f"{MR}/decide", {"kind": "resources", "text": "Máy quét"}, {"thu"}),
+    (
+        "review decided",
+        f"{MR}/decisions/1/act",
+        {"outcome": "action", "owner": "lan", "due": DUE},
+        {"thu"},
+    ),
+    ("review action", f"{MR}/decisions/1/done", {"note": "Xong"}, {"lan", "thu"}),
+    ("review minuted", f"{MR}/sign", {"password": PASSWORD}, {"hai"}),
 ]
 
 

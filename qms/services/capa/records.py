@@ -12,7 +12,7 @@ from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
 from qms.clock import naive_utc
-from qms.domain import CapaStatus, Role
+from qms.domain import CapaSource, CapaStatus, Role
 from qms.errors import NotFound, PermissionDenied, ValidationError
 from qms.i18n import Message, msg, pmsg, translate
 from qms.models import (
@@ -24,6 +24,8 @@ from qms.models import (
     Department,
     Document,
     Finding,
+    ManagementReview,
+    ReviewDecision,
     Revision,
     User,
     pk,
@@ -138,14 +140,26 @@ def verifications_of(session: Session, car: CorrectiveActionRequest) -> list[Cap
 
 
 def finding_label(session: Session, car: CorrectiveActionRequest) -> str:
-    """``IA-2026-01/2`` style reference of the finding the record was raised from."""
+    """``IA-2026-01/2`` style reference of the finding the record was raised from, or
+    ``MR-2026-01/3`` of the management review decision that raised it."""
     if car.finding_id is None:
-        return ""
+        return _review_decision_label(session, car)
     finding = session.get(Finding, car.finding_id)
     audit = session.get(Audit, finding.audit_id) if finding else None
     if finding is None or audit is None:
         return ""
     return f"{audit.ref}/{finding.number}"
+
+
+def _review_decision_label(session: Session, car: CorrectiveActionRequest) -> str:
+    if car.source != CapaSource.MANAGEMENT_REVIEW.value or car.id is None:
+        return ""
+    found = session.exec(
+        select(ManagementReview.ref, ReviewDecision.number)
+        .join(ReviewDecision, col(ReviewDecision.review_id) == ManagementReview.id)
+        .where(ReviewDecision.capa_id == car.id)
+    ).first()
+    return f"{found[0]}/{found[1]}" if found else ""
 
 
 def revision_label(session: Session, action: CapaAction, language: str = "en") -> str:

@@ -15,16 +15,17 @@ from qms.render.yearly import ReviewHeld, Signing, YearlyReport
 from qms.services.documents import register as documents
 from qms.services.documents import renditions
 from qms.services.people import organisation
+from qms.services.reviews import views as reviews
 from qms.services.trail import chain as trail
 from qms.services.yearly import conformity, drafts, figures
 
 
 def management_reviews_of(session: Session, year: int) -> list[ReviewHeld]:
-    """The management reviews held in ``year`` (date, reference, chair), oldest first.
-
-    The management review service answers this; until it is joined here the list is
-    empty and the report says that no review was held."""
-    return []
+    """The management reviews held in ``year`` (date, reference, chair), oldest first."""
+    return [
+        ReviewHeld(held_on=day, ref=ref, chair=chair)
+        for day, ref, chair in reviews.held_in(session, year)
+    ]
 
 
 def _decision_in_force(session: Session, year: int) -> ConformityDecision | None:
