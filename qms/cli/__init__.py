@@ -75,6 +75,10 @@ AREAS: dict[str, tuple[str, str]] = {
         "qms.cli.serve:serve",
         "The web application: pages for people, a JSON API under /api.",
     ),
+    "records": (
+        "qms.cli.records:records",
+        "The list of records (Danh mục hồ sơ): retention, batches kept, disposal.",
+    ),
 }
 
 

@@ -16,6 +16,8 @@ from qms.render.data import (
     HistoryEntry,
     ManualEntry,
     ManualSpec,
+    RecordsList,
+    RecordsListRow,
     SignatureLine,
     TrailPrint,
 )
@@ -38,6 +40,8 @@ __all__ = [
     "InputLimits",
     "ManualEntry",
     "ManualSpec",
+    "RecordsList",
+    "RecordsListRow",
     "RenderError",
     "RenderInputError",
     "RenderLimitError",
@@ -82,7 +86,7 @@ def render_document_pdf(
 
 
 def render_record_pdf(
-    record: AuditReport | CapaRecord | CapaRegister | TrailPrint,
+    record: AuditReport | CapaRecord | CapaRegister | TrailPrint | RecordsList,
     *,
     labels: Mapping[str, str] | None = None,
     pdfa: bool = False,

@@ -173,7 +173,19 @@ RECORD_LABELS: dict[str, Message] = {
     ),
     "trail_shortened": pmsg(
         "PDF trail", "Long details are shortened; the trail's CSV export holds them whole."
-    ),
+    ),  # list of records
+    "records_list_title": pmsg("PDF records", "List of records"),
+    "records_count": pmsg("PDF records", "Kinds of record"),
+    "record_name": pmsg("PDF records", "Record"),
+    "record_form": pmsg("PDF records", "Form"),
+    "record_process": pmsg("PDF records", "Process"),
+    "record_keeper": pmsg("PDF records", "Kept by, where"),
+    "record_medium": pmsg("PDF records", "Medium"),
+    "record_retention": pmsg("PDF records", "Retention"),
+    "record_disposal": pmsg("PDF records", "Disposal"),
+    "medium_paper": pmsg("PDF records", "Paper"),
+    "medium_electronic": pmsg("PDF records", "Electronic"),
+    "medium_both": pmsg("PDF records", "Paper and electronic"),
 }
 
 

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from qms.render.capa_records import CAPA_RECORD, CAPA_REGISTER
-from qms.render.data import AuditReport, CapaRecord, CapaRegister, TrailPrint, nfc
+from qms.render.data import (
+    AuditReport,
+    CapaRecord,
+    CapaRegister,
+    RecordsList,
+    TrailPrint,
+    nfc,
+)
 from qms.render.errors import RenderError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
 from qms.render.records import (
@@ -18,6 +25,7 @@ from qms.render.records import (
     identity_of,
     render_record,
 )
+from qms.render.records_list import RECORDS_LIST
 from qms.render.trail import TRAIL_PRINT
 
 LAYOUTS: dict[type, RecordLayout] = {
@@ -25,9 +33,10 @@ LAYOUTS: dict[type, RecordLayout] = {
     CapaRecord: CAPA_RECORD,
     CapaRegister: CAPA_REGISTER,
     TrailPrint: TRAIL_PRINT,
+    RecordsList: RECORDS_LIST,
 }
 
-Record = AuditReport | CapaRecord | CapaRegister | TrailPrint
+Record = AuditReport | CapaRecord | CapaRegister | TrailPrint | RecordsList
 
 
 def _layout(record: Any) -> RecordLayout:
