@@ -129,6 +129,7 @@ PAGES = [
     ("binh", "/trail"),
     ("thu", "/import-documents"),
     ("admin", "/admin/mail"),
+    ("thu", "/records"),
 ]
 
 

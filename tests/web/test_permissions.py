@@ -70,6 +70,9 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/api/notices", SIGNED_IN),
     ("/admin/mail", {"admin"}),
     ("/documents/QT-01/readers", {"thu"}),
+    ("/records", SIGNED_IN),
+    ("/records?dept=VP&medium=paper", SIGNED_IN),
+    ("/records.pdf", SIGNED_IN),
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
@@ -141,6 +144,11 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     # No comment exists in this database: answering one is refused to everyone (who may
     # answer is tried in test_passage_comments).
     ("/documents/QT-02/comments/1/reply", {"comment": "Đã sửa"}, set()),
+    ("/records/lines", {"name": "Sổ công văn đến", "retention": "10 năm"}, {"thu"}),
+    # The workflow database keeps no line or batch of records: keeping one and disposing of
+    # one are refused to everyone here (who may is tried in test_records_pages).
+    ("/records/batches", {"line_id": "1", "year": "2019"}, set()),
+    ("/records/batches/1/dispose", {"approved_by": "hai", "method": "Máy hủy"}, set()),
 ]
 
 
