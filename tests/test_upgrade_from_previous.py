@@ -42,7 +42,7 @@ FIXTURE = Path(__file__).parent / "data" / "previous_version.json"
 RENAMED = {"audit_event": "trail_event", "corrective_action": "corrective_action_request"}
 # Tables added since, empty after the upgrade (web_session: sign-ins start afresh; no
 # objective, one-stop-desk figure, notice, mail, scheduled job, paper signature, risk,
-# distribution line or controlled paper copy yet).
+# distribution line, controlled paper copy, line of the list of records or batch yet).
 ADDED = (
     "web_session",
     "quality_objective",
@@ -62,6 +62,8 @@ ADDED = (
     "risk_action",
     "distribution_entry",
     "controlled_copy",
+    "record_type",
+    "record_batch",
 )
 
 

@@ -108,6 +108,27 @@ def check(fmt: str) -> None:
         raise SystemExit(1)
 
 
+@records.command("rebuild")
+@acting_user()
+def rebuild(as_user: str) -> None:
+    """Read the records tables of every effective procedure again.
+
+    Lines read from procedures are brought in step with their effective issues
+    (after upgrading from a version without the list, say); hand lines stay.
+
+    \b
+    Example:
+      qms records rebuild --as thultm
+    """
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        found = listing.rebuild(session, actor=actor)
+        count = len(views.list_view(session, today=organisation.today(session)))
+    for problem in found:
+        click.echo(problem_line(problem), err=True)
+    echo_phrase("the list of records has {count} lines", count=count)
+
+
 @records.command("add")
 @click.option("--name", required=True, help="The record, in one line.")
 @click.option("--retention", required=True, help='Years ("5 năm"), or "Vĩnh viễn".')

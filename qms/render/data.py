@@ -295,4 +295,5 @@ class RecordsList:
     printed_on: date
     department: str  # the department it is narrowed to, "" for the whole list
     rows: tuple[RecordsListRow, ...]
+    general_disposal: str = ""  # how records are disposed of when a row does not say
     timezone: str = "Asia/Ho_Chi_Minh"

@@ -183,6 +183,8 @@ RECORD_LABELS: dict[str, Message] = {
     "record_medium": pmsg("PDF records", "Medium"),
     "record_retention": pmsg("PDF records", "Retention"),
     "record_disposal": pmsg("PDF records", "Disposal"),
+    "record_disposal_general": pmsg("PDF records", "General method"),
+    "general_disposal": pmsg("PDF records", "General disposal method"),
     "medium_paper": pmsg("PDF records", "Paper"),
     "medium_electronic": pmsg("PDF records", "Electronic"),
     "medium_both": pmsg("PDF records", "Paper and electronic"),

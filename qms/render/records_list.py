@@ -26,6 +26,7 @@ def records_list_context(listing: RecordsList, words: Mapping[str, str]) -> dict
         "language": listing.language,
         "header": header(listing.organisation, title, facts, words),
         "title": title,
+        "general_disposal": listing.general_disposal,
         "rows": [
             {
                 "number": row.number,

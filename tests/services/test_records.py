@@ -318,3 +318,16 @@ def test_the_list_pdf_and_the_car_record_carry_the_retention(engine: Engine) -> 
 def test_no_line_no_retention_printed(engine: Engine, kind: str) -> None:
     with read_session(engine) as session:
         assert views.produced_retention(session, kind, "vi") == ""
+
+
+def test_rebuild_reads_the_effective_issues_again(engine: Engine) -> None:
+    publish(engine, "QT-03", FIRST)
+    with engine.begin() as connection:  # as after an upgrade from a version without the list
+        connection.execute(text("DELETE FROM record_type"))
+    refused(engine, PermissionDenied, listing.rebuild, "hung", "change the list")
+    assert act(engine, listing.rebuild, "thu") == []
+    assert sorted(by_name(engine)) == [
+        "Danh mục kiểm tra",
+        "Kế hoạch đánh giá nội bộ (BM-03-01)",
+        "Sổ theo dõi chuyên gia",
+    ]

@@ -6,8 +6,10 @@ from fastapi import FastAPI
 from lxml import html
 from sqlalchemy.engine import Engine
 
+from qms.services.documents import revisions
 from qms.services.records import batches
 from tests.helpers import act, new_draft, snapshot, to_effective, trail_actions
+from tests.seed import PASSWORD
 from tests.web.client import signed_in
 
 BODY = (
@@ -93,10 +95,20 @@ def test_a_refused_hand_line_keeps_what_was_typed(app: FastAPI, web_engine: Engi
     act(web_engine, batches.keep_batch, "thu", line_id=1, year=2020)
 
 
-def test_the_list_pdf_downloads(app: FastAPI, web_engine: Engine) -> None:
+def test_publishing_warns_of_an_unreadable_table(app: FastAPI, web_engine: Engine) -> None:
     new_draft(web_engine, "QT-03", body=BODY)
-    to_effective(web_engine, "QT-03")
-    response = signed_in(app, "lan").get("/records.pdf")
+    act(web_engine, revisions.submit, "thu", code="QT-03", password=PASSWORD)
+    act(web_engine, revisions.review, "hung", code="QT-03", accept=True, password=PASSWORD)
+    act(web_engine, revisions.approve, "hai", code="QT-03", password=PASSWORD)
+    thu = signed_in(app, "thu")
+    published = thu.form("/documents/QT-03/publish")
+    assert published.status_code == 303
+    page = html.fromstring(thu.get(published.headers["location"]).text)
+    messages = [
+        " ".join(m.text_content().split()) for m in page.xpath("//*[contains(@class, 'flash')]")
+    ]
+    assert "Bảng hồ sơ cần lưu, dòng 11: dòng này có 3 ô trong khi dòng tiêu đề có 4 ô" in messages
+    response = thu.get("/records.pdf")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")

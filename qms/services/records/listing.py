@@ -117,6 +117,24 @@ def issue_took_effect(
     return problems
 
 
+def rebuild(session: Session, *, actor: User) -> list[SourceProblem]:
+    """Read the records table of every effective issue again (after an upgrade from a
+    version without the list, say); returns the tables' problems. Hand lines stay."""
+    _check_keeper(session, actor, Text("change the list of records"))
+    effective = session.exec(
+        select(Document, Revision)
+        .join(Revision, col(Revision.document_id) == Document.id)
+        .where(Revision.status == RevisionStatus.EFFECTIVE.value)
+        .where(col(Document.doc_type).in_(READ_TYPES))
+        .order_by(col(Document.code))
+    ).all()
+    found: list[SourceProblem] = []
+    for doc, rev in effective:
+        found += issue_took_effect(session, actor=actor.username, doc=doc, rev=rev)
+    session.commit()
+    return found
+
+
 def document_withdrawn(session: Session, *, actor: str, doc: Document) -> None:
     """Retire the lines a withdrawn document gave the list (in the caller's transaction)."""
     lines = session.exec(

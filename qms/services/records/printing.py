@@ -15,7 +15,7 @@ def list_data(
     lang = documents.language_or_default(session, language)
     today = organisation.today(session)
     lines = views.list_view(session, today=today, department=department)
-    default_disposal = organisation.get_setting(session, "records.disposal")
+    general = organisation.get_setting(session, "records.disposal")
     return RecordsList(
         organisation=renditions.organisation_name(session, lang),
         language=lang,
@@ -31,10 +31,11 @@ def list_data(
                 location=line.location,
                 medium=line.medium,
                 retention=line.retention,
-                disposal=line.disposal or default_disposal,
+                disposal=line.disposal,
             )
             for number, line in enumerate(lines, start=1)
         ),
+        general_disposal=general,
         timezone=organisation.get_setting(session, "timezone"),
     )
 
