@@ -42,7 +42,8 @@ FIXTURE = Path(__file__).parent / "data" / "previous_version.json"
 RENAMED = {"audit_event": "trail_event", "corrective_action": "corrective_action_request"}
 # Tables added since, empty after the upgrade (web_session: sign-ins start afresh; no
 # objective, one-stop-desk figure, notice, mail, scheduled job, paper signature, risk,
-# distribution line, controlled paper copy or management review yet).
+# distribution line, controlled paper copy, management review, line of the list of
+# records or batch of records yet).
 ADDED = (
     "web_session",
     "quality_objective",
@@ -66,6 +67,8 @@ ADDED = (
     "review_attendee",
     "review_conclusion",
     "review_decision",
+    "record_type",
+    "record_batch",
 )
 
 

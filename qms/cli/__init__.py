@@ -83,6 +83,10 @@ AREAS: dict[str, tuple[str, str]] = {
         "qms.cli.reviews:review",
         "Management review (Xem xét của lãnh đạo): plan, pack, minutes, decisions, sign.",
     ),
+    "records": (
+        "qms.cli.records:records",
+        "The list of records (Danh mục hồ sơ): retention, batches kept, disposal.",
+    ),
 }
 
 

@@ -29,6 +29,7 @@ from qms.cli.common import (
     writing,
 )
 from qms.cli.help import TranslatedGroup
+from qms.cli.records import problem_line as records_problem_line
 from qms.domain import DocType, RevisionStatus
 from qms.domain_words import WORDS
 from qms.errors import Conflict, Joined, Param, Text
@@ -41,6 +42,7 @@ from qms.services.documents import register as documents
 from qms.services.documents import revisions
 from qms.services.documents import views as doc_views
 from qms.services.people import organisation, users
+from qms.services.records import listing as records_list
 from qms.settings import message_language
 from qms.views import as_json
 
@@ -744,7 +746,10 @@ def publish(code: str | None, due: bool, as_user: str) -> None:
         with writing() as session:
             actor = users.get_active_user(session, as_user)
             rev = revisions.publish(session, actor=actor, code=code)
+            unreadable = records_list.problems(session, code=code)
         echo_phrase("{code} issue {issue} is now effective", code=code.upper(), issue=rev.issue)
+        for problem in unreadable:
+            click.echo(records_problem_line(problem), err=True)
         return
     with writing() as session:
         actor = users.get_active_user(session, as_user)

@@ -38,6 +38,7 @@ from qms.models.distribution import ControlledCopy, DistributionEntry
 from qms.models.notices import DigestItem, JobRun, MailMessage, Notice
 from qms.models.objectives import Objective, ObjectiveResult, ObjectiveVersion
 from qms.models.paper import PaperHistoryLine, PaperSignature
+from qms.models.records import RecordBatch, RecordType
 from qms.models.reviews import (
     ManagementReview,
     ReviewAttendee,
@@ -87,6 +88,8 @@ __all__ = [
     "PaperHistoryLine",
     "PaperSignature",
     "ProgrammeEntry",
+    "RecordBatch",
+    "RecordType",
     "ReviewAttendee",
     "ReviewComment",
     "ReviewConclusion",

@@ -17,6 +17,8 @@ from qms.render.data import (
     HistoryEntry,
     ManualEntry,
     ManualSpec,
+    RecordsList,
+    RecordsListRow,
     SignatureLine,
     TrailPrint,
 )
@@ -43,6 +45,8 @@ __all__ = [
     "InputLimits",
     "ManualEntry",
     "ManualSpec",
+    "RecordsList",
+    "RecordsListRow",
     "RenderError",
     "RenderInputError",
     "RenderLimitError",
@@ -93,7 +97,8 @@ def render_record_pdf(
     | TrailPrint
     | YearlyReport
     | ConformityDecisionPrint
-    | ReviewMinutes,
+    | ReviewMinutes
+    | RecordsList,
     *,
     labels: Mapping[str, str] | None = None,
     pdfa: bool = False,

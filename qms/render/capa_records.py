@@ -64,6 +64,7 @@ def capa_record_context(record: CapaRecord, words: Mapping[str, str]) -> dict[st
     ]
     return {
         "record": record,
+        "retention": record.retention,
         "labels": words,
         "language": record.language,
         "header": header(record.organisation, title, facts, words),

@@ -158,6 +158,7 @@ class AuditReport:
     issued_on: date | None  # report date, from the data
     content_hash: str  # sha256 of the audit record the signatures bind to
     timezone: str = "Asia/Ho_Chi_Minh"
+    retention: str = ""  # "Thời gian lưu: 5 năm", from the list of records
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,7 @@ class CapaRecord:
     closed_at: datetime | None
     printed_on: date  # from the data
     timezone: str = "Asia/Ho_Chi_Minh"
+    retention: str = ""  # "Thời gian lưu: 5 năm", from the list of records
 
 
 @dataclass(frozen=True)
@@ -268,4 +270,30 @@ class CapaRegister:
     language: str
     printed_on: date
     rows: tuple[CapaRegisterRow, ...]
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+
+@dataclass(frozen=True)
+class RecordsListRow:
+    number: int
+    name: str
+    form_code: str
+    process: str
+    department: str
+    location: str
+    medium: str  # paper | electronic | both
+    retention: str  # as written in the list: "05 năm", "Lưu vĩnh viễn"
+    disposal: str
+
+
+@dataclass(frozen=True)
+class RecordsList:
+    """The list of records (danh mục hồ sơ) as printed."""
+
+    organisation: str
+    language: str
+    printed_on: date
+    department: str  # the department it is narrowed to, "" for the whole list
+    rows: tuple[RecordsListRow, ...]
+    general_disposal: str = ""  # how records are disposed of when a row does not say
     timezone: str = "Asia/Ho_Chi_Minh"

@@ -293,6 +293,21 @@ RECORD_LABELS: dict[str, Message] = {
     "mr_link": pmsg("PDF review", "Follow-up"),
     "mr_pack_hash": pmsg("PDF review", "Input pack frozen at the start (SHA-256)"),
     "sig_chair": pmsg("PDF signed as", "Chair"),
+    # list of records
+    "records_list_title": pmsg("PDF records", "List of records"),
+    "records_count": pmsg("PDF records", "Kinds of record"),
+    "record_name": pmsg("PDF records", "Record"),
+    "record_form": pmsg("PDF records", "Form"),
+    "record_process": pmsg("PDF records", "Process"),
+    "record_keeper": pmsg("PDF records", "Kept by, where"),
+    "record_medium": pmsg("PDF records", "Medium"),
+    "record_retention": pmsg("PDF records", "Retention"),
+    "record_disposal": pmsg("PDF records", "Disposal"),
+    "record_disposal_general": pmsg("PDF records", "General method"),
+    "general_disposal": pmsg("PDF records", "General disposal method"),
+    "medium_paper": pmsg("PDF records", "Paper"),
+    "medium_electronic": pmsg("PDF records", "Electronic"),
+    "medium_both": pmsg("PDF records", "Paper and electronic"),
 }
 
 

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from qms.render.capa_records import CAPA_RECORD, CAPA_REGISTER
-from qms.render.data import AuditReport, CapaRecord, CapaRegister, TrailPrint, nfc
+from qms.render.data import (
+    AuditReport,
+    CapaRecord,
+    CapaRegister,
+    RecordsList,
+    TrailPrint,
+    nfc,
+)
 from qms.render.errors import RenderError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
 from qms.render.minutes import REVIEW_MINUTES, ReviewMinutes
@@ -19,6 +26,7 @@ from qms.render.records import (
     identity_of,
     render_record,
 )
+from qms.render.records_list import RECORDS_LIST
 from qms.render.trail import TRAIL_PRINT
 from qms.render.yearly import (
     CONFORMITY_DECISION,
@@ -35,6 +43,7 @@ LAYOUTS: dict[type, RecordLayout] = {
     YearlyReport: YEARLY_REPORT,
     ConformityDecisionPrint: CONFORMITY_DECISION,
     ReviewMinutes: REVIEW_MINUTES,
+    RecordsList: RECORDS_LIST,
 }
 
 Record = (
@@ -45,6 +54,7 @@ Record = (
     | YearlyReport
     | ConformityDecisionPrint
     | ReviewMinutes
+    | RecordsList
 )
 
 

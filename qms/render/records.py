@@ -275,6 +275,7 @@ def audit_report_context(
     expected = {"lead_auditor": report.lead_auditor, "auditee": report.auditee_rep}
     return {
         "report": report,
+        "retention": report.retention,
         "labels": words,
         "language": report.language,
         "header": header(report.organisation, title, facts, words),

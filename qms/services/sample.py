@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from qms.domain import Role
 from qms.errors import ValidationError
-from qms.services import sample_measures, sample_review, sample_risks
+from qms.services import sample_measures, sample_records, sample_review, sample_risks
 from qms.services.documents import importer
 from qms.services.people import organisation, users
 
@@ -15,8 +15,8 @@ from qms.services.people import organisation, users
 def install(session: Session, *, folder: Path) -> tuple[int, int, int]:
     """Load ``organisation.yaml`` and import every procedure source in ``folder``, as one
     transaction, into an empty database; then the year's quality objectives, their
-    results, the one-stop-desk figures, the register of risks and the year's management
-    review, planned (``folder/data``).
+    results, the one-stop-desk figures, the register of risks, the year's management
+    review, planned, and the batches of records kept (``folder/data``).
     Returns (departments, users, documents)."""
     depts, created = organisation.apply_organisation_file(
         session, actor=None, path=folder / "organisation.yaml"
@@ -32,4 +32,5 @@ def install(session: Session, *, folder: Path) -> tuple[int, int, int]:
     sample_measures.install(session, folder=folder, password=password)
     sample_risks.install(session, folder=folder)
     sample_review.install(session, folder=folder)
+    sample_records.install(session, folder=folder)
     return len(depts), len(created), len(results)

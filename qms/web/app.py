@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         paper_copies,
         portal,
         readers,
+        records,
         review_comments,
         reviews,
         risks,
@@ -179,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         risks,
         yearly,
         reviews,
+        records,
     ):
         app.include_router(module.router, include_in_schema=False)
     for module in (api_documents, api_audits, api_capa, api_integrity, api_notices):

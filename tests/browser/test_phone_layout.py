@@ -139,6 +139,7 @@ PAGES = [
     ("thu", "/reviews"),
     ("thu", "/reviews/{review}"),
     ("hung", "/reviews/{review}"),
+    ("thu", "/records"),
 ]
 
 

@@ -106,6 +106,21 @@ def test_init_demo_loads_a_register_of_risks(blank_db_url: str) -> None:
     assert run(blank_db_url, "risk", "overdue").stdout.splitlines()[1:] == []
 
 
+def test_init_demo_builds_the_list_of_records(blank_db_url: str) -> None:
+    assert run(blank_db_url, "init", "--demo").exit_code == 0
+    listed = json.loads(run(blank_db_url, "records", "list", "--format", "json").stdout)
+    sources = {line["source"] for line in listed}
+    assert {"QT-01", "QT-02", "QT-03", "QT-04", "QT-05", "QT-06", "QT-TP-02"} <= sources
+    report = next(line for line in listed if line["form_code"] == "BM-03-02")
+    assert (report["retention"], report["department"]) == ("05 năm", "VP")
+    due = json.loads(run(blank_db_url, "records", "due", "--format", "json").stdout)
+    assert [(b["record"], b["year"]) for b in due] == [
+        ("Báo cáo đánh giá nội bộ (BM-03-02)", 2019),
+        ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (liên lưu)", 2023),
+    ]
+    assert run(blank_db_url, "records", "check").exit_code == 0
+
+
 def looks_real(session: Session) -> None:
     """The sample as a district would have it at the pinned date (2026-12-04): periodic
     reviews done, a few falling due soon and none overdue; every issue it brings in

@@ -78,6 +78,9 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     # No decision is issued in this database: its download is refused to everyone (who
     # may download one is tried in test_yearly_pages).
     ("/reports/conformity/2026/1.pdf", set()),
+    ("/records", SIGNED_IN),
+    ("/records?dept=VP&medium=paper", SIGNED_IN),
+    ("/records.pdf", SIGNED_IN),
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
@@ -151,6 +154,11 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     ("/documents/QT-02/comments/1/reply", {"comment": "Đã sửa"}, set()),
     ("/reports/yearly", {"year": 2026, "difficulties": "Thiếu người"}, {"thu"}),
     ("/reports/yearly/pdf", {"year": 2026}, {"thu"}),
+    ("/records/lines", {"name": "Sổ công văn đến", "retention": "10 năm"}, {"thu"}),
+    # The workflow database keeps no line or batch of records: keeping one and disposing of
+    # one are refused to everyone here (who may is tried in test_records_pages).
+    ("/records/batches", {"line_id": "1", "year": "2019"}, set()),
+    ("/records/batches/1/dispose", {"approved_by": "hai", "method": "Máy hủy"}, set()),
 ]
 
 

@@ -30,6 +30,7 @@ from qms.services.audits.core import (
 from qms.services.documents import register as documents
 from qms.services.documents import renditions
 from qms.services.people import organisation
+from qms.services.records import views as records_views
 from qms.services.trail.chain import canonical
 
 LEAD = "lead_auditor"
@@ -243,6 +244,7 @@ def report_data(
         signatures=_signature_lines(session, audit, lead, rep, content),
         issued_on=audit.actual_end,
         content_hash=content,
+        retention=records_views.produced_retention(session, "audit_report", lang),
         timezone=organisation.get_setting(session, "timezone"),
     )
 

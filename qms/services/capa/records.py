@@ -43,6 +43,7 @@ from qms.services.documents import register as documents
 from qms.services.documents import renditions
 from qms.services.integrity.copies import confirm_stored_record
 from qms.services.people import organisation, users
+from qms.services.records import views as records_views
 from qms.services.trail import chain as trail
 from qms.text import clean
 
@@ -336,6 +337,7 @@ def record_data(
         closed_at=naive_utc(car.closed_at),
         printed_on=today,
         timezone=organisation.get_setting(session, "timezone"),
+        retention=records_views.produced_retention(session, "capa_record", lang),
     )
 
 

@@ -39,6 +39,7 @@ from qms.services.integrity.issues import issue_mismatches
 from qms.services.integrity.report import Mismatch
 from qms.services.notices import kinds as notices
 from qms.services.people import organisation, users
+from qms.services.records import listing as records_list
 from qms.services.trail import chain as trail
 from qms.text import clean, nfc
 
@@ -564,6 +565,7 @@ def take_effect(
         copies.add(session, actor=actor.username, doc=doc, rev=rev)
     if action == "publish":  # not issues imported as they were approved on paper
         notices.new_issue_to_read(session, doc=doc, rev=rev)
+    records_list.issue_took_effect(session, actor=actor.username, doc=doc, rev=rev)
     return previous
 
 
@@ -663,6 +665,7 @@ def obsolete(session: Session, *, actor: User, code: str, reason: str) -> Docume
             at=now,
         )
     search.index_document(session, doc, "")  # no effective body left to find it by
+    records_list.document_withdrawn(session, actor=actor.username, doc=doc)
     session.commit()
     return doc
 

@@ -11,13 +11,15 @@ from sqlmodel import Session
 
 from qms.domain import DocType, Role
 from qms.errors import Conflict, NotFound, QMSError, Text, ValidationError
+from qms.i18n import in_language
 from qms.models import User
 from qms.render import markdown_to_safe_html
 from qms.services.documents import bodies, comments, editing, revisions
 from qms.services.documents import register as documents_register
 from qms.services.people import users
+from qms.services.records import listing as records_list
 from qms.web.deps import CurrentUser, Db, Limits
-from qms.web.i18n import translated, translator
+from qms.web.i18n import request_language, translated, translator
 from qms.web.pages import body_html, flash, render
 from qms.web.refusals import Refusal
 from qms.web.routes.documents import document_context
@@ -309,4 +311,8 @@ def publish(request: Request, session: Db, user: CurrentUser, code: str) -> Resp
         return refused(request, session, user, code, "publish", exc, {})
     _ = translator(request)
     flash(request, _("Issue {issue} is now effective.").format(issue=rev.issue))
+    language = request_language(request)
+    for problem in records_list.problems(session, code=code):
+        where = _("Records table, line {line}:").format(line=problem.line)
+        flash(request, f"{where} {in_language(problem.text, language)}", "error")
     return RedirectResponse(_page(code.upper()), status_code=303)
