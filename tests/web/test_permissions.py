@@ -70,6 +70,13 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/api/notices", SIGNED_IN),
     ("/admin/mail", {"admin"}),
     ("/documents/QT-01/readers", {"thu"}),
+    ("/admin", {"admin"}),
+    ("/admin/users", {"admin"}),
+    ("/admin/users?dept=MC&role=staff&active=yes", {"admin"}),
+    ("/admin/users/new", {"admin"}),
+    ("/admin/users/lan", {"admin"}),
+    ("/admin/departments", {"admin"}),
+    ("/admin/settings", {"admin"}),
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
@@ -141,6 +148,20 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     # No comment exists in this database: answering one is refused to everyone (who may
     # answer is tried in test_passage_comments).
     ("/documents/QT-02/comments/1/reply", {"comment": "Đã sửa"}, set()),
+    (
+        "/admin/users/new",
+        {"username": "xuan", "full_name": "Ngô Thị Xuân", "roles": ["staff"], "source": "generate"},
+        {"admin"},
+    ),
+    ("/admin/users/lan/roles", {"roles": ["staff", "auditor"]}, {"admin"}),
+    ("/admin/users/lan/department", {"department": "TP"}, {"admin"}),
+    ("/admin/users/lan/active", {"active": "no"}, {"admin"}),
+    ("/admin/users/lan/password", {"source": "typed", "password": "mat-khau-moi"}, {"admin"}),
+    ("/admin/users/lan/end-sessions", {}, {"admin"}),
+    ("/admin/users/lan/unlock", {"what": "sign_in"}, {"admin"}),
+    ("/admin/departments", {"code": "YT", "name": "Phòng Y tế"}, {"admin"}),
+    ("/admin/departments/MC", {"name": "Bộ phận Một cửa quận"}, {"admin"}),
+    ("/admin/settings", {"timezone": "Asia/Bangkok"}, {"admin"}),
 ]
 
 
