@@ -77,6 +77,8 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/admin/users/lan", {"admin"}),
     ("/admin/departments", {"admin"}),
     ("/admin/settings", {"admin"}),
+    ("/admin/reviews", {"admin", "thu"}),
+    ("/admin/reviews?within=400", {"admin", "thu"}),
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
@@ -162,6 +164,10 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     ("/admin/departments", {"code": "YT", "name": "Phòng Y tế"}, {"admin"}),
     ("/admin/departments/MC", {"name": "Bộ phận Một cửa quận"}, {"admin"}),
     ("/admin/settings", {"timezone": "Asia/Bangkok"}, {"admin"}),
+    ("/documents/QT-01/withdraw", {"reason": "Thay bằng QT-05"}, {"thu"}),  # confirmation
+    ("/documents/QT-01/withdraw", {"reason": "Thay bằng QT-05", "confirm": "yes"}, {"thu"}),
+    ("/documents/QT-01/periodic-review", {"note": "Vẫn phù hợp"}, {"thu"}),
+    ("/admin/reviews/QT-01", {"note": "Vẫn phù hợp"}, {"thu"}),
 ]
 
 
