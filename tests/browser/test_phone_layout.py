@@ -129,6 +129,14 @@ PAGES = [
     ("binh", "/trail"),
     ("thu", "/import-documents"),
     ("admin", "/admin/mail"),
+    ("admin", "/admin"),
+    ("admin", "/admin/users"),
+    ("admin", "/admin/users/new"),
+    ("admin", "/admin/users/lan"),
+    ("admin", "/admin/departments"),
+    ("admin", "/admin/settings"),
+    ("admin", "/admin/reviews"),
+    ("thu", "/admin/reviews?within=400"),
 ]
 
 
