@@ -92,6 +92,10 @@ def _engine_options(settings: Settings) -> dict[str, object]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: upgrade the schema, load the signing key, mount every area."""
     from qms.web.routes import (
+        admin_departments,
+        admin_documents,
+        admin_settings,
+        admin_users,
         api_audits,
         api_capa,
         api_documents,
@@ -181,6 +185,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yearly,
         reviews,
         records,
+        admin_users,
+        admin_departments,
+        admin_settings,
+        admin_documents,
     ):
         app.include_router(module.router, include_in_schema=False)
     for module in (api_documents, api_audits, api_capa, api_integrity, api_notices):

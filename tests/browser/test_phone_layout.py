@@ -140,6 +140,14 @@ PAGES = [
     ("thu", "/reviews/{review}"),
     ("hung", "/reviews/{review}"),
     ("thu", "/records"),
+    ("admin", "/admin"),
+    ("admin", "/admin/users"),
+    ("admin", "/admin/users/new"),
+    ("admin", "/admin/users/lan"),
+    ("admin", "/admin/departments"),
+    ("admin", "/admin/settings"),
+    ("admin", "/admin/reviews"),
+    ("thu", "/admin/reviews?within=400"),
 ]
 
 

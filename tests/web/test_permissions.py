@@ -81,6 +81,15 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/records", SIGNED_IN),
     ("/records?dept=VP&medium=paper", SIGNED_IN),
     ("/records.pdf", SIGNED_IN),
+    ("/admin", {"admin"}),
+    ("/admin/users", {"admin"}),
+    ("/admin/users?dept=MC&role=staff&active=yes", {"admin"}),
+    ("/admin/users/new", {"admin"}),
+    ("/admin/users/lan", {"admin"}),
+    ("/admin/departments", {"admin"}),
+    ("/admin/settings", {"admin"}),
+    ("/admin/reviews", {"admin", "thu"}),
+    ("/admin/reviews?within=400", {"admin", "thu"}),
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
@@ -159,6 +168,24 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     # one are refused to everyone here (who may is tried in test_records_pages).
     ("/records/batches", {"line_id": "1", "year": "2019"}, set()),
     ("/records/batches/1/dispose", {"approved_by": "hai", "method": "Máy hủy"}, set()),
+    (
+        "/admin/users/new",
+        {"username": "xuan", "full_name": "Ngô Thị Xuân", "roles": ["staff"], "source": "generate"},
+        {"admin"},
+    ),
+    ("/admin/users/lan/roles", {"roles": ["staff", "auditor"]}, {"admin"}),
+    ("/admin/users/lan/department", {"department": "TP"}, {"admin"}),
+    ("/admin/users/lan/active", {"active": "no"}, {"admin"}),
+    ("/admin/users/lan/password", {"source": "typed", "password": "mat-khau-moi"}, {"admin"}),
+    ("/admin/users/lan/end-sessions", {}, {"admin"}),
+    ("/admin/users/lan/unlock", {"what": "sign_in"}, {"admin"}),
+    ("/admin/departments", {"code": "YT", "name": "Phòng Y tế"}, {"admin"}),
+    ("/admin/departments/MC", {"name": "Bộ phận Một cửa quận"}, {"admin"}),
+    ("/admin/settings", {"timezone": "Asia/Bangkok"}, {"admin"}),
+    ("/documents/QT-01/withdraw", {"reason": "Thay bằng QT-05"}, {"thu"}),  # confirmation
+    ("/documents/QT-01/withdraw", {"reason": "Thay bằng QT-05", "confirm": "yes"}, {"thu"}),
+    ("/documents/QT-01/periodic-review", {"note": "Vẫn phù hợp"}, {"thu"}),
+    ("/admin/reviews/QT-01", {"note": "Vẫn phù hợp"}, {"thu"}),
 ]
 
 

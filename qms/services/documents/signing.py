@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.errors import QMSError, Text
 from qms.models import Document, Revision, TrailEvent, User
+from qms.services.people import unlocks
 from qms.services.trail import chain as trail
 
 REFUSED = "signing.refused"  # a wrong password (counted towards the lock-out)
@@ -56,6 +57,11 @@ class SigningLocked(QMSError):
 def locked_for(session: Session, signer: User, limits: SigningLimits) -> int:
     """Minutes until ``signer`` may sign again (0: not locked)."""
     since = utcnow() - limits.window
+    unlocked = unlocks.unlocked_at(
+        session, action=unlocks.SIGNING_UNLOCKED, username=signer.username
+    )
+    if unlocked is not None and unlocked > since:  # refusals before an unlock are forgiven
+        since = unlocked + timedelta(microseconds=1)
     count, oldest = session.exec(
         select(func.count(), func.min(TrailEvent.at))
         .where(TrailEvent.action == REFUSED, TrailEvent.actor == signer.username)

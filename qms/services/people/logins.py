@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.errors import QMSError, Text
 from qms.models import LoginAttempt, Setting, User
-from qms.services.people import sessions, users
+from qms.services.people import sessions, unlocks, users
 from qms.services.trail import chain as trail
 
 WINDOW = timedelta(minutes=15)
@@ -47,7 +47,11 @@ def _failures(session: Session, *, username: str, client: str) -> ThrottleState:
     base = select(func.count(), func.min(LoginAttempt.at)).where(
         col(LoginAttempt.at) >= since, col(LoginAttempt.succeeded).is_(False)
     )
-    by_user, first_user = session.exec(base.where(LoginAttempt.username == username)).one()
+    unlocked = unlocks.unlocked_at(session, action=unlocks.SIGN_IN_UNLOCKED, username=username)
+    of_user = base.where(LoginAttempt.username == username)
+    if unlocked is not None:  # an admin lifted the lock: earlier failures no longer count
+        of_user = of_user.where(col(LoginAttempt.at) > unlocked)
+    by_user, first_user = session.exec(of_user).one()
     by_client, first_client = session.exec(base.where(LoginAttempt.client == client)).one()
     oldest = [t for t in (first_user, first_client) if t is not None]
     retry = 0
@@ -57,6 +61,13 @@ def _failures(session: Session, *, username: str, client: str) -> ThrottleState:
             first = first.replace(tzinfo=utcnow().tzinfo)
         retry = max(1, math.ceil((first + WINDOW - utcnow()).total_seconds() / 60))
     return ThrottleState(int(by_user), int(by_client), retry)
+
+
+def sign_in_locked_for(session: Session, *, username: str) -> int:
+    """Minutes until ``username`` may try to sign in again (0: not locked); the lock of
+    a client address is not the user's and is left out."""
+    state = _failures(session, username=username, client="")
+    return state.retry_in_minutes if state.user_failures >= MAX_FAILURES_PER_USER else 0
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Departments, users, roles and authentication."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlmodel import Session, col, select
 
@@ -12,6 +14,7 @@ from qms.errors import (
     Joined,
     NotFound,
     PermissionDenied,
+    QMSError,
     Text,
     ValidationError,
 )
@@ -20,6 +23,7 @@ from qms.phrases import any_role
 from qms.services.fields import one_line
 from qms.services.people import passwords, sessions
 from qms.services.trail import chain as trail
+from qms.settings import is_mail_address
 from qms.text import clean
 
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
@@ -121,20 +125,24 @@ def add_department(
 ) -> Department:
     """Validate and add a department without committing (permission checked by the caller)."""
     code = clean(code).upper()
-    if not _DEPT_CODE.match(code):
-        raise ValidationError(
-            "department code {code!r} must be 1-16 capital letters, digits or '-', "
-            "starting with a letter",
-            code=code,
-        )
-    name = one_line(name, field=Text("department name"))
-    name_en = one_line(name_en, field=Text("English department name"))
-    if not name:
-        raise ValidationError("a department needs a name")
-    _check_length(Text("department name"), name, 200)
-    _check_length(Text("English department name"), name_en, 200)
-    if session.exec(select(Department).where(Department.code == code)).first():
-        raise Conflict("department {code} already exists", code=code)
+    with _about("code"):
+        if not _DEPT_CODE.match(code):
+            raise ValidationError(
+                "department code {code!r} must be 1-16 capital letters, digits or '-', "
+                "starting with a letter",
+                code=code,
+            )
+    with _about("name"):
+        name = one_line(name, field=Text("department name"))
+        if not name:
+            raise ValidationError("a department needs a name")
+        _check_length(Text("department name"), name, 200)
+    with _about("name_en"):
+        name_en = one_line(name_en, field=Text("English department name"))
+        _check_length(Text("English department name"), name_en, 200)
+    with _about("code"):
+        if session.exec(select(Department).where(Department.code == code)).first():
+            raise Conflict("department {code} already exists", code=code)
     dept = Department(code=code, name=name, name_en=name_en)
     session.add(dept)
     session.flush()
@@ -149,6 +157,38 @@ def add_department(
     return dept
 
 
+def rename_department(
+    session: Session, *, actor: User, code: str, name: str, name_en: str = ""
+) -> Department:
+    """Change a department's names (admin); its code, which documents and records carry,
+    stays."""
+    require_role(session, actor, Role.ADMIN, action=Text("rename departments"))
+    dept = get_department(session, code)
+    with _about("name"):
+        name = one_line(name, field=Text("department name"))
+        if not name:
+            raise ValidationError("a department needs a name")
+        _check_length(Text("department name"), name, 200)
+    with _about("name_en"):
+        name_en = one_line(name_en, field=Text("English department name"))
+        _check_length(Text("English department name"), name_en, 200)
+    old = {"name": dept.name, "name_en": dept.name_en}
+    new = {"name": name, "name_en": name_en}
+    if old != new:
+        dept.name, dept.name_en = name, name_en
+        session.add(dept)
+        trail.record(
+            session,
+            actor=actor.username,
+            action="department.rename",
+            entity="department",
+            entity_id=dept.code,
+            payload={"old": old, "new": new},
+        )
+    session.commit()
+    return dept
+
+
 def create_user(
     session: Session,
     *,
@@ -160,6 +200,7 @@ def create_user(
     department: str | None = None,
     position: str = "",
     language: str = "vi",
+    email: str = "",
 ) -> User:
     """Create a user. With no users yet, ``actor`` may be None to create the first admin."""
     _require_admin_or_bootstrap(session, actor, Text("create users"))
@@ -175,6 +216,7 @@ def create_user(
         department=department,
         position=position,
         language=language,
+        email=email,
     )
     session.commit()
     return user
@@ -191,31 +233,49 @@ def add_user(
     department: str | None = None,
     position: str = "",
     language: str = "vi",
+    email: str = "",
 ) -> User:
-    """Validate and add a user without committing (permission checked by the caller)."""
+    """Validate and add a user without committing (permission checked by the caller).
+    Each refusal says which input it is about, for a form to show it beside its field."""
     username = username.strip().lower()
-    if not _USERNAME.match(username):
-        raise ValidationError(
-            "username {username!r} must be 2-64 lower-case letters, digits, '.', '_' or '-'",
-            username=username,
-        )
-    parsed_roles = _parse_roles(roles)
-    validate_language(language)
-    full_name = one_line(full_name, field=Text("full name"))
-    position = one_line(position, field=Text("position"))
-    if not full_name:
-        raise ValidationError("a user needs a full name")
-    _check_length(Text("full name"), full_name, 200)
-    _check_length(Text("position"), position, 200)
-    if session.exec(select(User).where(User.username == username)).first():
-        raise Conflict("user {username} already exists", username=username)
-    dept = get_department(session, department) if department else None
+    with _about("username"):
+        if not _USERNAME.match(username):
+            raise ValidationError(
+                "username {username!r} must be 2-64 lower-case letters, digits, '.', '_' or '-'",
+                username=username,
+            )
+    with _about("full_name"):
+        full_name = one_line(full_name, field=Text("full name"))
+        if not full_name:
+            raise ValidationError("a user needs a full name")
+        _check_length(Text("full name"), full_name, 200)
+    with _about("roles"):
+        parsed_roles = _parse_roles(roles)
+    with _about("language"):
+        validate_language(language)
+    with _about("position"):
+        position = one_line(position, field=Text("position"))
+        _check_length(Text("position"), position, 200)
+    with _about("email"):
+        email = email.strip()
+        if email and not is_mail_address(email):
+            raise ValidationError(
+                "{value!r} is not a mail address (like name@example.vn)", value=email
+            )
+    with _about("username"):
+        if session.exec(select(User).where(User.username == username)).first():
+            raise Conflict("user {username} already exists", username=username)
+    with _about("department"):
+        dept = get_department(session, department) if department else None
+    with _about("password"):
+        password_hash = hash_password(password)
     user = User(
         username=username,
         full_name=full_name,
         position=position,
+        email=email,
         department_id=dept.id if dept else None,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         language=language,
         created_at=utcnow(),
     )
@@ -236,6 +296,7 @@ def add_user(
                 "position": user.position,
                 "department": dept.code if dept else None,
                 "roles": sorted(r.value for r in parsed_roles),
+                **({"email": email} if email else {}),
             }
         },
     )
@@ -262,6 +323,28 @@ def set_roles(session: Session, *, actor: User, username: str, roles: list[str])
         entity_id=user.username,
         payload={"old": sorted(r.value for r in old), "new": sorted(r.value for r in new)},
     )
+    session.commit()
+    return user
+
+
+def set_department(session: Session, *, actor: User, username: str, department: str | None) -> User:
+    """Move a user to another department, or to none (admin)."""
+    require_role(session, actor, Role.ADMIN, action=Text("change users' departments"))
+    user = get_user(session, username)
+    dept = get_department(session, department) if department else None
+    old = department_code(session, user)
+    new = dept.code if dept else None
+    if old != new:
+        user.department_id = dept.id if dept else None
+        session.add(user)
+        trail.record(
+            session,
+            actor=actor.username,
+            action="user.department",
+            entity="user",
+            entity_id=user.username,
+            payload={"old": old, "new": new},
+        )
     session.commit()
     return user
 
@@ -351,6 +434,16 @@ def change_password(
     )
     session.commit()
     return renewed
+
+
+@contextmanager
+def _about(field: str) -> Iterator[None]:
+    """Refusals inside name ``field`` as the input they are about (the command line gives
+    these inputs as arguments or prompts, so it names no option)."""
+    try:
+        yield
+    except QMSError as exc:
+        raise exc.about(field, option="") from None
 
 
 def _parse_roles(roles: list[str]) -> set[Role]:

@@ -156,6 +156,8 @@ FORM_FIELDS = {
     "publish": (),
     "comment": ("comment",),
     "reply": ("comment",),
+    "withdraw": ("reason",),
+    "periodic_review": ("note",),
 }
 
 # The forms that show a message about the whole form (the others show it above them all).
@@ -168,6 +170,8 @@ STEP_FORMS = {
     "publish": {"publish"},
     "comment": {"return"},
     "reply": {"edit", "submit", "accept", "return", "approve", "publish"},
+    "withdraw": {"withdraw"},
+    "periodic_review": {"periodic_review"},
 }
 
 
