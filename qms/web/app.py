@@ -100,10 +100,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_checklist,
         audits,
         capa,
+        desk,
         documents,
         editing,
         home,
         notices,
+        objectives,
         portal,
         readers,
         review_comments,
@@ -173,6 +175,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_checklist,
         capa,
         risks,
+        objectives,
+        desk,
     ):
         app.include_router(module.router, include_in_schema=False)
     for module in (api_documents, api_audits, api_capa, api_integrity, api_notices):
