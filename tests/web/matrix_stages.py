@@ -4,6 +4,7 @@ through the services to the state each step needs, so a refusal can only come fr
 is asking."""
 
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy.engine import Engine
 
@@ -12,9 +13,12 @@ from qms.services.audits import programme as audit_programme
 from qms.services.audits import reports as audit_reports
 from qms.services.audits import work as audit_work
 from qms.services.capa import lifecycle as capa
+from qms.services.desk import feedback
+from qms.services.objectives import results
 from tests.helpers import act
 from tests.seed import PASSWORD
 from tests.services import capa_setup as cs
+from tests.services import objectives_setup as obj
 from tests.services.audit_helpers import add_person, answer_all
 
 AUDIT = "IA-2026-01"
@@ -111,6 +115,22 @@ def _verified(engine: Engine) -> None:
     cs.verify(engine, CAR, verifier="binh")
 
 
+def _objectives(engine: Engine) -> None:
+    """MT-2026-01 drafted by thu; MT-2026-02 approved by hai, its 2026-Q2 result (hung's)
+    not met, with an evidence file; complaint PA-2026-001 about MC, recorded by lan."""
+    obj.draft(engine, department=None)
+    obj.approve(engine, obj.draft(engine, department=None))
+    name, data = EVIDENCE_FILE
+    act(
+        engine, results.record_result, "hung", ref="MT-2026-02", period="2026-Q2", value="96",
+        evidence=data, evidence_name=name, evidence_type="text/plain",
+    )  # fmt: skip
+    act(
+        engine, feedback.record_feedback, "lan", kind="complaint", received_on=date(2026, 10, 12),
+        department="MC", summary="Phải đi lại 3 lần để bổ sung hồ sơ",
+    )  # fmt: skip
+
+
 STAGES: dict[str, Callable[[Engine], None]] = {
     "second auditor": _second_auditor,
     "planned audit": _planned_audit,
@@ -125,4 +145,5 @@ STAGES: dict[str, Callable[[Engine], None]] = {
     "actions planned": _actions_planned,
     "actions done": _actions_done,
     "verified": _verified,
+    "objectives": _objectives,
 }
