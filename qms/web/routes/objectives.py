@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from qms.errors import QMSError, ValidationError
@@ -162,10 +163,34 @@ def new_objective_form(
     return render(request, "objective_new.html", context)
 
 
+class ObjectiveForm(BaseModel):
+    """The fields of the draft and revise forms, as typed."""
+
+    indicator: str = ""
+    unit: str = ""
+    target: str = ""
+    direction: str = ""
+    frequency: str = ""
+    owner: str = ""
+    measure: str = ""
+    scope_kind: str = ""
+    scope_value: str = ""
+    plan_what: str = ""
+    plan_resources: str = ""
+    plan_who: str = ""
+    plan_when: str = ""
+    evaluation: str = ""
+    year: str = ""
+    department: str = ""
+    document: str = ""
+    reason: str = ""
+
+
 @router.post("/objectives/new")
-async def new_objective(request: Request, session: Db, user: CurrentUser) -> Response:
-    form = await request.form()
-    typed = {name: str(form.get(name, "")) for name in FORM_FIELDS["draft"]}
+def new_objective(
+    request: Request, session: Db, user: CurrentUser, form: Annotated[ObjectiveForm, Form()]
+) -> Response:
+    typed = {name: getattr(form, name) for name in FORM_FIELDS["draft"]}
     try:
         year = int(typed["year"]) if typed["year"].isdigit() else 0
         version = lifecycle.draft_objective(
@@ -283,11 +308,16 @@ def open_nonconformity(
 
 
 @router.post("/objectives/{ref}/revise")
-async def revise(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
+def revise(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    ref: str,
+    form: Annotated[ObjectiveForm, Form()],
+) -> Response:
     """Change the draft, or start a new version of an approved objective (with a reason).
     Every content field comes from the form, prefilled with what the objective says."""
-    form = await request.form()
-    typed = {name: str(form.get(name, "")) for name in FORM_FIELDS["revise"]}
+    typed = {name: getattr(form, name) for name in FORM_FIELDS["revise"]}
     changes = {name: typed[name] for name in CONTENT_FIELDS}
     try:
         version = lifecycle.revise_objective(
