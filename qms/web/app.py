@@ -104,10 +104,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_checklist,
         audits,
         capa,
+        desk,
         documents,
         editing,
         home,
         notices,
+        objectives,
         paper_copies,
         portal,
         readers,
@@ -189,6 +191,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin_departments,
         admin_settings,
         admin_documents,
+        objectives,
+        desk,
     ):
         app.include_router(module.router, include_in_schema=False)
     for module in (api_documents, api_audits, api_capa, api_integrity, api_notices):

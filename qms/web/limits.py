@@ -14,8 +14,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
 MAX_EVIDENCE_REQUEST_BYTES = 32 * 1024 * 1024
-# Audit evidence, and Word files brought in (carried over from the preview, base64).
-EVIDENCE_ROUTES = re.compile(r"^(?:(/api)?/audits/[^/]+/items/\d+|/import-documents)$")
+# Audit evidence, Word files brought in (carried over from the preview, base64), the
+# evidence of an objective's result and one-stop-desk files.
+EVIDENCE_ROUTES = re.compile(
+    r"^(?:(/api)?/audits/[^/]+/items/\d+|/import-documents|/objectives/[^/]+/results|/data/import)$"
+)
 
 
 class RequestTooLarge(HTTPException):

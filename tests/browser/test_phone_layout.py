@@ -6,19 +6,24 @@ One server and one sign-in per person for the whole module: the pages are only r
 
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.engine import Engine
 
 from qms.db import make_engine
+from qms.services.desk import feedback
 from qms.services.documents import revisions
+from qms.services.objectives import results
 from qms.services.people import users
 from qms.services.reviews import meeting
 from tests.browser.conftest import Person
 from tests.helpers import act, effective_document, new_draft
 from tests.live_server import served
 from tests.seed import PASSWORD
+from tests.services import objectives_setup as obj
 from tests.services.capa_setup import audit_with_findings, planned
 from tests.services.review_setup import started
 
@@ -74,10 +79,30 @@ def site(
             code="QLDT",
             name="Phòng Quản lý đô thị, Tài nguyên và Môi trường, Kinh tế và Hạ tầng",
         )
+        refs["objective"] = _measured_objective(engine)
     finally:
         engine.dispose()
     with served(url, folder) as base:
         yield base, refs
+
+
+def _measured_objective(engine: Engine) -> str:
+    """An approved objective with a result not met; a quarter of one-stop-desk figures
+    (a long procedure name among them) and a complaint."""
+    ref = obj.approved(engine, indicator="Hồ sơ thủ tục hành chính được giải quyết đúng hạn")
+    act(engine, results.record_result, "hung", ref=ref, period="2026-Q2", value="96,5")
+    rows = [
+        *obj.quarter("1.001193", late={"2026-08": 9}),
+        *obj.quarter(
+            "1.011612", field="Xây dựng - Cấp giấy phép xây dựng nhà ở riêng lẻ", dept="MC"
+        ),
+    ]
+    obj.import_stats(engine, obj.csv_bytes(rows))
+    act(
+        engine, feedback.record_feedback, "lan", kind="complaint", received_on=date(2026, 10, 12),
+        department="MC", summary="Phải đi lại 3 lần để bổ sung hồ sơ", channel="Hòm thư góp ý",
+    )  # fmt: skip
+    return ref
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +173,13 @@ PAGES = [
     ("admin", "/admin/settings"),
     ("admin", "/admin/reviews"),
     ("thu", "/admin/reviews?within=400"),
+    ("lan", "/objectives"),
+    ("hung", "/objectives/{objective}"),
+    ("thu", "/objectives/{objective}"),
+    ("thu", "/objectives/new"),
+    ("hai", "/objectives"),
+    ("lan", "/data"),
+    ("thu", "/data?by=procedure&frequency=monthly"),
 ]
 
 

@@ -4,6 +4,7 @@ through the services to the state each step needs, so a refusal can only come fr
 is asking."""
 
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy.engine import Engine
 
@@ -12,12 +13,15 @@ from qms.services.audits import programme as audit_programme
 from qms.services.audits import reports as audit_reports
 from qms.services.audits import work as audit_work
 from qms.services.capa import lifecycle as capa
+from qms.services.desk import feedback
+from qms.services.objectives import results
 from qms.services.reviews import meeting
 from qms.services.yearly import drafts
 from tests.helpers import act
 from tests.pinned_clock import days_from_today
 from tests.seed import PASSWORD
 from tests.services import capa_setup as cs
+from tests.services import objectives_setup as obj
 from tests.services import review_setup as rs
 from tests.services.audit_helpers import add_person, answer_all
 
@@ -147,6 +151,22 @@ def _review_minuted(engine: Engine) -> None:
     rs.conclude_all(engine, REVIEW)
 
 
+def _objectives(engine: Engine) -> None:
+    """MT-2026-01 drafted by thu; MT-2026-02 approved by hai, its 2026-Q2 result (hung's)
+    not met, with an evidence file; complaint PA-2026-001 about MC, recorded by lan."""
+    obj.draft(engine, department=None)
+    obj.approve(engine, obj.draft(engine, department=None))
+    name, data = EVIDENCE_FILE
+    act(
+        engine, results.record_result, "hung", ref="MT-2026-02", period="2026-Q2", value="96",
+        evidence=data, evidence_name=name, evidence_type="text/plain",
+    )  # fmt: skip
+    act(
+        engine, feedback.record_feedback, "lan", kind="complaint", received_on=date(2026, 10, 12),
+        department="MC", summary="Phải đi lại 3 lần để bổ sung hồ sơ",
+    )  # fmt: skip
+
+
 STAGES: dict[str, Callable[[Engine], None]] = {
     "second auditor": _second_auditor,
     "planned audit": _planned_audit,
@@ -166,4 +186,5 @@ STAGES: dict[str, Callable[[Engine], None]] = {
     "review decided": _review_decided,
     "review action": _review_action,
     "review minuted": _review_minuted,
+    "objectives": _objectives,
 }

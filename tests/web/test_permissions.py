@@ -24,6 +24,7 @@ from qms.web.app import create_app
 from tests.helpers import body
 from tests.pinned_clock import days_from_today
 from tests.seed import PASSWORD
+from tests.services import objectives_setup as obj
 from tests.web.client import WebClient, signed_in
 from tests.web.matrix_stages import EVIDENCE_FILE, PROGRAMME_YEAR, REVIEW, STAGES, plan_review
 from tests.word_samples import Procedure, procedure_docx
@@ -90,6 +91,11 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/admin/settings", {"admin"}),
     ("/admin/reviews", {"admin", "thu"}),
     ("/admin/reviews?within=400", {"admin", "thu"}),
+    ("/objectives", SIGNED_IN),
+    ("/objectives?year=2025", SIGNED_IN),
+    ("/objectives/new", {"thu", "hung", "hai"}),  # a controller, or a department's leaders
+    ("/data", SIGNED_IN),
+    ("/data?year=2026&by=procedure&frequency=monthly", SIGNED_IN),
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
@@ -250,10 +256,15 @@ def _post(app: FastAPI, role: str, path: str, data: dict[str, object]) -> str:
         name: _in_progress_hash(app, path.split("/")[2]) if value == SHOWN_HASH else value
         for name, value in data.items()
     }
+    files = {name: value for name, value in data.items() if isinstance(value, tuple)}
+    data = {name: value for name, value in data.items() if name not in files}
     client = WebClient(app) if role == "anonymous" else signed_in(app, role)
     with client:
-        send = client.api if path.startswith("/api/") else client.form
-        response = send(path, data)
+        if files:
+            response = client.form(path, data, files=files)
+        else:
+            send = client.api if path.startswith("/api/") else client.form
+            response = send(path, data)
     return _outcome(response.status_code, response.headers.get("location"))
 
 
@@ -480,6 +491,14 @@ ANALYSIS_JSON = {
 ACTION = {"description": "Phân công theo dõi thời hạn", "owner": "lan", "due_date": DUE}
 EVIDENCE = "Kiểm tra 20 hồ sơ: không trễ hẹn"
 LEAD = {"binh"}
+OBJECTIVE = {**{k: str(v) for k, v in obj.ON_TIME.items()}, "measure": "entered", "target": "99"}
+STATISTICS = ("thong-ke.csv", obj.csv_bytes(obj.quarter()), "text/csv")
+COMPLAINT_FORM = {
+    "kind": "complaint",
+    "received": "2026-11-02",
+    "department": "TP",
+    "summary": "Chờ lâu tại quầy",
+}
 STEP_ROUTES: list[tuple[str, str, dict[str, object], set[str]]] = [
     ("second auditor", f"{AUDIT}/assign", {"username": "kim"}, {"admin", "thu", "binh"}),
     ("second auditor", f"/api{AUDIT}/assign", {"username": "kim"}, {"admin", "thu", "binh"}),
@@ -539,6 +558,29 @@ STEP_ROUTES: list[tuple[str, str, dict[str, object], set[str]]] = [
     ),
     ("review action", f"{MR}/decisions/1/done", {"note": "Xong"}, {"lan", "thu"}),
     ("review minuted", f"{MR}/sign", {"password": PASSWORD}, {"hai"}),
+    # Objectives: a leader who did not draft approves; the owner (hung) enters results; the
+    # owner or a controller opens a nonconformity; the drafter changes the draft; a
+    # controller drafts the organisation's objectives, imports and opens nonconformities
+    # from complaints (about MC, which has no leaders here); anyone records a complaint.
+    ("objectives", "/objectives/MT-2026-01/approve", {"password": PASSWORD}, {"hai"}),
+    (
+        "objectives",
+        "/objectives/approve",
+        {"year": 2026, "refs": ["MT-2026-01"], "password": PASSWORD},
+        {"hai"},
+    ),
+    (
+        "objectives",
+        "/objectives/MT-2026-02/results",
+        {"period": "2026-Q3", "value": "99"},
+        {"hung"},
+    ),
+    ("objectives", "/objectives/MT-2026-02/nonconformity", {"period": "2026-Q2"}, {"hung", "thu"}),
+    ("objectives", "/objectives/MT-2026-01/revise", OBJECTIVE, {"thu"}),
+    ("objectives", "/objectives/new", {**OBJECTIVE, "year": 2026, "department": ""}, {"thu"}),
+    ("objectives", "/data/import", {"kind": "dossiers", "file": STATISTICS}, {"thu"}),
+    ("objectives", "/data/feedback", COMPLAINT_FORM, SIGNED_IN),
+    ("objectives", "/data/feedback/PA-2026-001/nonconformity", {}, {"thu"}),
 ]
 
 
@@ -572,6 +614,28 @@ def test_lifecycle_step_routes(
 ) -> None:
     outcomes = _outcomes_on_copies(stage_template(stage), tmp_path, path, data, allowed)
     assert outcomes == {role: _expected(role, allowed) for role in ROLES}
+
+
+def test_objective_pages_and_evidence(
+    stage_template: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """An objective's page and its result's evidence file are open to everyone signed in."""
+    name, data = EVIDENCE_FILE
+    app = _fresh_app(stage_template("objectives"), tmp_path / "objectives.db")
+    outcomes = {}
+    for role in ROLES:
+        with WebClient(app) if role == "anonymous" else signed_in(app, role) as client:
+            page = client.get("/objectives/MT-2026-02")
+            response = client.get("/objectives/MT-2026-02/evidence/2026-Q2")
+        outcomes[role] = (
+            _outcome(page.status_code, page.headers.get("location")),
+            _outcome(response.status_code, response.headers.get("location")),
+        )
+        if role != "anonymous":
+            assert response.content == data
+            assert name in response.headers["content-disposition"]
+    app.state.engine.dispose()
+    assert outcomes == {role: (_expected(role, SIGNED_IN),) * 2 for role in ROLES}
 
 
 def test_evidence_file_download(stage_template: Callable[[str], Path], tmp_path: Path) -> None:
@@ -628,6 +692,7 @@ def test_the_matrix_covers_every_route(shared_app: FastAPI) -> None:
     tried += [("POST", p) for _, p, _, _ in STEP_ROUTES]
     tried += [("GET", f"{AUDIT}/items/2/attachments/{'0' * 64}")]  # test_evidence_file_download
     tried += [("GET", f"/documents/QT-01/images/{'0' * 64}")]  # tests/web/test_word_pages.py
+    tried += [("GET", "/objectives/MT-2026-02"), ("GET", "/objectives/MT-2026-02/evidence/Q")]
     routes = set(_app_routes(list(shared_app.routes)))
     assert len(routes) > 90  # the walk found the included routers
     uncovered = {

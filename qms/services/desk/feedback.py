@@ -130,8 +130,9 @@ def record_feedback(
     return item
 
 
-def raise_nonconformity(session: Session, *, actor: User, ref: str, severity: str = "minor") -> str:
-    item = get_feedback(session, ref)
+def check_raise(session: Session, actor: User, item: Feedback) -> None:
+    """A controller, or a reviewer or approver of the department concerned, turns a
+    complaint or feedback into a nonconformity, once."""
     if item.capa_id is not None:
         raise Conflict("{ref} already became a nonconformity", ref=item.ref)
     roles = users.roles_of(session, actor)
@@ -143,6 +144,11 @@ def raise_nonconformity(session: Session, *, actor: User, ref: str, severity: st
             user=actor.username,
             ref=item.ref,
         )
+
+
+def raise_nonconformity(session: Session, *, actor: User, ref: str, severity: str = "minor") -> str:
+    item = get_feedback(session, ref)
+    check_raise(session, actor, item)
     dept = users.department_by_id(session, item.department_id)
     car = capa.add_nonconformity(
         session,

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.domain import Role
 from qms.errors import (
+    AuthenticationFailed,
     Conflict,
     InvalidTransition,
     NotFound,
@@ -262,8 +263,8 @@ def revise_objective(
         _apply(latest, content)
         latest.reason = why or latest.reason
         if latest.version > 1 and not latest.reason:
-            raise ValidationError(
-                "give the reason for changing {ref} (--reason)", ref=objective.ref
+            raise ValidationError("give the reason for changing {ref}", ref=objective.ref).about(
+                "reason"
             )
         latest.content_hash = version_hash(session, objective, latest)
         session.add(latest)
@@ -272,9 +273,8 @@ def revise_objective(
     else:
         if not why:
             raise ValidationError(
-                "{ref} is approved: give the reason for the new version (--reason)",
-                ref=objective.ref,
-            )
+                "{ref} is approved: give the reason for the new version", ref=objective.ref
+            ).about("reason")
         version = _new_version(session, objective, latest.version + 1, content, why, actor)
         action = "objective.revise"
     session.flush()
@@ -320,7 +320,11 @@ def approve_objectives(
         draft = versions_of(session, objective)[-1]
         check_approve(session, actor, draft, objective.ref)
         drafts.append((objective, draft))
-    users.confirm_password(actor, password)
+    try:
+        users.confirm_password(actor, password)
+    except AuthenticationFailed as refused:
+        refused.about("password", option="")
+        raise
     for objective, draft in drafts:
         _approve(session, actor, objective, draft)
     session.commit()
@@ -439,11 +443,14 @@ def _content(session: Session, fields: dict[str, Any]) -> Content:
             )
         texts[name] = value
     if not lines["indicator"]:
-        raise ValidationError("give the objective's indicator (--indicator)")
+        raise ValidationError("give the objective's indicator").about("indicator")
     if not lines["unit"]:
-        raise ValidationError("give the unit of the indicator (--unit), e.g. %")
+        raise ValidationError("give the unit of the indicator, e.g. %").about("unit")
     raw = fields.get("target")
-    target = number(raw, Text("the target must be a number, not {value!r}", value=str(raw)))
+    try:
+        target = number(raw, Text("the target must be a number, not {value!r}", value=str(raw)))
+    except ValidationError as refused:
+        raise refused.about("target") from None
     direction = _choice(fields.get("direction"), DIRECTIONS, Text("direction"))
     frequency = _choice(fields.get("frequency"), [f.value for f in Frequency], Text("frequency"))
     measure = _choice(fields.get("measure") or "entered", MEASURES, Text("measure"))
@@ -458,7 +465,7 @@ def _content(session: Session, fields: dict[str, Any]) -> Content:
         raise ValidationError("satisfaction is measured per field only")
     owner_name = clean(str(fields.get("owner") or ""))
     if not owner_name:
-        raise ValidationError("give the objective's owner (--owner USERNAME)")
+        raise ValidationError("give the objective's owner").about("owner")
     owner = users.get_active_user(session, owner_name)
     return Content(
         indicator=lines["indicator"],

@@ -58,13 +58,13 @@ def check_period(
             frequency=FREQUENCY_WORDS[frequency.value],
             periods=wanted,
             value=period.key,
-        )
+        ).about("period")
     if period.end >= organisation.today(session):
         raise ValidationError(
             "the period {period} has not ended yet: its result is entered after {end}",
             period=period.key,
             end=period.end.isoformat(),
-        )
+        ).about("period")
     return period
 
 
@@ -106,12 +106,17 @@ def record_result(
     objective = get_objective(session, ref)
     version = check_record(session, actor, objective)
     found = check_period(session, objective, version, period)
-    number = lifecycle.number(
-        value, Text("the result must be a number, not {value!r}", value=str(value))
-    )
+    try:
+        number = lifecycle.number(
+            value, Text("the result must be a number, not {value!r}", value=str(value))
+        )
+    except ValidationError as refused:
+        raise refused.about("value") from None
     note = clean(comment or "")
     if len(note) > MAX_COMMENT:
-        raise ValidationError("the comment is longer than {limit:,} characters", limit=MAX_COMMENT)
+        raise ValidationError(
+            "the comment is longer than {limit:,} characters", limit=MAX_COMMENT
+        ).about("comment")
     name = one_line(evidence_name or "", field=Text("evidence file name"))[:200]
     if evidence is not None and len(evidence) > MAX_EVIDENCE_BYTES:
         raise ValidationError(
@@ -122,7 +127,7 @@ def record_result(
     if result_of(session, objective, found.key) is not None:
         raise Conflict(
             "{ref} already has a result for {period}", ref=objective.ref, period=found.key
-        )
+        ).about("period")
     key = blobs.put(session, data=evidence, media_type=evidence_type).sha256 if evidence else None
     result = _add(session, actor, objective, version, found, number, "entered", note, key, name)
     session.commit()
@@ -282,3 +287,13 @@ def _department(session: Session, objective: Objective, version: ObjectiveVersio
 
 def _figure(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def evidence_of(session: Session, *, ref: str, period: str) -> tuple[str, str, bytes]:
+    """The evidence file kept with a result: its name, media type and bytes."""
+    objective = get_objective(session, ref)
+    result = result_of(session, objective, periods.require(period).key)
+    if result is None or not result.evidence_sha256:
+        raise NotFound("{ref} has no evidence file for {period}", ref=objective.ref, period=period)
+    blob = blobs.get(session, result.evidence_sha256)
+    return result.evidence_name, blob.media_type, blobs.data_of(session, blob.sha256)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from qms.errors import QMSError
+from qms.errors import PermissionDenied, QMSError
 from qms.models import (
     CorrectiveActionRequest,
     Department,
@@ -17,7 +17,8 @@ from qms.models import (
     ObjectiveResult,
     User,
 )
-from qms.services.objectives import lifecycle, results
+from qms.services.objectives import lifecycle, periods, results
+from qms.services.people import organisation
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class ResultView:
     nonconformity: str | None
     recorded_by: str
     recorded_at: datetime
+    # What the viewer may do with it: "nonconformity" (open one from a result not met).
+    steps: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ def objective_view(session: Session, ref: str, viewer: User | None = None) -> Ob
                 nonconformity=car,
                 recorded_by=names.get(result.recorded_by_id, ""),
                 recorded_at=result.recorded_at,
+                steps=_result_steps(session, viewer, objective, result) if viewer else [],
             )
         )
         before = result.value
@@ -167,6 +171,44 @@ def _steps(session: Session, viewer: User, objective: Objective) -> list[str]:
     if _allowed(lambda: results.check_record(session, viewer, objective)):
         steps.append("result")
     return steps
+
+
+def periods_to_enter(session: Session, view: ObjectiveView) -> list[str]:
+    """The ended periods of the objective's year still without a result, the ones its
+    owner may enter next (the entry itself checks again)."""
+    today = organisation.today(session)
+    done = {r.period for r in view.results}
+    return [
+        p.key
+        for p in periods.of_year(view.year, periods.Frequency(view.frequency))
+        if p.end < today and p.key not in done
+    ]
+
+
+def _result_steps(
+    session: Session, viewer: User, objective: Objective, result: ObjectiveResult
+) -> list[str]:
+    check = results.check_raise
+    return ["nonconformity"] if _allowed(lambda: check(session, viewer, objective, result)) else []
+
+
+def may_draft(session: Session, viewer: User) -> bool:
+    """Whether ``viewer`` may draft a new objective: of the organisation (a controller)
+    or of their own department (its reviewer or approver)."""
+    own = session.get(Department, viewer.department_id) if viewer.department_id else None
+    return _allowed(lambda: lifecycle.check_draft(session, viewer, None)) or (
+        own is not None and _allowed(lambda: lifecycle.check_draft(session, viewer, own))
+    )
+
+
+def require_draft(session: Session, viewer: User) -> None:
+    """Refuse the form of a new objective to someone who may draft none."""
+    if not may_draft(session, viewer):
+        raise PermissionDenied(
+            "{user} cannot draft quality objectives: it needs a controller, or a reviewer "
+            "or approver of a department",
+            user=viewer.username,
+        )
 
 
 def _allowed(check: Callable[[], object]) -> bool:
