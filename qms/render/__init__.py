@@ -21,6 +21,7 @@ from qms.render.data import (
 )
 from qms.render.errors import InputLimitError, RenderError, RenderInputError, RenderLimitError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
+from qms.render.measure_data import ObjectivesPlan, QuarterlyReport, RiskRegister
 from qms.render.worker import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, run_isolated
 from qms.render.worker import launch as launch_workers
 from qms.render.worker import start as start_workers
@@ -38,9 +39,12 @@ __all__ = [
     "InputLimits",
     "ManualEntry",
     "ManualSpec",
+    "ObjectivesPlan",
+    "QuarterlyReport",
     "RenderError",
     "RenderInputError",
     "RenderLimitError",
+    "RiskRegister",
     "SignatureLine",
     "TrailPrint",
     "compile_manual",
@@ -82,7 +86,13 @@ def render_document_pdf(
 
 
 def render_record_pdf(
-    record: AuditReport | CapaRecord | CapaRegister | TrailPrint,
+    record: AuditReport
+    | CapaRecord
+    | CapaRegister
+    | TrailPrint
+    | ObjectivesPlan
+    | QuarterlyReport
+    | RiskRegister,
     *,
     labels: Mapping[str, str] | None = None,
     pdfa: bool = False,
@@ -91,7 +101,8 @@ def render_record_pdf(
     limits: InputLimits = DEFAULT_LIMITS,
 ) -> bytes:
     """A record's PDF (audit report, corrective action request, its register, the printed
-    trail: the data's type chooses the layout), rendered in a worker process."""
+    trail, the objectives of a year, the quarterly objectives report, the risk register:
+    the data's type chooses the layout), rendered in a worker process."""
     from qms.render import record_pdf
 
     record = record_pdf.prepare(record, labels=labels, limits=limits)

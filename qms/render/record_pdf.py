@@ -11,6 +11,8 @@ from qms.render.capa_records import CAPA_RECORD, CAPA_REGISTER
 from qms.render.data import AuditReport, CapaRecord, CapaRegister, TrailPrint, nfc
 from qms.render.errors import RenderError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
+from qms.render.measure_data import ObjectivesPlan, QuarterlyReport, RiskRegister
+from qms.render.measure_records import OBJECTIVES_PLAN, QUARTERLY_REPORT, RISK_REGISTER
 from qms.render.records import (
     AUDIT_REPORT,
     RecordLayout,
@@ -25,9 +27,20 @@ LAYOUTS: dict[type, RecordLayout] = {
     CapaRecord: CAPA_RECORD,
     CapaRegister: CAPA_REGISTER,
     TrailPrint: TRAIL_PRINT,
+    ObjectivesPlan: OBJECTIVES_PLAN,
+    QuarterlyReport: QUARTERLY_REPORT,
+    RiskRegister: RISK_REGISTER,
 }
 
-Record = AuditReport | CapaRecord | CapaRegister | TrailPrint
+Record = (
+    AuditReport
+    | CapaRecord
+    | CapaRegister
+    | TrailPrint
+    | ObjectivesPlan
+    | QuarterlyReport
+    | RiskRegister
+)
 
 
 def _layout(record: Any) -> RecordLayout:
@@ -71,4 +84,5 @@ def render(
         mark=layout.mark(record, words),
         pdfa=pdfa,
         assets_dir=assets_dir,
+        charts=layout.charts(record),
     )

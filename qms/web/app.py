@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notices,
         portal,
         readers,
+        reports,
         review_comments,
         risks,
         trail,
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_checklist,
         capa,
         risks,
+        reports,
     ):
         app.include_router(module.router, include_in_schema=False)
     for module in (api_documents, api_audits, api_capa, api_integrity, api_notices):
