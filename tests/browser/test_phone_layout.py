@@ -129,6 +129,8 @@ PAGES = [
     ("binh", "/trail"),
     ("thu", "/import-documents"),
     ("admin", "/admin/mail"),
+    ("thu", "/reports"),
+    ("hung", "/reports"),
 ]
 
 

@@ -32,6 +32,8 @@ ROLES = ["anonymous", "admin", "thu", "hung", "hai", "binh", "lan"]
 SIGNED_IN = set(ROLES) - {"anonymous"}
 SEE_ALL = SIGNED_IN - {"lan"}  # staff see effective issues only
 INSPECTORS = {"admin", "binh"}
+# Reports: coordinators, leaders and admins print any; a reviewer prints their department's.
+REPORTERS = {"admin", "thu", "hung", "hai"}
 
 GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/", SIGNED_IN),
@@ -70,6 +72,7 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/api/notices", SIGNED_IN),
     ("/admin/mail", {"admin"}),
     ("/documents/QT-01/readers", {"thu"}),
+    ("/reports", REPORTERS),
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
@@ -141,6 +144,13 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     # No comment exists in this database: answering one is refused to everyone (who may
     # answer is tried in test_passage_comments).
     ("/documents/QT-02/comments/1/reply", {"comment": "Đã sửa"}, set()),
+    ("/reports/quarterly", {"year": 2026, "quarter": 3}, REPORTERS),
+    ("/reports/objectives", {"year": 2026}, REPORTERS),
+    ("/reports/risks", {}, REPORTERS),
+    ("/reports/objectives.xlsx", {"year": 2026}, REPORTERS),
+    ("/reports/risks.xlsx", {}, REPORTERS),
+    # The one-stop desk's figures cover every department: not for one department's head.
+    ("/reports/desk.xlsx", {"year": 2026}, {"admin", "thu", "hai"}),
 ]
 
 
