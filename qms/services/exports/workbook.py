@@ -25,8 +25,6 @@ class Kind(StrEnum):
 
 
 FORMATS = {
-    Kind.INTEGER: "0",
-    Kind.NUMBER: "0.##",
     Kind.DATE: "dd/mm/yyyy",
     Kind.DATETIME: "dd/mm/yyyy hh:mm",
 }
@@ -91,6 +89,8 @@ def build(sheets: Sequence[Sheet], *, language: str) -> bytes:
 
 
 def _cell(ws: Any, value: Any, column: Column, words: dict[Message, str]) -> Any:
+    """A plain value where openpyxl stores it as it is (the cheap path for long tables);
+    a styled cell for dates, and for text that a spreadsheet would take for a formula."""
     from openpyxl.cell import WriteOnlyCell
 
     if value is None or value == "":
@@ -98,18 +98,18 @@ def _cell(ws: Any, value: Any, column: Column, words: dict[Message, str]) -> Any
     if column.kind == Kind.YES_NO:
         return words[YES] if value else words[NO]
     if column.kind == Kind.TEXT:
-        text = WriteOnlyCell(ws, value=str(value))
-        # Always a string, never a formula, even when it starts with "=".
-        text.data_type = "s"
-        return text
-    if column.kind == Kind.DATETIME and isinstance(value, datetime):
-        value = value.replace(tzinfo=None)
-    elif column.kind == Kind.DATE and isinstance(value, datetime):
-        value = value.date()
-    elif column.kind == Kind.INTEGER:
-        value = int(value)
-    elif column.kind == Kind.NUMBER:
-        value = float(value)
+        text = str(value)
+        if not text.startswith("="):
+            return text
+        cell = WriteOnlyCell(ws, value=text)
+        cell.data_type = "s"  # a string, never a formula
+        return cell
+    if column.kind == Kind.INTEGER:
+        return int(value)
+    if column.kind == Kind.NUMBER:
+        return float(value)
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=None) if column.kind == Kind.DATETIME else value.date()
     cell = WriteOnlyCell(ws, value=value)
     cell.number_format = FORMATS[column.kind]
     return cell

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from qms.i18n import pmsg, translate
 from qms.services.exports import tables
 from qms.services.objectives import report
 from qms.services.people import organisation
@@ -25,23 +26,15 @@ Department = Annotated[str, Form(max_length=20)]
 # File names as the reader would write them; the download keeps their diacritics in the
 # UTF-8 form of Content-Disposition and gives an ASCII form beside it.
 NAMES = {
-    "vi": {
-        "quarterly": "Báo cáo mục tiêu chất lượng {year}-Q{quarter}",
-        "objectives": "Mục tiêu chất lượng {year}",
-        "risks": "Sổ đăng ký rủi ro và cơ hội",
-        "desk": "Số liệu một cửa {year}",
-    },
-    "en": {
-        "quarterly": "Quality objectives report {year}-Q{quarter}",
-        "objectives": "Quality objectives {year}",
-        "risks": "Register of risks and opportunities",
-        "desk": "One-stop desk figures {year}",
-    },
+    "quarterly": pmsg("File name", "Quality objectives report {year}-Q{quarter}"),
+    "objectives": pmsg("File name", "Quality objectives {year}"),
+    "risks": pmsg("File name", "Register of risks and opportunities"),
+    "desk": pmsg("File name", "One-stop desk figures {year}"),
 }
 
 
 def _name(request: Request, key: str, extension: str, **values: int) -> str:
-    return NAMES[request_language(request)][key].format(**values) + extension
+    return translate(NAMES[key], request_language(request)).format(**values) + extension
 
 
 @router.get("/reports")
