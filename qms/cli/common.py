@@ -281,3 +281,28 @@ def message_text(phrase: Text) -> str:
     from qms.i18n import in_language  # the catalogs load only when asked for
 
     return in_language(phrase, language)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write an output file; a folder that cannot be written is one clear error."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise click.FileError(str(path), exc.strerror) from None
+
+
+output_file = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write.",
+)
+export_format = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx"]),
+    default="xlsx",
+    show_default=True,
+    help="The file format.",
+)

@@ -11,10 +11,13 @@ from qms.cli.common import (
     echo_json,
     echo_phrase,
     echo_table,
+    export_format,
     format_option,
+    output_file,
     read_file_input,
     read_text_input,
     reading,
+    write_file,
     writing,
 )
 from qms.cli.help import TranslatedGroup
@@ -318,3 +321,31 @@ def feedback_nonconformity(ref: str, as_user: str) -> None:
         actor = users.get_active_user(session, as_user)
         car = feedback.raise_nonconformity(session, actor=actor, ref=ref)
     echo_phrase("opened {ref}", ref=car)
+
+
+@data.command("export")
+@click.option("--year", type=int, help="The year (default: this year).")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Header language.")
+@export_format
+@output_file
+@acting_user()
+def export(year: int | None, language: str | None, fmt: str, output: Path, as_user: str) -> None:
+    """Export a year's figures as a spreadsheet: on-time rates per procedure, field
+    and department, satisfaction per field and quarter, complaints and feedback.
+
+    \b
+    Example:
+      qms data export --year 2026 --format xlsx -o mot-cua-2026.xlsx --as thultm
+    """
+    from qms.services.exports import tables
+
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        workbook = tables.desk_xlsx(
+            session,
+            actor=actor,
+            year=year or organisation.today(session).year,
+            language=language,
+        )
+    write_file(output, workbook)
+    echo_phrase("wrote {file} ({size} bytes)", file=str(output), size=f"{len(workbook):,}")

@@ -10,11 +10,14 @@ from qms.cli.common import (
     echo_json,
     echo_phrase,
     echo_table,
+    export_format,
     format_option,
+    output_file,
     read_file_input,
     read_password,
     reading,
     steps_line,
+    write_file,
     writing,
 )
 from qms.cli.help import TranslatedGroup
@@ -339,3 +342,96 @@ def chart(ref: str, out: Path, lang: str) -> None:
         view = views.objective_view(session, ref)
     out.write_text(charts.objective_svg(view, language=lang), encoding="utf-8")
     echo_phrase("wrote {file}", file=str(out))
+
+
+@objective.command("pdf")
+@click.option("--year", type=int, help="The year (default: this year).")
+@click.option("--dept", "department", help="Only this department's objectives.")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Print language.")
+@output_file
+@acting_user()
+def pdf(
+    year: int | None, department: str | None, language: str | None, output: Path, as_user: str
+) -> None:
+    """Print the approved objectives of a year with their plans and approval.
+
+    \b
+    Example:
+      qms objective pdf --year 2026 -o muc-tieu-2026.pdf --as thultm
+    """
+    from qms.services.objectives import report
+
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        data = report.plan_pdf(
+            session,
+            actor=actor,
+            year=year or organisation.today(session).year,
+            department=department,
+            language=language,
+        )
+    write_file(output, data)
+    echo_phrase("wrote {file} ({size} bytes)", file=str(output), size=f"{len(data):,}")
+
+
+@objective.command("report")
+@click.option("--quarter", required=True, help="The quarter, e.g. 2026-Q3.")
+@click.option("--dept", "department", help="Only this department's objectives.")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Print language.")
+@output_file
+@acting_user()
+def quarterly_report(
+    quarter: str, department: str | None, language: str | None, output: Path, as_user: str
+) -> None:
+    """Print the quarterly objectives report: results of the quarter and of the
+    year so far, met or not, trend, charts, nonconformities and signature lines.
+
+    \b
+    Example:
+      qms objective report --quarter 2026-Q3 -o bao-cao-quy-3.pdf --as thultm
+    """
+    from qms.services.objectives import report
+
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        data = report.quarterly_pdf(
+            session, actor=actor, quarter=quarter, department=department, language=language
+        )
+    write_file(output, data)
+    echo_phrase("wrote {file} ({size} bytes)", file=str(output), size=f"{len(data):,}")
+
+
+@objective.command("export")
+@click.option("--year", type=int, help="The year (default: this year).")
+@click.option("--dept", "department", help="Only this department's objectives.")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Header language.")
+@export_format
+@output_file
+@acting_user()
+def export(
+    year: int | None,
+    department: str | None,
+    language: str | None,
+    fmt: str,
+    output: Path,
+    as_user: str,
+) -> None:
+    """Export the objectives of a year and their results as a spreadsheet.
+
+    \b
+    Example:
+      qms objective export --year 2026 --format xlsx -o muc-tieu-2026.xlsx --as thultm
+    """
+    from qms.services.exports import tables
+
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        data = tables.objectives_xlsx(
+            session,
+            actor=actor,
+            year=year or organisation.today(session).year,
+            department=department,
+            language=language,
+        )
+    write_file(output, data)
+    echo_phrase("wrote {file} ({size} bytes)", file=str(output), size=f"{len(data):,}")

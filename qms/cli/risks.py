@@ -10,9 +10,12 @@ from qms.cli.common import (
     echo_json,
     echo_phrase,
     echo_table,
+    export_format,
     format_option,
     label,
+    output_file,
     reading,
+    write_file,
     writing,
 )
 from qms.cli.help import TranslatedGroup
@@ -329,3 +332,49 @@ def matrix(out: Path, department: str | None, lang: str) -> None:
         svg = views.matrix_svg(session, views=shown, language=lang)
     out.write_text(svg, encoding="utf-8")
     echo_phrase("wrote {file} ({count} entries)", file=str(out), count=len(shown))
+
+
+@risk.command("pdf")
+@click.option("--dept", "department", help="Only this department's entries.")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Print language.")
+@output_file
+@acting_user()
+def pdf(department: str | None, language: str | None, output: Path, as_user: str) -> None:
+    """Print the register of open risks and opportunities with the risk matrix.
+
+    \b
+    Example:
+      qms risk pdf -o so-dang-ky-rui-ro.pdf --as thultm
+    """
+    from qms.services.risks import report
+
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        data = report.register_pdf(session, actor=actor, department=department, language=language)
+    write_file(output, data)
+    echo_phrase("wrote {file} ({size} bytes)", file=str(output), size=f"{len(data):,}")
+
+
+@risk.command("export")
+@click.option("--dept", "department", help="Only this department's entries.")
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), help="Header language.")
+@export_format
+@output_file
+@acting_user()
+def export(
+    department: str | None, language: str | None, fmt: str, output: Path, as_user: str
+) -> None:
+    """Export every entry of the register (closed ones too) and its actions as a
+    spreadsheet.
+
+    \b
+    Example:
+      qms risk export --format xlsx -o rui-ro.xlsx --as thultm
+    """
+    from qms.services.exports import tables
+
+    with writing() as session:
+        actor = users.get_active_user(session, as_user)
+        data = tables.risks_xlsx(session, actor=actor, department=department, language=language)
+    write_file(output, data)
+    echo_phrase("wrote {file} ({size} bytes)", file=str(output), size=f"{len(data):,}")

@@ -24,13 +24,13 @@ from qms.render.data import (
 )
 from qms.render.errors import InputLimitError, RenderError, RenderInputError, RenderLimitError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
+from qms.render.measure_data import ObjectivesPlan, QuarterlyReport, RiskRegister
 from qms.render.worker import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, run_isolated
 from qms.render.worker import launch as launch_workers
 from qms.render.worker import start as start_workers
 
 if TYPE_CHECKING:
-    from qms.render.minutes import ReviewMinutes
-    from qms.render.yearly import ConformityDecisionPrint, YearlyReport
+    from qms.render.record_pdf import Record
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -45,11 +45,14 @@ __all__ = [
     "InputLimits",
     "ManualEntry",
     "ManualSpec",
+    "ObjectivesPlan",
+    "QuarterlyReport",
     "RecordsList",
     "RecordsListRow",
     "RenderError",
     "RenderInputError",
     "RenderLimitError",
+    "RiskRegister",
     "SignatureLine",
     "TrailPrint",
     "compile_manual",
@@ -91,14 +94,7 @@ def render_document_pdf(
 
 
 def render_record_pdf(
-    record: AuditReport
-    | CapaRecord
-    | CapaRegister
-    | TrailPrint
-    | YearlyReport
-    | ConformityDecisionPrint
-    | ReviewMinutes
-    | RecordsList,
+    record: Record,
     *,
     labels: Mapping[str, str] | None = None,
     pdfa: bool = False,
@@ -107,8 +103,10 @@ def render_record_pdf(
     limits: InputLimits = DEFAULT_LIMITS,
 ) -> bytes:
     """A record's PDF (audit report, corrective action request, its register, the printed
-    trail, a public body's yearly report and conformity decision: the data's type chooses
-    the layout), rendered in a worker process."""
+    trail, management review minutes, the list of records, the objectives of a year, the
+    quarterly objectives report, the risk register, a public body's yearly report and
+    conformity decision: the data's type chooses the layout; ``record_pdf.Record`` lists
+    them), rendered in a worker process."""
     from qms.render import record_pdf
 
     record = record_pdf.prepare(record, labels=labels, limits=limits)

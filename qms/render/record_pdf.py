@@ -18,6 +18,8 @@ from qms.render.data import (
 )
 from qms.render.errors import RenderError
 from qms.render.limits import DEFAULT_LIMITS, InputLimits
+from qms.render.measure_data import ObjectivesPlan, QuarterlyReport, RiskRegister
+from qms.render.measure_records import OBJECTIVES_PLAN, QUARTERLY_REPORT, RISK_REGISTER
 from qms.render.minutes import REVIEW_MINUTES, ReviewMinutes
 from qms.render.records import (
     AUDIT_REPORT,
@@ -44,6 +46,9 @@ LAYOUTS: dict[type, RecordLayout] = {
     ConformityDecisionPrint: CONFORMITY_DECISION,
     ReviewMinutes: REVIEW_MINUTES,
     RecordsList: RECORDS_LIST,
+    ObjectivesPlan: OBJECTIVES_PLAN,
+    QuarterlyReport: QUARTERLY_REPORT,
+    RiskRegister: RISK_REGISTER,
 }
 
 Record = (
@@ -55,6 +60,9 @@ Record = (
     | ConformityDecisionPrint
     | ReviewMinutes
     | RecordsList
+    | ObjectivesPlan
+    | QuarterlyReport
+    | RiskRegister
 )
 
 
@@ -99,4 +107,5 @@ def render(
         mark=layout.mark(record, words),
         pdfa=pdfa,
         assets_dir=assets_dir,
+        charts=layout.charts(record),
     )

@@ -54,17 +54,23 @@ def _no_check(record: Any, limits: InputLimits) -> None:
     return None
 
 
+def _no_charts(record: Any) -> dict[str, str]:
+    return {}
+
+
 @dataclasses.dataclass(frozen=True)
 class RecordLayout:
     """How one kind of record prints: its template, the table cells its data fills (for
     the input caps), any check beyond language, time zone and size, the template's
-    context, and the watermark drawn across its pages (None: no watermark)."""
+    context, the watermark drawn across its pages (None: no watermark) and the SVG charts
+    it shows, by the ``qms-gen:`` name its template gives them."""
 
     template: str
     cells: Callable[[Any], int]
     context: Callable[[Any, Mapping[str, str], InputLimits], dict[str, Any]]
     mark: Callable[[Any, Mapping[str, str]], str | None] = _no_mark
     check: Callable[[Any, InputLimits], None] = _no_check
+    charts: Callable[[Any], dict[str, str]] = _no_charts
 
 
 def check_record(record: Any, table_cells: int, limits: InputLimits) -> None:
@@ -193,13 +199,17 @@ def render_record(
     mark: str | None,
     pdfa: bool,
     assets_dir: Path | None,
+    charts: Mapping[str, str] | None = None,
 ) -> bytes:
-    """Fill ``template`` and lay it out with the document and record stylesheets."""
+    """Fill ``template`` and lay it out with the document and record stylesheets;
+    ``charts`` (name -> SVG text) are served to it as ``qms-gen:<name>``."""
     assets = assets_dir or pdf_assets_dir()
     sheets = (read_asset(assets, DOCUMENT_CSS), read_asset(assets, RECORDS_CSS))
     for css in sheets:
         require_fonts(css)
-    generated: dict[str, tuple[bytes, str]] = {}
+    generated: dict[str, tuple[bytes, str]] = {
+        name: (svg.encode("utf-8"), "image/svg+xml") for name, svg in (charts or {}).items()
+    }
     if mark:
         from qms.render.watermark import watermark_svg
 

@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         portal,
         readers,
         records,
+        reports,
         review_comments,
         reviews,
         risks,
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin_documents,
         objectives,
         desk,
+        reports,
     ):
         app.include_router(module.router, include_in_schema=False)
     for module in (api_documents, api_audits, api_capa, api_integrity, api_notices):

@@ -180,6 +180,8 @@ PAGES = [
     ("hai", "/objectives"),
     ("lan", "/data"),
     ("thu", "/data?by=procedure&frequency=monthly"),
+    ("thu", "/reports"),
+    ("hung", "/reports"),
 ]
 
 

@@ -33,6 +33,8 @@ ROLES = ["anonymous", "admin", "thu", "hung", "hai", "binh", "lan"]
 SIGNED_IN = set(ROLES) - {"anonymous"}
 SEE_ALL = SIGNED_IN - {"lan"}  # staff see effective issues only
 INSPECTORS = {"admin", "binh"}
+# Reports: coordinators, leaders and admins print any; a reviewer prints their department's.
+REPORTERS = {"admin", "thu", "hung", "hai"}
 
 GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/", SIGNED_IN),
@@ -96,6 +98,7 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/objectives/new", {"thu", "hung", "hai"}),  # a controller, or a department's leaders
     ("/data", SIGNED_IN),
     ("/data?year=2026&by=procedure&frequency=monthly", SIGNED_IN),
+    ("/reports", REPORTERS),
 ]
 
 BODY = "# 1. Mục đích\n\nNội dung mới.\n"
@@ -192,6 +195,13 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     ("/documents/QT-01/withdraw", {"reason": "Thay bằng QT-05", "confirm": "yes"}, {"thu"}),
     ("/documents/QT-01/periodic-review", {"note": "Vẫn phù hợp"}, {"thu"}),
     ("/admin/reviews/QT-01", {"note": "Vẫn phù hợp"}, {"thu"}),
+    ("/reports/quarterly", {"year": 2026, "quarter": 3}, REPORTERS),
+    ("/reports/objectives", {"year": 2026}, REPORTERS),
+    ("/reports/risks", {}, REPORTERS),
+    ("/reports/objectives.xlsx", {"year": 2026}, REPORTERS),
+    ("/reports/risks.xlsx", {}, REPORTERS),
+    # The one-stop desk's figures cover every department: not for one department's head.
+    ("/reports/desk.xlsx", {"year": 2026}, {"admin", "thu", "hai"}),
 ]
 
 
