@@ -280,6 +280,7 @@ RECORD_GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/audits/new", {"admin", "thu", "binh"}),
     (AUDIT, AUDIT_PEOPLE),
     (f"{AUDIT}/checklist", AUDIT_PEOPLE),
+    (f"{AUDIT}/checklist?show=nonconforming&clause=7.5.3&page=1", AUDIT_PEOPLE),
     (f"{AUDIT}/findings", AUDIT_PEOPLE),
     (f"{AUDIT}/report.pdf", AUDIT_PEOPLE),
     ("/capa", CAPA_READERS),

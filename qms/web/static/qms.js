@@ -32,7 +32,15 @@ function setUpTabs(tablist) {
   });
 }
 
+// A contents list starts folded on a phone, open beside the text on a wide screen.
+function foldOnPhones(details) {
+  if (window.matchMedia("(max-width: 40rem)").matches) {
+    details.open = false;
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-menu-toggle]").forEach(setUpMenu);
+  document.querySelectorAll("details[data-close-narrow]").forEach(foldOnPhones);
   document.querySelectorAll("[role=tablist]").forEach(setUpTabs);
 });
