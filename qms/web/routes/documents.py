@@ -13,6 +13,7 @@ from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role
 from qms.models import User
 from qms.render import RenderError, table_files
 from qms.render.html_diff import passages
+from qms.render.outline import outline
 from qms.services.documents import bodies, comments, downloads, renditions, revisions, search
 from qms.services.documents import diff as diff_service
 from qms.services.documents import register as documents
@@ -36,6 +37,8 @@ from qms.web.routes.responses import download
 from qms.web.routes.word import web_images
 
 router = APIRouter()
+# A body with this many headings or more gets a contents list beside it.
+CONTENTS_FROM = 3
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -186,6 +189,11 @@ def document_context(
     )
     threads = comments.threads_of(session, rev) if rev.status in IN_PROGRESS else None
     in_place = threads is not None and threads.count and comparison is None
+    shown = body_html(
+        request,
+        lambda: web_images(bodies.html_of(session, rev.body), detail.document.code, rev.issue),
+    )
+    headings = outline(shown)
     return {
         "threads": threads,
         "may_comment": comparison is not None and comments.may_comment(session, user, rev_doc),
@@ -194,10 +202,8 @@ def document_context(
         "detail": detail,
         "doc": detail.document,
         "rev": rev,
-        "body_html": body_html(
-            request,
-            lambda: web_images(bodies.html_of(session, rev.body), detail.document.code, rev.issue),
-        ),
+        "body_html": shown,
+        "outline": headings if len(headings) >= CONTENTS_FROM else [],
         "in_progress": in_progress,
         "steps": steps,
         "acknowledged": user.username in detail.acknowledged_by,
