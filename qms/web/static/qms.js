@@ -39,8 +39,19 @@ function foldOnPhones(details) {
   }
 }
 
+// "Back" on an error page: the previous page when there is one, else the link's target.
+function setUpBack(link) {
+  link.addEventListener("click", (event) => {
+    if (window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-menu-toggle]").forEach(setUpMenu);
+  document.querySelectorAll("a[data-back]").forEach(setUpBack);
   document.querySelectorAll("details[data-close-narrow]").forEach(foldOnPhones);
   document.querySelectorAll("[role=tablist]").forEach(setUpTabs);
 });
