@@ -41,6 +41,7 @@ from qms.phrases import state as state_word
 from qms.services.documents import register as documents
 from qms.services.documents import revisions
 from qms.services.documents import views as doc_views
+from qms.services.documents.search import STATUS_FILTERS
 from qms.services.people import organisation, users
 from qms.services.records import listing as records_list
 from qms.settings import message_language
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from qms.services.documents import diff as diff_service
     from qms.services.documents import importer
 
-STATUSES = [s.value for s in RevisionStatus] + ["none"]
+STATUSES = list(STATUS_FILTERS)
 # The role a signature gives its signer, as a signature table names it.
 SIGNING_ROLES = {
     "drafted": pmsg("signing role", "drafted"),
@@ -146,11 +147,16 @@ def new(
 
 
 @doc.command("list")
-@click.option("--search", help="Words in the code or title; diacritics optional.")
+@click.option(
+    "--search",
+    help="Words that start words of the code, title or effective text; diacritics optional.",
+)
 @click.option("--type", "doc_type", type=click.Choice([t.value for t in DocType]))
 @click.option("--dept", "department", help="Department code.")
 @click.option(
-    "--status", type=click.Choice(STATUSES), help="Status of the document's newest state."
+    "--status",
+    type=click.Choice(STATUSES),
+    help="effective, obsolete (withdrawn) or the state of the issue in progress.",
 )
 @acting_user(required=False)
 @format_option

@@ -66,12 +66,33 @@ def wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+# What an error page is titled, in words (the number stays in the response's status).
+_TITLES = {
+    400: N_("The request was refused"),
+    401: N_("Sign-in needed"),
+    403: N_("Not allowed"),
+    404: N_("Page not found"),
+    405: N_("The request was refused"),
+    409: N_("The record has moved on"),
+    413: N_("Too large"),
+    422: N_("Please check what was entered"),
+    429: N_("Too many attempts"),
+    503: N_("Service unavailable"),
+}
+
+
+def error_title(request: Request, status: int) -> str:
+    title = _TITLES.get(status, N_("Something went wrong"))
+    return _message(request, title)
+
+
 def error_response(request: Request, status: int, message: str) -> Response:
     if wants_json(request):
         return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
     from qms.web.pages import render
 
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
+    context = {"status": status, "message": message, "title": error_title(request, status)}
+    return render(request, "error.html", context, status=status)
 
 
 def _message(request: Request, text: str) -> str:

@@ -13,6 +13,7 @@ from qms.models import PaperSignature
 from qms.paths import procedures_dir
 from qms.services.audits import checklists
 from qms.services.documents import register as documents
+from qms.services.documents import search
 from qms.services.trail import chain as trail
 
 
@@ -48,7 +49,7 @@ def test_init_demo_loads_the_sample_qms(blank_db_url: str) -> None:
         assert trail.verify(session).ok
         assert all(
             r.current is not None and r.current.pdf_sha256
-            for r in documents.register(session, viewer=None)
+            for r in search.register_rows(session, viewer=None, filters=search.RegisterFilter())
         )
         looks_real(session)
     engine.dispose()
@@ -129,7 +130,7 @@ def looks_real(session: Session) -> None:
     assert not [item.document.code for item in due if item.overdue]
     soon = [item.document.code for item in documents.review_due(session, within_days=30)]
     assert 1 <= len(soon) <= 5, soon
-    for entry in documents.register(session, viewer=None):
+    for entry in search.register_rows(session, viewer=None, filters=search.RegisterFilter()):
         doc, rev = entry.document, entry.current
         assert rev is not None
         signed = session.exec(

@@ -17,7 +17,7 @@ from qms.errors import (
     QMSError,
     ValidationError,
 )
-from qms.services.documents import publishing, revisions
+from qms.services.documents import publishing, revisions, search
 from qms.services.documents import register as documents
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
@@ -67,7 +67,7 @@ def test_drafts_never_touch_the_effective_issue(engine: Engine) -> None:
         assert rev.issue == 1
         assert rev.body == body(1)
         thu = users.get_user(session, "thu")
-        rows = documents.register(session, viewer=thu)
+        rows = search.register_page(session, viewer=thu).rows
         assert rows[0].current is not None
         assert rows[0].current.issue == 1
         assert rows[0].in_progress is not None
@@ -82,8 +82,10 @@ def test_staff_cannot_see_drafts_or_superseded_issues(engine: Engine) -> None:
         lan = users.get_user(session, "lan")
         with pytest.raises(NotFound, match=r"^QT-01 has no issue 2$"):  # as if missing
             documents.get_revision(session, viewer=lan, code="QT-01", issue=2)
-        assert [r.document.code for r in documents.register(session, viewer=lan)] == ["QT-01"]
-        assert documents.register(session, viewer=lan)[0].in_progress is None
+        assert [r.document.code for r in search.register_page(session, viewer=lan).rows] == [
+            "QT-01"
+        ]
+        assert search.register_page(session, viewer=lan).rows[0].in_progress is None
         with pytest.raises(NotFound):
             documents.get_revision(session, viewer=lan, code="QT-02")
         assert (
@@ -360,8 +362,8 @@ def test_obsolete_withdraws_effective_and_draft(engine: Engine) -> None:
     assert statuses(engine) == {1: "obsolete", 2: "obsolete"}
     refused(engine, InvalidTransition, revisions.revise, "thu", "withdrawn", code="QT-01", body="x")
     with read_session(engine) as session:
-        assert documents.register(session, viewer=users.get_user(session, "lan")) == []
-        row = documents.register(session, viewer=users.get_user(session, "thu"))[0]
+        assert search.register_page(session, viewer=users.get_user(session, "lan")).rows == []
+        row = search.register_page(session, viewer=users.get_user(session, "thu")).rows[0]
         assert row.withdrawn
         assert row.current is None
 

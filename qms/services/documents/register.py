@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from qms.clock import naive_utc, utcnow
@@ -191,88 +190,6 @@ def visible_to_all(roles: set[Role]) -> bool:
     """Coordinators, reviewers, approvers, auditors and admins see every issue; staff see
     effective issues only (obsolete and superseded ones are never at staff's point of use)."""
     return bool(roles - {Role.STAFF})
-
-
-def register(
-    session: Session,
-    *,
-    viewer: User | None,
-    search: str | None = None,
-    doc_type: str | None = None,
-    department: str | None = None,
-    status: str | None = None,
-) -> list[RegisterRow]:
-    """The register in Vietnamese title order (code breaks ties), filtered."""
-    roles = users.roles_of(session, viewer) if viewer else set()
-    query = select(Document, Department).join(Department)
-    if search:
-        for word in fold(clean(search)).split():
-            query = query.where(col(Document.search_text).contains(word, autoescape=True))
-    if doc_type:
-        query = query.where(Document.doc_type == parse_doc_type(doc_type).value)
-    if department:
-        query = query.where(Department.code == clean(department).upper())
-    query = query.order_by(col(Document.title_sort_key), col(Document.code))
-    rows = session.exec(query).all()
-    by_doc: dict[int, list[Revision]] = {}
-    ids = [pk(doc) for doc, _ in rows]
-    if ids:
-        revisions = session.exec(
-            select(Revision)
-            .where(col(Revision.document_id).in_(ids))
-            .where(
-                col(Revision.status).in_(
-                    [s.value for s in (RevisionStatus.EFFECTIVE, *IN_PROGRESS)]
-                )
-            )
-        ).all()
-        for rev in revisions:
-            by_doc.setdefault(rev.document_id, []).append(rev)
-        withdrawn_ids = _withdrawn(session, ids)
-    else:
-        withdrawn_ids = set()
-    result = []
-    see_all = visible_to_all(roles)
-    for doc, dept in rows:
-        revs = by_doc.get(pk(doc), [])
-        current = next((r for r in revs if r.status == RevisionStatus.EFFECTIVE), None)
-        in_progress = next((r for r in revs if r.status != RevisionStatus.EFFECTIVE), None)
-        row = RegisterRow(
-            doc, dept, current, in_progress if see_all else None, doc.id in withdrawn_ids
-        )
-        if not see_all and current is None:
-            continue
-        if status and _row_status(row) != status:
-            continue
-        result.append(row)
-    return result
-
-
-def _row_status(row: RegisterRow) -> str:
-    if row.current:
-        return RevisionStatus.EFFECTIVE.value
-    if row.withdrawn:
-        return RevisionStatus.OBSOLETE.value
-    return row.in_progress.status if row.in_progress else "none"
-
-
-def _withdrawn(session: Session, ids: list[int]) -> set[int]:
-    """Documents whose newest issue is obsolete."""
-    newest = (
-        select(Revision.document_id, func.max(Revision.issue).label("issue"))
-        .where(col(Revision.document_id).in_(ids))
-        .group_by(col(Revision.document_id))
-        .subquery()
-    )
-    rows = session.exec(
-        select(Revision.document_id)
-        .join(
-            newest,
-            (newest.c.document_id == Revision.document_id) & (newest.c.issue == Revision.issue),
-        )
-        .where(Revision.status == RevisionStatus.OBSOLETE.value)
-    ).all()
-    return set(rows)
 
 
 def effective_revision(session: Session, doc: Document) -> Revision | None:

@@ -1,14 +1,17 @@
 """The register as pages: filters, search over codes, titles and effective bodies
 (with or without Vietnamese diacritics), and the search index that makes it fast."""
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from qms.domain import IN_PROGRESS, RevisionStatus
 from qms.errors import Joined, NotFound, PermissionDenied, ValidationError
@@ -43,12 +46,39 @@ def index_document(session: Session, doc: Document, body: str) -> None:
     search_index.refresh(session, pk(doc))
 
 
+SORTS = ("code", "title", "type", "department", "status", "effective")
+# The register's statuses in the order of a document's life, for sorting by status.
+_LIFE_ORDER = ("draft", "in_review", "approved", "effective", "obsolete")
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    """What the register is narrowed to: words, a type, a department code, a status."""
+
+    search: str | None = None
+    doc_type: str | None = None
+    department: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Facets:
+    """How many documents each choice of a filter would show, the other filters kept."""
+
+    types: dict[str, int]
+    departments: dict[str, int]
+    statuses: dict[str, int]
+
+
 @dataclass(frozen=True)
 class RegisterPage(Paged):
     rows: list[documents.RegisterRow]
     total: int
     page: int
     per_page: int
+    sort: str = "title"
+    descending: bool = False
+    facets: Facets | None = None
 
 
 def _search_words(search: str) -> tuple[list[str], list[Cond]]:
@@ -66,10 +96,10 @@ def _search_words(search: str) -> tuple[list[str], list[Cond]]:
 
 
 def _in_index(session: Session, matching: Select[tuple[int]], *, walk: bool) -> Cond:
-    """``Document.id IN matching``. With ``walk`` (many matches) SQLite walks the title
-    order and stops at the page instead of sorting every match: its planner cannot know
-    how many rows the full-text index returns, and a unary ``+`` keeps it from driving
-    the query from them. PostgreSQL estimates them and chooses for itself."""
+    """``Document.id IN matching``. With ``walk`` (many matches) SQLite walks the sort
+    order's index and stops at the page instead of sorting every match: its planner
+    cannot know how many rows the full-text index returns, and a unary ``+`` keeps it
+    from driving the query from them. PostgreSQL estimates them and chooses for itself."""
     key = col(Document.id)
     if walk and session.get_bind().dialect.name == "sqlite":
         unindexed: UnaryExpression[int] = UnaryExpression(
@@ -92,6 +122,134 @@ def _state_filter(status: str | None, see_all: bool) -> tuple[str | None, list[s
     return status, []
 
 
+def _check(filters: RegisterFilter, see_all: bool, sort: str) -> None:
+    status = filters.status
+    if status and status not in STATUS_FILTERS:
+        raise ValidationError(
+            "unknown status {value!r} (one of {choices})",
+            value=status,
+            choices=Joined(STATUS_FILTERS),
+        )
+    if status and not see_all and status != "effective":
+        raise PermissionDenied("staff see effective documents only")
+    if sort not in SORTS:
+        raise ValidationError(
+            "unknown sort {value!r} (one of {choices})", value=sort, choices=Joined(SORTS)
+        )
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """The conditions on ``document`` a filter makes; ``matching`` is the full-text
+    index's part (ids), when the filter needs it."""
+
+    conditions: list[Cond]
+    matching: Select[tuple[int]] | None
+
+    def where(self, session: Session, *, walk: bool = False) -> list[Cond]:
+        if self.matching is None:
+            return self.conditions
+        return [*self.conditions, _in_index(session, self.matching, walk=walk)]
+
+    def count(self, session: Session) -> int:
+        if self.matching is not None and not self.conditions:  # the index alone answers
+            return int(
+                session.exec(select(func.count()).select_from(self.matching.subquery())).one()
+            )
+        counted = select(func.count()).select_from(Document).where(*self.where(session))
+        return int(session.exec(counted).one())
+
+
+def _selection(session: Session, filters: RegisterFilter, see_all: bool) -> _Selection:
+    words, conditions = _search_words(filters.search or "")
+    if filters.doc_type:
+        conditions.append(
+            col(Document.doc_type) == documents.parse_doc_type(filters.doc_type).value
+        )
+    if filters.department:
+        dept = session.exec(
+            select(Department.id).where(Department.code == clean(filters.department).upper())
+        ).first()
+        conditions.append(col(Document.department_id) == (dept if dept is not None else -1))
+    having, lacking = _state_filter(filters.status, see_all)
+    matching = None
+    if words or having:
+        matching = search_index.matching(session, words, having=having, lacking=lacking)
+    return _Selection(conditions, matching)
+
+
+def _ordered(query: SelectOfScalar[Any], sort: str, descending: bool) -> SelectOfScalar[Any]:
+    """``query`` (over ``document``) in the order of the column ``sort``; the Vietnamese
+    title order, then the code, breaks ties. Descending reverses every key, so an index
+    on them serves both directions."""
+    keys: list[Any] = []
+    if sort == "code":
+        keys = [col(Document.code)]
+    elif sort == "type":
+        keys = [col(Document.doc_type)]
+    elif sort == "department":
+        query = query.join(Department, col(Department.id) == Document.department_id)
+        keys = [col(Department.code)]
+    elif sort in ("effective", "status"):
+        current = aliased(Revision)
+        query = query.outerjoin(
+            current,
+            and_(
+                col(current.document_id) == Document.id,
+                col(current.status) == RevisionStatus.EFFECTIVE.value,
+            ),
+        )
+        if sort == "effective":
+            day = func.coalesce(current.planned_effective_date, current.effective_at)
+            keys = [day.is_(None), day]  # documents never in effect come last
+        else:
+            progress = aliased(Revision)
+            query = query.outerjoin(
+                progress,
+                and_(
+                    col(progress.document_id) == Document.id,
+                    col(progress.status).in_([s.value for s in IN_PROGRESS]),
+                ),
+            )
+            state = case(
+                (col(current.id).is_not(None), RevisionStatus.EFFECTIVE.value),
+                else_=func.coalesce(progress.status, RevisionStatus.OBSOLETE.value),
+            )
+            keys = [case({s: rank for rank, s in enumerate(_LIFE_ORDER)}, value=state)]
+    if sort != "code":
+        keys += [col(Document.title_sort_key), col(Document.code)]
+    return query.order_by(*(key.desc() if descending else key for key in keys))
+
+
+def _facets(session: Session, filters: RegisterFilter, see_all: bool) -> Facets:
+    """Each filter's counts, from the other filters' selection: types and departments
+    grouped in the database, statuses counted on the full-text index's state markers."""
+    by_type = _selection(session, replace(filters, doc_type=None), see_all)
+    types = session.exec(
+        select(Document.doc_type, func.count())
+        .where(*by_type.where(session))
+        .group_by(col(Document.doc_type))
+    ).all()
+    by_dept = _selection(session, replace(filters, department=None), see_all)
+    departments = session.exec(
+        select(Department.code, func.count())
+        .select_from(Document)
+        .join(Department, col(Department.id) == Document.department_id)
+        .where(*by_dept.where(session))
+        .group_by(col(Department.code))
+    ).all()
+    statuses = {}
+    if see_all:
+        for status in STATUS_FILTERS:
+            chosen = _selection(session, replace(filters, status=status), see_all)
+            statuses[status] = chosen.count(session)
+    return Facets(
+        {kind: int(n) for kind, n in types},
+        {code: int(n) for code, n in departments},
+        statuses,
+    )
+
+
 def register_page(
     session: Session,
     *,
@@ -102,8 +260,12 @@ def register_page(
     status: str | None = None,
     page: int = 1,
     per_page: int = PAGE_SIZE,
+    sort: str = "title",
+    descending: bool = False,
+    facets: bool = False,
 ) -> RegisterPage:
-    """One page of the register in Vietnamese title order, with the total count.
+    """One page of the register in the order of ``sort`` (Vietnamese title order by
+    default), with the total count and, with ``facets``, each filter's counts.
 
     Staff (and anonymous viewers) see documents with an effective issue only, and
     never an issue in progress. ``status`` is ``effective``, ``obsolete`` (withdrawn) or
@@ -112,43 +274,44 @@ def register_page(
     """
     roles = users.roles_of(session, viewer) if viewer else set()
     see_all = documents.visible_to_all(roles)
-    if status and status not in STATUS_FILTERS:
-        raise ValidationError(
-            "unknown status {value!r} (one of {choices})",
-            value=status,
-            choices=Joined(STATUS_FILTERS),
-        )
-    if status and not see_all and status != "effective":
-        raise PermissionDenied("staff see effective documents only")
+    filters = RegisterFilter(search, doc_type, department, status)
+    _check(filters, see_all, sort)
     page = max(1, page)
-    words, conditions = _search_words(search or "")
-    if doc_type:
-        conditions.append(col(Document.doc_type) == documents.parse_doc_type(doc_type).value)
-    if department:
-        dept = session.exec(
-            select(Department.id).where(Department.code == clean(department).upper())
-        ).first()
-        conditions.append(col(Document.department_id) == (dept if dept is not None else -1))
-    having, lacking = _state_filter(status, see_all)
-    counted = select(func.count()).select_from(Document).where(*conditions)
-    if words or having:
-        matching = search_index.matching(session, words, having=having, lacking=lacking)
-        if not conditions:  # the index alone answers: count its rows
-            counted = select(func.count()).select_from(matching.subquery())
-        else:
-            counted = counted.where(col(Document.id).in_(matching))
-        conditions.append(col(Document.id).in_(matching))
-    total = session.exec(counted).one()
-    if words or having:
-        conditions[-1] = _in_index(session, matching, walk=total > WALK_FROM)
-    query = select(Document.id).where(*conditions)
-    found = session.exec(
-        query.order_by(col(Document.title_sort_key), col(Document.code))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
+    chosen = _selection(session, filters, see_all)
+    total = chosen.count(session)
+    walk = total > WALK_FROM and sort in ("title", "code")
+    query = _ordered(select(Document.id).where(*chosen.where(session, walk=walk)), sort, descending)
+    found = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all()
     ids = [doc_id for doc_id in found if doc_id is not None]
-    return RegisterPage(_rows(session, ids, see_all), int(total), page, per_page)
+    return RegisterPage(
+        _rows(session, ids, see_all),
+        total,
+        page,
+        per_page,
+        sort,
+        descending,
+        _facets(session, filters, see_all) if facets else None,
+    )
+
+
+def register_rows(
+    session: Session,
+    *,
+    viewer: User | None,
+    filters: RegisterFilter,
+    sort: str = "title",
+    descending: bool = False,
+    batch: int = 500,
+) -> Iterator[documents.RegisterRow]:
+    """Every row of the filtered register in the order of ``sort``, read ``batch`` at a
+    time."""
+    see_all = documents.visible_to_all(users.roles_of(session, viewer) if viewer else set())
+    _check(filters, see_all, sort)
+    chosen = _selection(session, filters, see_all)
+    query = _ordered(select(Document.id).where(*chosen.where(session)), sort, descending)
+    ids = [doc_id for doc_id in session.exec(query).all() if doc_id is not None]
+    for start in range(0, len(ids), batch):
+        yield from _rows(session, ids[start : start + batch], see_all)
 
 
 def register_row(session: Session, *, viewer: User | None, doc: Document) -> documents.RegisterRow:

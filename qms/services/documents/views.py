@@ -124,14 +124,12 @@ def register(
     department: str | None = None,
     status: str | None = None,
 ) -> list[DocumentRow]:
-    """The whole register, filtered, as :func:`documents.register` orders it."""
-    rows = documents.register(
+    """The whole register, filtered, in Vietnamese title order: the same search and
+    filters as the register's pages (:func:`search.register_page`), without paging."""
+    rows = search.register_rows(
         session,
         viewer=viewer,
-        search=search_text,
-        doc_type=doc_type,
-        department=department,
-        status=status,
+        filters=search.RegisterFilter(search_text, doc_type, department, status),
     )
     zone = organisation.get_setting(session, "timezone")
     return [row_view(row, zone) for row in rows]

@@ -3,13 +3,13 @@ evidence attachments, and the findings with their corrective actions."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from qms.errors import QMSError
 from qms.models import User
-from qms.services.audits import checklists
+from qms.services.audits import checklist_pages, checklists
 from qms.services.audits import planning as audits
 from qms.services.audits import views as audit_views
 from qms.services.audits import work as audit_work
@@ -44,9 +44,33 @@ def _checklist_context(
 
 
 @router.get("/audits/{ref}/checklist")
-def checklist_page(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
-    context = _checklist_context(session, user, ref)
-    context["lang"] = request_language(request)
+def checklist_page(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    ref: str,
+    show: str = "all",
+    clause: str | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """One page of the checklist: all items, those still to answer or the nonconforming
+    ones, of one clause or all, with the clauses' contents bar."""
+    sheet = checklist_pages.checklist_page(
+        session, viewer=user, ref=ref, show=show, clause=clause, page=page
+    )
+    audit = sheet.audit
+    context = {
+        **AUDIT_ENUMS,
+        "audit": audit,
+        "sheet": sheet,
+        "items": sheet.items,
+        "findings": sheet.findings,
+        "grades": checklists.load_grades(audit.grades),
+        "departments": [d.code for d in audits.departments_of(session, audit)],
+        "can_work": AuditStep.RECORD in sheet.steps,
+        "max_mb": audit_work.MAX_ATTACHMENT_BYTES // 1024 // 1024,
+        "lang": request_language(request),
+    }
     return render(request, "audits/checklist.html", context)
 
 
@@ -102,7 +126,9 @@ def record_item(
             context["saved"] = _("Saved.")
         return render(request, "audits/_item.html", context)
     flash(request, _("Item {number} recorded.").format(number=number))
-    return RedirectResponse(audit_url(audits.normalise_ref(ref)) + f"/checklist#item-{number}", 303)
+    page = (number - 1) // checklist_pages.PAGE_SIZE + 1  # items are numbered from 1
+    back = f"/checklist?page={page}#item-{number}"
+    return RedirectResponse(audit_url(audits.normalise_ref(ref)) + back, 303)
 
 
 @router.get("/audits/{ref}/items/{number}/attachments/{sha256}")

@@ -11,8 +11,9 @@ from sqlmodel import Session
 from qms.db import read_connection, read_session
 from qms.domain import IN_PROGRESS, DocType, RevisionStatus, Role
 from qms.models import User
-from qms.render import RenderError
+from qms.render import RenderError, table_files
 from qms.render.html_diff import passages
+from qms.render.outline import outline
 from qms.services.documents import bodies, comments, downloads, renditions, revisions, search
 from qms.services.documents import diff as diff_service
 from qms.services.documents import register as documents
@@ -31,15 +32,22 @@ from qms.web.errors import NotSignedIn
 from qms.web.i18n import request_language, translator
 from qms.web.pages import body_html, flash, render
 from qms.web.refusals import Refusal
+from qms.web.routes import register_export
 from qms.web.routes.responses import download
 from qms.web.routes.word import web_images
 
 router = APIRouter()
+# A body with this many headings or more gets a contents list beside it.
+CONTENTS_FROM = 3
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def pdf_response(data: bytes, code: str, issue: int) -> Response:
     """PDF bytes as a download named after the document and issue."""
     return download(data, f"{code}_issue-{issue}.pdf")
+
+
+SortOrder = Annotated[str, Query(alias="dir", pattern="^(asc|desc)$")]
 
 
 @router.get("/documents")
@@ -52,8 +60,12 @@ def register_page(
     doc_type: Annotated[str, Query(alias="type")] = "",
     dept: str = "",
     status: str = "",
+    sort: str = "title",
+    order: SortOrder = "asc",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
+    """The register, one page at a time; its filters, order and page live in the address,
+    so Back and a saved link bring the same view back."""
     result = search.register_page(
         session,
         viewer=user,
@@ -62,17 +74,71 @@ def register_page(
         department=dept or None,
         status=status or None,
         page=page,
+        sort=sort,
+        descending=order == "desc",
+        facets=True,
     )
     see_all = documents.visible_to_all(roles)
     context = {
         "result": result,
         "filters": {"q": q, "type": doc_type, "dept": dept, "status": status},
+        "order": {"sort": sort, "dir": order},
         "departments": users.list_departments(session),
         "types": [t.value for t in DocType],
         "statuses": list(search.STATUS_FILTERS) if see_all else [],
     }
-    template = "_register_table.html" if request.headers.get("HX-Request") else "register.html"
-    return render(request, template, context)
+    # A swap of the table only, unless htmx is restoring a page from history.
+    partial = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    if partial:
+        return render(request, "_register_table.html", {**context, "oob": True})
+    return render(request, "register.html", context)
+
+
+def _filter(q: str, doc_type: str, dept: str, status: str) -> search.RegisterFilter:
+    return search.RegisterFilter(q or None, doc_type or None, dept or None, status or None)
+
+
+@router.get("/documents.csv")
+def register_csv(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    q: str = "",
+    doc_type: Annotated[str, Query(alias="type")] = "",
+    dept: str = "",
+    status: str = "",
+    sort: str = "title",
+    order: SortOrder = "asc",
+) -> Response:
+    """The filtered register as CSV (UTF-8 with a byte order mark, for Excel)."""
+    headers, rows = register_export.table(
+        request, session, user, _filter(q, doc_type, dept, status), sort, order
+    )
+    data = table_files.csv_bytes(headers, rows)
+    return download(data, register_export.file_name(request, "csv"), "text/csv; charset=utf-8")
+
+
+@router.get("/documents.xlsx")
+def register_xlsx(
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    q: str = "",
+    doc_type: Annotated[str, Query(alias="type")] = "",
+    dept: str = "",
+    status: str = "",
+    sort: str = "title",
+    order: SortOrder = "asc",
+) -> Response:
+    """The filtered register as an Excel workbook."""
+    headers, rows = register_export.table(
+        request, session, user, _filter(q, doc_type, dept, status), sort, order
+    )
+    _ = translator(request)
+    data = table_files.xlsx_bytes(_("Document register"), headers, rows)
+    return download(data, register_export.file_name(request, "xlsx"), XLSX)
 
 
 @router.get("/documents/{code}")
@@ -123,6 +189,11 @@ def document_context(
     )
     threads = comments.threads_of(session, rev) if rev.status in IN_PROGRESS else None
     in_place = threads is not None and threads.count and comparison is None
+    shown = body_html(
+        request,
+        lambda: web_images(bodies.html_of(session, rev.body), detail.document.code, rev.issue),
+    )
+    headings = outline(shown)
     return {
         "threads": threads,
         "may_comment": comparison is not None and comments.may_comment(session, user, rev_doc),
@@ -131,10 +202,8 @@ def document_context(
         "detail": detail,
         "doc": detail.document,
         "rev": rev,
-        "body_html": body_html(
-            request,
-            lambda: web_images(bodies.html_of(session, rev.body), detail.document.code, rev.issue),
-        ),
+        "body_html": shown,
+        "outline": headings if len(headings) >= CONTENTS_FROM else [],
         "in_progress": in_progress,
         "steps": steps,
         "acknowledged": user.username in detail.acknowledged_by,

@@ -32,7 +32,26 @@ function setUpTabs(tablist) {
   });
 }
 
+// A contents list starts folded on a phone, open beside the text on a wide screen.
+function foldOnPhones(details) {
+  if (window.matchMedia("(max-width: 40rem)").matches) {
+    details.open = false;
+  }
+}
+
+// "Back" on an error page: the previous page when there is one, else the link's target.
+function setUpBack(link) {
+  link.addEventListener("click", (event) => {
+    if (window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-menu-toggle]").forEach(setUpMenu);
+  document.querySelectorAll("a[data-back]").forEach(setUpBack);
+  document.querySelectorAll("details[data-close-narrow]").forEach(foldOnPhones);
   document.querySelectorAll("[role=tablist]").forEach(setUpTabs);
 });
