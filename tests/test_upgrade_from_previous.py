@@ -42,8 +42,8 @@ FIXTURE = Path(__file__).parent / "data" / "previous_version.json"
 RENAMED = {"audit_event": "trail_event", "corrective_action": "corrective_action_request"}
 # Tables added since, empty after the upgrade (web_session: sign-ins start afresh; no
 # objective, one-stop-desk figure, notice, mail, scheduled job, paper signature, risk,
-# distribution line, controlled paper copy, management review, line of the list of
-# records or batch of records yet).
+# distribution line, controlled paper copy, yearly report draft, conformity decision,
+# management review, line of the list of records or batch of records yet).
 ADDED = (
     "web_session",
     "quality_objective",
@@ -63,6 +63,8 @@ ADDED = (
     "risk_action",
     "distribution_entry",
     "controlled_copy",
+    "yearly_draft",
+    "conformity_decision",
     "management_review",
     "review_attendee",
     "review_conclusion",

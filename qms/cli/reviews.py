@@ -187,11 +187,12 @@ def start(ref: str, texts: tuple[str, ...], as_user: str) -> None:
 
 @review.command("conclude")
 @click.argument("ref")
-@click.argument("key", type=click.Choice(list(INPUTS)))
+@click.argument("key", metavar="INPUT", type=click.Choice(list(INPUTS)))
 @click.argument("text")
 @acting_user()
 def conclude(ref: str, key: str, text: str, as_user: str) -> None:
-    """Write the meeting's conclusion on one input.
+    """Write the meeting's conclusion on one input, named by the key in brackets that
+    `qms review show` prints beside it.
 
     \b
     Example:

@@ -79,6 +79,7 @@ GET_ROUTES: list[tuple[str, set[str]]] = [
     ("/api/notices", SIGNED_IN),
     ("/admin/mail", {"admin"}),
     ("/documents/QT-01/readers", {"thu"}),
+    ("/documents/QT-01/copies", SIGNED_IN),
     ("/dashboard", {"admin", "thu", "hai"}),
     ("/reports/yearly", {"thu"}),
     ("/reports/yearly?year=2026", {"thu"}),
@@ -157,6 +158,10 @@ POST_ROUTES: list[tuple[str, dict[str, object], set[str]]] = [
     ("/notices/read-all", {}, SIGNED_IN),
     ("/documents/QT-01/distribution", {"kind": "department", "name": "MC"}, {"thu"}),
     ("/documents/QT-01/remind", {}, {"thu"}),
+    ("/documents/QT-01/copies", {"holder": "Phòng Tư pháp"}, {"thu"}),
+    # No copy of a superseded issue is registered in this database: recalling one is
+    # refused to everyone (the coordinator's recall is tried in test_paper_copies_pages).
+    ("/documents/QT-01/copies/1/1/recall", {}, set()),
     ("/api/notices/read-all", {}, SIGNED_IN),
     ("/account/mail", {"email": "me@example.vn", "mail_choice": "digest"}, SIGNED_IN),
     (

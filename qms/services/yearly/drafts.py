@@ -19,6 +19,8 @@ from qms.text import clean
 
 TEXTS = ("difficulties", "proposals", "legal_bases", "recipients", "activities")
 LINES = ("place", "signer")
+# The one-line fields' names in a refusal, in the reader's language.
+LINE_WORDS = {"place": Text("place of issue"), "signer": Text("signer")}
 MAX_TEXT = 20_000
 FIRST_YEAR = 2000
 
@@ -71,7 +73,7 @@ def save_draft(session: Session, *, actor: User, year: int, texts: dict[str, str
     cleaned: dict[str, str] = {}
     for name, value in texts.items():
         if name in LINES:
-            cleaned[name] = one_line(value, field=Text(name))
+            cleaned[name] = one_line(value, field=LINE_WORDS[name])
             if len(cleaned[name]) > 200:
                 raise ValidationError("{field} is longer than 200 characters", field=name).about(
                     name
