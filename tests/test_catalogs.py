@@ -96,9 +96,31 @@ def test_the_same_english_words_keep_their_vietnamese_per_context() -> None:
         "Đang thực hiện",
         "Đang mở",
     )
-    assert (vi["status_draft"], vi["audit_draft_mark"]) == ("BẢN NHÁP", "DỰ THẢO")
+    assert (vi["status_draft"], vi["audit_draft_mark"]) == ("DỰ THẢO", "DỰ THẢO")
     assert record_labels_for("en")["date_format"] == "%Y-%m-%d"
     assert vi["date_format"] == "%d/%m/%Y"
+
+
+# The words a Vietnamese ISO secretary uses (TCVN ISO 9001:2015), one word per thing: the
+# other words a translation could drift to are refused anywhere in the catalog.
+STANDARD_TERMS = {
+    "dự thảo": "bản nháp",  # a draft
+    "nhật ký hệ thống": "nhật ký kiểm tra",  # the trail
+}
+
+
+def test_vietnamese_uses_one_standard_term_per_thing() -> None:
+    drifted = []
+    for entry in _catalog("vi"):
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        for text in strings:
+            for standard, other in STANDARD_TERMS.items():
+                if other in text.casefold():
+                    drifted.append(f"{entry.id!r}: {other!r} where {standard!r} is meant")
+    assert drifted == []
+    from qms.i18n import translate
+
+    assert translate("Audit trail", "vi") == "Nhật ký hệ thống"
 
 
 # ------------------------------------------------------------- no words left in the code

@@ -162,7 +162,7 @@ def test_unknown_label_is_refused() -> None:
 @pytest.mark.parametrize(
     ("status", "language", "mark"),
     [
-        ("draft", "vi", "BẢN NHÁP"),
+        ("draft", "vi", "DỰ THẢO"),
         ("in_review", "vi", "ĐANG XEM XÉT"),
         ("approved", "vi", "ĐÃ PHÊ DUYỆT - CHƯA HIỆU LỰC"),
         ("superseded", "vi", "BỊ THAY THẾ"),

@@ -47,7 +47,7 @@ def test_the_printed_trail_shows_filters_chain_anchor_and_events() -> None:
     pdf = render_record_pdf(make_trail())
     assert all(page.mediabox.width > page.mediabox.height for page in reader(pdf).pages)
     text = joined(pdf)
-    assert "NHẬT KÝ KIỂM TRA" in text
+    assert "NHẬT KÝ HỆ THỐNG" in text
     assert "Bộ lọc: Mã: QT-01; Từ ngày: 01/05/2026" in text
     assert "Chuỗi nhật ký nguyên vẹn khi in: đã kiểm tra 42 sự kiện." in text
     assert squeezed(ANCHOR) in squeezed(text)

@@ -100,5 +100,5 @@ def test_the_trail_pdf_is_the_print_rendered(engine: Engine) -> None:
     with read_session(engine) as session:
         pdf = trail_view.trail_pdf(session, viewer=None, filters=QT01, language="vi")
     printed = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "NHẬT KÝ KIỂM TRA" in printed
+    assert "NHẬT KÝ HỆ THỐNG" in printed
     assert "Chuỗi nhật ký nguyên vẹn khi in" in printed

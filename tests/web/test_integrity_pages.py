@@ -50,7 +50,7 @@ def test_the_document_page_shows_the_text_s_hash_and_flags_a_change(
     lan = signed_in(app, "lan")
     page = html.unescape(lan.get("/documents/QT-01").text)
     assert f"<code>{edited}</code>" in page
-    assert "Lần ban hành này không khớp với những gì nhật ký kiểm tra đã ghi nhận." in page
+    assert "Lần ban hành này không khớp với những gì nhật ký hệ thống đã ghi nhận." in page
     assert "QT-01 lần ban hành 1: nội dung (mã băm " in page
     # The three signatures bind the edited text's hash, and none of them is valid.
     assert page.count('<tr class="invalid">') == 3
@@ -65,7 +65,7 @@ def test_the_trail_page_runs_the_whole_check(app: FastAPI, web_engine: Engine) -
     clean = auditor.get("/trail/integrity", headers={"HX-Request": "true"})
     assert clean.status_code == 200
     assert "<html" not in clean.text
-    assert "Toàn bộ hồ sơ đang lưu khớp với nhật ký kiểm tra" in clean.text
+    assert "Toàn bộ hồ sơ đang lưu khớp với nhật ký hệ thống" in clean.text
 
     genuine = _pdf_hash(web_engine)
     forged = store_forged_pdf(web_engine)
@@ -74,9 +74,9 @@ def test_the_trail_page_runs_the_whole_check(app: FastAPI, web_engine: Engine) -
     assert page.status_code == 200
     assert "<html" in page.text
     text = html.unescape(page.text)
-    assert "1 giá trị đang lưu khác với những gì nhật ký kiểm tra đã ghi nhận:" in text
+    assert "1 giá trị đang lưu khác với những gì nhật ký hệ thống đã ghi nhận:" in text
     assert (
-        f"QT-01 lần ban hành 1: bản PDF đang lưu là {forged[:12]}…, nhưng nhật ký kiểm tra đã "
+        f"QT-01 lần ban hành 1: bản PDF đang lưu là {forged[:12]}…, nhưng nhật ký hệ thống đã "
         f"ghi nhận {genuine[:12]}…" in text
     )
 

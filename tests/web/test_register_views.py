@@ -51,11 +51,11 @@ def test_facet_counts_follow_the_filters(app: FastAPI) -> None:
     assert "Quy trình (2)" in page
     assert "MC — " in page
     assert "(1)</option>" in page
-    assert "Bản nháp (1)" in page  # EN-01, a draft of VP
+    assert "Dự thảo (1)" in page  # EN-01, a draft of VP
     swap = client.get("/documents", params={"type": "form"}, headers={"HX-Request": "true"})
     assert "<html" not in swap.text
     assert swap.text.count('hx-swap-oob="true"') == 3  # the selects, with the new counts
-    assert "Bản nháp (1)" in swap.text  # BM-01 only
+    assert "Dự thảo (1)" in swap.text  # BM-01 only
     staff = signed_in(app, "lan")
     assert 'id="filter-status"' not in staff.get("/documents").text
     client.close()
@@ -98,7 +98,7 @@ def test_csv_export_of_the_filtered_register(app: FastAPI) -> None:
     assert rows[2][4] == "Có hiệu lực"
     assert rows[2][5] == "1"
     assert rows[2][6]
-    assert rows[1][7] == "1 (Bản nháp)"
+    assert rows[1][7] == "1 (Dự thảo)"
     staff = signed_in(app, "lan")
     staff_rows = staff.get("/documents.csv").content.decode("utf-8-sig").splitlines()
     assert [line.split(",")[0] for line in staff_rows[1:]] == ["QT-01"]  # no drafts

@@ -182,7 +182,7 @@ def test_the_filtered_trail_is_printed_in_the_page_language(
     assert response.headers["content-type"] == "application/pdf"
     assert 'filename="audit-trail.pdf"' in response.headers["content-disposition"]
     printed = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
-    assert "NHẬT KÝ KIỂM TRA" in printed
+    assert "NHẬT KÝ HỆ THỐNG" in printed
     assert "Bộ lọc: Mã: QT-01" in printed
     assert "QT-01/1" in printed
     assert "QT-02" not in printed
