@@ -82,9 +82,9 @@ def english_phrases() -> frozenset[str]:
         catalog = read_po(source)
     phrases = set()
     for message in catalog:
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
         for text in ids:
-            for stretch in re.split(r"%\(\w+\)s|\{[\w:,]*\}|%[sd]|\n", text or ""):
+            for stretch in re.split(r"%\(\w+\)s|\{[\w:,]*\}|%[sd]|\n", str(text or "")):
                 flat = " ".join(stretch.split()).strip(" .,:;()")
                 if _english_passage(flat):
                     phrases.add(flat)
