@@ -118,10 +118,24 @@ class QmsGroup(TranslatedGroup):
         with formatter.section(gettext("Commands")):
             formatter.write_dl(rows)
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _usage_error_in_language(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             message_language()  # a wrong QMS_LANGUAGE is refused before anything runs
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _usage_error_in_language(exc) from None
         except QMSError as exc:
             message = _in_language(ctx, exc)
             if exc.option:
@@ -134,6 +148,16 @@ class QmsGroup(TranslatedGroup):
                 raise CommandFailed(_in_language(ctx, NoSchema()), NoSchema.exit_code) from None
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise CommandFailed(f"database problem: {detail}", 9) from None
+
+
+def _usage_error_in_language(error: click.UsageError) -> click.UsageError:
+    """click's usage error (bad options, unknown command) in the language of the messages."""
+    gettext = help_gettext()
+    if gettext is None:
+        return error
+    from qms.cli.usage_errors import TranslatedUsageError
+
+    return TranslatedUsageError(error, gettext)
 
 
 def _is_database_error(exc: Exception) -> bool:

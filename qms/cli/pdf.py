@@ -2,14 +2,17 @@
 
 import sys
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 import click
 
-from qms.cli.common import acting_user, reading, writing
+from qms.cli.common import acting_user, echo_phrase, label, phrase, reading, writing
 from qms.cli.help import TranslatedGroup
-from qms.domain import DocType
+from qms.domain import AuditStatus, CapaStatus, DocType, RevisionStatus
+from qms.domain_words import WORDS
 from qms.errors import IntegrityProblem, Text
+from qms.settings import message_language
 
 output_option = click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True
@@ -21,6 +24,29 @@ def _write(path: Path, data: bytes) -> None:
         path.write_bytes(data)
     except OSError as exc:
         raise click.FileError(str(path), exc.strerror) from None
+
+
+def _wrote(path: Path, data: bytes) -> None:
+    echo_phrase("wrote {file} ({size:,} bytes)", file=str(path), size=len(data))
+
+
+def _state(kind: type[StrEnum], value: str) -> str:
+    """A record's state in the success line: as stored in English (what scripts match),
+    in the reader's words in another language."""
+    if message_language() == "en":
+        return value
+    word = label(WORDS[kind][value])
+    return word[:1].lower() + word[1:]
+
+
+def _wrote_record(path: Path, data: bytes, record: str, status: str) -> None:
+    echo_phrase(
+        "wrote {file} ({record}, {status}, {size:,} bytes)",
+        file=str(path),
+        record=record,
+        status=status,
+        size=len(data),
+    )
 
 
 @click.group(cls=TranslatedGroup)
@@ -64,7 +90,8 @@ def document(
             session, viewer=viewer, code=code, issue=issue, language=language, pdfa=pdfa
         )
     _write(output, data)
-    click.echo(f"wrote {output} ({doc.code} issue {rev.issue}, {rev.status}, {len(data):,} bytes)")
+    record = phrase("{code} issue {issue}").format(code=doc.code, issue=rev.issue)
+    _wrote_record(output, data, record, _state(RevisionStatus, rev.status))
 
 
 @pdf.command("manual")
@@ -91,7 +118,7 @@ def manual(department: str | None, doc_type: str | None, language: str, output: 
 
     with (
         writing() as session,
-        click.progressbar(length=1, label="compiling", file=sys.stderr) as bar,
+        click.progressbar(length=1, label=phrase("compiling"), file=sys.stderr) as bar,
     ):
 
         def progress(done: int, total: int) -> None:
@@ -102,7 +129,7 @@ def manual(department: str | None, doc_type: str | None, language: str, output: 
             session, department=department, doc_type=doc_type, language=language, progress=progress
         )
     _write(output, data)
-    click.echo(f"wrote {output} ({len(data):,} bytes)")
+    _wrote(output, data)
 
 
 @pdf.command("audit")
@@ -129,7 +156,7 @@ def audit(ref: str, language: str | None, output: Path, as_user: str) -> None:
         viewer = users.get_active_user(session, as_user)
         found, data = audit_reports.report_pdf(session, viewer=viewer, ref=ref, language=language)
     _write(output, data)
-    click.echo(f"wrote {output} ({found.ref}, {found.status}, {len(data):,} bytes)")
+    _wrote_record(output, data, found.ref, _state(AuditStatus, found.status))
 
 
 @pdf.command("capa")
@@ -152,7 +179,7 @@ def capa(ref: str, language: str | None, output: Path) -> None:
     with reading() as session:
         car, data = capa_records.record_pdf(session, viewer=None, ref=ref, language=language)
     _write(output, data)
-    click.echo(f"wrote {output} ({car.ref}, {car.status}, {len(data):,} bytes)")
+    _wrote_record(output, data, car.ref, _state(CapaStatus, car.status))
 
 
 @pdf.command("capa-register")
@@ -171,7 +198,7 @@ def capa_register(language: str | None, output: Path) -> None:
     with reading() as session:
         data = capa_records.register_pdf(session, viewer=None, language=language)
     _write(output, data)
-    click.echo(f"wrote {output} ({len(data):,} bytes)")
+    _wrote(output, data)
 
 
 @pdf.command("trail")
@@ -211,7 +238,7 @@ def trail(
     with reading() as session:
         data = trail_view.trail_pdf(session, viewer=None, filters=filters, language=language)
     _write(output, data)
-    click.echo(f"wrote {output} ({len(data):,} bytes)")
+    _wrote(output, data)
 
 
 @pdf.command("verify")
@@ -235,4 +262,4 @@ def verify() -> None:
             )
         first: Text = problems[0].text
         raise IntegrityProblem(first)
-    click.echo(f"{count} stored files match their hashes")
+    echo_phrase("{count} stored files match their hashes", count=count)

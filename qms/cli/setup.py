@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from qms.cli.common import app, read_password, require_regular_file, writing
+from qms.cli.common import (
+    app,
+    echo_phrase,
+    phrase,
+    read_password,
+    require_regular_file,
+    writing,
+)
 from qms.cli.help import TranslatedHelp
 from qms.errors import PermissionDenied
 
@@ -46,21 +53,29 @@ def init(demo: bool, org_file: Path | None, admin_username: str | None, admin_na
     if org_file:
         require_regular_file(org_file, option="--organisation", limit=MAX_ORGANISATION_BYTES)
     upgrade(app(click.get_current_context()).engine)
-    click.echo("database schema is up to date")
+    echo_phrase("database schema is up to date")
     if demo:
         with writing() as session, _only_into_an_empty_database("--demo"):
             depts, people, docs = sample.install(session, folder=procedures_dir())
-        click.echo(f"sample QMS loaded: {depts} departments, {people} users, {docs} documents")
+        echo_phrase(
+            "sample QMS loaded: {departments} departments, {users} users, {documents} documents",
+            departments=depts,
+            users=people,
+            documents=docs,
+        )
     if org_file:
         with writing() as session, _only_into_an_empty_database("--organisation"):
             loaded, created = organisation.load_organisation_file(
                 session, actor=None, path=org_file
             )
-        click.echo(
-            f"loaded {len(loaded)} departments and {len(created)} users from {org_file.name}"
+        echo_phrase(
+            "loaded {departments} departments and {users} users from {file}",
+            departments=len(loaded),
+            users=len(created),
+            file=org_file.name,
         )
     if admin_username:
-        password = read_password(f"Password for {admin_username}")
+        password = read_password(phrase("Password for {username}").format(username=admin_username))
         with writing() as session:
             users.create_user(
                 session,
@@ -70,7 +85,7 @@ def init(demo: bool, org_file: Path | None, admin_username: str | None, admin_na
                 password=password,
                 roles=["admin"],
             )
-        click.echo(f"created admin {admin_username}")
+        echo_phrase("created admin {username}", username=admin_username)
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from qms.db import make_engine
 from tests.helpers import effective_document
@@ -54,8 +54,17 @@ def browser() -> Iterator[Browser]:
 class Person:
     """One user's own browser context (cookies), signed in through the form."""
 
-    def __init__(self, browser: Browser, base: str, username: str, password: str) -> None:
-        self.context = browser.new_context(base_url=base, accept_downloads=True)
+    def __init__(
+        self,
+        browser: Browser,
+        base: str,
+        username: str,
+        password: str,
+        viewport: ViewportSize | None = None,
+    ) -> None:
+        self.context = browser.new_context(
+            base_url=base, accept_downloads=True, **({"viewport": viewport} if viewport else {})
+        )
         self.context.set_default_timeout(30_000)
         self.page: Page = self.context.new_page()
         self.page.goto("/login")

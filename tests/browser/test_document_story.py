@@ -1,17 +1,23 @@
-"""The document story in a real browser: a coordinator drafts the next issue and submits
-it, a reviewer returns it with a comment, it is fixed, reviewed, approved with the
-password and takes effect; a staff member finds it without diacritics, downloads the PDF
-and acknowledges it. And the language switch."""
+"""The document story in a real browser, on a desktop and on a 390 px phone, in Vietnamese
+and with no command line: a coordinator drafts the next issue and submits it, a reviewer
+returns it with a comment on a passage, it is fixed, reviewed on the changes, approved
+after one wrong password and takes effect; a staff member finds it without diacritics,
+downloads the PDF and acknowledges it. And the language switch."""
 
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.conftest import Person
 from tests.seed import PASSWORD
 
 pytestmark = pytest.mark.browser
+
+SCREENS: dict[str, ViewportSize] = {
+    "desktop": {"width": 1366, "height": 768},
+    "phone": {"width": 390, "height": 844},
+}
 
 
 def _submit(page: Page) -> None:
@@ -23,8 +29,24 @@ def _submit(page: Page) -> None:
     expect(page.locator(".flash")).to_contain_text("Đã trình xem xét.")
 
 
-def test_issue_from_draft_to_acknowledgement(browser: Browser, live_server: str) -> None:
-    thu = Person(browser, live_server, "thu", PASSWORD)
+def _go_to(page: Page, link: str) -> None:
+    """Follow a link of the main navigation, folded into the menu on a phone."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible():
+        toggle.click()
+    page.locator("nav.main").get_by_role("link", name=link).click()
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_issue_from_draft_to_acknowledgement(
+    browser: Browser, live_server: str, screen: str
+) -> None:
+    viewport = SCREENS[screen]
+
+    def person(username: str) -> Person:
+        return Person(browser, live_server, username, PASSWORD, viewport=viewport)
+
+    thu = person("thu")
     page = thu.page
     page.goto("/documents/QT-01")
     page.get_by_role("link", name="Soạn lần ban hành mới").click()
@@ -37,9 +59,16 @@ def test_issue_from_draft_to_acknowledgement(browser: Browser, live_server: str)
     expect(page.locator(".flash")).to_contain_text("Đã lưu dự thảo lần ban hành 2.")
     _submit(page)
 
-    hung = Person(browser, live_server, "hung", PASSWORD)
+    hung = person("hung")
     expect(hung.page.locator("#inbox-review")).to_contain_text("QT-01")
     hung.page.locator("#inbox-review a", has_text="QT-01").click()
+    passage = hung.page.locator(".change-row .new", has_text="đầy đủ")
+    passage.locator("details.comment-on summary").click()
+    passage.get_by_label("Nội dung góp ý").fill("Nêu rõ giấy tờ cần kiểm tra")
+    passage.locator("details.comment-on").get_by_role("button", name="Ý kiến").click()
+    expect(hung.page.locator(".change-row .new", has_text="đầy đủ")).to_contain_text(
+        "Nêu rõ giấy tờ cần kiểm tra"
+    )
     review = hung.page.locator("#review")
     review.get_by_label("Ý kiến").first.fill("Ghi rõ thời hạn thẩm định")
     review.get_by_role("button", name="Trả lại để sửa").click()
@@ -47,6 +76,7 @@ def test_issue_from_draft_to_acknowledgement(browser: Browser, live_server: str)
 
     page.goto("/documents/QT-01?issue=2")
     expect(page.locator(".comments")).to_contain_text("Ghi rõ thời hạn thẩm định")
+    expect(page.locator("main")).to_contain_text("Nêu rõ giấy tờ cần kiểm tra")
     page.get_by_role("link", name="Sửa dự thảo").click()
     editor = page.get_by_label("Nội dung (Markdown)")
     editor.fill(editor.input_value() + "\nThời hạn thẩm định: 01 ngày làm việc.\n")
@@ -54,12 +84,13 @@ def test_issue_from_draft_to_acknowledgement(browser: Browser, live_server: str)
     _submit(page)
 
     hung.page.goto("/documents/QT-01?issue=2")
+    expect(hung.page.locator(".changes ins").last).to_contain_text("Thời hạn thẩm định")
     review = hung.page.locator("#review")
     review.get_by_label("Mật khẩu của bạn (cần khi chấp thuận: để ký xem xét)").fill(PASSWORD)
     review.get_by_role("button", name="Chấp thuận và ký").click()
     expect(hung.page.locator(".flash")).to_contain_text("Đã ghi nhận xem xét: chấp thuận.")
 
-    hai = Person(browser, live_server, "hai", PASSWORD)
+    hai = person("hai")
     hai.page.locator("#inbox-approve a", has_text="QT-01").click()
     signed_hash = hai.page.locator("code.hash").first.inner_text()
     assert re.fullmatch(r"[0-9a-f]{64}", signed_hash)
@@ -78,9 +109,9 @@ def test_issue_from_draft_to_acknowledgement(browser: Browser, live_server: str)
     expect(page.locator(".flash")).to_contain_text("Lần ban hành 2 đã có hiệu lực.")
     expect(page.locator(".issue-line")).to_contain_text("Có hiệu lực")
 
-    lan = Person(browser, live_server, "lan", PASSWORD)
+    lan = person("lan")
     staff = lan.page
-    staff.get_by_role("link", name="Danh mục tài liệu").click()
+    _go_to(staff, "Danh mục tài liệu")
     staff.get_by_label("Tìm kiếm").fill("tham dinh ho so")  # no diacritics, body words
     expect(staff.locator("#register")).to_contain_text("1 tài liệu")
     staff.locator("#register a", has_text="QT-01").click()

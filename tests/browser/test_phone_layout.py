@@ -297,3 +297,43 @@ def test_acknowledging_and_signing_are_under_the_thumb_on_a_phone(
 
     page.set_viewport_size(DESKTOP)  # the sign box is beside the changes there
     expect(jump).to_be_hidden()
+
+
+def test_the_signing_password_has_its_own_line_on_a_phone(
+    people: dict[str, Person], site: tuple[str, dict[str, str]]
+) -> None:
+    """Under its label and as wide as the sign button, on the review screen and in the
+    drafter's submit form; not squeezed beside the label's last words."""
+    for who, path, button in (
+        ("hung", "/documents/QT-01?issue=2", "Chấp thuận và ký"),
+        ("thu", "/documents/QT-02", "Ký và trình"),
+    ):
+        page = _open(people, site[1], who, path)
+        form = page.locator("form").filter(has=page.get_by_role("button", name=button))
+        password = form.locator("input[type=password]")
+        label = form.locator("label:has(input[type=password])")
+        sign = form.get_by_role("button", name=button)
+        field, words, signing = password.bounding_box(), label.bounding_box(), sign.bounding_box()
+        assert field
+        assert words
+        assert signing
+        assert abs(field["x"] - words["x"]) <= 1, path  # starts its own line
+        assert abs(field["width"] - signing["width"]) <= 1, path
+        assert field["x"] + field["width"] <= PHONE["width"], path
+
+
+def test_comments_are_written_in_the_body_font_and_the_text_in_monospace(
+    people: dict[str, Person], site: tuple[str, dict[str, str]]
+) -> None:
+    def font(page: Page, selector: str) -> str:
+        family: str = page.locator(selector).first.evaluate("e => getComputedStyle(e).fontFamily")
+        return family
+
+    page = _open(people, site[1], "hung", "/documents/QT-01?issue=2")
+    body_font = font(page, "body")
+    assert font(page, "#review textarea[name=comment]") == body_font
+    page.locator("details.comment-on summary").first.click()
+    assert font(page, "details.comment-on textarea[name=comment]") == body_font
+    editor = _open(people, site[1], "thu", "/documents/QT-02/edit")
+    assert "monospace" in font(editor, "textarea[name=body]")
+    assert font(editor, "textarea[name=description]") == font(editor, "body")
