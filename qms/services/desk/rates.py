@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import case, func
-from sqlalchemy import select as select_columns
+from sqlalchemy import select as select_columns  # any number of columns (sqlmodel: four)
 from sqlmodel import Session, col, select
 
 from qms.models import Department, DossierStat, SatisfactionCount
