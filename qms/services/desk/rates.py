@@ -5,8 +5,10 @@ over all answers) per field and period."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
+from sqlalchemy import select as select_columns  # any number of columns (sqlmodel: four)
 from sqlmodel import Session, col, select
 
 from qms.models import Department, DossierStat, SatisfactionCount
@@ -80,32 +82,59 @@ def on_time_rate(
     return round(100 * on_time / resolved, 2) if resolved else None
 
 
+def _group_columns(by: str) -> tuple[Any, ...]:
+    if by == "procedure":
+        return (
+            col(DossierStat.procedure_code),
+            col(DossierStat.procedure),
+            col(DossierStat.field),
+        )
+    if by == "field":
+        return (col(DossierStat.field),)
+    return (col(DossierStat.department_id),)
+
+
 def on_time_table(
     session: Session, *, year: int, by: str = "field", frequency: Frequency = Frequency.MONTHLY
 ) -> list[OnTimeRow]:
     """Figures and on-time rate per ``by`` (procedure, field or department) and period of
-    ``frequency`` in ``year``, in period then group order."""
+    ``frequency`` in ``year``, in period then group order.
+
+    The database sums each month of each group; the months are then folded into the
+    periods here, as are groups that share a name (a procedure's code and name, a
+    department's code), which is cheap: at most one row per group and month comes back."""
     if by not in GROUPS:
         raise ValueError(by)
     codes = dict(session.exec(select(Department.id, Department.code)).all())
     of_month = {m: p.key for p in periods.of_year(year, frequency) for m in p.month_keys()}
-    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    rows = session.exec(
-        select(DossierStat).where(col(DossierStat.period).in_(list(of_month)))
+    groups = _group_columns(by)
+    month = col(DossierStat.period)
+    sums = session.execute(
+        select_columns(
+            month,
+            *groups,
+            func.sum(DossierStat.received),
+            func.sum(DossierStat.early + DossierStat.on_time + DossierStat.late),
+            func.sum(DossierStat.early + DossierStat.on_time),
+            func.sum(DossierStat.late),
+            func.sum(DossierStat.pending_overdue),
+        )
+        .where(month.in_(list(of_month)))
+        .group_by(month, *groups)
     ).all()
-    for stat in rows:
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    width = len(groups)
+    for row in sums:
         if by == "procedure":
-            group = " - ".join(p for p in (stat.procedure_code, stat.procedure) if p) or stat.field
+            code, name, field = row[1:4]
+            group = " - ".join(p for p in (code, name) if p) or field
         elif by == "field":
-            group = stat.field
+            group = row[1]
         else:
-            group = codes.get(stat.department_id, "")
-        t = totals[(of_month[stat.period], group)]
-        t[0] += stat.received
-        t[1] += stat.early + stat.on_time + stat.late
-        t[2] += stat.early + stat.on_time
-        t[3] += stat.late
-        t[4] += stat.pending_overdue
+            group = codes.get(row[1], "")
+        t = totals[(of_month[row[0]], group)]
+        for i, value in enumerate(row[1 + width :]):
+            t[i] += int(value)
     return [OnTimeRow(p, g, *t) for (p, g), t in sorted(totals.items())]
 
 
@@ -143,12 +172,20 @@ def satisfaction_table(
     for p in periods.of_year(year, frequency):
         for k in _within(p):
             owner[k] = p.key
-    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    rows = session.exec(
-        select(SatisfactionCount).where(col(SatisfactionCount.period).in_(list(owner)))
+    satisfied = col(SatisfactionCount.satisfied).is_(True)
+    sums = session.exec(
+        select(
+            col(SatisfactionCount.period),
+            col(SatisfactionCount.field),
+            func.sum(SatisfactionCount.answers),
+            func.sum(case((satisfied, SatisfactionCount.answers), else_=0)),
+        )
+        .where(col(SatisfactionCount.period).in_(list(owner)))
+        .group_by(col(SatisfactionCount.period), col(SatisfactionCount.field))
     ).all()
-    for count in rows:
-        t = totals[(owner[count.period], count.field)]
-        t[0] += count.answers
-        t[1] += count.answers if count.satisfied else 0
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for key, field, answers, happy in sums:
+        t = totals[(owner[key], field)]
+        t[0] += int(answers)
+        t[1] += int(happy)
     return [SatisfactionRow(p, f, *t) for (p, f), t in sorted(totals.items())]
