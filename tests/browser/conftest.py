@@ -64,5 +64,11 @@ class Person:
         self.page.get_by_role("button", name="Đăng nhập").click()
         self.page.wait_for_url(base + "/")
 
+    def follow_menu(self, group: str, link: str) -> None:
+        """On a wide screen: open a group of the main menu and follow one of its links."""
+        nav = self.page.locator("nav.main")
+        nav.locator("summary", has_text=group).click()
+        nav.get_by_role("link", name=link, exact=True).click()
+
     def close(self) -> None:
         self.context.close()

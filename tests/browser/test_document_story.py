@@ -80,7 +80,7 @@ def test_issue_from_draft_to_acknowledgement(browser: Browser, live_server: str)
 
     lan = Person(browser, live_server, "lan", PASSWORD)
     staff = lan.page
-    staff.get_by_role("link", name="Danh mục tài liệu").click()
+    lan.follow_menu("Tài liệu", "Danh mục tài liệu")
     staff.get_by_label("Tìm kiếm").fill("tham dinh ho so")  # no diacritics, body words
     expect(staff.locator("#register")).to_contain_text("1 tài liệu")
     staff.locator("#register a", has_text="QT-01").click()
