@@ -73,5 +73,16 @@ class Person:
         self.page.get_by_role("button", name="Đăng nhập").click()
         self.page.wait_for_url(base + "/")
 
+    def follow_menu(self, group: str, link: str) -> None:
+        """Follow a link of the main menu: on a wide screen open its group first; on a
+        phone unfold the menu, which shows every group open as a section."""
+        toggle = self.page.locator(".menu-toggle")
+        nav = self.page.locator("nav.main")
+        if toggle.is_visible():
+            toggle.click()
+        else:
+            nav.locator("summary", has_text=group).click()
+        nav.get_by_role("link", name=link, exact=True).click()
+
     def close(self) -> None:
         self.context.close()

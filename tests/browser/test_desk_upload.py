@@ -37,7 +37,7 @@ def test_a_coordinator_uploads_the_sample_statistics_and_sees_the_rates(
 
     thu = Person(browser, live_server, "thu", PASSWORD)
     page = thu.page
-    page.locator("nav.main").get_by_role("link", name="Số liệu một cửa").click()
+    thu.follow_menu("Đo lường", "Số liệu một cửa")
     expect(page.get_by_role("heading", level=1)).to_have_text("Số liệu một cửa năm 2026")
     expect(page.locator("table.on-time tbody")).to_contain_text("Chưa có số liệu của năm này.")
     form = page.locator("form#import")

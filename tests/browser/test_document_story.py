@@ -29,14 +29,6 @@ def _submit(page: Page) -> None:
     expect(page.locator(".flash")).to_contain_text("Đã trình xem xét.")
 
 
-def _go_to(page: Page, link: str) -> None:
-    """Follow a link of the main navigation, folded into the menu on a phone."""
-    toggle = page.locator(".menu-toggle")
-    if toggle.is_visible():
-        toggle.click()
-    page.locator("nav.main").get_by_role("link", name=link).click()
-
-
 @pytest.mark.parametrize("screen", SCREENS)
 def test_issue_from_draft_to_acknowledgement(
     browser: Browser, live_server: str, screen: str
@@ -111,7 +103,7 @@ def test_issue_from_draft_to_acknowledgement(
 
     lan = person("lan")
     staff = lan.page
-    _go_to(staff, "Danh mục tài liệu")
+    lan.follow_menu("Tài liệu", "Danh mục tài liệu")
     staff.get_by_label("Tìm kiếm").fill("tham dinh ho so")  # no diacritics, body words
     expect(staff.locator("#register")).to_contain_text("1 tài liệu")
     staff.locator("#register a", has_text="QT-01").click()

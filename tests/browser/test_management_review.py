@@ -28,7 +28,7 @@ def test_a_review_is_held_and_signed_in_the_browser(
 
     thu = Person(browser, live_server, "thu", PASSWORD)
     page = thu.page
-    page.get_by_role("link", name="Xem xét của lãnh đạo").click()
+    thu.follow_menu("Đo lường", "Xem xét của lãnh đạo")
     page.get_by_role("link", name=ref).click()
     page.get_by_label("10. Sự đầy đủ của nguồn lực").fill("Bộ phận Một cửa thiếu 01 máy quét")
     page.get_by_role("button", name="Bắt đầu họp và chốt dữ liệu đầu vào").click()

@@ -33,7 +33,7 @@ def test_the_quarterly_report_is_downloaded_from_the_reports_page(
         person = Person(browser, base, "thu", PASSWORD)
         try:
             page = person.page
-            page.get_by_role("link", name="Báo cáo").click()
+            person.follow_menu("Đo lường", "Báo cáo")
             form = page.locator("#quarterly-form")
             form.get_by_label("Quý").select_option("3")
             with page.expect_download() as info:

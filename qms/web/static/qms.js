@@ -1,11 +1,46 @@
 // Behaviour the stylesheet cannot give alone (a static file: the CSP allows no inline
-// script): the phone menu opens and closes, and tabs show one pane of their group.
+// script): the phone menu opens and closes, the main menu's groups open one at a time, and
+// tabs show one pane of their group.
 "use strict";
 
 function setUpMenu(toggle) {
   toggle.addEventListener("click", () => {
     const open = toggle.getAttribute("aria-expanded") !== "true";
     toggle.setAttribute("aria-expanded", String(open));
+  });
+}
+
+// The main menu's groups (details elements, usable without this script): on a wide screen
+// one is open at a time, Escape closes it and puts the focus back on its name, and a click
+// elsewhere closes it. On a phone they are the folded menu's sections, all open.
+function setUpMenuGroups(nav) {
+  const groups = [...nav.querySelectorAll("details[data-menu-group]")];
+  const narrow = window.matchMedia("(max-width: 40rem)");
+  const layOut = () => {
+    for (const group of groups) {
+      group.open = narrow.matches;
+    }
+  };
+  layOut();
+  narrow.addEventListener("change", layOut);
+  for (const group of groups) {
+    group.addEventListener("toggle", () => {
+      if (group.open && !narrow.matches) {
+        groups.filter((other) => other !== group).forEach((other) => { other.open = false; });
+      }
+    });
+  }
+  nav.addEventListener("keydown", (event) => {
+    const open = groups.find((group) => group.open);
+    if (event.key === "Escape" && open && !narrow.matches) {
+      open.open = false;
+      open.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (!narrow.matches) {
+      groups.filter((group) => !group.contains(event.target)).forEach((group) => { group.open = false; });
+    }
   });
 }
 
@@ -51,6 +86,7 @@ function setUpBack(link) {
 
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-menu-toggle]").forEach(setUpMenu);
+  document.querySelectorAll("nav.main").forEach(setUpMenuGroups);
   document.querySelectorAll("a[data-back]").forEach(setUpBack);
   document.querySelectorAll("details[data-close-narrow]").forEach(foldOnPhones);
   document.querySelectorAll("[role=tablist]").forEach(setUpTabs);
