@@ -4,6 +4,7 @@ SQLite database) and Debian's Chromium driven through Playwright."""
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -54,8 +55,10 @@ def browser() -> Iterator[Browser]:
 class Person:
     """One user's own browser context (cookies), signed in through the form."""
 
-    def __init__(self, browser: Browser, base: str, username: str, password: str) -> None:
-        self.context = browser.new_context(base_url=base, accept_downloads=True)
+    def __init__(
+        self, browser: Browser, base: str, username: str, password: str, **options: Any
+    ) -> None:
+        self.context = browser.new_context(base_url=base, accept_downloads=True, **options)
         self.context.set_default_timeout(30_000)
         self.page: Page = self.context.new_page()
         self.page.goto("/login")
