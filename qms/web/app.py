@@ -21,6 +21,7 @@ from qms.web.auth import csrf_protect
 from qms.web.i18n import make_environments
 from qms.web.limits import BodyLimit
 from qms.web.static_files import ASSETS
+from qms.web.static_files import STATIC_DIR as STATIC_DIR  # where the tests read the files
 
 SESSION_COOKIE = "qms_session"
 SECURITY_HEADERS = [
