@@ -95,7 +95,12 @@ def document(
 
 
 @pdf.command("manual")
-@click.option("--dept", "department", help="Only this department's documents.")
+@click.option(
+    "--dept",
+    "department",
+    help="Only this department's documents in the organisation language (all its "
+    "documents when the setting manual.other_languages is yes).",
+)
 @click.option(
     "--type", "doc_type", type=click.Choice([t.value for t in DocType]), help="Only this type."
 )

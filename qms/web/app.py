@@ -6,11 +6,9 @@ Run it with ``qms serve`` or ``uvicorn 'qms.web.app:create_app' --factory``.
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qms import __version__
@@ -22,9 +20,10 @@ from qms.web import errors
 from qms.web.auth import csrf_protect
 from qms.web.i18n import make_environments
 from qms.web.limits import BodyLimit
+from qms.web.static_files import ASSETS
+from qms.web.static_files import STATIC_DIR as STATIC_DIR  # where the tests read the files
 
 SESSION_COOKIE = "qms_session"
-STATIC_DIR = Path(__file__).parent / "static"
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -40,7 +39,7 @@ class ResponseHeaders:
     """Adds ``Server-Timing: app;dur=<ms>`` (time to the response headers), the security
     headers every response carries, and ``Cache-Control: no-store`` on every response to
     a signed-in request (pages, API, downloads, errors): no browser or proxy cache keeps
-    what a user saw. Static assets stay cacheable."""
+    what a user saw. Static assets keep their own cache headers (qms.web.static_files)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -166,7 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(BodyLimit)
     app.add_middleware(ResponseHeaders)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", ASSETS, name="static")
     from qms.web import auth
 
     for module in (

@@ -25,6 +25,7 @@ from qms.errors import Joined, QMSError, Text
 from qms.i18n import gettext_for, in_language, number_format, translations
 from qms.paths import templates_dir
 from qms.phrases import day, moment
+from qms.web.static_files import static_url
 
 LANGUAGE_COOKIE = "qms_lang"
 DEFAULT_LANGUAGE = "vi"
@@ -83,6 +84,7 @@ def make_environments(timezone: str) -> dict[str, Environment]:
         env.globals["word"] = _word(language)
         env.globals.update(_ENUMS)
         env.globals["language_names"] = LANGUAGE_NAMES
+        env.globals["static_url"] = static_url
         environments[language] = env
     return environments
 

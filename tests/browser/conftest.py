@@ -4,6 +4,7 @@ SQLite database) and Debian's Chromium driven through Playwright."""
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
@@ -61,10 +62,11 @@ class Person:
         username: str,
         password: str,
         viewport: ViewportSize | None = None,
+        **options: Any,
     ) -> None:
-        self.context = browser.new_context(
-            base_url=base, accept_downloads=True, **({"viewport": viewport} if viewport else {})
-        )
+        if viewport:
+            options["viewport"] = viewport
+        self.context = browser.new_context(base_url=base, accept_downloads=True, **options)
         self.context.set_default_timeout(30_000)
         self.page: Page = self.context.new_page()
         self.page.goto("/login")

@@ -275,3 +275,25 @@ def test_the_administration_pages_speak_vietnamese(app: FastAPI) -> None:
         assert page.xpath("string(//h1)") == heading, path
     nav = html.fromstring(admin.get("/").text).xpath("//nav[@id='main-nav']")[0]
     assert nav.xpath("string(details[summary='Hệ thống']/ul/li/a[@href='/admin'])") == "Quản trị"
+
+
+def test_other_languages_in_department_manuals_is_a_yes_or_no_choice(app: FastAPI) -> None:
+    engine = app.state.engine
+    admin = _admin(app, "vi")
+    key = "manual.other_languages"
+    page = html.fromstring(admin.get("/admin/settings").text)
+    options = page.xpath(f"//select[@name='{key}']/option")
+    assert [(o.get("value"), o.text, o.get("selected")) for o in options] == [
+        ("no", "Không", "selected"),
+        ("yes", "Có", None),
+    ]
+    before = snapshot(engine)
+    refused = admin.form("/admin/settings", {key: "maybe"})
+    assert refused.status_code == 422
+    assert "phải là có (yes) hoặc không (no)" in _field_error(refused.text, "settings", key)
+    assert snapshot(engine) == before
+    start = last_event(engine)
+    assert admin.form("/admin/settings", {key: "yes"}).status_code == 303
+    assert trail_actions(engine, start) == ["setting.change"]
+    page = html.fromstring(admin.get("/admin/settings").text)
+    assert page.xpath(f"//select[@name='{key}']/option[@selected]/@value") == ["yes"]

@@ -239,6 +239,15 @@ def document_pdf(
     return doc, rev, render_document_pdf(rendition(session, doc, rev, language=wanted), pdfa=pdfa)
 
 
+# "yes": a department's manual also holds its documents in another language than the
+# organisation's (an English specification in a Vietnamese office's manual).
+OTHER_LANGUAGES_SETTING = "manual.other_languages"
+
+
+def other_languages_in_department_manuals(session: Session) -> bool:
+    return organisation.get_setting(session, OTHER_LANGUAGES_SETTING) == "yes"
+
+
 def manual_pdf(
     session: Session,
     *,
@@ -248,6 +257,8 @@ def manual_pdf(
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """The compiled manual of the effective documents (all, or one department or type).
+    A department's manual holds only the documents in the organisation's language unless
+    the organisation's setting says otherwise.
 
     A manual built from exactly the same issues and settings is served from storage;
     otherwise the stored per-issue renditions are reused and only cover and contents
@@ -263,6 +274,9 @@ def manual_pdf(
     if department:
         users.get_department(session, department)
         query = query.where(Department.code == department.strip().upper())
+        if not other_languages_in_department_manuals(session):
+            own = organisation.get_setting(session, "organisation.language") or "vi"
+            query = query.where(Document.language == own)
     if doc_type:
         query = query.where(Document.doc_type == documents.parse_doc_type(doc_type).value)
     rows = sorted(

@@ -13,6 +13,7 @@ from qms.errors import Text, ValidationError
 from qms.models import User
 from qms.services.capa.actions import DEFAULT_VERIFICATION_DAYS, VERIFICATION_DAYS_SETTING
 from qms.services.documents.read_campaigns import DEFAULT_DUE_WORKING_DAYS, DUE_SETTING
+from qms.services.documents.renditions import OTHER_LANGUAGES_SETTING
 from qms.services.fields import one_line
 from qms.services.people import organisation, users
 
@@ -24,6 +25,7 @@ class Editable:
     hint: Text
     check: Callable[[str, Text], str]  # the value as kept, or a refusal
     default: str = ""
+    choices: tuple[tuple[str, Text], ...] = ()  # (value, words) when it is a choice
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Current:
     label: Text
     hint: Text
     value: str
+    choices: tuple[tuple[str, Text], ...] = ()
 
 
 def _name(value: str, label: Text) -> str:
@@ -58,6 +61,16 @@ def _zone(value: str, label: Text) -> str:
         raise ValidationError(
             "{value!r} is not a time zone (like Asia/Ho_Chi_Minh)", value=value
         ) from None
+    return value
+
+
+YES_NO = (("no", Text("No")), ("yes", Text("Yes")))
+
+
+def _yes_no(value: str, label: Text) -> str:
+    value = value.strip().lower()
+    if value not in ("yes", "no"):
+        raise ValidationError("the {field} must be yes or no", field=label)
     return value
 
 
@@ -117,6 +130,17 @@ EDITABLE: tuple[Editable, ...] = (
         _days(1, 365),
         str(DEFAULT_VERIFICATION_DAYS),
     ),
+    Editable(
+        OTHER_LANGUAGES_SETTING,
+        Text("documents in another language in department manuals"),
+        Text(
+            "No: a department's manual holds only the documents in the organisation "
+            "language (an English document stays out of a Vietnamese manual)."
+        ),
+        _yes_no,
+        "no",
+        YES_NO,
+    ),
 )
 _BY_KEY = {e.key: e for e in EDITABLE}
 
@@ -124,7 +148,9 @@ _BY_KEY = {e.key: e for e in EDITABLE}
 def current(session: Session, *, viewer: User) -> list[Current]:
     users.require_role(session, viewer, Role.ADMIN, action=Text("change organisation settings"))
     return [
-        Current(e.key, e.label, e.hint, organisation.get_setting(session, e.key) or e.default)
+        Current(
+            e.key, e.label, e.hint, organisation.get_setting(session, e.key) or e.default, e.choices
+        )
         for e in EDITABLE
     ]
 

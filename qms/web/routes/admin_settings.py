@@ -12,6 +12,7 @@ from qms.errors import QMSError, Text
 from qms.models import User
 from qms.services.capa.actions import VERIFICATION_DAYS_SETTING
 from qms.services.documents.read_campaigns import DUE_SETTING
+from qms.services.documents.renditions import OTHER_LANGUAGES_SETTING
 from qms.services.people import org_settings, users
 from qms.web.deps import CurrentUser, Db
 from qms.web.errors import N_
@@ -51,6 +52,7 @@ def save_settings(
     timezone: Annotated[str | None, _setting("timezone")] = None,
     reading_days: Annotated[str | None, _setting(DUE_SETTING)] = None,
     verification_days: Annotated[str | None, _setting(VERIFICATION_DAYS_SETTING)] = None,
+    other_languages: Annotated[str | None, _setting(OTHER_LANGUAGES_SETTING)] = None,
 ) -> Response:
     given = {
         "organisation.name": name,
@@ -59,6 +61,7 @@ def save_settings(
         "timezone": timezone,
         DUE_SETTING: reading_days,
         VERIFICATION_DAYS_SETTING: verification_days,
+        OTHER_LANGUAGES_SETTING: other_languages,
     }
     values = {key: value for key, value in given.items() if value is not None}
     users.require_role(session, user, Role.ADMIN, action=Text("change organisation settings"))
