@@ -348,4 +348,4 @@ def export(year: int | None, language: str | None, fmt: str, output: Path, as_us
             language=language,
         )
     write_file(output, workbook)
-    echo_phrase("wrote {file} ({size} bytes)", file=str(output), size=f"{len(workbook):,}")
+    echo_phrase("wrote {file} ({size:,} bytes)", file=str(output), size=len(workbook))

@@ -200,7 +200,7 @@ def list_(
             [
                 r.code,
                 r.title,
-                r.type,
+                label(WORDS[DocType][r.type]) if r.type in WORDS[DocType] else r.type,
                 r.department,
                 _issue_text(r.effective) or (phrase("withdrawn") if r.withdrawn else ""),
                 _in_progress_text(r.in_progress),

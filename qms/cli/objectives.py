@@ -371,7 +371,7 @@ def pdf(
             language=language,
         )
     write_file(output, data)
-    echo_phrase("wrote {file} ({size} bytes)", file=str(output), size=f"{len(data):,}")
+    echo_phrase("wrote {file} ({size:,} bytes)", file=str(output), size=len(data))
 
 
 @objective.command("report")
@@ -398,7 +398,7 @@ def quarterly_report(
             session, actor=actor, quarter=quarter, department=department, language=language
         )
     write_file(output, data)
-    echo_phrase("wrote {file} ({size} bytes)", file=str(output), size=f"{len(data):,}")
+    echo_phrase("wrote {file} ({size:,} bytes)", file=str(output), size=len(data))
 
 
 @objective.command("export")
@@ -434,4 +434,4 @@ def export(
             language=language,
         )
     write_file(output, data)
-    echo_phrase("wrote {file} ({size} bytes)", file=str(output), size=f"{len(data):,}")
+    echo_phrase("wrote {file} ({size:,} bytes)", file=str(output), size=len(data))

@@ -276,6 +276,7 @@ def dispose(
 
 @records.command("pdf")
 @click.option(
+    "-o",
     "--out",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     required=True,

@@ -101,7 +101,7 @@ def yearly(year: int, language: str | None, output: Path | None, as_user: str) -
         actor = users.get_active_user(session, as_user)
         data = report.issue_report(session, actor=actor, year=year, language=language)
     _write(output, data)
-    echo_phrase("wrote {path} ({size} bytes)", path=str(output), size=f"{len(data):,}")
+    echo_phrase("wrote {file} ({size:,} bytes)", file=str(output), size=len(data))
 
 
 @report_group.command("conformity")
@@ -137,8 +137,8 @@ def conformity_decision(
     output = output or Path("quyet-dinh-cong-bo-iso.pdf")
     _write(output, data)
     echo_phrase(
-        "wrote {path} (decision {ref}, {size} bytes)",
+        "wrote {path} (decision {ref}, {size:,} bytes)",
         path=str(output),
         ref=ref,
-        size=f"{len(data):,}",
+        size=len(data),
     )

@@ -13,6 +13,8 @@ from qms.cli.common import (
     echo_table,
     format_option,
     label,
+    message_text,
+    phrase,
     read_password,
     reading,
     steps_line,
@@ -20,6 +22,7 @@ from qms.cli.common import (
 )
 from qms.cli.help import TranslatedGroup
 from qms.errors import ValidationError
+from qms.phrases import day
 from qms.services.people import users
 from qms.services.reviews import meeting, planning, views
 from qms.services.reviews.meeting import OUTCOMES
@@ -100,13 +103,13 @@ def list_(fmt: str, as_user: str) -> None:
         echo_json(as_json(rows))
         return
     echo_table(
-        ["ref", "status", "date", "period", "chair"],
+        [phrase("REF"), phrase("STATUS"), phrase("DATE"), phrase("PERIOD"), phrase("CHAIR")],
         [
             [
                 r.ref,
                 r.status_label,
-                r.planned_on.isoformat(),
-                f"{r.period_from.isoformat()} – {r.period_to.isoformat()}",
+                message_text(day(r.planned_on)),
+                f"{message_text(day(r.period_from))} – {message_text(day(r.period_to))}",
                 r.chair,
             ]
             for r in rows
@@ -345,5 +348,5 @@ def pdf(ref: str, language: str | None, output: Path, as_user: str) -> None:
     except OSError as exc:
         raise click.FileError(str(output), exc.strerror) from None
     echo_phrase(
-        "wrote {path} ({ref}, {size} bytes)", path=str(output), ref=found.ref, size=len(data)
+        "wrote {path} ({ref}, {size:,} bytes)", path=str(output), ref=found.ref, size=len(data)
     )

@@ -352,7 +352,7 @@ def pdf(department: str | None, language: str | None, output: Path, as_user: str
         actor = users.get_active_user(session, as_user)
         data = report.register_pdf(session, actor=actor, department=department, language=language)
     write_file(output, data)
-    echo_phrase("wrote {file} ({size} bytes)", file=str(output), size=f"{len(data):,}")
+    echo_phrase("wrote {file} ({size:,} bytes)", file=str(output), size=len(data))
 
 
 @risk.command("export")
@@ -377,4 +377,4 @@ def export(
         actor = users.get_active_user(session, as_user)
         data = tables.risks_xlsx(session, actor=actor, department=department, language=language)
     write_file(output, data)
-    echo_phrase("wrote {file} ({size} bytes)", file=str(output), size=f"{len(data):,}")
+    echo_phrase("wrote {file} ({size:,} bytes)", file=str(output), size=len(data))
