@@ -166,11 +166,11 @@ def objective_view(session: Session, ref: str, viewer: User | None = None) -> Ob
 def _approved_since(version: ObjectiveVersion | None, issue: Revision | None) -> bool:
     """The version in force was approved after ``issue`` took effect, so the controlled
     copy of that issue (rendered then, never again) does not list it."""
-    if version is None or version.approved_at is None or issue is None:
+    if version is None or version.approved_at is None:
         return False
-    return issue.effective_at is None or naive_utc(version.approved_at) > naive_utc(
-        issue.effective_at
-    )
+    if issue is None or issue.effective_at is None:
+        return False
+    return naive_utc(version.approved_at) > naive_utc(issue.effective_at)
 
 
 def list_objectives(
