@@ -291,6 +291,13 @@ def show(ref: str, as_user: str | None, fmt: str) -> None:
         else "not approved"
     )
     click.echo(f"version {view.version} {view.status}, {approval}")
+    if view.document_lists_older:
+        echo_phrase(
+            "the {code} issue in force ({issue}) lists older objectives: revise {code} to "
+            "issue them",
+            code=str(view.document),
+            issue=str(view.document_issue),
+        )
     if view.plan_what:
         click.echo(f"plan: {view.plan_what}")
     rows = [

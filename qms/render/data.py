@@ -30,6 +30,21 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class ListedObjective:
+    """An approved quality objective tied to the document, as its annex lists it."""
+
+    ref: str  # MT-2026-01
+    version: int
+    indicator: str
+    target: float
+    direction: str  # at_least | at_most
+    unit: str
+    frequency: str  # monthly | quarterly | half_yearly
+    owner: str  # full name
+    department: str  # "" for the whole organisation
+
+
+@dataclass(frozen=True)
 class DocumentRendition:
     organisation: str
     code: str
@@ -49,6 +64,8 @@ class DocumentRendition:
     images: Mapping[str, bytes] = field(default_factory=dict)
     author: str = ""  # PDF metadata
     timezone: str = "Asia/Ho_Chi_Minh"  # signatures are shown in local time
+    # The approved objectives tied to the document when the issue was rendered (annex).
+    objectives: tuple[ListedObjective, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from qms.render.figures import figure, target_text
 from qms.render.labels import format_date
 from qms.render.measure_data import (
     ObjectivesPlan,
@@ -19,17 +20,6 @@ from qms.render.record_labels import coded
 from qms.render.records import RecordLayout, header, metadata
 
 ROMAN = ("I", "II", "III", "IV")
-SIGNS = {"at_least": "≥", "at_most": "≤"}
-
-
-def figure(value: float, language: str) -> str:
-    """A number as its reader writes it: 98,5 in Vietnamese, 98.5 in English."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if language == "vi" else text
-
-
-def target_text(direction: str, target: float, unit: str, language: str) -> str:
-    return f"{SIGNS.get(direction, '')} {figure(target, language)} {unit}".strip()
 
 
 def _scope(department: str, words: Mapping[str, str]) -> str:

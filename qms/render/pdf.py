@@ -6,6 +6,7 @@ which runs this in a worker process with time and memory limits.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -21,8 +22,9 @@ from markupsafe import Markup
 
 from qms.render import markdown
 from qms.render.body import checked_body
-from qms.render.data import DocumentRendition, SignatureLine, nfc
+from qms.render.data import DocumentRendition, ListedObjective, SignatureLine, nfc
 from qms.render.errors import RenderError, RenderLimitError
+from qms.render.figures import target_text
 from qms.render.fonts import require_fonts
 from qms.render.labels import (
     format_date,
@@ -47,6 +49,8 @@ PDFA_VARIANT = "pdf/a-3b"
 TITLE_LENGTHS = (100, 180, 240)
 DEPARTMENT_LENGTHS = (80, 140)
 CODE_LENGTHS = (20,)
+# Cells of one row of the objectives annex, counted against the document's table cells.
+ANNEX_COLUMNS = 6
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,8 @@ def build_document_input(
         "labels": words,
         "pdfa": pdfa,
     }
+    if doc.objectives:  # an issue without an annex keeps the identifier it always had
+        identity["objectives"] = [dataclasses.asdict(o) for o in doc.objectives]
     return RenderInput(
         html=html,
         stylesheets=(css,),
@@ -130,6 +136,12 @@ def prepare(
 
 
 def _checked_body(doc: DocumentRendition, limits: InputLimits) -> markdown.SafeBody:
+    annex_cells = ANNEX_COLUMNS * (len(doc.objectives) + 1) if doc.objectives else 0
+    if annex_cells > limits.max_table_cells:
+        raise RenderLimitError(
+            "the annex lists {count} objectives, more than a document's tables may hold",
+            count=len(doc.objectives),
+        )
     return checked_body(doc.body_markdown, images=doc.images, limits=limits)
 
 
@@ -166,6 +178,7 @@ def document_context(
         },
         "columns": columns,
         "history": history,
+        "objectives": [_listed(o, doc.language, words) for o in doc.objectives],
         "body": body,
         "status_notice": mark,
         "watermark": mark is not None,
@@ -187,6 +200,18 @@ def length_class(text: str, lengths: Sequence[int]) -> str:
     """A CSS class to append, `` long-N`` when ``text`` is longer than N of ``lengths``."""
     passed = sum(len(text) > length for length in lengths)
     return f" long-{passed}" if passed else ""
+
+
+def _listed(line: ListedObjective, language: str, words: Mapping[str, str]) -> dict[str, str]:
+    return {
+        "ref": line.ref,
+        "version": f"{words['annex_version']} {line.version}",
+        "indicator": line.indicator,
+        "target": target_text(line.direction, line.target, line.unit, language),
+        "frequency": words.get(f"annex_frequency_{line.frequency}", line.frequency),
+        "owner": line.owner,
+        "department": line.department or words["annex_whole_organisation"],
+    }
 
 
 def _signer(line: SignatureLine, timezone: str, words: Mapping[str, str]) -> dict[str, Any]:

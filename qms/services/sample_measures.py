@@ -8,7 +8,9 @@ from typing import Any
 import yaml
 from sqlmodel import Session
 
+from qms.models import User
 from qms.services.desk import dossiers, satisfaction
+from qms.services.documents import revisions
 from qms.services.objectives import lifecycle, results
 from qms.services.people import users
 
@@ -51,6 +53,8 @@ def install(session: Session, *, folder: Path, password: str) -> Loaded:
         refs.append(ref)
         entered += [(ref, result) for result in item.get("results", [])]
     lifecycle.approve_objectives(session, actor=approver, refs=refs, password=password)
+    if plan.get("document") and plan.get("reissue"):
+        _reissue(session, plan, drafter=coordinator, approver=approver, password=password)
     opened: list[str] = []
     count = 0
     for ref, result in entered:
@@ -91,3 +95,32 @@ def install(session: Session, *, folder: Path, password: str) -> Loaded:
         results=count + len(figures.results) + len(survey.results),
         nonconformities=opened + figures.nonconformities,
     )
+
+
+def _reissue(
+    session: Session, plan: dict[str, Any], *, drafter: User, approver: User, password: str
+) -> None:
+    """Issue the document that lists the objectives again, now that they are approved:
+    its issue approved on paper was rendered before them, and a controlled copy never
+    changes, so only a new issue lists them (in its annex)."""
+    code = str(plan["document"])
+    reissue: dict[str, Any] = plan["reissue"]
+    reviewer = users.get_active_user(session, reissue["reviewer"])
+    revisions.revise(
+        session,
+        actor=drafter,
+        code=code,
+        reason=reissue["reason"],
+        description=reissue["description"],
+    )
+    revisions.submit(
+        session,
+        actor=drafter,
+        code=code,
+        password=password,
+        reviewer=reviewer.username,
+        approver=approver.username,
+    )
+    revisions.review(session, actor=reviewer, code=code, accept=True, password=password)
+    revisions.approve(session, actor=approver, code=code, password=password)
+    revisions.publish(session, actor=drafter, code=code)

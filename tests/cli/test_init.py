@@ -1,8 +1,10 @@
 """``qms init``: a new database, the first admin, and the sample QMS."""
 
+import io
 import json
 
 from click.testing import CliRunner
+from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -13,7 +15,7 @@ from qms.models import PaperSignature
 from qms.paths import procedures_dir
 from qms.services.audits import checklists
 from qms.services.documents import register as documents
-from qms.services.documents import search
+from qms.services.documents import renditions, search
 from qms.services.trail import chain as trail
 
 
@@ -52,7 +54,14 @@ def test_init_demo_loads_the_sample_qms(blank_db_url: str) -> None:
             for r in search.register_rows(session, viewer=None, filters=search.RegisterFilter())
         )
         looks_real(session)
+        # MT-01 was issued again once the objectives it lists were approved: the copy in
+        # force lists them in its annex.
+        _doc, mt01, pdf = renditions.document_pdf(session, viewer=None, code="MT-01")
     engine.dispose()
+    annex = " ".join(PdfReader(io.BytesIO(pdf)).pages[-2].extract_text().split())
+    assert mt01.issue == 2
+    assert annex.startswith("Phụ lục: Mục tiêu chất lượng đã phê duyệt")
+    assert "MT-2026-01 Phiên bản 1 Hồ sơ TTHC được giải quyết đúng hạn ≥ 98 %" in annex
     # English documents are kept out of the Vietnamese departments' documents.
     english = {r["department"] for r in rows if r["language"] == "en"}
     assert english
@@ -77,7 +86,7 @@ def test_init_demo_loads_the_sample_qms(blank_db_url: str) -> None:
     assert "2026-Q3" in satisfaction
     verified = run(blank_db_url, "verify")
     assert verified.exit_code == 0, verified.output
-    assert f"issues {len(files)}, " in verified.stdout
+    assert f"issues {len(files) + 1}, " in verified.stdout  # and MT-01 issued again
     again = run(blank_db_url, "init", "--demo")
     assert again.exit_code == 4
     assert "already has users" in again.stderr
@@ -125,7 +134,7 @@ def test_init_demo_builds_the_list_of_records(blank_db_url: str) -> None:
 def looks_real(session: Session) -> None:
     """The sample as a district would have it at the pinned date (2026-12-04): periodic
     reviews done, a few falling due soon and none overdue; every issue it brings in
-    approved on paper; checklist questions on each procedure's steps and records."""
+    approved on paper (MT-01's issue in force approved since, in the system); checklist questions on each procedure's steps and records."""
     due = documents.review_due(session, within_days=3650)
     assert not [item.document.code for item in due if item.overdue]
     soon = [item.document.code for item in documents.review_due(session, within_days=30)]
@@ -136,7 +145,10 @@ def looks_real(session: Session) -> None:
         signed = session.exec(
             select(PaperSignature.meaning).where(PaperSignature.revision_id == rev.id)
         ).all()
-        expected = [] if doc.doc_type == DocType.EXTERNAL else ["approved", "drafted", "reviewed"]
+        # MT-01 is issued again in the system, signed electronically, once the objectives it
+        # lists are approved (test_init_demo_loads_the_sample_qms).
+        on_paper_none = doc.doc_type == DocType.EXTERNAL or doc.code == "MT-01"
+        expected = [] if on_paper_none else ["approved", "drafted", "reviewed"]
         assert sorted(signed) == expected, doc.code
         if doc.doc_type != DocType.PROCEDURE:
             continue

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from tests.cli.conftest import Invoke
-from tests.helpers import snapshot
+from tests.helpers import effective_document, snapshot
 from tests.services import objectives_setup as obj
 
 
@@ -176,3 +176,23 @@ def test_an_objective_is_reported_in_vietnamese(qms: Invoke, password: str) -> N
         "objective", "nonconformity", "MT-2026-01", "--period", "2026-Q3", "--as", "hung", env=vi
     )
     assert car.stdout == "đã mở phiếu CAR-2026-001\n"
+
+
+def test_show_says_when_the_document_in_force_lists_an_older_objective(
+    qms: Invoke, engine: Engine
+) -> None:
+    effective_document(engine, "MT-01")
+    ref = obj.approved(engine, document="MT-01")
+    hint = "the MT-01 issue in force (1) lists older objectives: revise MT-01 to issue them"
+    assert hint in ok(qms, "objective", "show", ref).splitlines()
+    shown = json.loads(ok(qms, "objective", "show", ref, "--format", "json"))
+    assert (shown["document"], shown["document_issue"], shown["document_lists_older"]) == (
+        "MT-01",
+        1,
+        True,
+    )
+    vi = qms("objective", "show", ref, env={"QMS_LANGUAGE": "vi"}).stdout
+    assert (
+        "lần ban hành đang có hiệu lực của MT-01 (lần 1) liệt kê các mục tiêu cũ hơn: "
+        "hãy sửa đổi MT-01 để ban hành các mục tiêu đã phê duyệt"
+    ) in vi.splitlines()

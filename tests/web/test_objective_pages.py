@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from qms.db import read_session
 from qms.services.objectives import results, views
 from qms.services.trail import chain as trail
-from tests.helpers import act
+from tests.helpers import act, effective_document
 from tests.seed import PASSWORD
 from tests.services import objectives_setup as obj
 from tests.web.client import WebClient
@@ -244,3 +244,21 @@ def test_a_coordinator_drafts_and_revises_objectives_in_the_browser(
         "Chỉ tiêu mới",
     )
     assert _events(web_engine, "MT-2026-01")[-1] == "objective.revise"
+
+
+def test_the_pages_say_when_the_document_in_force_lists_an_older_objective(
+    web_engine: Engine, as_user: SignIn
+) -> None:
+    effective_document(web_engine, "MT-01")
+    ref = obj.approved(web_engine, document="MT-01")
+    other = obj.approved(web_engine, document="MT-01", indicator="Người dân hài lòng")
+    notice = (
+        "Lần ban hành đang có hiệu lực của MT-01 (lần 1) liệt kê các mục tiêu cũ hơn: "
+        "hãy sửa đổi MT-01 để ban hành các mục tiêu đã phê duyệt."
+    )
+    lan = as_user("lan")
+    for path in (f"/objectives/{ref}", f"/objectives/{other}", "/objectives?year=2026"):
+        warnings = html.fromstring(lan.get(path).text).xpath("//p[@class='warning']")
+        assert len(warnings) == 1  # one line per document, however many objectives
+        assert " ".join(warnings[0].text_content().split()).startswith(notice)
+        assert warnings[0].xpath(".//a/@href") == ["/documents/MT-01"]

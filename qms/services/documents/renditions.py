@@ -24,6 +24,7 @@ from qms.models import Compilation, Department, Document, Revision, User
 from qms.render import (
     DocumentRendition,
     HistoryEntry,
+    ListedObjective,
     ManualEntry,
     ManualSpec,
     SignatureLine,
@@ -36,6 +37,7 @@ from qms.services.documents import paper, signatures
 from qms.services.documents import register as documents
 from qms.services.documents.bodies import body_images
 from qms.services.integrity.copies import confirm_controlled_copy
+from qms.services.objectives import lifecycle as objectives
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.services.trail.chain import canonical
@@ -95,7 +97,37 @@ def rendition(
         images=body_images(session, rev.body),
         author=owner.full_name if owner else organisation_name(session, language),
         timezone=organisation.get_setting(session, "timezone"),
+        objectives=tuple(_listed_objectives(session, doc, rev, language)),
     )
+
+
+def _listed_objectives(
+    session: Session, doc: Document, rev: Revision, language: str
+) -> list[ListedObjective]:
+    """The approved objectives tied to the document as the issue lists them: those in
+    force when it took effect (for an issue not effective yet, those in force now), so
+    the controlled copy, rendered once then, and any later rendering agree."""
+    at = rev.effective_at or utcnow()
+    lines = []
+    for objective, version in objectives.in_force_at(session, document=doc, at=at):
+        owner = session.get(User, version.owner_id)
+        dept = session.get(Department, objective.department_id) if objective.department_id else None
+        lines.append(
+            ListedObjective(
+                ref=objective.ref,
+                version=version.version,
+                indicator=version.indicator,
+                target=version.target,
+                direction=version.direction,
+                unit=version.unit,
+                frequency=version.frequency,
+                owner=owner.full_name if owner else "",
+                department=((dept.name_en or dept.name) if language == "en" else dept.name)
+                if dept
+                else "",
+            )
+        )
+    return lines
 
 
 def _signature_lines(session: Session, doc: Document, rev: Revision) -> list[SignatureLine]:

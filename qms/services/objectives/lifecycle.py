@@ -10,11 +10,12 @@ approved the same way; the version it replaces is then superseded.
 import hashlib
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from qms.clock import utcnow
+from qms.clock import naive_utc, utcnow
 from qms.domain import Role
 from qms.errors import (
     AuthenticationFailed,
@@ -133,6 +134,27 @@ def approved_version(session: Session, objective: Objective) -> ObjectiveVersion
             ObjectiveVersion.objective_id == objective.id, ObjectiveVersion.status == APPROVED
         )
     ).first()
+
+
+def in_force_at(
+    session: Session, *, document: Document, at: datetime
+) -> list[tuple[Objective, ObjectiveVersion]]:
+    """The objectives tied to ``document`` with the version of each in force at ``at``
+    (the latest approved by then), by year and reference: what an issue of the document
+    rendered at ``at`` lists. A version approved later does not change that list."""
+    rows = session.exec(
+        select(Objective, ObjectiveVersion)
+        .join(ObjectiveVersion, col(ObjectiveVersion.objective_id) == Objective.id)
+        .where(Objective.document_id == document.id)
+        .where(col(ObjectiveVersion.approved_at).is_not(None))
+        .order_by(col(Objective.year), col(Objective.ref), col(ObjectiveVersion.version))
+    ).all()
+    cutoff = naive_utc(at)
+    listed: dict[int, tuple[Objective, ObjectiveVersion]] = {}
+    for objective, version in rows:
+        if version.approved_at is not None and naive_utc(version.approved_at) <= cutoff:
+            listed[pk(objective)] = (objective, version)
+    return list(listed.values())
 
 
 def owner_of(session: Session, objective: Objective) -> str:

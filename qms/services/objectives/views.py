@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from qms.clock import naive_utc
 from qms.errors import PermissionDenied, QMSError
 from qms.models import (
     CorrectiveActionRequest,
@@ -15,8 +16,11 @@ from qms.models import (
     Document,
     Objective,
     ObjectiveResult,
+    ObjectiveVersion,
+    Revision,
     User,
 )
+from qms.services.documents import register as documents
 from qms.services.objectives import lifecycle, periods, results
 from qms.services.people import organisation
 
@@ -70,6 +74,10 @@ class ObjectiveView:
     signature_valid: bool
     results: list[ResultView] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
+    # The issue of ``document`` in force, and whether it lists an older version of this
+    # objective (or none) than the one approved since: the document needs a new issue.
+    document_issue: int | None = None
+    document_lists_older: bool = False
 
 
 def trend(value: float, before: float | None, direction: str) -> str:
@@ -88,6 +96,7 @@ def objective_view(session: Session, ref: str, viewer: User | None = None) -> Ob
     names = dict(session.exec(select(User.id, User.username)).all())
     dept = session.get(Department, objective.department_id) if objective.department_id else None
     doc = session.get(Document, objective.document_id) if objective.document_id else None
+    in_force = documents.effective_revision(session, doc) if doc else None
     rows = session.exec(
         select(ObjectiveResult, CorrectiveActionRequest.ref)
         .outerjoin(
@@ -147,7 +156,21 @@ def objective_view(session: Session, ref: str, viewer: User | None = None) -> Ob
         signature_valid=lifecycle.signature_valid(session, objective, shown),
         results=shown_results,
         steps=_steps(session, viewer, objective) if viewer else [],
+        document_issue=in_force.issue if in_force else None,
+        document_lists_older=_approved_since(
+            lifecycle.approved_version(session, objective), in_force
+        ),
     )
+
+
+def _approved_since(version: ObjectiveVersion | None, issue: Revision | None) -> bool:
+    """The version in force was approved after ``issue`` took effect, so the controlled
+    copy of that issue (rendered then, never again) does not list it."""
+    if version is None or version.approved_at is None:
+        return False
+    if issue is None or issue.effective_at is None:
+        return False
+    return naive_utc(version.approved_at) > naive_utc(issue.effective_at)
 
 
 def list_objectives(
