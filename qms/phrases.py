@@ -47,6 +47,7 @@ _MEANINGS: dict[str, Text] = {
     "lead_auditor": Text("lead auditor"),
     "auditee": Text("auditee"),
     "verified": Text("verification"),
+    "chair": Text("chair of the review"),
 }
 
 

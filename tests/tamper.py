@@ -95,3 +95,13 @@ def point_record_pdf(engine: Engine, table: str, column: str, ref: str, key: str
         connection.execute(
             text(f"UPDATE {table} SET {column} = :k WHERE ref = :ref"), {"k": key, "ref": ref}
         )
+
+
+def rewrite_review(engine: Engine, ref: str, **columns: str) -> None:
+    """Set columns of a management review straight in its table."""
+    assignments = ", ".join(f"{name} = :{name}" for name in columns)
+    with engine.begin() as connection:
+        connection.execute(
+            text(f"UPDATE management_review SET {assignments} WHERE ref = :ref"),
+            {**columns, "ref": ref},
+        )

@@ -16,7 +16,9 @@ def verify(fmt: str) -> None:
     Verifies the trail's hash chain, then recomputes each issue's content hash from its
     text and compares it, its status, its signatures and its stored PDF with what the
     trail recorded when it was signed, rendered and published; does the same for audit
-    reports and corrective action records, and checks every stored file against its hash.
+    reports, corrective action records and signed management review minutes (with the
+    input pack frozen at the meeting's start), and checks every stored file against its
+    hash.
     A hash rewritten in the database to match an edited text is caught here, where
     `qms trail verify` and `qms pdf verify` cannot see it.
 
@@ -40,7 +42,8 @@ def verify(fmt: str) -> None:
         click.echo(
             f"intact: everything matches the audit trail (trail events {report.trail_events}, "
             f"issues {report.issues}, audits {report.audits}, corrective actions "
-            f"{report.corrective_actions}, stored files {report.files})"
+            f"{report.corrective_actions}, management reviews {report.reviews}, "
+            f"stored files {report.files})"
         )
     else:
         for mismatch in report.mismatches:

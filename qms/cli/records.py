@@ -91,7 +91,7 @@ def check(fmt: str) -> None:
       qms records check
     """
     with reading() as session:
-        found = listing.problems(session)
+        found = listing.problems(session, fresh=True)
     if fmt == "json":
         echo_json(
             [

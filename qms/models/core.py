@@ -113,6 +113,9 @@ class Revision(SQLModel, table=True):
     origin: str = Field(default="system", max_length=20)
     # The controlled PDF rendered when the issue took effect (a Blob), served as stored.
     pdf_sha256: str | None = Field(default=None, max_length=64, foreign_key="blob.sha256")
+    # How many lines of its records table could not be read when the issue took effect
+    # (None: not read then, as for issues older than the list of records).
+    records_problems: int | None = None
     created_at: datetime
     updated_at: datetime
 

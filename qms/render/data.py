@@ -279,6 +279,7 @@ class TrailPrint:
     chain_problem: str  # "" while the chain is intact, else its first problem, in language
     anchor: str  # the anchor line of the newest event ("" on an empty trail)
     timezone: str = "Asia/Ho_Chi_Minh"
+    retention: str = ""  # "Thời gian lưu: 5 năm", from the list of records
 
 
 @dataclass(frozen=True)

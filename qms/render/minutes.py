@@ -66,6 +66,7 @@ class ReviewMinutes:
     pack_sha256: str
     content_hash: str
     timezone: str
+    retention: str = ""  # "Thời gian lưu: 5 năm", from the list of records
 
 
 def _check(minutes: ReviewMinutes, limits: InputLimits) -> None:
@@ -95,6 +96,7 @@ def _context(
     expected = {"chair": minutes.chair}
     return {
         "m": minutes,
+        "retention": minutes.retention,
         "labels": words,
         "language": minutes.language,
         "title": title,

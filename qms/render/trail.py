@@ -27,6 +27,7 @@ def trail_context(trail: TrailPrint, words: Mapping[str, str]) -> dict[str, Any]
     return {
         "labels": words,
         "language": trail.language,
+        "retention": trail.retention,
         "header": header(trail.organisation, title, facts, words),
         "title": title,
         "filters": [

@@ -26,7 +26,7 @@ def test_a_clean_database_verifies(qms: Invoke, engine: Engine) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         f"intact: everything matches the audit trail (trail events {events}, issues 1, "
-        "audits 0, corrective actions 0, stored files 1)\n"
+        "audits 0, corrective actions 0, management reviews 0, stored files 1)\n"
     )
     report = json.loads(qms("verify", "--format", "json").stdout)
     assert report["intact"] is True

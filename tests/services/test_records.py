@@ -192,6 +192,28 @@ def test_an_unreadable_table_is_reported_and_the_issue_still_takes_effect(
     assert [v.name for v in lines(engine)] == ["Kế hoạch đánh giá nội bộ"]
 
 
+def test_the_page_reads_the_problems_stored_when_each_issue_took_effect(
+    engine: Engine,
+) -> None:
+    """Only tables found unreadable when their issue took effect (or never read then, as
+    before an upgrade) are read again for the page; ``fresh`` reads every one."""
+    publish(engine, "QT-03", FIRST)
+    unreadable = "| 2 | Danh mục kiểm tra | Văn phòng |"
+    with engine.begin() as connection:  # the text changed after it took effect
+        connection.execute(
+            text("UPDATE revision SET body = :b WHERE issue = 1"),
+            {"b": FIRST.replace("| 2 | Danh mục kiểm tra | Hệ thống quản lý tài liệu | 03 năm |",
+                                unreadable)},
+        )  # fmt: skip
+    with read_session(engine) as session:
+        assert listing.problems(session) == []
+        assert [p.code for p in listing.problems(session, fresh=True)] == ["QT-03"]
+    with engine.begin() as connection:  # as an issue that took effect before the column
+        connection.execute(text("UPDATE revision SET records_problems = NULL"))
+    with read_session(engine) as session:
+        assert [p.code for p in listing.problems(session)] == ["QT-03"]
+
+
 def test_a_withdrawn_procedure_leaves_the_list(engine: Engine) -> None:
     publish(engine, "QT-03", FIRST)
     act(engine, revisions.obsolete, "thu", code="QT-03", reason="Gộp vào QT-02")

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from qms.errors import Text
 from qms.models import User
 from qms.services import blobs
-from qms.services.integrity import issues, records
+from qms.services.integrity import issues, records, reviews
 from qms.services.integrity.report import Findings, IntegrityReport, short
 from qms.services.trail import chain as trail
 from qms.services.trail.view import require_inspector
@@ -29,6 +29,7 @@ def run(session: Session, *, viewer: User | None, language: str = "en") -> Integ
         issues=counts.issues,
         audits=counts.audits,
         corrective_actions=counts.corrective_actions,
+        reviews=counts.reviews,
         files=counts.files,
         mismatches=tuple(findings.items),
     )
@@ -49,6 +50,7 @@ class _Counts:
     issues: int
     audits: int
     corrective_actions: int
+    reviews: int
     files: int
 
 
@@ -62,13 +64,16 @@ def _check_everything(session: Session, findings: Findings) -> _Counts:
     issue_count = issues.check_all(session, findings, owners)
     audit_count = records.check_audits(session, findings, owners)
     capa_count = records.check_corrective_actions(session, findings, owners)
+    review_count = reviews.check_reviews(session, findings, owners)
     file_count = _check_files(session, findings, owners)
-    return _Counts(chain.events, chain.ok, issue_count, audit_count, capa_count, file_count)
+    return _Counts(
+        chain.events, chain.ok, issue_count, audit_count, capa_count, review_count, file_count
+    )
 
 
 def _check_files(session: Session, findings: Findings, owners: records.Owners) -> int:
     """Every stored file's bytes against the hash it is stored under, naming the issue,
-    audit or corrective action whose PDF it is."""
+    audit, corrective action or management review whose PDF it is."""
     count, problems = blobs.verify(session)
     for problem in problems:
         record, ref, issue = owners.get(problem.sha256, ("file", problem.sha256, None))

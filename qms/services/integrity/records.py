@@ -8,7 +8,7 @@ of status; ``capa.verify`` the record hash the verifier signed and the verdict;
 ``capa.render`` the record PDF stored at closure (once: a closed record is locked).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
@@ -78,7 +78,7 @@ def _fold(events: Iterable[TrailEvent]) -> dict[str, TrailRecord]:
     return records
 
 
-def _events(session: Session, entity: str) -> dict[str, TrailRecord]:
+def events_about(session: Session, entity: str) -> dict[str, TrailRecord]:
     return _fold(
         session.exec(
             select(TrailEvent)
@@ -89,7 +89,7 @@ def _events(session: Session, entity: str) -> dict[str, TrailRecord]:
     )
 
 
-def _compare_status(
+def compare_status(
     findings: Findings, *, record: str, ref: str, stored: str, trail: TrailRecord
 ) -> None:
     if trail.status is None or trail.status[0] == stored:
@@ -112,7 +112,7 @@ def _compare_status(
     )
 
 
-def _compare_record(
+def compare_record(
     findings: Findings, *, record: str, ref: str, actual: str, signed: tuple[str, int]
 ) -> None:
     expected, seq = signed
@@ -136,7 +136,7 @@ def _compare_record(
     )
 
 
-def _missing(findings: Findings, record: str, leftovers: dict[str, TrailRecord]) -> None:
+def report_missing(findings: Findings, record: str, leftovers: Mapping[str, TrailRecord]) -> None:
     for ref, trail in leftovers.items():
         findings.add(
             Text(
@@ -154,7 +154,7 @@ def _missing(findings: Findings, record: str, leftovers: dict[str, TrailRecord])
 def check_audits(session: Session, findings: Findings, owners: Owners) -> int:
     """Every audit: status, signatures, the signed record of a reported or closed audit,
     and its stored report. Returns how many audits were checked."""
-    trail = _events(session, "audit")
+    trail = events_about(session, "audit")
     signed: dict[int, list[Signed]] = {}
     for audit_id, meaning, username, digest in session.exec(
         select(
@@ -170,9 +170,7 @@ def check_audits(session: Session, findings: Findings, owners: Owners) -> int:
     audits = session.exec(select(Audit).order_by(col(Audit.ref))).all()
     for audit in audits:
         recorded = trail.pop(audit.ref, None) or TrailRecord(0)
-        _compare_status(
-            findings, record="audit", ref=audit.ref, stored=audit.status, trail=recorded
-        )
+        compare_status(findings, record="audit", ref=audit.ref, stored=audit.status, trail=recorded)
         report_signatures(
             findings,
             audit.ref,
@@ -183,7 +181,7 @@ def check_audits(session: Session, findings: Findings, owners: Owners) -> int:
         )
         locked = audit.status in (AuditStatus.REPORTED, AuditStatus.CLOSED)
         if locked and recorded.content is not None:
-            _compare_record(
+            compare_record(
                 findings,
                 record="audit",
                 ref=audit.ref,
@@ -203,14 +201,14 @@ def check_audits(session: Session, findings: Findings, owners: Owners) -> int:
             )
         if audit.report_sha256:
             owners[audit.report_sha256] = ("audit", audit.ref, None)
-    _missing(findings, "audit", trail)
+    report_missing(findings, "audit", trail)
     return len(audits)
 
 
 def check_corrective_actions(session: Session, findings: Findings, owners: Owners) -> int:
     """Every corrective action: status, verifications, the record verified effective,
     and the record PDF stored at closure. Returns how many were checked."""
-    trail = _events(session, "capa")
+    trail = events_about(session, "capa")
     verified: dict[int, list[tuple[Signed, CapaVerification]]] = {}
     for verification, username in session.exec(
         select(CapaVerification, User.username)
@@ -225,7 +223,7 @@ def check_corrective_actions(session: Session, findings: Findings, owners: Owner
     for car in cars:
         recorded = trail.pop(car.ref, None) or TrailRecord(0)
         checks = verified.get(car.id or 0, [])
-        _compare_status(findings, record="capa", ref=car.ref, stored=car.status, trail=recorded)
+        compare_status(findings, record="capa", ref=car.ref, stored=car.status, trail=recorded)
         report_signatures(
             findings,
             car.ref,
@@ -241,13 +239,13 @@ def check_corrective_actions(session: Session, findings: Findings, owners: Owner
             actual = capa_records.content_hash(
                 session, car, effective=True, evidence=last.evidence, as_of=last.performed_at
             )
-            _compare_record(
+            compare_record(
                 findings, record="capa", ref=car.ref, actual=actual, signed=recorded.content
             )
         _compare_capa_pdf(findings, car, recorded)
         if car.record_sha256:
             owners[car.record_sha256] = ("capa", car.ref, None)
-    _missing(findings, "capa", trail)
+    report_missing(findings, "capa", trail)
     return len(cars)
 
 

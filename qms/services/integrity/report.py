@@ -16,8 +16,8 @@ class Mismatch:
     the hash of the stored text or bytes), ``found`` what is stored now, ``event`` the trail
     event that recorded ``expected``."""
 
-    record: str  # issue | audit | capa | trail | file
-    ref: str  # the document code, audit or CAR reference, or the stored file's hash
+    record: str  # issue | audit | capa | review | trail | file
+    ref: str  # the document code, audit, CAR or review reference, or the stored file's hash
     issue: int | None  # the document's issue number
     what: str  # content | stored_hash | status | approval | signature | pdf | record ...
     expected: str
@@ -37,6 +37,7 @@ class IntegrityReport:
     audits: int
     corrective_actions: int
     files: int
+    reviews: int
     mismatches: tuple[Mismatch, ...]
 
 

@@ -10,7 +10,7 @@ that cannot be read is reported by document code and line and never blocks the i
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from qms.clock import utcnow
 from qms.domain import DocType, RevisionStatus, Role
@@ -51,6 +51,8 @@ def issue_took_effect(
     if doc.doc_type not in READ_TYPES:
         return []
     table = tables.records_table(rev.body)
+    rev.records_problems = len(table.problems)
+    session.add(rev)
     now = utcnow()
     current = {
         _key(line.name): line
@@ -159,9 +161,13 @@ def document_withdrawn(session: Session, *, actor: str, doc: Document) -> None:
     )
 
 
-def problems(session: Session, *, code: str | None = None) -> list[SourceProblem]:
+def problems(
+    session: Session, *, code: str | None = None, fresh: bool = False
+) -> list[SourceProblem]:
     """The records tables of the effective issues that cannot be read, by document code
-    and line (``code``: of that document only)."""
+    and line (``code``: of that document only). Only the tables found unreadable when
+    their issue took effect (or never read then) are read again, for the wording of each
+    problem; ``fresh`` reads every table again, to be sure."""
     query = (
         select(Document.code, Revision.issue, Revision.body)
         .join(Revision, col(Revision.document_id) == Document.id)
@@ -171,6 +177,10 @@ def problems(session: Session, *, code: str | None = None) -> list[SourceProblem
     )
     if code is not None:
         query = query.where(Document.code == clean(code).upper())
+    if not fresh:
+        query = query.where(
+            or_(col(Revision.records_problems).is_(None), col(Revision.records_problems) > 0)
+        )
     found: list[SourceProblem] = []
     for doc_code, issue, body in session.exec(query).all():
         for problem in tables.records_table(body).problems:

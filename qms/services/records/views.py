@@ -13,11 +13,15 @@ from qms.services.people import organisation
 from qms.services.records import tables
 from qms.services.records.batches import due_from
 
-# The records qms produces, and the setting naming the form each is made on; the list's
-# line with that form code gives its retention.
+# The records qms produces, and the setting naming the form each is made on (or the
+# record's name in the list); the list's line with that form code (or name) gives its
+# retention.
 PRODUCED = {
     "audit_report": ("records.form.audit_report", "BM-03-02"),
     "capa_record": ("records.form.capa_record", "BM-04-01"),
+    # Lines without a form are named by the record's name in the list.
+    "review_minutes": ("records.form.review_minutes", "Biên bản họp xem xét của lãnh đạo"),
+    "trail_print": ("records.form.trail_print", "Nhật ký kiểm tra"),
 }
 
 
@@ -178,7 +182,30 @@ def line_for_form(session: Session, form_code: str) -> RecordType | None:
     ).all()
     if not lines:
         return None
-    return max(lines, key=lambda line: (line.permanent, line.retention_years or 0, -(line.id or 0)))
+    return max(lines, key=_longest_kept)
+
+
+def line_for(session: Session, form_or_name: str) -> RecordType | None:
+    """The line in force for a form code, else for a record named so in the list (in any
+    case); the longest retention when several lines match."""
+    line = line_for_form(session, form_or_name)
+    if line is not None:
+        return line
+    wanted = " ".join(form_or_name.split()).casefold()
+    if not wanted:
+        return None
+    lines = [
+        line
+        for line in session.exec(
+            select(RecordType).where(col(RecordType.retired_at).is_(None))
+        ).all()
+        if " ".join(line.name.split()).casefold() == wanted
+    ]
+    return max(lines, key=_longest_kept) if lines else None
+
+
+def _longest_kept(line: RecordType) -> tuple[bool, int, int]:
+    return (line.permanent, line.retention_years or 0, -(line.id or 0))
 
 
 def retention_phrase(line: RecordType) -> Text | str:
@@ -193,10 +220,11 @@ def retention_phrase(line: RecordType) -> Text | str:
 
 def produced_retention(session: Session, kind: str, language: str) -> str:
     """ "Retention: 5 years" for a record ``qms`` produces (a key of :data:`PRODUCED`),
-    in ``language``, from the list's line of its form; "" when the list has none."""
+    in ``language``, from the list's line of its form (or of its name, for a record made
+    on no form); "" when the list has none."""
     setting, default = PRODUCED[kind]
     code = organisation.get_setting(session, setting) or default
-    line = line_for_form(session, code)
+    line = line_for(session, code)
     if line is None:
         return ""
     return in_language(Text("Retention: {period}", period=retention_phrase(line)), language)

@@ -14,6 +14,7 @@ from qms.render.minutes import MinutesDecision, MinutesSection, ReviewMinutes
 from qms.services.documents import register as documents
 from qms.services.documents import renditions
 from qms.services.people import organisation
+from qms.services.records import views as records_views
 from qms.services.reviews import follow_up, pack
 from qms.services.reviews.core import attendees_of, chair_of
 from qms.services.reviews.words import INPUTS, KINDS
@@ -131,4 +132,5 @@ def minutes_data(
         pack_sha256=review.pack_sha256,
         content_hash=content_hash or record_hash(session, review),
         timezone=organisation.get_setting(session, "timezone"),
+        retention=records_views.produced_retention(session, "review_minutes", lang),
     )

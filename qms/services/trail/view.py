@@ -19,6 +19,7 @@ from qms.services.documents import register as documents
 from qms.services.documents import renditions
 from qms.services.paging import Paged
 from qms.services.people import organisation, users
+from qms.services.records import views as records_views
 from qms.services.trail import anchors as trail_anchors
 from qms.services.trail import chain as trail
 from qms.text import clean, shorten
@@ -184,6 +185,7 @@ def print_data(
         chain_problem=problem,
         anchor=newest.line() if newest else "",
         timezone=organisation.get_setting(session, "timezone"),
+        retention=records_views.produced_retention(session, "trail_print", lang),
     )
 
 
