@@ -73,7 +73,7 @@ def test_the_printed_trail_carries_its_retention_only_when_listed(engine: Engine
         engine,
         listing.add_line,
         "thu",
-        name="Nhật ký kiểm tra",
+        name="Nhật ký hệ thống",
         retention="Lưu vĩnh viễn",
         department="VP",
         medium="electronic",

@@ -21,7 +21,7 @@ PRODUCED = {
     "capa_record": ("records.form.capa_record", "BM-04-01"),
     # Lines without a form are named by the record's name in the list.
     "review_minutes": ("records.form.review_minutes", "Biên bản họp xem xét của lãnh đạo"),
-    "trail_print": ("records.form.trail_print", "Nhật ký kiểm tra"),
+    "trail_print": ("records.form.trail_print", "Nhật ký hệ thống"),
 }
 
 
