@@ -2,7 +2,7 @@
 (with or without Vietnamese diacritics), and the search index that makes it fast."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, insert
@@ -236,13 +236,14 @@ class _Group:
 
     doc_type: str
     department_id: int
-    effective: bool
-    progress: str | None
-    withdrawn: bool
     count: int
+    # None: not asked (staff, who see documents in effect only).
+    effective: bool | None = None
+    progress: str | None = None
+    withdrawn: bool = False
 
     def has(self, status: str | None) -> bool:
-        if status is None:
+        if status is None or self.effective is None:
             return True
         if status == RevisionStatus.EFFECTIVE.value:
             return self.effective
@@ -252,23 +253,23 @@ class _Group:
 
 
 def _groups(session: Session, filters: RegisterFilter, see_all: bool) -> list[_Group]:
-    """The documents the words match (staff: those in effect), counted in one grouped
-    query by type, department and states, so that the total and every facet come from
-    one evaluation of the full-text index. The number of groups is bounded by the
-    types, departments and states, not by the register."""
+    """The documents the words match, counted in one grouped query by type and
+    department, so that the total and the facets come from one evaluation of the
+    full-text index; the groups are bounded by the types, departments and states, not
+    by the register. For controllers the groups tell the states of the documents'
+    issues too; for staff the index keeps only the documents in effect."""
     words, conditions = _search_words(filters.search or "")
     having = None if see_all else RevisionStatus.EFFECTIVE.value
     if words or having:
-        conditions.append(
-            _in_index(session, search_index.matching(session, words, having=having), walk=False)
-        )
+        matching = search_index.matching(session, words, having=having)
+        conditions.append(_in_index(session, matching, walk=False))
     if not see_all:
-        staff = session.exec(
+        counted = session.exec(
             select(Document.doc_type, Document.department_id, func.count())
             .where(*conditions)
             .group_by(col(Document.doc_type), col(Document.department_id))
         ).all()
-        return [_Group(kind, dept, True, None, False, int(n)) for kind, dept, n in staff]
+        return [_Group(kind, dept, int(n)) for kind, dept, n in counted]
     current = aliased(Revision)
     progress = aliased(Revision)
     obsolete = aliased(Revision)
@@ -313,14 +314,47 @@ def _groups(session: Session, filters: RegisterFilter, see_all: bool) -> list[_G
         .group_by(col(progress.status), withdrawn)
     ).all()
     return [
-        _Group(kind, dept, bool(eff), state, bool(gone), int(n))
+        _Group(kind, dept, int(n), bool(eff), state, bool(gone))
         for kind, dept, eff, state, gone, n in found
     ]
 
 
+def _facets_apart(session: Session, filters: RegisterFilter) -> tuple[int, Facets]:
+    """A controller's total and counts without search words, each in its own query:
+    without words the index is only asked for one state's marker, and the type and
+    department counts are answered from the indexes on those columns alone."""
+    by_type = _selection(session, replace(filters, doc_type=None), True)
+    types = session.exec(
+        select(Document.doc_type, func.count())
+        .where(*by_type.where(session))
+        .group_by(col(Document.doc_type))
+    ).all()
+    by_dept = _selection(session, replace(filters, department=None), True)
+    departments = session.exec(
+        select(Department.code, func.count())
+        .select_from(Document)
+        .join(Department, col(Department.id) == Document.department_id)
+        .where(*by_dept.where(session))
+        .group_by(col(Department.code))
+    ).all()
+    statuses = {
+        status: _selection(session, replace(filters, status=status), True).count(session)
+        for status in STATUS_FILTERS
+    }
+    return _selection(session, filters, True).count(session), Facets(
+        {kind: int(n) for kind, n in types},
+        {code: int(n) for code, n in departments},
+        statuses,
+    )
+
+
 def _tally(session: Session, filters: RegisterFilter, see_all: bool) -> tuple[int, Facets]:
     """The register's total under ``filters`` and each filter's counts, the other
-    filters kept, summed from :func:`_groups`."""
+    filters kept: with search words (and always for staff) summed from :func:`_groups`,
+    so the words are looked up in the index once."""
+    words, _ = _search_words(filters.search or "")
+    if see_all and not words:
+        return _facets_apart(session, filters)
     groups = _groups(session, filters, see_all)
     kind = documents.parse_doc_type(filters.doc_type).value if filters.doc_type else None
     dept = _department_id(session, filters.department) if filters.department else None
@@ -339,9 +373,8 @@ def _tally(session: Session, filters: RegisterFilter, see_all: bool) -> tuple[in
             types[g.doc_type] = types.get(g.doc_type, 0) + g.count
         if g.has(filters.status) and chosen(g, department=False):
             by_dept[g.department_id] = by_dept.get(g.department_id, 0) + g.count
-    if see_all:
-        for status in STATUS_FILTERS:
-            statuses[status] = sum(g.count for g in groups if chosen(g) and g.has(status))
+    for status in STATUS_FILTERS if see_all else ():
+        statuses[status] = sum(g.count for g in groups if chosen(g) and g.has(status))
     codes = dict(
         session.exec(
             select(Department.id, Department.code).where(col(Department.id).in_(list(by_dept)))
