@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, insert
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.expression import UnaryExpression
@@ -167,10 +168,9 @@ def _selection(session: Session, filters: RegisterFilter, see_all: bool) -> _Sel
             col(Document.doc_type) == documents.parse_doc_type(filters.doc_type).value
         )
     if filters.department:
-        dept = session.exec(
-            select(Department.id).where(Department.code == clean(filters.department).upper())
-        ).first()
-        conditions.append(col(Document.department_id) == (dept if dept is not None else -1))
+        conditions.append(
+            col(Document.department_id) == _department_id(session, filters.department)
+        )
     having, lacking = _state_filter(filters.status, see_all)
     matching = None
     if words or having:
@@ -221,16 +221,115 @@ def _ordered(query: SelectOfScalar[Any], sort: str, descending: bool) -> SelectO
     return query.order_by(*(key.desc() if descending else key for key in keys))
 
 
-def _facets(session: Session, filters: RegisterFilter, see_all: bool) -> Facets:
-    """Each filter's counts, from the other filters' selection: types and departments
-    grouped in the database, statuses counted on the full-text index's state markers."""
-    by_type = _selection(session, replace(filters, doc_type=None), see_all)
+def _department_id(session: Session, code: str) -> int:
+    """The id of the department ``code``, or -1 (which no document has) if there is none."""
+    found = session.exec(
+        select(Department.id).where(Department.code == clean(code).upper())
+    ).first()
+    return found if found is not None else -1
+
+
+@dataclass(frozen=True)
+class _Group:
+    """How many of the documents the words match share a type, a department and the
+    states of their issues (effective, the state in progress, withdrawn)."""
+
+    doc_type: str
+    department_id: int
+    count: int
+    # None: not asked (staff, who see documents in effect only).
+    effective: bool | None = None
+    progress: str | None = None
+    withdrawn: bool = False
+
+    def has(self, status: str | None) -> bool:
+        if status is None or self.effective is None:
+            return True
+        if status == RevisionStatus.EFFECTIVE.value:
+            return self.effective
+        if status == RevisionStatus.OBSOLETE.value:
+            return self.withdrawn
+        return self.progress == status
+
+
+def _groups(session: Session, filters: RegisterFilter, see_all: bool) -> list[_Group]:
+    """The documents the words match, counted in one grouped query by type and
+    department, so that the total and the facets come from one evaluation of the
+    full-text index; the groups are bounded by the types, departments and states, not
+    by the register. For controllers the groups tell the states of the documents'
+    issues too; for staff the index keeps only the documents in effect."""
+    words, conditions = _search_words(filters.search or "")
+    having = None if see_all else RevisionStatus.EFFECTIVE.value
+    if words or having:
+        matching = search_index.matching(session, words, having=having)
+        conditions.append(_in_index(session, matching, walk=False))
+    if not see_all:
+        counted = session.exec(
+            select(Document.doc_type, Document.department_id, func.count())
+            .where(*conditions)
+            .group_by(col(Document.doc_type), col(Document.department_id))
+        ).all()
+        return [_Group(kind, dept, int(n)) for kind, dept, n in counted]
+    current = aliased(Revision)
+    progress = aliased(Revision)
+    obsolete = aliased(Revision)
+    withdrawn = case(
+        (
+            and_(col(current.id).is_(None), col(progress.id).is_(None)),
+            select(obsolete.id)
+            .where(
+                col(obsolete.document_id) == Document.id,
+                col(obsolete.status) == RevisionStatus.OBSOLETE.value,
+            )
+            .exists(),
+        ),
+        else_=False,
+    )
+    effective = col(current.id).is_not(None)
+    found = session.execute(
+        sa_select(
+            col(Document.doc_type),
+            col(Document.department_id),
+            effective,
+            col(progress.status),
+            withdrawn,
+            func.count(),
+        )
+        .outerjoin(
+            current,
+            and_(
+                col(current.document_id) == Document.id,
+                col(current.status) == RevisionStatus.EFFECTIVE.value,
+            ),
+        )
+        .outerjoin(
+            progress,
+            and_(
+                col(progress.document_id) == Document.id,
+                col(progress.status).in_([s.value for s in IN_PROGRESS]),
+            ),
+        )
+        .where(*conditions)
+        .group_by(col(Document.doc_type), col(Document.department_id), effective)
+        .group_by(col(progress.status), withdrawn)
+    ).all()
+    return [
+        _Group(kind, dept, int(n), bool(eff), state, bool(gone))
+        for kind, dept, eff, state, gone, n in found
+    ]
+
+
+def _facets_apart(session: Session, filters: RegisterFilter) -> tuple[int, Facets]:
+    """A controller's total and counts without search words, each in its own query:
+    without words the index is only asked for one state's marker, and the type and
+    department counts are answered from the indexes on those columns alone."""
+    by_type = _selection(session, replace(filters, doc_type=None), True)
     types = session.exec(
         select(Document.doc_type, func.count())
         .where(*by_type.where(session))
         .group_by(col(Document.doc_type))
     ).all()
-    by_dept = _selection(session, replace(filters, department=None), see_all)
+    by_dept = _selection(session, replace(filters, department=None), True)
     departments = session.exec(
         select(Department.code, func.count())
         .select_from(Document)
@@ -238,16 +337,51 @@ def _facets(session: Session, filters: RegisterFilter, see_all: bool) -> Facets:
         .where(*by_dept.where(session))
         .group_by(col(Department.code))
     ).all()
-    statuses = {}
-    if see_all:
-        for status in STATUS_FILTERS:
-            chosen = _selection(session, replace(filters, status=status), see_all)
-            statuses[status] = chosen.count(session)
-    return Facets(
+    statuses = {
+        status: _selection(session, replace(filters, status=status), True).count(session)
+        for status in STATUS_FILTERS
+    }
+    return _selection(session, filters, True).count(session), Facets(
         {kind: int(n) for kind, n in types},
         {code: int(n) for code, n in departments},
         statuses,
     )
+
+
+def _tally(session: Session, filters: RegisterFilter, see_all: bool) -> tuple[int, Facets]:
+    """The register's total under ``filters`` and each filter's counts, the other
+    filters kept: with search words (and always for staff) summed from :func:`_groups`,
+    so the words are looked up in the index once."""
+    words, _ = _search_words(filters.search or "")
+    if see_all and not words:
+        return _facets_apart(session, filters)
+    groups = _groups(session, filters, see_all)
+    kind = documents.parse_doc_type(filters.doc_type).value if filters.doc_type else None
+    dept = _department_id(session, filters.department) if filters.department else None
+
+    def chosen(group: _Group, *, doc_type: bool = True, department: bool = True) -> bool:
+        return (not doc_type or kind is None or group.doc_type == kind) and (
+            not department or dept is None or group.department_id == dept
+        )
+
+    total = sum(g.count for g in groups if chosen(g) and g.has(filters.status))
+    types: dict[str, int] = {}
+    by_dept: dict[int, int] = {}
+    statuses: dict[str, int] = {}
+    for g in groups:
+        if g.has(filters.status) and chosen(g, doc_type=False):
+            types[g.doc_type] = types.get(g.doc_type, 0) + g.count
+        if g.has(filters.status) and chosen(g, department=False):
+            by_dept[g.department_id] = by_dept.get(g.department_id, 0) + g.count
+    for status in STATUS_FILTERS if see_all else ():
+        statuses[status] = sum(g.count for g in groups if chosen(g) and g.has(status))
+    codes = dict(
+        session.exec(
+            select(Department.id, Department.code).where(col(Department.id).in_(list(by_dept)))
+        ).all()
+    )
+    departments = {codes[d]: n for d, n in by_dept.items()}
+    return total, Facets({k: n for k, n in types.items() if n}, departments, statuses)
 
 
 def register_page(
@@ -278,7 +412,8 @@ def register_page(
     _check(filters, see_all, sort)
     page = max(1, page)
     chosen = _selection(session, filters, see_all)
-    total = chosen.count(session)
+    tally = _tally(session, filters, see_all) if facets else None
+    total = tally[0] if tally else chosen.count(session)
     walk = total > WALK_FROM and sort in ("title", "code")
     query = _ordered(select(Document.id).where(*chosen.where(session, walk=walk)), sort, descending)
     found = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all()
@@ -290,7 +425,7 @@ def register_page(
         per_page,
         sort,
         descending,
-        _facets(session, filters, see_all) if facets else None,
+        tally[1] if tally else None,
     )
 
 
