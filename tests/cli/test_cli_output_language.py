@@ -30,8 +30,8 @@ def _usage_error(*args: str, language: str = "vi") -> tuple[int, str]:
         (("doc", "bogus"), "Lỗi: Không có lệnh 'bogus'."),
         (
             ("doc", "list", "--status", "lost"),
-            "Lỗi: Giá trị không hợp lệ cho '--status': 'lost' không thuộc các giá trị 'draft', "
-            "'in_review', 'approved', 'effective', 'superseded', 'obsolete', 'none'.",
+            "Lỗi: Giá trị không hợp lệ cho '--status': 'lost' không thuộc các giá trị "
+            "'effective', 'draft', 'in_review', 'approved', 'obsolete'.",
         ),
         (
             ("capa", "list", "--year", "abc"),

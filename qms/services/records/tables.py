@@ -38,6 +38,9 @@ class Words:
     years: re.Pattern[str]
     electronic: tuple[str, ...]
     paper: tuple[str, ...]
+    # The list's record names of what qms produces on no form (review minutes, the
+    # printed trail), by kind: the default of each kind's setting.
+    produced: dict[str, str]
 
 
 def _either(words: list[str]) -> str:
@@ -60,6 +63,7 @@ def words() -> Words:
         ),
         electronic=tuple(data["electronic"]),
         paper=tuple(data["paper"]),
+        produced=dict(data["produced"]),
     )
 
 

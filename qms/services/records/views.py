@@ -15,13 +15,13 @@ from qms.services.records.batches import due_from
 
 # The records qms produces, and the setting naming the form each is made on (or the
 # record's name in the list); the list's line with that form code (or name) gives its
-# retention.
+# retention. Lines without a form are named by the record's name in the list, whose
+# default is in the records tables' words file (``tables.words().produced``).
 PRODUCED = {
     "audit_report": ("records.form.audit_report", "BM-03-02"),
     "capa_record": ("records.form.capa_record", "BM-04-01"),
-    # Lines without a form are named by the record's name in the list.
-    "review_minutes": ("records.form.review_minutes", "Biên bản họp xem xét của lãnh đạo"),
-    "trail_print": ("records.form.trail_print", "Nhật ký hệ thống"),
+    "review_minutes": ("records.form.review_minutes", None),
+    "trail_print": ("records.form.trail_print", None),
 }
 
 
@@ -223,7 +223,7 @@ def produced_retention(session: Session, kind: str, language: str) -> str:
     in ``language``, from the list's line of its form (or of its name, for a record made
     on no form); "" when the list has none."""
     setting, default = PRODUCED[kind]
-    code = organisation.get_setting(session, setting) or default
+    code = organisation.get_setting(session, setting) or default or tables.words().produced[kind]
     line = line_for(session, code)
     if line is None:
         return ""
