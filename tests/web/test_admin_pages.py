@@ -297,3 +297,22 @@ def test_other_languages_in_department_manuals_is_a_yes_or_no_choice(app: FastAP
     assert trail_actions(engine, start) == ["setting.change"]
     page = html.fromstring(admin.get("/admin/settings").text)
     assert page.xpath(f"//select[@name='{key}']/option[@selected]/@value") == ["yes"]
+
+
+def test_the_stamp_on_superseded_copies_is_set_on_the_settings_page(app: FastAPI) -> None:
+    engine = app.state.engine
+    admin = _admin(app, "vi")
+    key = "documents.stamp"
+    page = html.fromstring(admin.get("/admin/settings").text)
+    assert page.xpath(f"//input[@name='{key}']/@value") == [""]
+    # The whole form saved with the stamp never set and left empty: nothing refused.
+    assert admin.form("/admin/settings", {key: "", "timezone": "Asia/Bangkok"}).status_code == 303
+    for value, refusal in [("X" * 41, "dài quá 40 ký tự"), (" ", "không được để trống")]:
+        admin.form("/admin/settings", {key: "TÀI LIỆU LỖI THỜI"})
+        before = snapshot(engine)
+        refused = admin.form("/admin/settings", {key: value})
+        assert refused.status_code == 422
+        assert refusal in _field_error(refused.text, "settings", key)
+        assert snapshot(engine) == before
+    page = html.fromstring(admin.get("/admin/settings").text)
+    assert page.xpath(f"//input[@name='{key}']/@value") == ["TÀI LIỆU LỖI THỜI"]

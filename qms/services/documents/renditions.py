@@ -59,6 +59,13 @@ def organisation_name(session: Session, language: str) -> str:
     return organisation.get_setting(session, "organisation.name")
 
 
+def stamp_labels(session: Session) -> dict[str, str]:
+    """Label overrides for the renderer: the organisation's stamp, when it has one, in
+    place of the catalog's words on superseded and obsolete copies."""
+    stamp = organisation.get_setting(session, organisation.STAMP_SETTING)
+    return {"status_superseded": stamp, "status_obsolete": stamp} if stamp else {}
+
+
 def rendition(
     session: Session, doc: Document, rev: Revision, *, language: str | None = None
 ) -> DocumentRendition:
@@ -268,7 +275,8 @@ def document_pdf(
         key = str(rev.pdf_sha256)
         confirm_controlled_copy(session, code=doc.code, issue=rev.issue, sha256=key)
         return doc, rev, blobs.data_of(session, key)
-    return doc, rev, render_document_pdf(rendition(session, doc, rev, language=wanted), pdfa=pdfa)
+    data = rendition(session, doc, rev, language=wanted)
+    return doc, rev, render_document_pdf(data, labels=stamp_labels(session), pdfa=pdfa)
 
 
 # "yes": a department's manual also holds its documents in another language than the

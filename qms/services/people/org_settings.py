@@ -141,6 +141,15 @@ EDITABLE: tuple[Editable, ...] = (
         "no",
         YES_NO,
     ),
+    Editable(
+        organisation.STAMP_SETTING,
+        Text("stamp on superseded copies"),
+        Text(
+            "Printed across superseded and obsolete copies, as the document control "
+            "procedure prescribes; at most 40 characters."
+        ),
+        organisation.stamp_text,
+    ),
 )
 _BY_KEY = {e.key: e for e in EDITABLE}
 
@@ -165,6 +174,8 @@ def change(session: Session, *, actor: User, values: Mapping[str, str]) -> list[
         editable = _BY_KEY.get(key)
         if editable is None:
             raise ValidationError("{key!r} is not a setting that can be changed here", key=key)
+        if not raw.strip() and not organisation.get_setting(session, key) and not editable.default:
+            continue  # a setting never set, left empty on the form: nothing to check
         try:
             checked[key] = editable.check(raw, editable.label)
         except ValidationError as exc:

@@ -21,6 +21,24 @@ DEFAULTS = {
     "timezone": "Asia/Ho_Chi_Minh",
 }
 
+# The words stamped across superseded and obsolete copies, as the organisation's document
+# control procedure prescribes them; unset: the catalog's words for each state.
+STAMP_SETTING = "documents.stamp"
+STAMP_LIMIT = 40
+
+
+def stamp_text(value: str, label: Text) -> str:
+    """``value`` as kept for the stamp: one line, not empty, at most 40 characters (it is
+    drawn across the page in large type)."""
+    text = one_line(value, field=label)
+    if not text:
+        raise ValidationError("the {field} must not be empty", field=label)
+    if len(text) > STAMP_LIMIT:
+        raise ValidationError(
+            "the {field} is longer than {limit} characters", field=label, limit=STAMP_LIMIT
+        )
+    return text
+
 
 def get_setting(session: Session, key: str) -> str:
     row = session.get(Setting, key)
@@ -90,6 +108,9 @@ def apply_organisation_file(
     }
     for key, value in (*names.items(), ("organisation.language", language)):
         set_setting(session, actor=actor_name, key=key, value=value)
+    if org.get("stamp") is not None:
+        stamp = _in_file(path, stamp_text, str(org["stamp"]), Text("stamp on superseded copies"))
+        set_setting(session, actor=actor_name, key=STAMP_SETTING, value=stamp)
     departments = []
     for entry in data.get("departments") or []:
         departments.append(

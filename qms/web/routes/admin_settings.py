@@ -14,6 +14,7 @@ from qms.services.capa.actions import VERIFICATION_DAYS_SETTING
 from qms.services.documents.read_campaigns import DUE_SETTING
 from qms.services.documents.renditions import OTHER_LANGUAGES_SETTING
 from qms.services.people import org_settings, users
+from qms.services.people.organisation import STAMP_SETTING
 from qms.web.deps import CurrentUser, Db
 from qms.web.errors import N_
 from qms.web.i18n import translated
@@ -53,6 +54,7 @@ def save_settings(
     reading_days: Annotated[str | None, _setting(DUE_SETTING)] = None,
     verification_days: Annotated[str | None, _setting(VERIFICATION_DAYS_SETTING)] = None,
     other_languages: Annotated[str | None, _setting(OTHER_LANGUAGES_SETTING)] = None,
+    stamp: Annotated[str | None, _setting(STAMP_SETTING)] = None,
 ) -> Response:
     given = {
         "organisation.name": name,
@@ -62,6 +64,7 @@ def save_settings(
         DUE_SETTING: reading_days,
         VERIFICATION_DAYS_SETTING: verification_days,
         OTHER_LANGUAGES_SETTING: other_languages,
+        STAMP_SETTING: stamp,
     }
     values = {key: value for key, value in given.items() if value is not None}
     users.require_role(session, user, Role.ADMIN, action=Text("change organisation settings"))
