@@ -13,7 +13,7 @@ from qms.domain import (
     Meaning,
     RevisionStatus,
 )
-from qms.i18n import Message, msg, translate
+from qms.i18n import Message, msg, pmsg, translate
 
 WORDS: Mapping[type[StrEnum], Mapping[str, Message]] = {
     RevisionStatus: {
@@ -36,9 +36,9 @@ WORDS: Mapping[type[StrEnum], Mapping[str, Message]] = {
         DocType.EXTERNAL: msg("External document"),
     },
     Meaning: {
-        Meaning.DRAFTED: msg("Drafted"),
-        Meaning.REVIEWED: msg("Reviewed"),
-        Meaning.APPROVED: msg("Approved"),
+        Meaning.DRAFTED: pmsg("Signing role", "Drafted"),
+        Meaning.REVIEWED: pmsg("Signing role", "Reviewed"),
+        Meaning.APPROVED: pmsg("Signing role", "Approved"),
     },
     CommentOutcome: {
         CommentOutcome.ACCEPTED: msg("accepted"),

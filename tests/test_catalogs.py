@@ -106,6 +106,8 @@ def test_the_same_english_words_keep_their_vietnamese_per_context() -> None:
 STANDARD_TERMS = {
     "dự thảo": "bản nháp",  # a draft
     "nhật ký hệ thống": "nhật ký kiểm tra",  # the trail
+    "tập tài liệu hiện hành của phòng": "sổ tay của phòng",  # a department's bundle
+    "cải tiến liên tục": "cải tiến thường xuyên",  # clause 10.3, as TCVN ISO 9001:2015 says
 }
 
 
@@ -121,6 +123,29 @@ def test_vietnamese_uses_one_standard_term_per_thing() -> None:
     trail = _catalog("vi").get("Audit trail")
     assert trail is not None
     assert trail.string == "Nhật ký hệ thống"
+
+
+def test_signature_tables_name_the_signing_roles_in_the_standard_terms() -> None:
+    catalog = _catalog("vi")
+    heading = catalog.get("Signing role")
+    assert heading is not None
+    assert heading.string == "Vai trò ký"
+    for context in ("Signing role", "PDF"):
+        roles = [catalog.get(role, context) for role in ("Drafted", "Reviewed", "Approved")]
+        assert [r.string if r else None for r in roles] == ["Soạn thảo", "Xem xét", "Phê duyệt"]
+
+
+def test_data_files_use_the_standard_terms() -> None:
+    """The clause titles of the audit checklists and the demo's documents say what the
+    catalogs say."""
+    files = [*(PACKAGE / "data").rglob("*.yaml"), *(PACKAGE.parent / "procedures").glob("*.md")]
+    drifted = [
+        f"{path.name}: {other!r} where {standard!r} is meant"
+        for path in files
+        for standard, other in STANDARD_TERMS.items()
+        if other in path.read_text(encoding="utf-8").casefold()
+    ]
+    assert drifted == []
 
 
 # ------------------------------------------------------------- no words left in the code

@@ -80,3 +80,18 @@ def test_the_setting_takes_only_yes_or_no(engine: Engine) -> None:
     with pytest.raises(ValidationError, match="yes or no"):
         _say(engine, "maybe")
     assert snapshot(engine) == before
+
+
+def test_a_departments_bundle_is_titled_as_the_documents_in_force_of_the_department(
+    office_with_an_english_document: Engine,
+) -> None:
+    with write_session(office_with_an_english_document) as session:
+        department = renditions.manual_pdf(session, department="VP", language="vi")
+        whole = renditions.manual_pdf(session, language="vi")
+    cover = PdfReader(io.BytesIO(department)).pages[0].extract_text()
+    assert "Tập tài liệu hiện hành của phòng — Văn phòng HĐND và UBND quận" in " ".join(
+        cover.split()
+    )
+    assert PdfReader(io.BytesIO(department)).metadata.title.startswith("Tập tài liệu hiện hành")
+    whole_cover = PdfReader(io.BytesIO(whole)).pages[0].extract_text()
+    assert "Hệ thống quản lý chất lượng — Tài liệu hiện hành" in " ".join(whole_cover.split())

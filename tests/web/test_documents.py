@@ -3,6 +3,7 @@
 import io
 
 from fastapi import FastAPI
+from lxml import html
 from pypdf import PdfReader
 from sqlmodel import select
 
@@ -141,3 +142,14 @@ def test_home_counts_what_waits(workflow_app: FastAPI) -> None:
     thu = signed_in(workflow_app, "thu").get("/").text
     assert 'id="inbox-drafts"' in thu
     assert "QT-01" in thu  # issue 2 is thu's draft
+
+
+def test_the_signature_table_reads_in_the_standard_terms(workflow_app: FastAPI) -> None:
+    client = signed_in(workflow_app, "thu")
+    page = html.fromstring(client.get("/documents/QT-01").text)
+    table = page.xpath("//section[@class='signatures']/table")[0]
+    assert table.xpath("string(thead/tr/th[1])") == "Vai trò ký"
+    roles = [cell.text_content().strip() for cell in table.xpath("tbody/tr/td[1]")]
+    assert roles == ["Soạn thảo", "Xem xét", "Phê duyệt"]
+    assert {cell.get("data-label") for cell in table.xpath("tbody/tr/td[1]")} == {"Vai trò ký"}
+    client.close()

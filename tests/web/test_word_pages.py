@@ -36,7 +36,7 @@ def test_preview_writes_nothing_then_confirm_imports(app: FastAPI) -> None:
     assert snapshot(engine) == before
     assert "QT-01.docx" in preview.text
     assert "Quy trình kiểm soát tài liệu" in preview.text
-    assert "Đã phê duyệt: Nguyễn Văn An, 10/03/2025" in preview.text  # who signed as what
+    assert "Phê duyệt: Nguyễn Văn An, 10/03/2025" in preview.text  # who signed as what
     assert "ô bảng được gộp" in preview.text  # what could not be converted, in Vietnamese
     assert "3.1 Các bước › table 3" in preview.text
     staged = dict(

@@ -45,6 +45,7 @@ from qms.services.trail.chain import canonical
 PDF = "application/pdf"
 MANUAL_TYPE_ORDER = [t.value for t in DocType]
 MANUAL_TITLE = msg("Quality management system — Documents in force")
+DEPARTMENT_MANUAL_TITLE = msg("Documents in force of the department — {department}")
 
 
 def effective_date_of(session: Session, rev: Revision) -> date | None:
@@ -333,6 +334,10 @@ def manual_pdf(
         if rev.pdf_sha256 and language == doc.language:
             confirm_controlled_copy(session, code=doc.code, issue=rev.issue, sha256=rev.pdf_sha256)
     spec_title = translate(MANUAL_TITLE, language)
+    if department:
+        dept = users.get_department(session, department)
+        shown = (dept.name_en or dept.name) if language == "en" else dept.name
+        spec_title = translate(DEPARTMENT_MANUAL_TITLE, language).format(department=shown)
     compiled_on = max(
         (d for _, rev in rows if (d := effective_date_of(session, rev))), default=date(2000, 1, 1)
     )
