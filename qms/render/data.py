@@ -81,6 +81,7 @@ class ManualSpec:
     language: str
     compiled_on: date  # taken from the data, never from the clock
     entries: tuple[ManualEntry, ...]
+    subtitle: str = ""  # under the title on the cover: whose documents (a department)
 
 
 def nfc(value: Any) -> Any:

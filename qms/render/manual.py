@@ -61,6 +61,7 @@ class FrontMatter:
     compiled_iso: str
     rows: tuple[ContentsRow, ...]
     identifier: bytes
+    subtitle: str = ""
 
 
 def compile_manual(
@@ -257,7 +258,8 @@ def _front_matter(
         rows.append(ContentsRow(doc.code, doc.title, f"{doc.issue:02d}", page))
         page += count
     identity = {
-        "manual": [spec.organisation, spec.title, spec.language, spec.compiled_on.isoformat()],
+        "manual": [spec.organisation, spec.title, spec.language, spec.compiled_on.isoformat()]
+        + ([spec.subtitle] if spec.subtitle else []),
         "documents": [
             [e.rendition.code, e.rendition.issue, e.rendition.content_hash, count]
             for e, count in zip(spec.entries, counts, strict=True)
@@ -272,6 +274,7 @@ def _front_matter(
         compiled_iso=spec.compiled_on.isoformat(),
         rows=tuple(rows),
         identifier=hashlib.sha256(canonical).hexdigest()[:32].encode("ascii"),
+        subtitle=spec.subtitle,
     )
 
 

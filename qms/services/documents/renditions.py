@@ -45,7 +45,7 @@ from qms.services.trail.chain import canonical
 PDF = "application/pdf"
 MANUAL_TYPE_ORDER = [t.value for t in DocType]
 MANUAL_TITLE = msg("Quality management system — Documents in force")
-DEPARTMENT_MANUAL_TITLE = msg("Documents in force of the department — {department}")
+DEPARTMENT_MANUAL_TITLE = msg("Documents in force of the department")
 
 
 def effective_date_of(session: Session, rev: Revision) -> date | None:
@@ -333,11 +333,11 @@ def manual_pdf(
     for doc, rev in rows:
         if rev.pdf_sha256 and language == doc.language:
             confirm_controlled_copy(session, code=doc.code, issue=rev.issue, sha256=rev.pdf_sha256)
-    spec_title = translate(MANUAL_TITLE, language)
+    spec_title, subtitle = translate(MANUAL_TITLE, language), ""
     if department:
         dept = users.get_department(session, department)
-        shown = (dept.name_en or dept.name) if language == "en" else dept.name
-        spec_title = translate(DEPARTMENT_MANUAL_TITLE, language).format(department=shown)
+        spec_title = translate(DEPARTMENT_MANUAL_TITLE, language)
+        subtitle = (dept.name_en or dept.name) if language == "en" else dept.name
     compiled_on = max(
         (d for _, rev in rows if (d := effective_date_of(session, rev))), default=date(2000, 1, 1)
     )
@@ -345,6 +345,7 @@ def manual_pdf(
         canonical(
             {
                 "title": spec_title,
+                "subtitle": subtitle,
                 "language": language,
                 "organisation": organisation_name(session, language),
                 "compiled_on": compiled_on,
@@ -365,7 +366,7 @@ def manual_pdf(
     launch_workers()  # loads while the parts are gathered here
     entries = tuple(_manual_entry(session, doc, rev, language) for doc, rev in rows)
     spec = ManualSpec(
-        organisation_name(session, language), spec_title, language, compiled_on, entries
+        organisation_name(session, language), spec_title, language, compiled_on, entries, subtitle
     )
     data = compile_manual(spec, progress=progress)
     blob = blobs.put(session, data=data, media_type=PDF)
