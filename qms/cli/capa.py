@@ -6,11 +6,13 @@ import click
 
 from qms.cli.common import (
     acting_user,
+    code_word,
     echo_json,
     echo_phrase,
     echo_table,
     fmt_time,
     format_option,
+    message_text,
     phrase,
     read_password,
     reading,
@@ -19,6 +21,9 @@ from qms.cli.common import (
 )
 from qms.cli.help import TranslatedGroup
 from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory
+from qms.domain_words import WORDS
+from qms.errors import Text
+from qms.phrases import day
 from qms.services.capa import actions as capa_actions
 from qms.services.capa import lifecycle as capa_service
 from qms.services.capa import records as capa_records
@@ -334,9 +339,9 @@ def list_(status: str | None, department: str | None, year: int | None, fmt: str
             [
                 r.ref,
                 r.department,
-                r.severity,
-                r.status,
-                f"{r.age_days}d",
+                code_word(capa_records.SEVERITY_LABELS, r.severity),
+                code_word(WORDS[CapaStatus], r.status),
+                message_text(Text("{days}d", days=r.age_days)),
                 str(r.open_actions),
                 str(r.overdue_actions) if r.overdue_actions else "",
                 _first_line(r.description),
@@ -442,7 +447,7 @@ def overdue(owner: str | None, department: str | None, fmt: str) -> None:
         echo_json(as_json(report))
         return
     if not report.actions and not report.verifications:
-        click.echo(f"nothing overdue on {report.today:%Y-%m-%d}")
+        echo_phrase("nothing overdue on {day}", day=day(report.today))
         return
     group = None
     for a in report.actions:

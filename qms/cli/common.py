@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -263,6 +263,14 @@ def phrase(message: str) -> str:
     from qms.errors import Text
 
     return message_text(Text(message))
+
+
+def code_word(words: Mapping[str, Message], code: str) -> str:
+    """A stored code in a table cell: as stored in English (what scripts match), the
+    reader's word in another language."""
+    if message_language() == "en" or code not in words:
+        return code
+    return label(words[code])
 
 
 def label(message: Message) -> str:

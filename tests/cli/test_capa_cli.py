@@ -241,6 +241,14 @@ def test_list_show_and_overdue(qms: Invoke, engine: Engine, tmp_path: Path) -> N
     mine = json.loads(ok(qms, "capa", "overdue", "--owner", "hung", "--format", "json"))
     assert [(a["ref"], a["number"], a["owner"]) for a in mine["actions"]] == [(late, 2, "hung")]
     assert ok(qms, "capa", "overdue", "--dept", "TP") == f"nothing overdue on {cs.today(engine)}\n"
+    vi = {"QMS_LANGUAGE": "vi"}
+    listed_vi = qms("capa", "list", "--status", "open", env=vi).output.splitlines()
+    assert listed_vi[1].split()[:5] == [fresh, "TP", "Nhẹ", "Mới", "mở"]
+    assert "0 ngày" in listed_vi[1]
+    day = cs.today(engine)
+    assert qms("capa", "overdue", "--dept", "TP", env=vi).output == (
+        f"không có việc quá hạn tính đến ngày {day:%d/%m/%Y}\n"
+    )
 
     register = tmp_path / "register.pdf"
     assert ok(qms, "pdf", "capa-register", "--lang", "en", "-o", str(register)).startswith(
