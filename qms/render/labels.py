@@ -23,6 +23,8 @@ LABELS: dict[str, Message] = {
     "drafted": pmsg("PDF", "Drafted"),
     "reviewed": pmsg("PDF", "Reviewed"),
     "approved": pmsg("PDF", "Approved"),
+    "signing_role": pmsg("PDF", "Signing role"),
+    "signature_and_name": pmsg("PDF", "Signature and full name"),
     "signed_on": pmsg("PDF", "Signed on"),
     "signed_electronically": pmsg("PDF", "Signed electronically"),
     "signed_on_paper": pmsg("PDF", "Signed on paper"),

@@ -68,6 +68,17 @@ def test_signature_table_on_first_page_only_in_local_time(effective_pdf: bytes) 
     assert "CHỮ KÝ KHÔNG HỢP LỆ" not in first
 
 
+def test_signature_table_heading_names_the_signing_roles(effective_pdf: bytes) -> None:
+    first = " ".join(page_texts(effective_pdf)[0].split())
+    assert "Vai trò ký Soạn thảo Xem xét Phê duyệt" in first
+    assert "Chữ ký và họ tên" in first
+
+
+def test_english_signature_table_heading() -> None:
+    first = " ".join(page_texts(render_document_pdf(make_english()))[0].split())
+    assert "Signing role Drafted Reviewed Approved" in first
+
+
 def test_invalid_signature_is_marked() -> None:
     doc = make_rendition()
     broken = dataclasses.replace(doc.signatures[1], valid=False)
