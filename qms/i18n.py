@@ -26,6 +26,7 @@ MESSAGE_KEYWORDS = (
     "gettext",
     "Text",
     "echo_phrase",
+    "said",
     "phrase",
     "QMSError",
     "ValidationError",

@@ -257,6 +257,26 @@ def echo_phrase(template: str, /, **params: Param) -> None:
     click.echo(message_text(Text(template, **params)))
 
 
+def said(template: str, /, **params: Param) -> str:
+    """A line or cell (a message id and its values) in the language of the messages."""
+    from qms.errors import Text
+
+    return message_text(Text(template, **params))
+
+
+def number(value: float) -> str:
+    """A number grouped the reader's way (1,234.5 in English, 1.234,5 in Vietnamese); a
+    whole number without its ".0"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    language = message_language()
+    if language == "en":
+        return f"{value:,}"
+    from qms.i18n import number_format
+
+    return number_format(language)(value)
+
+
 def phrase(message: str) -> str:
     """A message id without values (a table heading, a word in a cell) in the language of
     the messages."""

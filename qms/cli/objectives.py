@@ -7,20 +7,25 @@ import click
 
 from qms.cli.common import (
     acting_user,
+    code_word,
     echo_json,
     echo_phrase,
     echo_table,
     export_format,
     format_option,
+    number,
     output_file,
+    phrase,
     read_file_input,
     read_password,
     reading,
+    said,
     steps_line,
     write_file,
     writing,
 )
 from qms.cli.help import TranslatedGroup
+from qms.i18n import msg
 from qms.services.objectives import lifecycle, results, views
 from qms.services.objectives.periods import Frequency
 from qms.services.people import organisation, users
@@ -253,13 +258,23 @@ def list_(year: int | None, fmt: str) -> None:
             [
                 view.ref,
                 view.department or "-",
-                f"v{view.version} {view.status}",
+                _version(view.version, view.status),
                 view.indicator,
-                f"{_sign(view.direction)} {view.target:g} {view.unit}",
-                f"{last.period} {last.value:g} {'met' if last.met else 'not met'}" if last else "-",
+                _target(view.direction, view.target, view.unit),
+                f"{last.period} {number(last.value)} {_met(last.met)}" if last else "-",
             ]
         )
-    echo_table(["REF", "DEPT", "VERSION", "INDICATOR", "TARGET", "LATEST"], rows)
+    echo_table(
+        [
+            phrase("REF"),
+            phrase("DEPT"),
+            phrase("VERSION"),
+            phrase("INDICATOR"),
+            phrase("TARGET"),
+            phrase("LATEST"),
+        ],
+        rows,
+    )
 
 
 @objective.command("show")
@@ -281,16 +296,27 @@ def show(ref: str, as_user: str | None, fmt: str) -> None:
         return
     click.echo(f"{view.ref} ({view.year}, {view.department or '-'}): {view.indicator}")
     click.echo(
-        f"target {_sign(view.direction)} {view.target:g} {view.unit}, {view.frequency}, "
-        f"owner {view.owner}, measure {view.measure}"
-        + (f" ({view.scope_kind} {view.scope_value})" if view.scope_kind else "")
+        said(
+            "target {target}, {frequency}, owner {owner}, measure {measure}",
+            target=_target(view.direction, view.target, view.unit),
+            frequency=code_word(_FREQUENCIES, view.frequency),
+            owner=view.owner,
+            measure=code_word(_MEASURES, view.measure),
+        )
+        + (
+            f" ({code_word(_SCOPES, view.scope_kind)} {view.scope_value})"
+            if view.scope_kind
+            else ""
+        )
     )
-    approval = (
-        f"approved by {view.approved_by}" + ("" if view.signature_valid else " (INVALID)")
-        if view.approved_by
-        else "not approved"
-    )
-    click.echo(f"version {view.version} {view.status}, {approval}")
+    if view.approved_by:
+        approval = said("approved by {user}", user=view.approved_by)
+        if not view.signature_valid:
+            approval += " (" + phrase("INVALID") + ")"
+    else:
+        approval = phrase("not approved")
+    click.echo(said("version {version} {status}, {approval}", version=view.version,
+                     status=code_word(_STATUSES, view.status), approval=approval))  # fmt: skip
     if view.document_lists_older:
         echo_phrase(
             "the {code} issue in force ({issue}) lists older objectives: revise {code} to "
@@ -299,22 +325,61 @@ def show(ref: str, as_user: str | None, fmt: str) -> None:
             issue=str(view.document_issue),
         )
     if view.plan_what:
-        click.echo(f"plan: {view.plan_what}")
+        click.echo(said("plan: {plan}", plan=view.plan_what))
     rows = [
         [
             r.period,
-            f"{r.value:g}",
-            "met" if r.met else "not met",
-            r.trend or "-",
-            r.origin,
+            number(r.value),
+            _met(r.met),
+            code_word(_TRENDS, r.trend) if r.trend else "-",
+            code_word(_ORIGINS, r.origin),
             r.nonconformity or "",
         ]
         for r in view.results
     ]
     if rows:
-        echo_table(["PERIOD", "VALUE", "RESULT", "TREND", "ORIGIN", "CAR"], rows)
+        echo_table(
+            [
+                phrase("PERIOD"),
+                phrase("VALUE"),
+                phrase("RESULT"),
+                phrase("TREND"),
+                phrase("ORIGIN"),
+                phrase("CAR"),
+            ],
+            rows,
+        )
     if viewer is not None:
         click.echo(steps_line(view.steps))
+
+
+# Stored codes shown in the reader's words (English keeps the codes scripts match).
+_STATUSES = {"draft": msg("draft"), "approved": msg("approved"), "superseded": msg("superseded")}
+_FREQUENCIES = {
+    "monthly": msg("monthly"),
+    "quarterly": msg("quarterly"),
+    "half_yearly": msg("half-yearly"),
+}
+_SCOPES = {"field": msg("field"), "procedure": msg("procedure"), "department": msg("department")}
+_MEASURES = {
+    "entered": msg("entered by the owner"),
+    "on_time_rate": msg("on-time rate of imported dossiers"),
+    "satisfaction_rate": msg("satisfaction rate of imported surveys"),
+}
+_TRENDS = {"better": msg("better"), "worse": msg("worse"), "same": msg("same")}
+_ORIGINS = {"computed": msg("computed"), "entered": msg("entered")}
+
+
+def _met(met: bool) -> str:
+    return phrase("met") if met else phrase("not met")
+
+
+def _version(version: int, status: str) -> str:
+    return f"v{version} {code_word(_STATUSES, status)}"
+
+
+def _target(direction: str, target: float, unit: str) -> str:
+    return f"{_sign(direction)} {number(target)} {unit}"
 
 
 def _sign(direction: str) -> str:
