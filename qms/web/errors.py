@@ -2,6 +2,7 @@
 the status taken from the error's kind. Nothing internal reaches the user."""
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
-from qms.errors import QMSError
+from qms.errors import QMSError, Text
 from qms.web.limits import RequestTooLarge
 
 log = logging.getLogger("qms.web")
@@ -143,13 +144,47 @@ async def _http(request: Request, exc: Exception) -> Response:
 
 
 async def _invalid(request: Request, exc: Exception) -> Response:
+    """A request FastAPI could not read: each field named with what it needs, in the
+    request's language (never the validation library's own English)."""
+    from qms.i18n import in_language
+    from qms.web.i18n import request_language
+
     assert isinstance(exc, RequestValidationError)
-    problems = []
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
-        problems.append(f"{where}: {error.get('msg', 'invalid')}")
+    language = request_language(request)
+    problems = [in_language(_problem(error), language) for error in exc.errors()]
     prefix = _message(request, N_("Invalid input"))
     return error_response(request, 422, f"{prefix}: {'; '.join(problems)}")
+
+
+# What a field needs, by the validation error's type (pydantic's names for them).
+_NEEDS = {
+    "missing": N_("{field}: a value is required"),
+    "int_parsing": N_("{field}: a whole number is needed"),
+    "int_type": N_("{field}: a whole number is needed"),
+    "int_from_float": N_("{field}: a whole number is needed"),
+    "float_parsing": N_("{field}: a number is needed"),
+    "float_type": N_("{field}: a number is needed"),
+    "bool_parsing": N_("{field}: yes or no is needed"),
+    "date_parsing": N_("{field}: a date is needed (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": N_("{field}: a date is needed (YYYY-MM-DD)"),
+    "greater_than_equal": N_("{field}: at least {limit} is needed"),
+    "greater_than": N_("{field}: more than {limit} is needed"),
+    "less_than_equal": N_("{field}: at most {limit} is allowed"),
+    "less_than": N_("{field}: less than {limit} is needed"),
+    "string_too_long": N_("{field}: at most {limit} characters are allowed"),
+    "string_too_short": N_("{field}: at least {limit} characters are needed"),
+    "enum": N_("{field}: one of {limit} is needed"),
+    "literal_error": N_("{field}: one of {limit} is needed"),
+}
+_LIMITS = ("ge", "gt", "le", "lt", "max_length", "min_length", "expected")
+
+
+def _problem(error: Mapping[str, Any]) -> Text:
+    field = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query"))
+    context = error.get("ctx") or {}
+    limit = next((context[name] for name in _LIMITS if name in context), "")
+    template = _NEEDS.get(str(error.get("type")), N_("{field}: the value is not valid"))
+    return Text(template, field=field or "-", limit=str(limit))
 
 
 async def _database(request: Request, exc: Exception) -> Response:

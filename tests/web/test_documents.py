@@ -80,6 +80,39 @@ def test_document_page_shows_issue_signatures_and_history(workflow_app: FastAPI)
     client.close()
 
 
+def test_the_comparison_page_without_issues_compares_the_current_issue_with_the_one_before(
+    app: FastAPI,
+) -> None:
+    engine = app.state.engine
+    effective_document(engine, "QT-01")
+    thu = signed_in(app, "thu")
+    first_only = thu.get("/documents/QT-01/diff")
+    assert first_only.status_code == 422
+    assert "lần ban hành 1 là lần ban hành đầu tiên của QT-01" in first_only.text
+    revise(engine)
+    to_effective(engine)
+    diff = thu.get("/documents/QT-01/diff")
+    assert diff.status_code == 200
+    assert "<del>1</del>" in diff.text
+    assert "<ins>2</ins>" in diff.text
+    thu.close()
+
+
+def test_an_unreadable_issue_number_is_named_in_the_page_language(app: FastAPI) -> None:
+    effective_document(app.state.engine, "QT-01")
+    thu = signed_in(app, "thu")
+    page = thu.get("/documents/QT-01/diff", params={"old": "một", "new": 0})
+    assert page.status_code == 422
+    message = html.fromstring(page.text).xpath("string(//main)")
+    assert "old: cần một số nguyên" in message
+    assert "new: cần ít nhất 1" in message
+    assert "Input should" not in page.text
+    thu.choose_language("en")
+    english = thu.get("/documents/QT-01/diff", params={"old": "one"}).text
+    assert "old: a whole number is needed" in english
+    thu.close()
+
+
 def test_superseded_issue_is_marked_for_coordinators_and_hidden_from_staff(app: FastAPI) -> None:
     engine = app.state.engine
     effective_document(engine, "QT-01")

@@ -9,6 +9,7 @@ from typing import Literal
 
 from sqlmodel import Session
 
+from qms.errors import ValidationError
 from qms.models import Document, Revision, User
 from qms.render import RenderError
 from qms.render.html_diff import Folded, Passage, Shown, changes_only, compare
@@ -89,11 +90,24 @@ def diff_words(old: str, new: str) -> list[WordChange]:
 
 
 def diff_issues(
-    session: Session, *, viewer: User | None, code: str, old_issue: int, new_issue: int
+    session: Session,
+    *,
+    viewer: User | None,
+    code: str,
+    old_issue: int | None = None,
+    new_issue: int | None = None,
 ) -> IssueDiff:
-    """Compare two issues the viewer may see (staff: effective ones only)."""
-    doc, old = documents.get_revision(session, viewer=viewer, code=code, issue=old_issue)
-    _, new = documents.get_revision(session, viewer=viewer, code=code, issue=new_issue)
+    """Compare two issues the viewer may see (staff: effective ones only). Without
+    ``new_issue``: the issue the document opens on; without ``old_issue``: the one before."""
+    doc, new = documents.get_revision(session, viewer=viewer, code=code, issue=new_issue)
+    if old_issue is None:
+        if new.issue == 1:
+            raise ValidationError(
+                "issue 1 is the first issue of {code}: there is no earlier issue to compare",
+                code=doc.code,
+            )
+        old_issue = new.issue - 1
+    _, old = documents.get_revision(session, viewer=viewer, code=code, issue=old_issue)
     return IssueDiff(doc.code, old.issue, new.issue, diff_text(old.body, new.body))
 
 

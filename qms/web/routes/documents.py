@@ -258,8 +258,8 @@ def compare(
     session: Db,
     user: CurrentUser,
     code: str,
-    old: Annotated[int, Query(ge=1)],
-    new: Annotated[int, Query(ge=1)],
+    old: Annotated[int | None, Query(ge=1)] = None,
+    new: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     result = diff_service.diff_issues(session, viewer=user, code=code, old_issue=old, new_issue=new)
     doc = documents.get_document(session, code)
