@@ -46,13 +46,38 @@ def test_long_details_are_shortened_for_print(engine: Engine) -> None:
         session.commit()
     with read_session(engine) as session:
         bulk = trail_view.TrailFilter(entity="bulk")
-        (row,) = trail_view.print_data(session, viewer=None, filters=bulk).rows
+        bulk_print = trail_view.print_data(session, viewer=None, filters=bulk, language="vi")
+        (row,) = bulk_print.rows
     # Cut at a word boundary within the limit, whitespace collapsed, with an ellipsis.
     assert (
         trail_view.PRINTED_DETAIL_CHARS // 2 < len(row.details) <= trail_view.PRINTED_DETAIL_CHARS
     )
-    assert row.details.endswith(" rất dài…")
-    assert ('{"reason":"' + "Nội dung rất dài. " * 100).startswith(row.details.removesuffix("…"))
+    full = "lý do: " + "Nội dung rất dài. " * 100
+    cut = row.details.removesuffix("…")
+    assert row.details.endswith("…")
+    assert full.startswith(cut)
+    assert full[len(cut)] in " ."
+
+
+def test_the_print_names_actions_records_and_details_in_the_readers_words(
+    engine: Engine,
+) -> None:
+    effective_document(engine, "QT-01")
+    with read_session(engine) as session:
+        vietnamese = trail_view.print_data(session, viewer=None, filters=QT01, language="vi")
+        english = trail_view.print_data(session, viewer=None, filters=QT01, language="en")
+    registered = next(r for r in vietnamese.rows if r.action == "đăng ký tài liệu")
+    assert registered.entity == "tài liệu"
+    assert "mã hiệu: QT-01; phòng ban: VP; ngôn ngữ: vi" in registered.details
+    assert "tên tài liệu: Quy trình kiểm soát tài liệu; loại: Quy trình" in registered.details
+    assert not registered.details.startswith("{")
+    published = next(r for r in vietnamese.rows if r.action == "ban hành (có hiệu lực)")
+    assert published.entity == "lần ban hành"
+    assert "trạng thái: Đã phê duyệt → Có hiệu lực" in published.details
+    assert {r.action for r in english.rows} >= {"document registered", "published (took effect)"}
+    assert "status: Approved → Effective" in next(
+        r.details for r in english.rows if r.action == "published (took effect)"
+    )
 
 
 def test_a_broken_chain_is_printed_with_its_first_problem(engine: Engine) -> None:

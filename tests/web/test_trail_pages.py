@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
+from lxml import html as lxml_html
 from pypdf import PdfReader
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -192,3 +193,27 @@ def test_the_filtered_trail_is_printed_in_the_page_language(
         "Filters: Identifier: QT-01"
         in PdfReader(io.BytesIO(english.content)).pages[0].extract_text()
     )
+
+
+def test_trail_rows_read_in_words_with_the_record_one_click_away(
+    web_engine: Engine, as_user: Login
+) -> None:
+    new_draft(web_engine, "QT-02", title=HOSTILE_TITLE)
+    admin = as_user("admin")
+    admin.choose_language("vi")
+    page = admin.get("/trail", params={"entity_id": "QT-02"}).text
+    doc = lxml_html.fromstring(page)
+    registered = doc.xpath("//tr[td[@data-label='Hành động'] = 'đăng ký tài liệu']")
+    assert len(registered) == 1
+    row = registered[0]
+    assert row.xpath("string(td[@data-label='Đối tượng'])").split() == ["tài", "liệu", "QT-02"]
+    shown = row.xpath("string(td[@data-label='Chi tiết']/text())")
+    assert "mã hiệu: QT-02" in shown
+    assert f"tên tài liệu: {HOSTILE_TITLE}" in shown
+    assert "{" not in shown
+    recorded = row.xpath("string(td[@data-label='Chi tiết']/details/code)")
+    assert recorded.startswith("document.register document {")
+    assert "<b>đậm</b>" not in page  # the title is escaped wherever it shows
+    options = doc.xpath("//select[@name='entity']/option/text()")
+    assert "tài liệu" in options
+    assert "document" not in options

@@ -22,6 +22,7 @@ from qms.services.people import organisation, users
 from qms.services.records import views as records_views
 from qms.services.trail import anchors as trail_anchors
 from qms.services.trail import chain as trail
+from qms.services.trail import words as trail_words
 from qms.text import clean, shorten
 
 Cond = ColumnElement[bool]
@@ -173,10 +174,13 @@ def print_data(
                 seq=e.seq,
                 at=naive_utc(e.at),
                 actor=e.actor,
-                action=e.action,
-                entity=e.entity,
+                action=trail_words.action_word(e.action, lang),
+                entity=trail_words.entity_word(e.entity, lang),
                 entity_id=e.entity_id,
-                details=shorten(e.payload, PRINTED_DETAIL_CHARS),
+                details=shorten(
+                    trail_words.details(e.payload, lang, e.entity, limit=len(e.payload) + 1),
+                    PRINTED_DETAIL_CHARS,
+                ),
                 hash=e.hash,
             )
             for e in events

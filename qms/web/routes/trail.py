@@ -16,6 +16,7 @@ from qms.errors import Text, ValidationError
 from qms.services.integrity import check as integrity
 from qms.services.trail import anchors as trail_anchors
 from qms.services.trail import view as trail_view
+from qms.services.trail import words as trail_words
 from qms.web.deps import CurrentUser, Db
 from qms.web.i18n import request_language, translated
 from qms.web.pages import render
@@ -53,11 +54,17 @@ def trail_page(
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
     result = trail_view.browse(session, viewer=user, filters=filters, page=page)
+    language = request_language(request)
     context = {
         "result": result,
+        "rows": [
+            (event, trail_words.readable(event.action, event.entity, event.payload, language))
+            for event in result.events
+        ],
         "filters": filters,
         "query": request.url.query,
         "entities": trail_view.entities(session, viewer=user),
+        "entity_words": {e: trail_words.entity_word(e, language) for e in trail_words.ENTITIES},
     }
     return render(request, "trail.html", context)
 
