@@ -116,7 +116,7 @@ def manual(department: str | None, doc_type: str | None, language: str, output: 
 
     \b
     Example:
-      qms pdf manual -o so-tay.pdf
+      qms pdf manual -o tai-lieu-hien-hanh.pdf
       qms pdf manual --dept TP --type procedure -o quy-trinh-tu-phap.pdf
     """
     from qms.services.documents import renditions
