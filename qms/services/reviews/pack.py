@@ -134,9 +134,6 @@ class _Scope:
     def head(self, *keys: str) -> list[str]:
         return [self.words[key] for key in keys]
 
-    def day(self, value: date) -> str:
-        return value.strftime("%d/%m/%Y") if self.language == "vi" else value.isoformat()
-
 
 @dataclass
 class _Part:
@@ -146,6 +143,10 @@ class _Part:
     head: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     charts: list[str] = field(default_factory=list)
+
+
+def _day(value: date, language: str) -> str:
+    return value.strftime("%d/%m/%Y") if language == "vi" else value.isoformat()
 
 
 def _pct(part: int, whole: int) -> str:
@@ -200,7 +201,11 @@ def _context(s: _Scope) -> _Part:
         ),
         head=s.head("document", "issue", "date"),
         rows=[
-            [f"{d.code} {d.title}", str(r.issue), s.day(naive_utc(r.effective_at).date())]
+            [
+                f"{d.code} {d.title}",
+                str(r.issue),
+                _day(naive_utc(r.effective_at).date(), s.language),
+            ]
             for d, r in rows
             if r.effective_at is not None
         ],
@@ -415,7 +420,7 @@ def _audits(s: _Scope) -> _Part:
         rows=[
             [
                 a.ref,
-                s.day(a.actual_start or a.planned_start),
+                _day(a.actual_start or a.planned_start, s.language),
                 word_for(AuditStatus, a.status, s.language),
                 str(found.get(pk(a), 0)),
             ]
