@@ -17,10 +17,9 @@ from qms.services.documents import register as documents
 from qms.services.exports.workbook import Column, Kind, Sheet, build
 from qms.services.objectives import views
 from qms.services.objectives.periods import Frequency
-from qms.services.objectives.report import Scope, report_scope
+from qms.services.objectives.report import Scope, record_output, report_scope
 from qms.services.people import organisation
 from qms.services.risks import views as risk_views
-from qms.services.trail import chain as trail
 
 FEEDBACK_KINDS = {
     "complaint": pmsg("Spreadsheet", "Complaint"),
@@ -135,15 +134,7 @@ def _export(
 ) -> bytes:
     """The workbook of ``sheets``; its export is on the trail."""
     data = build(sheets, language=language)
-    trail.record(
-        session,
-        actor=actor.username,
-        action="report.export",
-        entity="report",
-        entity_id=what,
-        payload={"new": {"format": "xlsx", "department": scope.department or ""}},
-    )
-    session.commit()
+    record_output(session, actor, action="report.export", what=what, scope=scope, format="xlsx")
     return data
 
 
