@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 Cell = str | int | date | None
 
@@ -29,11 +30,39 @@ def _text(value: Cell) -> str:
 
 def xlsx_bytes(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
-    page = book.create_sheet(sheet[:31])
+    page = new_sheet(book, sheet, headers)
+    for row in rows:
+        page.append(
+            [
+                formatted_cell(page, value, DATE_FORMAT)
+                if isinstance(value, date)
+                else text_cell(page, value)
+                if isinstance(value, str)
+                else value
+                for value in row
+            ]
+        )
+    return workbook_bytes(book)
+
+
+# The pieces every workbook of ours is made of (the register here, the measurement tables
+# in the services): a sheet in openpyxl's write-only mode, its header row bold and frozen.
+
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+def new_sheet(book: Any, title: str, headers: Sequence[str], widths: Sequence[float] = ()) -> Any:
+    """A sheet of ``book`` named ``title`` (as far as Excel allows), its columns
+    ``widths`` wide, with the row of ``headers`` in bold that stays in view on scrolling."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    page = book.create_sheet(_sheet_name(title))
+    for number, width in enumerate(widths, start=1):
+        page.column_dimensions[get_column_letter(number)].width = width
     page.freeze_panes = "A2"
     bold = Font(bold=True)
     heading = []
@@ -42,20 +71,37 @@ def xlsx_bytes(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]
         cell.font = bold
         heading.append(cell)
     page.append(heading)
-    for row in rows:
-        cells: list[object] = []
-        for value in row:
-            if isinstance(value, date):
-                cell = WriteOnlyCell(page, value=value)
-                cell.number_format = "dd/mm/yyyy"
-                cells.append(cell)
-            elif isinstance(value, str) and value[:1] == "=":
-                cell = WriteOnlyCell(page, value=value)
-                cell.data_type = "s"  # text, never a formula
-                cells.append(cell)
-            else:
-                cells.append(value)
-        page.append(cells)
+    return page
+
+
+def text_cell(page: Any, text: str) -> Any:
+    """``text`` as it is, or as a cell typed as text where a spreadsheet would take it for
+    a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if not text.startswith("="):
+        return text
+    cell = WriteOnlyCell(page, value=text)
+    cell.data_type = "s"  # a string, never a formula
+    return cell
+
+
+def formatted_cell(page: Any, value: Any, number_format: str) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(page, value=value)
+    cell.number_format = number_format
+    return cell
+
+
+def workbook_bytes(book: Any) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _sheet_name(title: str) -> str:
+    """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
+    for bad in "[]:*?/\\":
+        title = title.replace(bad, " ")
+    return title[:31]

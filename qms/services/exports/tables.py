@@ -17,10 +17,9 @@ from qms.services.documents import register as documents
 from qms.services.exports.workbook import Column, Kind, Sheet, build
 from qms.services.objectives import views
 from qms.services.objectives.periods import Frequency
-from qms.services.objectives.report import Scope, report_scope
+from qms.services.objectives.report import Scope, record_output, report_scope
 from qms.services.people import organisation
 from qms.services.risks import views as risk_views
-from qms.services.trail import chain as trail
 
 FEEDBACK_KINDS = {
     "complaint": pmsg("Spreadsheet", "Complaint"),
@@ -29,14 +28,23 @@ FEEDBACK_KINDS = {
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# Columns that several tables share.
+REFERENCE = Column(pmsg("Spreadsheet", "Reference"), Kind.TEXT, 13)
+DEPARTMENT = Column(pmsg("Spreadsheet", "Department"), Kind.TEXT, 11)
+INDICATOR = Column(pmsg("Spreadsheet", "Indicator"), Kind.TEXT, 48)
+TARGET = Column(pmsg("Spreadsheet", "Target"), Kind.NUMBER)
+PERIOD = Column(pmsg("Spreadsheet", "Period"), Kind.TEXT, 10)
+RECORDED_BY = Column(pmsg("Spreadsheet", "Recorded by"), Kind.TEXT, 14)
+NONCONFORMITY = Column(pmsg("Spreadsheet", "Nonconformity"), Kind.TEXT, 15)
+
 OBJECTIVE_COLUMNS = (
-    Column(pmsg("Spreadsheet", "Reference"), Kind.TEXT, 13),
+    REFERENCE,
     Column(pmsg("Spreadsheet", "Year"), Kind.INTEGER, 7),
-    Column(pmsg("Spreadsheet", "Department"), Kind.TEXT, 11),
-    Column(pmsg("Spreadsheet", "Indicator"), Kind.TEXT, 48),
+    DEPARTMENT,
+    INDICATOR,
     Column(pmsg("Spreadsheet", "Unit"), Kind.TEXT, 10),
     Column(pmsg("Spreadsheet", "Direction"), Kind.TEXT, 9),
-    Column(pmsg("Spreadsheet", "Target"), Kind.NUMBER),
+    TARGET,
     Column(pmsg("Spreadsheet", "Frequency"), Kind.TEXT, 13),
     Column(pmsg("Spreadsheet", "Owner"), Kind.TEXT, 14),
     Column(pmsg("Spreadsheet", "Version"), Kind.INTEGER, 8),
@@ -50,21 +58,21 @@ OBJECTIVE_COLUMNS = (
     Column(pmsg("Spreadsheet", "Evaluation method"), Kind.TEXT, 30),
 )
 RESULT_COLUMNS = (
-    Column(pmsg("Spreadsheet", "Reference"), Kind.TEXT, 13),
-    Column(pmsg("Spreadsheet", "Indicator"), Kind.TEXT, 48),
-    Column(pmsg("Spreadsheet", "Period"), Kind.TEXT, 10),
+    REFERENCE,
+    INDICATOR,
+    PERIOD,
     Column(pmsg("Spreadsheet", "Value"), Kind.NUMBER),
-    Column(pmsg("Spreadsheet", "Target"), Kind.NUMBER),
+    TARGET,
     Column(pmsg("Spreadsheet", "Met"), Kind.YES_NO),
     Column(pmsg("Spreadsheet", "Trend"), Kind.TEXT, 12),
     Column(pmsg("Spreadsheet", "Origin"), Kind.TEXT, 14),
     Column(pmsg("Spreadsheet", "Comment"), Kind.TEXT, 40),
-    Column(pmsg("Spreadsheet", "Nonconformity"), Kind.TEXT, 15),
-    Column(pmsg("Spreadsheet", "Recorded by"), Kind.TEXT, 14),
+    NONCONFORMITY,
+    RECORDED_BY,
     Column(pmsg("Spreadsheet", "Recorded at (UTC)"), Kind.DATETIME),
 )
 ON_TIME_COLUMNS = (
-    Column(pmsg("Spreadsheet", "Period"), Kind.TEXT, 10),
+    PERIOD,
     Column(pmsg("Spreadsheet", "Group"), Kind.TEXT, 48),
     Column(pmsg("Spreadsheet", "Received"), Kind.INTEGER),
     Column(pmsg("Spreadsheet", "Resolved"), Kind.INTEGER),
@@ -74,27 +82,27 @@ ON_TIME_COLUMNS = (
     Column(pmsg("Spreadsheet", "On-time rate (%)"), Kind.NUMBER, 14),
 )
 SATISFACTION_COLUMNS = (
-    Column(pmsg("Spreadsheet", "Period"), Kind.TEXT, 10),
+    PERIOD,
     Column(pmsg("Spreadsheet", "Field"), Kind.TEXT, 30),
     Column(pmsg("Spreadsheet", "Answers"), Kind.INTEGER),
     Column(pmsg("Spreadsheet", "Satisfied"), Kind.INTEGER),
     Column(pmsg("Spreadsheet", "Satisfaction rate (%)"), Kind.NUMBER, 14),
 )
 FEEDBACK_COLUMNS = (
-    Column(pmsg("Spreadsheet", "Reference"), Kind.TEXT, 13),
+    REFERENCE,
     Column(pmsg("Spreadsheet", "Kind"), Kind.TEXT, 12),
     Column(pmsg("Spreadsheet", "Received on"), Kind.DATE),
     Column(pmsg("Spreadsheet", "Channel"), Kind.TEXT, 14),
     Column(pmsg("Spreadsheet", "Field"), Kind.TEXT, 20),
-    Column(pmsg("Spreadsheet", "Department"), Kind.TEXT, 11),
+    DEPARTMENT,
     Column(pmsg("Spreadsheet", "Summary"), Kind.TEXT, 60),
-    Column(pmsg("Spreadsheet", "Recorded by"), Kind.TEXT, 14),
-    Column(pmsg("Spreadsheet", "Nonconformity"), Kind.TEXT, 15),
+    RECORDED_BY,
+    NONCONFORMITY,
 )
 RISK_COLUMNS = (
     Column(pmsg("Spreadsheet", "Reference"), Kind.TEXT, 10),
     Column(pmsg("Spreadsheet", "Kind"), Kind.TEXT, 11),
-    Column(pmsg("Spreadsheet", "Department"), Kind.TEXT, 11),
+    DEPARTMENT,
     Column(pmsg("Spreadsheet", "Process"), Kind.TEXT, 24),
     Column(pmsg("Spreadsheet", "Risk or opportunity"), Kind.TEXT, 44),
     Column(pmsg("Spreadsheet", "Cause"), Kind.TEXT, 30),
@@ -121,16 +129,13 @@ ACTION_COLUMNS = (
 )
 
 
-def _exported(session: Session, actor: User, what: str, scope: Scope) -> None:
-    trail.record(
-        session,
-        actor=actor.username,
-        action="report.export",
-        entity="report",
-        entity_id=what,
-        payload={"new": {"format": "xlsx", "department": scope.department or ""}},
-    )
-    session.commit()
+def _export(
+    session: Session, actor: User, what: str, scope: Scope, sheets: list[Sheet], language: str
+) -> bytes:
+    """The workbook of ``sheets``; its export is on the trail."""
+    data = build(sheets, language=language)
+    record_output(session, actor, action="report.export", what=what, scope=scope, format="xlsx")
+    return data
 
 
 def objectives_xlsx(
@@ -191,15 +196,17 @@ def objectives_xlsx(
         for v in shown
         for r in v.results
     ]
-    data = build(
+    return _export(
+        session,
+        actor,
+        f"objectives-{year}",
+        scope,
         [
             Sheet(pmsg("Spreadsheet", "Objectives"), OBJECTIVE_COLUMNS, objectives),
             Sheet(pmsg("Spreadsheet", "Results"), RESULT_COLUMNS, results),
         ],
-        language=lang,
+        lang,
     )
-    _exported(session, actor, f"objectives-{year}", scope)
-    return data
 
 
 def _on_time(rows: Sequence[rates.OnTimeRow]) -> Iterator[tuple[Any, ...]]:
@@ -250,7 +257,11 @@ def desk_xlsx(session: Session, *, actor: User, year: int, language: str | None 
         )
         for f in feedback.list_feedback(session, year=year)
     ]
-    data = build(
+    return _export(
+        session,
+        actor,
+        f"desk-{year}",
+        scope,
         [
             Sheet(
                 pmsg("Spreadsheet", "By procedure and month"),
@@ -270,10 +281,8 @@ def desk_xlsx(session: Session, *, actor: User, year: int, language: str | None 
             Sheet(pmsg("Spreadsheet", "Satisfaction"), SATISFACTION_COLUMNS, satisfaction),
             Sheet(pmsg("Spreadsheet", "Complaints and feedback"), FEEDBACK_COLUMNS, items),
         ],
-        language=lang,
+        lang,
     )
-    _exported(session, actor, f"desk-{year}", scope)
-    return data
 
 
 def risks_xlsx(
@@ -321,12 +330,14 @@ def risks_xlsx(
         for v in shown
         for a in v.actions
     ]
-    data = build(
+    return _export(
+        session,
+        actor,
+        "risk-register",
+        scope,
         [
             Sheet(pmsg("Spreadsheet", "Risks and opportunities"), RISK_COLUMNS, risks),
             Sheet(pmsg("Spreadsheet", "Actions"), ACTION_COLUMNS, actions),
         ],
-        language=lang,
+        lang,
     )
-    _exported(session, actor, "risk-register", scope)
-    return data

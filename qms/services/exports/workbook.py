@@ -5,7 +5,6 @@ mode, so a table of any length streams through in constant memory."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from qms.i18n import Message, pmsg, translate
+from qms.render import table_files
 
 
 class Kind(StrEnum):
@@ -25,7 +25,7 @@ class Kind(StrEnum):
 
 
 FORMATS = {
-    Kind.DATE: "dd/mm/yyyy",
+    Kind.DATE: table_files.DATE_FORMAT,
     Kind.DATETIME: "dd/mm/yyyy hh:mm",
 }
 WIDTHS = {
@@ -56,26 +56,16 @@ class Sheet:
 def build(sheets: Sequence[Sheet], *, language: str) -> bytes:
     """The XLSX file of ``sheets``, headers and sheet names in ``language``."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    bold = Font(bold=True)
     words = {YES: translate(YES, language), NO: translate(NO, language)}
     for sheet in sheets:
-        ws = book.create_sheet(_sheet_name(translate(sheet.title, language)))
-        for number, column in enumerate(sheet.columns, start=1):
-            ws.column_dimensions[get_column_letter(number)].width = (
-                column.width or WIDTHS[column.kind]
-            )
-        ws.freeze_panes = "A2"
-        header = []
-        for column in sheet.columns:
-            cell = WriteOnlyCell(ws, value=translate(column.header, language))
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
+        ws = table_files.new_sheet(
+            book,
+            translate(sheet.title, language),
+            [translate(column.header, language) for column in sheet.columns],
+            [column.width or WIDTHS[column.kind] for column in sheet.columns],
+        )
         for row in sheet.rows:
             ws.append(
                 [
@@ -83,40 +73,22 @@ def build(sheets: Sequence[Sheet], *, language: str) -> bytes:
                     for value, column in zip(row, sheet.columns, strict=True)
                 ]
             )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return table_files.workbook_bytes(book)
 
 
 def _cell(ws: Any, value: Any, column: Column, words: dict[Message, str]) -> Any:
     """A plain value where openpyxl stores it as it is (the cheap path for long tables);
     a styled cell for dates, and for text that a spreadsheet would take for a formula."""
-    from openpyxl.cell import WriteOnlyCell
-
     if value is None or value == "":
         return None
     if column.kind == Kind.YES_NO:
         return words[YES] if value else words[NO]
     if column.kind == Kind.TEXT:
-        text = str(value)
-        if not text.startswith("="):
-            return text
-        cell = WriteOnlyCell(ws, value=text)
-        cell.data_type = "s"  # a string, never a formula
-        return cell
+        return table_files.text_cell(ws, str(value))
     if column.kind == Kind.INTEGER:
         return int(value)
     if column.kind == Kind.NUMBER:
         return float(value)
     if isinstance(value, datetime):
         value = value.replace(tzinfo=None) if column.kind == Kind.DATETIME else value.date()
-    cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = FORMATS[column.kind]
-    return cell
-
-
-def _sheet_name(title: str) -> str:
-    """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
-    for bad in "[]:*?/\\":
-        title = title.replace(bad, " ")
-    return title[:31]
+    return table_files.formatted_cell(ws, value, FORMATS[column.kind])

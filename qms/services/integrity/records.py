@@ -8,7 +8,7 @@ of status; ``capa.verify`` the record hash the verifier signed and the verdict;
 ``capa.render`` the record PDF stored at closure (once: a closed record is locked).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
@@ -242,36 +242,43 @@ def check_corrective_actions(session: Session, findings: Findings, owners: Owner
             compare_record(
                 findings, record="capa", ref=car.ref, actual=actual, signed=recorded.content
             )
-        _compare_capa_pdf(findings, car, recorded)
+        compare_pdf(
+            findings,
+            record="capa",
+            ref=car.ref,
+            stored=car.record_sha256,
+            recorded=recorded,
+            again=_second_record_pdf,
+        )
         if car.record_sha256:
             owners[car.record_sha256] = ("capa", car.ref, None)
     report_missing(findings, "capa", trail)
     return len(cars)
 
 
-def _compare_capa_pdf(
-    findings: Findings, car: CorrectiveActionRequest, recorded: TrailRecord
+def compare_pdf(
+    findings: Findings,
+    *,
+    record: str,
+    ref: str,
+    stored: str | None,
+    recorded: TrailRecord,
+    again: Callable[[str, int], Text],
 ) -> None:
-    for _, again in recorded.pdfs[1:]:
-        findings.add(
-            Text(
-                "{subject}: the trail records a second record PDF for it (event {event})",
-                subject=car.ref,
-                event=again,
-            ),
-            record="capa",
-            ref=car.ref,
-            what="pdf",
-            event=again,
-        )
+    """A record keeps one PDF, made when it was locked: the stored one must be the first
+    the trail recorded, and a second one on the trail (``again`` words it) is a finding."""
+    for _, event in recorded.pdfs[1:]:
+        findings.add(again(ref, event), record=record, ref=ref, what="pdf", event=event)
     expected, seq = recorded.pdfs[0] if recorded.pdfs else (None, None)
-    if car.record_sha256 != expected:
+    if stored != expected:
         report_pdf(
-            findings,
-            car.ref,
-            record="capa",
-            ref=car.ref,
-            expected=expected,
-            found=car.record_sha256,
-            event=seq,
+            findings, ref, record=record, ref=ref, expected=expected, found=stored, event=seq
         )
+
+
+def _second_record_pdf(ref: str, event: int) -> Text:
+    return Text(
+        "{subject}: the trail records a second record PDF for it (event {event})",
+        subject=ref,
+        event=event,
+    )

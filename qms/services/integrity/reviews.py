@@ -17,13 +17,13 @@ from qms.models import ManagementReview, TrailEvent, User
 from qms.services.integrity.recorded import (
     Signed,
     new_values,
-    report_pdf,
     report_signatures,
     text_value,
 )
 from qms.services.integrity.records import (
     Owners,
     TrailRecord,
+    compare_pdf,
     compare_record,
     compare_status,
     report_missing,
@@ -101,7 +101,14 @@ def check_reviews(session: Session, findings: Findings, owners: Owners) -> int:
                 actual=record_hash(session, review),
                 signed=recorded.content,
             )
-        _compare_minutes_pdf(findings, review, recorded)
+        compare_pdf(
+            findings,
+            record="review",
+            ref=review.ref,
+            stored=review.minutes_sha256,
+            recorded=recorded,
+            again=_second_minutes_pdf,
+        )
         if review.minutes_sha256:
             owners[review.minutes_sha256] = ("review", review.ref, None)
     report_missing(findings, "review", trail)
@@ -136,27 +143,9 @@ def _compare_pack(findings: Findings, review: ManagementReview, recorded: _Revie
     )
 
 
-def _compare_minutes_pdf(findings: Findings, review: ManagementReview, recorded: _Review) -> None:
-    for _, again in recorded.pdfs[1:]:
-        findings.add(
-            Text(
-                "{subject}: the trail records a second minutes PDF for it (event {event})",
-                subject=review.ref,
-                event=again,
-            ),
-            record="review",
-            ref=review.ref,
-            what="pdf",
-            event=again,
-        )
-    expected, seq = recorded.pdfs[0] if recorded.pdfs else (None, None)
-    if review.minutes_sha256 != expected:
-        report_pdf(
-            findings,
-            review.ref,
-            record="review",
-            ref=review.ref,
-            expected=expected,
-            found=review.minutes_sha256,
-            event=seq,
-        )
+def _second_minutes_pdf(ref: str, event: int) -> Text:
+    return Text(
+        "{subject}: the trail records a second minutes PDF for it (event {event})",
+        subject=ref,
+        event=event,
+    )

@@ -283,14 +283,18 @@ def quarterly_data(
 # -------------------------------------------------------------------------------- PDFs
 
 
-def _printed(session: Session, actor: User, action: str, entity_id: str, scope: Scope) -> None:
+def record_output(
+    session: Session, actor: User, *, action: str, what: str, scope: Scope, **details: str
+) -> None:
+    """Put a printed or exported report on the trail, with the department it covers, and
+    commit."""
     trail.record(
         session,
         actor=actor.username,
         action=action,
         entity="report",
-        entity_id=entity_id,
-        payload={"new": {"department": scope.department or ""}},
+        entity_id=what,
+        payload={"new": {**details, "department": scope.department or ""}},
     )
     session.commit()
 
@@ -310,7 +314,9 @@ def plan_pdf(
     data: bytes = render_record_pdf(
         plan_data(session, year=year, department=scope.department, language=language)
     )
-    _printed(session, actor, "report.objectives_print", f"objectives-{year}", scope)
+    record_output(
+        session, actor, action="report.objectives_print", what=f"objectives-{year}", scope=scope
+    )
     return data
 
 
@@ -335,5 +341,5 @@ def quarterly_pdf(
     )
     data: bytes = render_record_pdf(report)
     key = f"objectives-{report.year}-Q{report.quarter}"
-    _printed(session, actor, "report.quarterly_print", key, scope)
+    record_output(session, actor, action="report.quarterly_print", what=key, scope=scope)
     return data

@@ -8,12 +8,15 @@ quality), so the chair who signs the minutes must hold it. The chair, the attend
 the owners of its actions read the review; nobody else does.
 """
 
+from typing import Any
+
 from sqlmodel import Session, col, select
 
 from qms.domain import Role
 from qms.errors import InvalidTransition, NotFound, PermissionDenied
 from qms.models import ManagementReview, ReviewAttendee, ReviewDecision, User, pk
 from qms.services.people import users
+from qms.services.trail import chain as trail
 from qms.text import clean
 
 PLANNED, IN_PROGRESS, SIGNED = "planned", "in_progress", "signed"
@@ -107,3 +110,19 @@ def require_chair_role(session: Session, chair: User) -> None:
             "organisation or the leader responsible for quality (the approver role)",
             user=chair.username,
         )
+
+
+def commit_step(
+    session: Session, *, actor: User, review: ManagementReview, action: str, payload: dict[str, Any]
+) -> None:
+    """Write a step on ``review`` to the trail and commit it with the change, one transaction."""
+    session.flush()
+    trail.record(
+        session,
+        actor=actor.username,
+        action=action,
+        entity="review",
+        entity_id=review.ref,
+        payload=payload,
+    )
+    session.commit()

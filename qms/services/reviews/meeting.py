@@ -23,13 +23,13 @@ from qms.services.reviews.core import (
     IN_PROGRESS,
     PLANNED,
     SIGNED,
+    commit_step,
     get_review,
     require_coordinator,
     require_status,
 )
 from qms.services.reviews.records import conclusions_of, minutes_data, record_hash
 from qms.services.reviews.words import INPUTS, KINDS
-from qms.services.trail import chain as trail
 from qms.text import clean
 
 PDF = "application/pdf"
@@ -48,8 +48,10 @@ def _long(value: str, field: Text, *, required: bool = False) -> str:
     return text_
 
 
-def _touch(review: ManagementReview) -> None:
+def _touch(session: Session, review: ManagementReview) -> None:
+    """Mark ``review`` changed now."""
     review.updated_at = utcnow()
+    session.add(review)
 
 
 # ------------------------------------------------------------------------------ start
@@ -78,21 +80,17 @@ def start(
     review.pack, review.pack_sha256 = pack.freeze(sections)
     review.status = IN_PROGRESS
     review.started_at = utcnow()
-    _touch(review)
-    session.add(review)
-    session.flush()
-    trail.record(
+    _touch(session, review)
+    commit_step(
         session,
-        actor=actor.username,
+        actor=actor,
+        review=review,
         action="review.start",
-        entity="review",
-        entity_id=review.ref,
         payload={
             "old": {"status": PLANNED},
             "new": {"status": IN_PROGRESS, "pack_sha256": review.pack_sha256},
         },
     )
-    session.commit()
     return review
 
 
@@ -126,18 +124,14 @@ def conclude(session: Session, *, actor: User, ref: str, key: str, text: str) ->
     else:
         row.text, row.written_by_id, row.written_at = body, pk(actor), utcnow()
     session.add(row)
-    _touch(review)
-    session.add(review)
-    session.flush()
-    trail.record(
+    _touch(session, review)
+    commit_step(
         session,
-        actor=actor.username,
+        actor=actor,
+        review=review,
         action="review.conclude",
-        entity="review",
-        entity_id=review.ref,
         payload={"old": {"input": key, "text": old}, "new": {"input": key, "text": body}},
     )
-    session.commit()
     return row
 
 
@@ -166,18 +160,14 @@ def decide(session: Session, *, actor: User, ref: str, kind: str, text: str) -> 
         created_at=utcnow(),
     )
     session.add(decision)
-    _touch(review)
-    session.add(review)
-    session.flush()
-    trail.record(
+    _touch(session, review)
+    commit_step(
         session,
-        actor=actor.username,
+        actor=actor,
+        review=review,
         action="review.decide",
-        entity="review",
-        entity_id=review.ref,
         payload={"new": {"decision": decision.number, "kind": kind, "text": body}},
     )
-    session.commit()
     return decision
 
 
@@ -279,18 +269,8 @@ def act(
         ).about("outcome")
     decision.outcome = outcome
     session.add(decision)
-    _touch(review)
-    session.add(review)
-    session.flush()
-    trail.record(
-        session,
-        actor=actor.username,
-        action="review.act",
-        entity="review",
-        entity_id=review.ref,
-        payload={"new": new},
-    )
-    session.commit()
+    _touch(session, review)
+    commit_step(session, actor=actor, review=review, action="review.act", payload={"new": new})
     return decision
 
 
@@ -311,16 +291,13 @@ def done(session: Session, *, actor: User, ref: str, number: int, note: str = ""
     decision.done_at = utcnow()
     decision.done_note = _long(note, Text("note"))
     session.add(decision)
-    session.flush()
-    trail.record(
+    commit_step(
         session,
-        actor=actor.username,
+        actor=actor,
+        review=review,
         action="review.done",
-        entity="review",
-        entity_id=review.ref,
         payload={"new": {"decision": decision.number, "note": decision.done_note}},
     )
-    session.commit()
     return decision
 
 
@@ -364,19 +341,15 @@ def sign(session: Session, *, actor: User, ref: str, password: str) -> Managemen
     data = render(minutes_data(session, review, content_hash=content), pdfa=True)
     blob = blobs.put(session, data=data, media_type=PDF)
     review.minutes_sha256 = blob.sha256
-    _touch(review)
-    session.add(review)
-    session.flush()
-    trail.record(
+    _touch(session, review)
+    commit_step(
         session,
-        actor=actor.username,
+        actor=actor,
+        review=review,
         action="review.sign",
-        entity="review",
-        entity_id=review.ref,
         payload={
             "old": {"status": IN_PROGRESS},
             "new": {"status": SIGNED, "content_hash": content, "pdf_sha256": blob.sha256},
         },
     )
-    session.commit()
     return review

@@ -9,10 +9,12 @@ canonical JSON with its hash: later changes to the data change nothing in it.
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, select
 
 from qms.clock import naive_utc
@@ -55,28 +57,18 @@ def build(
     session: Session, review: ManagementReview, *, texts: Mapping[str, str], language: str
 ) -> list[Section]:
     """Every input's section for ``review``'s period, in ``language``."""
-    words = translate_all(FIGURES, language)
-    period = _Period(review.period_from, review.period_to, organisation.today(session))
-    builders = {
-        "previous_actions": _previous_actions,
-        "context": _context,
-        "satisfaction": _satisfaction,
-        "objectives": _objectives,
-        "processes": _processes,
-        "nonconformities": _nonconformities,
-        "monitoring": _monitoring,
-        "audits": _audits,
-        "risks": _risks,
-        "improvement": _improvement,
-    }
+    scope = _Scope(
+        session=session,
+        review=review,
+        period=_Period(review.period_from, review.period_to, organisation.today(session)),
+        words=translate_all(FIGURES, language),
+        language=language,
+    )
     sections = []
     for key in INPUTS:
-        section: Section = {"key": key, "figures": [], "head": [], "rows": [], "charts": []}
-        builder = builders.get(key)
-        if builder is not None:
-            builder(session, review, period, words, language, section)
-        section["text"] = texts.get(key, "")
-        sections.append(section)
+        builder = _BUILDERS.get(key)
+        part = builder(scope) if builder is not None else _Part()
+        sections.append({"key": key, **asdict(part), "text": texts.get(key, "")})
     return sections
 
 
@@ -113,6 +105,45 @@ class _Period:
     def holds(self, value: date | None) -> bool:
         return value is not None and self.start <= value <= self.end
 
+    def holds_time(self, value: datetime | None) -> bool:
+        return value is not None and self.since <= naive_utc(value) < self.until
+
+    def dates(self, column: Any) -> ColumnElement[bool]:
+        """The query condition: the date in ``column`` falls in the period."""
+        return and_(col(column) >= self.start, col(column) <= self.end)
+
+    def times(self, column: Any) -> ColumnElement[bool]:
+        """The query condition: the stored (UTC) time in ``column`` falls in the period."""
+        return and_(col(column) >= self.since_utc, col(column) < self.until_utc)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What every input reads: the database, the review and its period, the pack's words."""
+
+    session: Session
+    review: ManagementReview
+    period: _Period
+    words: dict[str, str]
+    language: str
+
+    def figures(self, *figures: tuple[str, object]) -> list[list[str]]:
+        """Figure lines: each label (a key of FIGURES) in words, with its value as text."""
+        return [[self.words[key], str(value)] for key, value in figures]
+
+    def head(self, *keys: str) -> list[str]:
+        return [self.words[key] for key in keys]
+
+
+@dataclass
+class _Part:
+    """What one input shows: figure lines (label, value), a table, charts (SVG)."""
+
+    figures: list[list[str]] = field(default_factory=list)
+    head: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
+
 
 def _day(value: date, language: str) -> str:
     return value.strftime("%d/%m/%Y") if language == "vi" else value.isoformat()
@@ -122,83 +153,68 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}" if whole else "—"
 
 
+def _rate(part: int, whole: int) -> float | None:
+    """``part`` of ``whole`` in percent, rounded for a chart; None when there is no whole."""
+    return round(100 * part / whole, 1) if whole else None
+
+
 # ----------------------------------------------------------------------------- inputs
 
 
-def _previous_actions(
-    session: Session,
-    review: ManagementReview,
-    period: _Period,
-    words: dict[str, str],
-    language: str,
-    section: Section,
-) -> None:
-    previous = session.exec(
+def _previous_actions(s: _Scope) -> _Part:
+    previous = s.session.exec(
         select(ManagementReview)
         .where(ManagementReview.status == SIGNED)
-        .where(col(ManagementReview.planned_on) <= review.planned_on)
-        .where(ManagementReview.id != review.id)
+        .where(col(ManagementReview.planned_on) <= s.review.planned_on)
+        .where(ManagementReview.id != s.review.id)
         .order_by(col(ManagementReview.planned_on).desc(), col(ManagementReview.id).desc())
     ).first()
     if previous is None:
-        section["figures"] = [[words["previous_review"], words["no_previous"]]]
-        return
-    lines = follow_up.of_review(session, previous, language=language, today=period.today)
-    section["figures"] = [[words["previous_review"], previous.ref]]
-    section["head"] = [words["decision"], words["kind"], words["follow_up"], words["status"]]
-    section["rows"] = [
-        [f"{line.number}. {line.text}", line.kind, line.link, line.state] for line in lines
-    ]
+        return _Part(figures=s.figures(("previous_review", s.words["no_previous"])))
+    lines = follow_up.of_review(s.session, previous, language=s.language, today=s.period.today)
+    return _Part(
+        figures=s.figures(("previous_review", previous.ref)),
+        head=s.head("decision", "kind", "follow_up", "status"),
+        rows=[[f"{line.number}. {line.text}", line.kind, line.link, line.state] for line in lines],
+    )
 
 
-def _context(
-    session: Session,
-    review: ManagementReview,
-    period: _Period,
-    words: dict[str, str],
-    language: str,
-    section: Section,
-) -> None:
-    rows = session.exec(
+def _context(s: _Scope) -> _Part:
+    rows = s.session.exec(
         select(Document, Revision)
         .join(Revision, col(Revision.document_id) == Document.id)
-        .where(col(Revision.effective_at) >= period.since_utc)
-        .where(col(Revision.effective_at) < period.until_utc)
+        .where(s.period.times(Revision.effective_at))
         .order_by(col(Revision.effective_at), col(Document.code))
     ).all()
-    external = session.exec(
+    external = s.session.exec(
         select(Document)
         .where(Document.doc_type == DocType.EXTERNAL.value)
-        .where(col(Document.checked_current_on) >= period.start)
-        .where(col(Document.checked_current_on) <= period.end)
+        .where(s.period.dates(Document.checked_current_on))
     ).all()
     external_ids = {d.id for d in external} | {
         d.id for d, _ in rows if d.doc_type == DocType.EXTERNAL.value
     }
-    section["figures"] = [
-        [words["issued"], str(sum(1 for d, _ in rows if d.doc_type != DocType.EXTERNAL.value))],
-        [words["external_changed"], str(len(external_ids))],
-    ]
-    section["head"] = [words["document"], words["issue"], words["date"]]
-    section["rows"] = [
-        [f"{d.code} {d.title}", str(r.issue), _day(naive_utc(r.effective_at).date(), language)]
-        for d, r in rows
-        if r.effective_at is not None
-    ]
+    return _Part(
+        figures=s.figures(
+            ("issued", sum(1 for d, _ in rows if d.doc_type != DocType.EXTERNAL.value)),
+            ("external_changed", len(external_ids)),
+        ),
+        head=s.head("document", "issue", "date"),
+        rows=[
+            [
+                f"{d.code} {d.title}",
+                str(r.issue),
+                _day(naive_utc(r.effective_at).date(), s.language),
+            ]
+            for d, r in rows
+            if r.effective_at is not None
+        ],
+    )
 
 
-def _satisfaction(
-    session: Session,
-    review: ManagementReview,
-    period: _Period,
-    words: dict[str, str],
-    language: str,
-    section: Section,
-) -> None:
-    counts = session.exec(
-        select(SatisfactionCount)
-        .where(col(SatisfactionCount.period_end) >= period.start)
-        .where(col(SatisfactionCount.period_end) <= period.end)
+def _satisfaction(s: _Scope) -> _Part:
+    counts = s.session.exec(
+        select(SatisfactionCount).where(s.period.dates(SatisfactionCount.period_end))
     ).all()
     per_period: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_field: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -209,52 +225,38 @@ def _satisfaction(
     answers = sum(v[0] for v in per_field.values())
     satisfied = sum(v[1] for v in per_field.values())
     kinds = Counter(
-        session.exec(
-            select(Feedback.kind)
-            .where(col(Feedback.received_on) >= period.start)
-            .where(col(Feedback.received_on) <= period.end)
-        ).all()
+        s.session.exec(select(Feedback.kind).where(s.period.dates(Feedback.received_on))).all()
     )
-    section["figures"] = [
-        [words["answers"], str(answers)],
-        [words["satisfied_rate"], _pct(satisfied, answers)],
-        [words["complaints"], str(kinds.get("complaint", 0))],
-        [words["feedback"], str(kinds.get("feedback", 0))],
-    ]
-    section["head"] = [words["field"], words["answers"], words["satisfied_rate"]]
-    section["rows"] = [[f, str(v[0]), _pct(v[1], v[0])] for f, v in sorted(per_field.items())]
+    part = _Part(
+        figures=s.figures(
+            ("answers", answers),
+            ("satisfied_rate", _pct(satisfied, answers)),
+            ("complaints", kinds.get("complaint", 0)),
+            ("feedback", kinds.get("feedback", 0)),
+        ),
+        head=s.head("field", "answers", "satisfied_rate"),
+        rows=[[f, str(v[0]), _pct(v[1], v[0])] for f, v in sorted(per_field.items())],
+    )
     if per_period:
-        labels = charts.chart_labels(language)
+        labels = charts.chart_labels(s.language)
         keys = sorted(per_period)
-        section["charts"] = [
+        part.charts = [
             charts.quarter_chart(
                 title=labels["satisfaction_rate"],
                 quarters=keys,
-                rates=[
-                    round(100 * per_period[k][1] / per_period[k][0], 1)
-                    if per_period[k][0]
-                    else None
-                    for k in keys
-                ],
+                rates=[_rate(per_period[k][1], per_period[k][0]) for k in keys],
                 rate_label=labels["result"],
             )
         ]
+    return part
 
 
-def _objectives(
-    session: Session,
-    review: ManagementReview,
-    period: _Period,
-    words: dict[str, str],
-    language: str,
-    section: Section,
-) -> None:
-    rows = session.exec(
+def _objectives(s: _Scope) -> _Part:
+    rows = s.session.exec(
         select(Objective, ObjectiveResult, ObjectiveVersion)
         .join(ObjectiveResult, col(ObjectiveResult.objective_id) == Objective.id)
         .join(ObjectiveVersion, col(ObjectiveVersion.id) == ObjectiveResult.version_id)
-        .where(col(ObjectiveResult.period_end) >= period.start)
-        .where(col(ObjectiveResult.period_end) <= period.end)
+        .where(s.period.dates(ObjectiveResult.period_end))
         .order_by(col(Objective.ref), col(ObjectiveResult.period_end))
     ).all()
     per: dict[str, dict[str, Any]] = {}
@@ -269,257 +271,211 @@ def _objectives(
         entry["latest"] = f"{result.value:g} ({result.period})"
     met = sum(e["met"] for e in per.values())
     total = sum(e["n"] for e in per.values())
-    section["figures"] = [
-        [words["objective"], str(len(per))],
-        [words["results"], str(total)],
-        [words["met"], str(met)],
-        [words["not_met"], str(total - met)],
-    ]
-    section["head"] = [words["objective"], words["target"], words["latest"], words["met"]]
-    section["rows"] = [
-        [f"{ref}: {e['indicator']}", e["target"], e["latest"], f"{e['met']}/{e['n']}"]
-        for ref, e in per.items()
-    ]
+    part = _Part(
+        figures=s.figures(
+            ("objective", len(per)), ("results", total), ("met", met), ("not_met", total - met)
+        ),
+        head=s.head("objective", "target", "latest", "met"),
+        rows=[
+            [f"{ref}: {e['indicator']}", e["target"], e["latest"], f"{e['met']}/{e['n']}"]
+            for ref, e in per.items()
+        ],
+    )
     if per:
-        section["charts"] = [
+        part.charts = [
             charts.rate_chart(
-                title=words["met_share"],
+                title=s.words["met_share"],
                 labels=list(per),
-                rates=[round(100 * e["met"] / e["n"], 1) for e in per.values()],
-                rate_label=words["met"],
+                rates=[_rate(e["met"], e["n"]) or 0.0 for e in per.values()],
+                rate_label=s.words["met"],
             )
         ]
+    return part
 
 
-def _processes(
-    session: Session,
-    review: ManagementReview,
-    period: _Period,
-    words: dict[str, str],
-    language: str,
-    section: Section,
-) -> None:
-    stats = session.exec(
-        select(DossierStat).where(col(DossierStat.period).in_(period.months))
+def _processes(s: _Scope) -> _Part:
+    stats = s.session.exec(
+        select(DossierStat).where(col(DossierStat.period).in_(s.period.months))
     ).all()
     per_field: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for s in stats:
-        t = per_field[s.field]
-        t[0] += s.received
-        t[1] += s.early + s.on_time + s.late
-        t[2] += s.early + s.on_time
-        t[3] += s.late
+    for stat in stats:
+        t = per_field[stat.field]
+        t[0] += stat.received
+        t[1] += stat.early + stat.on_time + stat.late
+        t[2] += stat.early + stat.on_time
+        t[3] += stat.late
     totals = [sum(t[i] for t in per_field.values()) for i in range(4)]
-    section["figures"] = [
-        [words["received"], str(totals[0])],
-        [words["resolved"], str(totals[1])],
-        [words["on_time"], str(totals[2])],
-        [words["late"], str(totals[3])],
-        [words["on_time_rate"], _pct(totals[2], totals[1])],
-    ]
-    section["head"] = [
-        words["field"],
-        words["received"],
-        words["resolved"],
-        words["late"],
-        words["on_time_rate"],
-    ]
     fields = sorted(per_field)
-    section["rows"] = [
-        [
-            f,
-            str(per_field[f][0]),
-            str(per_field[f][1]),
-            str(per_field[f][3]),
-            _pct(per_field[f][2], per_field[f][1]),
-        ]
-        for f in fields
-    ]
+    part = _Part(
+        figures=s.figures(
+            ("received", totals[0]),
+            ("resolved", totals[1]),
+            ("on_time", totals[2]),
+            ("late", totals[3]),
+            ("on_time_rate", _pct(totals[2], totals[1])),
+        ),
+        head=s.head("field", "received", "resolved", "late", "on_time_rate"),
+        rows=[
+            [f, str(t[0]), str(t[1]), str(t[3]), _pct(t[2], t[1])]
+            for f, t in sorted(per_field.items())
+        ],
+    )
     if fields:
-        labels = charts.chart_labels(language)
-        section["charts"] = [
+        labels = charts.chart_labels(s.language)
+        part.charts = [
             charts.rate_chart(
                 title=labels["on_time_rate"],
                 labels=fields,
-                rates=[
-                    round(100 * per_field[f][2] / per_field[f][1], 1) if per_field[f][1] else 0.0
-                    for f in fields
-                ],
+                rates=[_rate(per_field[f][2], per_field[f][1]) or 0.0 for f in fields],
                 rate_label=labels["result"],
             )
         ]
+    return part
 
 
-def _nonconformities(
-    session: Session,
-    review: ManagementReview,
-    period: _Period,
-    words: dict[str, str],
-    language: str,
-    section: Section,
-) -> None:
-    cars = session.exec(
+def _nonconformities(s: _Scope) -> _Part:
+    cars = s.session.exec(
         select(CorrectiveActionRequest).order_by(col(CorrectiveActionRequest.ref))
     ).all()
-    opened = [c for c in cars if period.since <= _naive(c.reported_at) < period.until]
+    opened = [c for c in cars if s.period.holds_time(c.reported_at)]
     open_now = [c for c in cars if c.status != CapaStatus.CLOSED.value]
     overdue_ids = {
         a.capa_id
-        for a in session.exec(select(CapaAction).where(CapaAction.status == "open")).all()
-        if capa_records.is_overdue(a, period.today)
+        for a in s.session.exec(select(CapaAction).where(CapaAction.status == "open")).all()
+        if capa_records.is_overdue(a, s.period.today)
     }
-    closed = [
-        c
-        for c in cars
-        if c.closed_at is not None and period.since <= _naive(c.closed_at) < period.until
-    ]
-    checks = session.exec(
-        select(CapaVerification.effective)
-        .where(col(CapaVerification.performed_at) >= period.since_utc)
-        .where(col(CapaVerification.performed_at) < period.until_utc)
+    closed = [c for c in cars if s.period.holds_time(c.closed_at)]
+    checks = s.session.exec(
+        select(CapaVerification.effective).where(s.period.times(CapaVerification.performed_at))
     ).all()
     sources = Counter(c.source for c in opened)
-    source_words = translate_all(capa_records.SOURCE_LABELS, language)
-    codes = dict(session.exec(select(Department.id, Department.code)).all())
-    section["figures"] = [
-        [words["opened"], str(len(opened))],
-        *[[f"– {source_words.get(s, s)}", str(n)] for s, n in sorted(sources.items())],
-        [words["open_now"], str(len(open_now))],
-        [words["overdue_now"], str(len([c for c in open_now if c.id in overdue_ids]))],
-        [words["closed"], str(len(closed))],
-        [words["effective"], str(sum(1 for e in checks if e))],
-        [words["ineffective"], str(sum(1 for e in checks if not e))],
-    ]
-    section["head"] = [words["source"], words["department"], words["status"]]
-    section["rows"] = [
-        [
-            f"{c.ref} ({source_words.get(c.source, c.source)})",
-            codes.get(c.department_id, ""),
-            word_for(CapaStatus, c.status, language)
-            + (" – " + words["overdue_now"] if c.id in overdue_ids else ""),
-        ]
-        for c in open_now
-    ]
+    source_words = translate_all(capa_records.SOURCE_LABELS, s.language)
+    codes = dict(s.session.exec(select(Department.id, Department.code)).all())
+    return _Part(
+        figures=[
+            *s.figures(("opened", len(opened))),
+            *[[f"– {source_words.get(k, k)}", str(n)] for k, n in sorted(sources.items())],
+            *s.figures(
+                ("open_now", len(open_now)),
+                ("overdue_now", len([c for c in open_now if c.id in overdue_ids])),
+                ("closed", len(closed)),
+                ("effective", sum(1 for e in checks if e)),
+                ("ineffective", sum(1 for e in checks if not e)),
+            ),
+        ],
+        head=s.head("source", "department", "status"),
+        rows=[
+            [
+                f"{c.ref} ({source_words.get(c.source, c.source)})",
+                codes.get(c.department_id, ""),
+                word_for(CapaStatus, c.status, s.language)
+                + (" – " + s.words["overdue_now"] if c.id in overdue_ids else ""),
+            ]
+            for c in open_now
+        ],
+    )
 
 
-def _monitoring(
-    session: Session,
-    review: ManagementReview,
-    period: _Period,
-    words: dict[str, str],
-    language: str,
-    section: Section,
-) -> None:
-    results = session.exec(
-        select(ObjectiveResult.met)
-        .where(col(ObjectiveResult.period_end) >= period.start)
-        .where(col(ObjectiveResult.period_end) <= period.end)
+def _monitoring(s: _Scope) -> _Part:
+    results = s.session.exec(
+        select(ObjectiveResult.met).where(s.period.dates(ObjectiveResult.period_end))
     ).all()
-    months = session.exec(
-        select(DossierStat.period).where(col(DossierStat.period).in_(period.months)).distinct()
+    months = s.session.exec(
+        select(DossierStat.period).where(col(DossierStat.period).in_(s.period.months)).distinct()
     ).all()
     answers = sum(
-        session.exec(
-            select(SatisfactionCount.answers)
-            .where(col(SatisfactionCount.period_end) >= period.start)
-            .where(col(SatisfactionCount.period_end) <= period.end)
+        s.session.exec(
+            select(SatisfactionCount.answers).where(s.period.dates(SatisfactionCount.period_end))
         ).all()
     )
-    section["figures"] = [
-        [words["measured"], str(len(results))],
-        [words["met"], str(sum(1 for m in results if m))],
-        [words["months_imported"], f"{len(months)}/{len(period.months)}"],
-        [words["answers"], str(answers)],
-    ]
+    return _Part(
+        figures=s.figures(
+            ("measured", len(results)),
+            ("met", sum(1 for m in results if m)),
+            ("months_imported", f"{len(months)}/{len(s.period.months)}"),
+            ("answers", answers),
+        )
+    )
 
 
-def _audits(
-    session: Session,
-    review: ManagementReview,
-    period: _Period,
-    words: dict[str, str],
-    language: str,
-    section: Section,
-) -> None:
+def _audits(s: _Scope) -> _Part:
     audits = [
         a
-        for a in session.exec(
+        for a in s.session.exec(
             select(Audit).order_by(col(Audit.planned_start), col(Audit.ref))
         ).all()
-        if period.holds(a.actual_start or a.planned_start)
+        if s.period.holds(a.actual_start or a.planned_start)
     ]
     found = Counter(
-        session.exec(
+        s.session.exec(
             select(Finding.audit_id).where(col(Finding.audit_id).in_([a.id for a in audits]))
         ).all()
     )
     held = [a for a in audits if a.status in ("reported", "closed")]
-    section["figures"] = [
-        [words["audits_held"], f"{len(held)}/{len(audits)}"],
-        [words["findings"], str(sum(found.values()))],
-    ]
-    section["head"] = [words["audit"], words["date"], words["status"], words["findings"]]
-    section["rows"] = [
-        [
-            a.ref,
-            _day(a.actual_start or a.planned_start, language),
-            word_for(AuditStatus, a.status, language),
-            str(found.get(pk(a), 0)),
-        ]
-        for a in audits
-    ]
-
-
-def _risks(
-    session: Session,
-    review: ManagementReview,
-    period: _Period,
-    words: dict[str, str],
-    language: str,
-    section: Section,
-) -> None:
-    risks = session.exec(select(Risk)).all()
-    open_ = [r for r in risks if r.status == "open"]
-    reviewed = [
-        r for r in risks if r.reviewed_at and period.since <= _naive(r.reviewed_at) < period.until
-    ]
-    actions = session.exec(select(RiskAction)).all()
-    done = [a for a in actions if a.done_at and period.since <= _naive(a.done_at) < period.until]
-    overdue = [a for a in actions if a.done_at is None and a.due < period.today]
-    section["figures"] = [
-        [words["open_risks"], str(len(open_))],
-        [
-            words["level_high"],
-            str(sum(1 for r in open_ if (r.residual_level or r.level) == "high")),
+    return _Part(
+        figures=s.figures(
+            ("audits_held", f"{len(held)}/{len(audits)}"), ("findings", sum(found.values()))
+        ),
+        head=s.head("audit", "date", "status", "findings"),
+        rows=[
+            [
+                a.ref,
+                _day(a.actual_start or a.planned_start, s.language),
+                word_for(AuditStatus, a.status, s.language),
+                str(found.get(pk(a), 0)),
+            ]
+            for a in audits
         ],
-        [words["reviewed"], str(len(reviewed))],
-        [words["actions_done"], str(len(done))],
-        [words["actions_overdue"], str(len(overdue))],
-    ]
+    )
+
+
+def _risks(s: _Scope) -> _Part:
+    risks = s.session.exec(select(Risk)).all()
+    open_ = [r for r in risks if r.status == "open"]
+    reviewed = [r for r in risks if s.period.holds_time(r.reviewed_at)]
+    actions = s.session.exec(select(RiskAction)).all()
+    done = [a for a in actions if s.period.holds_time(a.done_at)]
+    overdue = [a for a in actions if a.done_at is None and a.due < s.period.today]
+    part = _Part(
+        figures=s.figures(
+            ("open_risks", len(open_)),
+            ("level_high", sum(1 for r in open_ if (r.residual_level or r.level) == "high")),
+            ("reviewed", len(reviewed)),
+            ("actions_done", len(done)),
+            ("actions_overdue", len(overdue)),
+        )
+    )
     if open_:
-        views = risk_views.register_view(session, viewer=None, today=period.today)
-        section["charts"] = [risk_views.matrix_svg(session, views=views, language=language)]
+        views = risk_views.register_view(s.session, viewer=None, today=s.period.today)
+        part.charts = [risk_views.matrix_svg(s.session, views=views, language=s.language)]
+    return part
 
 
-def _improvement(
-    session: Session,
-    review: ManagementReview,
-    period: _Period,
-    words: dict[str, str],
-    language: str,
-    section: Section,
-) -> None:
-    rows = session.exec(
+def _improvement(s: _Scope) -> _Part:
+    rows = s.session.exec(
         select(Risk, Department)
         .join(Department, col(Department.id) == Risk.department_id)
         .where(Risk.kind == "opportunity")
         .where(Risk.status == "open")
         .order_by(col(Risk.ref))
     ).all()
-    section["figures"] = [[words["opportunities"], str(len(rows))]]
-    section["head"] = [words["title"], words["department"]]
-    section["rows"] = [[f"{r.ref}: {r.title}", d.code] for r, d in rows]
+    return _Part(
+        figures=s.figures(("opportunities", len(rows))),
+        head=s.head("title", "department"),
+        rows=[[f"{r.ref}: {r.title}", d.code] for r, d in rows],
+    )
 
 
-def _naive(value: datetime) -> datetime:
-    return naive_utc(value)
+# The inputs the database holds figures for (the others carry the coordinator's text only).
+_BUILDERS: dict[str, Callable[[_Scope], _Part]] = {
+    "previous_actions": _previous_actions,
+    "context": _context,
+    "satisfaction": _satisfaction,
+    "objectives": _objectives,
+    "processes": _processes,
+    "nonconformities": _nonconformities,
+    "monitoring": _monitoring,
+    "audits": _audits,
+    "risks": _risks,
+    "improvement": _improvement,
+}

@@ -13,8 +13,12 @@ from qms.models import ManagementReview, ReviewAttendee, User, pk
 from qms.services import numbering
 from qms.services.fields import one_line
 from qms.services.people import users
-from qms.services.reviews.core import PLANNED, require_chair_role, require_coordinator
-from qms.services.trail import chain as trail
+from qms.services.reviews.core import (
+    PLANNED,
+    commit_step,
+    require_chair_role,
+    require_coordinator,
+)
 from qms.text import clean
 
 _NUMBERING_LOCK_KEY = 0x514D4D52
@@ -75,16 +79,13 @@ def plan(
     session.flush()
     for person in people:
         session.add(ReviewAttendee(review_id=pk(review), user_id=pk(person)))
-    session.flush()
-    trail.record(
+    commit_step(
         session,
-        actor=actor.username,
+        actor=actor,
+        review=review,
         action="review.plan",
-        entity="review",
-        entity_id=review.ref,
         payload={"new": planned_state(review, chair_user, people)},
     )
-    session.commit()
     return review
 
 

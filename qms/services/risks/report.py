@@ -8,10 +8,9 @@ from qms.models import User
 from qms.render.measure_data import RiskActionLine, RiskLine, RiskRegister
 from qms.services.documents import register as documents
 from qms.services.documents import renditions
-from qms.services.objectives.report import report_scope
+from qms.services.objectives.report import record_output, report_scope
 from qms.services.people import organisation
 from qms.services.risks import views
-from qms.services.trail import chain as trail
 
 
 def register_data(
@@ -74,13 +73,5 @@ def register_pdf(
     data: bytes = render_record_pdf(
         register_data(session, department=scope.department, language=language)
     )
-    trail.record(
-        session,
-        actor=actor.username,
-        action="report.risks_print",
-        entity="report",
-        entity_id="risk-register",
-        payload={"new": {"department": scope.department or ""}},
-    )
-    session.commit()
+    record_output(session, actor, action="report.risks_print", what="risk-register", scope=scope)
     return data

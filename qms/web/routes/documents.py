@@ -33,6 +33,7 @@ from qms.web.i18n import request_language, translator
 from qms.web.pages import body_html, flash, render
 from qms.web.refusals import Refusal
 from qms.web.routes import register_export
+from qms.web.routes.register_export import SortOrder
 from qms.web.routes.responses import download
 from qms.web.routes.word import web_images
 
@@ -45,9 +46,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def pdf_response(data: bytes, code: str, issue: int) -> Response:
     """PDF bytes as a download named after the document and issue."""
     return download(data, f"{code}_issue-{issue}.pdf")
-
-
-SortOrder = Annotated[str, Query(alias="dir", pattern="^(asc|desc)$")]
 
 
 @router.get("/documents")
@@ -96,46 +94,22 @@ def register_page(
     return render(request, "register.html", context)
 
 
-def _filter(q: str, doc_type: str, dept: str, status: str) -> search.RegisterFilter:
-    return search.RegisterFilter(q or None, doc_type or None, dept or None, status or None)
-
-
 @router.get("/documents.csv")
 def register_csv(
-    request: Request,
-    session: Db,
-    user: CurrentUser,
-    q: str = "",
-    doc_type: Annotated[str, Query(alias="type")] = "",
-    dept: str = "",
-    status: str = "",
-    sort: str = "title",
-    order: SortOrder = "asc",
+    request: Request, session: Db, user: CurrentUser, query: register_export.Register
 ) -> Response:
     """The filtered register as CSV (UTF-8 with a byte order mark, for Excel)."""
-    headers, rows = register_export.table(
-        request, session, user, _filter(q, doc_type, dept, status), sort, order
-    )
+    headers, rows = register_export.table(request, session, user, query)
     data = table_files.csv_bytes(headers, rows)
     return download(data, register_export.file_name(request, "csv"), "text/csv; charset=utf-8")
 
 
 @router.get("/documents.xlsx")
 def register_xlsx(
-    request: Request,
-    session: Db,
-    user: CurrentUser,
-    q: str = "",
-    doc_type: Annotated[str, Query(alias="type")] = "",
-    dept: str = "",
-    status: str = "",
-    sort: str = "title",
-    order: SortOrder = "asc",
+    request: Request, session: Db, user: CurrentUser, query: register_export.Register
 ) -> Response:
     """The filtered register as an Excel workbook."""
-    headers, rows = register_export.table(
-        request, session, user, _filter(q, doc_type, dept, status), sort, order
-    )
+    headers, rows = register_export.table(request, session, user, query)
     _ = translator(request)
     data = table_files.xlsx_bytes(_("Document register"), headers, rows)
     return download(data, register_export.file_name(request, "xlsx"), XLSX)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from qms.domain import Role
@@ -25,12 +26,44 @@ from qms.web.routes.responses import done, download
 router = APIRouter()
 
 KEEPERS = {Role.CONTROLLER, Role.REVIEWER, Role.APPROVER}
+
+
+class LineForm(BaseModel):
+    """A line added to the list by hand, as typed."""
+
+    name: str = Field("", max_length=2000)
+    retention: str = Field("", max_length=2000)
+    department: str = Field("", max_length=20)
+    form_code: str = Field("", max_length=200)
+    process: str = Field("", max_length=2000)
+    location: str = Field("", max_length=2000)
+    medium: str = Field(tables.PAPER, max_length=20)
+    disposal: str = Field("", max_length=2000)
+
+
+class KeepForm(BaseModel):
+    """A batch of records registered as kept, as typed."""
+
+    line_id: str = Field("", max_length=20)
+    year: str = Field("", max_length=20)
+    count: str = Field("", max_length=20)
+    description: str = Field("", max_length=2000)
+
+
+class DisposeForm(BaseModel):
+    """The disposal of a batch, as typed."""
+
+    approved_by: str = Field("", max_length=200)
+    method: str = Field("", max_length=2000)
+    disposed_on: str = Field("", max_length=20)
+    reference: str = Field("", max_length=2000)
+
+
 FORM_FIELDS = {
-    "line": {"name", "retention", "department", "form_code", "process", "location", "medium",
-             "disposal"},
-    "keep": {"line_id", "year", "count", "description"},
-    "dispose": {"approved_by", "method", "disposed_on", "reference"},
-}  # fmt: skip
+    "line": set(LineForm.model_fields),
+    "keep": set(KeepForm.model_fields),
+    "dispose": set(DisposeForm.model_fields),
+}
 
 
 def _page(
@@ -126,62 +159,41 @@ def _whole(value: str, name: str, label: Text, *, required: bool) -> int | None:
 
 @router.post("/records/lines")
 def add_line(
-    request: Request,
-    session: Db,
-    user: CurrentUser,
-    name: Annotated[str, Form(max_length=2000)] = "",
-    retention: Annotated[str, Form(max_length=2000)] = "",
-    department: Annotated[str, Form(max_length=20)] = "",
-    form_code: Annotated[str, Form(max_length=200)] = "",
-    process: Annotated[str, Form(max_length=2000)] = "",
-    location: Annotated[str, Form(max_length=2000)] = "",
-    medium: Annotated[str, Form(max_length=20)] = tables.PAPER,
-    disposal: Annotated[str, Form(max_length=2000)] = "",
+    request: Request, session: Db, user: CurrentUser, form: Annotated[LineForm, Form()]
 ) -> Response:
-    typed = {
-        "name": name, "retention": retention, "department": department, "form_code": form_code,
-        "process": process, "location": location, "medium": medium, "disposal": disposal,
-    }  # fmt: skip
     try:
         listing.add_line(
             session,
             actor=user,
-            name=name,
-            retention=retention,
-            department=department or None,
-            form_code=form_code,
-            process=process,
-            location=location,
-            medium=medium,
-            disposal=disposal,
+            name=form.name,
+            retention=form.retention,
+            department=form.department or None,
+            form_code=form.form_code,
+            process=form.process,
+            location=form.location,
+            medium=form.medium,
+            disposal=form.disposal,
         )
     except QMSError as exc:
-        return _refused(request, session, user, "line", exc, typed)
+        return _refused(request, session, user, "line", exc, form.model_dump())
     return done(request, "/records", N_("The line is added to the list of records."))
 
 
 @router.post("/records/batches")
 def keep_batch(
-    request: Request,
-    session: Db,
-    user: CurrentUser,
-    line_id: Annotated[str, Form(max_length=20)] = "",
-    year: Annotated[str, Form(max_length=20)] = "",
-    count: Annotated[str, Form(max_length=20)] = "",
-    description: Annotated[str, Form(max_length=2000)] = "",
+    request: Request, session: Db, user: CurrentUser, form: Annotated[KeepForm, Form()]
 ) -> Response:
-    typed = {"line_id": line_id, "year": year, "count": count, "description": description}
     try:
         batches.keep_batch(
             session,
             actor=user,
-            line_id=_whole(line_id, "line_id", Text("record"), required=True) or 0,
-            year=_whole(year, "year", Text("year"), required=True) or 0,
-            count=_whole(count, "count", Text("count"), required=False),
-            description=description,
+            line_id=_whole(form.line_id, "line_id", Text("record"), required=True) or 0,
+            year=_whole(form.year, "year", Text("year"), required=True) or 0,
+            count=_whole(form.count, "count", Text("count"), required=False),
+            description=form.description,
         )
     except QMSError as exc:
-        return _refused(request, session, user, "keep", exc, typed)
+        return _refused(request, session, user, "keep", exc, form.model_dump())
     return done(request, "/records#batches", N_("The batch of records is registered as kept."))
 
 
@@ -191,27 +203,20 @@ def dispose_batch(
     session: Db,
     user: CurrentUser,
     batch_id: int,
-    approved_by: Annotated[str, Form(max_length=200)] = "",
-    method: Annotated[str, Form(max_length=2000)] = "",
-    disposed_on: Annotated[str, Form(max_length=20)] = "",
-    reference: Annotated[str, Form(max_length=2000)] = "",
+    form: Annotated[DisposeForm, Form()],
 ) -> Response:
-    typed = {
-        "approved_by": approved_by, "method": method, "disposed_on": disposed_on,
-        "reference": reference,
-    }  # fmt: skip
     try:
         batches.dispose_batch(
             session,
             actor=user,
             batch_id=batch_id,
-            approved_by=approved_by,
-            method=method,
-            disposed_on=_day(disposed_on),
-            reference=reference,
+            approved_by=form.approved_by,
+            method=form.method,
+            disposed_on=_day(form.disposed_on),
+            reference=form.reference,
         )
     except QMSError as exc:
-        return _refused(request, session, user, f"dispose:{batch_id}", exc, typed)
+        return _refused(request, session, user, f"dispose:{batch_id}", exc, form.model_dump())
     return done(request, "/records#due", N_("The disposal is recorded."))
 
 

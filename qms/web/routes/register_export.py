@@ -1,8 +1,10 @@
 """The filtered register as rows of a spreadsheet, in the reader's language."""
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Query, Request
 from sqlmodel import Session
 
 from qms.domain import DocType, RevisionStatus
@@ -14,17 +16,40 @@ from qms.services.documents import search
 from qms.services.people import organisation
 from qms.web.i18n import request_language, translator
 
+SortOrder = Annotated[str, Query(alias="dir", pattern="^(asc|desc)$")]
+
+
+@dataclass(frozen=True)
+class RegisterQuery:
+    """Which rows of the register the address asks for, and in which order."""
+
+    filters: search.RegisterFilter
+    sort: str
+    descending: bool
+
+
+def register_query(
+    q: str = "",
+    doc_type: Annotated[str, Query(alias="type")] = "",
+    dept: str = "",
+    status: str = "",
+    sort: str = "title",
+    order: SortOrder = "asc",
+) -> RegisterQuery:
+    """The register's filters and order from the query string (an empty one filters
+    nothing), as the register page writes them into its links."""
+    filters = search.RegisterFilter(q or None, doc_type or None, dept or None, status or None)
+    return RegisterQuery(filters, sort, order == "desc")
+
+
+Register = Annotated[RegisterQuery, Depends(register_query)]
+
 
 def table(
-    request: Request,
-    session: Session,
-    user: User,
-    filters: search.RegisterFilter,
-    sort: str,
-    order: str,
+    request: Request, session: Session, user: User, query: RegisterQuery
 ) -> tuple[list[str], list[list[Cell]]]:
-    """The column headings and the rows of the register ``filters`` choose, in the
-    order of ``sort``, read a batch at a time."""
+    """The column headings and the rows of the register ``query`` chooses, in its order,
+    read a batch at a time."""
     _ = translator(request)
     language = request_language(request)
     zone = organisation.get_setting(session, "timezone")
@@ -43,9 +68,9 @@ def table(
     for row in search.register_rows(
         session,
         viewer=user,
-        filters=filters,
-        sort=sort,
-        descending=order == "desc",
+        filters=query.filters,
+        sort=query.sort,
+        descending=query.descending,
     ):
         current, progress, status = row.current, row.in_progress, _status(row)
         effective_on: date | None = documents.effective_day(current, zone) if current else None

@@ -3,12 +3,15 @@ pack by section (charts drawn when the pack was frozen), the conclusion of each 
 the decisions with their follow-up forms and the chair's signing box. A refused form
 comes back with what was typed and the message beside its field."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from qms.domain import SEVERITIES, Role
@@ -29,12 +32,39 @@ from qms.web.routes.responses import done, download
 
 router = APIRouter()
 
+
+class PlanForm(BaseModel):
+    """The plan form, as typed."""
+
+    planned_on: str = ""
+    period_from: str = ""
+    period_to: str = ""
+    chair: str = ""
+    attendees: list[str] = []
+    guests: str = ""
+    place: str = ""
+
+    def typed(self) -> dict[str, str]:
+        return {**self.model_dump(), "attendees": ",".join(self.attendees)}
+
+
+class ActForm(BaseModel):
+    """The follow-up form of a decision, as typed."""
+
+    outcome: str = ""
+    owner: str = ""
+    due: str = ""
+    department: str = ""
+    severity: str = ""
+    document: str = ""
+
+
 # The fields of each form, so a refusal about one of them is shown beside it.
 FORM_FIELDS = {
-    "plan": {"chair", "attendees", "period_to", "planned_on", "period_from", "place", "guests"},
+    "plan": set(PlanForm.model_fields),
     "start": set(),
     "decide": {"kind", "text"},
-    "act": {"outcome", "owner", "due", "department", "severity", "document"},
+    "act": set(ActForm.model_fields),
     "sign": {"password"},
 }
 
@@ -88,41 +118,23 @@ def reviews_page(request: Request, session: Db, user: CurrentUser) -> Response:
 
 @router.post("/reviews")
 def plan_review(
-    request: Request,
-    session: Db,
-    user: CurrentUser,
-    planned_on: Annotated[str, Form()] = "",
-    period_from: Annotated[str, Form()] = "",
-    period_to: Annotated[str, Form()] = "",
-    chair: Annotated[str, Form()] = "",
-    attendees: Annotated[list[str] | None, Form()] = None,
-    guests: Annotated[str, Form()] = "",
-    place: Annotated[str, Form()] = "",
+    request: Request, session: Db, user: CurrentUser, form: Annotated[PlanForm, Form()]
 ) -> Response:
-    typed = {
-        "planned_on": planned_on,
-        "period_from": period_from,
-        "period_to": period_to,
-        "chair": chair,
-        "attendees": ",".join(attendees or []),
-        "guests": guests,
-        "place": place,
-    }
     try:
         planned = planning.plan(
             session,
             actor=user,
-            planned_on=_date(planned_on, "planned_on"),
-            period_from=_date(period_from, "period_from"),
-            period_to=_date(period_to, "period_to"),
-            chair=chair or None,
-            attendees=attendees or [],
-            guests=guests,
-            place=place,
+            planned_on=_date(form.planned_on, "planned_on"),
+            period_from=_date(form.period_from, "period_from"),
+            period_to=_date(form.period_to, "period_to"),
+            chair=form.chair or None,
+            attendees=form.attendees,
+            guests=form.guests,
+            place=form.place,
         )
     except QMSError as exc:
         session.rollback()
-        refusal = _refusal(request, "plan", exc, typed)
+        refusal = _refusal(request, "plan", exc, form.typed())
         return _list_page(request, session, user, refusal, exc.http_status)
     return done(request, review_url(planned.ref), N_("The management review is planned."))
 
@@ -154,25 +166,41 @@ def _review_page(
     return render(request, "reviews/review.html", context, status=status)
 
 
-def _step(
-    request: Request,
-    session: Session,
-    user: User,
-    ref: str,
-    step: str,
-    typed: dict[str, str],
-    action: Any,
-    message: str,
-    anchor: str = "",
-) -> Response:
-    """Run one step; refused, the page again with the form as typed (never a password)."""
-    try:
-        action()
-    except QMSError as exc:
-        session.rollback()
-        refusal = _refusal(request, step, exc, typed)
-        return _review_page(request, session, user, ref, refusal, exc.http_status)
-    return done(request, review_url(ref.strip().upper()) + anchor, message)
+@dataclass(frozen=True)
+class ReviewForms:
+    """The forms of one review's page: a step runs and the page comes back at ``anchor``
+    with its message; refused, the page again with the form as typed (never a password)
+    and the refusal beside its field."""
+
+    request: Request
+    session: Session
+    user: User
+    ref: str
+
+    def step(
+        self,
+        step: str,
+        typed: dict[str, str],
+        action: Callable[[], object],
+        message: str,
+        anchor: str = "",
+    ) -> Response:
+        try:
+            action()
+        except QMSError as exc:
+            self.session.rollback()
+            refusal = _refusal(self.request, step, exc, typed)
+            return _review_page(
+                self.request, self.session, self.user, self.ref, refusal, exc.http_status
+            )
+        return done(self.request, review_url(self.ref.strip().upper()) + anchor, message)
+
+
+def _review_forms(request: Request, session: Db, user: CurrentUser, ref: str) -> ReviewForms:
+    return ReviewForms(request, session, user, ref)
+
+
+OnReview = Annotated[ReviewForms, Depends(_review_forms)]
 
 
 @router.get("/reviews/{ref}")
@@ -189,39 +217,25 @@ def minutes_pdf(
 
 
 @router.post("/reviews/{ref}/start")
-async def start(request: Request, session: Db, user: CurrentUser, ref: str) -> Response:
-    form = await request.form()
+async def start(on: OnReview) -> Response:
+    form = await on.request.form()
     texts = {key: str(form.get(f"text_{key}", "")) for key in INPUTS if form.get(f"text_{key}")}
-    typed = {f"text_{key}": value for key, value in texts.items()}
-    return _step(
-        request,
-        session,
-        user,
-        ref,
+    return on.step(
         "start",
-        typed,
-        lambda: meeting.start(session, actor=user, ref=ref, texts=texts),
+        {f"text_{key}": value for key, value in texts.items()},
+        lambda: meeting.start(on.session, actor=on.user, ref=on.ref, texts=texts),
         N_("The meeting has started; its input pack is frozen."),
     )
 
 
 @router.post("/reviews/{ref}/conclude")
 def conclude(
-    request: Request,
-    session: Db,
-    user: CurrentUser,
-    ref: str,
-    key: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "",
+    on: OnReview, key: Annotated[str, Form()] = "", text: Annotated[str, Form()] = ""
 ) -> Response:
-    return _step(
-        request,
-        session,
-        user,
-        ref,
+    return on.step(
         f"conclude-{key}",
         {"text": text},
-        lambda: meeting.conclude(session, actor=user, ref=ref, key=key, text=text),
+        lambda: meeting.conclude(on.session, actor=on.user, ref=on.ref, key=key, text=text),
         N_("The conclusion is recorded."),
         f"#input-{key}" if key in INPUTS else "",
     )
@@ -229,113 +243,55 @@ def conclude(
 
 @router.post("/reviews/{ref}/decide")
 def decide(
-    request: Request,
-    session: Db,
-    user: CurrentUser,
-    ref: str,
-    kind: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "",
+    on: OnReview, kind: Annotated[str, Form()] = "", text: Annotated[str, Form()] = ""
 ) -> Response:
-    return _step(
-        request,
-        session,
-        user,
-        ref,
+    return on.step(
         "decide",
         {"kind": kind, "text": text},
-        lambda: meeting.decide(session, actor=user, ref=ref, kind=kind, text=text),
+        lambda: meeting.decide(on.session, actor=on.user, ref=on.ref, kind=kind, text=text),
         N_("The decision is recorded."),
         "#decisions",
     )
 
 
 @router.post("/reviews/{ref}/decisions/{number}/act")
-def act(
-    request: Request,
-    session: Db,
-    user: CurrentUser,
-    ref: str,
-    number: int,
-    outcome: Annotated[str, Form()] = "",
-    owner: Annotated[str, Form()] = "",
-    due: Annotated[str, Form()] = "",
-    department: Annotated[str, Form()] = "",
-    severity: Annotated[str, Form()] = "",
-    document: Annotated[str, Form()] = "",
-) -> Response:
-    typed = {
-        "outcome": outcome,
-        "owner": owner,
-        "due": due,
-        "department": department,
-        "severity": severity,
-        "document": document,
-    }
-
-    def action() -> None:
-        meeting.act(
-            session,
-            actor=user,
-            ref=ref,
-            number=number,
-            outcome=outcome,
-            owner=owner or None,
-            due=_date(due, "due") if due else None,
-            department=department or None,
-            severity=severity or None,
-            document=document or None,
-        )
-
-    return _step(
-        request,
-        session,
-        user,
-        ref,
+def act(on: OnReview, number: int, form: Annotated[ActForm, Form()]) -> Response:
+    return on.step(
         f"act-{number}",
-        typed,
-        action,
+        form.model_dump(),
+        lambda: meeting.act(
+            on.session,
+            actor=on.user,
+            ref=on.ref,
+            number=number,
+            outcome=form.outcome,
+            owner=form.owner or None,
+            due=_date(form.due, "due") if form.due else None,
+            department=form.department or None,
+            severity=form.severity or None,
+            document=form.document or None,
+        ),
         N_("The decision's follow-up is recorded."),
         "#decisions",
     )
 
 
 @router.post("/reviews/{ref}/decisions/{number}/done")
-def action_done(
-    request: Request,
-    session: Db,
-    user: CurrentUser,
-    ref: str,
-    number: int,
-    note: Annotated[str, Form()] = "",
-) -> Response:
-    return _step(
-        request,
-        session,
-        user,
-        ref,
+def action_done(on: OnReview, number: int, note: Annotated[str, Form()] = "") -> Response:
+    return on.step(
         f"done-{number}",
         {"note": note},
-        lambda: meeting.done(session, actor=user, ref=ref, number=number, note=note),
+        lambda: meeting.done(on.session, actor=on.user, ref=on.ref, number=number, note=note),
         N_("The action is done."),
         "#decisions",
     )
 
 
 @router.post("/reviews/{ref}/sign")
-def sign(
-    request: Request,
-    session: Db,
-    user: CurrentUser,
-    ref: str,
-    password: Annotated[str, Form()] = "",
-) -> Response:
-    return _step(
-        request,
-        session,
-        user,
-        ref,
+def sign(on: OnReview, password: Annotated[str, Form()] = "") -> Response:
+    return on.step(
         "sign",
         {},
-        lambda: meeting.sign(session, actor=user, ref=ref, password=password),
+        lambda: meeting.sign(on.session, actor=on.user, ref=on.ref, password=password),
         N_("The minutes are signed and locked."),
     )
