@@ -20,7 +20,7 @@ from qms.services.people import organisation, users
 from qms.services.reviews import meeting, planning, views
 from qms.services.reviews.core import is_coordinator
 from qms.services.reviews.words import INPUTS, KINDS, OUTCOMES
-from qms.web.deps import CurrentUser, Db
+from qms.web.deps import CurrentUser, Db, Limits
 from qms.web.errors import N_
 from qms.web.i18n import request_language, translated
 from qms.web.pages import render
@@ -326,6 +326,7 @@ def sign(
     request: Request,
     session: Db,
     user: CurrentUser,
+    limits: Limits,
     ref: str,
     password: Annotated[str, Form()] = "",
 ) -> Response:
@@ -336,6 +337,6 @@ def sign(
         ref,
         "sign",
         {},
-        lambda: meeting.sign(session, actor=user, ref=ref, password=password),
+        lambda: meeting.sign(session, actor=user, ref=ref, password=password, limits=limits),
         N_("The minutes are signed and locked."),
     )
