@@ -2,16 +2,19 @@
 figures, tables and charts of the period as the database holds them when the meeting
 starts, and the coordinator's text for what the data does not say.
 
-The pack is built once, translated into the organisation's language, and frozen as
-canonical JSON with its hash: later changes to the data change nothing in it.
+The pack is built once, its words translated into the organisation's language, and
+frozen as canonical JSON with its hash: later changes to the data change nothing in it.
+Its values are frozen raw (see :mod:`.figures`) and written the reader's way when shown.
+The period runs from the first to the last of its days where the organisation is.
 """
 
 import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -42,11 +45,12 @@ from qms.models import (
 from qms.render import charts
 from qms.services.capa import records as capa_records
 from qms.services.people import organisation
-from qms.services.reviews import follow_up
+from qms.services.reviews import figures, follow_up
 from qms.services.reviews.core import SIGNED
 from qms.services.reviews.words import FIGURES, INPUTS
 from qms.services.risks import views as risk_views
 from qms.services.trail.chain import canonical
+from qms.services.yearly.figures import local_start
 
 Section = dict[str, Any]
 
@@ -56,7 +60,12 @@ def build(
 ) -> list[Section]:
     """Every input's section for ``review``'s period, in ``language``."""
     words = translate_all(FIGURES, language)
-    period = _Period(review.period_from, review.period_to, organisation.today(session))
+    period = _Period(
+        review.period_from,
+        review.period_to,
+        organisation.today(session),
+        organisation.get_setting(session, "timezone"),
+    )
     builders = {
         "previous_actions": _previous_actions,
         "context": _context,
@@ -94,15 +103,13 @@ def thaw(pack: str) -> list[Section]:
 
 
 class _Period:
-    def __init__(self, start: date, end: date, today: date) -> None:
-        self.start, self.end, self.today = start, end, today
-        self.since = datetime.combine(start, time.min)
-        self.until = datetime.combine(end + timedelta(days=1), time.min)
-        # The same bounds as aware times, for queries on stored (UTC) times.
-        self.since_utc, self.until_utc = (
-            self.since.replace(tzinfo=UTC),
-            self.until.replace(tzinfo=UTC),
-        )
+    def __init__(self, start: date, end: date, today: date, zone: str) -> None:
+        self.start, self.end, self.today, self.zone = start, end, today, zone
+        # The first instant of the first day and of the day after the last, where the
+        # organisation is: aware for queries on stored (UTC) times, and as naive UTC.
+        self.since_utc = local_start(start, zone)
+        self.until_utc = local_start(end + timedelta(days=1), zone)
+        self.since, self.until = naive_utc(self.since_utc), naive_utc(self.until_utc)
         months = []
         year, month = start.year, start.month
         while (year, month) <= (end.year, end.month):
@@ -113,13 +120,10 @@ class _Period:
     def holds(self, value: date | None) -> bool:
         return value is not None and self.start <= value <= self.end
 
-
-def _day(value: date, language: str) -> str:
-    return value.strftime("%d/%m/%Y") if language == "vi" else value.isoformat()
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}" if whole else "—"
+    def local_day(self, value: datetime) -> date:
+        """The organisation's calendar day of a stored (UTC) time."""
+        aware = naive_utc(value).replace(tzinfo=UTC)
+        return aware.astimezone(ZoneInfo(self.zone)).date()
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -176,12 +180,12 @@ def _context(
         d.id for d, _ in rows if d.doc_type == DocType.EXTERNAL.value
     }
     section["figures"] = [
-        [words["issued"], str(sum(1 for d, _ in rows if d.doc_type != DocType.EXTERNAL.value))],
-        [words["external_changed"], str(len(external_ids))],
+        [words["issued"], sum(1 for d, _ in rows if d.doc_type != DocType.EXTERNAL.value)],
+        [words["external_changed"], len(external_ids)],
     ]
     section["head"] = [words["document"], words["issue"], words["date"]]
     section["rows"] = [
-        [f"{d.code} {d.title}", str(r.issue), _day(naive_utc(r.effective_at).date(), language)]
+        [f"{d.code} {d.title}", r.issue, figures.day(period.local_day(r.effective_at))]
         for d, r in rows
         if r.effective_at is not None
     ]
@@ -216,13 +220,13 @@ def _satisfaction(
         ).all()
     )
     section["figures"] = [
-        [words["answers"], str(answers)],
-        [words["satisfied_rate"], _pct(satisfied, answers)],
-        [words["complaints"], str(kinds.get("complaint", 0))],
-        [words["feedback"], str(kinds.get("feedback", 0))],
+        [words["answers"], answers],
+        [words["satisfied_rate"], figures.rate(satisfied, answers)],
+        [words["complaints"], kinds.get("complaint", 0)],
+        [words["feedback"], kinds.get("feedback", 0)],
     ]
     section["head"] = [words["field"], words["answers"], words["satisfied_rate"]]
-    section["rows"] = [[f, str(v[0]), _pct(v[1], v[0])] for f, v in sorted(per_field.items())]
+    section["rows"] = [[f, v[0], figures.rate(v[1], v[0])] for f, v in sorted(per_field.items())]
     if per_period:
         labels = charts.chart_labels(language)
         keys = sorted(per_period)
@@ -264,20 +268,19 @@ def _objectives(
         )
         entry["n"] += 1
         entry["met"] += 1 if result.met else 0
-        direction = "≥" if result.direction == "at_least" else "≤"
-        entry["target"] = f"{direction} {result.target:g} {version.unit}".strip()
-        entry["latest"] = f"{result.value:g} ({result.period})"
+        entry["target"] = figures.target(result.direction, result.target, version.unit)
+        entry["latest"] = figures.result(result.value, result.period)
     met = sum(e["met"] for e in per.values())
     total = sum(e["n"] for e in per.values())
     section["figures"] = [
-        [words["objective"], str(len(per))],
-        [words["results"], str(total)],
-        [words["met"], str(met)],
-        [words["not_met"], str(total - met)],
+        [words["objective"], len(per)],
+        [words["results"], total],
+        [words["met"], met],
+        [words["not_met"], total - met],
     ]
     section["head"] = [words["objective"], words["target"], words["latest"], words["met"]]
     section["rows"] = [
-        [f"{ref}: {e['indicator']}", e["target"], e["latest"], f"{e['met']}/{e['n']}"]
+        [f"{ref}: {e['indicator']}", e["target"], e["latest"], figures.share(e["met"], e["n"])]
         for ref, e in per.items()
     ]
     if per:
@@ -311,11 +314,11 @@ def _processes(
         t[3] += s.late
     totals = [sum(t[i] for t in per_field.values()) for i in range(4)]
     section["figures"] = [
-        [words["received"], str(totals[0])],
-        [words["resolved"], str(totals[1])],
-        [words["on_time"], str(totals[2])],
-        [words["late"], str(totals[3])],
-        [words["on_time_rate"], _pct(totals[2], totals[1])],
+        [words["received"], totals[0]],
+        [words["resolved"], totals[1]],
+        [words["on_time"], totals[2]],
+        [words["late"], totals[3]],
+        [words["on_time_rate"], figures.rate(totals[2], totals[1])],
     ]
     section["head"] = [
         words["field"],
@@ -328,10 +331,10 @@ def _processes(
     section["rows"] = [
         [
             f,
-            str(per_field[f][0]),
-            str(per_field[f][1]),
-            str(per_field[f][3]),
-            _pct(per_field[f][2], per_field[f][1]),
+            per_field[f][0],
+            per_field[f][1],
+            per_field[f][3],
+            figures.rate(per_field[f][2], per_field[f][1]),
         ]
         for f in fields
     ]
@@ -382,13 +385,13 @@ def _nonconformities(
     source_words = translate_all(capa_records.SOURCE_LABELS, language)
     codes = dict(session.exec(select(Department.id, Department.code)).all())
     section["figures"] = [
-        [words["opened"], str(len(opened))],
-        *[[f"– {source_words.get(s, s)}", str(n)] for s, n in sorted(sources.items())],
-        [words["open_now"], str(len(open_now))],
-        [words["overdue_now"], str(len([c for c in open_now if c.id in overdue_ids]))],
-        [words["closed"], str(len(closed))],
-        [words["effective"], str(sum(1 for e in checks if e))],
-        [words["ineffective"], str(sum(1 for e in checks if not e))],
+        [words["opened"], len(opened)],
+        *[[f"– {source_words.get(s, s)}", n] for s, n in sorted(sources.items())],
+        [words["open_now"], len(open_now)],
+        [words["overdue_now"], len([c for c in open_now if c.id in overdue_ids])],
+        [words["closed"], len(closed)],
+        [words["effective"], sum(1 for e in checks if e)],
+        [words["ineffective"], sum(1 for e in checks if not e)],
     ]
     section["head"] = [words["source"], words["department"], words["status"]]
     section["rows"] = [
@@ -426,10 +429,10 @@ def _monitoring(
         ).all()
     )
     section["figures"] = [
-        [words["measured"], str(len(results))],
-        [words["met"], str(sum(1 for m in results if m))],
-        [words["months_imported"], f"{len(months)}/{len(period.months)}"],
-        [words["answers"], str(answers)],
+        [words["measured"], len(results)],
+        [words["met"], sum(1 for m in results if m)],
+        [words["months_imported"], figures.share(len(months), len(period.months))],
+        [words["answers"], answers],
     ]
 
 
@@ -455,16 +458,16 @@ def _audits(
     )
     held = [a for a in audits if a.status in ("reported", "closed")]
     section["figures"] = [
-        [words["audits_held"], f"{len(held)}/{len(audits)}"],
-        [words["findings"], str(sum(found.values()))],
+        [words["audits_held"], figures.share(len(held), len(audits))],
+        [words["findings"], sum(found.values())],
     ]
     section["head"] = [words["audit"], words["date"], words["status"], words["findings"]]
     section["rows"] = [
         [
             a.ref,
-            _day(a.actual_start or a.planned_start, language),
+            figures.day(a.actual_start or a.planned_start),
             word_for(AuditStatus, a.status, language),
-            str(found.get(pk(a), 0)),
+            found.get(pk(a), 0),
         ]
         for a in audits
     ]
@@ -487,14 +490,11 @@ def _risks(
     done = [a for a in actions if a.done_at and period.since <= _naive(a.done_at) < period.until]
     overdue = [a for a in actions if a.done_at is None and a.due < period.today]
     section["figures"] = [
-        [words["open_risks"], str(len(open_))],
-        [
-            words["level_high"],
-            str(sum(1 for r in open_ if (r.residual_level or r.level) == "high")),
-        ],
-        [words["reviewed"], str(len(reviewed))],
-        [words["actions_done"], str(len(done))],
-        [words["actions_overdue"], str(len(overdue))],
+        [words["open_risks"], len(open_)],
+        [words["level_high"], sum(1 for r in open_ if (r.residual_level or r.level) == "high")],
+        [words["reviewed"], len(reviewed)],
+        [words["actions_done"], len(done)],
+        [words["actions_overdue"], len(overdue)],
     ]
     if open_:
         views = risk_views.register_view(session, viewer=None, today=period.today)
@@ -516,7 +516,7 @@ def _improvement(
         .where(Risk.status == "open")
         .order_by(col(Risk.ref))
     ).all()
-    section["figures"] = [[words["opportunities"], str(len(rows))]]
+    section["figures"] = [[words["opportunities"], len(rows)]]
     section["head"] = [words["title"], words["department"]]
     section["rows"] = [[f"{r.ref}: {r.title}", d.code] for r, d in rows]
 
