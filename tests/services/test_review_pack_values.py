@@ -9,18 +9,20 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from qms import clock
-from qms.db import read_session
+from qms.db import read_session, write_session
 from qms.i18n import translate
 from qms.services.capa.records import SOURCE_LABELS
+from qms.services.integrity import check as integrity
 from qms.services.people import users
-from qms.services.reviews import core, figures, meeting, views
-from qms.services.reviews.words import FIGURES
+from qms.services.reviews import core, figures, meeting, pack, views
+from qms.services.reviews.words import FIGURES, INPUTS
 from qms.services.trail import chain as trail
 from tests.helpers import act
 from tests.pinned_clock import ORGANISATION_ZONE
+from tests.seed import PASSWORD
 from tests.services import objectives_setup as obj
 from tests.services.capa_setup import open_complaint, pdf_text
-from tests.services.review_setup import plan, started, view
+from tests.services.review_setup import conclude_all, plan, started, view
 
 
 def _figures(engine: Engine, ref: str, key: str, language: str) -> dict[str, str]:
@@ -84,3 +86,49 @@ def test_a_pack_frozen_as_text_is_shown_as_it_was_frozen() -> None:
     frozen = [["Hài lòng (%)", "96.9"], ["Số phiếu khảo sát", "8830"], ["Đánh giá", "1/2"]]
     assert figures.shown_rows(frozen, "en") == frozen
     assert figures.shown_rows(frozen, "vi") == frozen
+
+
+def _start_as_the_previous_version(engine: Engine, ref: str, sections: list[Any]) -> None:
+    """What starting the meeting wrote before values were kept raw: the pack as text, its
+    hash on the review and on the trail."""
+    with write_session(engine) as session:
+        review = core.get_review(session, ref, lock=True)
+        review.pack, review.pack_sha256 = pack.freeze(sections)
+        review.status, review.started_at = core.IN_PROGRESS, clock.utcnow()
+        session.add(review)
+        trail.record(
+            session,
+            actor="thu",
+            action="review.start",
+            entity="review",
+            entity_id=ref,
+            payload={
+                "old": {"status": core.PLANNED},
+                "new": {"status": core.IN_PROGRESS, "pack_sha256": review.pack_sha256},
+            },
+        )
+        session.commit()
+
+
+def test_a_review_started_before_still_verifies_and_shows_its_text(engine: Engine) -> None:
+    """A pack frozen as text keeps its hash: it verifies, is signed and shown as frozen."""
+    old = [["Số phiếu khảo sát", "8830"], ["Hài lòng (%)", "96.9"]]
+    sections = [
+        {"key": key, "figures": old if key == "satisfaction" else [], "head": [], "rows": []}
+        | {"charts": [], "text": ""}
+        for key in INPUTS
+    ]
+    ref = plan(engine)
+    _start_as_the_previous_version(engine, ref, sections)
+    conclude_all(engine, ref)
+    act(engine, meeting.sign, "hai", ref=ref, password=PASSWORD)
+    with read_session(engine) as session:
+        report = integrity.run(session, viewer=None)
+        assert (report.mismatches, report.intact) == ((), True)
+        thu = users.get_user(session, "thu")
+        _, data = views.minutes_pdf(session, viewer=thu, ref=ref)
+    (satisfaction,) = [
+        i for i in view(engine, ref, language="en").inputs if i.key == "satisfaction"
+    ]
+    assert satisfaction.figures == old
+    assert "96.9" in " ".join(pdf_text(data).split())
