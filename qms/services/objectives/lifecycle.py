@@ -354,7 +354,7 @@ def approve_objectives(
         signer=actor,
         password=password,
         limits=limits,
-        entity="objective",
+        entity="objective",  # one attempt, however many objectives it signs
         entity_id=", ".join(objective.ref for objective, _ in drafts),
         meaning="approved",
     )
