@@ -20,6 +20,7 @@ from qms.cli.common import (
     read_password,
     reading,
     said,
+    signing_limits,
     steps_line,
     write_file,
     writing,
@@ -163,7 +164,7 @@ def approve(refs: tuple[str, ...], as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         signed = lifecycle.approve_objectives(
-            session, actor=actor, refs=list(refs), password=password
+            session, actor=actor, refs=list(refs), password=password, limits=signing_limits()
         )
         lines = [
             f"{lifecycle.get_objective_by_id(session, v.objective_id).ref} "

@@ -17,6 +17,7 @@ from qms.cli.common import (
     phrase,
     read_password,
     reading,
+    signing_limits,
     steps_line,
     writing,
 )
@@ -319,7 +320,9 @@ def sign(ref: str, as_user: str) -> None:
     password = read_password()
     with writing() as session:
         actor = users.get_active_user(session, as_user)
-        signed = meeting.sign(session, actor=actor, ref=ref, password=password)
+        signed = meeting.sign(
+            session, actor=actor, ref=ref, password=password, limits=signing_limits()
+        )
         echo_phrase(
             "{ref} signed by {user}; minutes PDF {hash}",
             ref=signed.ref,

@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_documents,
         api_integrity,
         api_notices,
+        api_reviews,
         audit_checklist,
         audits,
         capa,
@@ -196,7 +197,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports,
     ):
         app.include_router(module.router, include_in_schema=False)
-    for module in (api_documents, api_audits, api_capa, api_integrity, api_notices):
+    for module in (
+        api_documents,
+        api_audits,
+        api_capa,
+        api_integrity,
+        api_notices,
+        api_reviews,
+    ):
         app.include_router(module.router, prefix="/api")
     errors.install(app)
     return app

@@ -10,8 +10,9 @@ from sqlalchemy.engine import Engine
 from qms.services.reviews.words import INPUTS
 from tests.cli.conftest import Invoke
 from tests.cli.test_init import run
-from tests.helpers import snapshot
+from tests.helpers import last_event, snapshot, trail_actions
 from tests.pinned_clock import TODAY, days_from_today
+from tests.services import objectives_setup as obj
 
 PLAN = (
     "review", "plan", "--date", f"{days_from_today(7):%Y-%m-%d}", "--from", f"{TODAY.year}-01-01",
@@ -100,3 +101,31 @@ def test_the_demo_holds_the_years_review_planned(blank_db_url: str) -> None:
     )
     assert shown["chair_username"] == "quangnd"
     assert len(shown["attendees"]) == 5
+
+
+def test_wrong_passwords_lock_the_chair_and_the_leader_out_of_signing(
+    qms: Invoke, engine: Engine, password: str
+) -> None:
+    """The settings' limit holds for minutes and objectives as for documents."""
+    strict = {"QMS_SIGNING_MAX_FAILURES": "1", "QMS_SIGNING_WINDOW_MINUTES": "10"}
+    ok(qms, *PLAN, "--as", "thu")
+    ok(qms, "review", "start", REF, "--as", "thu")
+    for key in INPUTS:
+        ok(qms, "review", "conclude", REF, key, "Đạt yêu cầu", "--as", "thu")
+    objective = obj.draft(engine)
+    seq = last_event(engine)
+    before = snapshot(engine, skip=("trail_event",))
+    wrong = qms("review", "sign", REF, "--as", "hai", input="nope", env=strict)
+    assert (wrong.exit_code, wrong.stderr) == (5, "error: wrong password for hai\n")
+    locked = (
+        "error: too many wrong passwords when signing; signing is locked for you for 10 minutes\n"
+    )
+    for args in (("review", "sign", REF), ("objective", "approve", objective)):
+        refused = qms(*args, "--as", "hai", input=password, env=strict)
+        assert (refused.exit_code, refused.stderr) == (4, locked)
+    assert snapshot(engine, skip=("trail_event",)) == before
+    assert trail_actions(engine, after=seq) == [
+        "signing.refused",
+        "signing.locked",
+        "signing.locked",
+    ]

@@ -21,7 +21,7 @@ from qms.models import Blob
 from qms.services.capa import views as capa_views
 from qms.services.objectives import lifecycle, results, views
 from qms.services.trail import chain as trail
-from tests.helpers import act, refused
+from tests.helpers import act, last_event, refused, snapshot, trail_actions
 from tests.seed import PASSWORD
 from tests.services import objectives_setup as obj
 
@@ -29,10 +29,11 @@ from tests.services import objectives_setup as obj
 def test_a_leader_who_did_not_draft_it_approves_it_with_the_password(engine: Engine) -> None:
     ref = obj.draft(engine, document=None)
     assert ref == "MT-2026-01"
-    refused(
-        engine, AuthenticationFailed, lifecycle.approve_objectives, "hai", "wrong password",
-        refs=[ref], password="not-it",
-    )  # fmt: skip
+    before, seq = snapshot(engine, skip=("trail_event",)), last_event(engine)
+    with pytest.raises(AuthenticationFailed, match="wrong password"):
+        act(engine, lifecycle.approve_objectives, "hai", refs=[ref], password="not-it")
+    assert snapshot(engine, skip=("trail_event",)) == before
+    assert trail_actions(engine, after=seq) == ["signing.refused"]  # counts towards the lock
     refused(
         engine, PermissionDenied, lifecycle.approve_objectives, "hung", "approver role",
         refs=[ref], password=PASSWORD,
@@ -53,7 +54,7 @@ def test_a_leader_who_did_not_draft_it_approves_it_with_the_password(engine: Eng
         "quarterly",
         "hung",
     )
-    assert [e.action for e in events] == ["objective.draft", "objective.approve"]
+    assert [e.action for e in events] == ["objective.draft", "signing.refused", "objective.approve"]
 
 
 def test_nobody_approves_what_they_drafted(engine: Engine) -> None:

@@ -7,6 +7,7 @@ import json
 import re
 from io import BytesIO
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -29,7 +30,14 @@ from qms.services.people import users
 from qms.services.reviews import core, meeting, pack, planning, views
 from qms.services.reviews.words import FIGURES, INPUTS
 from qms.services.trail import chain as trail
-from tests.helpers import act, effective_document, refused, trail_actions
+from tests.helpers import (
+    act,
+    effective_document,
+    last_event,
+    refused,
+    snapshot,
+    trail_actions,
+)
 from tests.pinned_clock import TODAY, days_from_today
 from tests.seed import PASSWORD
 from tests.services.capa_setup import open_complaint, pdf_text
@@ -258,15 +266,11 @@ def test_the_chair_signs_complete_minutes_which_are_stored_as_pdfa_and_locked(
         ref=ref,
         password=PASSWORD,
     )
-    refused(
-        engine,
-        AuthenticationFailed,
-        meeting.sign,
-        "hai",
-        "wrong password",
-        ref=ref,
-        password="nope",
-    )
+    before, seq = snapshot(engine, skip=("trail_event",)), last_event(engine)
+    with pytest.raises(AuthenticationFailed, match="wrong password"):
+        act(engine, meeting.sign, "hai", ref=ref, password="nope")
+    assert snapshot(engine, skip=("trail_event",)) == before
+    assert trail_actions(engine, after=seq) == ["signing.refused"]  # counts towards the lock
     act(engine, meeting.sign, "hai", ref=ref, password=PASSWORD)
     with read_session(engine) as session:
         review = core.get_review(session, ref)

@@ -85,7 +85,7 @@ def test_a_leader_approves_the_ticked_drafts_with_the_password(
     assert "sai mật khẩu" in refused.xpath("string(//span[@id='approve_many-password-error'])")
     ticked = refused.xpath("//form[@id='approve']//input[@name='refs'][@checked]/@value")
     assert ticked == [second]  # as the leader left it
-    assert _events(web_engine, second) == ["objective.draft"]
+    assert _events(web_engine, second) == ["objective.draft", "signing.refused"]
 
     signed = hai.form(
         "/objectives/approve", {"year": 2026, "refs": [first, second], "password": PASSWORD}

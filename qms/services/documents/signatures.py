@@ -7,12 +7,10 @@ from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
 from qms.domain import Meaning
-from qms.errors import AuthenticationFailed
 from qms.models import Document, Revision, Signature, TrailEvent, User, pk
 from qms.services.documents import signing
 from qms.services.documents.signing import SigningLimits
 from qms.services.integrity import recorded
-from qms.services.people import users
 from qms.services.trail import chain as trail
 from qms.services.trail.chain import canonical
 
@@ -54,21 +52,15 @@ def sign(
     A wrong password, or any attempt while the signer is locked out after too many, rolls
     back the caller's transaction and commits only its record on the trail before the
     refusal is raised (see :mod:`qms.services.documents.signing`)."""
-    limits = limits or SigningLimits()
-    minutes = signing.locked_for(session, signer, limits)
-    if minutes:
-        signing.record_refusal(
-            session, doc=doc, rev=rev, signer=signer, meaning=meaning.value, action=signing.LOCKED
-        )
-        raise signing.SigningLocked(minutes)
-    try:
-        users.confirm_password(signer, password)
-    except AuthenticationFailed as refused:
-        signing.record_refusal(
-            session, doc=doc, rev=rev, signer=signer, meaning=meaning.value, action=signing.REFUSED
-        )
-        refused.about("password", option="")
-        raise
+    signing.confirm_signer(
+        session,
+        signer=signer,
+        password=password,
+        limits=limits,
+        entity="revision",
+        entity_id=f"{doc.code}/{rev.issue}",
+        meaning=meaning.value,
+    )
     signature = Signature(
         revision_id=pk(rev),
         user_id=pk(signer),

@@ -2,6 +2,10 @@
 and after too many in a window the signer is locked out of signing for a while, as
 sign-in locks out after repeated failures (see :mod:`qms.services.people.logins`).
 
+Every password-confirmed signature goes through :func:`confirm_signer`: a document's
+issue, the approval of quality objectives and the chair's signature on review minutes
+count towards one lock-out per user.
+
 The failures are counted from the trail itself, so every process sees the same count and
 the record of a lock-out is the record of the attempts that caused it.
 """
@@ -14,9 +18,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
-from qms.errors import QMSError, Text
-from qms.models import Document, Revision, TrailEvent, User
-from qms.services.people import unlocks
+from qms.errors import AuthenticationFailed, QMSError, Text
+from qms.models import TrailEvent, User
+from qms.services.people import unlocks, users
 from qms.services.trail import chain as trail
 
 REFUSED = "signing.refused"  # a wrong password (counted towards the lock-out)
@@ -74,19 +78,61 @@ def locked_for(session: Session, signer: User, limits: SigningLimits) -> int:
     return max(1, math.ceil((oldest + limits.window - utcnow()).total_seconds() / 60))
 
 
+def confirm_signer(
+    session: Session,
+    *,
+    signer: User,
+    password: str,
+    limits: SigningLimits | None,
+    entity: str,
+    entity_id: str,
+    meaning: str,
+) -> None:
+    """Check the password ``signer`` typed to sign ``entity``/``entity_id``.
+
+    While the signer is locked out the attempt is refused without checking the password;
+    a wrong password is refused and counts towards the lock-out. Either way the caller's
+    transaction is rolled back and only the record of the attempt is committed."""
+    limits = limits or SigningLimits()
+    minutes = locked_for(session, signer, limits)
+    if minutes:
+        record_refusal(
+            session,
+            signer=signer,
+            entity=entity,
+            entity_id=entity_id,
+            meaning=meaning,
+            action=LOCKED,
+        )
+        raise SigningLocked(minutes)
+    try:
+        users.confirm_password(signer, password)
+    except AuthenticationFailed as refused:
+        record_refusal(
+            session,
+            signer=signer,
+            entity=entity,
+            entity_id=entity_id,
+            meaning=meaning,
+            action=REFUSED,
+        )
+        refused.about("password", option="")
+        raise
+
+
 def record_refusal(
-    session: Session, *, doc: Document, rev: Revision, signer: User, meaning: str, action: str
+    session: Session, *, signer: User, entity: str, entity_id: str, meaning: str, action: str
 ) -> None:
     """Put a refused signing on the trail and commit it on its own: whatever the step had
     changed so far is rolled back first, so only the record of the attempt is kept."""
-    code, issue, username = doc.code, rev.issue, signer.username
+    username = signer.username
     session.rollback()
     trail.record(
         session,
         actor=username,
         action=action,
-        entity="revision",
-        entity_id=f"{code}/{issue}",
+        entity=entity,
+        entity_id=entity_id,
         payload={"new": {"meaning": meaning}},
     )
     session.commit()

@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 from qms.clock import naive_utc, utcnow
 from qms.domain import Role
 from qms.errors import (
-    AuthenticationFailed,
     Conflict,
     InvalidTransition,
     NotFound,
@@ -29,6 +28,8 @@ from qms.errors import (
 )
 from qms.models import Department, Document, Objective, ObjectiveVersion, User, pk
 from qms.services import numbering
+from qms.services.documents import signing
+from qms.services.documents.signing import SigningLimits
 from qms.services.fields import one_line
 from qms.services.objectives.periods import Frequency
 from qms.services.people import organisation, users
@@ -329,11 +330,17 @@ def check_approve(session: Session, actor: User, version: ObjectiveVersion, ref:
 
 
 def approve_objectives(
-    session: Session, *, actor: User, refs: list[str], password: str
+    session: Session,
+    *,
+    actor: User,
+    refs: list[str],
+    password: str,
+    limits: SigningLimits | None = None,
 ) -> list[ObjectiveVersion]:
     """Sign the drafts of ``refs`` as approved (the password typed again, once for all, as
     a leader signs the year's list); each version it replaces is superseded in the same
-    transaction. One refusal approves none."""
+    transaction. One refusal approves none; a wrong password counts towards the signing
+    lock-out as any signature does (see :mod:`qms.services.documents.signing`)."""
     if not refs:
         raise ValidationError("name the objectives to approve")
     drafts = []
@@ -342,11 +349,15 @@ def approve_objectives(
         draft = versions_of(session, objective)[-1]
         check_approve(session, actor, draft, objective.ref)
         drafts.append((objective, draft))
-    try:
-        users.confirm_password(actor, password)
-    except AuthenticationFailed as refused:
-        refused.about("password", option="")
-        raise
+    signing.confirm_signer(
+        session,
+        signer=actor,
+        password=password,
+        limits=limits,
+        entity="objective",  # one attempt, however many objectives it signs
+        entity_id=", ".join(objective.ref for objective, _ in drafts),
+        meaning="approved",
+    )
     for objective, draft in drafts:
         _approve(session, actor, objective, draft)
     session.commit()

@@ -16,7 +16,8 @@ from qms.render.minutes import ReviewMinutes
 from qms.services import blobs
 from qms.services.capa import lifecycle as capa
 from qms.services.documents import register as documents
-from qms.services.documents import revisions
+from qms.services.documents import revisions, signing
+from qms.services.documents.signing import SigningLimits
 from qms.services.people import organisation, users
 from qms.services.reviews import pack
 from qms.services.reviews.core import (
@@ -311,9 +312,17 @@ def render(minutes: ReviewMinutes, *, pdfa: bool = False) -> bytes:
     return data
 
 
-def sign(session: Session, *, actor: User, ref: str, password: str) -> ManagementReview:
+def sign(
+    session: Session,
+    *,
+    actor: User,
+    ref: str,
+    password: str,
+    limits: SigningLimits | None = None,
+) -> ManagementReview:
     """The chair signs the minutes (password): refused while an input has no conclusion.
-    The minutes PDF/A is stored with its hash and the review is locked."""
+    The minutes PDF/A is stored with its hash and the review is locked. A wrong password
+    counts towards the signing lock-out (see :mod:`qms.services.documents.signing`)."""
     review = get_review(session, ref, lock=True)
     if actor.id != review.chair_id:
         raise PermissionDenied(
@@ -331,7 +340,15 @@ def sign(session: Session, *, actor: User, ref: str, password: str) -> Managemen
             ref=review.ref,
             first=missing[0],
         )
-    users.confirm_password(actor, password)
+    signing.confirm_signer(
+        session,
+        signer=actor,
+        password=password,
+        limits=limits,
+        entity="review",
+        entity_id=review.ref,
+        meaning="chair",
+    )
     content = record_hash(session, review)
     review.status = SIGNED
     review.content_hash = content

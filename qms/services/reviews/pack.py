@@ -2,8 +2,10 @@
 figures, tables and charts of the period as the database holds them when the meeting
 starts, and the coordinator's text for what the data does not say.
 
-The pack is built once, translated into the organisation's language, and frozen as
-canonical JSON with its hash: later changes to the data change nothing in it.
+The pack is built once, its words translated into the organisation's language, and
+frozen as canonical JSON with its hash: later changes to the data change nothing in it.
+Its values are frozen raw (see :mod:`.figures`) and written the reader's way when shown.
+The period runs from the first to the last of its days where the organisation is.
 """
 
 import hashlib
@@ -11,8 +13,9 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, select
@@ -44,11 +47,13 @@ from qms.models import (
 from qms.render import charts
 from qms.services.capa import records as capa_records
 from qms.services.people import organisation
-from qms.services.reviews import follow_up
+from qms.services.reviews import figures, follow_up
 from qms.services.reviews.core import SIGNED
+from qms.services.reviews.figures import Cell
 from qms.services.reviews.words import FIGURES, INPUTS
 from qms.services.risks import views as risk_views
 from qms.services.trail.chain import canonical
+from qms.services.yearly.figures import local_start
 
 Section = dict[str, Any]
 
@@ -60,7 +65,12 @@ def build(
     scope = _Scope(
         session=session,
         review=review,
-        period=_Period(review.period_from, review.period_to, organisation.today(session)),
+        period=_Period(
+            review.period_from,
+            review.period_to,
+            organisation.today(session),
+            organisation.get_setting(session, "timezone"),
+        ),
         words=translate_all(FIGURES, language),
         language=language,
     )
@@ -86,15 +96,13 @@ def thaw(pack: str) -> list[Section]:
 
 
 class _Period:
-    def __init__(self, start: date, end: date, today: date) -> None:
-        self.start, self.end, self.today = start, end, today
-        self.since = datetime.combine(start, time.min)
-        self.until = datetime.combine(end + timedelta(days=1), time.min)
-        # The same bounds as aware times, for queries on stored (UTC) times.
-        self.since_utc, self.until_utc = (
-            self.since.replace(tzinfo=UTC),
-            self.until.replace(tzinfo=UTC),
-        )
+    def __init__(self, start: date, end: date, today: date, zone: str) -> None:
+        self.start, self.end, self.today, self.zone = start, end, today, zone
+        # The first instant of the first day and of the day after the last, where the
+        # organisation is: aware for queries on stored (UTC) times, and as naive UTC.
+        self.since_utc = local_start(start, zone)
+        self.until_utc = local_start(end + timedelta(days=1), zone)
+        self.since, self.until = naive_utc(self.since_utc), naive_utc(self.until_utc)
         months = []
         year, month = start.year, start.month
         while (year, month) <= (end.year, end.month):
@@ -104,6 +112,11 @@ class _Period:
 
     def holds(self, value: date | None) -> bool:
         return value is not None and self.start <= value <= self.end
+
+    def local_day(self, value: datetime) -> date:
+        """The organisation's calendar day of a stored (UTC) time."""
+        aware = naive_utc(value).replace(tzinfo=UTC)
+        return aware.astimezone(ZoneInfo(self.zone)).date()
 
     def holds_time(self, value: datetime | None) -> bool:
         return value is not None and self.since <= naive_utc(value) < self.until
@@ -127,9 +140,9 @@ class _Scope:
     words: dict[str, str]
     language: str
 
-    def figures(self, *figures: tuple[str, object]) -> list[list[str]]:
-        """Figure lines: each label (a key of FIGURES) in words, with its value as text."""
-        return [[self.words[key], str(value)] for key, value in figures]
+    def figures(self, *lines: tuple[str, Cell]) -> list[list[Cell]]:
+        """Figure lines: each label (a key of FIGURES) in words, with its raw value."""
+        return [[self.words[key], value] for key, value in lines]
 
     def head(self, *keys: str) -> list[str]:
         return [self.words[key] for key in keys]
@@ -139,18 +152,14 @@ class _Scope:
 class _Part:
     """What one input shows: figure lines (label, value), a table, charts (SVG)."""
 
-    figures: list[list[str]] = field(default_factory=list)
+    figures: list[list[Cell]] = field(default_factory=list)
     head: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
+    rows: list[list[Cell]] = field(default_factory=list)
     charts: list[str] = field(default_factory=list)
 
 
-def _day(value: date, language: str) -> str:
-    return value.strftime("%d/%m/%Y") if language == "vi" else value.isoformat()
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}" if whole else "—"
+def _line(label: str, value: Cell) -> list[Cell]:
+    return [label, value]
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -203,8 +212,8 @@ def _context(s: _Scope) -> _Part:
         rows=[
             [
                 f"{d.code} {d.title}",
-                str(r.issue),
-                _day(naive_utc(r.effective_at).date(), s.language),
+                r.issue,
+                figures.day(s.period.local_day(r.effective_at)),
             ]
             for d, r in rows
             if r.effective_at is not None
@@ -230,12 +239,12 @@ def _satisfaction(s: _Scope) -> _Part:
     part = _Part(
         figures=s.figures(
             ("answers", answers),
-            ("satisfied_rate", _pct(satisfied, answers)),
+            ("satisfied_rate", figures.rate(satisfied, answers)),
             ("complaints", kinds.get("complaint", 0)),
             ("feedback", kinds.get("feedback", 0)),
         ),
         head=s.head("field", "answers", "satisfied_rate"),
-        rows=[[f, str(v[0]), _pct(v[1], v[0])] for f, v in sorted(per_field.items())],
+        rows=[[f, v[0], figures.rate(v[1], v[0])] for f, v in sorted(per_field.items())],
     )
     if per_period:
         labels = charts.chart_labels(s.language)
@@ -266,9 +275,8 @@ def _objectives(s: _Scope) -> _Part:
         )
         entry["n"] += 1
         entry["met"] += 1 if result.met else 0
-        direction = "≥" if result.direction == "at_least" else "≤"
-        entry["target"] = f"{direction} {result.target:g} {version.unit}".strip()
-        entry["latest"] = f"{result.value:g} ({result.period})"
+        entry["target"] = figures.target(result.direction, result.target, version.unit)
+        entry["latest"] = figures.result(result.value, result.period)
     met = sum(e["met"] for e in per.values())
     total = sum(e["n"] for e in per.values())
     part = _Part(
@@ -277,7 +285,7 @@ def _objectives(s: _Scope) -> _Part:
         ),
         head=s.head("objective", "target", "latest", "met"),
         rows=[
-            [f"{ref}: {e['indicator']}", e["target"], e["latest"], f"{e['met']}/{e['n']}"]
+            [f"{ref}: {e['indicator']}", e["target"], e["latest"], figures.share(e["met"], e["n"])]
             for ref, e in per.items()
         ],
     )
@@ -312,12 +320,11 @@ def _processes(s: _Scope) -> _Part:
             ("resolved", totals[1]),
             ("on_time", totals[2]),
             ("late", totals[3]),
-            ("on_time_rate", _pct(totals[2], totals[1])),
+            ("on_time_rate", figures.rate(totals[2], totals[1])),
         ),
         head=s.head("field", "received", "resolved", "late", "on_time_rate"),
         rows=[
-            [f, str(t[0]), str(t[1]), str(t[3]), _pct(t[2], t[1])]
-            for f, t in sorted(per_field.items())
+            [f, t[0], t[1], t[3], figures.rate(t[2], t[1])] for f, t in sorted(per_field.items())
         ],
     )
     if fields:
@@ -354,7 +361,7 @@ def _nonconformities(s: _Scope) -> _Part:
     return _Part(
         figures=[
             *s.figures(("opened", len(opened))),
-            *[[f"– {source_words.get(k, k)}", str(n)] for k, n in sorted(sources.items())],
+            *[_line(f"– {source_words.get(k, k)}", n) for k, n in sorted(sources.items())],
             *s.figures(
                 ("open_now", len(open_now)),
                 ("overdue_now", len([c for c in open_now if c.id in overdue_ids])),
@@ -392,7 +399,7 @@ def _monitoring(s: _Scope) -> _Part:
         figures=s.figures(
             ("measured", len(results)),
             ("met", sum(1 for m in results if m)),
-            ("months_imported", f"{len(months)}/{len(s.period.months)}"),
+            ("months_imported", figures.share(len(months), len(s.period.months))),
             ("answers", answers),
         )
     )
@@ -414,15 +421,16 @@ def _audits(s: _Scope) -> _Part:
     held = [a for a in audits if a.status in ("reported", "closed")]
     return _Part(
         figures=s.figures(
-            ("audits_held", f"{len(held)}/{len(audits)}"), ("findings", sum(found.values()))
+            ("audits_held", figures.share(len(held), len(audits))),
+            ("findings", sum(found.values())),
         ),
         head=s.head("audit", "date", "status", "findings"),
         rows=[
             [
                 a.ref,
-                _day(a.actual_start or a.planned_start, s.language),
+                figures.day(a.actual_start or a.planned_start),
                 word_for(AuditStatus, a.status, s.language),
-                str(found.get(pk(a), 0)),
+                found.get(pk(a), 0),
             ]
             for a in audits
         ],

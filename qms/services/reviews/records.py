@@ -15,7 +15,7 @@ from qms.services.documents import register as documents
 from qms.services.documents import renditions
 from qms.services.people import organisation
 from qms.services.records import views as records_views
-from qms.services.reviews import follow_up, pack
+from qms.services.reviews import figures, follow_up, pack
 from qms.services.reviews.core import attendees_of, chair_of
 from qms.services.reviews.words import INPUTS, KINDS
 from qms.services.trail.chain import canonical
@@ -77,9 +77,13 @@ def minutes_data(
         MinutesSection(
             key=key,
             title=translate(title, lang),
-            figures=tuple((str(a), str(b)) for a, b in frozen.get(key, {}).get("figures", [])),
+            figures=tuple(
+                (a, b) for a, b in figures.shown_rows(frozen.get(key, {}).get("figures", []), lang)
+            ),
             head=tuple(frozen.get(key, {}).get("head", [])),
-            rows=tuple(tuple(r) for r in frozen.get(key, {}).get("rows", [])),
+            rows=tuple(
+                tuple(r) for r in figures.shown_rows(frozen.get(key, {}).get("rows", []), lang)
+            ),
             charts=tuple(frozen.get(key, {}).get("charts", [])),
             text=frozen.get(key, {}).get("text", ""),
             conclusion=conclusions.get(key, ""),

@@ -12,7 +12,7 @@ from qms.services import blobs
 from qms.services.documents import register as documents
 from qms.services.integrity.copies import confirm_stored_record
 from qms.services.people import organisation
-from qms.services.reviews import follow_up, pack
+from qms.services.reviews import figures, follow_up, pack
 from qms.services.reviews.core import (
     IN_PROGRESS,
     PLANNED,
@@ -134,9 +134,9 @@ def review_view(session: Session, *, viewer: User, ref: str, language: str) -> R
         InputView(
             key=key,
             title=translate(title, language),
-            figures=frozen.get(key, {}).get("figures", []),
+            figures=figures.shown_rows(frozen.get(key, {}).get("figures", []), language),
             head=frozen.get(key, {}).get("head", []),
-            rows=frozen.get(key, {}).get("rows", []),
+            rows=figures.shown_rows(frozen.get(key, {}).get("rows", []), language),
             charts=frozen.get(key, {}).get("charts", []),
             text=frozen.get(key, {}).get("text", ""),
             conclusion=conclusions.get(key, ""),

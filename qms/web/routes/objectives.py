@@ -19,7 +19,7 @@ from qms.render.charts import data_uri
 from qms.services.objectives import charts, lifecycle, results, views
 from qms.services.objectives.periods import Frequency
 from qms.services.people import organisation, users
-from qms.web.deps import CurrentUser, Db
+from qms.web.deps import CurrentUser, Db, Limits
 from qms.web.errors import N_
 from qms.web.i18n import request_language, translated
 from qms.web.pages import render
@@ -104,6 +104,7 @@ def approve_many(
     request: Request,
     session: Db,
     user: CurrentUser,
+    limits: Limits,
     year: Annotated[int, Form()],
     password: Annotated[str, Form()] = "",
     refs: Annotated[list[str] | None, Form()] = None,
@@ -111,7 +112,9 @@ def approve_many(
     """A leader signs the drafts ticked on the year's list, with the password once."""
     chosen = refs or []
     try:
-        signed = lifecycle.approve_objectives(session, actor=user, refs=chosen, password=password)
+        signed = lifecycle.approve_objectives(
+            session, actor=user, refs=chosen, password=password, limits=limits
+        )
     except QMSError as exc:
         session.rollback()
         refusal = _refusal(request, "approve_many", exc, {"refs": " ".join(chosen)})
@@ -246,11 +249,14 @@ def approve(
     request: Request,
     session: Db,
     user: CurrentUser,
+    limits: Limits,
     ref: str,
     password: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        lifecycle.approve_objectives(session, actor=user, refs=[ref], password=password)
+        lifecycle.approve_objectives(
+            session, actor=user, refs=[ref], password=password, limits=limits
+        )
     except QMSError as exc:
         return _refused(request, session, user, ref, "approve", exc, {})
     return done(request, objective_url(ref.upper()), N_("The objective is approved and signed."))

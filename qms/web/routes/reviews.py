@@ -23,7 +23,7 @@ from qms.services.people import organisation, users
 from qms.services.reviews import meeting, planning, views
 from qms.services.reviews.core import is_coordinator
 from qms.services.reviews.words import INPUTS, KINDS, OUTCOMES
-from qms.web.deps import CurrentUser, Db
+from qms.web.deps import CurrentUser, Db, Limits
 from qms.web.errors import N_
 from qms.web.i18n import request_language, translated
 from qms.web.pages import render
@@ -288,10 +288,12 @@ def action_done(on: OnReview, number: int, note: Annotated[str, Form()] = "") ->
 
 
 @router.post("/reviews/{ref}/sign")
-def sign(on: OnReview, password: Annotated[str, Form()] = "") -> Response:
+def sign(on: OnReview, limits: Limits, password: Annotated[str, Form()] = "") -> Response:
     return on.step(
         "sign",
         {},
-        lambda: meeting.sign(on.session, actor=on.user, ref=on.ref, password=password),
+        lambda: meeting.sign(
+            on.session, actor=on.user, ref=on.ref, password=password, limits=limits
+        ),
         N_("The minutes are signed and locked."),
     )
