@@ -119,6 +119,11 @@ def manual(department: str | None, doc_type: str | None, language: str, output: 
       qms pdf manual -o so-tay.pdf
       qms pdf manual --dept TP --type procedure -o quy-trinh-tu-phap.pdf
     """
+    from qms.render import launch_workers
+
+    # The render worker loads WeasyPrint on the other core while this process loads the
+    # models and reads the register (an unchanged manual leaves it unused).
+    launch_workers()
     from qms.services.documents import renditions
 
     with (

@@ -338,8 +338,12 @@ def manual_pdf(
         dept = users.get_department(session, department)
         spec_title = translate(DEPARTMENT_MANUAL_TITLE, language)
         subtitle = (dept.name_en or dept.name) if language == "en" else dept.name
+    # Read once: a setting read per document is a query per document.
+    zone = organisation.get_setting(session, "timezone")
+    org_name = organisation_name(session, language)
     compiled_on = max(
-        (d for _, rev in rows if (d := effective_date_of(session, rev))), default=date(2000, 1, 1)
+        (d for _, rev in rows if (d := documents.effective_day(rev, zone))),
+        default=date(2000, 1, 1),
     )
     key = hashlib.sha256(
         canonical(
@@ -347,7 +351,7 @@ def manual_pdf(
                 "title": spec_title,
                 "subtitle": subtitle,
                 "language": language,
-                "organisation": organisation_name(session, language),
+                "organisation": org_name,
                 "compiled_on": compiled_on,
                 "parts": [
                     [
@@ -364,10 +368,8 @@ def manual_pdf(
     if cached is not None:
         return blobs.data_of(session, cached.pdf_sha256)
     launch_workers()  # loads while the parts are gathered here
-    entries = tuple(_manual_entry(session, doc, rev, language) for doc, rev in rows)
-    spec = ManualSpec(
-        organisation_name(session, language), spec_title, language, compiled_on, entries, subtitle
-    )
+    entries = tuple(_manual_entry(session, doc, rev, language, org_name, zone) for doc, rev in rows)
+    spec = ManualSpec(org_name, spec_title, language, compiled_on, entries, subtitle)
     data = compile_manual(spec, progress=progress)
     blob = blobs.put(session, data=data, media_type=PDF)
     session.add(Compilation(key=key, pdf_sha256=blob.sha256, created_at=utcnow()))
@@ -375,7 +377,9 @@ def manual_pdf(
     return data
 
 
-def _manual_entry(session: Session, doc: Document, rev: Revision, language: str) -> ManualEntry:
+def _manual_entry(
+    session: Session, doc: Document, rev: Revision, language: str, org_name: str, zone: str
+) -> ManualEntry:
     """One part of a manual: the stored controlled copy, reused byte for byte, or the
     full rendition of an issue that must be rendered (in another language than its own).
 
@@ -383,7 +387,7 @@ def _manual_entry(session: Session, doc: Document, rev: Revision, language: str)
     history (several queries per document) are not read again."""
     if rev.pdf_sha256 and language == doc.language:
         listed = DocumentRendition(
-            organisation=organisation_name(session, language),
+            organisation=org_name,
             code=doc.code,
             title=doc.title,
             doc_type=doc.doc_type,
@@ -391,7 +395,7 @@ def _manual_entry(session: Session, doc: Document, rev: Revision, language: str)
             language=language,
             issue=rev.issue,
             status=rev.status,
-            effective_date=effective_date_of(session, rev),
+            effective_date=documents.effective_day(rev, zone),
             body_markdown=rev.body,
             content_hash=rev.content_hash,
             signatures=(),
