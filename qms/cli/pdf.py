@@ -119,20 +119,33 @@ def manual(department: str | None, doc_type: str | None, language: str, output: 
       qms pdf manual -o tai-lieu-hien-hanh.pdf
       qms pdf manual --dept TP --type procedure -o quy-trinh-tu-phap.pdf
     """
-    from qms.services.documents import renditions
+    from qms.render import launch_workers, stop_workers
 
-    with (
-        writing() as session,
-        click.progressbar(length=1, label=phrase("compiling"), file=sys.stderr) as bar,
-    ):
+    # The render worker loads WeasyPrint on the other core while this process loads the
+    # models and reads the register; it is stopped as soon as the manual is made (at
+    # once when it was served from storage, warm-up or not).
+    launch_workers()
+    try:
+        from qms.services.documents import renditions
 
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
+        with (
+            writing() as session,
+            click.progressbar(length=1, label=phrase("compiling"), file=sys.stderr) as bar,
+        ):
 
-        data = renditions.manual_pdf(
-            session, department=department, doc_type=doc_type, language=language, progress=progress
-        )
+            def progress(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            data = renditions.manual_pdf(
+                session,
+                department=department,
+                doc_type=doc_type,
+                language=language,
+                progress=progress,
+            )
+    finally:
+        stop_workers()
     _write(output, data)
     _wrote(output, data)
 

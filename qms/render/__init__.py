@@ -29,6 +29,7 @@ from qms.render.measure_data import ObjectivesPlan, QuarterlyReport, RiskRegiste
 from qms.render.worker import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, run_isolated
 from qms.render.worker import launch as launch_workers
 from qms.render.worker import start as start_workers
+from qms.render.worker import stop as stop_workers
 
 if TYPE_CHECKING:
     from qms.render.record_pdf import Record
@@ -63,6 +64,7 @@ __all__ = [
     "render_document_pdf",
     "render_record_pdf",
     "start_workers",
+    "stop_workers",
 ]
 
 

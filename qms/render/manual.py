@@ -3,8 +3,8 @@
 Each document keeps its own controlled rendition (and so its own running
 header and "page x of y"). Stored renditions are reused byte for byte; the
 missing ones are rendered in worker processes, two at a time by default. Only
-the cover and contents go through WeasyPrint here, and pypdf assembles the
-parts, adds one bookmark per document and turns the contents entries into
+the cover and contents go through WeasyPrint here, and pikepdf (qpdf) assembles
+the parts, adds one bookmark per document and turns the contents entries into
 links to each document's first page. Only PDF bytes are kept between steps.
 """
 
@@ -36,7 +36,7 @@ from qms.render.pdf import (
 from qms.render.worker import DEFAULT_MEMORY_LIMIT, DEFAULT_TIME_LIMIT, run_isolated
 
 if TYPE_CHECKING:
-    from pypdf import PdfReader
+    from pikepdf import Pdf
 
 MANUAL_TEMPLATE = "manual.html"
 MANUAL_CSS = "manual.css"
@@ -87,7 +87,7 @@ def compile_manual(
 
 
 class _Compilation:
-    """One manual build; keeps parsed parts (pypdf readers), never WeasyPrint documents.
+    """One manual build; keeps parsed parts (qpdf documents), never WeasyPrint documents.
 
     The order is chosen so that work overlaps: missing documents render in
     workers while this thread parses the stored ones; page counts come first
@@ -111,7 +111,7 @@ class _Compilation:
         self.memory_limit = memory_limit
         self.missing = [i for i, entry in enumerate(spec.entries) if entry.pdf is None]
         self.pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(self.missing))))
-        self.readers: list[PdfReader | None] = [None] * len(spec.entries)
+        self.parts: list[Pdf | None] = [None] * len(spec.entries)
         self.counts: list[int | None] = [None] * len(spec.entries)
         self.front_pages = 1 + max(1, -(-len(spec.entries) // 30))  # cover + ~30 rows a page
         self.front: tuple[list[int], int, Future[bytes]] | None = None
@@ -160,7 +160,7 @@ class _Compilation:
 
     def _parsed(self, index: int, pdf: bytes) -> None:
         reader = _tagged(self.spec, index, _open, pdf)
-        self.readers[index] = reader
+        self.parts[index] = reader
         self.counts[index] = len(reader.pages)
 
     def _known_counts(self) -> list[int] | None:
@@ -182,7 +182,7 @@ class _Compilation:
         )
         self.front = (counts, self.front_pages, future)
 
-    def _front_reader(self) -> PdfReader:
+    def _front_reader(self) -> Pdf:
         """The front matter rendered with the confirmed counts and its own page count."""
         for _ in range(_MAX_FRONT_ATTEMPTS):
             self._start_front()
@@ -193,8 +193,8 @@ class _Compilation:
             self.front_pages = len(reader.pages)
         raise RenderError("the contents pages did not settle on a page count")
 
-    def _parts(self) -> list[PdfReader]:
-        return [reader for reader in self.readers if reader is not None]
+    def _parts(self) -> list[Pdf]:
+        return [part for part in self.parts if part is not None]
 
 
 _STREAM_RE = re.compile(rb"<<([^>]*?/Type\s*/ObjStm[^>]*?)>>\s*stream\r?\n", re.DOTALL)
@@ -206,9 +206,9 @@ _LENGTH_RE = re.compile(rb"/Length\s+(\d+)")
 def quick_page_count(pdf: bytes) -> int | None:
     """Page count of a PDF as WeasyPrint writes it, from its object streams alone.
 
-    Parsing a whole PDF with pypdf takes milliseconds; scanning for the single
-    ``/Type /Pages`` dictionary takes a fraction of that. Anything unexpected
-    gives None, and the full parse is the authority either way.
+    Scanning for the single ``/Type /Pages`` dictionary needs no PDF library, so
+    the contents can start rendering before the parts are parsed. Anything
+    unexpected gives None, and the full parse is the authority either way.
     """
     found: list[int] = []
     for match in _STREAM_RE.finditer(pdf):
@@ -226,18 +226,17 @@ def quick_page_count(pdf: bytes) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
-def _open(pdf: bytes) -> PdfReader:
-    """Parse ``pdf`` and its page tree once; the reader is reused for assembly."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+def _open(pdf: bytes) -> Pdf:
+    """Parse ``pdf`` (its cross-reference table and page tree; objects load on use)."""
+    import pikepdf
 
     try:
-        reader = PdfReader(io.BytesIO(pdf))
-        if not reader.pages:
+        parsed = pikepdf.Pdf.open(io.BytesIO(pdf))
+        if not len(parsed.pages):
             raise RenderError("the PDF has no pages")
-    except (PyPdfError, ValueError, KeyError) as exc:
+    except (pikepdf.PdfError, ValueError) as exc:
         raise RenderError("the PDF cannot be read ({reason})", reason=str(exc)) from None
-    return reader
+    return parsed
 
 
 def _tagged(spec: ManualSpec, index: int, call: Callable[..., Any], *args: Any) -> Any:
@@ -297,33 +296,35 @@ def render_front_matter(front: FrontMatter, assets_dir: Path | None = None) -> b
     return prepared_to_pdf(page, assets_dir=assets)
 
 
-def _assemble(
-    front: PdfReader, front_pages: int, parts: list[PdfReader], spec: ManualSpec
-) -> bytes:
-    from pypdf import PdfWriter
-    from pypdf.generic import ArrayObject, NameObject
+def _assemble(front: Pdf, front_pages: int, parts: list[Pdf], spec: ManualSpec) -> bytes:
+    import pikepdf
+    from pikepdf import Array, Name, OutlineItem
 
-    # Cloning the front matter keeps its fixed /ID and its metadata (no clock dates).
-    writer = PdfWriter(clone_from=front)
+    # The front matter is the base: its fixed /ID and its metadata (no clock dates) stay.
+    manual = front
     starts: list[int] = []
-    for part, entry in zip(parts, spec.entries, strict=True):
-        start = len(writer.pages)
-        writer.append(part, import_outline=False)
-        doc = entry.rendition
-        writer.add_outline_item(title=f"{doc.code} — {doc.title}", page_number=start)
-        starts.append(start)
-    for page in writer.pages[:front_pages]:
-        for ref in page.get("/Annots") or ():
-            annotation = ref.get_object()
+    for part in parts:
+        starts.append(len(manual.pages))
+        manual.pages.extend(part.pages)
+    for page in manual.pages[:front_pages]:
+        for annotation in page.obj.get("/Annots", ()):
             action = annotation.get("/A")
-            uri = str(action.get_object().get("/URI", "")) if action else ""
+            uri = str(action.get("/URI", "")) if action is not None else ""
             if not uri.startswith(LINK_SCHEME):
                 continue
-            index = int(uri.removeprefix(LINK_SCHEME))
+            target = manual.pages[starts[int(uri.removeprefix(LINK_SCHEME))]]
             del annotation["/A"]
-            target = writer.pages[starts[index]].indirect_reference
-            annotation[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])
-    writer.page_mode = "/UseOutlines"
+            annotation.Dest = Array([target.obj, Name.Fit])
+    with manual.open_outline() as outline:
+        for start, entry in zip(starts, spec.entries, strict=True):
+            doc = entry.rendition
+            outline.root.append(OutlineItem(f"{doc.code} — {doc.title}", start))
+    manual.Root.PageMode = Name.UseOutlines
     out = io.BytesIO()
-    writer.write(out)
+    manual.save(
+        out,
+        fix_metadata_version=False,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        deterministic_id=True,
+    )
     return out.getvalue()

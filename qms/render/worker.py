@@ -9,6 +9,7 @@ turns whatever happened into bytes or a RenderError.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -58,6 +59,26 @@ def launch() -> None:
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
+
+
+def stop() -> None:
+    """Stop the worker server now, in the middle of its warm-up too.
+
+    For a command that launched it and then had nothing to render (a manual served from
+    storage): the server would otherwise finish loading WeasyPrint on the other core
+    before it notices that this process has gone.
+    """
+    if _context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    pid = getattr(server, "_forkserver_pid", None)
+    if server is None or pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    server._stop()  # closes the "alive" pipe and reaps the server
 
 
 def _nothing() -> bytes:

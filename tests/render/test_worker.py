@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from qms.render import RenderError, RenderLimitError, launch_workers, start_workers
+from qms.render import (
+    RenderError,
+    RenderLimitError,
+    launch_workers,
+    start_workers,
+    stop_workers,
+)
 from qms.render.worker import run_isolated
 
 from .conftest import WarningGuard
@@ -74,4 +82,20 @@ def test_the_worker_server_can_start_loading_in_the_background() -> None:
     launch_workers()
     launch_workers()  # idempotent
     assert forkserver._forkserver._forkserver_pid is not None  # type: ignore[attr-defined]
+    assert run_isolated(raise_nothing) == b"ready"
+
+
+def test_a_launched_worker_server_is_stopped_at_once_when_not_needed() -> None:
+    """A command that launched the server and then had nothing to render (a manual served
+    from storage) stops it, warm-up or not; a later render starts a new one."""
+    from multiprocessing import forkserver
+
+    launch_workers()
+    server = forkserver._forkserver  # type: ignore[attr-defined]
+    pid = server._forkserver_pid
+    stop_workers()
+    stop_workers()  # idempotent
+    assert server._forkserver_pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # gone and reaped
     assert run_isolated(raise_nothing) == b"ready"

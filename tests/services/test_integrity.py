@@ -22,6 +22,7 @@ from qms.services.capa import records as capa_records
 from qms.services.capa.records import get_capa
 from qms.services.documents import importer, renditions, revisions, signatures
 from qms.services.integrity import check as integrity
+from qms.services.integrity.copies import confirm_controlled_copies
 from qms.services.integrity.issues import issue_mismatches
 from qms.services.integrity.report import IntegrityReport
 from qms.services.people import users
@@ -181,6 +182,22 @@ def test_a_forged_pdf_is_named_and_never_served(engine: Engine) -> None:
         download(engine, "QT-01")
     with write_session(engine) as session, pytest.raises(IntegrityProblem, match=refusal):
         renditions.manual_pdf(session)
+
+
+def test_copies_confirmed_together_name_the_forged_one(engine: Engine) -> None:
+    for code in ("QT-01", "QT-02", "QT-03"):
+        effective_document(engine, code)
+    with read_session(engine) as session:
+        genuine = {c: str(get(session, c, 1)[1].pdf_sha256) for c in ("QT-01", "QT-02", "QT-03")}
+    forged = store_forged_pdf(engine)
+    point_issue_pdf(engine, "QT-02", 1, forged)
+    copies = [("QT-01", 1, genuine["QT-01"]), ("QT-02", 1, forged), ("QT-03", 1, genuine["QT-03"])]
+    with read_session(engine) as session:
+        with pytest.raises(IntegrityProblem, match="stored PDF of QT-02 issue 1 is not the one"):
+            confirm_controlled_copies(session, copies)
+        confirm_controlled_copies(session, [copies[0], copies[2]])  # the genuine ones pass
+        with pytest.raises(IntegrityProblem, match="QT-02 issue 1"):  # still refused after
+            confirm_controlled_copies(session, copies)
 
 
 def test_tampering_while_in_review_stops_the_approval(engine: Engine) -> None:

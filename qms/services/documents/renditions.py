@@ -36,7 +36,7 @@ from qms.services import blobs
 from qms.services.documents import paper, signatures
 from qms.services.documents import register as documents
 from qms.services.documents.bodies import body_images
-from qms.services.integrity.copies import confirm_controlled_copy
+from qms.services.integrity.copies import confirm_controlled_copies, confirm_controlled_copy
 from qms.services.objectives import lifecycle as objectives
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
@@ -330,16 +330,24 @@ def manual_pdf(
     )
     if not rows:
         raise ValidationError("no effective documents match: the manual would be empty")
-    for doc, rev in rows:
-        if rev.pdf_sha256 and language == doc.language:
-            confirm_controlled_copy(session, code=doc.code, issue=rev.issue, sha256=rev.pdf_sha256)
+    stored = {
+        doc.code: rev.pdf_sha256 for doc, rev in rows if rev.pdf_sha256 and language == doc.language
+    }
+    confirm_controlled_copies(
+        session,
+        [(doc.code, rev.issue, stored[doc.code]) for doc, rev in rows if doc.code in stored],
+    )
     spec_title, subtitle = translate(MANUAL_TITLE, language), ""
     if department:
         dept = users.get_department(session, department)
         spec_title = translate(DEPARTMENT_MANUAL_TITLE, language)
         subtitle = (dept.name_en or dept.name) if language == "en" else dept.name
+    # Read once: a setting read per document is a query per document.
+    zone = organisation.get_setting(session, "timezone")
+    org_name = organisation_name(session, language)
     compiled_on = max(
-        (d for _, rev in rows if (d := effective_date_of(session, rev))), default=date(2000, 1, 1)
+        (d for _, rev in rows if (d := documents.effective_day(rev, zone))),
+        default=date(2000, 1, 1),
     )
     key = hashlib.sha256(
         canonical(
@@ -347,7 +355,7 @@ def manual_pdf(
                 "title": spec_title,
                 "subtitle": subtitle,
                 "language": language,
-                "organisation": organisation_name(session, language),
+                "organisation": org_name,
                 "compiled_on": compiled_on,
                 "parts": [
                     [
@@ -364,10 +372,14 @@ def manual_pdf(
     if cached is not None:
         return blobs.data_of(session, cached.pdf_sha256)
     launch_workers()  # loads while the parts are gathered here
-    entries = tuple(_manual_entry(session, doc, rev, language) for doc, rev in rows)
-    spec = ManualSpec(
-        organisation_name(session, language), spec_title, language, compiled_on, entries, subtitle
+    parts = blobs.data_of_many(session, list(stored.values()))
+    entries = tuple(
+        _manual_entry(
+            session, doc, rev, language, org_name, zone, parts.get(stored.get(doc.code, ""))
+        )
+        for doc, rev in rows
     )
+    spec = ManualSpec(org_name, spec_title, language, compiled_on, entries, subtitle)
     data = compile_manual(spec, progress=progress)
     blob = blobs.put(session, data=data, media_type=PDF)
     session.add(Compilation(key=key, pdf_sha256=blob.sha256, created_at=utcnow()))
@@ -375,15 +387,23 @@ def manual_pdf(
     return data
 
 
-def _manual_entry(session: Session, doc: Document, rev: Revision, language: str) -> ManualEntry:
-    """One part of a manual: the stored controlled copy, reused byte for byte, or the
+def _manual_entry(
+    session: Session,
+    doc: Document,
+    rev: Revision,
+    language: str,
+    org_name: str,
+    zone: str,
+    stored: bytes | None,
+) -> ManualEntry:
+    """One part of a manual: the ``stored`` controlled copy, reused byte for byte, or the
     full rendition of an issue that must be rendered (in another language than its own).
 
     A stored part needs only what the contents page lists of it, so its signatures and
     history (several queries per document) are not read again."""
-    if rev.pdf_sha256 and language == doc.language:
+    if stored is not None:
         listed = DocumentRendition(
-            organisation=organisation_name(session, language),
+            organisation=org_name,
             code=doc.code,
             title=doc.title,
             doc_type=doc.doc_type,
@@ -391,11 +411,11 @@ def _manual_entry(session: Session, doc: Document, rev: Revision, language: str)
             language=language,
             issue=rev.issue,
             status=rev.status,
-            effective_date=effective_date_of(session, rev),
+            effective_date=documents.effective_day(rev, zone),
             body_markdown=rev.body,
             content_hash=rev.content_hash,
             signatures=(),
             history=(),
         )
-        return ManualEntry(listed, blobs.data_of(session, rev.pdf_sha256))
+        return ManualEntry(listed, stored)
     return ManualEntry(rendition(session, doc, rev, language=language), None)

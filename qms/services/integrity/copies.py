@@ -3,6 +3,7 @@ the one the trail recorded when the issue took effect, an audit report or a corr
 action record the one the trail recorded when it was stored."""
 
 import threading
+from collections.abc import Sequence
 
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
@@ -16,19 +17,7 @@ from qms.services.integrity.recorded import new_values, stored_pdf, text_value
 _confirmed: set[tuple[str, str]] = set()
 _confirmed_lock = threading.Lock()
 _CONFIRMED_LIMIT = 100_000
-
-
-def recorded_pdf(reader: Session | Connection, code: str, issue: int) -> str | None:
-    """The hash of the controlled PDF the trail recorded when the issue took effect."""
-    found = reader.execute(
-        sa_select(col(TrailEvent.payload))
-        .where(col(TrailEvent.entity) == ENTITY)
-        .where(col(TrailEvent.entity_id) == entity_id(code, issue))
-        .where(col(TrailEvent.action) == RENDER)
-        .order_by(col(TrailEvent.seq))
-        .limit(1)
-    ).first()
-    return None if found is None else text_value(new_values(found[0]), "pdf_sha256")
+_BATCH = 500  # issues per query (well under every database's limit of parameters)
 
 
 def confirm_controlled_copy(
@@ -39,20 +28,45 @@ def confirm_controlled_copy(
 
     Asked once per issue and copy in each process (the trail's record of a rendering
     never changes), so repeated downloads cost a set lookup."""
-    key = (entity_id(code, issue), sha256)
-    if key in _confirmed:
+    confirm_controlled_copies(reader, [(code, issue, sha256)])
+
+
+def confirm_controlled_copies(
+    reader: Session | Connection, copies: Sequence[tuple[str, int, str]]
+) -> None:
+    """:func:`confirm_controlled_copy` for each (code, issue, sha256) of ``copies``, with
+    one query for a few hundred issues (a manual's parts) rather than one each."""
+    wanted = {
+        entity_id(code, issue): (code, issue, sha256)
+        for code, issue, sha256 in copies
+        if (entity_id(code, issue), sha256) not in _confirmed
+    }
+    if not wanted:
         return
-    if recorded_pdf(reader, code, issue) != sha256:
-        raise IntegrityProblem(
-            "the stored PDF of {code} issue {issue} is not the one recorded when it took "
-            "effect; run qms verify",
-            code=code,
-            issue=issue,
-        )
+    ids = list(wanted)
+    recorded: dict[str, str | None] = {}
+    for start in range(0, len(ids), _BATCH):
+        rows = reader.execute(
+            sa_select(col(TrailEvent.entity_id), col(TrailEvent.payload))
+            .where(col(TrailEvent.entity) == ENTITY)
+            .where(col(TrailEvent.entity_id).in_(ids[start : start + _BATCH]))
+            .where(col(TrailEvent.action) == RENDER)
+            .order_by(col(TrailEvent.seq))
+        ).all()
+        for ident, payload in rows:  # the first rendering recorded for each issue
+            recorded.setdefault(ident, text_value(new_values(payload), "pdf_sha256"))
+    for ident, (code, issue, sha256) in wanted.items():
+        if recorded.get(ident) != sha256:
+            raise IntegrityProblem(
+                "the stored PDF of {code} issue {issue} is not the one recorded when it "
+                "took effect; run qms verify",
+                code=code,
+                issue=issue,
+            )
     with _confirmed_lock:
-        if len(_confirmed) >= _CONFIRMED_LIMIT:
+        if len(_confirmed) + len(wanted) >= _CONFIRMED_LIMIT:
             _confirmed.clear()
-        _confirmed.add(key)
+        _confirmed.update((ident, copy[2]) for ident, copy in wanted.items())
 
 
 def confirm_stored_record(reader: Session, *, entity: str, ref: str, sha256: str) -> None:
