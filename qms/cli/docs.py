@@ -23,6 +23,7 @@ from qms.cli.common import (
     read_password,
     read_text_input,
     reading,
+    said,
     signing_limits,
     steps_line,
     text_limit,
@@ -545,7 +546,7 @@ def export(
         )
     target = output or Path(copy.filename)
     target.write_bytes(copy.data)
-    click.echo(f"wrote {target} ({len(copy.data):,} bytes)")
+    echo_phrase("wrote {file} ({size:,} bytes)", file=str(target), size=len(copy.data))
 
 
 @doc.command("revise")
@@ -824,8 +825,8 @@ def diff(code: str, old: int, new: int, color: bool | None, as_user: str | None,
     if fmt == "json":
         echo_json(as_json(result))
         return
-    click.echo(f"--- {result.code} issue {result.old_issue}")
-    click.echo(f"+++ {result.code} issue {result.new_issue}")
+    click.echo("--- " + said("{code} issue {issue}", code=result.code, issue=result.old_issue))
+    click.echo("+++ " + said("{code} issue {issue}", code=result.code, issue=result.new_issue))
     for line in result.lines:
         if line.op == "equal":
             continue
@@ -836,7 +837,7 @@ def diff(code: str, old: int, new: int, color: bool | None, as_user: str | None,
         else:
             click.echo("~ " + _inline(line.words, color))
     if not result.changed:
-        click.echo("(no differences in the body)")
+        click.echo(phrase("(no differences in the body)"))
 
 
 def _inline(words: "list[diff_service.WordChange]", color: bool | None) -> str:
