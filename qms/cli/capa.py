@@ -503,13 +503,26 @@ def overdue(owner: str | None, department: str | None, fmt: str) -> None:
             group = (a.department, a.owner)
             click.echo(f"{a.department} / {a.owner_name} ({a.owner}):")
         click.echo(
-            f"  {a.ref} action {a.number}: {_first_line(a.description)} "
-            f"(due {a.due_date:%Y-%m-%d}, {a.days_overdue} days late)"
+            "  "
+            + said(
+                "{ref} action {number}: {description} (due {due}, {days} days late)",
+                ref=a.ref,
+                number=a.number,
+                description=_first_line(a.description),
+                due=f"{a.due_date:%Y-%m-%d}",
+                days=a.days_overdue,
+            )
         )
     if report.verifications:
-        click.echo("verifications:")
+        click.echo(phrase("verifications:"))
         for v in report.verifications:
             click.echo(
-                f"  {v.ref} ({v.department}): due {v.verification_due:%Y-%m-%d}, "
-                f"{v.days_overdue} days late"
+                "  "
+                + said(
+                    "{ref} ({department}): due {due}, {days} days late",
+                    ref=v.ref,
+                    department=v.department,
+                    due=f"{v.verification_due:%Y-%m-%d}",
+                    days=v.days_overdue,
+                )
             )

@@ -304,7 +304,7 @@ def show(
         echo_phrase("raised by corrective action {ref}", ref=r.capa_ref)
     echo_phrase("content hash: {hash}", hash=r.content_hash)
     for mismatch in r.mismatches:
-        click.echo(f"  MISMATCH: {mismatch.message}")
+        click.echo("  " + said("MISMATCH: {problem}", problem=mismatch.message))
     for s in r.signatures:
         mark = phrase("valid") if s.valid else phrase("INVALID (content changed after signing)")
         if s.superseded:

@@ -4,6 +4,7 @@ import click
 
 from qms.cli.common import (
     acting_user,
+    code_word,
     echo_json,
     echo_phrase,
     echo_table,
@@ -14,6 +15,7 @@ from qms.cli.common import (
     writing,
 )
 from qms.cli.help import TranslatedGroup
+from qms.i18n import msg
 from qms.services.people import users
 
 
@@ -272,4 +274,17 @@ def user_mail(username: str, email: str | None, mail_choice: str | None, as_user
         changed = contact.set_contact(
             session, actor=actor, username=username, email=email, mail_choice=mail_choice
         )
-    click.echo(f"{changed.username}: mail {changed.email or '-'} ({changed.mail_choice})")
+    echo_phrase(
+        "{user}: mail {address} ({choice})",
+        user=changed.username,
+        address=changed.email or "-",
+        choice=code_word(_MAIL_CHOICES, changed.mail_choice),
+    )
+
+
+# How notices reach a user by mail, in the reader's words (English keeps the code).
+_MAIL_CHOICES = {
+    "immediate": msg("each notice by mail at once"),
+    "digest": msg("one mail a day with the day's notices"),
+    "none": msg("no mail (notices stay in the application)"),
+}

@@ -277,6 +277,10 @@ def test_list_show_and_overdue(qms: Invoke, engine: Engine, tmp_path: Path) -> N
     assert qms("capa", "overdue", "--dept", "TP", env=vi).output == (
         f"không có việc quá hạn tính đến ngày {day:%d/%m/%Y}\n"
     )
+    overdue_vi = qms("capa", "overdue", env=vi).output
+    assert f"  {late}: hành động 2: Phân công hung theo dõi thời hạn hồ sơ " in overdue_vi
+    assert "trễ 6 ngày)" in overdue_vi
+    assert "days late" not in overdue_vi
 
     register = tmp_path / "register.pdf"
     assert ok(qms, "pdf", "capa-register", "--lang", "en", "-o", str(register)).startswith(
