@@ -276,9 +276,12 @@ def show(
         language=r.language,
     )
     if r.type == DocType.EXTERNAL:
-        click.echo(
-            f"issuer {r.issuer}; reference {r.external_ref} {r.external_version}; "
-            f"checked current on {r.checked_current_on or 'never'}"
+        echo_phrase(
+            "issuer {issuer}; reference {reference} {version}; checked current on {checked}",
+            issuer=r.issuer,
+            reference=r.external_ref,
+            version=r.external_version,
+            checked=str(r.checked_current_on) if r.checked_current_on else phrase("never"),
         )
     stage = (
         phrase("reviewed — awaiting approval") if r.stage == "reviewed" else state_word(r.status)

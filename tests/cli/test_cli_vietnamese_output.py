@@ -103,6 +103,7 @@ COMMANDS: list[tuple[tuple[str, ...], set[str], set[str]]] = [
      {"open", "minor"}),
     (("doc", "diff", "MT-01", "1", "2", "--as", "thultm"), {"issue", "differences", "body"},
      set()),
+    (("doc", "show", "ND-61-2018-ND-CP"), {"issuer", "reference", "checked", "current"}, set()),
 ]  # fmt: skip
 
 
