@@ -433,8 +433,8 @@ def list_(year: int | None, status: str | None, as_user: str, fmt: str) -> None:
         [
             [
                 r.ref,
-                r.audit_type,
-                r.status,
+                code_word(_TYPES, r.audit_type),
+                code_word(WORDS[AuditStatus], r.status),
                 ",".join(r.departments),
                 r.lead,
                 f"{r.planned_start:%Y-%m-%d}..{r.planned_end:%Y-%m-%d}",

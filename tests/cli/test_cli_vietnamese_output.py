@@ -96,6 +96,7 @@ COMMANDS: list[tuple[tuple[str, ...], set[str], set[str]]] = [
      {"objectives", "criteria", "team", "planned", "actual", "hash"},
      {"internal", "lead", "member"}),
     (("audit", "checklist", "IA-2026-01", "--as", "binhvt"), {"items"}, set()),
+    (("audit", "list", "--as", "binhvt"), {"TYPE", "STATUS", "LEAD"}, {"internal"}),
     (("audit", "coverage", "2026", "--as", "binhvt"), {"CLAUSE", "clauses", "reaches"}, set()),
     (("audit", "grades", "--as", "binhvt"), {"NONCONFORMITY", "yes"}, set()),
     (("capa", "show", "CAR-2026-002", "--as", "thultm"),
