@@ -8,6 +8,7 @@ from qms.cli.common import (
     acting_user,
     comma_list,
     echo_json,
+    echo_phrase,
     echo_table,
     format_option,
     phrase,
@@ -38,7 +39,7 @@ def programme(year: int, objectives: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         audit_programme.set_programme(session, actor=actor, year=year, objectives=objectives)
-    click.echo(f"audit programme {year} saved")
+    echo_phrase("audit programme {year} saved", year=str(year))
 
 
 @click.command("programme-entry", cls=TranslatedHelp)
@@ -82,7 +83,13 @@ def programme_entry(
             importance=importance,
             months=month_list,
         )
-    click.echo(f"{department.upper()}: {entry.frequency} audits in {year} ({entry.rationale})")
+    echo_phrase(
+        "{dept}: {count} audits in {year} ({rationale})",
+        dept=department.upper(),
+        count=entry.frequency,
+        year=str(year),
+        rationale=entry.rationale,
+    )
 
 
 @click.command("coverage", cls=TranslatedHelp)
@@ -105,7 +112,10 @@ def coverage(year: int, as_user: str, fmt: str) -> None:
         return
     echo_table(
         [phrase("CLAUSE"), phrase("PLANNED"), phrase("AUDITS")],
-        [[c.clause, "yes" if c.planned else "", ", ".join(c.audits)] for c in result.clauses],
+        [
+            [c.clause, phrase("yes") if c.planned else "", ", ".join(c.audits)]
+            for c in result.clauses
+        ],
     )
     click.echo("")
     echo_table(
@@ -116,9 +126,13 @@ def coverage(year: int, as_user: str, fmt: str) -> None:
         ],
     )
     click.echo("")
-    click.echo("clauses no audit reaches: " + (", ".join(result.unreached_clauses) or "none"))
-    click.echo(
-        "departments no audit reaches: " + (", ".join(result.unreached_departments) or "none")
+    none = phrase("none")
+    echo_phrase(
+        "clauses no audit reaches: {clauses}", clauses=", ".join(result.unreached_clauses) or none
+    )
+    echo_phrase(
+        "departments no audit reaches: {departments}",
+        departments=", ".join(result.unreached_departments) or none,
     )
 
 
@@ -155,5 +169,5 @@ def grades(grades_file: Path | None, as_user: str, fmt: str) -> None:
         return
     echo_table(
         [phrase("CODE"), phrase("NONCONFORMITY"), phrase("VI"), phrase("EN")],
-        [[g.code, "yes" if g.nonconformity else "", g.vi, g.en] for g in scale],
+        [[g.code, phrase("yes") if g.nonconformity else "", g.vi, g.en] for g in scale],
     )

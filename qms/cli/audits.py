@@ -9,6 +9,7 @@ import click
 from qms.cli.audit_programme import coverage, grades, programme, programme_entry
 from qms.cli.common import (
     acting_user,
+    code_word,
     comma_list,
     echo_json,
     echo_phrase,
@@ -20,11 +21,16 @@ from qms.cli.common import (
     read_password,
     read_text_input,
     reading,
+    said,
     steps_line,
     text_limit,
     writing,
 )
 from qms.cli.help import TranslatedGroup
+from qms.domain import AuditStatus, AuditType
+from qms.domain_words import WORDS
+from qms.errors import Param
+from qms.i18n import msg
 from qms.services.audits import planning as audits
 from qms.services.audits import reports as audit_reports
 from qms.services.audits import views as audit_views
@@ -190,7 +196,7 @@ def checklist(ref: str, language: str, only_open: bool, as_user: str, fmt: str) 
         click.echo(f"{item.number:>3}. {item.clause}{where} {question}")
         if item.result:
             click.echo(f"     {item.result}: {item.evidence}")
-    click.echo(f"{found.ref}: {len(items)} items")
+    echo_phrase("{ref}: {count} items", ref=found.ref, count=len(items))
 
 
 @audit.command("record")
@@ -249,8 +255,16 @@ def record(
         )
         made = [audit_work.finding_of(session, row) for row in rows]
     for row, finding_made in zip(rows, made, strict=True):
-        suffix = f"; finding F{finding_made.number}" if finding_made else ""
-        click.echo(f"{audits.normalise_ref(ref)} item {row.number}: {row.result}{suffix}")
+        shown: dict[str, Param] = {
+            "ref": audits.normalise_ref(ref),
+            "number": row.number,
+            "result": str(row.result),
+        }
+        if finding_made:
+            echo_phrase("{ref} item {number}: {result}; finding F{finding}", **shown,
+                        finding=finding_made.number)  # fmt: skip
+        else:
+            echo_phrase("{ref} item {number}: {result}", **shown)
 
 
 @audit.command("findings")
@@ -419,8 +433,8 @@ def list_(year: int | None, status: str | None, as_user: str, fmt: str) -> None:
         [
             [
                 r.ref,
-                r.audit_type,
-                r.status,
+                code_word(_TYPES, r.audit_type),
+                code_word(WORDS[AuditStatus], r.status),
                 ",".join(r.departments),
                 r.lead,
                 f"{r.planned_start:%Y-%m-%d}..{r.planned_end:%Y-%m-%d}",
@@ -450,26 +464,51 @@ def show(ref: str, as_user: str, fmt: str) -> None:
     if fmt == "json":
         echo_json(as_json(info))
         return
-    click.echo(f"{info.ref}  {info.audit_type}  {info.status}")
-    click.echo(f"objectives: {info.objectives}")
-    click.echo(f"departments: {', '.join(info.departments)}")
-    procedures = [f"{p.code} issue {p.issue}" for p in info.procedures]
-    click.echo(f"criteria: {', '.join(info.clauses + procedures)}")
-    click.echo(f"team: {', '.join(f'{m.username} ({m.role})' for m in info.team)}")
-    click.echo(f"auditee representative: {info.auditee_rep.username if info.auditee_rep else '-'}")
-    click.echo(f"planned {_dates(info.planned_start, info.planned_end)}; actual "
-               f"{_dates(info.actual_start, info.actual_end)}")  # fmt: skip
-    click.echo(f"checklist: {info.answered}/{info.items} answered; " + ", ".join(
-        f"{code} {n}" for code, n in info.counts.items()))  # fmt: skip
+    click.echo(
+        f"{info.ref}  {code_word(_TYPES, info.audit_type)}  "
+        f"{code_word(WORDS[AuditStatus], info.status)}"
+    )
+    echo_phrase("objectives: {text}", text=info.objectives)
+    echo_phrase("departments: {departments}", departments=", ".join(info.departments))
+    procedures = [said("{code} issue {issue}", code=p.code, issue=p.issue) for p in info.procedures]
+    echo_phrase("criteria: {criteria}", criteria=", ".join(info.clauses + procedures))
+    team = [f"{m.username} ({code_word(_TEAM_ROLES, m.role)})" for m in info.team]
+    echo_phrase("team: {team}", team=", ".join(team))
+    echo_phrase(
+        "auditee representative: {user}",
+        user=info.auditee_rep.username if info.auditee_rep else "-",
+    )
+    echo_phrase(
+        "planned {planned}; actual {actual}",
+        planned=_dates(info.planned_start, info.planned_end),
+        actual=_dates(info.actual_start, info.actual_end),
+    )
+    echo_phrase(
+        "checklist: {answered}/{items} answered; {counts}",
+        answered=info.answered,
+        items=info.items,
+        counts=", ".join(f"{code} {n}" for code, n in info.counts.items()),
+    )
     for f in info.findings:
         click.echo(f"  {f.label} {f.grade} {f.clause} {f.department}: {f.statement}")
     if info.report_sha256:
-        click.echo(f"report PDF: {info.report_sha256}")
-    click.echo(f"content hash: {info.content_hash}")
+        echo_phrase("report PDF: {hash}", hash=info.report_sha256)
+    echo_phrase("content hash: {hash}", hash=info.content_hash)
     for s in info.signatures:
-        mark = "valid" if s.valid else "INVALID (record changed after signing)"
-        click.echo(f"  signed {s.meaning}: {s.printed_name} {fmt_time(s.signed_at, tz)}  {mark}")
+        mark = phrase("valid") if s.valid else phrase("INVALID (record changed after signing)")
+        click.echo("  " + said("signed {meaning}: {name} {moment}  {mark}",
+                               meaning=code_word(_MEANINGS, s.meaning), name=s.printed_name,
+                               moment=fmt_time(s.signed_at, tz), mark=mark))  # fmt: skip
     click.echo(steps_line(info.steps))
+
+
+# Stored codes in the reader's words (English keeps the codes scripts match).
+_TYPES = {
+    AuditType.INTERNAL.value: msg("Internal audit"),
+    AuditType.FOLLOW_UP.value: msg("Follow-up audit"),
+}
+_TEAM_ROLES = {"lead": msg("Lead auditor"), "member": msg("Member")}
+_MEANINGS = {"lead_auditor": msg("Lead auditor"), "auditee": msg("Auditee representative")}
 
 
 def _dates(first: date | None, last: date | None) -> str:

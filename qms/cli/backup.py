@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from qms.cli.common import app
+from qms.cli.common import app, echo_phrase
 from qms.cli.help import TranslatedHelp
 from qms.errors import IntegrityProblem
 
@@ -33,11 +33,17 @@ def backup(file: Path, force: bool) -> None:
     settings = app(click.get_current_context()).settings
     result = create_backup(url=settings.database_url, path=file, force=force)
     contents = result.manifest.contents
-    click.echo(
-        f"wrote {file} ({result.size:,} bytes): {result.manifest.backend} database,"
-        f" {contents.rows('document')} documents, {contents.rows('revision')} issues,"
-        f" {contents.rows('signature')} signatures, {len(contents.blobs)} stored files,"
-        f" {contents.trail_length} trail events"
+    echo_phrase(
+        "wrote {file} ({size:,} bytes): {backend} database, {documents} documents, {issues} "
+        "issues, {signatures} signatures, {files} stored files, {events} trail events",
+        file=str(file),
+        size=result.size,
+        backend=result.manifest.backend,
+        documents=contents.rows("document"),
+        issues=contents.rows("revision"),
+        signatures=contents.rows("signature"),
+        files=len(contents.blobs),
+        events=contents.trail_length,
     )
     if result.problems:
         raise IntegrityProblem(
@@ -65,10 +71,16 @@ def restore(file: Path) -> None:
     settings = app(click.get_current_context()).settings
     manifest = restore_backup(url=settings.database_url, path=file)
     contents = manifest.contents
-    click.echo(
-        f"restored {file} (taken {manifest.created_at:%Y-%m-%d %H:%M} UTC by qms"
-        f" {manifest.qms_version}): {contents.rows('document')} documents,"
-        f" {contents.rows('revision')} issues, {contents.rows('signature')} signatures,"
-        f" {len(contents.blobs)} stored files, {contents.trail_length} trail events;"
-        " trail intact, stored files match their hashes"
+    echo_phrase(
+        "restored {file} (taken {taken} UTC by qms {version}): {documents} documents, "
+        "{issues} issues, {signatures} signatures, {files} stored files, {events} trail "
+        "events; trail intact, stored files match their hashes",
+        file=str(file),
+        taken=f"{manifest.created_at:%Y-%m-%d %H:%M}",
+        version=manifest.qms_version,
+        documents=contents.rows("document"),
+        issues=contents.rows("revision"),
+        signatures=contents.rows("signature"),
+        files=len(contents.blobs),
+        events=contents.trail_length,
     )

@@ -16,6 +16,7 @@ from qms.cli.common import (
     phrase,
     read_password,
     reading,
+    said,
     steps_line,
     writing,
 )
@@ -23,12 +24,14 @@ from qms.cli.help import TranslatedGroup
 from qms.domain import SEVERITIES, SIMILAR_ANSWERS, CapaSource, CapaStatus, CauseCategory
 from qms.domain_words import WORDS
 from qms.errors import Text
+from qms.i18n import pmsg
 from qms.phrases import day
 from qms.services.capa import actions as capa_actions
 from qms.services.capa import lifecycle as capa_service
 from qms.services.capa import records as capa_records
 from qms.services.capa import views as capa_views
 from qms.services.people import organisation, users
+from qms.settings import message_language
 from qms.views import as_json
 
 DATE = click.DateTime(["%Y-%m-%d"])
@@ -85,7 +88,12 @@ def open_(
             severity=severity,
             finding=finding,
         )
-    click.echo(f"opened {car.ref} ({car.severity}, {car.source})")
+    echo_phrase(
+        "opened {ref} ({severity}, {source})",
+        ref=car.ref,
+        severity=code_word(capa_records.SEVERITY_LABELS, car.severity),
+        source=code_word(capa_records.SOURCE_LABELS, car.source),
+    )
 
 
 @capa.command("contain")
@@ -371,56 +379,96 @@ def show(ref: str, as_user: str | None, fmt: str) -> None:
     """
     with reading() as session:
         viewer = users.get_active_user(session, as_user) if as_user else None
-        info = capa_views.detail(session, viewer=viewer, ref=ref)
+        language = "en" if fmt == "json" else message_language()
+        info = capa_views.detail(session, viewer=viewer, ref=ref, language=language)
+        closing = capa_views.closure_phrases(session, ref=ref) if info.closure_problems else []
         tz = organisation.get_setting(session, "timezone")
     if fmt == "json":
         echo_json(as_json(info))
         return
-    click.echo(f"{info.ref}  {info.status}")
-    click.echo(
-        f"source {info.source}"
-        + (f" ({info.finding})" if info.finding else "")
-        + f", department {info.department}, clause {info.clause or '-'}, {info.severity}"
+    click.echo(f"{info.ref}  {code_word(WORDS[CapaStatus], info.status)}")
+    echo_phrase(
+        "source {source}{finding}, department {department}, clause {clause}, {severity}",
+        source=code_word(capa_records.SOURCE_LABELS, info.source),
+        finding=f" ({info.finding})" if info.finding else "",
+        department=info.department,
+        clause=info.clause or "-",
+        severity=code_word(capa_records.SEVERITY_LABELS, info.severity),
     )
-    click.echo(f"reported by {info.reported_by} {fmt_time(info.reported_at, tz)}")
-    click.echo(f"nonconformity: {_indented(info.description)}")
+    echo_phrase(
+        "reported by {user} {moment}", user=info.reported_by, moment=fmt_time(info.reported_at, tz)
+    )
+    echo_phrase("nonconformity: {text}", text=_indented(info.description))
     if info.containment:
-        click.echo(
-            f"correction: {info.containment} ({info.contained_by} "
-            f"{fmt_time(info.contained_at, tz)})"
+        echo_phrase(
+            "correction: {text} ({user} {moment})",
+            text=info.containment,
+            user=str(info.contained_by),
+            moment=fmt_time(info.contained_at, tz),
         )
     for why in info.whys:
-        click.echo(f"  why {why.position}: {why.question} -> {why.answer}")
+        click.echo("  " + said("why {number}: {question} -> {answer}", number=why.position,
+                               question=why.question, answer=why.answer))  # fmt: skip
     if info.root_cause:
-        click.echo(f"root cause ({info.cause_category}): {info.root_cause}")
-        click.echo(f"similar elsewhere: {info.similar_exist}: {info.similar_answer}")
+        echo_phrase(
+            "root cause ({category}): {cause}",
+            category=code_word(capa_records.CAUSE_LABELS, str(info.cause_category)),
+            cause=info.root_cause,
+        )
+        echo_phrase(
+            "similar elsewhere: {answer}: {detail}",
+            answer=code_word(capa_records.SIMILAR_LABELS, str(info.similar_exist)),
+            detail=str(info.similar_answer),
+        )
     for a in info.actions:
-        late = " OVERDUE" if a.overdue else ""
-        line = (
-            f"  action {a.number} [{a.status}{late}] {a.description} "
-            f"({a.owner}, due {a.due_date:%Y-%m-%d})"
+        late = " " + phrase("OVERDUE") if a.overdue else ""
+        line = "  " + said(
+            "action {number} [{status}] {description} ({owner}, due {due})",
+            number=a.number,
+            status=code_word(_ACTION_STATUSES, a.status) + late,
+            description=a.description,
+            owner=a.owner,
+            due=f"{a.due_date:%Y-%m-%d}",
         )
         if a.document_change:
             line += f" -> {a.document_change}"
         click.echo(line)
         if a.done_note:
-            click.echo(f"    done: {a.done_note}")
+            click.echo("    " + said("done: {note}", note=a.done_note))
     if info.verification_due and info.status == CapaStatus.ACTIONS_DONE:
-        click.echo(f"verification due by {info.verification_due:%Y-%m-%d}")
+        echo_phrase("verification due by {day}", day=f"{info.verification_due:%Y-%m-%d}")
     for v in info.verifications:
-        verdict = "effective" if v.effective else "NOT effective"
-        mark = "valid" if v.valid else "INVALID (record changed after signing)"
-        click.echo(
-            f"  verified {verdict} by {v.printed_name} ({v.verifier}) "
-            f"{fmt_time(v.performed_at, tz)}: {v.evidence}  {mark}"
-        )
+        shown = {
+            "name": v.printed_name,
+            "user": v.verifier,
+            "moment": fmt_time(v.performed_at, tz),
+            "evidence": v.evidence,
+            "mark": phrase("valid")
+            if v.valid
+            else phrase("INVALID (record changed after signing)"),
+        }
+        if v.effective:
+            click.echo("  " + said("verified effective by {name} ({user}) {moment}: {evidence}  {mark}", **shown))  # fmt: skip
+        else:
+            click.echo("  " + said("verified NOT effective by {name} ({user}) {moment}: {evidence}  {mark}", **shown))  # fmt: skip
     if info.closed_at:
-        click.echo(f"closed by {info.closed_by} {fmt_time(info.closed_at, tz)}")
-    elif info.closure_problems:
-        click.echo("to close: " + "; ".join(info.closure_problems))
+        echo_phrase(
+            "closed by {user} {moment}",
+            user=str(info.closed_by),
+            moment=fmt_time(info.closed_at, tz),
+        )
+    elif closing:
+        echo_phrase("to close: {problems}", problems="; ".join(message_text(p) for p in closing))
     if viewer is not None:
         steps = [*info.steps, *(f"{s} {a.number}" for a in info.actions for s in a.steps)]
         click.echo(steps_line(steps))
+
+
+# An action's state in the reader's words (English keeps the code).
+_ACTION_STATUSES = {
+    "open": pmsg("corrective action", "open"),
+    "done": pmsg("corrective action", "done"),
+}
 
 
 def _indented(value: str) -> str:
@@ -455,13 +503,26 @@ def overdue(owner: str | None, department: str | None, fmt: str) -> None:
             group = (a.department, a.owner)
             click.echo(f"{a.department} / {a.owner_name} ({a.owner}):")
         click.echo(
-            f"  {a.ref} action {a.number}: {_first_line(a.description)} "
-            f"(due {a.due_date:%Y-%m-%d}, {a.days_overdue} days late)"
+            "  "
+            + said(
+                "{ref} action {number}: {description} (due {due}, {days} days late)",
+                ref=a.ref,
+                number=a.number,
+                description=_first_line(a.description),
+                due=f"{a.due_date:%Y-%m-%d}",
+                days=a.days_overdue,
+            )
         )
     if report.verifications:
-        click.echo("verifications:")
+        click.echo(phrase("verifications:"))
         for v in report.verifications:
             click.echo(
-                f"  {v.ref} ({v.department}): due {v.verification_due:%Y-%m-%d}, "
-                f"{v.days_overdue} days late"
+                "  "
+                + said(
+                    "{ref} ({department}): due {due}, {days} days late",
+                    ref=v.ref,
+                    department=v.department,
+                    due=f"{v.verification_due:%Y-%m-%d}",
+                    days=v.days_overdue,
+                )
             )

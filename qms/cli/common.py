@@ -277,6 +277,25 @@ def number(value: float) -> str:
     return number_format(language)(value)
 
 
+def figure(value: int) -> str:
+    """A count in a table cell: in English as it always printed (no grouping, what scripts
+    read), grouped the reader's way in another language."""
+    return str(value) if message_language() == "en" else number(value)
+
+
+def percent(value: float | None) -> str:
+    """A rate with two decimals in a table cell ("-" without one): 98.48 in English,
+    98,48 in Vietnamese."""
+    if value is None:
+        return "-"
+    language = message_language()
+    if language == "en":
+        return f"{value:.2f}"
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0.00", locale=language)
+
+
 def phrase(message: str) -> str:
     """A message id without values (a table heading, a word in a cell) in the language of
     the messages."""

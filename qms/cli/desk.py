@@ -8,12 +8,17 @@ import click
 from qms.cli.common import (
     acting_user,
     app,
+    code_word,
     echo_json,
     echo_phrase,
     echo_table,
     export_format,
+    figure,
     format_option,
+    label,
     output_file,
+    percent,
+    phrase,
     read_file_input,
     read_text_input,
     reading,
@@ -21,6 +26,7 @@ from qms.cli.common import (
     writing,
 )
 from qms.cli.help import TranslatedGroup
+from qms.i18n import msg
 from qms.services.desk import dossiers, feedback, rates, satisfaction
 from qms.services.desk.dossiers import ImportResult
 from qms.services.desk.mapping import ImportMapping
@@ -178,16 +184,24 @@ def on_time(year: int | None, by: str, frequency: str, fmt: str) -> None:
         echo_json([{**row.__dict__, "rate": row.rate} for row in rows])
         return
     echo_table(
-        ["PERIOD", by.upper(), "RECEIVED", "RESOLVED", "ON TIME", "LATE", "RATE %"],
+        [
+            phrase("PERIOD"),
+            label(_GROUP_HEADINGS[by]),
+            phrase("RECEIVED"),
+            phrase("RESOLVED"),
+            phrase("ON TIME"),
+            phrase("LATE"),
+            phrase("RATE %"),
+        ],
         [
             [
                 r.period,
                 r.group,
-                str(r.received),
-                str(r.resolved),
-                str(r.on_time),
-                str(r.late),
-                f"{r.rate:.2f}" if r.rate is not None else "-",
+                figure(r.received),
+                figure(r.resolved),
+                figure(r.on_time),
+                figure(r.late),
+                percent(r.rate),
             ]
             for r in rows
         ],
@@ -218,14 +232,20 @@ def satisfaction_rates(year: int | None, frequency: str, fmt: str) -> None:
         echo_json([{**row.__dict__, "rate": row.rate} for row in rows])
         return
     echo_table(
-        ["PERIOD", "FIELD", "ANSWERS", "SATISFIED", "RATE %"],
+        [
+            phrase("PERIOD"),
+            phrase("FIELD"),
+            phrase("ANSWERS"),
+            phrase("SATISFIED"),
+            phrase("RATE %"),
+        ],
         [
             [
                 r.period,
                 r.field,
-                str(r.answers),
-                str(r.satisfied),
-                f"{r.rate:.2f}" if r.rate is not None else "-",
+                figure(r.answers),
+                figure(r.satisfied),
+                percent(r.rate),
             ]
             for r in rows
         ],
@@ -292,11 +312,18 @@ def feedback_list(year: int | None, fmt: str) -> None:
         echo_json(as_json(rows))
         return
     echo_table(
-        ["REF", "KIND", "RECEIVED", "DEPT", "CAR", "SUMMARY"],
+        [
+            phrase("REF"),
+            phrase("KIND"),
+            phrase("RECEIVED"),
+            phrase("DEPT"),
+            phrase("CAR"),
+            phrase("SUMMARY"),
+        ],
         [
             [
                 r.ref,
-                r.kind,
+                code_word(_FEEDBACK_KINDS, r.kind),
                 r.received_on.isoformat(),
                 r.department,
                 r.nonconformity or "",
@@ -349,3 +376,12 @@ def export(year: int | None, language: str | None, fmt: str, output: Path, as_us
         )
     write_file(output, workbook)
     echo_phrase("wrote {file} ({size:,} bytes)", file=str(output), size=len(workbook))
+
+
+# Headings and stored codes in the reader's words (English keeps the codes scripts match).
+_GROUP_HEADINGS = {
+    "procedure": msg("PROCEDURE"),
+    "field": msg("FIELD"),
+    "department": msg("DEPARTMENT"),
+}
+_FEEDBACK_KINDS = {"complaint": msg("Complaint"), "feedback": msg("Feedback")}

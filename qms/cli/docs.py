@@ -23,6 +23,7 @@ from qms.cli.common import (
     read_password,
     read_text_input,
     reading,
+    said,
     signing_limits,
     steps_line,
     text_limit,
@@ -275,9 +276,12 @@ def show(
         language=r.language,
     )
     if r.type == DocType.EXTERNAL:
-        click.echo(
-            f"issuer {r.issuer}; reference {r.external_ref} {r.external_version}; "
-            f"checked current on {r.checked_current_on or 'never'}"
+        echo_phrase(
+            "issuer {issuer}; reference {reference} {version}; checked current on {checked}",
+            issuer=r.issuer,
+            reference=r.external_ref,
+            version=r.external_version,
+            checked=str(r.checked_current_on) if r.checked_current_on else phrase("never"),
         )
     stage = (
         phrase("reviewed — awaiting approval") if r.stage == "reviewed" else state_word(r.status)
@@ -303,7 +307,7 @@ def show(
         echo_phrase("raised by corrective action {ref}", ref=r.capa_ref)
     echo_phrase("content hash: {hash}", hash=r.content_hash)
     for mismatch in r.mismatches:
-        click.echo(f"  MISMATCH: {mismatch.message}")
+        click.echo("  " + said("MISMATCH: {problem}", problem=mismatch.message))
     for s in r.signatures:
         mark = phrase("valid") if s.valid else phrase("INVALID (content changed after signing)")
         if s.superseded:
@@ -545,7 +549,7 @@ def export(
         )
     target = output or Path(copy.filename)
     target.write_bytes(copy.data)
-    click.echo(f"wrote {target} ({len(copy.data):,} bytes)")
+    echo_phrase("wrote {file} ({size:,} bytes)", file=str(target), size=len(copy.data))
 
 
 @doc.command("revise")
@@ -824,8 +828,8 @@ def diff(code: str, old: int, new: int, color: bool | None, as_user: str | None,
     if fmt == "json":
         echo_json(as_json(result))
         return
-    click.echo(f"--- {result.code} issue {result.old_issue}")
-    click.echo(f"+++ {result.code} issue {result.new_issue}")
+    click.echo("--- " + said("{code} issue {issue}", code=result.code, issue=result.old_issue))
+    click.echo("+++ " + said("{code} issue {issue}", code=result.code, issue=result.new_issue))
     for line in result.lines:
         if line.op == "equal":
             continue
@@ -836,7 +840,7 @@ def diff(code: str, old: int, new: int, color: bool | None, as_user: str | None,
         else:
             click.echo("~ " + _inline(line.words, color))
     if not result.changed:
-        click.echo("(no differences in the body)")
+        click.echo(phrase("(no differences in the body)"))
 
 
 def _inline(words: "list[diff_service.WordChange]", color: bool | None) -> str:

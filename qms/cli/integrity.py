@@ -2,7 +2,7 @@
 
 import click
 
-from qms.cli.common import echo_json, format_option, reading
+from qms.cli.common import echo_json, echo_phrase, format_option, reading
 from qms.cli.help import TranslatedHelp
 from qms.errors import IntegrityProblem
 from qms.settings import message_language
@@ -39,11 +39,16 @@ def verify(fmt: str) -> None:
     if fmt == "json":
         echo_json(as_json(report))
     elif report.intact:
-        click.echo(
-            f"intact: everything matches the audit trail (trail events {report.trail_events}, "
-            f"issues {report.issues}, audits {report.audits}, corrective actions "
-            f"{report.corrective_actions}, management reviews {report.reviews}, "
-            f"stored files {report.files})"
+        echo_phrase(
+            "intact: everything matches the audit trail (trail events {events}, issues "
+            "{issues}, audits {audits}, corrective actions {actions}, management reviews "
+            "{reviews}, stored files {files})",
+            events=report.trail_events,
+            issues=report.issues,
+            audits=report.audits,
+            actions=report.corrective_actions,
+            reviews=report.reviews,
+            files=report.files,
         )
     else:
         for mismatch in report.mismatches:

@@ -4,14 +4,18 @@ import click
 
 from qms.cli.common import (
     acting_user,
+    code_word,
     echo_json,
+    echo_phrase,
     echo_table,
     format_option,
+    phrase,
     read_password,
     reading,
     writing,
 )
 from qms.cli.help import TranslatedGroup
+from qms.i18n import msg
 from qms.services.people import users
 
 
@@ -37,7 +41,7 @@ def dept_add(code: str, name: str, name_en: str, as_user: str) -> None:
         created = users.create_department(
             session, actor=actor, code=code, name=name, name_en=name_en
         )
-    click.echo(f"added department {created.code}")
+    echo_phrase("added department {code}", code=created.code)
 
 
 @dept.command("list")
@@ -54,7 +58,10 @@ def dept_list(fmt: str) -> None:
     if fmt == "json":
         echo_json([{"code": d.code, "name": d.name, "name_en": d.name_en} for d in rows])
         return
-    echo_table(["CODE", "NAME", "NAME (EN)"], [[d.code, d.name, d.name_en] for d in rows])
+    echo_table(
+        [phrase("CODE"), phrase("NAME"), phrase("NAME (EN)")],
+        [[d.code, d.name, d.name_en] for d in rows],
+    )
 
 
 @click.group(cls=TranslatedGroup)
@@ -104,7 +111,7 @@ def user_add(
             position=position,
             language=language,
         )
-    click.echo(f"added user {created.username}")
+    echo_phrase("added user {user}", user=created.username)
 
 
 @user.command("list")
@@ -137,12 +144,17 @@ def user_list(fmt: str) -> None:
         )
         return
     echo_table(
-        ["USERNAME", "NAME", "DEPT", "ROLES", "ACTIVE"],
+        [phrase("USERNAME"), phrase("NAME"), phrase("DEPT"), phrase("ROLES"), phrase("ACTIVE")],
         [
-            [u.username, u.full_name, dept_code or "", ",".join(roles), "yes" if u.active else "no"]
+            [u.username, u.full_name, dept_code or "", ",".join(roles), _yes_no(u.active)]
             for u, roles, dept_code in rows
         ],
     )
+
+
+def _yes_no(value: bool) -> str:
+    """A yes/no cell; the English words stay what scripts match."""
+    return phrase("yes") if value else phrase("no")
 
 
 @user.command("roles")
@@ -159,7 +171,7 @@ def user_roles(username: str, roles: tuple[str, ...], as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         users.set_roles(session, actor=actor, username=username, roles=list(roles))
-    click.echo(f"{username}: roles set to {', '.join(roles)}")
+    echo_phrase("{user}: roles set to {roles}", user=username, roles=", ".join(roles))
 
 
 @user.command("deactivate")
@@ -176,7 +188,7 @@ def user_deactivate(username: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         users.set_active(session, actor=actor, username=username, active=False)
-    click.echo(f"{username} deactivated")
+    echo_phrase("{user} deactivated", user=username)
 
 
 @user.command("activate")
@@ -192,7 +204,7 @@ def user_activate(username: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         users.set_active(session, actor=actor, username=username, active=True)
-    click.echo(f"{username} activated")
+    echo_phrase("{user} activated", user=username)
 
 
 @user.command("end-sessions")
@@ -209,7 +221,7 @@ def user_end_sessions(username: str, as_user: str) -> None:
     with writing() as session:
         actor = users.get_active_user(session, as_user)
         ended = users.end_sessions(session, actor=actor, username=username)
-    click.echo(f"{username}: {ended} session(s) ended")
+    echo_phrase("{user}: {count} session(s) ended", user=username, count=ended)
 
 
 @user.command("passwd")
@@ -232,7 +244,7 @@ def user_passwd(username: str, as_user: str) -> None:
         users.change_password(
             session, actor=actor, username=username, new_password=new, old_password=old
         )
-    click.echo(f"password changed for {username}")
+    echo_phrase("password changed for {user}", user=username)
 
 
 @user.command("mail")
@@ -262,4 +274,17 @@ def user_mail(username: str, email: str | None, mail_choice: str | None, as_user
         changed = contact.set_contact(
             session, actor=actor, username=username, email=email, mail_choice=mail_choice
         )
-    click.echo(f"{changed.username}: mail {changed.email or '-'} ({changed.mail_choice})")
+    echo_phrase(
+        "{user}: mail {address} ({choice})",
+        user=changed.username,
+        address=changed.email or "-",
+        choice=code_word(_MAIL_CHOICES, changed.mail_choice),
+    )
+
+
+# How notices reach a user by mail, in the reader's words (English keeps the code).
+_MAIL_CHOICES = {
+    "immediate": msg("each notice by mail at once"),
+    "digest": msg("one mail a day with the day's notices"),
+    "none": msg("no mail (notices stay in the application)"),
+}

@@ -8,16 +8,19 @@ import click
 
 from qms.cli.common import (
     acting_user,
+    code_word,
     echo_json,
     echo_phrase,
     echo_table,
     format_option,
     message_text,
+    phrase,
     reading,
     writing,
 )
 from qms.cli.help import TranslatedGroup
 from qms.errors import Text
+from qms.i18n import msg
 from qms.services.people import organisation, users
 from qms.services.records import batches, listing, tables, views
 from qms.views import as_json
@@ -69,11 +72,21 @@ def list_(department: str | None, medium: str | None, fmt: str) -> None:
         return
     rows = [
         [str(v.id), v.department or "-", v.source or "-", v.form_code or "-", v.name,
-         v.location or "-", v.medium, v.retention, str(len(v.batches))]
+         v.location or "-", code_word(_MEDIA, v.medium), v.retention, str(len(v.batches))]
         for v in shown
     ]  # fmt: skip
     echo_table(
-        ["ID", "DEPT", "SOURCE", "FORM", "RECORD", "KEPT AT", "MEDIUM", "RETENTION", "BATCHES"],
+        [
+            phrase("ID"),
+            phrase("DEPT"),
+            phrase("SOURCE"),
+            phrase("FORM"),
+            phrase("RECORD"),
+            phrase("KEPT AT"),
+            phrase("MEDIUM"),
+            phrase("RETENTION"),
+            phrase("BATCHES"),
+        ],
         rows,
     )
 
@@ -231,7 +244,18 @@ def due(fmt: str) -> None:
          f"{b.due_from:%Y-%m-%d}" if b.due_from else "-", b.description]
         for b in found
     ]  # fmt: skip
-    echo_table(["BATCH", "DEPT", "RECORD", "YEAR", "COUNT", "DUE FROM", "DESCRIPTION"], rows)
+    echo_table(
+        [
+            phrase("BATCH"),
+            phrase("DEPT"),
+            phrase("RECORD"),
+            phrase("YEAR"),
+            phrase("COUNT"),
+            phrase("DUE FROM"),
+            phrase("DESCRIPTION"),
+        ],
+        rows,
+    )
 
 
 @records.command("dispose")
@@ -297,3 +321,11 @@ def pdf(out: Path, department: str | None, lang: str | None) -> None:
         data = printing.list_pdf(session, department=department, language=lang)
     out.write_bytes(data)
     echo_phrase("wrote {file}", file=str(out))
+
+
+# A line's medium in the reader's words, as the records page shows it (English keeps the code).
+_MEDIA = {
+    "paper": msg("Paper"),
+    "electronic": msg("Electronic"),
+    "both": msg("Paper and electronic"),
+}

@@ -7,6 +7,7 @@ import click
 
 from qms.cli.common import (
     acting_user,
+    code_word,
     echo_json,
     echo_phrase,
     echo_table,
@@ -14,12 +15,13 @@ from qms.cli.common import (
     format_option,
     label,
     output_file,
+    phrase,
     reading,
     write_file,
     writing,
 )
 from qms.cli.help import TranslatedGroup
-from qms.i18n import msg
+from qms.i18n import msg, pmsg
 from qms.services.people import organisation, users
 from qms.services.risks import actions, register, views
 from qms.services.risks import scale as scales
@@ -30,6 +32,14 @@ SCORE = click.IntRange(min=0)
 
 _KINDS = {"risk": msg("risk"), "opportunity": msg("opportunity")}
 _LEVELS = {"low": msg("low"), "medium": msg("medium"), "high": msg("high")}
+_TREATMENTS = {
+    "accept": msg("accept"),
+    "reduce": msg("reduce"),
+    "avoid": msg("avoid"),
+    "exploit": msg("exploit"),
+}
+_DUE_WHAT = {"review": pmsg("risk register", "review"), "action": msg("action")}
+_TITLE = pmsg("risk register", "TITLE")  # a risk's title, not a document's
 
 
 @click.group(cls=TranslatedGroup)
@@ -246,20 +256,31 @@ def list_(department: str | None, include_closed: bool, as_user: str | None, fmt
         [
             v.ref,
             v.department,
-            v.kind,
+            code_word(_KINDS, v.kind),
             v.title,
-            f"{v.likelihood}x{v.impact} {v.level}",
-            v.treatment,
-            f"{v.residual_likelihood}x{v.residual_impact} {v.residual_level}"
+            f"{v.likelihood}x{v.impact} {code_word(_LEVELS, v.level)}",
+            code_word(_TREATMENTS, v.treatment),
+            f"{v.residual_likelihood}x{v.residual_impact} {code_word(_LEVELS, v.residual_level)}"
             if v.residual_level
             else "-",
-            f"{v.next_review:%Y-%m-%d}" + (" OVERDUE" if v.review_overdue else ""),
+            f"{v.next_review:%Y-%m-%d}" + (" " + phrase("OVERDUE") if v.review_overdue else ""),
             f"{sum(a.done for a in v.actions)}/{len(v.actions)}",
         ]
         for v in shown
     ]
     echo_table(
-        ["REF", "DEPT", "KIND", "TITLE", "LEVEL", "TREATMENT", "AFTER", "REVIEW", "ACTIONS"], rows
+        [
+            phrase("REF"),
+            phrase("DEPT"),
+            phrase("KIND"),
+            label(_TITLE),
+            phrase("LEVEL"),
+            phrase("TREATMENT"),
+            phrase("AFTER"),
+            phrase("REVIEW"),
+            phrase("ACTIONS"),
+        ],
+        rows,
     )
 
 
@@ -278,11 +299,15 @@ def overdue(fmt: str) -> None:
         echo_json(as_json(found))
         return
     rows = [
-        [f"{o.due:%Y-%m-%d}", o.what, o.ref + (f"/{o.number}" if o.number else ""), o.department,
+        [f"{o.due:%Y-%m-%d}", code_word(_DUE_WHAT, o.what), o.ref + (f"/{o.number}" if o.number else ""), o.department,
          o.owner or "-", o.title]
         for o in found
     ]  # fmt: skip
-    echo_table(["DUE", "WHAT", "REF", "DEPT", "OWNER", "TITLE"], rows)
+    echo_table(
+        [phrase("DUE"), phrase("WHAT"), phrase("REF"), phrase("DEPT"), phrase("OWNER"),
+         label(_TITLE)],
+        rows,
+    )  # fmt: skip
 
 
 @risk.command("scale")

@@ -2,7 +2,7 @@
 
 import click
 
-from qms.cli.common import app
+from qms.cli.common import app, said
 from qms.cli.help import TranslatedHelp
 
 
@@ -39,7 +39,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, proxy_headers:
     if workers > 1:  # once, before the workers start (each one checks it again)
         upgrade(context.engine)
         context.close()
-    click.echo(f"qms: serving on http://{host}:{port} (Ctrl+C stops)", err=True)
+    click.echo(said("qms: serving on {address} (Ctrl+C stops)", address=f"http://{host}:{port}"),
+               err=True)  # fmt: skip
     uvicorn.run(
         "qms.web.app:create_app",
         factory=True,

@@ -10,6 +10,7 @@ from qms.cli.common import (
     echo_phrase,
     echo_table,
     format_option,
+    phrase,
     read_text_input,
     reading,
 )
@@ -139,7 +140,14 @@ def show(
         )
         return
     echo_table(
-        ["SEQ", "AT (UTC)", "ACTOR", "ACTION", "ON", "DETAIL"],
+        [
+            phrase("SEQ"),
+            phrase("AT (UTC)"),
+            phrase("ACTOR"),
+            phrase("ACTION"),
+            phrase("ON"),
+            phrase("DETAIL"),
+        ],
         [
             [
                 str(e.seq),

@@ -141,6 +141,13 @@ def test_programme_and_coverage(qms: Invoke, engine: Engine) -> None:
     entry = qms("audit", "programme-entry", "2026", "TP", "--clauses", "7.5", "--processes",
                 "QT-01", "--importance", "high", "--months", "3,9", "--as", "binh")  # fmt: skip
     assert entry.stdout == "TP: 2 audits in 2026 (mức độ quan trọng cao: 2 lần/năm)\n"
+    again = qms("audit", "programme", "2026", "--objectives", "Mỗi phòng ít nhất một lần",
+                "--as", "binh", env={"QMS_LANGUAGE": "vi"})  # fmt: skip
+    assert again.stdout == "đã lưu chương trình đánh giá năm 2026\n"
+    entry = qms("audit", "programme-entry", "2026", "TP", "--clauses", "7.5", "--processes",
+                "QT-01", "--importance", "high", "--months", "3,9", "--as", "binh",
+                env={"QMS_LANGUAGE": "vi"})  # fmt: skip
+    assert entry.stdout == "TP: 2 cuộc đánh giá trong năm 2026 (mức độ quan trọng cao: 2 lần/năm)\n"
     assert qms(*PLAN, "--lead", "an").exit_code == 0
     result = json.loads(qms("audit", "coverage", "2026", "--format", "json", "--as", "an").stdout)
     by_clause = {c["clause"]: c for c in result["clauses"]}

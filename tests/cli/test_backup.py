@@ -302,7 +302,11 @@ def test_an_existing_file_is_replaced_only_with_force(db_url: str, tmp_path: Pat
         f"error: {archive} already exists: give another name, or --force to replace it\n",
     )
     assert archive.read_bytes() == b"yesterday's backup"
-    assert run(db_url, "backup", str(archive), "--force").exit_code == 0
+    replaced = run(db_url, "backup", str(archive), "--force", env={"QMS_LANGUAGE": "vi"})
+    assert replaced.exit_code == 0
+    assert replaced.stdout.startswith(f"đã ghi {archive} (")
+    assert " byte): cơ sở dữ liệu " in replaced.stdout
+    assert replaced.stdout.endswith(" sự kiện trong Nhật ký hệ thống\n")
     assert tarfile.is_tarfile(archive)
     assert [path.name for path in archive.parent.iterdir()] == ["qms.tar"]
 

@@ -140,6 +140,34 @@ def test_from_an_audit_finding_to_a_closed_record(
         [],
     )
     assert [a["document_change"] for a in info["actions"]] == ["QT-01 issue 2 (effective)", None]
+    english = ok(qms, "capa", "show", ref)
+    vietnamese = qms("capa", "show", ref, env={"QMS_LANGUAGE": "vi"}).stdout
+    for line in (
+        f"{ref}  closed",
+        f"source audit_finding ({audit}/1), department MC, clause 7.5.3, major",
+        "  why 2: Vì sao không ai thu hồi? -> Vì QT-01 không quy định bước thu hồi",
+        "root cause (documentation): QT-01 thiếu bước thu hồi tài liệu lỗi thời",
+        "similar elsewhere: possible: Đã rà soát Phòng Tư pháp: không có",
+        f"  action 1 [done] Bổ sung bước thu hồi tài liệu vào QT-01 (thu, due {due}) "
+        "-> QT-01 issue 2 (effective)",
+        "    done: Đã tập huấn 12 cán bộ",
+    ):
+        assert line in english.splitlines()
+    for line in (
+        f"{ref}  Đã đóng",
+        f"nguồn: Đánh giá nội bộ ({audit}/1), phòng ban MC, điều khoản 7.5.3, Nặng",
+        "  vì sao 2: Vì sao không ai thu hồi? -> Vì QT-01 không quy định bước thu hồi",
+        "nguyên nhân gốc rễ (Tài liệu, quy trình): QT-01 thiếu bước thu hồi tài liệu lỗi thời",
+        "sự không phù hợp tương tự ở nơi khác: Có thể xảy ra: Đã rà soát Phòng Tư pháp: không có",
+        f"  hành động 1 [đã hoàn thành] Bổ sung bước thu hồi tài liệu vào QT-01 (thu, hạn {due}) "
+        "-> QT-01 lần ban hành 2 (hiệu lực)",
+        "    kết quả thực hiện: Đã tập huấn 12 cán bộ",
+    ):
+        assert line in vietnamese.splitlines()
+    assert "  verified effective by Trịnh Văn An (an) " in english
+    assert "  đánh giá hiệu lực: có hiệu lực, bởi Trịnh Văn An (an) " in vietnamese
+    assert "\nclosed by thu " in english
+    assert "\nkết thúc bởi thu " in vietnamese
     controlled = tmp_path / "qt-01.pdf"
     ok(qms, "pdf", "document", "QT-01", "-o", str(controlled))
     assert ref in " ".join(cs.pdf_text(controlled.read_bytes()).split())
@@ -249,6 +277,10 @@ def test_list_show_and_overdue(qms: Invoke, engine: Engine, tmp_path: Path) -> N
     assert qms("capa", "overdue", "--dept", "TP", env=vi).output == (
         f"không có việc quá hạn tính đến ngày {day:%d/%m/%Y}\n"
     )
+    overdue_vi = qms("capa", "overdue", env=vi).output
+    assert f"  {late}: hành động 2: Phân công hung theo dõi thời hạn hồ sơ " in overdue_vi
+    assert "trễ 6 ngày)" in overdue_vi
+    assert "days late" not in overdue_vi
 
     register = tmp_path / "register.pdf"
     assert ok(qms, "pdf", "capa-register", "--lang", "en", "-o", str(register)).startswith(

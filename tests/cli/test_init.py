@@ -102,6 +102,13 @@ def test_init_creates_the_first_admin(blank_db_url: str) -> None:
     assert [(u["username"], u["roles"]) for u in users_json] == [("root", ["admin"])]
     added = run(blank_db_url, "dept", "add", "VP", "Văn phòng", "--as", "root")
     assert added.stdout == "added department VP\n"
+    in_vietnamese = CliRunner().invoke(
+        cli,
+        ["dept", "add", "TP", "Phòng Tư pháp", "--as", "root"],
+        env={"QMS_DATABASE_URL": blank_db_url, "QMS_LANGUAGE": "vi"},
+        catch_exceptions=False,
+    )
+    assert in_vietnamese.stdout == "đã thêm phòng ban TP\n"
 
 
 def test_init_demo_loads_a_register_of_risks(blank_db_url: str) -> None:

@@ -304,6 +304,11 @@ def test_a_users_address_is_checked_when_saved(qms: Invoke, engine: Engine) -> N
         "user", "mail", "lan", "--email", "lan@example.vn", "--choice", "digest", "--as", "lan"
     )
     assert (good.exit_code, good.stdout) == (0, "lan: mail lan@example.vn (digest)\n")
+    in_vietnamese = qms("user", "mail", "lan", "--choice", "digest", "--as", "lan",
+                        env={"QMS_LANGUAGE": "vi"})  # fmt: skip
+    assert in_vietnamese.stdout == (
+        "lan: thư điện tử lan@example.vn (một thư mỗi ngày tổng hợp các thông báo trong ngày)\n"
+    )
     with read_session(engine) as session:
         lan = users.get_user(session, "lan")
         assert (lan.email, lan.mail_choice) == ("lan@example.vn", "digest")

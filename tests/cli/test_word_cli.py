@@ -149,6 +149,16 @@ def test_export_edit_in_word_and_revise_shows_the_change_in_the_diff(
     assert revised.exit_code == 0, revised.output
     assert revised.stdout.startswith("QT-01 issue 2 is a draft")
     diff = qms("doc", "diff", "QT-01", "1", "2", "--no-color", "--as", "thu").stdout
+    assert diff.splitlines()[:2] == ["--- QT-01 issue 1", "+++ QT-01 issue 2"]
     assert diff.splitlines()[2:] == [
         "~ - Bộ phận [-Một-]{+Tiếp+} [-cửa-]{+nhận và Trả kết quả+}",
     ]
+    vi = {"QMS_LANGUAGE": "vi"}
+    in_vietnamese = qms("doc", "diff", "QT-01", "1", "2", "--no-color", "--as", "thu", env=vi)
+    assert in_vietnamese.stdout.splitlines()[:2] == [
+        "--- QT-01 lần ban hành 1",
+        "+++ QT-01 lần ban hành 2",
+    ]
+    again = qms("doc", "export", "QT-01", "--issue", "1", "-o", str(target), "--as", "thu", env=vi)
+    assert again.stdout.startswith(f"đã ghi {target} (")
+    assert again.stdout.endswith(" byte)\n")

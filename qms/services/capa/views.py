@@ -214,7 +214,9 @@ class CapaDetail:
     steps: tuple[str, ...]
 
 
-def detail(session: Session, *, viewer: User | None, ref: str) -> CapaDetail:
+def detail(session: Session, *, viewer: User | None, ref: str, language: str = "en") -> CapaDetail:
+    """A record as ``capa show`` and the JSON API give it; ``language`` is that of the
+    document change an action raised ("QT-01 issue 4 (draft)")."""
     car = get_capa(session, ref)
     if viewer is not None:
         require_reader(session, viewer, car)
@@ -239,7 +241,7 @@ def detail(session: Session, *, viewer: User | None, ref: str) -> CapaDetail:
                 done_note=a.done_note,
                 document=doc.code if doc else None,
                 document_issue=rev.issue if rev else None,
-                document_change=capa_records.revision_label(session, a) or None,
+                document_change=capa_records.revision_label(session, a, language) or None,
                 steps=action_steps(session, viewer, car, a.number) if viewer else (),
             )
         )
