@@ -19,6 +19,8 @@ from qms.errors import IntegrityProblem
 from qms.services.trail import anchors as trail_anchors
 from qms.services.trail import chain as trail_service
 from qms.services.trail import view as trail_view
+from qms.services.trail import words as trail_words
+from qms.settings import message_language
 from qms.text import shorten
 
 # About 150,000 anchors, years of hourly ones; a file is checked whole, in memory.
@@ -139,6 +141,15 @@ def show(
             ]
         )
         return
+    language = message_language()
+    if language != "en":  # English keeps the recorded codes and JSON that scripts match
+        shown = [trail_words.readable(e.action, e.entity, e.payload, language) for e in rows]
+        cells = [
+            [w.action, f"{w.entity} {e.entity_id}", w.details]
+            for e, w in zip(rows, shown, strict=True)
+        ]
+    else:
+        cells = [[e.action, e.entity_id, e.payload] for e in rows]
     echo_table(
         [
             phrase("SEQ"),
@@ -153,10 +164,10 @@ def show(
                 str(e.seq),
                 f"{e.at:%Y-%m-%d %H:%M:%S}",
                 e.actor,
-                e.action,
-                e.entity_id,
-                shorten(e.payload, 70),
+                action,
+                on,
+                shorten(details, 70),
             ]
-            for e in rows
+            for e, (action, on, details) in zip(rows, cells, strict=True)
         ],
     )

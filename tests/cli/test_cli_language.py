@@ -146,6 +146,21 @@ def test_the_trail_check_reports_in_vietnamese(qms: Invoke, tmp_path: Path) -> N
     )
 
 
+def test_the_trail_reads_in_words_in_vietnamese_and_as_recorded_in_english(
+    qms: Invoke, tmp_path: Path
+) -> None:
+    register(qms, tmp_path)
+    vietnamese = qms("trail", "show", "--id", "QT-20", env=VI).stdout
+    registered = next(line for line in vietnamese.splitlines() if "đăng ký tài liệu" in line)
+    assert "tài liệu QT-20" in registered
+    assert "mã hiệu: QT-20" in registered
+    assert "document.register" not in vietnamese
+    assert "{" not in vietnamese
+    english = qms("trail", "show", "--id", "QT-20").stdout
+    assert "document.register" in english
+    assert '{"new":{' in english
+
+
 def test_the_register_has_vietnamese_headings_and_english_ones_by_default(
     qms: Invoke, password: str, tmp_path: Path
 ) -> None:
