@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from qms.db import read_connection, read_session, write_session
-from qms.errors import QMSError
+from qms.errors import AuthenticationFailed, QMSError
 from qms.models import Document, Revision
 from qms.services.documents import downloads, revisions
 from qms.services.documents import register as documents
@@ -51,6 +51,16 @@ def refused(
     with pytest.raises(error, match=match):
         act(engine, func, actor, **kwargs)
     assert snapshot(engine) == before
+
+
+def refused_signature(engine: Engine, func: Callable[..., Any], actor: str, **kwargs: Any) -> None:
+    """A wrong signing password: refused, nothing changed but the refusal recorded on the
+    trail, where it counts towards the signing lock-out."""
+    before, seq = snapshot(engine, skip=("trail_event",)), last_event(engine)
+    with pytest.raises(AuthenticationFailed, match="wrong password"):
+        act(engine, func, actor, **kwargs)
+    assert snapshot(engine, skip=("trail_event",)) == before
+    assert trail_actions(engine, after=seq) == ["signing.refused"]
 
 
 def trail_actions(engine: Engine, after: int = 0) -> list[str]:

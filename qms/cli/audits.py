@@ -22,6 +22,7 @@ from qms.cli.common import (
     read_text_input,
     reading,
     said,
+    signing_limits,
     steps_line,
     text_limit,
     writing,
@@ -340,7 +341,9 @@ def report(ref: str, as_user: str) -> None:
     password = read_password()
     with writing() as session:
         actor = users.get_active_user(session, as_user)
-        done = audit_reports.report(session, actor=actor, ref=ref, password=password)
+        done = audit_reports.report(
+            session, actor=actor, ref=ref, password=password, limits=signing_limits()
+        )
     echo_phrase("{ref} reported; report PDF {hash}", ref=done.ref, hash=str(done.report_sha256))
 
 
@@ -357,7 +360,9 @@ def sign(ref: str, as_user: str) -> None:
     password = read_password()
     with writing() as session:
         actor = users.get_active_user(session, as_user)
-        done = audit_reports.sign(session, actor=actor, ref=ref, password=password)
+        done = audit_reports.sign(
+            session, actor=actor, ref=ref, password=password, limits=signing_limits()
+        )
     echo_phrase(
         "{ref} signed by {user}; report PDF {hash}",
         ref=done.ref,

@@ -17,6 +17,7 @@ from qms.cli.common import (
     read_password,
     reading,
     said,
+    signing_limits,
     steps_line,
     writing,
 )
@@ -287,6 +288,7 @@ def verify(ref: str, effective: bool | None, evidence: str, as_user: str) -> Non
             effective=effective,
             evidence=evidence,
             password=password,
+            limits=signing_limits(),
         )
     shown = capa_records.normalise_ref(ref)
     if effective:

@@ -28,9 +28,11 @@ from qms.services.audits.steps import (
     check_sign,
 )
 from qms.services.documents import register as documents
+from qms.services.documents import signing
+from qms.services.documents.signing import SigningLimits
 from qms.services.fields import one_line
 from qms.services.integrity.copies import confirm_stored_record
-from qms.services.people import organisation, users
+from qms.services.people import organisation
 from qms.services.trail import chain as trail
 from qms.text import clean
 
@@ -71,7 +73,13 @@ def _store_report(session: Session, audit: Audit, content: str) -> str:
 
 
 def report(
-    session: Session, *, actor: User, ref: str, password: str, conclusions: str | None = None
+    session: Session,
+    *,
+    actor: User,
+    ref: str,
+    password: str,
+    conclusions: str | None = None,
+    limits: SigningLimits | None = None,
 ) -> Audit:
     """Issue the report (lead auditor, password): every item answered, conclusions
     written. Signs the record, stores the report PDF with its hash and locks the audit."""
@@ -91,7 +99,15 @@ def report(
             ref=audit.ref,
             first=open_items[0],
         )
-    users.confirm_password(actor, password)
+    signing.confirm_signer(
+        session,
+        signer=actor,
+        password=password,
+        limits=limits,
+        entity="audit",
+        entity_id=audit.ref,
+        meaning=LEAD,
+    )
     audit.actual_end = organisation.today(session)
     audit.reported_at = utcnow()
     with changing_status(
@@ -111,13 +127,28 @@ def report(
     return audit
 
 
-def sign(session: Session, *, actor: User, ref: str, password: str) -> Audit:
+def sign(
+    session: Session,
+    *,
+    actor: User,
+    ref: str,
+    password: str,
+    limits: SigningLimits | None = None,
+) -> Audit:
     """The auditee representative signs the reported record (password); the stored
     report is rendered again with both signatures."""
     audit = get_audit(session, ref, lock=True)
     content = record_hash(session, audit)
     check_sign(session, actor, audit, content_hash=content)
-    users.confirm_password(actor, password)
+    signing.confirm_signer(
+        session,
+        signer=actor,
+        password=password,
+        limits=limits,
+        entity="audit",
+        entity_id=audit.ref,
+        meaning=AUDITEE,
+    )
     _sign(session, audit, actor, AUDITEE, content)
     old_pdf = audit.report_sha256
     new_pdf = _store_report(session, audit, content)

@@ -29,7 +29,8 @@ from qms.services.capa import records as capa_records
 from qms.services.capa.lifecycle import require_editable, require_leadership, set_status
 from qms.services.capa.records import get_capa
 from qms.services.documents import register as documents
-from qms.services.documents import revisions
+from qms.services.documents import revisions, signing
+from qms.services.documents.signing import SigningLimits
 from qms.services.notices import kinds as notices
 from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
@@ -316,6 +317,7 @@ def verify(
     effective: bool,
     evidence: str,
     password: str,
+    limits: SigningLimits | None = None,
 ) -> CapaVerification:
     """Verify the effectiveness of the actions and sign it (password again): an auditor or
     controller who owns none of the actions. Effective -> verified_effective; not
@@ -325,7 +327,15 @@ def verify(
     text = clean(evidence or "")
     if not text:
         raise ValidationError("give the evidence of the verification").about("evidence")
-    users.confirm_password(actor, password)
+    signing.confirm_signer(
+        session,
+        signer=actor,
+        password=password,
+        limits=limits,
+        entity="capa",
+        entity_id=car.ref,
+        meaning="verified",
+    )
     now = utcnow()
     verification = CapaVerification(
         capa_id=pk(car),

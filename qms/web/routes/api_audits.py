@@ -15,7 +15,7 @@ from qms.services.audits import reports as audit_reports
 from qms.services.audits import views as audit_views
 from qms.services.audits import work as audit_work
 from qms.services.audits.views import AuditDetail, AuditSummary, FindingView, ItemView
-from qms.web.deps import CurrentUser, Db
+from qms.web.deps import CurrentUser, Db, Limits
 from qms.web.errors import API_ERRORS
 from qms.web.routes.api_params import WholeNumber, YearFilter
 from qms.web.routes.responses import PDF_RESPONSE, download
@@ -173,14 +173,22 @@ def conclude(session: Db, user: CurrentUser, ref: str, payload: Conclusions) -> 
 
 
 @router.post("/audits/{ref}/report", response_model=AuditDetail)
-def report(session: Db, user: CurrentUser, ref: str, payload: Password) -> AuditDetail:
-    audit = audit_reports.report(session, actor=user, ref=ref, password=payload.password)
+def report(
+    session: Db, user: CurrentUser, limits: Limits, ref: str, payload: Password
+) -> AuditDetail:
+    audit = audit_reports.report(
+        session, actor=user, ref=ref, password=payload.password, limits=limits
+    )
     return audit_views.detail(session, viewer=user, ref=audit.ref)
 
 
 @router.post("/audits/{ref}/sign", response_model=AuditDetail)
-def sign(session: Db, user: CurrentUser, ref: str, payload: Password) -> AuditDetail:
-    audit = audit_reports.sign(session, actor=user, ref=ref, password=payload.password)
+def sign(
+    session: Db, user: CurrentUser, limits: Limits, ref: str, payload: Password
+) -> AuditDetail:
+    audit = audit_reports.sign(
+        session, actor=user, ref=ref, password=payload.password, limits=limits
+    )
     return audit_views.detail(session, viewer=user, ref=audit.ref)
 
 

@@ -15,7 +15,7 @@ from qms.services.capa import lifecycle as capa
 from qms.services.capa import records as capa_records
 from qms.services.capa import views as capa_views
 from qms.services.capa.views import CapaDetail, CapaSummary
-from qms.web.deps import CurrentUser, Db
+from qms.web.deps import CurrentUser, Db, Limits
 from qms.web.errors import API_ERRORS
 from qms.web.routes.api_params import WholeNumber, YearFilter
 from qms.web.routes.responses import PDF_RESPONSE, download
@@ -143,7 +143,9 @@ def action_done(
 
 
 @router.post("/capa/{ref}/verify", response_model=CapaDetail)
-def verify(session: Db, user: CurrentUser, ref: str, payload: Verification) -> CapaDetail:
+def verify(
+    session: Db, user: CurrentUser, limits: Limits, ref: str, payload: Verification
+) -> CapaDetail:
     capa_actions.verify(
         session,
         actor=user,
@@ -151,6 +153,7 @@ def verify(session: Db, user: CurrentUser, ref: str, payload: Verification) -> C
         effective=payload.effective,
         evidence=payload.evidence,
         password=payload.password,
+        limits=limits,
     )
     return _capa_out(session, user, ref)
 

@@ -21,7 +21,7 @@ from qms.services.audits import views as audit_views
 from qms.services.audits.steps import AuditStep
 from qms.services.capa import steps as capa_steps
 from qms.services.people import organisation, users
-from qms.web.deps import CurrentUser, Db, Roles
+from qms.web.deps import CurrentUser, Db, Limits, Roles
 from qms.web.errors import N_
 from qms.web.i18n import request_language
 from qms.web.pages import render
@@ -243,17 +243,27 @@ def conclude(
 
 @router.post("/audits/{ref}/report")
 def report(
-    request: Request, session: Db, user: CurrentUser, ref: str, password: Annotated[str, Form()]
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    limits: Limits,
+    ref: str,
+    password: Annotated[str, Form()],
 ) -> Response:
-    audit = audit_reports.report(session, actor=user, ref=ref, password=password)
+    audit = audit_reports.report(session, actor=user, ref=ref, password=password, limits=limits)
     return done(request, audit_url(audit.ref), N_("The audit is reported and signed."))
 
 
 @router.post("/audits/{ref}/sign")
 def sign(
-    request: Request, session: Db, user: CurrentUser, ref: str, password: Annotated[str, Form()]
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    limits: Limits,
+    ref: str,
+    password: Annotated[str, Form()],
 ) -> Response:
-    audit = audit_reports.sign(session, actor=user, ref=ref, password=password)
+    audit = audit_reports.sign(session, actor=user, ref=ref, password=password, limits=limits)
     return done(request, audit_url(audit.ref), N_("You have signed the audit report."))
 
 

@@ -17,7 +17,7 @@ from qms.services.capa import records as capa_records
 from qms.services.capa import steps as capa_steps
 from qms.services.capa import views as capa_views
 from qms.services.people import users
-from qms.web.deps import CurrentUser, Db
+from qms.web.deps import CurrentUser, Db, Limits
 from qms.web.errors import N_
 from qms.web.i18n import request_language
 from qms.web.pages import render
@@ -244,6 +244,7 @@ def verify(
     effective: Annotated[str, Form()],
     evidence: Annotated[str, Form()],
     password: Annotated[str, Form()],
+    limits: Limits,
 ) -> Response:
     if effective not in ("yes", "no"):
         raise ValidationError("the verification result must be yes or no")
@@ -254,6 +255,7 @@ def verify(
         effective=effective == "yes",
         evidence=evidence,
         password=password,
+        limits=limits,
     )
     target = capa_url(capa_records.normalise_ref(ref))
     return done(request, target, N_("The effectiveness verification is signed."))
