@@ -1,19 +1,19 @@
-"""Message catalogs shared by every interface: the Babel .po files in ``qms/locale``,
-compiled in memory on first use (no build step). Services' refusals and the web pages
-are translated from the same catalogs. Babel is imported on that first use, so a command
-that prints nothing translated does not pay for it."""
+"""Message catalogs shared by every interface: the Babel .po files in ``qms/locale``, where
+translators write, and beside each its compiled .mo, which the program reads
+(``scripts/update-catalogs`` writes both; a test fails while a .mo differs from its .po).
+Services' refusals and the web pages are translated from the same catalogs. A catalog is
+read on first use, and Babel is imported only to format a number, so a command that prints
+nothing translated pays for neither."""
 
 from collections.abc import Mapping
 from functools import cache
+from gettext import GNUTranslations
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from qms.domain import LANGUAGES
 from qms.errors import Gettext, Joined, NumberFormat, QMSError, Text
-
-if TYPE_CHECKING:
-    from babel.support import Translations
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 
@@ -69,21 +69,31 @@ def pmsg(context: str, message_id: str) -> Message:
     return Message(context, message_id)
 
 
-@cache
-def translations(language: str) -> "Translations":
-    """The catalog of ``language``, compiled from its .po file."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    from babel.support import Translations
-
+def catalog_path(language: str, suffix: str) -> Path:
+    """The catalog file of ``language``: ``.po`` (the source) or ``.mo`` (compiled)."""
     if language not in LANGUAGES:
         raise ValueError(f"no catalog for language {language!r}")
-    with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as source:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"messages{suffix}"
+
+
+def compile_catalog(language: str) -> bytes:
+    """The .mo bytes of ``language``'s .po file, as Babel compiles them (fuzzy entries
+    left out)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with catalog_path(language, ".po").open("rb") as source:
         catalog = read_po(source, locale=language)
     compiled = BytesIO()
     write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(fp=compiled)
+    return compiled.getvalue()
+
+
+@cache
+def translations(language: str) -> GNUTranslations:
+    """The catalog of ``language``, read from its compiled .mo file."""
+    with catalog_path(language, ".mo").open("rb") as source:
+        return GNUTranslations(source)
 
 
 def gettext_for(language: str) -> Gettext:
@@ -107,9 +117,13 @@ def translate_all(messages: Mapping[str, Message], language: str) -> dict[str, s
 def number_format(language: str) -> NumberFormat:
     """Numbers written the way ``language`` groups them (1,000 in English, 1.000 in
     Vietnamese)."""
-    from babel.numbers import format_decimal
 
-    return lambda value: format_decimal(value, locale=language)
+    def formatted(value: int | float) -> str:
+        from babel.numbers import format_decimal  # only when a phrase has a number in it
+
+        return format_decimal(value, locale=language)
+
+    return formatted
 
 
 def in_language(phrase: Text | Joined | QMSError, language: str) -> str:

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 import qms
 from qms.cli.help import extraction_methods
 from qms.domain import LANGUAGES
-from qms.i18n import EXTRACTION_KEYWORDS, LOCALE_DIR, Message
+from qms.i18n import EXTRACTION_KEYWORDS, LOCALE_DIR, Message, catalog_path, compile_catalog
 from qms.paths import templates_dir
 
 PACKAGE = Path(qms.__file__).parent
@@ -78,6 +78,13 @@ def _labels() -> dict[str, Message]:
     tables |= {f"audit.{k}": m for k, m in audit_records._WORDS.items()}
     tables["manual"] = renditions.MANUAL_TITLE
     return tables
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_compiled_catalog_is_its_po_file_compiled(language: str) -> None:
+    """The program reads the .mo files: one left behind by an edit of its .po (run
+    scripts/update-catalogs) would print the old words."""
+    assert catalog_path(language, ".mo").read_bytes() == compile_catalog(language)
 
 
 def test_the_printed_labels_and_the_services_words_are_extracted() -> None:

@@ -13,8 +13,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from qms.errors import Text
 
 PAPER, ELECTRONIC, BOTH = "paper", "electronic", "both"
@@ -49,6 +47,8 @@ def _either(words: list[str]) -> str:
 
 @cache
 def words() -> Words:
+    import yaml  # only reading a records table needs it, not every command that imports this
+
     path = resources.files("qms.data") / WORDS_FILE
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     retention = data["retention"]
