@@ -95,29 +95,22 @@ def confirm_signer(
     transaction is rolled back and only the record of the attempt is committed."""
     limits = limits or SigningLimits()
     minutes = locked_for(session, signer, limits)
-    if minutes:
-        record_refusal(
-            session,
-            signer=signer,
-            entity=entity,
-            entity_id=entity_id,
-            meaning=meaning,
-            action=LOCKED,
-        )
-        raise SigningLocked(minutes)
-    try:
-        users.confirm_password(signer, password)
-    except AuthenticationFailed as refused:
-        record_refusal(
-            session,
-            signer=signer,
-            entity=entity,
-            entity_id=entity_id,
-            meaning=meaning,
-            action=REFUSED,
-        )
-        refused.about("password", option="")
-        raise
+    refusal: QMSError = SigningLocked(minutes)
+    if not minutes:
+        try:
+            users.confirm_password(signer, password)
+            return
+        except AuthenticationFailed as wrong:
+            refusal = wrong.about("password", option="")
+    record_refusal(
+        session,
+        signer=signer,
+        entity=entity,
+        entity_id=entity_id,
+        meaning=meaning,
+        action=LOCKED if minutes else REFUSED,
+    )
+    raise refusal
 
 
 def record_refusal(
