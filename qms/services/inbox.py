@@ -690,13 +690,19 @@ def _unread_readers() -> Any:
     department = (
         select(Document.department_id)
         .where(col(Document.id) == Revision.document_id)
+        .correlate_except(Document)
         .scalar_subquery()
     )
-    acknowledged = exists().where(
-        and_(
-            col(Acknowledgement.revision_id) == Revision.id,
-            col(Acknowledgement.user_id) == User.id,
+    # Correlated to the outer query's issue two levels up, not only to the reader.
+    acknowledged = (
+        exists()
+        .where(
+            and_(
+                col(Acknowledgement.revision_id) == Revision.id,
+                col(Acknowledgement.user_id) == User.id,
+            )
         )
+        .correlate_except(Acknowledgement)
     )
     return (
         select(User.id)
