@@ -2,6 +2,7 @@
 its issue in progress, withdrawn) in the transaction of each step, and the register's
 status filters, counts and status order read it from there."""
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -82,9 +83,14 @@ def test_each_step_keeps_the_row_and_the_counts_current(engine: Engine) -> None:
     assert by_type.departments == {"VP": 1}
 
 
-def test_status_filters_and_order_read_the_row(engine: Engine) -> None:
+@pytest.mark.parametrize("walk_from", [search.WALK_FROM, 0])
+def test_status_filters_and_order_read_the_row(
+    engine: Engine, walk_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without search words, what the row says decides (changed behind the services'
-    back here, to show that the issues are not read again)."""
+    back here, to show that the issues are not read again), whether the page is read
+    by walking the order's index (many matches) or not."""
+    monkeypatch.setattr(search, "WALK_FROM", walk_from)
     effective_document(engine, "QT-01")
     new_draft(engine, "QT-02")
     with engine.begin() as connection:
