@@ -202,10 +202,15 @@ def _standing(status: str, *, unindexed: bool = False) -> Cond:
     return column == value
 
 
-def _ordered(query: SelectOfScalar[Any], sort: str, descending: bool) -> SelectOfScalar[Any]:
+def _ordered(
+    query: SelectOfScalar[Any], sort: str, descending: bool, *, sift: bool = False
+) -> SelectOfScalar[Any]:
     """``query`` (over ``document``) in the order of the column ``sort``; the Vietnamese
     title order, then the code, breaks ties. Descending reverses every key, so an index
-    on them serves both directions."""
+    on them serves both directions. With ``sift`` (few matches, on SQLite) no index
+    serves the order (a unary ``+``): the planner, which has no statistics, then finds
+    the few rows by their filter's index and sorts them, instead of walking the whole
+    title index in search of them."""
     keys: list[Any] = []
     if sort == "code":
         keys = [col(Document.code)]
@@ -233,6 +238,8 @@ def _ordered(query: SelectOfScalar[Any], sort: str, descending: bool) -> SelectO
         keys = [day.is_(None), day]  # documents never in effect come last
     if sort != "code":
         keys += [col(Document.title_sort_key), col(Document.code)]
+    if sift:
+        keys = [UnaryExpression(key, operator=custom_op("+")) for key in keys]
     return query.order_by(*(key.desc() if descending else key for key in keys))
 
 
@@ -364,8 +371,11 @@ def register_page(
     tally = _tally(session, filters, see_all) if facets else None
     total = tally[0] if tally else chosen.count(session)
     walk = total > WALK_FROM and sort in ("title", "code")
-    query = _ordered(select(Document.id).where(*chosen.where(session, walk=walk)), sort, descending)
-    found = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all()
+    sift = total <= WALK_FROM and session.get_bind().dialect.name == "sqlite"
+    query = _ordered(
+        select(Document.id).where(*chosen.where(session, walk=walk)), sort, descending, sift=sift
+    )
+    found = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all() if total else []
     ids = [doc_id for doc_id in found if doc_id is not None]
     return RegisterPage(
         _rows(session, ids, see_all),
