@@ -1,6 +1,7 @@
 """Where each document's issues stand, on the document row (an effective issue, the state
 of the issue in progress, withdrawn), with an index the register counts from alone: at
-city scale its filters and counts no longer join every document to its issues.
+city scale its filters and counts no longer join every document to its issues. And an
+index for the inbox's sections of issues in a state, oldest first, whoever drafted them.
 
 Revision ID: 0020
 Revises: 0018
@@ -46,11 +47,13 @@ def upgrade() -> None:
         "document",
         ["in_effect", "doc_type", "department_id", "in_progress", "withdrawn"],
     )
+    op.create_index(
+        "ix_revision_status_updated", "revision", ["status", "updated_at", "document_id"]
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("document") as batch:
-        batch.drop_index("ix_document_register_counts")
-        batch.drop_column("withdrawn")
-        batch.drop_column("in_progress")
-        batch.drop_column("in_effect")
+    op.drop_index("ix_revision_status_updated", table_name="revision")
+    op.drop_index("ix_document_register_counts", table_name="document")
+    for column in ("withdrawn", "in_progress", "in_effect"):
+        op.drop_column("document", column)
