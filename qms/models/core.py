@@ -50,6 +50,18 @@ class Setting(SQLModel, table=True):
 
 
 class Document(SQLModel, table=True):
+    __table_args__ = (
+        # The register's counts by state, type and department, read from this index alone.
+        Index(
+            "ix_document_register_counts",
+            "in_effect",
+            "doc_type",
+            "department_id",
+            "in_progress",
+            "withdrawn",
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True)
     title: str = Field(max_length=300)
@@ -70,6 +82,13 @@ class Document(SQLModel, table=True):
     checked_current_on: date | None = None
     created_at: datetime
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # Where the document's issues stand, kept by the services in the transaction that
+    # moves them (qms.services.documents.search_index.refresh), for the register's
+    # filters and counts: it has an effective issue; the state of its issue in progress;
+    # it was withdrawn (an obsolete issue and neither of the others).
+    in_effect: bool = False
+    in_progress: str | None = Field(default=None, max_length=20)
+    withdrawn: bool = False
 
 
 class Revision(SQLModel, table=True):

@@ -34,3 +34,11 @@ Index(
     col(Revision.updated_at),
     col(Revision.document_id),
 )
+# The inbox's sections of issues in a state whoever drafted them (to publish, to read,
+# late readers), oldest first: the first page is read in this order, stopping after it.
+Index(
+    "ix_revision_status_updated",
+    col(Revision.status),
+    col(Revision.updated_at),
+    col(Revision.document_id),
+)

@@ -583,7 +583,8 @@ def _verifications_by(
 
 
 def _reads_by(session: Session, user: User, roles: set[Role], horizon: date) -> list[InboxItem]:
-    """Issues the user has still to acknowledge whose time to do so ends by the horizon."""
+    """Issues the user has still to acknowledge whose time to do so ends by the horizon
+    and has not passed (the late ones are the section "read_overdue")."""
     days = read_campaigns.due_working_days(session)
     due_by = read_campaigns.took_effect_before(
         read_campaigns.overdue_before(horizon + timedelta(days=1), days)
@@ -593,6 +594,7 @@ def _reads_by(session: Session, user: User, roles: set[Role], horizon: date) -> 
         .join(Revision, col(Revision.document_id) == Document.id)
         .where(_unacknowledged(user, roles))
         .where(due_by)
+        .where(not_(_read_late(session)))
     ).all()
     return [
         InboxItem(
@@ -688,13 +690,19 @@ def _unread_readers() -> Any:
     department = (
         select(Document.department_id)
         .where(col(Document.id) == Revision.document_id)
+        .correlate_except(Document)
         .scalar_subquery()
     )
-    acknowledged = exists().where(
-        and_(
-            col(Acknowledgement.revision_id) == Revision.id,
-            col(Acknowledgement.user_id) == User.id,
+    # Correlated to the outer query's issue two levels up, not only to the reader.
+    acknowledged = (
+        exists()
+        .where(
+            and_(
+                col(Acknowledgement.revision_id) == Revision.id,
+                col(Acknowledgement.user_id) == User.id,
+            )
         )
+        .correlate_except(Acknowledgement)
     )
     return (
         select(User.id)

@@ -14,7 +14,7 @@ from qms.services import inbox
 from qms.services.documents import revisions
 from qms.services.people import organisation, users
 from qms.services.risks import register as risk_register
-from tests.helpers import act, new_draft
+from tests.helpers import act, new_draft, to_effective
 from tests.pinned_clock import NOW, days_from_today
 from tests.seed import PASSWORD
 from tests.services.capa_setup import planned
@@ -133,3 +133,17 @@ def test_coordinators_see_the_issues_whose_readers_are_late(engine: Engine) -> N
         for reader in ("an", "binh", "lan", "mai"):
             act(engine, revisions.acknowledge, reader, code="QT-01")
         assert items(engine, "nam", "late_readers") is None  # everyone has read it
+
+
+def test_late_readers_are_reckoned_issue_by_issue(engine: Engine) -> None:
+    """An acknowledgement of one issue does not count for another, and a document without
+    a distribution list is read by its department (the query looks at each issue)."""
+    listed_document(engine, "QT-01")
+    listed_document(engine, "QT-02")
+    new_draft(engine, "QT-03")
+    to_effective(engine, "QT-03")
+    with clock.pinned(NOW + timedelta(days=17)):  # Monday 21 December: all three late
+        for reader in ("an", "binh", "lan", "mai"):
+            act(engine, revisions.acknowledge, reader, code="QT-01")
+        late = items(engine, "nam", "late_readers") or []
+        assert sorted(item.code for item in late) == ["QT-02", "QT-03"]

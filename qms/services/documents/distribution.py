@@ -7,6 +7,7 @@ A document without a distribution keeps the rule it had before lists existed: th
 of its department and those of no department."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, not_, or_
 from sqlmodel import Session, col, select
@@ -138,24 +139,30 @@ def reads(
     *, doc_id: int | ColumnElement[int], doc_department: int | ColumnElement[int]
 ) -> ColumnElement[bool]:
     """A condition on ``User``: the user must read document ``doc_id`` (of department
-    ``doc_department``); both may be columns of an outer query."""
-    entries = select(DistributionEntry).where(DistributionEntry.document_id == doc_id)
-    listed = exists(entries)
-    has_role = exists().where(
-        and_(
-            col(UserRole.user_id) == User.id,
-            col(UserRole.role).in_(
-                select(DistributionEntry.role).where(DistributionEntry.document_id == doc_id)
-            ),
+    ``doc_department``); both may be columns of an outer query, at any depth (each
+    subquery correlates to every enclosing query, not only the nearest)."""
+
+    def entries(column: Any) -> Any:
+        return (
+            select(column)
+            .where(DistributionEntry.document_id == doc_id)
+            .correlate_except(DistributionEntry)
         )
+
+    listed = exists(entries(DistributionEntry.id))
+    has_role = (
+        exists()
+        .where(
+            and_(
+                col(UserRole.user_id) == User.id,
+                col(UserRole.role).in_(entries(DistributionEntry.role)),
+            )
+        )
+        .correlate_except(UserRole)
     )
     on_list = or_(
-        col(User.id).in_(
-            select(DistributionEntry.user_id).where(DistributionEntry.document_id == doc_id)
-        ),
-        col(User.department_id).in_(
-            select(DistributionEntry.department_id).where(DistributionEntry.document_id == doc_id)
-        ),
+        col(User.id).in_(entries(DistributionEntry.user_id)),
+        col(User.department_id).in_(entries(DistributionEntry.department_id)),
         has_role,
     )
     by_department = or_(

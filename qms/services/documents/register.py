@@ -2,9 +2,10 @@
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement, and_, case, or_
 from sqlmodel import Session, col, select
 
 from qms.clock import naive_utc, utcnow
@@ -247,17 +248,60 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+def latest_base(limit: date, months: int) -> date:
+    """The last date from which ``months`` later still falls on or before ``limit``."""
+    base = add_months(limit, -months)
+    while add_months(base + timedelta(days=1), months) <= limit:
+        base += timedelta(days=1)
+    while add_months(base, months) > limit:
+        base -= timedelta(days=1)
+    return base
+
+
+def review_falls_due_by(limit: date, months: int, zone: str) -> ColumnElement[bool]:
+    """A condition on ``Document`` joined to its effective ``Revision``: a document
+    reviewed every ``months`` whose periodic review (currency check for an external one)
+    falls due on or before ``limit``, as :func:`review_due` reckons it, so the database
+    chooses the few due among a large register."""
+    base = latest_base(limit, months)
+    after = datetime.combine(base + timedelta(days=1), time(), ZoneInfo(zone)).astimezone(UTC)
+    external = col(Document.doc_type) == DocType.EXTERNAL.value
+    checked = case(
+        (external, col(Document.checked_current_on)), else_=col(Document.last_reviewed_on)
+    )
+    planned = col(Revision.planned_effective_date)
+    return and_(
+        col(Document.review_interval_months) == months,
+        or_(
+            checked <= base,
+            and_(
+                checked.is_(None),
+                or_(
+                    planned <= base,
+                    and_(planned.is_(None), col(Revision.effective_at) < after),
+                    and_(planned.is_(None), col(Revision.effective_at).is_(None)),
+                ),
+            ),
+        ),
+    )
+
+
 def review_due(session: Session, *, within_days: int = 30) -> list[DueItem]:
     """Effective documents whose periodic review (or, for external ones, currency check)
     falls due within ``within_days`` from today, overdue ones included, soonest first."""
     today = organisation.today(session)
     items = []
+    zone = organisation.get_setting(session, "timezone")
+    limit = today + timedelta(days=within_days)
+    intervals = session.exec(select(Document.review_interval_months).distinct()).all()
+    if not intervals:
+        return []
     rows = session.exec(
         select(Document, Revision)
         .join(Revision, col(Revision.document_id) == Document.id)
         .where(Revision.status == RevisionStatus.EFFECTIVE.value)
+        .where(or_(*(review_falls_due_by(limit, months, zone) for months in intervals)))
     ).all()
-    zone = organisation.get_setting(session, "timezone")
     for doc, rev in rows:
         # From the last review, else from the date the issue took effect (on paper for an
         # imported one).

@@ -2,10 +2,10 @@
 (with or without Vietnamese diacritics), and the search index that makes it fast."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert
+from sqlalchemy import ColumnElement, and_, case, delete, func, insert, true
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
@@ -146,11 +146,18 @@ class _Selection:
 
     conditions: list[Cond]
     matching: Select[tuple[int]] | None
+    standing: str | None = None  # without words: the state the row must say
 
     def where(self, session: Session, *, walk: bool = False) -> list[Cond]:
-        if self.matching is None:
-            return self.conditions
-        return [*self.conditions, _in_index(session, self.matching, walk=walk)]
+        found = list(self.conditions)
+        if self.standing is not None:
+            # As with the full-text index: to walk the order's index when many match, an
+            # SQLite planner without statistics must not start from the counts' index.
+            unindexed = walk and session.get_bind().dialect.name == "sqlite"
+            found.append(_standing(self.standing, unindexed=unindexed))
+        if self.matching is not None:
+            found.append(_in_index(session, self.matching, walk=walk))
+        return found
 
     def count(self, session: Session) -> int:
         if self.matching is not None and not self.conditions:  # the index alone answers
@@ -172,16 +179,38 @@ def _selection(session: Session, filters: RegisterFilter, see_all: bool) -> _Sel
             col(Document.department_id) == _department_id(session, filters.department)
         )
     having, lacking = _state_filter(filters.status, see_all)
-    matching = None
-    if words or having:
+    if words:
         matching = search_index.matching(session, words, having=having, lacking=lacking)
-    return _Selection(conditions, matching)
+        return _Selection(conditions, matching)
+    return _Selection(conditions, None, having)
 
 
-def _ordered(query: SelectOfScalar[Any], sort: str, descending: bool) -> SelectOfScalar[Any]:
+def _standing(status: str, *, unindexed: bool = False) -> Cond:
+    """Documents with an issue in ``status`` as the register means it (``obsolete``:
+    withdrawn), from where the document row says its issues stand; ``unindexed`` keeps
+    SQLite from answering it from an index (a unary ``+``)."""
+    columns = Document.__table__.c  # type: ignore[attr-defined]
+    value: Any = true()
+    if status == RevisionStatus.EFFECTIVE.value:
+        column = columns.in_effect
+    elif status == RevisionStatus.OBSOLETE.value:
+        column = columns.withdrawn
+    else:
+        column, value = columns.in_progress, status
+    if unindexed:
+        column = UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+    return column == value
+
+
+def _ordered(
+    query: SelectOfScalar[Any], sort: str, descending: bool, *, sift: bool = False
+) -> SelectOfScalar[Any]:
     """``query`` (over ``document``) in the order of the column ``sort``; the Vietnamese
     title order, then the code, breaks ties. Descending reverses every key, so an index
-    on them serves both directions."""
+    on them serves both directions. With ``sift`` (few matches, on SQLite) no index
+    serves the order (a unary ``+``): the planner, which has no statistics, then finds
+    the few rows by their filter's index and sorts them, instead of walking the whole
+    title index in search of them."""
     keys: list[Any] = []
     if sort == "code":
         keys = [col(Document.code)]
@@ -190,7 +219,13 @@ def _ordered(query: SelectOfScalar[Any], sort: str, descending: bool) -> SelectO
     elif sort == "department":
         query = query.join(Department, col(Department.id) == Document.department_id)
         keys = [col(Department.code)]
-    elif sort in ("effective", "status"):
+    elif sort == "status":
+        state = case(
+            (col(Document.in_effect) == true(), RevisionStatus.EFFECTIVE.value),
+            else_=func.coalesce(col(Document.in_progress), RevisionStatus.OBSOLETE.value),
+        )
+        keys = [case({s: rank for rank, s in enumerate(_LIFE_ORDER)}, value=state)]
+    elif sort == "effective":
         current = aliased(Revision)
         query = query.outerjoin(
             current,
@@ -199,25 +234,12 @@ def _ordered(query: SelectOfScalar[Any], sort: str, descending: bool) -> SelectO
                 col(current.status) == RevisionStatus.EFFECTIVE.value,
             ),
         )
-        if sort == "effective":
-            day = func.coalesce(current.planned_effective_date, current.effective_at)
-            keys = [day.is_(None), day]  # documents never in effect come last
-        else:
-            progress = aliased(Revision)
-            query = query.outerjoin(
-                progress,
-                and_(
-                    col(progress.document_id) == Document.id,
-                    col(progress.status).in_([s.value for s in IN_PROGRESS]),
-                ),
-            )
-            state = case(
-                (col(current.id).is_not(None), RevisionStatus.EFFECTIVE.value),
-                else_=func.coalesce(progress.status, RevisionStatus.OBSOLETE.value),
-            )
-            keys = [case({s: rank for rank, s in enumerate(_LIFE_ORDER)}, value=state)]
+        day = func.coalesce(current.planned_effective_date, current.effective_at)
+        keys = [day.is_(None), day]  # documents never in effect come last
     if sort != "code":
         keys += [col(Document.title_sort_key), col(Document.code)]
+    if sift:
+        keys = [UnaryExpression(key, operator=custom_op("+")) for key in keys]
     return query.order_by(*(key.desc() if descending else key for key in keys))
 
 
@@ -253,16 +275,19 @@ class _Group:
 
 
 def _groups(session: Session, filters: RegisterFilter, see_all: bool) -> list[_Group]:
-    """The documents the words match, counted in one grouped query by type and
-    department, so that the total and the facets come from one evaluation of the
-    full-text index; the groups are bounded by the types, departments and states, not
-    by the register. For controllers the groups tell the states of the documents'
-    issues too; for staff the index keeps only the documents in effect."""
+    """The documents the words match (every document without words), counted in one
+    grouped query by type, department and, for controllers, where their issues stand
+    (kept on the document row), so that the total and the facets come from one
+    evaluation of the full-text index, or from the index on those columns alone; the
+    groups are bounded by the types, departments and states, not by the register. For
+    staff only the documents in effect count."""
     words, conditions = _search_words(filters.search or "")
-    having = None if see_all else RevisionStatus.EFFECTIVE.value
-    if words or having:
+    if words:
+        having = None if see_all else RevisionStatus.EFFECTIVE.value
         matching = search_index.matching(session, words, having=having)
         conditions.append(_in_index(session, matching, walk=False))
+    elif not see_all:
+        conditions.append(_standing(RevisionStatus.EFFECTIVE.value))
     if not see_all:
         counted = session.exec(
             select(Document.doc_type, Document.department_id, func.count())
@@ -270,48 +295,11 @@ def _groups(session: Session, filters: RegisterFilter, see_all: bool) -> list[_G
             .group_by(col(Document.doc_type), col(Document.department_id))
         ).all()
         return [_Group(kind, dept, int(n)) for kind, dept, n in counted]
-    current = aliased(Revision)
-    progress = aliased(Revision)
-    obsolete = aliased(Revision)
-    withdrawn = case(
-        (
-            and_(col(current.id).is_(None), col(progress.id).is_(None)),
-            select(obsolete.id)
-            .where(
-                col(obsolete.document_id) == Document.id,
-                col(obsolete.status) == RevisionStatus.OBSOLETE.value,
-            )
-            .exists(),
-        ),
-        else_=False,
-    )
-    effective = col(current.id).is_not(None)
+    standing = (col(Document.in_effect), col(Document.in_progress), col(Document.withdrawn))
     found = session.execute(
-        sa_select(
-            col(Document.doc_type),
-            col(Document.department_id),
-            effective,
-            col(progress.status),
-            withdrawn,
-            func.count(),
-        )
-        .outerjoin(
-            current,
-            and_(
-                col(current.document_id) == Document.id,
-                col(current.status) == RevisionStatus.EFFECTIVE.value,
-            ),
-        )
-        .outerjoin(
-            progress,
-            and_(
-                col(progress.document_id) == Document.id,
-                col(progress.status).in_([s.value for s in IN_PROGRESS]),
-            ),
-        )
+        sa_select(col(Document.doc_type), col(Document.department_id), *standing, func.count())
         .where(*conditions)
-        .group_by(col(Document.doc_type), col(Document.department_id), effective)
-        .group_by(col(progress.status), withdrawn)
+        .group_by(col(Document.doc_type), col(Document.department_id), *standing)
     ).all()
     return [
         _Group(kind, dept, int(n), bool(eff), state, bool(gone))
@@ -319,42 +307,10 @@ def _groups(session: Session, filters: RegisterFilter, see_all: bool) -> list[_G
     ]
 
 
-def _facets_apart(session: Session, filters: RegisterFilter) -> tuple[int, Facets]:
-    """A controller's total and counts without search words, each in its own query:
-    without words the index is only asked for one state's marker, and the type and
-    department counts are answered from the indexes on those columns alone."""
-    by_type = _selection(session, replace(filters, doc_type=None), True)
-    types = session.exec(
-        select(Document.doc_type, func.count())
-        .where(*by_type.where(session))
-        .group_by(col(Document.doc_type))
-    ).all()
-    by_dept = _selection(session, replace(filters, department=None), True)
-    departments = session.exec(
-        select(Department.code, func.count())
-        .select_from(Document)
-        .join(Department, col(Department.id) == Document.department_id)
-        .where(*by_dept.where(session))
-        .group_by(col(Department.code))
-    ).all()
-    statuses = {
-        status: _selection(session, replace(filters, status=status), True).count(session)
-        for status in STATUS_FILTERS
-    }
-    return _selection(session, filters, True).count(session), Facets(
-        {kind: int(n) for kind, n in types},
-        {code: int(n) for code, n in departments},
-        statuses,
-    )
-
-
 def _tally(session: Session, filters: RegisterFilter, see_all: bool) -> tuple[int, Facets]:
     """The register's total under ``filters`` and each filter's counts, the other
-    filters kept: with search words (and always for staff) summed from :func:`_groups`,
-    so the words are looked up in the index once."""
-    words, _ = _search_words(filters.search or "")
-    if see_all and not words:
-        return _facets_apart(session, filters)
+    filters kept, summed from :func:`_groups`, so the words are looked up in the index
+    once."""
     groups = _groups(session, filters, see_all)
     kind = documents.parse_doc_type(filters.doc_type).value if filters.doc_type else None
     dept = _department_id(session, filters.department) if filters.department else None
@@ -415,8 +371,11 @@ def register_page(
     tally = _tally(session, filters, see_all) if facets else None
     total = tally[0] if tally else chosen.count(session)
     walk = total > WALK_FROM and sort in ("title", "code")
-    query = _ordered(select(Document.id).where(*chosen.where(session, walk=walk)), sort, descending)
-    found = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all()
+    sift = total <= WALK_FROM and session.get_bind().dialect.name == "sqlite"
+    query = _ordered(
+        select(Document.id).where(*chosen.where(session, walk=walk)), sort, descending, sift=sift
+    )
+    found = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all() if total else []
     ids = [doc_id for doc_id in found if doc_id is not None]
     return RegisterPage(
         _rows(session, ids, see_all),

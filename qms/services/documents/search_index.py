@@ -8,7 +8,9 @@ words start words of the document, and it has an issue in this state" from the i
 so a search or a status filter costs the size of its answer, not of the register.
 
 The table is not a model (see ``qms.db.UNMODELLED_TABLES``); migration 0011 creates and
-fills it. Every change that moves what a document is found by calls :func:`refresh`.
+fills it. Every change that moves what a document is found by calls :func:`refresh`,
+which also keeps where the document's issues stand on its row (``Document.in_effect``,
+``in_progress``, ``withdrawn``) for the register's counts.
 """
 
 import re
@@ -74,9 +76,28 @@ def refresh(session: Session, document_id: int) -> None:
     states = session.execute(
         text("SELECT DISTINCT status FROM revision WHERE document_id = :id"), {"id": document_id}
     ).scalars()
+    found = set(states)
     forget, add = _STORE[session.get_bind().dialect.name]
     session.execute(text(forget), {"id": document_id})
-    session.execute(text(add), {"id": document_id, "words": entry(title, terms, states)})
+    session.execute(text(add), {"id": document_id, "words": entry(title, terms, found)})
+    session.execute(_STANDING, {"id": document_id, **standing(found)})
+
+
+# Where a document's issues stand, on its row (see ``Document.in_effect``).
+_STANDING = text(
+    "UPDATE document SET in_effect = :in_effect, in_progress = :in_progress, "
+    "withdrawn = :withdrawn WHERE id = :id"
+)
+_IN_PROGRESS = ("draft", "in_review", "approved")
+
+
+def standing(states: set[str]) -> dict[str, object]:
+    """The document row's ``in_effect``, ``in_progress`` and ``withdrawn`` for a document
+    whose issues are in ``states``."""
+    in_effect = "effective" in states
+    in_progress = min((s for s in states if s in _IN_PROGRESS), default=None)
+    withdrawn = not in_effect and in_progress is None and "obsolete" in states
+    return {"in_effect": in_effect, "in_progress": in_progress, "withdrawn": withdrawn}
 
 
 def matching(
@@ -127,3 +148,6 @@ def rebuild(session: Session) -> None:
     add = _STORE[session.get_bind().dialect.name][1]
     for start in range(0, len(rows), 5000):
         session.execute(text(add), rows[start : start + 5000])
+    standings = [{"id": doc_id, **standing(set(states.get(doc_id, ())))} for doc_id in titles]
+    for start in range(0, len(standings), 5000):
+        session.execute(_STANDING, standings[start : start + 5000])
