@@ -3,7 +3,7 @@ of the issue in progress, withdrawn), with an index the register counts from alo
 city scale its filters and counts no longer join every document to its issues. And an
 index for the inbox's sections of issues in a state, oldest first, whoever drafted them.
 
-Revision ID: 0020
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-05
 """
