@@ -146,8 +146,9 @@ class QmsGroup(TranslatedGroup):
         except Exception as exc:
             if not _is_database_error(exc):
                 raise
-            if _has_no_schema(ctx):
-                raise CommandFailed(_in_language(ctx, NoSchema()), NoSchema.exit_code) from None
+            cure = _schema_cure(ctx)
+            if cure is not None:
+                raise CommandFailed(_in_language(ctx, cure), cure.exit_code) from None
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
             raise CommandFailed(f"database problem: {detail}", 9) from None
 
@@ -176,19 +177,28 @@ class NoSchema(DatabaseProblem):
         super().__init__(Text("the database has no tables yet: run 'qms init' first"))
 
 
-def _has_no_schema(ctx: click.Context) -> bool:
-    """After a database error: is it because ``qms init`` never ran on this database? Asked
-    only then, so a command that works pays nothing; a database that cannot be reached
-    at all keeps its own message."""
+class OlderSchema(DatabaseProblem):
+    def __init__(self) -> None:
+        super().__init__(
+            Text("the database is from an earlier version of qms: run 'qms init' to upgrade it")
+        )
+
+
+def _schema_cure(ctx: click.Context) -> DatabaseProblem | None:
+    """After a database error: is it because ``qms init`` never ran on this database, or
+    has not upgraded it since this version came? Asked only then, so a command that works
+    pays nothing; a database that cannot be reached at all keeps its own message."""
     engine = getattr(ctx.find_root().obj, "opened_engine", None)
     if engine is None:
-        return False
-    from qms.db import has_schema
+        return None
+    from qms.db import current_revision, has_schema, head_revision
 
     try:
-        return not has_schema(engine)
+        if not has_schema(engine):
+            return NoSchema()
+        return OlderSchema() if current_revision(engine) != head_revision() else None
     except Exception:
-        return False
+        return None
 
 
 def _in_language(ctx: click.Context, error: QMSError) -> str:

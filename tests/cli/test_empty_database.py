@@ -98,3 +98,34 @@ def test_init_on_a_database_with_data_names_only_options_that_exist(
     assert named <= existing, f"{named - existing} are not options of qms init"
     assert "QMS_DATABASE_URL" in result.stderr
     assert snapshot(engine) == before
+
+
+def test_a_database_of_an_earlier_version_says_to_run_init_and_init_upgrades_it(
+    blank_db_url: str,
+) -> None:
+    """A database ``qms init`` made before the newest migration: a command that needs the
+    newer schema says how to upgrade, changes nothing, and ``qms init`` upgrades it."""
+    from alembic import command
+
+    from qms.db import alembic_config, current_revision, head_revision
+
+    engine = make_engine(blank_db_url)
+    try:
+        command.downgrade(alembic_config(engine), "-1")
+        older = current_revision(engine)
+        assert older is not None
+        assert older != head_revision()
+        before = snapshot(engine)
+        result = run(blank_db_url, "doc", "list")
+        assert (result.exit_code, result.stdout) == (9, "")
+        assert result.stderr == (
+            "error: the database is from an earlier version of qms: run 'qms init' to upgrade it\n"
+        )
+        vietnamese = run(blank_db_url, "doc", "list", language="vi")
+        assert vietnamese.stderr.startswith("error: cơ sở dữ liệu thuộc phiên bản qms cũ hơn")
+        assert snapshot(engine) == before
+        assert run(blank_db_url, "init").exit_code == 0
+        assert current_revision(engine) == head_revision()
+        assert run(blank_db_url, "doc", "list").exit_code == 0
+    finally:
+        engine.dispose()
