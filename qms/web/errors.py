@@ -156,35 +156,45 @@ async def _invalid(request: Request, exc: Exception) -> Response:
     return error_response(request, 422, f"{prefix}: {'; '.join(problems)}")
 
 
-# What a field needs, by the validation error's type (pydantic's names for them).
-_NEEDS = {
-    "missing": N_("{field}: a value is required"),
-    "int_parsing": N_("{field}: a whole number is needed"),
-    "int_type": N_("{field}: a whole number is needed"),
-    "int_from_float": N_("{field}: a whole number is needed"),
-    "float_parsing": N_("{field}: a number is needed"),
-    "float_type": N_("{field}: a number is needed"),
-    "bool_parsing": N_("{field}: yes or no is needed"),
-    "date_parsing": N_("{field}: a date is needed (YYYY-MM-DD)"),
-    "date_from_datetime_parsing": N_("{field}: a date is needed (YYYY-MM-DD)"),
-    "greater_than_equal": N_("{field}: at least {limit} is needed"),
-    "greater_than": N_("{field}: more than {limit} is needed"),
-    "less_than_equal": N_("{field}: at most {limit} is allowed"),
-    "less_than": N_("{field}: less than {limit} is needed"),
-    "string_too_long": N_("{field}: at most {limit} characters are allowed"),
-    "string_too_short": N_("{field}: at least {limit} characters are needed"),
-    "enum": N_("{field}: one of {limit} is needed"),
-    "literal_error": N_("{field}: one of {limit} is needed"),
-}
+_WHOLE = frozenset({"int_parsing", "int_type", "int_from_float"})
+_NUMBER = frozenset({"float_parsing", "float_type"})
+_DATE = frozenset({"date_parsing", "date_from_datetime_parsing", "date_type"})
+_CHOICE = frozenset({"enum", "literal_error"})
 _LIMITS = ("ge", "gt", "le", "lt", "max_length", "min_length", "expected")
 
 
 def _problem(error: Mapping[str, Any]) -> Text:
+    """What one field needs, by the validation error's type (pydantic's names for them)."""
     field = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query"))
+    field = field or "-"
     context = error.get("ctx") or {}
-    limit = next((context[name] for name in _LIMITS if name in context), "")
-    template = _NEEDS.get(str(error.get("type")), N_("{field}: the value is not valid"))
-    return Text(template, field=field or "-", limit=str(limit))
+    limit = str(next((context[name] for name in _LIMITS if name in context), ""))
+    kind = str(error.get("type"))
+    if kind == "missing":
+        return Text("{field}: a value is required", field=field)
+    if kind in _WHOLE:
+        return Text("{field}: a whole number is needed", field=field)
+    if kind in _NUMBER:
+        return Text("{field}: a number is needed", field=field)
+    if kind == "bool_parsing":
+        return Text("{field}: yes or no is needed", field=field)
+    if kind in _DATE:
+        return Text("{field}: a date is needed (YYYY-MM-DD)", field=field)
+    if kind == "greater_than_equal":
+        return Text("{field}: at least {limit} is needed", field=field, limit=limit)
+    if kind == "greater_than":
+        return Text("{field}: more than {limit} is needed", field=field, limit=limit)
+    if kind == "less_than_equal":
+        return Text("{field}: at most {limit} is allowed", field=field, limit=limit)
+    if kind == "less_than":
+        return Text("{field}: less than {limit} is needed", field=field, limit=limit)
+    if kind == "string_too_long":
+        return Text("{field}: at most {limit} characters are allowed", field=field, limit=limit)
+    if kind == "string_too_short":
+        return Text("{field}: at least {limit} characters are needed", field=field, limit=limit)
+    if kind in _CHOICE:
+        return Text("{field}: one of {limit} is needed", field=field, limit=limit)
+    return Text("{field}: the value is not valid", field=field)
 
 
 async def _database(request: Request, exc: Exception) -> Response:
