@@ -89,6 +89,13 @@ class Document(SQLModel, table=True):
     in_effect: bool = False
     in_progress: str | None = Field(default=None, max_length=20)
     withdrawn: bool = False
+    # What the register's sorted pages read, kept by the same refresh: the day the
+    # effective issue took (or takes) effect, none without one; where the document
+    # stands in the order of a document's life (0 draft ... 3 effective, 4 withdrawn);
+    # its department's code.
+    effective_on: datetime | None = None
+    status_rank: int = 4
+    department_code: str = Field(default="", max_length=16)
 
 
 class Revision(SQLModel, table=True):

@@ -23,6 +23,33 @@ class SearchTerm(SQLModel, table=True):
 
 # The register's order (Vietnamese title order, code breaks ties), walked page by page.
 Index("ix_document_title_order", col(Document.title_sort_key), col(Document.code))
+# The register sorted by another column, walked page by page in the same way: that
+# column first, then the title order. Documents never in effect come last.
+Index(
+    "ix_document_effective_order",
+    col(Document.effective_on).is_(None),
+    col(Document.effective_on),
+    col(Document.title_sort_key),
+    col(Document.code),
+)
+Index(
+    "ix_document_type_order",
+    col(Document.doc_type),
+    col(Document.title_sort_key),
+    col(Document.code),
+)
+Index(
+    "ix_document_department_order",
+    col(Document.department_code),
+    col(Document.title_sort_key),
+    col(Document.code),
+)
+Index(
+    "ix_document_status_order",
+    col(Document.status_rank),
+    col(Document.title_sort_key),
+    col(Document.code),
+)
 # "Has an issue in this state" checks without reading the issues' rows (bodies are large).
 Index("ix_revision_document_status", col(Revision.document_id), col(Revision.status))
 # The inbox's sections (drafts, reviews, acknowledgements): issues in a state, by drafter,

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, insert, true
+from sqlalchemy import ColumnElement, and_, delete, func, insert, true
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
@@ -48,8 +48,6 @@ def index_document(session: Session, doc: Document, body: str) -> None:
 
 
 SORTS = ("code", "title", "type", "department", "status", "effective")
-# The register's statuses in the order of a document's life, for sorting by status.
-_LIFE_ORDER = ("draft", "in_review", "approved", "effective", "obsolete")
 
 
 @dataclass(frozen=True)
@@ -217,24 +215,11 @@ def _ordered(
     elif sort == "type":
         keys = [col(Document.doc_type)]
     elif sort == "department":
-        query = query.join(Department, col(Department.id) == Document.department_id)
-        keys = [col(Department.code)]
+        keys = [col(Document.department_code)]
     elif sort == "status":
-        state = case(
-            (col(Document.in_effect) == true(), RevisionStatus.EFFECTIVE.value),
-            else_=func.coalesce(col(Document.in_progress), RevisionStatus.OBSOLETE.value),
-        )
-        keys = [case({s: rank for rank, s in enumerate(_LIFE_ORDER)}, value=state)]
+        keys = [col(Document.status_rank)]
     elif sort == "effective":
-        current = aliased(Revision)
-        query = query.outerjoin(
-            current,
-            and_(
-                col(current.document_id) == Document.id,
-                col(current.status) == RevisionStatus.EFFECTIVE.value,
-            ),
-        )
-        day = func.coalesce(current.planned_effective_date, current.effective_at)
+        day = col(Document.effective_on)
         keys = [day.is_(None), day]  # documents never in effect come last
     if sort != "code":
         keys += [col(Document.title_sort_key), col(Document.code)]
@@ -370,7 +355,7 @@ def register_page(
     chosen = _selection(session, filters, see_all)
     tally = _tally(session, filters, see_all) if facets else None
     total = tally[0] if tally else chosen.count(session)
-    walk = total > WALK_FROM and sort in ("title", "code")
+    walk = total > WALK_FROM  # every sort has an index to walk
     sift = total <= WALK_FROM and session.get_bind().dialect.name == "sqlite"
     query = _ordered(
         select(Document.id).where(*chosen.where(session, walk=walk)), sort, descending, sift=sift

@@ -10,14 +10,19 @@ so a search or a status filter costs the size of its answer, not of the register
 The table is not a model (see ``qms.db.UNMODELLED_TABLES``); migration 0011 creates and
 fills it. Every change that moves what a document is found by calls :func:`refresh`,
 which also keeps where the document's issues stand on its row (``Document.in_effect``,
-``in_progress``, ``withdrawn``) for the register's counts.
+``in_progress``, ``withdrawn``) for the register's counts, and what its sorted pages
+read (``effective_on``, ``status_rank``, ``department_code``).
 """
 
 import re
 from collections.abc import Iterable
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
+    DateTime,
+    Integer,
     bindparam,
     cast,
     column,
@@ -80,24 +85,54 @@ def refresh(session: Session, document_id: int) -> None:
     forget, add = _STORE[session.get_bind().dialect.name]
     session.execute(text(forget), {"id": document_id})
     session.execute(text(add), {"id": document_id, "words": entry(title, terms, found)})
-    session.execute(_STANDING, {"id": document_id, **standing(found)})
+    day = session.execute(_EFFECTIVE_DAYS.where(column("document_id") == document_id)).first()
+    on = effective_on(day[1], day[2]) if day else None
+    session.execute(_STANDING, {"id": document_id, "effective_on": on, **standing(found)})
 
 
 # Where a document's issues stand, on its row (see ``Document.in_effect``).
 _STANDING = text(
     "UPDATE document SET in_effect = :in_effect, in_progress = :in_progress, "
-    "withdrawn = :withdrawn WHERE id = :id"
+    "withdrawn = :withdrawn, status_rank = :status_rank, effective_on = :effective_on, "
+    "department_code = (SELECT code FROM department WHERE department.id = "
+    "document.department_id) WHERE id = :id"
+).bindparams(bindparam("effective_on", type_=DateTime(timezone=True)))
+# The dates of each document's effective issue, for ``Document.effective_on``.
+_EFFECTIVE_DAYS: Select[int, date, datetime] = (
+    select(
+        column("document_id", Integer()),
+        column("planned_effective_date", Date()),
+        column("effective_at", DateTime(timezone=True)),
+    )
+    .select_from(table("revision"))
+    .where(column("status") == "effective")
 )
 _IN_PROGRESS = ("draft", "in_review", "approved")
+# A document's life in order, for sorting the register by status (see ``status_rank``).
+LIFE_ORDER = ("draft", "in_review", "approved", "effective", "obsolete")
+
+
+def effective_on(planned: date | None, effective_at: datetime | None) -> datetime | None:
+    """The day the register sorts an effective issue by: the day it was planned to take
+    effect, or else the moment it took effect."""
+    if planned is not None:
+        return datetime.combine(planned, time())
+    return effective_at
 
 
 def standing(states: set[str]) -> dict[str, object]:
-    """The document row's ``in_effect``, ``in_progress`` and ``withdrawn`` for a document
-    whose issues are in ``states``."""
+    """The document row's ``in_effect``, ``in_progress``, ``withdrawn`` and
+    ``status_rank`` for a document whose issues are in ``states``."""
     in_effect = "effective" in states
     in_progress = min((s for s in states if s in _IN_PROGRESS), default=None)
     withdrawn = not in_effect and in_progress is None and "obsolete" in states
-    return {"in_effect": in_effect, "in_progress": in_progress, "withdrawn": withdrawn}
+    shown = "effective" if in_effect else in_progress or "obsolete"
+    return {
+        "in_effect": in_effect,
+        "in_progress": in_progress,
+        "withdrawn": withdrawn,
+        "status_rank": LIFE_ORDER.index(shown),
+    }
 
 
 def matching(
@@ -148,6 +183,13 @@ def rebuild(session: Session) -> None:
     add = _STORE[session.get_bind().dialect.name][1]
     for start in range(0, len(rows), 5000):
         session.execute(text(add), rows[start : start + 5000])
-    standings = [{"id": doc_id, **standing(set(states.get(doc_id, ())))} for doc_id in titles]
+    days = {
+        doc_id: effective_on(planned, at)
+        for doc_id, planned, at in session.execute(_EFFECTIVE_DAYS)
+    }
+    standings = [
+        {"id": doc_id, "effective_on": days.get(doc_id), **standing(set(states.get(doc_id, ())))}
+        for doc_id in titles
+    ]
     for start in range(0, len(standings), 5000):
         session.execute(_STANDING, standings[start : start + 5000])
