@@ -52,7 +52,7 @@ def test_a_review_is_held_and_signed_in_the_browser(
     page.goto(f"/reviews/{ref}")
     page.locator("#sign").get_by_label("Mật khẩu của bạn").fill("sai-mat-khau")
     page.get_by_role("button", name="Ký biên bản").click()
-    expect(page.locator("#sign .field-error")).to_be_visible()  # beside the password; nothing signed
+    expect(page.locator("#sign .field-error")).to_be_visible()  # refused, nothing signed
     page.locator("#sign").get_by_label("Mật khẩu của bạn").fill(PASSWORD)
     page.get_by_role("button", name="Ký biên bản").click()
     expect(page.locator("h1 .status")).to_have_text("Đã ký")
