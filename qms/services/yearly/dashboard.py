@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from qms.domain import DocType, Role
+from qms.domain import Role
 from qms.errors import Text
 from qms.models import Document, Objective, ObjectiveResult, Revision, User
 from qms.render.charts import chart_labels, quarter_chart
-from qms.services.documents.register import add_months
+from qms.services.documents.register import review_falls_due_by
 from qms.services.people import organisation, users
 from qms.services.yearly import figures
 
@@ -47,55 +47,18 @@ def require_leader(session: Session, viewer: User) -> None:
     users.require_role(session, viewer, *LEADERS, action=Text("see the leaders' dashboard"))
 
 
-def _latest_base(limit: date, months: int) -> date:
-    """The last date from which ``months`` later still falls on or before ``limit``."""
-    base = add_months(limit, -months)
-    while add_months(base + timedelta(days=1), months) <= limit:
-        base += timedelta(days=1)
-    while add_months(base, months) > limit:
-        base -= timedelta(days=1)
-    return base
-
-
 def documents_due(session: Session, today: date, zone: str) -> int:
     """Effective documents whose periodic review (currency check for external ones) falls
-    due within the next 30 days or is overdue: one count per review interval."""
+    due within the next 30 days or is overdue, reckoned as the register's review list does."""
     limit = today + timedelta(days=REVIEW_DAYS_AHEAD)
     intervals = session.exec(select(Document.review_interval_months).distinct()).all()
-    effective = (
-        select(func.count())
-        .select_from(Document)
-        .join(Revision, col(Revision.document_id) == Document.id)
-        .where(Revision.status == "effective")
-    )
-    external = Document.doc_type == DocType.EXTERNAL.value
-    total = 0
-    for months in intervals:
-        base = _latest_base(limit, months)
-        after = figures.local_start(base + timedelta(days=1), zone)
-        for is_external, checked in (
-            (True, Document.checked_current_on),
-            (False, Document.last_reviewed_on),
-        ):
-            kind = external if is_external else Document.doc_type != DocType.EXTERNAL.value
-            total += int(
-                session.exec(
-                    effective.where(Document.review_interval_months == months, kind).where(
-                        (col(checked) <= base)
-                        | (
-                            col(checked).is_(None)
-                            & (
-                                (col(Revision.planned_effective_date) <= base)
-                                | (
-                                    col(Revision.planned_effective_date).is_(None)
-                                    & (col(Revision.effective_at) < after)
-                                )
-                            )
-                        )
-                    )
-                ).one()
-            )
-    return total
+    if not intervals:
+        return 0
+    due = select(func.count()).select_from(Document)
+    due = due.join(Revision, col(Revision.document_id) == Document.id)
+    due = due.where(Revision.status == "effective")
+    due = due.where(or_(*(review_falls_due_by(limit, months, zone) for months in intervals)))
+    return int(session.exec(due).one())
 
 
 def _quarter_months(year: int, quarter: int) -> list[str]:
