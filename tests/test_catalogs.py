@@ -115,6 +115,7 @@ STANDARD_TERMS = {
     "nhật ký hệ thống": "nhật ký kiểm tra",  # the trail
     "tập tài liệu hiện hành của phòng": "sổ tay của phòng",  # a department's bundle
     "cải tiến liên tục": "cải tiến thường xuyên",  # clause 10.3, as TCVN ISO 9001:2015 says
+    "điểm lưu ý": "khuyến nghị",  # an observation
 }
 
 

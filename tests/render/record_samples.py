@@ -26,7 +26,7 @@ GRADES_VI = (
     GradeCount("C", "Phù hợp", False, 9),
     GradeCount("NC_MAJOR", "Không phù hợp nặng", True, 1),
     GradeCount("NC_MINOR", "Không phù hợp nhẹ", True, 2),
-    GradeCount("OBS", "Khuyến nghị", False, 1),
+    GradeCount("OBS", "Điểm lưu ý", False, 1),
     GradeCount("OFI", "Cơ hội cải tiến", False, 0),
 )
 
@@ -45,7 +45,7 @@ def checklist_vi(count: int = 14) -> tuple[ReportChecklistItem, ...]:
     results[2], results[5], results[7], results[9] = (
         "Không phù hợp nặng",
         "Không phù hợp nhẹ",
-        "Khuyến nghị",
+        "Điểm lưu ý",
         "",
     )
     return tuple(
@@ -109,7 +109,7 @@ def make_audit_report(**changes: object) -> AuditReport:
                 "8.4",
                 "Nên phân tích xu hướng hồ sơ trễ hẹn?",
                 "VP",
-                "Khuyến nghị",
+                "Điểm lưu ý",
                 "Chưa có biểu đồ theo tháng.",
             ),
         ),

@@ -50,7 +50,7 @@ def test_audit_report_sections_come_in_order_with_their_values(audit_vi: bytes) 
         "Thực tế: 03/03/2026 – 05/03/2026",
         "5. Tổng hợp kết quả đánh giá",
         "6. Các điểm không phù hợp",
-        "7. Khuyến nghị và cơ hội cải tiến",
+        "7. Điểm lưu ý và cơ hội cải tiến",
         "8. Kết luận",
         "9. Nơi nhận",
         "Lưu: VT, ISO",
@@ -69,7 +69,7 @@ def test_summary_counts_every_grade(audit_vi: bytes) -> None:
         "Phù hợp 9",
         "Không phù hợp nặng 1",
         "Không phù hợp nhẹ 2",
-        "Khuyến nghị 1",
+        "Điểm lưu ý 1",
         "Cơ hội cải tiến 0",
         "Tổng số điểm không phù hợp 3",
     ):
@@ -89,7 +89,7 @@ def test_findings_table_and_other_results(audit_vi: bytes) -> None:
     assert squeezed("2 Không phù hợp nhẹ 6.2 TP Mục tiêu chất lượng chưa đo lường") in squeezed(
         text
     )
-    assert "8 Khuyến nghị 9.1.3 VP Nên phân tích xu hướng hồ sơ trễ hẹn?" in text
+    assert "8 Điểm lưu ý 9.1.3 VP Nên phân tích xu hướng hồ sơ trễ hẹn?" in text
     assert "Chưa có biểu đồ theo tháng." in text
 
 
