@@ -116,6 +116,8 @@ STANDARD_TERMS = {
     "tập tài liệu hiện hành của phòng": "sổ tay của phòng",  # a department's bundle
     "cải tiến liên tục": "cải tiến thường xuyên",  # clause 10.3, as TCVN ISO 9001:2015 says
     "điểm lưu ý": "khuyến nghị",  # an observation
+    "biện pháp khắc phục tức thời": "sự khắc phục (",  # a correction
+    "đánh giá hiệu lực": "xác nhận hiệu lực",  # verification of a corrective action
 }
 
 

@@ -84,7 +84,7 @@ class CapaAction(SQLModel, table=True):
 
 
 class CapaVerification(SQLModel, table=True):
-    """An effectiveness verification (xác nhận hiệu lực), signed by someone who owns none
+    """An effectiveness verification (đánh giá hiệu lực của hành động khắc phục), signed by someone who owns none
     of the actions; an ineffective result reopens the plan."""
 
     __tablename__ = "capa_verification"

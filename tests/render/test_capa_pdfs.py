@@ -43,7 +43,7 @@ def test_capa_record_sections_and_values(capa_vi: bytes) -> None:
         "Người phát hiện Trần Văn Bình",
         "Thời điểm ghi nhận 07/03/2026 01:15 (UTC+07:00)",
         "Hồ sơ một cửa năm 2020 bị thất lạc.",
-        "2. Sự khắc phục (xử lý tức thời)",
+        "2. Biện pháp khắc phục tức thời",
         "Tìm lại sổ tiếp nhận tại kho lưu trữ tầng 2.",
         "Người thực hiện Lê Thị Minh Thư",
         "Thời điểm 07/03/2026 09:00 (UTC+07:00)",
@@ -54,7 +54,7 @@ def test_capa_record_sections_and_values(capa_vi: bytes) -> None:
         "Có sự không phù hợp tương tự ở nơi khác không?",
         "Có thể xảy ra",
         "4. Kế hoạch hành động khắc phục",
-        "5. Xác nhận hiệu lực của hành động khắc phục",
+        "5. Đánh giá hiệu lực của hành động khắc phục",
         "6. Đóng phiếu",
         "Chưa đóng (Đã lập kế hoạch hành động)",
     ]
@@ -79,7 +79,7 @@ def test_five_whys_in_order(capa_vi: bytes) -> None:
 
 def test_action_plan_flags_only_the_overdue_action(capa_vi: bytes) -> None:
     text = squeezed(joined(capa_vi))
-    plan = text[text.index(squeezed("4. Kế hoạch")) : text.index(squeezed("5. Xác nhận"))]
+    plan = text[text.index(squeezed("4. Kế hoạch")) : text.index(squeezed("5. Đánh giá hiệu lực"))]
     done = plan[plan.index(squeezed("1 Sửa QT-01")) : plan.index(squeezed("2 Đào tạo lại"))]
     late = plan[plan.index(squeezed("2 Đào tạo lại")) :]
     assert squeezed("Lê Thị Minh Thư 01/04/2026 Hoàn thành 28/03/2026 Đã ban hành") in done

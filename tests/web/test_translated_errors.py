@@ -152,7 +152,7 @@ def test_what_stands_before_closure_is_listed_in_the_page_language(
     thu = as_user("thu")
     page = thu.get(f"/capa/{ref}").text
     assert "<li>2 hành động chưa hoàn thành (1, 2)</li>" in page
-    assert "<li>chưa xác nhận hiệu lực</li>" in page
+    assert "<li>chưa đánh giá hiệu lực</li>" in page
     thu.choose_language("en")
     english = thu.get(f"/capa/{ref}").text
     assert "<li>2 actions not done (1, 2)</li><li>no effective verification</li>" in english
