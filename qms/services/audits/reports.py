@@ -99,15 +99,7 @@ def report(
             ref=audit.ref,
             first=open_items[0],
         )
-    signing.confirm_signer(
-        session,
-        signer=actor,
-        password=password,
-        limits=limits,
-        entity="audit",
-        entity_id=audit.ref,
-        meaning=LEAD,
-    )
+    _confirm_signer(session, actor, audit, password, limits, LEAD)
     audit.actual_end = organisation.today(session)
     audit.reported_at = utcnow()
     with changing_status(
@@ -127,6 +119,26 @@ def report(
     return audit
 
 
+def _confirm_signer(
+    session: Session,
+    actor: User,
+    audit: Audit,
+    password: str,
+    limits: SigningLimits | None,
+    meaning: str,
+) -> None:
+    """The signer's password, counted towards the signing lock-out as every signature is."""
+    signing.confirm_signer(
+        session,
+        signer=actor,
+        password=password,
+        limits=limits,
+        entity="audit",
+        entity_id=audit.ref,
+        meaning=meaning,
+    )
+
+
 def sign(
     session: Session,
     *,
@@ -140,15 +152,7 @@ def sign(
     audit = get_audit(session, ref, lock=True)
     content = record_hash(session, audit)
     check_sign(session, actor, audit, content_hash=content)
-    signing.confirm_signer(
-        session,
-        signer=actor,
-        password=password,
-        limits=limits,
-        entity="audit",
-        entity_id=audit.ref,
-        meaning=AUDITEE,
-    )
+    _confirm_signer(session, actor, audit, password, limits, AUDITEE)
     _sign(session, audit, actor, AUDITEE, content)
     old_pdf = audit.report_sha256
     new_pdf = _store_report(session, audit, content)
