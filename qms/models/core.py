@@ -27,7 +27,8 @@ class User(SQLModel, table=True):
     username: str = Field(max_length=64, unique=True)
     full_name: str = Field(max_length=200)
     position: str = Field(default="", max_length=200)
-    department_id: int | None = Field(default=None, foreign_key="department.id")
+    # Indexed: the readers of a document without a distribution are its department's.
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     password_hash: str = Field(max_length=255)
     language: str = Field(default="vi", max_length=8)
     active: bool = True
@@ -67,7 +68,7 @@ class Document(SQLModel, table=True):
     title: str = Field(max_length=300)
     doc_type: str = Field(max_length=20, index=True)
     department_id: int = Field(foreign_key="department.id", index=True)
-    owner_id: int | None = Field(default=None, foreign_key="app_user.id")
+    owner_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     language: str = Field(default="vi", max_length=8)
     review_interval_months: int = 12
     last_reviewed_on: date | None = None

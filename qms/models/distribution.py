@@ -26,9 +26,11 @@ class DistributionEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", index=True)
     member: str = Field(max_length=40)
-    department_id: int | None = Field(default=None, foreign_key="department.id")
-    role: str | None = Field(default=None, max_length=20)
-    user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # Indexed each: one person's "to read" list gathers the lines naming them, their
+    # department or their roles.
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    role: str | None = Field(default=None, max_length=20, index=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
 
 
 class ControlledCopy(SQLModel, table=True):

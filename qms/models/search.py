@@ -1,4 +1,5 @@
-"""Search index: the folded words of each document's effective issue."""
+"""Search index (the folded words of each document's effective issue) and the indexes the
+register's pages and the inbox walk at scale."""
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, col
@@ -50,8 +51,17 @@ Index(
     col(Document.title_sort_key),
     col(Document.code),
 )
-# "Has an issue in this state" checks without reading the issues' rows (bodies are large).
-Index("ix_revision_document_status", col(Revision.document_id), col(Revision.status))
+# "Has an issue in this state" checks without reading the issues' rows (bodies are large),
+# and one person's issues still to read judged from the index alone: who drafted the
+# effective issue and since when it is in effect.
+Index(
+    "ix_revision_document_status",
+    col(Revision.document_id),
+    col(Revision.status),
+    col(Revision.drafted_by_id),
+    col(Revision.planned_effective_date),
+    col(Revision.effective_at),
+)
 # The inbox's sections (drafts, reviews, acknowledgements): issues in a state, by drafter,
 # oldest first, counted and paged without reading the issues' rows.
 Index(
@@ -62,10 +72,31 @@ Index(
     col(Revision.document_id),
 )
 # The inbox's sections of issues in a state whoever drafted them (to publish, to read,
-# late readers), oldest first: the first page is read in this order, stopping after it.
+# late readers), oldest first: the first page is read in this order, stopping after it;
+# whether each is late to read is judged from the index, not the issue's row.
 Index(
     "ix_revision_status_updated",
     col(Revision.status),
     col(Revision.updated_at),
     col(Revision.document_id),
+    col(Revision.planned_effective_date),
+    col(Revision.effective_at),
+    col(Revision.drafted_by_id),
+)
+# Periodic reviews (currency checks) falling due: documents in effect by interval, then
+# by the day last reviewed (checked), then the day the issue took effect, so the few due
+# are found without judging every document in effect.
+Index(
+    "ix_document_review_due",
+    col(Document.in_effect),
+    col(Document.review_interval_months),
+    col(Document.last_reviewed_on),
+    col(Document.effective_on),
+)
+Index(
+    "ix_document_currency_due",
+    col(Document.in_effect),
+    col(Document.review_interval_months),
+    col(Document.checked_current_on),
+    col(Document.effective_on),
 )

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_
+from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_
 from sqlmodel import Session, col, select
 
 from qms.domain import CapaStatus, CommentOutcome, DocType, Meaning, RevisionStatus, Role
@@ -43,6 +43,10 @@ Cond = ColumnElement[bool]
 
 SHOWN_PER_SECTION = 20
 
+# The home page counts a section whose every row needs judging (whose readers are late)
+# up to this many and says "more than" beyond; its own pages count it all.
+COUNTED_ON_HOME = 1000
+
 # How many days ahead "due soon" looks: an organisation setting.
 DUE_SOON_SETTING = "home.due_soon_days"
 DEFAULT_DUE_SOON_DAYS = 7
@@ -68,6 +72,7 @@ class InboxSection(Paged):
     items: list[InboxItem]
     page: int = 1
     per_page: int = SHOWN_PER_SECTION
+    more: bool = False  # more than ``total`` rows: the count stopped there
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class _Source:
     count: Callable[[], int]
     read: Callable[[int, int], list[InboxItem]]  # (offset, limit) -> items
     always: bool = True  # shown even when empty
+    count_up_to: Callable[[int], int] | None = None  # counts no further than its argument
 
 
 SectionQuery = Callable[[Session, User, set[Role]], Cond | None]
@@ -147,12 +153,11 @@ def _unacknowledged(user: User, roles: set[Role]) -> Cond:
             col(Acknowledgement.user_id) == user.id,
         )
     )
-    to_read = select(Document.id).where(distribution.to_read_by(user, roles))
     return and_(
         col(Revision.status) == RevisionStatus.EFFECTIVE.value,
         or_(col(Revision.drafted_by_id).is_(None), col(Revision.drafted_by_id) != user.id),
         not_(acknowledged),
-        col(Revision.document_id).in_(to_read),
+        col(Revision.document_id).in_(distribution.read_by(user, roles)),
     )
 
 
@@ -209,6 +214,47 @@ def _read_overdue(session: Session, user: User, roles: set[Role]) -> Cond | None
     return and_(_unacknowledged(user, roles), _read_late(session))
 
 
+def _read_due_by(session: Session, horizon: date) -> Cond:
+    """Issues whose time to acknowledge them ends by ``horizon`` (or has ended)."""
+    return read_campaigns.took_effect_before(
+        read_campaigns.overdue_before(
+            horizon + timedelta(days=1), read_campaigns.due_working_days(session)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _Unread:
+    """How many issues the user has still to read: in all, late, and due by the horizon of
+    "due soon" (the late ones included)."""
+
+    total: int
+    late: int
+    due_by_horizon: int
+
+
+def _unread_tally(session: Session, user: User, roles: set[Role]) -> Callable[[], _Unread]:
+    """The user's issues still to read, counted in one pass on first use: the sections
+    "acknowledge", "read_overdue" and "due soon" all ask, and judging who must read what
+    is the costly part of each."""
+
+    @cache
+    def tally() -> _Unread:
+        horizon = organisation.today(session) + timedelta(days=due_soon_days(session))
+        total, late, due = session.exec(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((_read_late(session), 1), else_=0)), 0),
+                func.coalesce(func.sum(case((_read_due_by(session, horizon), 1), else_=0)), 0),
+            )
+            .select_from(Revision)
+            .where(_unacknowledged(user, roles))
+        ).one()
+        return _Unread(total, late, due)
+
+    return tally
+
+
 SECTIONS: list[tuple[str, SectionQuery]] = [
     ("drafts", _drafts),
     ("review", _to_review),
@@ -228,9 +274,15 @@ def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
     """Every section that applies to the viewer's roles, with counts and the oldest items."""
     sections = []
     for key, source in _sources(session, viewer).items():
-        total = source.count()
+        more = False
+        if source.count_up_to is None:
+            total = source.count()
+        else:
+            total = source.count_up_to(COUNTED_ON_HOME + 1)
+            more, total = total > COUNTED_ON_HOME, min(total, COUNTED_ON_HOME)
         if total or source.always:
-            sections.append(InboxSection(key, total, source.read(0, SHOWN_PER_SECTION)))
+            items = source.read(0, min(SHOWN_PER_SECTION, total)) if total else []
+            sections.append(InboxSection(key, total, items, more=more))
     return sections
 
 
@@ -248,6 +300,11 @@ def inbox_section(
 
 def _sources(session: Session, user: User) -> dict[str, _Source]:
     roles = users.roles_of(session, user)
+    unread = _unread_tally(session, user, roles)
+    counted_once = {
+        "acknowledge": lambda: unread().total - unread().late,
+        "read_overdue": lambda: unread().late,
+    }
     sources = {}
     for key, query in SECTIONS:
         condition = query(session, user, roles)
@@ -257,11 +314,14 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
         condition = query(session, user, roles)
         if condition is not None:
             sources[key] = replace(_revision_source(session, condition), always=False)
+    for key, count in counted_once.items():
+        if key in sources:
+            sources[key] = replace(sources[key], count=count)
     waiting = _waiting_on_others(session, user, roles)
     if waiting is not None:
         sources["waiting"] = replace(_waiting_source(session, waiting), always=False)
     sources.update(_record_sources(session, user, roles))
-    sources["due_soon"] = _due_soon(session, user, roles)
+    sources["due_soon"] = _due_soon(session, user, roles, unread)
     if Role.CONTROLLER in roles:
         sources["late_readers"] = replace(_late_readers(session), always=False)
     return sources
@@ -509,7 +569,9 @@ def due_soon_days(session: Session) -> int:
 LATE_ELSEWHERE = frozenset({"action", "verification", "read"})
 
 
-def _due_soon(session: Session, user: User, roles: set[Role]) -> _Source:
+def _due_soon(
+    session: Session, user: User, roles: set[Role], unread: Callable[[], _Unread]
+) -> _Source:
     """Everything of the user's falling due by the horizon (today plus the setting's days),
     soonest first: actions, verifications, issues to read, periodic reviews, risk reviews
     and risk actions; late ones too, marked, unless their own section lists them. Each kind is chosen in the database by its
@@ -521,7 +583,7 @@ def _due_soon(session: Session, user: User, roles: set[Role]) -> _Source:
         found = [
             *_actions_by(session, user, horizon),
             *_verifications_by(session, user, roles, horizon),
-            *_reads_by(session, user, roles, horizon),
+            *(_reads_by(session, user, roles, horizon) if _reads_due(unread()) else []),
             *_reviews_by(session, user, roles, horizon, today),
             *_risks_by(session, user, roles, horizon),
         ]
@@ -582,18 +644,20 @@ def _verifications_by(
     ]
 
 
+def _reads_due(unread: _Unread) -> bool:
+    """Some issue still to read falls due by the horizon and is not late yet."""
+    return unread.due_by_horizon > unread.late
+
+
 def _reads_by(session: Session, user: User, roles: set[Role], horizon: date) -> list[InboxItem]:
     """Issues the user has still to acknowledge whose time to do so ends by the horizon
     and has not passed (the late ones are the section "read_overdue")."""
     days = read_campaigns.due_working_days(session)
-    due_by = read_campaigns.took_effect_before(
-        read_campaigns.overdue_before(horizon + timedelta(days=1), days)
-    )
     rows = session.exec(
         select(Document, Revision)
         .join(Revision, col(Revision.document_id) == Document.id)
         .where(_unacknowledged(user, roles))
-        .where(due_by)
+        .where(_read_due_by(session, horizon))
         .where(not_(_read_late(session)))
     ).all()
     return [
@@ -671,7 +735,7 @@ def _late_readers(session: Session) -> _Source:
     condition = and_(
         col(Revision.status) == RevisionStatus.EFFECTIVE.value,
         _read_late(session),
-        exists(_unread_readers()),
+        _someone_has_not_read(),
     )
     base = _revision_source(session, condition)
 
@@ -681,18 +745,24 @@ def _late_readers(session: Session) -> _Source:
             for item in base.read(offset, limit)
         ]
 
-    return _Source(base.count, read)
+    def count_up_to(most: int) -> int:
+        first = select(Revision.id).where(condition).limit(most).subquery()
+        return session.exec(select(func.count()).select_from(first)).one()
+
+    return _Source(base.count, read, count_up_to=count_up_to)
 
 
-def _unread_readers() -> Any:
-    """Active readers of the outer query's ``Revision`` (by its document's distribution)
-    who have not acknowledged it, its drafter aside."""
+def _someone_has_not_read() -> Cond:
+    """A condition on the outer query's ``Revision``: an active reader (by its document's
+    distribution, its drafter aside) has not acknowledged it. Whether the document has a
+    list is asked once per issue, and only the people the rule names are looked at."""
     department = (
         select(Document.department_id)
         .where(col(Document.id) == Revision.document_id)
         .correlate_except(Document)
         .scalar_subquery()
     )
+    rule = distribution.reader_rule(doc_id=Revision.document_id, doc_department=department)
     # Correlated to the outer query's issue two levels up, not only to the reader.
     acknowledged = (
         exists()
@@ -704,10 +774,19 @@ def _unread_readers() -> Any:
         )
         .correlate_except(Acknowledgement)
     )
-    return (
-        select(User.id)
-        .where(col(User.active).is_(True))
-        .where(or_(col(Revision.drafted_by_id).is_(None), col(User.id) != Revision.drafted_by_id))
-        .where(distribution.reads(doc_id=Revision.document_id, doc_department=department))
-        .where(not_(acknowledged))
+
+    def unread_among(people: Cond) -> Cond:
+        return exists(
+            select(User.id)
+            .where(people)
+            .where(col(User.active).is_(True))
+            .where(
+                or_(col(Revision.drafted_by_id).is_(None), col(User.id) != Revision.drafted_by_id)
+            )
+            .where(not_(acknowledged))
+        )
+
+    return or_(
+        and_(rule.listed, unread_among(rule.on_list)),
+        and_(not_(rule.listed), unread_among(rule.by_department)),
     )

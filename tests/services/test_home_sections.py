@@ -147,3 +147,28 @@ def test_late_readers_are_reckoned_issue_by_issue(engine: Engine) -> None:
             act(engine, revisions.acknowledge, reader, code="QT-01")
         late = items(engine, "nam", "late_readers") or []
         assert sorted(item.code for item in late) == ["QT-02", "QT-03"]
+
+
+def test_the_home_page_counts_late_issues_up_to_a_limit_and_says_there_are_more(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether an issue's readers are late is judged issue by issue, so the home page stops
+    counting at a limit and says "more than"; the section's own pages count them all."""
+    for code in ("QT-01", "QT-02", "QT-03"):
+        listed_document(engine, code)
+    monkeypatch.setattr(inbox, "COUNTED_ON_HOME", 2)
+    monkeypatch.setattr(inbox, "SHOWN_PER_SECTION", 1)
+
+    def late() -> tuple[tuple[int, bool], tuple[int, bool]]:
+        with read_session(engine) as session:
+            nam = users.get_user(session, "nam")
+            home = {s.key: s for s in inbox.inbox(session, viewer=nam)}["late_readers"]
+            whole = inbox.inbox_section(session, viewer=nam, key="late_readers")
+            assert len(home.items) == 1
+            return (home.total, home.more), (whole.total, whole.more)
+
+    with clock.pinned(NOW + timedelta(days=17)):  # Monday 21 December: all three late
+        assert late() == ((2, True), (3, False))
+        for reader in ("an", "binh", "lan", "mai"):
+            act(engine, revisions.acknowledge, reader, code="QT-01")
+        assert late() == ((2, False), (2, False))

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 
 from qms import clock
+from qms.services import inbox
 from qms.services.documents import revisions
 from qms.services.inbox import SHOWN_PER_SECTION
 from tests.helpers import act, new_draft
@@ -67,3 +68,23 @@ def test_the_home_page_says_who_holds_a_step_and_leads_to_late_readers(  # type:
     with clock.pinned(NOW + timedelta(days=17)):  # Monday 21 December: late
         late = as_user("nam").get("/").text.split('id="inbox-late_readers"')[1]
         assert 'href="/documents/QT-01/readers"' in late.split("</section>")[0]
+
+
+def test_the_home_page_says_more_than_when_it_stopped_counting(  # type: ignore[no-untyped-def]
+    web_engine: Engine, as_user, monkeypatch
+) -> None:
+    for code in ("QT-01", "QT-02", "QT-03"):
+        new_draft(web_engine, code)
+        act(web_engine, revisions.submit, "thu", code=code, password=PASSWORD, reviewer="mai")
+        act(web_engine, revisions.review, "mai", code=code, accept=True, password=PASSWORD)
+        act(web_engine, revisions.approve, "hai", code=code, password=PASSWORD)
+        act(web_engine, revisions.publish, "thu", code=code)
+    monkeypatch.setattr(inbox, "COUNTED_ON_HOME", 2)
+    monkeypatch.setattr(inbox, "SHOWN_PER_SECTION", 1)
+    with clock.pinned(NOW + timedelta(days=17)):  # Monday 21 December: all three late
+        home = as_user("nam").get("/").text
+        section = home.split('id="inbox-late_readers"')[1].split("</section>")[0]
+        assert '<span class="count">hơn 2</span>' in section
+        assert "và hơn 1 mục khác" in section
+        whole = as_user("nam").get("/inbox/late_readers").text
+        assert '<span class="count">3</span>' in whole

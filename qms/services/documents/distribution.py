@@ -9,7 +9,7 @@ of its department and those of no department."""
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_
+from sqlalchemy import ColumnElement, CompoundSelect, and_, exists, not_, or_, union
 from sqlmodel import Session, col, select
 
 from qms.domain import Role
@@ -115,32 +115,58 @@ def readers(session: Session, doc: Document) -> list[User]:
     )
 
 
-def to_read_by(user: User, roles: set[Role]) -> ColumnElement[bool]:
-    """A condition on ``Document``: ``user`` (holding ``roles``) must read it."""
-    listed = exists().where(col(DistributionEntry.document_id) == Document.id)
-    on_list = exists().where(
-        and_(
-            col(DistributionEntry.document_id) == Document.id,
-            or_(
-                col(DistributionEntry.user_id) == user.id,
-                col(DistributionEntry.department_id) == user.department_id,
-                col(DistributionEntry.role).in_([r.value for r in roles]),
-            ),
+def read_by(user: User, roles: set[Role]) -> CompoundSelect:
+    """The ids of the documents ``user`` (holding ``roles``) must read, as a union of
+    selections each answered from an index: the documents whose distribution names the
+    user, their department or one of their roles, and the documents without a
+    distribution of the user's department (of any department, for a user without one).
+    One condition over every document with its own subqueries would make the database
+    judge each document in turn."""
+    named = [select(DistributionEntry.document_id).where(DistributionEntry.user_id == user.id)]
+    if user.department_id is not None:
+        named.append(
+            select(DistributionEntry.document_id).where(
+                DistributionEntry.department_id == user.department_id
+            )
         )
+    if roles:
+        named.append(
+            select(DistributionEntry.document_id).where(
+                col(DistributionEntry.role).in_(sorted(r.value for r in roles))
+            )
+        )
+    unlisted = select(Document.id).where(
+        not_(exists().where(col(DistributionEntry.document_id) == Document.id))
     )
-    if user.department_id is None:
-        by_department: ColumnElement[bool] = not_(listed)
-    else:
-        by_department = and_(not_(listed), col(Document.department_id) == user.department_id)
-    return or_(on_list, by_department)
+    if user.department_id is not None:
+        unlisted = unlisted.where(Document.department_id == user.department_id)
+    return union(*named, unlisted)
 
 
-def reads(
+@dataclass(frozen=True)
+class ReaderRule:
+    """Who must read one document, in three conditions: ``listed`` (on nothing: the
+    document has a distribution), ``on_list`` and ``by_department`` (on ``User``). The
+    people on its list must read a listed document; the others, those of its department
+    and those of none."""
+
+    listed: ColumnElement[bool]
+    on_list: ColumnElement[bool]
+    by_department: ColumnElement[bool]
+
+    def reads(self) -> ColumnElement[bool]:
+        """A condition on ``User``: they must read the document."""
+        return or_(and_(self.listed, self.on_list), and_(not_(self.listed), self.by_department))
+
+
+def reader_rule(
     *, doc_id: int | ColumnElement[int], doc_department: int | ColumnElement[int]
-) -> ColumnElement[bool]:
-    """A condition on ``User``: the user must read document ``doc_id`` (of department
-    ``doc_department``); both may be columns of an outer query, at any depth (each
-    subquery correlates to every enclosing query, not only the nearest)."""
+) -> ReaderRule:
+    """The rule of who must read document ``doc_id`` (of department ``doc_department``);
+    both may be columns of an outer query, at any depth (each subquery correlates to every
+    enclosing query, not only the nearest). A query asking whether someone among many
+    people has not read a document tests ``listed`` once, outside its look at each person,
+    rather than once per person."""
 
     def entries(column: Any) -> Any:
         return (
@@ -149,7 +175,6 @@ def reads(
             .correlate_except(DistributionEntry)
         )
 
-    listed = exists(entries(DistributionEntry.id))
     has_role = (
         exists()
         .where(
@@ -160,15 +185,25 @@ def reads(
         )
         .correlate_except(UserRole)
     )
-    on_list = or_(
-        col(User.id).in_(entries(DistributionEntry.user_id)),
-        col(User.department_id).in_(entries(DistributionEntry.department_id)),
-        has_role,
+    return ReaderRule(
+        listed=exists(entries(DistributionEntry.id)),
+        on_list=or_(
+            col(User.id).in_(entries(DistributionEntry.user_id)),
+            col(User.department_id).in_(entries(DistributionEntry.department_id)),
+            has_role,
+        ),
+        by_department=or_(
+            col(User.department_id) == doc_department, col(User.department_id).is_(None)
+        ),
     )
-    by_department = or_(
-        col(User.department_id) == doc_department, col(User.department_id).is_(None)
-    )
-    return or_(and_(listed, on_list), and_(not_(listed), by_department))
+
+
+def reads(
+    *, doc_id: int | ColumnElement[int], doc_department: int | ColumnElement[int]
+) -> ColumnElement[bool]:
+    """A condition on ``User``: the user must read document ``doc_id`` (of department
+    ``doc_department``), either of them columns of an outer query or values."""
+    return reader_rule(doc_id=doc_id, doc_department=doc_department).reads()
 
 
 def _member(

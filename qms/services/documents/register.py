@@ -1,11 +1,12 @@
 """The document register: identity, lookup, search, periodic review and external documents."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, or_
+from sqlalchemy import ColumnElement, and_, case, or_, union
 from sqlmodel import Session, col, select
 
 from qms.clock import naive_utc, utcnow
@@ -286,6 +287,37 @@ def review_falls_due_by(limit: date, months: int, zone: str) -> ColumnElement[bo
     )
 
 
+def reviews_falling_due_by(limit: date, intervals: Sequence[int], zone: str) -> ColumnElement[bool]:
+    """A condition on ``Document`` joined to its effective ``Revision``: its periodic review
+    (currency check) falls due on or before ``limit``, for a register whose documents are
+    reviewed every one of ``intervals`` months. The exact rule (:func:`review_falls_due_by`)
+    reads the effective issue, so alone it judges every document in effect; here the
+    database first gathers the few candidates from the indexes on the document's review
+    dates (a superset: a day's margin for the zone), then applies the rule to those."""
+    candidates = []
+    for months in intervals:
+        base = latest_base(limit, months)
+        took_effect_by = datetime.combine(base + timedelta(days=2), time(), UTC)
+        for reviewed in (Document.last_reviewed_on, Document.checked_current_on):
+            in_effect = select(Document.id).where(
+                col(Document.in_effect).is_(True), Document.review_interval_months == months
+            )
+            candidates.append(in_effect.where(col(reviewed) <= base))
+            candidates.append(
+                in_effect.where(
+                    col(reviewed).is_(None),
+                    or_(
+                        col(Document.effective_on) < took_effect_by,
+                        col(Document.effective_on).is_(None),
+                    ),
+                )
+            )
+    return and_(
+        col(Document.id).in_(union(*candidates)),
+        or_(*(review_falls_due_by(limit, months, zone) for months in intervals)),
+    )
+
+
 def review_due(session: Session, *, within_days: int = 30) -> list[DueItem]:
     """Effective documents whose periodic review (or, for external ones, currency check)
     falls due within ``within_days`` from today, overdue ones included, soonest first."""
@@ -300,7 +332,7 @@ def review_due(session: Session, *, within_days: int = 30) -> list[DueItem]:
         select(Document, Revision)
         .join(Revision, col(Revision.document_id) == Document.id)
         .where(Revision.status == RevisionStatus.EFFECTIVE.value)
-        .where(or_(*(review_falls_due_by(limit, months, zone) for months in intervals)))
+        .where(reviews_falling_due_by(limit, intervals, zone))
     ).all()
     for doc, rev in rows:
         # From the last review, else from the date the issue took effect (on paper for an

@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from qms.domain import Role
 from qms.errors import Text
 from qms.models import Document, Objective, ObjectiveResult, Revision, User
 from qms.render.charts import chart_labels, quarter_chart
-from qms.services.documents.register import review_falls_due_by
+from qms.services.documents.register import reviews_falling_due_by
 from qms.services.people import organisation, users
 from qms.services.yearly import figures
 
@@ -57,7 +57,7 @@ def documents_due(session: Session, today: date, zone: str) -> int:
     due = select(func.count()).select_from(Document)
     due = due.join(Revision, col(Revision.document_id) == Document.id)
     due = due.where(Revision.status == "effective")
-    due = due.where(or_(*(review_falls_due_by(limit, months, zone) for months in intervals)))
+    due = due.where(reviews_falling_due_by(limit, intervals, zone))
     return int(session.exec(due).one())
 
 
