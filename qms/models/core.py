@@ -67,7 +67,7 @@ class Document(SQLModel, table=True):
     code: str = Field(max_length=40, unique=True)
     title: str = Field(max_length=300)
     doc_type: str = Field(max_length=20, index=True)
-    department_id: int = Field(foreign_key="department.id", index=True)
+    department_id: int = Field(foreign_key="department.id")  # indexed with the id: see search
     owner_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     language: str = Field(default="vi", max_length=8)
     review_interval_months: int = 12

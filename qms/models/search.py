@@ -61,6 +61,7 @@ Index(
     col(Revision.drafted_by_id),
     col(Revision.planned_effective_date),
     col(Revision.effective_at),
+    col(Revision.id),
 )
 # The inbox's sections (drafts, reviews, acknowledgements): issues in a state, by drafter,
 # oldest first, counted and paged without reading the issues' rows.
@@ -82,6 +83,7 @@ Index(
     col(Revision.planned_effective_date),
     col(Revision.effective_at),
     col(Revision.drafted_by_id),
+    col(Revision.id),
 )
 # Periodic reviews (currency checks) falling due: documents in effect by interval, then
 # by the day last reviewed (checked), then the day the issue took effect, so the few due
@@ -100,3 +102,6 @@ Index(
     col(Document.checked_current_on),
     col(Document.effective_on),
 )
+# A department's documents, their ids read from the index alone (a document's row holds
+# its search text): one person's reading list and the register's department filter.
+Index("ix_document_department_id", col(Document.department_id), col(Document.id))

@@ -332,19 +332,31 @@ def _revision_source(session: Session, condition: Cond) -> _Source:
         return session.exec(select(func.count()).select_from(Revision).where(condition)).one()
 
     def read(offset: int, limit: int) -> list[InboxItem]:
-        rows = session.exec(
-            select(Document, Revision)
-            .join(Revision, col(Revision.document_id) == Document.id)
-            .where(condition)
-            .order_by(col(Revision.updated_at), col(Revision.document_id))
-            .offset(offset)
-            .limit(limit)
-        ).all()
+        rows = _page_of(session, condition, offset, limit)
         return [
             InboxItem(doc.code, doc.title, rev.issue, rev.status, _since(rev)) for doc, rev in rows
         ]
 
     return _Source(count, read)
+
+
+def _page_of(
+    session: Session, condition: Cond, offset: int, limit: int
+) -> list[tuple[Document, Revision]]:
+    """One page of the issues meeting ``condition``, oldest first, with their documents.
+    The page's issues are chosen first, from the indexes alone; only their rows are read
+    (an issue's row holds its body, so reading every candidate's would cost the most)."""
+    in_order = (col(Revision.updated_at), col(Revision.document_id))
+    page = select(Revision.id).where(condition).order_by(*in_order).offset(offset).limit(limit)
+    return [
+        (doc, rev)
+        for doc, rev in session.exec(
+            select(Document, Revision)
+            .join(Revision, col(Revision.document_id) == Document.id)
+            .where(col(Revision.id).in_(page.scalar_subquery()))
+            .order_by(*in_order)
+        ).all()
+    ]
 
 
 def _since(rev: Revision) -> datetime:
@@ -499,14 +511,7 @@ def _waiting_source(session: Session, condition: Cond) -> _Source:
     base = _revision_source(session, condition)
 
     def read(offset: int, limit: int) -> list[InboxItem]:
-        rows = session.exec(
-            select(Document, Revision)
-            .join(Revision, col(Revision.document_id) == Document.id)
-            .where(condition)
-            .order_by(col(Revision.updated_at), col(Revision.document_id))
-            .offset(offset)
-            .limit(limit)
-        ).all()
+        rows = _page_of(session, condition, offset, limit)
         signed = _signed_at(session, [rev for _, rev in rows])
         names = _names(
             session, {rev.reviewer_id for _, rev in rows} | {rev.approver_id for _, rev in rows}

@@ -4,6 +4,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, select
 
 from qms.clock import local_today
@@ -40,9 +42,24 @@ def stamp_text(value: str, label: Text) -> str:
     return text
 
 
+# The settings a transaction has read, kept in its session's info until it ends: a page
+# asks for the same few settings many times, and one that is not set (the usual case)
+# would otherwise be looked for in the database at each ask.
+_READ = "qms.settings_read"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_settings(session: Session, transaction: SessionTransaction) -> None:
+    session.info.pop(_READ, None)
+
+
 def get_setting(session: Session, key: str) -> str:
-    row = session.get(Setting, key)
-    return row.value if row else DEFAULTS.get(key, "")
+    read: dict[str, str | None] = session.info.setdefault(_READ, {})
+    if key not in read:
+        row = session.get(Setting, key)
+        read[key] = row.value if row else None
+    value = read[key]
+    return value if value is not None else DEFAULTS.get(key, "")
 
 
 def set_setting(session: Session, *, actor: str, key: str, value: str) -> None:
@@ -55,6 +72,7 @@ def set_setting(session: Session, *, actor: str, key: str, value: str) -> None:
         row = Setting(key=key, value=value)
     row.value = value
     session.add(row)
+    session.info.get(_READ, {}).pop(key, None)
     trail.record(
         session,
         actor=actor,

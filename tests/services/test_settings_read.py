@@ -1,0 +1,30 @@
+"""A transaction keeps the settings it has read (a page asks for the same few many
+times), yet sees its own changes at once and others' changes from its next transaction."""
+
+from sqlalchemy.engine import Engine
+
+from qms.db import write_session
+from qms.services import inbox
+from qms.services.people import organisation
+
+KEY = inbox.DUE_SOON_SETTING
+
+
+def test_a_transaction_sees_its_own_setting_changes_and_the_next_one_sees_others(
+    engine: Engine,
+) -> None:
+    with write_session(engine) as mine:
+        assert organisation.get_setting(mine, KEY) == ""  # not set: read once, as unset
+        organisation.set_setting(mine, actor="system", key=KEY, value="9")
+        assert organisation.get_setting(mine, KEY) == "9"
+        mine.commit()
+        with write_session(engine) as theirs:
+            organisation.set_setting(theirs, actor="system", key=KEY, value="5")
+            theirs.commit()
+        assert organisation.get_setting(mine, KEY) == "5"
+        assert organisation.get_setting(mine, "timezone") == "Asia/Ho_Chi_Minh"  # a default
+        with write_session(engine) as theirs:
+            organisation.set_setting(theirs, actor="system", key="timezone", value="UTC")
+            theirs.commit()
+        mine.rollback()  # a transaction that ends without a commit forgets them too
+        assert organisation.get_setting(mine, "timezone") == "UTC"
