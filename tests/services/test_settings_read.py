@@ -3,7 +3,7 @@ times), yet sees its own changes at once and others' changes from its next trans
 
 from sqlalchemy.engine import Engine
 
-from qms.db import write_session
+from qms.db import read_session, write_session
 from qms.services import inbox
 from qms.services.people import organisation
 
@@ -18,13 +18,16 @@ def test_a_transaction_sees_its_own_setting_changes_and_the_next_one_sees_others
         organisation.set_setting(mine, actor="system", key=KEY, value="9")
         assert organisation.get_setting(mine, KEY) == "9"
         mine.commit()
-        with write_session(engine) as theirs:
-            organisation.set_setting(theirs, actor="system", key=KEY, value="5")
-            theirs.commit()
-        assert organisation.get_setting(mine, KEY) == "5"
-        assert organisation.get_setting(mine, "timezone") == "Asia/Ho_Chi_Minh"  # a default
-        with write_session(engine) as theirs:
-            organisation.set_setting(theirs, actor="system", key="timezone", value="UTC")
-            theirs.commit()
-        mine.rollback()  # a transaction that ends without a commit forgets them too
-        assert organisation.get_setting(mine, "timezone") == "UTC"
+    change(engine, KEY, "5")
+    with read_session(engine) as reader:
+        assert organisation.get_setting(reader, KEY) == "5"
+        assert organisation.get_setting(reader, "timezone") == "Asia/Ho_Chi_Minh"  # a default
+        change(engine, "timezone", "UTC")
+        reader.rollback()  # a transaction that ends without a commit forgets them too
+        assert organisation.get_setting(reader, "timezone") == "UTC"
+
+
+def change(engine: Engine, key: str, value: str) -> None:
+    with write_session(engine) as theirs:
+        organisation.set_setting(theirs, actor="system", key=key, value=value)
+        theirs.commit()
