@@ -11,6 +11,7 @@ default) and reused by later runs. Then, against uvicorn on loopback, it measure
   search (dấu)      searches written with diacritics ("kiểm soát")
   home              the home page of thu (a controller with every generated draft) and of
                     lan (staff with every unacknowledged effective issue of her department)
+  inbox pages       pages of their inbox sections, anywhere from the first to the last
 
 each as p95 of the server time (the Server-Timing header the app sets) and of the time to
 the first byte seen by an HTTP client on loopback, against the targets (50 ms server,
@@ -51,6 +52,12 @@ from tests.seed import PASSWORD  # noqa: E402
 
 # The register's sortable columns (an older server ignores the parameters).
 SORTS = ("code", "title", "type", "department", "status", "effective")
+# The inbox sections paged through, with how many pages of 20 each holds at 10,000
+# documents: thu's (a controller's) and lan's (staff); at 100,000 the same pages.
+INBOX_PAGES = {
+    True: (("drafts", 166), ("publish", 166), ("waiting", 166), ("late_readers", 499)),
+    False: (("read_overdue", 166),),
+}
 SERVER_TARGET_MS = 50.0
 FIRST_BYTE_TARGET_MS = 80.0
 
@@ -218,6 +225,10 @@ def measure(url: str, requests: int) -> Timings:
                 timings.add(area, *_timed(client, "/documents", search))
             if index % 4 == 0:
                 timings.add("home", *_timed(client, "/", {}))
+            key, pages = rng.choice(INBOX_PAGES[client is thu])
+            timings.add(
+                "inbox pages", *_timed(client, f"/inbox/{key}", {"page": rng.randint(1, pages)})
+            )
         thu.close()
         lan.close()
     finally:
