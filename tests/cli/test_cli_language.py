@@ -122,7 +122,7 @@ def test_the_lifecycle_reports_each_step_in_vietnamese(
     roles = [line.split(":")[0] for line in shown if line.startswith("  ") and " ký lúc " in line]
     assert roles == ["  Soạn thảo", "  Soạn thảo", "  Xem xét", "  Phê duyệt"]
     assert shown[-4] == "  ý kiến của hung (returned): Bổ sung bước 3"
-    assert shown[-3] == "số người đã xác nhận đã đọc 1: lan"
+    assert shown[-3] == "người đã xác nhận đã đọc (1): lan"
     assert shown[-2] == "lịch sử: lần ban hành 1: có hiệu lực"
     assert shown[-1].startswith("Bước có thể thực hiện: ")
     marks = [line.rsplit("  ", 1)[-1] for line in shown if " ký lúc " in line]
