@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # SQLAlchemy is imported when a command first opens the datab
 
     from qms.errors import Param, Text
     from qms.i18n import Message
-    from qms.services.documents.signing import SigningLimits
+    from qms.services.people.signing import SigningLimits
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,7 +61,7 @@ def app(ctx: click.Context) -> AppContext:
 
 def signing_limits() -> SigningLimits:
     """The lock-out after wrong signing passwords, as the settings say."""
-    from qms.services.documents.signing import SigningLimits
+    from qms.services.people.signing import SigningLimits
 
     settings = app(click.get_current_context()).settings
     return SigningLimits.of(

@@ -13,8 +13,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qms import __version__
 from qms.db import make_engine, upgrade, write_session
-from qms.services.documents.signing import SigningLimits
 from qms.services.people import logins, organisation, passwords, sessions
+from qms.services.people.signing import SigningLimits
 from qms.settings import Settings, get_settings
 from qms.web import errors
 from qms.web.auth import csrf_protect

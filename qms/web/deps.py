@@ -16,8 +16,8 @@ from sqlmodel import Session
 from qms.db import read_session, write_session
 from qms.domain import Role
 from qms.models import User, pk
-from qms.services.documents.signing import SigningLimits
 from qms.services.people import sessions
+from qms.services.people.signing import SigningLimits
 from qms.web.errors import NotSignedIn
 from qms.web.pages import CSRF_SESSION_KEY
 

@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 from qms.errors import AuthenticationFailed
 from qms.services.audits import reports as audit_reports
 from qms.services.capa import actions as capa_actions
-from qms.services.documents.signing import SigningLimits, SigningLocked
 from qms.services.objectives import lifecycle
+from qms.services.people.signing import SigningLimits, SigningLocked
 from qms.services.reviews import meeting
 from tests.helpers import act, last_event, snapshot, trail_actions
 from tests.seed import PASSWORD

@@ -5,8 +5,7 @@ import re
 from pathlib import Path
 
 from qms.domain import CommentOutcome, Meaning
-from qms.services.documents import signing
-from qms.services.people import unlocks
+from qms.services.people import signing, unlocks
 from qms.services.trail import words
 
 SERVICES = Path(words.__file__).resolve().parents[1]

@@ -28,11 +28,10 @@ from qms.services.audits.steps import (
     check_sign,
 )
 from qms.services.documents import register as documents
-from qms.services.documents import signing
-from qms.services.documents.signing import SigningLimits
 from qms.services.fields import one_line
 from qms.services.integrity.copies import confirm_stored_record
-from qms.services.people import organisation
+from qms.services.people import organisation, signing
+from qms.services.people.signing import SigningLimits
 from qms.services.trail import chain as trail
 from qms.text import clean
 

@@ -29,10 +29,10 @@ from qms.services.capa import records as capa_records
 from qms.services.capa.lifecycle import require_editable, require_leadership, set_status
 from qms.services.capa.records import get_capa
 from qms.services.documents import register as documents
-from qms.services.documents import revisions, signing
-from qms.services.documents.signing import SigningLimits
+from qms.services.documents import revisions
 from qms.services.notices import kinds as notices
-from qms.services.people import organisation, users
+from qms.services.people import organisation, signing, users
+from qms.services.people.signing import SigningLimits
 from qms.services.trail import chain as trail
 from qms.text import clean
 

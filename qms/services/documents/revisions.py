@@ -32,13 +32,13 @@ from qms.services.documents import register as documents
 from qms.services.documents import steps as checks
 from qms.services.documents.register import in_progress_revision as in_progress_revision
 from qms.services.documents.register import lock_document
-from qms.services.documents.signing import SigningLimits
 from qms.services.documents.steps import label as _label
 from qms.services.fields import one_line
 from qms.services.integrity.issues import issue_mismatches
 from qms.services.integrity.report import Mismatch
 from qms.services.notices import kinds as notices
 from qms.services.people import organisation, users
+from qms.services.people.signing import SigningLimits
 from qms.services.records import listing as records_list
 from qms.services.trail import chain as trail
 from qms.text import clean, nfc

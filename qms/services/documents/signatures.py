@@ -8,9 +8,9 @@ from sqlmodel import Session, col, select
 from qms.clock import utcnow
 from qms.domain import Meaning
 from qms.models import Document, Revision, Signature, TrailEvent, User, pk
-from qms.services.documents import signing
-from qms.services.documents.signing import SigningLimits
 from qms.services.integrity import recorded
+from qms.services.people import signing
+from qms.services.people.signing import SigningLimits
 from qms.services.trail import chain as trail
 from qms.services.trail.chain import canonical
 
@@ -51,7 +51,7 @@ def sign(
 
     A wrong password, or any attempt while the signer is locked out after too many, rolls
     back the caller's transaction and commits only its record on the trail before the
-    refusal is raised (see :mod:`qms.services.documents.signing`)."""
+    refusal is raised (see :mod:`qms.services.people.signing`)."""
     signing.confirm_signer(
         session,
         signer=signer,

@@ -28,11 +28,10 @@ from qms.errors import (
 )
 from qms.models import Department, Document, Objective, ObjectiveVersion, User, pk
 from qms.services import numbering
-from qms.services.documents import signing
-from qms.services.documents.signing import SigningLimits
 from qms.services.fields import one_line
 from qms.services.objectives.periods import Frequency
-from qms.services.people import organisation, users
+from qms.services.people import organisation, signing, users
+from qms.services.people.signing import SigningLimits
 from qms.services.trail import chain as trail
 from qms.services.trail.chain import canonical
 from qms.text import clean
@@ -340,7 +339,7 @@ def approve_objectives(
     """Sign the drafts of ``refs`` as approved (the password typed again, once for all, as
     a leader signs the year's list); each version it replaces is superseded in the same
     transaction. One refusal approves none; a wrong password counts towards the signing
-    lock-out as any signature does (see :mod:`qms.services.documents.signing`)."""
+    lock-out as any signature does (see :mod:`qms.services.people.signing`)."""
     if not refs:
         raise ValidationError("name the objectives to approve")
     drafts = []

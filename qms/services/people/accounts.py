@@ -9,8 +9,8 @@ from sqlmodel import Session
 from qms.domain import Role
 from qms.errors import Text
 from qms.models import User
-from qms.services.documents.signing import SigningLimits, locked_for
 from qms.services.people import logins, users
+from qms.services.people.signing import SigningLimits, locked_for
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -16,9 +16,9 @@ from qms.render.minutes import ReviewMinutes
 from qms.services import blobs
 from qms.services.capa import lifecycle as capa
 from qms.services.documents import register as documents
-from qms.services.documents import revisions, signing
-from qms.services.documents.signing import SigningLimits
-from qms.services.people import organisation, users
+from qms.services.documents import revisions
+from qms.services.people import organisation, signing, users
+from qms.services.people.signing import SigningLimits
 from qms.services.reviews import pack
 from qms.services.reviews.core import (
     IN_PROGRESS,
@@ -322,7 +322,7 @@ def sign(
 ) -> ManagementReview:
     """The chair signs the minutes (password): refused while an input has no conclusion.
     The minutes PDF/A is stored with its hash and the review is locked. A wrong password
-    counts towards the signing lock-out (see :mod:`qms.services.documents.signing`)."""
+    counts towards the signing lock-out (see :mod:`qms.services.people.signing`)."""
     review = get_review(session, ref, lock=True)
     if actor.id != review.chair_id:
         raise PermissionDenied(
