@@ -302,16 +302,12 @@ def reviews_falling_due_by(limit: date, intervals: Sequence[int], zone: str) -> 
             in_effect = select(Document.id).where(
                 col(Document.in_effect).is_(True), Document.review_interval_months == months
             )
-            candidates.append(in_effect.where(col(reviewed) <= base))
-            candidates.append(
-                in_effect.where(
-                    col(reviewed).is_(None),
-                    or_(
-                        col(Document.effective_on) < took_effect_by,
-                        col(Document.effective_on).is_(None),
-                    ),
-                )
-            )
+            never = in_effect.where(col(reviewed).is_(None))
+            candidates += [
+                in_effect.where(col(reviewed) <= base),
+                never.where(col(Document.effective_on) < took_effect_by),
+                never.where(col(Document.effective_on).is_(None)),
+            ]
     return and_(
         col(Document.id).in_(union(*candidates)),
         or_(*(review_falls_due_by(limit, months, zone) for months in intervals)),
