@@ -556,9 +556,9 @@ def measure_lists(url: str, ref: str, items: int, cars: int, requests: int) -> T
             if index % 4 == 0:
                 timings.add("audit page", *_timed(binh, f"/audits/{ref}", {}))
                 timings.add("findings", *_timed(binh, f"/audits/{ref}/findings", {}))
-                timings.add("api checklist", *_timed(binh, f"/api{checklist}", {}))
-                timings.add("api capa", *_timed(thu, "/api/capa", {}))
-                timings.add("capa overdue", *_timed(thu, "/capa/overdue", {}))
+                timings.add("api checklist", *_timed(binh, f"/api{checklist}", {"page": deep}))
+                timings.add("api capa", *_timed(thu, "/api/capa", {"page": page}))
+                timings.add("capa overdue", *_timed(thu, "/capa/overdue", {"page": page}))
                 saved += 1  # unanswered items (numbers not divisible by 20)
                 number = items - 20 * saved - 1
                 path = f"/audits/{ref}/items/{number}"

@@ -496,11 +496,19 @@ def _count(session: Session, query: Select[*tuple[Any, ...]]) -> int:
 
 def _overdue_queries(
     session: Session, today: date, owner: str | None, department: str | None
-) -> tuple[Select[CapaAction, str, User, str], Select[str, str, date | None]]:
+) -> tuple[Select[str, int, str, str, str, str, date], Select[str, str, date | None]]:
     """The overdue actions (by department, owner, due date) and the late verifications
     (by department and date; none when ``owner`` narrows the report to one person)."""
     query = (
-        select_columns(CapaAction, col(CorrectiveActionRequest.ref), User, col(Department.code))
+        select_columns(  # narrow rows: the database sorts every overdue action
+            col(CorrectiveActionRequest.ref),
+            col(CapaAction.number),
+            col(CapaAction.description),
+            col(User.username),
+            col(User.full_name),
+            col(Department.code),
+            col(CapaAction.due_date),
+        )
         .join(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == CapaAction.capa_id)
         .join(User, col(User.id) == CapaAction.owner_id)
         .join(Department, col(Department.id) == CorrectiveActionRequest.department_id)
@@ -541,17 +549,24 @@ def _overdue_queries(
 
 
 def _overdue_action(
-    today: date, action: CapaAction, ref: str, owner: User, department: str
+    today: date,
+    ref: str,
+    number: int,
+    description: str,
+    owner: str,
+    owner_name: str,
+    department: str,
+    due_date: date,
 ) -> OverdueAction:
     return OverdueAction(
         ref=ref,
-        number=action.number,
-        description=action.description,
-        owner=owner.username,
-        owner_name=owner.full_name,
+        number=number,
+        description=description,
+        owner=owner,
+        owner_name=owner_name,
         department=department,
-        due_date=action.due_date,
-        days_overdue=(today - action.due_date).days,
+        due_date=due_date,
+        days_overdue=(today - due_date).days,
     )
 
 
