@@ -119,6 +119,8 @@ def number_format(language: str) -> NumberFormat:
     Vietnamese)."""
 
     def formatted(value: int | float) -> str:
+        if type(value) is int and 0 <= value < 1000:
+            return str(value)  # no group to separate: written alike in every language
         from babel.numbers import format_decimal  # only when a phrase has a number in it
 
         return format_decimal(value, locale=language)

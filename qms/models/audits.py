@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -112,7 +112,12 @@ class ChecklistItem(SQLModel, table=True):
     """
 
     __tablename__ = "checklist_item"
-    __table_args__ = (UniqueConstraint("audit_id", "number", name="uq_checklist_item_number"),)
+    __table_args__ = (
+        UniqueConstraint("audit_id", "number", name="uq_checklist_item_number"),
+        # The checklist's contents bar (items, unanswered, nonconforming per clause) and
+        # its counts read this index alone.
+        Index("ix_checklist_item_contents", "audit_id", "clause", "result"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     audit_id: int = Field(foreign_key="audit.id", index=True)

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -12,6 +12,8 @@ class CorrectiveActionRequest(SQLModel, table=True):
     verified_effective -> closed."""
 
     __tablename__ = "corrective_action_request"
+    # The register's order: a page of it walks this index and stops.
+    __table_args__ = (Index("ix_corrective_action_request_register_order", "year", "ref"),)
 
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(max_length=40, unique=True)

@@ -5,6 +5,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session
+from qms.services.capa import actions as capa_actions
 from qms.services.capa import views as capa_views
 from qms.services.people import users
 from tests.services import capa_setup as cs
@@ -56,3 +57,35 @@ def test_a_page_costs_the_same_queries_however_many_rows_it_shows(engine: Engine
     six_rows, for_six = _queries(engine, per_page=6)
     assert (one_row, six_rows) == (1, 6)
     assert for_six == for_one  # nothing is read again for each record
+
+
+def test_overdue_actions_and_verifications_come_a_page_at_a_time(engine: Engine) -> None:
+    mc = cs.planned(engine, owners=("lan", "hung"), department="MC")
+    tp = cs.planned(engine, owners=("mai",), department="TP")
+    cs.pass_days(engine, "capa_action", "due_date", 20)  # all three actions are late
+    with read_session(engine) as session:
+        thu = users.get_user(session, "thu")
+        pages = [capa_actions.overdue_page(session, viewer=thu, page=n, per_page=2) for n in (1, 2)]
+        whole = capa_actions.overdue(session, viewer=thu)
+        tp_only = capa_actions.overdue_page(session, viewer=thu, department="TP", per_page=2)
+    assert [(p.actions.total, p.actions.pages) for p in pages] == [(3, 2), (3, 2)]
+    assert [[(a.owner, a.ref) for a in p.actions.rows] for p in pages] == [
+        [("hung", mc), ("lan", mc)],
+        [("mai", tp)],
+    ]
+    assert [a for p in pages for a in p.actions.rows] == whole.actions
+    assert (tp_only.actions.total, [a.ref for a in tp_only.actions.rows]) == (1, [tp])
+
+    cs.done(engine, mc)
+    cs.done(engine, tp, owners=("mai",))
+    cs.pass_days(engine, "corrective_action_request", "verification_due", 31)
+    with read_session(engine) as session:
+        thu = users.get_user(session, "thu")
+        late = [
+            capa_actions.overdue_page(session, viewer=thu, verifications_page=n, per_page=1)
+            for n in (1, 2)
+        ]
+        hung = capa_actions.overdue_page(session, viewer=thu, owner="hung")
+    assert [(p.verifications.total, p.actions.total) for p in late] == [(2, 0), (2, 0)]
+    assert [[v.ref for v in p.verifications.rows] for p in late] == [[mc], [tp]]
+    assert (hung.verifications.total, hung.verifications.rows) == (0, [])

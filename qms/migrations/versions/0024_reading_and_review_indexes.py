@@ -10,7 +10,7 @@
   the index of a department's documents widened with their ids, for the same reason.
 
 Revision ID: 0024
-Revises: 0020
+Revises: 0023
 Create Date: 2026-12-05
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0024"
-down_revision: str | None = "0020"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,11 +4,12 @@ report data (plain dataclasses for ``qms.render``) built from it."""
 import hashlib
 from dataclasses import dataclass
 
+from sqlalchemy import select as select_columns  # any number of columns (sqlmodel: four)
 from sqlmodel import Session, col, select
 
 from qms.clock import naive_utc
 from qms.i18n import Message, msg, translate_all
-from qms.models import Audit, AuditSignature, Department, User, pk
+from qms.models import Audit, AuditSignature, ChecklistItem, Department, User, pk
 from qms.render.data import (
     AuditReport,
     GradeCount,
@@ -60,19 +61,35 @@ def record_hash(session: Session, audit: Audit) -> str:
     ]
     codes = {d.id: d.code for d in session.exec(select(Department)).all()}
     attachments = attachments_by_item(session, audit)
+    # Plain rows, not ORM objects: a checklist may hold thousands of items.
+    rows = session.execute(
+        select_columns(
+            col(ChecklistItem.id),
+            col(ChecklistItem.number),
+            col(ChecklistItem.clause),
+            col(ChecklistItem.question_key),
+            col(ChecklistItem.question_vi),
+            col(ChecklistItem.question_en),
+            col(ChecklistItem.department_id),
+            col(ChecklistItem.result),
+            col(ChecklistItem.evidence),
+        )
+        .where(col(ChecklistItem.audit_id) == audit.id)
+        .order_by(col(ChecklistItem.number))
+    ).all()
     items = [
         {
-            "number": item.number,
-            "clause": item.clause,
-            "question_key": item.question_key,
-            "question_vi": item.question_vi,
-            "question_en": item.question_en,
-            "department": codes.get(item.department_id),
-            "result": item.result,
-            "evidence": item.evidence,
-            "attachments": [[a.blob_sha256, a.filename] for a in attachments.get(pk(item), [])],
+            "number": number,
+            "clause": clause,
+            "question_key": key,
+            "question_vi": question_vi,
+            "question_en": question_en,
+            "department": codes.get(department_id),
+            "result": result,
+            "evidence": evidence,
+            "attachments": [[a.blob_sha256, a.filename] for a in attachments.get(item_id, [])],
         }
-        for item in items_of(session, audit)
+        for item_id, number, clause, key, question_vi, question_en, department_id, result, evidence in rows
     ]
     findings = [
         {

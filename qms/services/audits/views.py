@@ -27,9 +27,7 @@ from qms.services.audits.core import (
     capa_refs,
     criteria_of,
     departments_of,
-    findings_of,
     get_audit,
-    items_of,
     members_of,
     procedure_criteria,
     role_in,
@@ -170,14 +168,25 @@ def checklist(session: Session, *, viewer: User, ref: str) -> tuple[Audit, list[
 
 def _item_views(session: Session, audit: Audit, only: int | None = None) -> list[ItemView]:
     """The checklist's items (or just item ``only``) with their attachments and who
-    recorded them: four queries however long the checklist."""
+    recorded them: four queries however long the checklist, reading only the
+    attachments and people of the items read."""
     query = select(ChecklistItem).where(ChecklistItem.audit_id == audit.id)
     if only is not None:
         query = query.where(ChecklistItem.number == only)
     items = session.exec(query.order_by(col(ChecklistItem.number))).all()
     codes = _department_codes(session)
-    names = {u.id: u.username for u in session.exec(select(User)).all()}
-    attachments = attachments_by_item(session, audit)
+    people = {i.recorded_by_id for i in items if i.recorded_by_id is not None}
+    names = dict(session.exec(select(User.id, User.username).where(col(User.id).in_(people))).all())
+    if only is None:
+        attachments = attachments_by_item(session, audit)
+    else:
+        attachments = {}
+        for attachment in session.exec(
+            select(ChecklistAttachment)
+            .where(col(ChecklistAttachment.item_id).in_([pk(i) for i in items]))
+            .order_by(col(ChecklistAttachment.id))
+        ).all():
+            attachments.setdefault(attachment.item_id, []).append(attachment)
     return [
         ItemView(
             number=i.number,
@@ -220,14 +229,21 @@ def findings(session: Session, *, viewer: User, ref: str) -> list[FindingView]:
 
 
 def _finding_views(session: Session, audit: Audit) -> list[FindingView]:
+    """The audit's findings with the number of the item each was raised on (joined, not
+    read from the whole checklist)."""
     codes = _department_codes(session)
-    items = {i.id: i.number for i in items_of(session, audit)}
     capas = capa_refs(session, audit)
+    rows = session.exec(
+        select(Finding, ChecklistItem.number)
+        .join(ChecklistItem, col(ChecklistItem.id) == Finding.item_id)
+        .where(Finding.audit_id == audit.id)
+        .order_by(col(Finding.number))
+    ).all()
     return [
         FindingView(
             label=f"{audit.ref} / F{f.number}",
             number=f.number,
-            item=items.get(f.item_id, 0),
+            item=item,
             grade=f.grade,
             clause=f.clause,
             department=codes.get(f.department_id, "") if f.department_id else "",
@@ -235,7 +251,7 @@ def _finding_views(session: Session, audit: Audit) -> list[FindingView]:
             evidence=f.evidence,
             capa=capas.get(pk(f)),
         )
-        for f in findings_of(session, audit)
+        for f, item in rows
     ]
 
 
@@ -357,7 +373,13 @@ class AuditDetail:
 def detail(session: Session, *, viewer: User, ref: str) -> AuditDetail:
     audit = get_audit(session, ref)
     require_reader(session, viewer, audit)
-    items = items_of(session, audit)
+    results = dict(
+        session.exec(
+            select(ChecklistItem.result, func.count())
+            .where(ChecklistItem.audit_id == audit.id)
+            .group_by(col(ChecklistItem.result))
+        ).all()
+    )
     grades = checklists.load_grades(audit.grades)
     content = record_hash(session, audit)
     rep = session.get(User, audit.auditee_rep_id) if audit.auditee_rep_id else None
@@ -379,9 +401,9 @@ def detail(session: Session, *, viewer: User, ref: str) -> AuditDetail:
         ],
         auditee_rep=AuditPerson(rep.username, rep.full_name) if rep else None,
         grades=list(grades),
-        items=len(items),
-        answered=sum(1 for i in items if i.result),
-        counts={g.code: sum(1 for i in items if i.result == g.code) for g in grades},
+        items=sum(results.values()),
+        answered=sum(n for result, n in results.items() if result),
+        counts={g.code: results.get(g.code, 0) for g in grades},
         findings=_finding_views(session, audit),
         conclusions=audit.conclusions,
         distribution=[line for line in audit.distribution.splitlines() if line.strip()],

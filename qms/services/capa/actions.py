@@ -7,7 +7,10 @@ once; the action cannot be marked done before that issue has taken effect.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+from sqlalchemy import Select, false, func
+from sqlalchemy import select as select_columns  # any number of columns (sqlmodel: four)
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
@@ -31,6 +34,7 @@ from qms.services.capa.records import get_capa
 from qms.services.documents import register as documents
 from qms.services.documents import revisions
 from qms.services.notices import kinds as notices
+from qms.services.paging import Paged
 from qms.services.people import organisation, signing, users
 from qms.services.people.signing import SigningLimits
 from qms.services.trail import chain as trail
@@ -412,56 +416,167 @@ def overdue(
     if viewer is not None:
         capa_records.require_reader(session, viewer)
     today = organisation.today(session)
+    query, late = _overdue_queries(session, today, owner, department)
+    actions = [_overdue_action(today, *row) for row in session.execute(query).all()]
+    verifications = [_overdue_verification(today, *row) for row in session.execute(late).all()]
+    return OverdueReport(today=today, actions=actions, verifications=verifications)
+
+
+OVERDUE_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class OverdueActionPage(Paged):
+    rows: list[OverdueAction]
+    total: int
+    page: int
+    per_page: int
+
+
+@dataclass(frozen=True)
+class OverdueVerificationPage(Paged):
+    rows: list[OverdueVerification]
+    total: int
+    page: int
+    per_page: int
+
+
+@dataclass(frozen=True)
+class OverduePage:
+    """What :func:`overdue` reports, each list one page at a time, counted by the
+    database."""
+
+    today: date
+    actions: OverdueActionPage
+    verifications: OverdueVerificationPage
+
+
+def overdue_page(
+    session: Session,
+    *,
+    viewer: User | None,
+    owner: str | None = None,
+    department: str | None = None,
+    page: int = 1,
+    verifications_page: int = 1,
+    per_page: int = OVERDUE_PAGE_SIZE,
+) -> OverduePage:
+    """Page ``page`` of the overdue actions and page ``verifications_page`` of the late
+    verifications, in :func:`overdue`'s order."""
+    if viewer is not None:
+        capa_records.require_reader(session, viewer)
+    today = organisation.today(session)
+    query, late = _overdue_queries(session, today, owner, department)
+    page, verifications_page = max(1, page), max(1, verifications_page)
+    actions = session.execute(query.offset((page - 1) * per_page).limit(per_page)).all()
+    verifications = session.execute(
+        late.offset((verifications_page - 1) * per_page).limit(per_page)
+    ).all()
+    return OverduePage(
+        today,
+        OverdueActionPage(
+            [_overdue_action(today, *row) for row in actions],
+            _count(session, query),
+            page,
+            per_page,
+        ),
+        OverdueVerificationPage(
+            [_overdue_verification(today, *row) for row in verifications],
+            _count(session, late),
+            verifications_page,
+            per_page,
+        ),
+    )
+
+
+def _count(session: Session, query: Select[*tuple[Any, ...]]) -> int:
+    counted = select(func.count()).select_from(query.order_by(None).subquery())
+    return int(session.exec(counted).one())
+
+
+def _overdue_queries(
+    session: Session, today: date, owner: str | None, department: str | None
+) -> tuple[Select[str, int, str, str, str, str, date], Select[str, str, date | None]]:
+    """The overdue actions (by department, owner, due date) and the late verifications
+    (by department and date; none when ``owner`` narrows the report to one person)."""
     query = (
-        select(CapaAction, CorrectiveActionRequest, User, Department)
+        select_columns(  # narrow rows: the database sorts every overdue action
+            col(CorrectiveActionRequest.ref),
+            col(CapaAction.number),
+            col(CapaAction.description),
+            col(User.username),
+            col(User.full_name),
+            col(Department.code),
+            col(CapaAction.due_date),
+        )
         .join(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == CapaAction.capa_id)
         .join(User, col(User.id) == CapaAction.owner_id)
         .join(Department, col(Department.id) == CorrectiveActionRequest.department_id)
-        .where(CapaAction.status == OPEN)
+        .where(col(CapaAction.status) == OPEN)
         .where(col(CapaAction.due_date) < today)
-        .where(CorrectiveActionRequest.status != CapaStatus.CLOSED.value)
+        .where(col(CorrectiveActionRequest.status) != CapaStatus.CLOSED.value)
+        .order_by(
+            col(Department.code),
+            col(User.username),
+            col(CapaAction.due_date),
+            col(CorrectiveActionRequest.ref),
+            col(CapaAction.number),
+        )
     )
-    late = select(CorrectiveActionRequest, Department).join(
-        Department, col(Department.id) == CorrectiveActionRequest.department_id
-    )
-    late = late.where(CorrectiveActionRequest.status == CapaStatus.ACTIONS_DONE.value).where(
-        col(CorrectiveActionRequest.verification_due) < today
+    late = (
+        select_columns(
+            col(CorrectiveActionRequest.ref),
+            col(Department.code),
+            col(CorrectiveActionRequest.verification_due),
+        )
+        .join(Department, col(Department.id) == CorrectiveActionRequest.department_id)
+        .where(col(CorrectiveActionRequest.status) == CapaStatus.ACTIONS_DONE.value)
+        .where(col(CorrectiveActionRequest.verification_due) < today)
+        .order_by(
+            col(Department.code),
+            col(CorrectiveActionRequest.verification_due),
+            col(CorrectiveActionRequest.ref),
+        )
     )
     if owner:
-        query = query.where(CapaAction.owner_id == pk(users.get_user(session, owner)))
+        query = query.where(col(CapaAction.owner_id) == pk(users.get_user(session, owner)))
+        late = late.where(false())
     if department:
         dept = users.get_department(session, department)
-        query = query.where(CorrectiveActionRequest.department_id == dept.id)
-        late = late.where(CorrectiveActionRequest.department_id == dept.id)
-    actions = sorted(
-        (
-            OverdueAction(
-                ref=car.ref,
-                number=action.number,
-                description=action.description,
-                owner=user.username,
-                owner_name=user.full_name,
-                department=dept_row.code,
-                due_date=action.due_date,
-                days_overdue=(today - action.due_date).days,
-            )
-            for action, car, user, dept_row in session.exec(query).all()
-        ),
-        key=lambda a: (a.department, a.owner, a.due_date, a.ref, a.number),
+        query = query.where(col(CorrectiveActionRequest.department_id) == dept.id)
+        late = late.where(col(CorrectiveActionRequest.department_id) == dept.id)
+    return query, late
+
+
+def _overdue_action(
+    today: date,
+    ref: str,
+    number: int,
+    description: str,
+    owner: str,
+    owner_name: str,
+    department: str,
+    due_date: date,
+) -> OverdueAction:
+    return OverdueAction(
+        ref=ref,
+        number=number,
+        description=description,
+        owner=owner,
+        owner_name=owner_name,
+        department=department,
+        due_date=due_date,
+        days_overdue=(today - due_date).days,
     )
-    verifications = []
-    if not owner:
-        verifications = sorted(
-            (
-                OverdueVerification(
-                    ref=car.ref,
-                    department=dept_row.code,
-                    verification_due=car.verification_due,
-                    days_overdue=(today - car.verification_due).days,
-                )
-                for car, dept_row in session.exec(late).all()
-                if car.verification_due is not None
-            ),
-            key=lambda v: (v.department, v.verification_due, v.ref),
-        )
-    return OverdueReport(today=today, actions=actions, verifications=verifications)
+
+
+def _overdue_verification(
+    today: date, ref: str, department: str, verification_due: date | None
+) -> OverdueVerification:
+    assert verification_due is not None  # the query keeps only records with a date
+    return OverdueVerification(
+        ref=ref,
+        department=department,
+        verification_due=verification_due,
+        days_overdue=(today - verification_due).days,
+    )

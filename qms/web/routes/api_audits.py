@@ -5,11 +5,12 @@ views, the same the command line prints with ``--format json``."""
 import base64
 from datetime import date
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from qms.errors import ValidationError
+from qms.services.audits import checklist_pages
 from qms.services.audits import planning as audits
 from qms.services.audits import reports as audit_reports
 from qms.services.audits import views as audit_views
@@ -17,8 +18,8 @@ from qms.services.audits import work as audit_work
 from qms.services.audits.views import AuditDetail, AuditSummary, FindingView, ItemView
 from qms.web.deps import CurrentUser, Db, Limits
 from qms.web.errors import API_ERRORS
-from qms.web.routes.api_params import WholeNumber, YearFilter
-from qms.web.routes.responses import PDF_RESPONSE, download
+from qms.web.routes.api_params import PageNumber, PerPage, WholeNumber, YearFilter
+from qms.web.routes.responses import PDF_RESPONSE, download, page_headers
 
 router = APIRouter(tags=["audits"], responses=API_ERRORS)
 
@@ -113,9 +114,25 @@ def get_audit(session: Db, user: CurrentUser, ref: str) -> AuditDetail:
 
 
 @router.get("/audits/{ref}/checklist", response_model=list[ItemView])
-def get_checklist(session: Db, user: CurrentUser, ref: str) -> list[ItemView]:
-    _audit, items = audit_views.checklist(session, viewer=user, ref=ref)
-    return items
+def get_checklist(
+    request: Request,
+    response: Response,
+    session: Db,
+    user: CurrentUser,
+    ref: str,
+    show: str = "all",
+    clause: str | None = None,
+    page: PageNumber = 1,
+    per_page: PerPage = checklist_pages.PAGE_SIZE,
+) -> list[ItemView]:
+    """The checklist a page at a time in item order: all items, those still to answer
+    (``show=unanswered``) or the nonconforming ones, of one clause or all;
+    ``X-Total-Count`` and ``Link`` say how many match and where the next page is."""
+    found = checklist_pages.checklist_page(
+        session, viewer=user, ref=ref, show=show, clause=clause, page=page, per_page=per_page
+    )
+    page_headers(request, response, found)
+    return found.items
 
 
 @router.get("/audits/{ref}/findings", response_model=list[FindingView])

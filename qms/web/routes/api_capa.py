@@ -4,7 +4,7 @@ shapes ``qms capa list|show --format json`` prints); request bodies are models h
 
 from datetime import date
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -17,8 +17,8 @@ from qms.services.capa import views as capa_views
 from qms.services.capa.views import CapaDetail, CapaSummary
 from qms.web.deps import CurrentUser, Db, Limits
 from qms.web.errors import API_ERRORS
-from qms.web.routes.api_params import WholeNumber, YearFilter
-from qms.web.routes.responses import PDF_RESPONSE, download
+from qms.web.routes.api_params import PageNumber, PerPage, WholeNumber, YearFilter
+from qms.web.routes.responses import PDF_RESPONSE, download, page_headers
 
 router = APIRouter(tags=["corrective actions"], responses=API_ERRORS)
 
@@ -73,15 +73,29 @@ def _capa_out(session: Session, user: User, ref: str) -> CapaDetail:
 
 @router.get("/capa", response_model=list[CapaSummary])
 def list_capa(
+    request: Request,
+    response: Response,
     session: Db,
     user: CurrentUser,
     status: str | None = None,
     department: str | None = None,
     year: YearFilter = None,
+    page: PageNumber = 1,
+    per_page: PerPage = capa_views.PAGE_SIZE,
 ) -> list[CapaSummary]:
-    return capa_views.list_capas(
-        session, viewer=user, status=status, department=department, year=year
+    """The register a page at a time, oldest first (the rows of ``qms capa list --format
+    json``); ``X-Total-Count`` and ``Link`` say how many match and where the next page is."""
+    found = capa_views.capa_page(
+        session,
+        viewer=user,
+        status=status,
+        department=department,
+        year=year,
+        page=page,
+        per_page=per_page,
     )
+    page_headers(request, response, found)
+    return found.rows
 
 
 @router.post("/capa", response_model=CapaDetail, status_code=201)

@@ -25,3 +25,6 @@ WHOLE_NUMBER = BeforeValidator(_whole_number)
 WholeNumber = Annotated[int, WHOLE_NUMBER]
 # A year filter, in the range the pages' filter forms accept.
 YearFilter = Annotated[int | None, Query(ge=2000, le=2100), WHOLE_NUMBER]
+# The page of a JSON list and its rows per page (the register's bounds).
+PageNumber = Annotated[int, Query(ge=1, le=100_000), WHOLE_NUMBER]
+PerPage = Annotated[int, Query(ge=1, le=200), WHOLE_NUMBER]

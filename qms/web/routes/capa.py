@@ -72,10 +72,23 @@ def capa_list(
 
 @router.get("/capa/overdue")
 def overdue_page(
-    request: Request, session: Db, user: CurrentUser, owner: str = "", dept: str = ""
+    request: Request,
+    session: Db,
+    user: CurrentUser,
+    owner: str = "",
+    dept: str = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    vpage: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    report = capa_actions.overdue(
-        session, viewer=user, owner=owner or None, department=dept or None
+    """Overdue actions and late verifications, each list a page at a time (``page`` and
+    ``vpage``)."""
+    report = capa_actions.overdue_page(
+        session,
+        viewer=user,
+        owner=owner or None,
+        department=dept or None,
+        page=page,
+        verifications_page=vpage,
     )
     context = {"report": report, "filters": {"owner": owner, "dept": dept}}
     return render(request, "capa/overdue.html", context)

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from qms.services.paging import Paged
 from qms.web.i18n import translator
 from qms.web.pages import flash
 
@@ -25,6 +26,20 @@ def download(data: bytes, name: str, media_type: str = "application/pdf") -> Res
         data,
         media_type=media_type,
         headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
+    )
+
+
+def page_headers(request: Request, response: Response, found: Paged) -> None:
+    """Say on a JSON list how many rows match (``X-Total-Count``) and where its next and
+    last pages are (``Link``, as RFC 8288 writes it), so a client can walk every page."""
+    response.headers["X-Total-Count"] = str(found.total)
+    links = []
+    if found.page < found.pages:
+        links.append((found.page + 1, "next"))
+    links.append((found.pages, "last"))
+    response.headers["Link"] = ", ".join(
+        f'<{request.url.include_query_params(page=page, per_page=found.per_page)}>; rel="{rel}"'
+        for page, rel in links
     )
 
 
