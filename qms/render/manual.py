@@ -148,6 +148,7 @@ class _Compilation:
         # Pages of the cover and of each contents piece: one each until a render says.
         self.piece_pages = [1] * (1 + max(1, -(-len(spec.entries) // CONTENTS_ROWS_PER_PAGE)))
         self.assets_digest = ""
+        self.planned: tuple[list[int], list[int]] | None = None  # counts and piece pages
         self.front: list[tuple[str, FrontMatter]] | None = None
         self.kept: dict[str, bytes] = {}
         self.rendered: dict[str, Future[bytes]] = {}
@@ -211,11 +212,10 @@ class _Compilation:
         """Plan the cover and contents pieces for the counts known now; take the ones the
         store holds and start rendering the others."""
         counts = self._known_counts()
-        if counts is None:
+        if counts is None or self.planned == (counts, self.piece_pages):
             return
+        self.planned = (counts, list(self.piece_pages))
         pieces = _front_pieces(self.spec, self.words, counts, self.piece_pages, self.assets_digest)
-        if pieces == self.front:
-            return
         self.front = pieces
         wanted = [key for key, _ in pieces if key not in self.kept and key not in self.rendered]
         if self.store is not None and wanted:
