@@ -54,5 +54,7 @@ def _warm_up() -> None:
         return
 
 
+gc.disable()  # imports and one render make many objects and little garbage
 _warm_up()
+gc.enable()
 gc.freeze()
