@@ -127,10 +127,13 @@ def manual(department: str | None, doc_type: str | None, language: str, output: 
     # once when it was served from storage, warm-up or not).
     launch_workers()
     try:
-        gc.disable()  # loading the models makes many objects and no garbage to collect
+        # Loading the models makes many objects that live as long as the command and no
+        # garbage: the collector neither runs meanwhile nor scans them afterwards.
+        gc.disable()
         try:
             from qms.services.documents import renditions
         finally:
+            gc.freeze()
             gc.enable()
 
         with (

@@ -56,5 +56,5 @@ def _warm_up() -> None:
 
 gc.disable()  # imports and one render make many objects and little garbage
 _warm_up()
-gc.enable()
 gc.freeze()
+gc.enable()
