@@ -1,5 +1,6 @@
 """``qms pdf``: controlled PDFs of documents and compiled manuals."""
 
+import gc
 import sys
 from datetime import datetime
 from enum import StrEnum
@@ -126,7 +127,14 @@ def manual(department: str | None, doc_type: str | None, language: str, output: 
     # once when it was served from storage, warm-up or not).
     launch_workers()
     try:
-        from qms.services.documents import renditions
+        # Loading the models makes many objects that live as long as the command and no
+        # garbage: the collector neither runs meanwhile nor scans them afterwards.
+        gc.disable()
+        try:
+            from qms.services.documents import renditions
+        finally:
+            gc.freeze()
+            gc.enable()
 
         with (
             writing() as session,

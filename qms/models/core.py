@@ -202,7 +202,8 @@ class Blob(SQLModel, table=True):
 
 class Compilation(SQLModel, table=True):
     """A compiled manual, keyed by everything it was built from, so an unchanged manual
-    is served again without rendering."""
+    is served again without rendering; or one of its cover and contents pages, keyed by
+    everything it prints, so a manual that changed renders only the pages that did."""
 
     key: str = Field(max_length=64, primary_key=True)
     pdf_sha256: str = Field(max_length=64, foreign_key="blob.sha256")

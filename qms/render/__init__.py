@@ -32,6 +32,7 @@ from qms.render.worker import start as start_workers
 from qms.render.worker import stop as stop_workers
 
 if TYPE_CHECKING:
+    from qms.render.manual import FrontStore
     from qms.render.record_pdf import Record
 
 __all__ = [
@@ -139,11 +140,13 @@ def compile_manual(
     workers: int = 2,
     time_limit: float = DEFAULT_TIME_LIMIT,
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    front_store: FrontStore | None = None,
 ) -> bytes:
     """One PDF of the given effective documents: cover, contents, then each document.
 
     Stored PDFs in ``spec.entries`` are reused as they are; the others are
-    rendered in up to ``workers`` processes at a time.
+    rendered in up to ``workers`` processes at a time. Cover and contents pages kept
+    in ``front_store`` are reused too, and the ones rendered are handed to it.
     """
     from qms.render.manual import compile_manual as _compile
 
@@ -153,6 +156,7 @@ def compile_manual(
         workers=workers,
         time_limit=time_limit,
         memory_limit=memory_limit,
+        front_store=front_store,
     )
 
 

@@ -1,9 +1,12 @@
 """Imported once by the render forkserver so that every forked worker starts warm.
 
-Rendering one small controlled document here imports WeasyPrint and the render
-modules, initialises Pango and fontconfig, compiles the templates and loads
-the fonts; each worker forked afterwards inherits all of that instead of
-paying for it again on every render.
+Here WeasyPrint and the render modules are imported, a controlled document's
+input is built once (Markdown, sanitiser, templates) and one small contents
+page is laid out, which initialises Pango and fontconfig and loads the fonts;
+each worker forked afterwards inherits all of that instead of paying for it
+again on every render. The contents page is the lightest full render: a
+command that only needs a manual's contents is not kept waiting for the
+layout of a whole sample document.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from datetime import date
 
 
 def _warm_up() -> None:
-    from qms.render import capa_records, manual, records, trail  # noqa: F401  (for the workers)
+    from qms.render import capa_records, records, trail  # noqa: F401  (for the workers)
     from qms.render.data import DocumentRendition
-    from qms.render.pdf import render_document
+    from qms.render.manual import ContentsRow, FrontMatter, render_front_matter
+    from qms.render.paths import pdf_assets_dir
+    from qms.render.pdf import build_document_input
 
     sample = DocumentRendition(
         organisation="Cơ quan",
@@ -32,11 +37,24 @@ def _warm_up() -> None:
         signatures=(),
         history=(),
     )
+    contents = FrontMatter(
+        organisation=sample.organisation,
+        title=sample.title,
+        language="vi",
+        compiled_on="01/01/2000",
+        compiled_iso="2000-01-01",
+        rows=(ContentsRow(sample.code, sample.title, "01", 2),),
+        identifier=b"0" * 32,
+        cover=False,
+    )
     try:
-        render_document(sample)
+        build_document_input(sample, assets_dir=pdf_assets_dir())
+        render_front_matter(contents)
     except Exception:  # a broken set-up is reported by the real render instead
         return
 
 
+gc.disable()  # imports and one render make many objects and little garbage
 _warm_up()
 gc.freeze()
+gc.enable()

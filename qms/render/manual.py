@@ -1,25 +1,29 @@
-"""Compile a manual: cover and contents rendered fresh, documents reused or rendered.
+"""Compile a manual: cover and contents pages, then each document, reused or rendered.
 
 Each document keeps its own controlled rendition (and so its own running
 header and "page x of y"). Stored renditions are reused byte for byte; the
-missing ones are rendered in worker processes, two at a time by default. Only
-the cover and contents go through WeasyPrint here, and pikepdf (qpdf) assembles
-the parts, adds one bookmark per document and turns the contents entries into
-links to each document's first page. Only PDF bytes are kept between steps.
+missing ones are rendered in worker processes, two at a time by default. The
+cover and each page of the contents (a fixed number of rows) are rendered as
+pieces of their own, keyed by exactly what they print: a caller's store hands
+back the pieces it kept, so after one document changed only the contents page
+that lists it is laid out again. pikepdf (qpdf) assembles the parts, adds one
+bookmark per document and turns the contents entries into links to each
+document's first page. Only PDF bytes are kept between steps.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
 import re
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from qms.render.data import ManualSpec, nfc
 from qms.render.errors import RenderError
@@ -41,6 +45,7 @@ if TYPE_CHECKING:
 MANUAL_TEMPLATE = "manual.html"
 MANUAL_CSS = "manual.css"
 LINK_SCHEME = "qms-toc:"
+CONTENTS_ROWS_PER_PAGE = 25  # rows of one contents piece: a page, unless long titles wrap
 _MAX_FRONT_ATTEMPTS = 4
 
 
@@ -54,6 +59,8 @@ class ContentsRow:
 
 @dataclass(frozen=True)
 class FrontMatter:
+    """A cover and/or contents rows, as one WeasyPrint render."""
+
     organisation: str
     title: str
     language: str
@@ -62,6 +69,24 @@ class FrontMatter:
     rows: tuple[ContentsRow, ...]
     identifier: bytes
     subtitle: str = ""
+    cover: bool = True
+    contents: bool = True
+    documents: int | None = None  # on the cover; the number of rows when not given
+    first_page: int = 1  # the printed number of this piece's first page
+    first_index: int = 0  # the link index of its first row
+    contents_heading: bool = True
+
+    @property
+    def document_count(self) -> int:
+        return len(self.rows) if self.documents is None else self.documents
+
+
+class FrontStore(Protocol):
+    """Where a caller keeps rendered cover and contents pieces, by their key."""
+
+    def get_many(self, keys: Sequence[str]) -> Mapping[str, bytes]: ...
+
+    def put(self, key: str, pdf: bytes) -> None: ...
 
 
 def compile_manual(
@@ -72,10 +97,14 @@ def compile_manual(
     time_limit: float = DEFAULT_TIME_LIMIT,
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
     assets_dir: Path | None = None,
+    front_store: FrontStore | None = None,
 ) -> bytes:
-    """Cover, contents and every entry's controlled PDF as one deterministic PDF."""
+    """Cover, contents and every entry's controlled PDF as one deterministic PDF.
+
+    With ``front_store``, cover and contents pieces it holds are reused, and the ones
+    rendered for this manual are handed to it."""
     spec = nfc(spec)
-    job = _Compilation(spec, workers, time_limit, memory_limit, assets_dir)
+    job = _Compilation(spec, workers, time_limit, memory_limit, assets_dir, front_store)
     total = len(spec.entries) + 1
     report = progress or (lambda done, total: None)
     try:
@@ -91,9 +120,10 @@ class _Compilation:
 
     The order is chosen so that work overlaps: missing documents render in
     workers while this thread parses the stored ones; page counts come first
-    from a cheap scan of each stored PDF, so the contents can render in a
-    worker as soon as the last document is done. Every count is confirmed by
-    the full parse; a wrong one only costs a second contents render.
+    from a cheap scan of each stored PDF, so the cover and contents pieces can
+    render in workers as soon as the last document is done. Every count is
+    confirmed by the full parse, and every piece's own page count by its render;
+    a wrong one only costs a second render of the pieces it moves.
     """
 
     def __init__(
@@ -103,24 +133,33 @@ class _Compilation:
         time_limit: float,
         memory_limit: int | None,
         assets_dir: Path | None,
+        front_store: FrontStore | None,
     ) -> None:
         self.spec = spec
         self.words = labels_for(spec.language)
         self.assets_dir = assets_dir
         self.time_limit = time_limit
         self.memory_limit = memory_limit
+        self.store = front_store
         self.missing = [i for i, entry in enumerate(spec.entries) if entry.pdf is None]
-        self.pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(self.missing))))
+        self.pool = ThreadPoolExecutor(max_workers=max(1, workers))
         self.parts: list[Pdf | None] = [None] * len(spec.entries)
         self.counts: list[int | None] = [None] * len(spec.entries)
-        self.front_pages = 1 + max(1, -(-len(spec.entries) // 30))  # cover + ~30 rows a page
-        self.front: tuple[list[int], int, Future[bytes]] | None = None
+        # Pages of the cover and of each contents piece: one each until a render says.
+        self.piece_pages = [1] * (1 + max(1, -(-len(spec.entries) // CONTENTS_ROWS_PER_PAGE)))
+        self.assets_digest = ""
+        self.planned: tuple[list[int], list[int]] | None = None  # counts and piece pages
+        self.front: list[tuple[str, FrontMatter]] | None = None
+        self.kept: dict[str, bytes] = {}
+        self.rendered: dict[str, Future[bytes]] = {}
+        self.front_readers: list[Pdf] = []
         self.manual = b""
 
     def run(self, report: Callable[[int], None]) -> None:
         entries = self.spec.entries
         for i in self.missing:  # refuse bad input before any worker starts
             _tagged(self.spec, i, prepare, entries[i].rendition)
+        self.assets_digest = _assets_digest(self.assets_dir or pdf_assets_dir())
         stored = [i for i, entry in enumerate(entries) if entry.pdf is not None]
         for i in stored:
             self.counts[i] = quick_page_count(entries[i].pdf or b"")
@@ -156,7 +195,9 @@ class _Compilation:
                 i = to_parse.pop()
                 self._parsed(i, entries[i].pdf or b"")
         self._start_front()
-        self.manual = _assemble(self._front_reader(), self.front_pages, self._parts(), self.spec)
+        front, front_pages = self._front_reader()
+        identifier = _manual_identifier(self.spec, self._known_counts() or [])
+        self.manual = _assemble(front, front_pages, self._parts(), self.spec, identifier)
 
     def _parsed(self, index: int, pdf: bytes) -> None:
         reader = _tagged(self.spec, index, _open, pdf)
@@ -168,30 +209,58 @@ class _Compilation:
         return counts if len(counts) == len(self.counts) else None
 
     def _start_front(self) -> None:
+        """Plan the cover and contents pieces for the counts known now; take the ones the
+        store holds and start rendering the others."""
         counts = self._known_counts()
-        if counts is None or (self.front and self.front[:2] == (counts, self.front_pages)):
+        if counts is None or self.planned == (counts, self.piece_pages):
             return
-        front = _front_matter(self.spec, self.words, counts, self.front_pages)
-        future = self.pool.submit(
-            run_isolated,
-            render_front_matter,
-            front,
-            self.assets_dir,
-            time_limit=self.time_limit,
-            memory_limit=self.memory_limit,
-        )
-        self.front = (counts, self.front_pages, future)
+        self.planned = (counts, list(self.piece_pages))
+        pieces = _front_pieces(self.spec, self.words, counts, self.piece_pages, self.assets_digest)
+        self.front = pieces
+        wanted = [key for key, _ in pieces if key not in self.kept and key not in self.rendered]
+        if self.store is not None and wanted:
+            self.kept.update(self.store.get_many(wanted))
+        for key, piece in pieces:
+            if key not in self.kept and key not in self.rendered:
+                self.rendered[key] = self.pool.submit(
+                    run_isolated,
+                    render_front_matter,
+                    piece,
+                    self.assets_dir,
+                    time_limit=self.time_limit,
+                    memory_limit=self.memory_limit,
+                )
 
-    def _front_reader(self) -> Pdf:
-        """The front matter rendered with the confirmed counts and its own page count."""
+    def _front_reader(self) -> tuple[Pdf, int]:
+        """Cover and contents as one document, every piece with the page count it was
+        planned with, and the number of its pages."""
         for _ in range(_MAX_FRONT_ATTEMPTS):
             self._start_front()
             assert self.front is not None
-            reader = _open(self.front[2].result())
-            if len(reader.pages) == self.front_pages:
-                return reader
-            self.front_pages = len(reader.pages)
+            readers = [_open(self._piece(key)) for key, _ in self.front]
+            pages = [len(reader.pages) for reader in readers]
+            if pages == self.piece_pages:
+                self._hand_over()
+                front = readers[0]
+                for reader in readers[1:]:
+                    front.pages.extend(reader.pages)
+                self.front_readers = readers  # the copied pages read from them until saved
+                return front, sum(pages)
+            self.piece_pages = pages
         raise RenderError("the contents pages did not settle on a page count")
+
+    def _piece(self, key: str) -> bytes:
+        kept = self.kept.get(key)
+        return kept if kept is not None else self.rendered[key].result()
+
+    def _hand_over(self) -> None:
+        """Give the store the pieces rendered for this manual (not the discarded ones)."""
+        assert self.front is not None
+        if self.store is None:
+            return
+        for key, _ in self.front:
+            if key in self.rendered:
+                self.store.put(key, self.rendered[key].result())
 
     def _parts(self) -> list[Pdf]:
         return [part for part in self.parts if part is not None]
@@ -247,15 +316,69 @@ def _tagged(spec: ManualSpec, index: int, call: Callable[..., Any], *args: Any) 
         raise exc.located(spec.entries[index].rendition.code) from None
 
 
-def _front_matter(
-    spec: ManualSpec, words: Mapping[str, str], counts: list[int], front_pages: int
-) -> FrontMatter:
+def _front_pieces(
+    spec: ManualSpec,
+    words: Mapping[str, str],
+    counts: list[int],
+    piece_pages: list[int],
+    assets_digest: str,
+) -> list[tuple[str, FrontMatter]]:
+    """The cover and the contents pieces, each with the key of what it prints."""
     rows = []
-    page = front_pages + 1
+    page = sum(piece_pages) + 1
     for entry, count in zip(spec.entries, counts, strict=True):
         doc = entry.rendition
         rows.append(ContentsRow(doc.code, doc.title, f"{doc.issue:02d}", page))
         page += count
+    common: dict[str, Any] = {
+        "organisation": spec.organisation,
+        "title": spec.title,
+        "language": spec.language,
+        "compiled_on": format_date(spec.compiled_on, words),
+        "compiled_iso": spec.compiled_on.isoformat(),
+        "subtitle": spec.subtitle,
+        "identifier": b"",
+    }
+    pieces = [FrontMatter(**common, rows=(), documents=len(rows), contents=False)]
+    first_page = 1 + piece_pages[0]
+    starts = range(0, max(1, len(rows)), CONTENTS_ROWS_PER_PAGE)
+    for pages, start in zip(piece_pages[1:], starts, strict=True):
+        chunk = tuple(rows[start : start + CONTENTS_ROWS_PER_PAGE])
+        pieces.append(
+            FrontMatter(
+                **common,
+                rows=chunk,
+                cover=False,
+                first_page=first_page,
+                first_index=start,
+                contents_heading=start == 0,
+            )
+        )
+        first_page += pages
+    return [_keyed(piece, words, assets_digest) for piece in pieces]
+
+
+def _keyed(
+    piece: FrontMatter, words: Mapping[str, str], assets_digest: str
+) -> tuple[str, FrontMatter]:
+    """``piece`` with its key: a digest of everything it prints and how it is laid out,
+    which is also its PDF identifier (equal input, equal bytes)."""
+    printed = dataclasses.asdict(piece)
+    del printed["identifier"]
+    identity = {"front": printed, "labels": dict(words), "assets": assets_digest}
+    canonical = json.dumps(identity, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    key = hashlib.sha256(canonical).hexdigest()
+    return key, dataclasses.replace(piece, identifier=key[:32].encode("ascii"))
+
+
+def _assets_digest(assets: Path) -> str:
+    """What a new version of the cover and contents template or style would change."""
+    texts = [read_asset(assets, name) for name in (MANUAL_CSS, MANUAL_TEMPLATE)]
+    return hashlib.sha256("\0".join(texts).encode("utf-8")).hexdigest()
+
+
+def _manual_identifier(spec: ManualSpec, counts: list[int]) -> bytes:
+    """The manual's PDF identifier: its title and date and every part it holds."""
     identity = {
         "manual": [spec.organisation, spec.title, spec.language, spec.compiled_on.isoformat()]
         + ([spec.subtitle] if spec.subtitle else []),
@@ -265,16 +388,7 @@ def _front_matter(
         ],
     }
     canonical = json.dumps(identity, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return FrontMatter(
-        organisation=spec.organisation,
-        title=spec.title,
-        language=spec.language,
-        compiled_on=format_date(spec.compiled_on, words),
-        compiled_iso=spec.compiled_on.isoformat(),
-        rows=tuple(rows),
-        identifier=hashlib.sha256(canonical).hexdigest()[:32].encode("ascii"),
-        subtitle=spec.subtitle,
-    )
+    return hashlib.sha256(canonical).hexdigest()[:32].encode("ascii")
 
 
 def render_front_matter(front: FrontMatter, assets_dir: Path | None = None) -> bytes:
@@ -290,18 +404,26 @@ def render_front_matter(front: FrontMatter, assets_dir: Path | None = None) -> b
         MANUAL_TEMPLATE,
         {"front": front, "labels": words, "link_scheme": LINK_SCHEME},
     )
+    numbering = f"@page :first {{ counter-reset: page {int(front.first_page)} }}"
     page = RenderInput(
-        html=html, stylesheets=(css,), images={}, generated={}, identifier=front.identifier
+        html=html,
+        stylesheets=(css, numbering),
+        images={},
+        generated={},
+        identifier=front.identifier,
     )
     return prepared_to_pdf(page, assets_dir=assets)
 
 
-def _assemble(front: Pdf, front_pages: int, parts: list[Pdf], spec: ManualSpec) -> bytes:
+def _assemble(
+    front: Pdf, front_pages: int, parts: list[Pdf], spec: ManualSpec, identifier: bytes
+) -> bytes:
     import pikepdf
-    from pikepdf import Array, Name, OutlineItem
+    from pikepdf import Array, Name, OutlineItem, String
 
-    # The front matter is the base: its fixed /ID and its metadata (no clock dates) stay.
+    # The front matter is the base: its metadata (no clock dates) stays.
     manual = front
+    manual.trailer.ID = Array([String(identifier), String(identifier)])
     starts: list[int] = []
     for part in parts:
         starts.append(len(manual.pages))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -215,3 +217,51 @@ def test_missing_manual_stylesheet_fails_loudly(parts: list[bytes], tmp_path: Pa
     entries = [ManualEntry(d, p) for d, p in zip(renditions(), parts, strict=True)]
     with pytest.raises(RenderError, match=r"'manual\.css' is missing"):
         manual.compile_manual(spec_for(entries), assets_dir=tmp_path)
+
+
+class _Pieces:
+    """A caller's store of cover and contents pieces, in memory."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+        self.added: list[str] = []
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
+        return {key: self.kept[key] for key in keys if key in self.kept}
+
+    def put(self, key: str, pdf: bytes) -> None:
+        self.kept[key] = pdf
+        self.added.append(key)
+
+
+def test_kept_contents_pages_are_reused_and_only_what_changed_is_rendered(
+    parts: list[bytes],
+) -> None:
+    short, long = parts[0], parts[2]
+    assert len(reader(long).pages) > len(reader(short).pages)
+    docs = [make_rendition(code=f"QT-{n:02d}", title=f"Quy trình số {n}") for n in range(30)]
+    store = _Pieces()
+    first = spec_for([ManualEntry(doc, short) for doc in docs])
+    assert compile_manual(first, front_store=store) == compile_manual(first)
+    assert len(store.added) == 3  # the cover and two contents pages of 25 rows
+
+    store.added.clear()  # a new issue of the 28th document: only its contents page changes
+    docs[27] = replace(docs[27], issue=7)
+    second = spec_for([ManualEntry(doc, short) for doc in docs])
+    pdf = compile_manual(second, front_store=store)
+    assert pdf == compile_manual(second)
+    assert len(store.added) == 1
+    assert "QT-27 Quy trình số 27 (lần ban hành 07)" in page_texts(pdf)[2]
+    assert "(lần ban hành 07)" not in page_texts(pdf)[1]
+
+    store.added.clear()  # a longer first document moves every page number after it
+    third = spec_for([ManualEntry(doc, long if i == 0 else short) for i, doc in enumerate(docs)])
+    pdf = compile_manual(third, front_store=store)
+    assert pdf == compile_manual(third)
+    assert len(store.added) == 2
+    printed = [line for line in reader(pdf).pages[1].extract_text().splitlines() if line.isdigit()]
+    assert printed[:3] == [
+        "4",
+        str(4 + len(reader(long).pages)),
+        str(4 + len(reader(long).pages) + len(reader(short).pages)),
+    ]

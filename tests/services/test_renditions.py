@@ -8,9 +8,11 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from qms.db import read_session, write_session
 from qms.errors import IntegrityProblem, NotFound, ValidationError
+from qms.models import Compilation
 from qms.render import RenderError
 from qms.services import blobs
 from qms.services.documents import register as documents
@@ -207,3 +209,25 @@ def test_the_download_reads_the_stored_bytes_in_one_query(engine: Engine) -> Non
     assert download(engine, " qt-01 ") == renditions.ControlledCopy("QT-01", rev.issue, stored)
     assert download(engine, "QT-02") is None  # a draft only
     assert download(engine, "QT-99") is None
+
+
+def test_a_manual_after_one_change_renders_only_the_contents_page_listing_it(
+    engine: Engine,
+) -> None:
+    """Cover and contents pages are kept by what they print: after a new issue of one
+    document only its contents page is rendered again, and it names the new issue."""
+    effective_document(engine, "QT-01")
+    new_draft(engine, "QT-02", title="Quy trình tiếp nhận hồ sơ")
+    to_effective(engine, "QT-02")
+    with write_session(engine) as session:
+        renditions.manual_pdf(session)
+        kept = set(session.exec(select(Compilation.key)).all())
+    assert len(kept) == 3  # the manual, its cover and its one contents page
+    revise(engine, "QT-01")
+    to_effective(engine, "QT-01")
+    with write_session(engine) as session:
+        manual = renditions.manual_pdf(session)
+        added = set(session.exec(select(Compilation.key)).all()) - kept
+    assert len(added) == 2  # the new manual and its contents page; the cover is the same
+    contents = PdfReader(io.BytesIO(manual)).pages[1].extract_text()
+    assert "QT-01 Quy trình kiểm soát tài liệu (lần ban hành 02)" in contents

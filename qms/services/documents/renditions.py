@@ -8,7 +8,7 @@ rendered on request, watermarked with its state.
 """
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -380,11 +380,29 @@ def manual_pdf(
         for doc, rev in rows
     )
     spec = ManualSpec(org_name, spec_title, language, compiled_on, entries, subtitle)
-    data = compile_manual(spec, progress=progress)
+    data = compile_manual(spec, progress=progress, front_store=_StoredFrontPieces(session))
     blob = blobs.put(session, data=data, media_type=PDF)
     session.add(Compilation(key=key, pdf_sha256=blob.sha256, created_at=utcnow()))
     session.commit()
     return data
+
+
+class _StoredFrontPieces:
+    """Manuals' cover and contents pages, kept as compilations under the key of what they
+    print: after one document changed, only the contents page listing it is rendered."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
+        rows = self.session.exec(select(Compilation).where(col(Compilation.key).in_(keys))).all()
+        data = blobs.data_of_many(self.session, [row.pdf_sha256 for row in rows])
+        return {row.key: data[row.pdf_sha256] for row in rows}
+
+    def put(self, key: str, pdf: bytes) -> None:
+        blob = blobs.put(self.session, data=pdf, media_type=PDF)
+        if self.session.get(Compilation, key) is None:
+            self.session.add(Compilation(key=key, pdf_sha256=blob.sha256, created_at=utcnow()))
 
 
 def _manual_entry(
