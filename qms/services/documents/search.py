@@ -180,11 +180,16 @@ class _Selection:
             found: Select[Any] = self.matching
         elif self.matching is not None and cap is not None:
             # Joined rather than ``IN``, so that the index's matches are read one by one
-            # and the count stops at the cap.
+            # and the count stops at the cap. SQLite must read them from the index and
+            # look each document up, not probe the index once per document of the other
+            # filters (a unary ``+`` keeps the index from being probed by id).
             matches = self.matching.subquery()
+            match_id: Any = next(iter(matches.c))
+            if session.get_bind().dialect.name == "sqlite":
+                match_id = UnaryExpression(match_id, operator=custom_op("+"))
             found = (
                 sa_select(col(Document.id))
-                .join(matches, col(Document.id) == next(iter(matches.c)))
+                .join(matches, col(Document.id) == match_id)
                 .where(*self.where(session, joined=True))
             )
         else:
