@@ -27,6 +27,9 @@ Cond = ColumnElement[bool]
 
 PAGE_SIZE = 50
 WALK_FROM = 2_000
+# A search that matches more documents than this is counted as "more than" it: the
+# register pages its matches in order without counting every one (nor its facets).
+COUNT_CAP = 1_000
 STATUS_FILTERS = ("effective", "draft", "in_review", "approved", "obsolete")
 
 
@@ -78,6 +81,17 @@ class RegisterPage(Paged):
     sort: str = "title"
     descending: bool = False
     facets: Facets | None = None
+    # ``capped``: more than ``total`` documents match (a broad search, counted up to
+    # ``total`` only); ``more``: a page follows this one.
+    capped: bool = False
+    more: bool = False
+
+    @property
+    def pages(self) -> int:
+        """How many pages the rows fill; for a capped count, how many are known to."""
+        if not self.capped:
+            return super().pages
+        return max(-(-(self.total + 1) // self.per_page), self.page + int(self.more))
 
 
 def _search_words(search: str) -> tuple[list[str], list[Cond]]:
@@ -146,24 +160,43 @@ class _Selection:
     matching: Select[tuple[int]] | None
     standing: str | None = None  # without words: the state the row must say
 
-    def where(self, session: Session, *, walk: bool = False) -> list[Cond]:
+    def where(self, session: Session, *, walk: bool = False, joined: bool = False) -> list[Cond]:
+        """The conditions; ``joined``: but the full-text index's, joined by the caller."""
         found = list(self.conditions)
         if self.standing is not None:
             # As with the full-text index: to walk the order's index when many match, an
             # SQLite planner without statistics must not start from the counts' index.
             unindexed = walk and session.get_bind().dialect.name == "sqlite"
             found.append(_standing(self.standing, unindexed=unindexed))
-        if self.matching is not None:
+        if self.matching is not None and not joined:
             found.append(_in_index(session, self.matching, walk=walk))
         return found
 
-    def count(self, session: Session) -> int:
+    def count(self, session: Session, *, cap: int | None = None) -> int:
+        """How many documents the selection holds; with ``cap``, counted only up to
+        ``cap + 1`` (more than ``cap``), which the full-text index answers without
+        reading every match."""
         if self.matching is not None and not self.conditions:  # the index alone answers
-            return int(
-                session.exec(select(func.count()).select_from(self.matching.subquery())).one()
+            found: Select[Any] = self.matching
+        elif self.matching is not None and cap is not None:
+            # Joined rather than ``IN``, so that the index's matches are read one by one
+            # and the count stops at the cap. SQLite must read them from the index and
+            # look each document up, not probe the index once per document of the other
+            # filters (a unary ``+`` keeps the index from being probed by id).
+            matches = self.matching.subquery()
+            match_id: Any = next(iter(matches.c))
+            if session.get_bind().dialect.name == "sqlite":
+                match_id = UnaryExpression(match_id, operator=custom_op("+"))
+            found = (
+                sa_select(col(Document.id))
+                .join(matches, col(Document.id) == match_id)
+                .where(*self.where(session, joined=True))
             )
-        counted = select(func.count()).select_from(Document).where(*self.where(session))
-        return int(session.exec(counted).one())
+        else:
+            found = sa_select(col(Document.id)).where(*self.where(session))
+        if cap is not None:
+            found = found.limit(cap + 1)
+        return int(session.exec(select(func.count()).select_from(found.subquery())).one())
 
 
 def _selection(session: Session, filters: RegisterFilter, see_all: bool) -> _Selection:
@@ -338,6 +371,7 @@ def register_page(
     sort: str = "title",
     descending: bool = False,
     facets: bool = False,
+    count_cap: int | None = None,
 ) -> RegisterPage:
     """One page of the register in the order of ``sort`` (Vietnamese title order by
     default), with the total count and, with ``facets``, each filter's counts.
@@ -345,6 +379,9 @@ def register_page(
     Staff (and anonymous viewers) see documents with an effective issue only, and
     never an issue in progress. ``status`` is ``effective``, ``obsolete`` (withdrawn) or
     the state of the issue in progress (``draft``, ``in_review``, ``approved``).
+    With ``count_cap``, a search that matches more documents than that is not counted
+    further: the page says ``capped`` (more than ``total``) and carries no facets, and
+    ``more`` says whether a page follows.
     The page's documents are chosen on small keys first, then loaded with their issues.
     """
     roles = users.roles_of(session, viewer) if viewer else set()
@@ -353,15 +390,26 @@ def register_page(
     _check(filters, see_all, sort)
     page = max(1, page)
     chosen = _selection(session, filters, see_all)
-    tally = _tally(session, filters, see_all) if facets else None
-    total = tally[0] if tally else chosen.count(session)
-    walk = total > WALK_FROM  # every sort has an index to walk
-    sift = total <= WALK_FROM and session.get_bind().dialect.name == "sqlite"
+    capped = False
+    if count_cap is not None and chosen.matching is not None:
+        total = chosen.count(session, cap=count_cap)
+        capped = total > count_cap
+    tally = _tally(session, filters, see_all) if facets and not capped else None
+    if capped:
+        total = count_cap or 0
+    elif tally:
+        total = tally[0]
+    elif count_cap is None or chosen.matching is None:
+        total = chosen.count(session)
+    walk = capped or total > WALK_FROM  # every sort has an index to walk
+    sift = not walk and session.get_bind().dialect.name == "sqlite"
     query = _ordered(
         select(Document.id).where(*chosen.where(session, walk=walk)), sort, descending, sift=sift
     )
-    found = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all() if total else []
-    ids = [doc_id for doc_id in found if doc_id is not None]
+    found = (
+        session.exec(query.offset((page - 1) * per_page).limit(per_page + 1)).all() if total else []
+    )
+    ids = [doc_id for doc_id in found[:per_page] if doc_id is not None]
     return RegisterPage(
         _rows(session, ids, see_all),
         total,
@@ -370,6 +418,8 @@ def register_page(
         sort,
         descending,
         tally[1] if tally else None,
+        capped=capped,
+        more=len(found) > per_page,
     )
 
 

@@ -75,6 +75,7 @@ def register_page(
         sort=sort,
         descending=order == "desc",
         facets=True,
+        count_cap=search.COUNT_CAP,
     )
     see_all = documents.visible_to_all(roles)
     context = {

@@ -3,8 +3,8 @@
 instead of sorting every record; and an audit's checklist items by clause and result, so
 that the checklist's contents bar and counts read the index alone.
 
-Revision ID: 0023
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-05
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0023"
-down_revision: str | None = "0020"
+revision: str = "0022"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
