@@ -194,10 +194,24 @@ def alembic_config(engine: Engine) -> Any:
 
 
 def upgrade(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest migration."""
+    """Create or upgrade the schema to the newest migration. After an upgrade of a
+    database in use, its planner statistics are taken afresh: a migration's new or rebuilt
+    indexes have none, and a planner that knows some indexes and not others chooses the
+    unknown ones as if they were the most selective (a register page at 100,000
+    documents went from 20 to 60 ms that way)."""
     from alembic import command
 
+    before = current_revision(engine) if has_schema(engine) else None
     command.upgrade(alembic_config(engine), "head")
+    if before is not None and current_revision(engine) != before:
+        refresh_statistics(engine)
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """``ANALYZE`` the whole database (both databases know the statement, and run it in
+    a transaction)."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
 
 
 def has_schema(engine: Engine) -> bool:

@@ -148,6 +148,7 @@ def test_previous_database_upgrades_and_verifies(
     assert init.exit_code == 0, init.output
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     assert current_revision(engine) == head != "0003"
+    assert analyzed_after_the_upgrade(engine)
 
     expected = {RENAMED.get(name, name): len(t["rows"]) for name, t in previous["tables"].items()}
     # New and derived: the HTML of each body people read (issues effective or in progress).
@@ -226,3 +227,18 @@ def test_previous_database_upgrades_and_verifies(
     assert check.events == len(old_trail["rows"]) + 1
     assert (added.seq, added.prev_hash) == (newest["seq"] + 1, newest["hash"])
     engine.dispose()
+
+
+def analyzed_after_the_upgrade(engine: Engine) -> bool:
+    """The planner knows the indexes the migrations made (here the newest on the issues,
+    of a table with rows)."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            known = connection.execute(
+                text("SELECT count(*) FROM sqlite_stat1 WHERE idx = 'ix_revision_status_updated'")
+            ).scalar_one()
+            return bool(known)
+        analyzed = connection.execute(
+            text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'revision'")
+        ).scalar_one()
+        return analyzed is not None
