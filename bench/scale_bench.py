@@ -178,7 +178,8 @@ def _timed(client, path: str, params: dict[str, object]) -> tuple[float, float]:
     return float(response.headers["server-timing"].split("dur=")[1]), first_byte
 
 
-def measure(url: str, requests: int) -> Timings:
+def _serve(url: str) -> tuple[subprocess.Popen[bytes], int]:
+    """The app under uvicorn on a free loopback port, on the database at ``url``."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -196,6 +197,11 @@ def measure(url: str, requests: int) -> Timings:
         env={"QMS_DATABASE_URL": url, "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
         cwd=ROOT,
     )
+    return server, port
+
+
+def measure(url: str, requests: int) -> Timings:
+    server, port = _serve(url)
     timings = Timings()
     try:
         base = f"http://127.0.0.1:{port}"
@@ -511,23 +517,7 @@ def _timed_save(client, path: str, result: str) -> tuple[float, float]:  # type:
 
 
 def measure_lists(url: str, ref: str, items: int, cars: int, requests: int) -> Timings:
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "qms.web.app:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env={"QMS_DATABASE_URL": url, "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        cwd=ROOT,
-    )
+    server, port = _serve(url)
     timings = Timings()
     item_pages = max(1, -(-items // LIST_SIZE))
     car_pages = max(1, -(-cars // LIST_SIZE))
