@@ -10,6 +10,7 @@ NUL character or an integer beyond 32 bits is refused on both, as invalid input 
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
-from qms.errors import ValidationError
+from qms.errors import DatabaseProblem, Text, ValidationError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The register's full-text index is no model: an FTS5 table (with the shadow tables FTS5
@@ -202,6 +203,8 @@ def upgrade(engine: Engine) -> None:
     from alembic import command
 
     before = current_revision(engine) if has_schema(engine) else None
+    if before is not None and before not in known_revisions():
+        raise NewerSchema(before)
     command.upgrade(alembic_config(engine), "head")
     if before is not None and current_revision(engine) != before:
         refresh_statistics(engine)
@@ -228,6 +231,29 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+class NewerSchema(DatabaseProblem):
+    """The database carries a schema this version does not know: a newer qms made it."""
+
+    def __init__(self, found: str) -> None:
+        super().__init__(
+            Text(
+                "the database is from a newer version of qms (schema {found}; this version "
+                "knows up to {head}): use that version, or restore a backup made by this one",
+                found=found,
+                head=head_revision(),
+            )
+        )
+
+
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every migration this version ships (read once: they do not change while it runs)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_migrations_config())
+    return frozenset(revision.revision for revision in script.walk_revisions())
 
 
 def head_revision() -> str:

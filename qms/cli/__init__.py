@@ -191,12 +191,15 @@ def _schema_cure(ctx: click.Context) -> DatabaseProblem | None:
     engine = getattr(ctx.find_root().obj, "opened_engine", None)
     if engine is None:
         return None
-    from qms.db import current_revision, has_schema, head_revision
+    from qms.db import NewerSchema, current_revision, has_schema, head_revision, known_revisions
 
     try:
         if not has_schema(engine):
             return NoSchema()
-        return OlderSchema() if current_revision(engine) != head_revision() else None
+        found = current_revision(engine)
+        if found is not None and found not in known_revisions():
+            return NewerSchema(found)
+        return OlderSchema() if found != head_revision() else None
     except Exception:
         return None
 

@@ -36,9 +36,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, proxy_headers:
     from qms.db import upgrade
 
     context = app(ctx)  # settings read (and refused) here, before any worker starts
-    if workers > 1:  # once, before the workers start (each one checks it again)
-        upgrade(context.engine)
-        context.close()
+    # Once, before the workers start (each checks it again): a schema that cannot be
+    # upgraded is refused here, in one line.
+    upgrade(context.engine)
+    context.close()
     click.echo(said("qms: serving on {address} (Ctrl+C stops)", address=f"http://{host}:{port}"),
                err=True)  # fmt: skip
     uvicorn.run(

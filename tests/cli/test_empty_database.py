@@ -130,3 +130,35 @@ def test_a_database_of_an_earlier_version_says_to_run_init_and_init_upgrades_it(
         assert run(blank_db_url, "doc", "list").exit_code == 0
     finally:
         engine.dispose()
+
+
+def test_a_database_of_a_newer_version_is_refused_in_one_line_and_left_as_it_is(
+    blank_db_url: str,
+) -> None:
+    """A schema this version does not know (a newer qms made it): ``qms init`` and
+    ``qms serve`` refuse to touch it, and a command that fails on it does not send its user
+    to ``qms init``, which cannot help."""
+    from sqlalchemy import text
+
+    from qms.db import head_revision
+
+    engine = make_engine(blank_db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+            for table in ("risk_action", "risk"):  # as if a newer one renamed them
+                connection.execute(text(f"DROP TABLE {table}"))
+        before = snapshot(engine)
+        newer = (
+            "error: the database is from a newer version of qms (schema 9999; this version "
+            f"knows up to {head_revision()}): use that version, or restore a backup made by "
+            "this one\n"
+        )
+        for command in (("init",), ("serve", "--port", "1"), ("risk", "list")):
+            result = run(blank_db_url, *command)
+            assert (result.exit_code, result.stdout, result.stderr) == (9, "", newer)
+        vietnamese = run(blank_db_url, "init", language="vi")
+        assert vietnamese.stderr.startswith("error: cơ sở dữ liệu thuộc phiên bản qms mới hơn")
+        assert snapshot(engine) == before
+    finally:
+        engine.dispose()
