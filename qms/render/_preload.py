@@ -16,6 +16,9 @@ from datetime import date
 
 
 def _warm_up() -> None:
+    from qms.render.libraries import import_weasyprint
+
+    import_weasyprint()
     from qms.render import capa_records, records, trail  # noqa: F401  (for the workers)
     from qms.render.data import DocumentRendition
     from qms.render.manual import ContentsRow, FrontMatter, render_front_matter

@@ -22,10 +22,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
-
 from qms.errors import Text
+from qms.render.libraries import import_weasyprint
 from qms.render.markdown import BLOB_RE
+
+import_weasyprint()
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
 ASSET_SCHEME = "qms-asset:"
 GENERATED_SCHEME = "qms-gen:"

@@ -23,6 +23,9 @@ _FAMILY_RE = re.compile(r"font-family\s*:\s*([^;}]+)", re.IGNORECASE)
 @lru_cache(maxsize=64)
 def resolve_font(family: str, style: str = "Regular") -> tuple[str, Path]:
     """Ask fontconfig for ``family``/``style``; return (family it chose, font file)."""
+    from qms.render.libraries import import_weasyprint
+
+    import_weasyprint()
     from weasyprint.text.ffi import ffi, fontconfig
 
     config = fontconfig.FcInitLoadConfigAndFonts()

@@ -286,6 +286,9 @@ def html_to_pdf(
 
     No base URL is given, so relative references resolve to nothing.
     """
+    from qms.render.libraries import import_weasyprint
+
+    import_weasyprint()
     from weasyprint import CSS, HTML
 
     from qms.render.fetcher import MissingResource
