@@ -13,10 +13,13 @@ prints the median wall and CPU time against the targets:
 The commands run with bytecode caching on (an installed package has its ``.pyc``
 files), in a scratch cache, after one warm-up run. Not run by the test suite.
 
-    python bench/startup_bench.py [--runs 9] [--init-runs 1] [--demo-script]
+    python bench/startup_bench.py [--runs 9] [--init-runs 1] [--demo-script] [--profile]
 
 ``--demo-script`` also times ``scripts/demo`` (set-up must have been done: it only
-checks it), writing into a scratch copy of the database. The machine may be shared:
+checks it), writing into a scratch copy of the database. ``--profile`` also prints where
+a read command's start goes: each stage below is imported in a fresh process on top of
+the ones before it, and the median CPU time each adds is printed, then the rest of
+``qms doc list`` (its own modules, the engine, the query, the output). The machine may be shared:
 the load average is printed beside each figure; compare medians of repeated runs.
 
 Where a read command's start goes (CPU, 2-core virtual machine, December 2026, load
@@ -45,6 +48,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Stages of a read command's start, each importing what the ones before it did and more.
+START_STAGES: list[tuple[str, str]] = [
+    ("Python itself", "pass"),
+    ("click and the CLI's root", "import qms.cli"),
+    ("SQLAlchemy (core and ORM)", "import qms.cli, sqlalchemy.orm"),
+    ("SQLModel and pydantic", "import qms.cli, sqlalchemy.orm, sqlmodel"),
+    (
+        "the table classes and their mappers",
+        "import qms.cli, qms.models, sqlalchemy.orm; sqlalchemy.orm.configure_mappers()",
+    ),
+]
 READ_COMMANDS: list[tuple[list[str], float]] = [
     (["--help"], 0.1),
     (["doc", "list"], 0.3),
@@ -74,11 +88,34 @@ def report(name: str, runs: list[tuple[float, float]], target: str) -> None:
     )
 
 
+def profile(env: dict[str, str], runs: int) -> None:
+    """Median CPU each start-up stage adds, then what ``doc list`` adds to all of them."""
+    print("where `qms doc list` starts (median CPU of each stage over the one before):")
+    before = 0.0
+    # The collector held while modules load, as qms.cli.main holds it.
+    stages = [
+        (name, [sys.executable, "-c", f"import gc; gc.disable(); {code}"])
+        for name, code in START_STAGES
+    ]
+    stages.append(
+        (
+            "the command (modules, engine, query, output)",
+            [sys.executable, "-m", "qms", "doc", "list"],
+        )
+    )
+    for name, command in stages:
+        timed(command, env)
+        cpu = statistics.median(timed(command, env)[1] for _ in range(runs))
+        print(f"  {name:<46} {cpu - before:6.3f} s   (total {cpu:.3f} s)")
+        before = cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="runs of each read command")
     parser.add_argument("--init-runs", type=int, default=1, help="runs of qms init --demo")
     parser.add_argument("--demo-script", action="store_true", help="time scripts/demo too")
+    parser.add_argument("--profile", action="store_true", help="where start-up goes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="qms-startup-") as scratch:
         folder = Path(scratch)
@@ -100,6 +137,8 @@ def main() -> None:
             timed([*qms, *arguments], env)
             runs = [timed([*qms, *arguments], env) for _ in range(args.runs)]
             report("qms " + " ".join(arguments), runs, f"{target} s wall")
+        if args.profile:
+            profile(env, args.runs)
         if args.demo_script:
             env["QMS_DATABASE_URL"] = f"sqlite:///{folder / 'script.db'}"
             runs = [timed(["bash", str(ROOT / "scripts" / "demo")], env, cwd=folder)]
