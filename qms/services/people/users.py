@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 
 from sqlmodel import Session, col, select
@@ -234,9 +235,13 @@ def add_user(
     position: str = "",
     language: str = "vi",
     email: str = "",
+    password_hash: Future[str] | None = None,
 ) -> User:
     """Validate and add a user without committing (permission checked by the caller).
-    Each refusal says which input it is about, for a form to show it beside its field."""
+    Each refusal says which input it is about, for a form to show it beside its field.
+
+    ``password_hash``: the hash of ``password`` being made meanwhile by
+    :func:`hash_password` (a caller adding many users hashes theirs on both cores)."""
     username = username.strip().lower()
     with _about("username"):
         if not _USERNAME.match(username):
@@ -268,14 +273,14 @@ def add_user(
     with _about("department"):
         dept = get_department(session, department) if department else None
     with _about("password"):
-        password_hash = hash_password(password)
+        hashed = password_hash.result() if password_hash else hash_password(password)
     user = User(
         username=username,
         full_name=full_name,
         position=position,
         email=email,
         department_id=dept.id if dept else None,
-        password_hash=password_hash,
+        password_hash=hashed,
         language=language,
         created_at=utcnow(),
     )
