@@ -23,6 +23,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import threading
 from functools import partial
 
 # The ABI tag ldconfig prints for this machine's libraries (as ctypes.util reads it).
@@ -34,6 +35,8 @@ _ABI_TAGS = {
     "ia64-64": "libc6,IA-64",
     "aarch64-64": "libc6,AArch64",
 }
+# One import at a time: two threads swapping the lookup in turn could leave it swapped.
+_importing = threading.Lock()
 
 
 def import_weasyprint() -> None:
@@ -43,15 +46,18 @@ def import_weasyprint() -> None:
     a dictionary lookup."""
     if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
         return
-    listing = _linker_cache()
-    if listing is None:
-        return  # no ldconfig: the caller's import searches as usual
-    searched = ctypes.util.find_library
-    ctypes.util.find_library = partial(_find_in, listing)
-    try:
-        import weasyprint  # noqa: F401
-    finally:
-        ctypes.util.find_library = searched
+    with _importing:
+        if "weasyprint" in sys.modules:
+            return
+        listing = _linker_cache()
+        if listing is None:
+            return  # no ldconfig: the caller's import searches as usual
+        searched = ctypes.util.find_library
+        ctypes.util.find_library = partial(_find_in, listing)
+        try:
+            import weasyprint  # noqa: F401
+        finally:
+            ctypes.util.find_library = searched
 
 
 def _linker_cache() -> str | None:
