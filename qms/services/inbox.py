@@ -44,8 +44,10 @@ Cond = ColumnElement[bool]
 SHOWN_PER_SECTION = 20
 
 # The home page counts a section whose every row needs judging (whose readers are late)
-# up to this many and says "more than" beyond; its own pages count it all.
+# up to this many and says "more than" beyond; the section's own pages count as far and
+# lead on with "Next" while rows follow.
 COUNTED_ON_HOME = 1000
+COUNTED_ON_PAGE = COUNTED_ON_HOME
 
 # How many days ahead "due soon" looks: an organisation setting.
 DUE_SOON_SETTING = "home.due_soon_days"
@@ -72,7 +74,15 @@ class InboxSection(Paged):
     items: list[InboxItem]
     page: int = 1
     per_page: int = SHOWN_PER_SECTION
-    more: bool = False  # more than ``total`` rows: the count stopped there
+    capped: bool = False  # more than ``total`` rows: the count stopped there
+    more: bool = False  # a page follows this one
+
+    @property
+    def pages(self) -> int:
+        """How many pages the rows fill; for a capped count, how many are known to."""
+        if not self.capped:
+            return super().pages
+        return max(-(-(self.total + 1) // self.per_page), self.page + int(self.more))
 
 
 @dataclass(frozen=True)
@@ -274,28 +284,36 @@ def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
     """Every section that applies to the viewer's roles, with counts and the oldest items."""
     sections = []
     for key, source in _sources(session, viewer).items():
-        more = False
-        if source.count_up_to is None:
-            total = source.count()
-        else:
-            total = source.count_up_to(COUNTED_ON_HOME + 1)
-            more, total = total > COUNTED_ON_HOME, min(total, COUNTED_ON_HOME)
+        total, capped = _counted(source, COUNTED_ON_HOME)
         if total or source.always:
             items = source.read(0, min(SHOWN_PER_SECTION, total)) if total else []
-            sections.append(InboxSection(key, total, items, more=more))
+            sections.append(InboxSection(key, total, items, capped=capped))
     return sections
 
 
 def inbox_section(
-    session: Session, *, viewer: User, key: str, page: int = 1, per_page: int = SHOWN_PER_SECTION
+    session: Session, *, viewer: User, key: str, page: int = 1, per_page: int | None = None
 ) -> InboxSection:
-    """One page of one section of the viewer's inbox (pages past the end are empty)."""
+    """One page of one section of the viewer's inbox (pages past the end are empty), of
+    ``per_page`` rows (as many as the home page shows, by default). A section counted up
+    to a cap says whether a page follows by reading one row more."""
     source = _sources(session, viewer).get(key)
     if source is None:
         raise NotFound("no inbox section {key!r} for you", key=key)
-    page = max(1, page)
-    items = source.read((page - 1) * per_page, per_page)
-    return InboxSection(key, source.count(), items, page, per_page)
+    page, per_page = max(1, page), per_page or SHOWN_PER_SECTION
+    items = source.read((page - 1) * per_page, per_page + 1)
+    total, capped = _counted(source, COUNTED_ON_PAGE)
+    more = len(items) > per_page
+    return InboxSection(key, total, items[:per_page], page, per_page, capped, more)
+
+
+def _counted(source: _Source, cap: int) -> tuple[int, bool]:
+    """How many rows the section holds, and whether the count stopped at ``cap`` (only
+    for a section that counts up to a limit)."""
+    if source.count_up_to is None:
+        return source.count(), False
+    total = source.count_up_to(cap + 1)
+    return min(total, cap), total > cap
 
 
 def _sources(session: Session, user: User) -> dict[str, _Source]:
@@ -341,13 +359,16 @@ def _revision_source(session: Session, condition: Cond) -> _Source:
 
 
 def _page_of(
-    session: Session, condition: Cond, offset: int, limit: int
+    session: Session, condition: Cond, offset: int, limit: int, *, on_document: bool = False
 ) -> list[tuple[Document, Revision]]:
     """One page of the issues meeting ``condition``, oldest first, with their documents.
     The page's issues are chosen first, from the indexes alone; only their rows are read
-    (an issue's row holds its body, so reading every candidate's would cost the most)."""
+    (an issue's row holds its body, so reading every candidate's would cost the most).
+    With ``on_document``, the condition also reads the issue's ``Document`` row."""
     in_order = (col(Revision.updated_at), col(Revision.document_id))
-    page = select(Revision.id).where(condition).order_by(*in_order).offset(offset).limit(limit)
+    page = (
+        _issues(condition, on_document=on_document).order_by(*in_order).offset(offset).limit(limit)
+    )
     return [
         (doc, rev)
         for doc, rev in session.exec(
@@ -357,6 +378,15 @@ def _page_of(
             .order_by(*in_order)
         ).all()
     ]
+
+
+def _issues(condition: Cond, *, on_document: bool = False) -> Any:
+    """The ids of the issues meeting ``condition``, with their documents joined when the
+    condition reads them."""
+    ids = select(Revision.id)
+    if on_document:
+        ids = ids.join(Document, col(Document.id) == Revision.document_id)
+    return ids.where(condition)
 
 
 def _since(rev: Revision) -> datetime:
@@ -736,38 +766,45 @@ def _risks_by(session: Session, user: User, roles: set[Role], horizon: date) -> 
 
 def _late_readers(session: Session) -> _Source:
     """Effective issues past their time to read that someone on the distribution has not
-    acknowledged (for coordinators), leading to the issue's readers page."""
+    acknowledged (for coordinators), leading to the issue's readers page. Every issue is
+    judged in turn, so the section is counted up to a limit only (``count_up_to``)."""
     condition = and_(
         col(Revision.status) == RevisionStatus.EFFECTIVE.value,
         _read_late(session),
         _someone_has_not_read(),
     )
-    base = _revision_source(session, condition)
 
     def read(offset: int, limit: int) -> list[InboxItem]:
+        rows = _page_of(session, condition, offset, limit, on_document=True)
         return [
-            replace(item, url=f"/documents/{quote(item.code, safe='')}/readers")
-            for item in base.read(offset, limit)
+            InboxItem(
+                doc.code,
+                doc.title,
+                rev.issue,
+                rev.status,
+                _since(rev),
+                url=f"/documents/{quote(doc.code, safe='')}/readers",
+            )
+            for doc, rev in rows
         ]
 
-    def count_up_to(most: int) -> int:
-        first = select(Revision.id).where(condition).limit(most).subquery()
+    def count_up_to(most: int | None) -> int:
+        first = _issues(condition, on_document=True).limit(most).subquery()
         return session.exec(select(func.count()).select_from(first)).one()
 
-    return _Source(base.count, read, count_up_to=count_up_to)
+    return _Source(lambda: count_up_to(None), read, count_up_to=count_up_to)
 
 
 def _someone_has_not_read() -> Cond:
-    """A condition on the outer query's ``Revision``: an active reader (by its document's
-    distribution, its drafter aside) has not acknowledged it. Whether the document has a
-    list is asked once per issue, and only the people the rule names are looked at."""
-    department = (
-        select(Document.department_id)
-        .where(col(Document.id) == Revision.document_id)
-        .correlate_except(Document)
-        .scalar_subquery()
+    """A condition on the outer query's ``Revision`` and its ``Document`` (joined): an
+    active reader (by the document's distribution, its drafter aside) has not acknowledged
+    the issue. Whether the document has a list is asked once per issue, and only the
+    people the rule names are looked at. The document comes from the outer join, not from
+    a look-up per issue: PostgreSQL then reads the issues and the documents each from an
+    index, in one hash join."""
+    rule = distribution.reader_rule(
+        doc_id=Revision.document_id, doc_department=Document.department_id
     )
-    rule = distribution.reader_rule(doc_id=Revision.document_id, doc_department=department)
     # Correlated to the outer query's issue two levels up, not only to the reader.
     acknowledged = (
         exists()
