@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from qms.domain import CapaStatus, CommentOutcome, DocType, Meaning, RevisionStatus, Role
@@ -87,12 +88,37 @@ class InboxSection(Paged):
 
 @dataclass(frozen=True)
 class _Source:
-    """How to count a section and read one page of it."""
+    """How to count a section and read one page of it. A section counted by one select
+    gives it as ``counting``, so that the home page asks all those counts in one
+    statement rather than one each."""
 
     count: Callable[[], int]
     read: Callable[[int, int], list[InboxItem]]  # (offset, limit) -> items
     always: bool = True  # shown even when empty
     count_up_to: Callable[[int], int] | None = None  # counts no further than its argument
+    counting: Callable[[int | None], Any] | None = None  # up to a cap -> select of the count
+
+
+def _counted_by(
+    session: Session,
+    counting: Callable[[int | None], Any],
+    read: Callable[[int, int], list[InboxItem]],
+    *,
+    capped: bool = False,
+) -> _Source:
+    """A section counted by the select ``counting`` makes (counting no further than its
+    argument, when ``capped``)."""
+
+    def count_up_to(most: int | None) -> int:
+        total: int = session.exec(counting(most)).one()
+        return total
+
+    return _Source(
+        lambda: count_up_to(None),
+        read,
+        count_up_to=count_up_to if capped else None,
+        counting=counting,
+    )
 
 
 SectionQuery = Callable[[Session, User, set[Role]], Cond | None]
@@ -282,9 +308,11 @@ WHEN_WAITING: list[tuple[str, SectionQuery]] = [
 
 def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
     """Every section that applies to the viewer's roles, with counts and the oldest items."""
+    sources = _sources(session, viewer)
+    counts = _counts(session, sources, COUNTED_ON_HOME)
     sections = []
-    for key, source in _sources(session, viewer).items():
-        total, capped = _counted(source, COUNTED_ON_HOME)
+    for key, source in sources.items():
+        total, capped = counts[key]
         if total or source.always:
             items = source.read(0, min(SHOWN_PER_SECTION, total)) if total else []
             sections.append(InboxSection(key, total, items, capped=capped))
@@ -302,18 +330,35 @@ def inbox_section(
         raise NotFound("no inbox section {key!r} for you", key=key)
     page, per_page = max(1, page), per_page or SHOWN_PER_SECTION
     items = source.read((page - 1) * per_page, per_page + 1)
-    total, capped = _counted(source, COUNTED_ON_PAGE)
+    total, capped = _counts(session, {key: source}, COUNTED_ON_PAGE)[key]
     more = len(items) > per_page
     return InboxSection(key, total, items[:per_page], page, per_page, capped, more)
 
 
-def _counted(source: _Source, cap: int) -> tuple[int, bool]:
-    """How many rows the section holds, and whether the count stopped at ``cap`` (only
-    for a section that counts up to a limit)."""
-    if source.count_up_to is None:
-        return source.count(), False
-    total = source.count_up_to(cap + 1)
-    return min(total, cap), total > cap
+def _counts(session: Session, sources: dict[str, _Source], cap: int) -> dict[str, tuple[int, bool]]:
+    """How many rows each section holds, and whether its count stopped at ``cap`` (only a
+    section that counts up to a limit stops). The counts that are one select each are
+    asked together, in one statement: each costs the database little, and a round trip
+    from the app costs about as much again."""
+    asked = {
+        key: source.counting(cap + 1 if source.count_up_to else None)
+        for key, source in sources.items()
+        if source.counting is not None
+    }
+    found: dict[str, int] = {}
+    if asked:
+        row = session.execute(
+            sa_select(*(query.scalar_subquery() for query in asked.values()))
+        ).one()
+        found = dict(zip(asked, row, strict=True))
+    counts = {}
+    for key, source in sources.items():
+        if source.count_up_to is None:
+            counts[key] = (found[key] if key in found else source.count(), False)
+        else:
+            total = found[key] if key in found else source.count_up_to(cap + 1)
+            counts[key] = (min(total, cap), total > cap)
+    return counts
 
 
 def _sources(session: Session, user: User) -> dict[str, _Source]:
@@ -334,7 +379,7 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
             sources[key] = replace(_revision_source(session, condition), always=False)
     for key, count in counted_once.items():
         if key in sources:
-            sources[key] = replace(sources[key], count=count)
+            sources[key] = replace(sources[key], count=count, counting=None)
     waiting = _waiting_on_others(session, user, roles)
     if waiting is not None:
         sources["waiting"] = replace(_waiting_source(session, waiting), always=False)
@@ -346,8 +391,8 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
 
 
 def _revision_source(session: Session, condition: Cond) -> _Source:
-    def count() -> int:  # conditions are on the issue alone: no document row is read
-        return session.exec(select(func.count()).select_from(Revision).where(condition)).one()
+    def counting(_: int | None) -> Any:  # conditions are on the issue alone: no document row
+        return select(func.count()).select_from(Revision).where(condition)
 
     def read(offset: int, limit: int) -> list[InboxItem]:
         rows = _page_of(session, condition, offset, limit)
@@ -355,7 +400,7 @@ def _revision_source(session: Session, condition: Cond) -> _Source:
             InboxItem(doc.code, doc.title, rev.issue, rev.status, _since(rev)) for doc, rev in rows
         ]
 
-    return _Source(count, read)
+    return _counted_by(session, counting, read)
 
 
 def _page_of(
@@ -407,13 +452,13 @@ def _paged(session: Session, query: Any, item: Callable[[Any], InboxItem]) -> _S
     """A section whose rows ``query`` selects in order: counted in the database, read a
     page at a time, ``item`` making one entry of each row."""
 
-    def count() -> int:
-        return session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    def counting(_: int | None) -> Any:
+        return select(func.count()).select_from(query.order_by(None).subquery())
 
     def read(offset: int, limit: int) -> list[InboxItem]:
         return [item(row) for row in session.exec(query.offset(offset).limit(limit)).all()]
 
-    return _Source(count, read)
+    return _counted_by(session, counting, read)
 
 
 def _listed(items: Callable[[], list[InboxItem]]) -> _Source:
@@ -560,7 +605,7 @@ def _waiting_source(session: Session, condition: Cond) -> _Source:
             )
         return items
 
-    return _Source(base.count, read)
+    return replace(base, read=read)
 
 
 def _signed_at(session: Session, revs: list[Revision]) -> dict[tuple[int, str], datetime]:
@@ -788,11 +833,11 @@ def _late_readers(session: Session) -> _Source:
             for doc, rev in rows
         ]
 
-    def count_up_to(most: int | None) -> int:
+    def counting(most: int | None) -> Any:
         first = _issues(condition, on_document=True).limit(most).subquery()
-        return session.exec(select(func.count()).select_from(first)).one()
+        return select(func.count()).select_from(first)
 
-    return _Source(lambda: count_up_to(None), read, count_up_to=count_up_to)
+    return _counted_by(session, counting, read, capped=True)
 
 
 def _someone_has_not_read() -> Cond:
