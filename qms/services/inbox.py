@@ -315,7 +315,8 @@ def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
         total, capped = counts[key]
         if total or source.always:
             items = source.read(0, min(SHOWN_PER_SECTION, total)) if total else []
-            sections.append(InboxSection(key, total, items, capped=capped))
+            more = capped or total > len(items)
+            sections.append(InboxSection(key, total, items, capped=capped, more=more))
     return sections
 
 
