@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from qms.domain import CapaStatus, CommentOutcome, DocType, Meaning, RevisionStatus, Role
@@ -44,8 +45,10 @@ Cond = ColumnElement[bool]
 SHOWN_PER_SECTION = 20
 
 # The home page counts a section whose every row needs judging (whose readers are late)
-# up to this many and says "more than" beyond; its own pages count it all.
+# up to this many and says "more than" beyond; the section's own pages count as far and
+# lead on with "Next" while rows follow.
 COUNTED_ON_HOME = 1000
+COUNTED_ON_PAGE = COUNTED_ON_HOME
 
 # How many days ahead "due soon" looks: an organisation setting.
 DUE_SOON_SETTING = "home.due_soon_days"
@@ -72,17 +75,50 @@ class InboxSection(Paged):
     items: list[InboxItem]
     page: int = 1
     per_page: int = SHOWN_PER_SECTION
-    more: bool = False  # more than ``total`` rows: the count stopped there
+    capped: bool = False  # more than ``total`` rows: the count stopped there
+    more: bool = False  # a page follows this one
+
+    @property
+    def pages(self) -> int:
+        """How many pages the rows fill; for a capped count, how many are known to."""
+        if not self.capped:
+            return super().pages
+        return max(-(-(self.total + 1) // self.per_page), self.page + int(self.more))
 
 
 @dataclass(frozen=True)
 class _Source:
-    """How to count a section and read one page of it."""
+    """How to count a section and read one page of it. A section counted by one select
+    gives it as ``counting``, so that the home page asks all those counts in one
+    statement rather than one each."""
 
     count: Callable[[], int]
     read: Callable[[int, int], list[InboxItem]]  # (offset, limit) -> items
     always: bool = True  # shown even when empty
     count_up_to: Callable[[int], int] | None = None  # counts no further than its argument
+    counting: Callable[[int | None], Any] | None = None  # up to a cap -> select of the count
+
+
+def _counted_by(
+    session: Session,
+    counting: Callable[[int | None], Any],
+    read: Callable[[int, int], list[InboxItem]],
+    *,
+    capped: bool = False,
+) -> _Source:
+    """A section counted by the select ``counting`` makes (counting no further than its
+    argument, when ``capped``)."""
+
+    def count_up_to(most: int | None) -> int:
+        total: int = session.exec(counting(most)).one()
+        return total
+
+    return _Source(
+        lambda: count_up_to(None),
+        read,
+        count_up_to=count_up_to if capped else None,
+        counting=counting,
+    )
 
 
 SectionQuery = Callable[[Session, User, set[Role]], Cond | None]
@@ -272,30 +308,58 @@ WHEN_WAITING: list[tuple[str, SectionQuery]] = [
 
 def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
     """Every section that applies to the viewer's roles, with counts and the oldest items."""
+    sources = _sources(session, viewer)
+    counts = _counts(session, sources, COUNTED_ON_HOME)
     sections = []
-    for key, source in _sources(session, viewer).items():
-        more = False
-        if source.count_up_to is None:
-            total = source.count()
-        else:
-            total = source.count_up_to(COUNTED_ON_HOME + 1)
-            more, total = total > COUNTED_ON_HOME, min(total, COUNTED_ON_HOME)
+    for key, source in sources.items():
+        total, capped = counts[key]
         if total or source.always:
             items = source.read(0, min(SHOWN_PER_SECTION, total)) if total else []
-            sections.append(InboxSection(key, total, items, more=more))
+            more = capped or total > len(items)
+            sections.append(InboxSection(key, total, items, capped=capped, more=more))
     return sections
 
 
 def inbox_section(
-    session: Session, *, viewer: User, key: str, page: int = 1, per_page: int = SHOWN_PER_SECTION
+    session: Session, *, viewer: User, key: str, page: int = 1, per_page: int | None = None
 ) -> InboxSection:
-    """One page of one section of the viewer's inbox (pages past the end are empty)."""
+    """One page of one section of the viewer's inbox (pages past the end are empty), of
+    ``per_page`` rows (as many as the home page shows, by default). A section counted up
+    to a cap says whether a page follows by reading one row more."""
     source = _sources(session, viewer).get(key)
     if source is None:
         raise NotFound("no inbox section {key!r} for you", key=key)
-    page = max(1, page)
-    items = source.read((page - 1) * per_page, per_page)
-    return InboxSection(key, source.count(), items, page, per_page)
+    page, per_page = max(1, page), per_page or SHOWN_PER_SECTION
+    items = source.read((page - 1) * per_page, per_page + 1)
+    total, capped = _counts(session, {key: source}, COUNTED_ON_PAGE)[key]
+    more = len(items) > per_page
+    return InboxSection(key, total, items[:per_page], page, per_page, capped, more)
+
+
+def _counts(session: Session, sources: dict[str, _Source], cap: int) -> dict[str, tuple[int, bool]]:
+    """How many rows each section holds, and whether its count stopped at ``cap`` (only a
+    section that counts up to a limit stops). The counts that are one select each are
+    asked together, in one statement: each costs the database little, and a round trip
+    from the app costs about as much again."""
+    asked = {
+        key: source.counting(cap + 1 if source.count_up_to else None)
+        for key, source in sources.items()
+        if source.counting is not None
+    }
+    found: dict[str, int] = {}
+    if asked:
+        row = session.execute(
+            sa_select(*(query.scalar_subquery() for query in asked.values()))
+        ).one()
+        found = dict(zip(asked, row, strict=True))
+    counts = {}
+    for key, source in sources.items():
+        if source.count_up_to is None:
+            counts[key] = (found[key] if key in found else source.count(), False)
+        else:
+            total = found[key] if key in found else source.count_up_to(cap + 1)
+            counts[key] = (min(total, cap), total > cap)
+    return counts
 
 
 def _sources(session: Session, user: User) -> dict[str, _Source]:
@@ -316,7 +380,7 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
             sources[key] = replace(_revision_source(session, condition), always=False)
     for key, count in counted_once.items():
         if key in sources:
-            sources[key] = replace(sources[key], count=count)
+            sources[key] = replace(sources[key], count=count, counting=None)
     waiting = _waiting_on_others(session, user, roles)
     if waiting is not None:
         sources["waiting"] = replace(_waiting_source(session, waiting), always=False)
@@ -328,8 +392,8 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
 
 
 def _revision_source(session: Session, condition: Cond) -> _Source:
-    def count() -> int:  # conditions are on the issue alone: no document row is read
-        return session.exec(select(func.count()).select_from(Revision).where(condition)).one()
+    def counting(_: int | None) -> Any:  # conditions are on the issue alone: no document row
+        return select(func.count()).select_from(Revision).where(condition)
 
     def read(offset: int, limit: int) -> list[InboxItem]:
         rows = _page_of(session, condition, offset, limit)
@@ -337,17 +401,20 @@ def _revision_source(session: Session, condition: Cond) -> _Source:
             InboxItem(doc.code, doc.title, rev.issue, rev.status, _since(rev)) for doc, rev in rows
         ]
 
-    return _Source(count, read)
+    return _counted_by(session, counting, read)
 
 
 def _page_of(
-    session: Session, condition: Cond, offset: int, limit: int
+    session: Session, condition: Cond, offset: int, limit: int, *, on_document: bool = False
 ) -> list[tuple[Document, Revision]]:
     """One page of the issues meeting ``condition``, oldest first, with their documents.
     The page's issues are chosen first, from the indexes alone; only their rows are read
-    (an issue's row holds its body, so reading every candidate's would cost the most)."""
+    (an issue's row holds its body, so reading every candidate's would cost the most).
+    With ``on_document``, the condition also reads the issue's ``Document`` row."""
     in_order = (col(Revision.updated_at), col(Revision.document_id))
-    page = select(Revision.id).where(condition).order_by(*in_order).offset(offset).limit(limit)
+    page = (
+        _issues(condition, on_document=on_document).order_by(*in_order).offset(offset).limit(limit)
+    )
     return [
         (doc, rev)
         for doc, rev in session.exec(
@@ -357,6 +424,15 @@ def _page_of(
             .order_by(*in_order)
         ).all()
     ]
+
+
+def _issues(condition: Cond, *, on_document: bool = False) -> Any:
+    """The ids of the issues meeting ``condition``, with their documents joined when the
+    condition reads them."""
+    ids = select(Revision.id)
+    if on_document:
+        ids = ids.join(Document, col(Document.id) == Revision.document_id)
+    return ids.where(condition)
 
 
 def _since(rev: Revision) -> datetime:
@@ -377,13 +453,13 @@ def _paged(session: Session, query: Any, item: Callable[[Any], InboxItem]) -> _S
     """A section whose rows ``query`` selects in order: counted in the database, read a
     page at a time, ``item`` making one entry of each row."""
 
-    def count() -> int:
-        return session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    def counting(_: int | None) -> Any:
+        return select(func.count()).select_from(query.order_by(None).subquery())
 
     def read(offset: int, limit: int) -> list[InboxItem]:
         return [item(row) for row in session.exec(query.offset(offset).limit(limit)).all()]
 
-    return _Source(count, read)
+    return _counted_by(session, counting, read)
 
 
 def _listed(items: Callable[[], list[InboxItem]]) -> _Source:
@@ -530,7 +606,7 @@ def _waiting_source(session: Session, condition: Cond) -> _Source:
             )
         return items
 
-    return _Source(base.count, read)
+    return replace(base, read=read)
 
 
 def _signed_at(session: Session, revs: list[Revision]) -> dict[tuple[int, str], datetime]:
@@ -736,38 +812,45 @@ def _risks_by(session: Session, user: User, roles: set[Role], horizon: date) -> 
 
 def _late_readers(session: Session) -> _Source:
     """Effective issues past their time to read that someone on the distribution has not
-    acknowledged (for coordinators), leading to the issue's readers page."""
+    acknowledged (for coordinators), leading to the issue's readers page. Every issue is
+    judged in turn, so the section is counted up to a limit only (``count_up_to``)."""
     condition = and_(
         col(Revision.status) == RevisionStatus.EFFECTIVE.value,
         _read_late(session),
         _someone_has_not_read(),
     )
-    base = _revision_source(session, condition)
 
     def read(offset: int, limit: int) -> list[InboxItem]:
+        rows = _page_of(session, condition, offset, limit, on_document=True)
         return [
-            replace(item, url=f"/documents/{quote(item.code, safe='')}/readers")
-            for item in base.read(offset, limit)
+            InboxItem(
+                doc.code,
+                doc.title,
+                rev.issue,
+                rev.status,
+                _since(rev),
+                url=f"/documents/{quote(doc.code, safe='')}/readers",
+            )
+            for doc, rev in rows
         ]
 
-    def count_up_to(most: int) -> int:
-        first = select(Revision.id).where(condition).limit(most).subquery()
-        return session.exec(select(func.count()).select_from(first)).one()
+    def counting(most: int | None) -> Any:
+        first = _issues(condition, on_document=True).limit(most).subquery()
+        return select(func.count()).select_from(first)
 
-    return _Source(base.count, read, count_up_to=count_up_to)
+    return _counted_by(session, counting, read, capped=True)
 
 
 def _someone_has_not_read() -> Cond:
-    """A condition on the outer query's ``Revision``: an active reader (by its document's
-    distribution, its drafter aside) has not acknowledged it. Whether the document has a
-    list is asked once per issue, and only the people the rule names are looked at."""
-    department = (
-        select(Document.department_id)
-        .where(col(Document.id) == Revision.document_id)
-        .correlate_except(Document)
-        .scalar_subquery()
+    """A condition on the outer query's ``Revision`` and its ``Document`` (joined): an
+    active reader (by the document's distribution, its drafter aside) has not acknowledged
+    the issue. Whether the document has a list is asked once per issue, and only the
+    people the rule names are looked at. The document comes from the outer join, not from
+    a look-up per issue: PostgreSQL then reads the issues and the documents each from an
+    index, in one hash join."""
+    rule = distribution.reader_rule(
+        doc_id=Revision.document_id, doc_department=Document.department_id
     )
-    rule = distribution.reader_rule(doc_id=Revision.document_id, doc_department=department)
     # Correlated to the outer query's issue two levels up, not only to the reader.
     acknowledged = (
         exists()

@@ -153,7 +153,7 @@ def test_the_home_page_counts_late_issues_up_to_a_limit_and_says_there_are_more(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Whether an issue's readers are late is judged issue by issue, so the home page stops
-    counting at a limit and says "more than"; the section's own pages count them all."""
+    counting at a limit and says "more than"; the section's own pages count further."""
     for code in ("QT-01", "QT-02", "QT-03"):
         listed_document(engine, code)
     monkeypatch.setattr(inbox, "COUNTED_ON_HOME", 2)
@@ -165,10 +165,35 @@ def test_the_home_page_counts_late_issues_up_to_a_limit_and_says_there_are_more(
             home = {s.key: s for s in inbox.inbox(session, viewer=nam)}["late_readers"]
             whole = inbox.inbox_section(session, viewer=nam, key="late_readers")
             assert len(home.items) == 1
-            return (home.total, home.more), (whole.total, whole.more)
+            return (home.total, home.capped), (whole.total, whole.capped)
 
     with clock.pinned(NOW + timedelta(days=17)):  # Monday 21 December: all three late
         assert late() == ((2, True), (3, False))
         for reader in ("an", "binh", "lan", "mai"):
             act(engine, revisions.acknowledge, reader, code="QT-01")
         assert late() == ((2, False), (2, False))
+
+
+def test_the_late_readers_pages_count_up_to_a_limit_and_say_whether_a_page_follows(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The section's own pages stop counting at a limit too: past it they say "more than"
+    and whether a page follows (one row more is read), and still go through every issue."""
+    for code in ("QT-01", "QT-02", "QT-03"):
+        listed_document(engine, code)
+    monkeypatch.setattr(inbox, "COUNTED_ON_PAGE", 2)
+    with clock.pinned(NOW + timedelta(days=17)), read_session(engine) as session:
+        nam = users.get_user(session, "nam")
+        pages = [
+            inbox.inbox_section(session, viewer=nam, key="late_readers", page=n, per_page=1)
+            for n in (1, 2, 3, 4)
+        ]
+    assert [(p.total, p.capped, p.more) for p in pages] == [
+        (2, True, True),
+        (2, True, True),
+        (2, True, False),
+        (2, True, False),
+    ]
+    assert [p.pages for p in pages] == [3, 3, 3, 4]  # known so far; past the end, empty
+    assert sorted(p.items[0].code for p in pages[:3]) == ["QT-01", "QT-02", "QT-03"]
+    assert pages[3].items == []

@@ -5,6 +5,7 @@ lead to where it is taken."""
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from qms import clock
@@ -14,6 +15,7 @@ from qms.services.inbox import SHOWN_PER_SECTION
 from tests.helpers import act, new_draft
 from tests.pinned_clock import NOW
 from tests.seed import PASSWORD
+from tests.services.test_distribution import listed_document
 
 DRAFTS = SHOWN_PER_SECTION + 3
 _CODE = re.compile(r"href=\"/documents/(QT-\d{2})\?issue=")
@@ -88,3 +90,38 @@ def test_the_home_page_says_more_than_when_it_stopped_counting(  # type: ignore[
         assert "và hơn 1 mục khác" in section
         whole = as_user("nam").get("/inbox/late_readers").text
         assert '<span class="count">3</span>' in whole
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "where", "counted_where"),
+    [
+        ("vi", "hơn 2", "Trang 2", "Trang 2/"),
+        ("en", "more than 2", "Page 2", "Page 2 of"),
+    ],
+)
+def test_a_section_counted_up_to_a_limit_pages_on_with_next(  # type: ignore[no-untyped-def]
+    web_engine: Engine,
+    as_user,
+    monkeypatch,
+    language: str,
+    count: str,
+    where: str,
+    counted_where: str,
+) -> None:
+    for code in ("QT-01", "QT-02", "QT-03"):
+        listed_document(web_engine, code)
+    monkeypatch.setattr(inbox, "COUNTED_ON_PAGE", 2)
+    monkeypatch.setattr(inbox, "SHOWN_PER_SECTION", 1)
+    with clock.pinned(NOW + timedelta(days=17)):  # Monday 21 December: all three late
+        nam = as_user("nam")
+        nam.choose_language(language)
+        second = nam.get("/inbox/late_readers", params={"page": 2}).text
+        last = nam.get("/inbox/late_readers", params={"page": 3}).text
+    assert f'<span class="count">{count}</span>' in second
+    assert where in second
+    assert counted_where not in second  # the last page is not known
+    assert 'href="/inbox/late_readers?page=3" rel="next"' in second
+    assert 'href="/inbox/late_readers?page=1" rel="prev"' in second
+    assert second.count('class="pager-end"') == 1  # the first page, no last
+    assert 'rel="next"' not in last
+    assert len(re.findall(r'href="/documents/QT-0\d/readers"', last)) == 1
