@@ -18,6 +18,7 @@ from qms.services.audits.core import (
 from qms.services.audits.records import (
     AUDITEE,
     LEAD,
+    confirm_reported,
     record_hash,
     report_data,
 )
@@ -151,6 +152,7 @@ def sign(
     audit = get_audit(session, ref, lock=True)
     content = record_hash(session, audit)
     check_sign(session, actor, audit, content_hash=content)
+    confirm_reported(session, audit, content)  # she signs the record that was reported
     _confirm_signer(session, actor, audit, password, limits, AUDITEE)
     _sign(session, audit, actor, AUDITEE, content)
     old_pdf = audit.report_sha256
