@@ -76,7 +76,7 @@ def list_audits(
     session: Session, *, viewer: User, year: int | None = None, status: str | None = None
 ) -> list[AuditSummary]:
     require_reader(session, viewer)
-    query = select(Audit).order_by(col(Audit.year), col(Audit.ref))
+    query = select(Audit).order_by(col(Audit.year), col(Audit.number))
     if year is not None:
         query = query.where(Audit.year == year)
     if status is not None:

@@ -416,7 +416,7 @@ def overdue(
     if viewer is not None:
         capa_records.require_reader(session, viewer)
     today = organisation.today(session)
-    query, late = _overdue_queries(session, today, owner, department)
+    query, late, _ = _overdue_queries(session, today, owner, department)
     actions = [_overdue_action(today, *row) for row in session.execute(query).all()]
     verifications = [_overdue_verification(today, *row) for row in session.execute(late).all()]
     return OverdueReport(today=today, actions=actions, verifications=verifications)
@@ -466,7 +466,7 @@ def overdue_page(
     if viewer is not None:
         capa_records.require_reader(session, viewer)
     today = organisation.today(session)
-    query, late = _overdue_queries(session, today, owner, department)
+    query, late, counted = _overdue_queries(session, today, owner, department)
     page, verifications_page = max(1, page), max(1, verifications_page)
     actions = session.execute(query.offset((page - 1) * per_page).limit(per_page)).all()
     verifications = session.execute(
@@ -476,7 +476,7 @@ def overdue_page(
         today,
         OverdueActionPage(
             [_overdue_action(today, *row) for row in actions],
-            _count(session, query),
+            int(session.execute(counted).scalar_one()),
             page,
             per_page,
         ),
@@ -496,9 +496,32 @@ def _count(session: Session, query: Select[*tuple[Any, ...]]) -> int:
 
 def _overdue_queries(
     session: Session, today: date, owner: str | None, department: str | None
-) -> tuple[Select[str, int, str, str, str, str, date], Select[str, str, date | None]]:
-    """The overdue actions (by department, owner, due date) and the late verifications
-    (by department and date; none when ``owner`` narrows the report to one person)."""
+) -> tuple[
+    Select[str, int, str, str, str, str, date],
+    Select[str, str, date | None],
+    Select[int],
+]:
+    """The overdue actions (by department, owner, due date, then record and action
+    number), the late verifications (by department and date; none when ``owner`` narrows
+    the report to one person), and the count of the overdue actions, which reads only the
+    actions and their records."""
+    overdue = [
+        col(CapaAction.status) == OPEN,
+        col(CapaAction.due_date) < today,
+        col(CorrectiveActionRequest.status) != CapaStatus.CLOSED.value,
+    ]
+    late_where = [
+        col(CorrectiveActionRequest.status) == CapaStatus.ACTIONS_DONE.value,
+        col(CorrectiveActionRequest.verification_due) < today,
+    ]
+    if owner:
+        overdue.append(col(CapaAction.owner_id) == pk(users.get_user(session, owner)))
+        late_where.append(false())
+    if department:
+        dept = users.get_department(session, department)
+        overdue.append(col(CorrectiveActionRequest.department_id) == dept.id)
+        late_where.append(col(CorrectiveActionRequest.department_id) == dept.id)
+    on_record = col(CorrectiveActionRequest.id) == CapaAction.capa_id
     query = (
         select_columns(  # narrow rows: the database sorts every overdue action
             col(CorrectiveActionRequest.ref),
@@ -509,17 +532,16 @@ def _overdue_queries(
             col(Department.code),
             col(CapaAction.due_date),
         )
-        .join(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == CapaAction.capa_id)
+        .join(CorrectiveActionRequest, on_record)
         .join(User, col(User.id) == CapaAction.owner_id)
         .join(Department, col(Department.id) == CorrectiveActionRequest.department_id)
-        .where(col(CapaAction.status) == OPEN)
-        .where(col(CapaAction.due_date) < today)
-        .where(col(CorrectiveActionRequest.status) != CapaStatus.CLOSED.value)
+        .where(*overdue)
         .order_by(
             col(Department.code),
             col(User.username),
             col(CapaAction.due_date),
-            col(CorrectiveActionRequest.ref),
+            col(CorrectiveActionRequest.year),
+            col(CorrectiveActionRequest.number),
             col(CapaAction.number),
         )
     )
@@ -530,22 +552,21 @@ def _overdue_queries(
             col(CorrectiveActionRequest.verification_due),
         )
         .join(Department, col(Department.id) == CorrectiveActionRequest.department_id)
-        .where(col(CorrectiveActionRequest.status) == CapaStatus.ACTIONS_DONE.value)
-        .where(col(CorrectiveActionRequest.verification_due) < today)
+        .where(*late_where)
         .order_by(
             col(Department.code),
             col(CorrectiveActionRequest.verification_due),
-            col(CorrectiveActionRequest.ref),
+            col(CorrectiveActionRequest.year),
+            col(CorrectiveActionRequest.number),
         )
     )
-    if owner:
-        query = query.where(col(CapaAction.owner_id) == pk(users.get_user(session, owner)))
-        late = late.where(false())
-    if department:
-        dept = users.get_department(session, department)
-        query = query.where(col(CorrectiveActionRequest.department_id) == dept.id)
-        late = late.where(col(CorrectiveActionRequest.department_id) == dept.id)
-    return query, late
+    counted = (
+        select_columns(func.count())
+        .select_from(CapaAction)
+        .join(CorrectiveActionRequest, on_record)
+        .where(*overdue)
+    )
+    return query, late, counted
 
 
 def _overdue_action(

@@ -94,7 +94,7 @@ def _register_query(
     if viewer is not None:
         require_reader(session, viewer)
     query = select(CorrectiveActionRequest).order_by(
-        col(CorrectiveActionRequest.year), col(CorrectiveActionRequest.ref)
+        col(CorrectiveActionRequest.year), col(CorrectiveActionRequest.number)
     )
     if status:
         try:
