@@ -42,13 +42,15 @@ def test_corrective_actions_past_999_keep_their_order(engine: Engine) -> None:
         register = [c.ref for c in capa_views.list_capas(session, viewer=None)]
         page = [c.ref for c in capa_views.capa_page(session, viewer=thu, per_page=2, page=2).rows]
         overdue = [a.ref for a in capa_actions.overdue(session, viewer=None).actions]
-        overdue_page = capa_actions.overdue_page(session, viewer=None, per_page=3)
+        overdue_pages = [
+            capa_actions.overdue_page(session, viewer=None, page=n, per_page=3) for n in (1, 2)
+        ]
         pdf_rows = [r.ref for r in capa_records.register_data(session).rows]
     assert register == expected
     assert page == expected[2:]
     assert overdue == expected
-    assert [a.ref for a in overdue_page.actions.rows] == expected[:3]
-    assert overdue_page.actions.total == 4
+    assert [[a.ref for a in p.actions.rows] for p in overdue_pages] == [expected[:3], expected[3:]]
+    assert [p.actions.total for p in overdue_pages] == [4, 4]
     assert pdf_rows == expected
 
 
