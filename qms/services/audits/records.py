@@ -198,8 +198,10 @@ def signatures_of(
     session: Session, audit: Audit, *, content_hash: str | None = None
 ) -> list[AuditSignatureView]:
     """Every signature on the audit record, oldest first; one whose hash no longer matches
-    the record (``content_hash`` when the caller has it, else recomputed now) is invalid."""
-    actual = content_hash or record_hash(session, audit)
+    the record is invalid. The record's hash is ``content_hash`` when the caller has it,
+    else the one signed when a locked record was reported (see :func:`reported_hash`),
+    else computed now."""
+    actual = content_hash or reported_hash(session, audit) or record_hash(session, audit)
     return [
         AuditSignatureView(s, username, s.content_hash == actual)
         for s, username in signature_rows(session, audit)

@@ -198,7 +198,8 @@ def close(session: Session, *, actor: User, ref: str) -> Audit:
     """Close a reported audit (lead auditor) once the auditee representative has signed
     and every finding has a corrective action."""
     audit = get_audit(session, ref, lock=True)
-    check_close(session, actor, audit)
+    now = record_hash(session, audit)  # the record as it stands, not as it was reported
+    check_close(session, actor, audit, content_hash=now)
     audit.closed_at = utcnow()
     set_status(session, actor=actor, audit=audit, status=AuditStatus.CLOSED, action="close")
     session.commit()
