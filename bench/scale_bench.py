@@ -407,6 +407,7 @@ def generate_lists(url: str, items: int, cars: int) -> str:
             {
                 "ref": f"CAR-2026-{n:03d}",
                 "year": 2026,
+                "number": n,
                 "status": statuses[n % len(statuses)],
                 "source": "other",
                 "description": f"Hồ sơ trả trễ hẹn {_words(rng, 8)}",

@@ -453,9 +453,15 @@ def list_(year: int | None, status: str | None, as_user: str, fmt: str) -> None:
 
 @audit.command("show")
 @click.argument("ref")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Hash the record now and judge the signatures against it, not against the hash "
+    "signed when it was reported.",
+)
 @acting_user()
 @format_option
-def show(ref: str, as_user: str, fmt: str) -> None:
+def show(ref: str, verify: bool, as_user: str, fmt: str) -> None:
     """Show an audit: scope, criteria, team, progress, findings and signatures.
 
     \b
@@ -464,7 +470,7 @@ def show(ref: str, as_user: str, fmt: str) -> None:
     """
     with reading() as session:
         viewer = users.get_active_user(session, as_user)
-        info = audit_views.detail(session, viewer=viewer, ref=ref)
+        info = audit_views.detail(session, viewer=viewer, ref=ref, verify=verify)
         tz = organisation.get_setting(session, "timezone")
     if fmt == "json":
         echo_json(as_json(info))
@@ -498,7 +504,8 @@ def show(ref: str, as_user: str, fmt: str) -> None:
         click.echo(f"  {f.label} {f.grade} {f.clause} {f.department}: {f.statement}")
     if info.report_sha256:
         echo_phrase("report PDF: {hash}", hash=info.report_sha256)
-    echo_phrase("content hash: {hash}", hash=info.content_hash)
+    if info.content_hash:
+        echo_phrase("content hash: {hash}", hash=info.content_hash)
     for s in info.signatures:
         mark = phrase("valid") if s.valid else phrase("INVALID (record changed after signing)")
         click.echo("  " + said("signed {meaning}: {name} {moment}  {mark}",

@@ -43,9 +43,13 @@ class ProgrammeEntry(SQLModel, table=True):
 class Audit(SQLModel, table=True):
     """One audit (Cuộc đánh giá): planned -> in_progress -> reported -> closed."""
 
+    # Audits in the order of their references: year, then number (IA-2026-100 after -99).
+    __table_args__ = (Index("ix_audit_year_number", "year", "number"),)
+
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(max_length=40, unique=True)
     year: int = Field(index=True)
+    number: int  # within the year: the digits that end ``ref``
     audit_type: str = Field(max_length=20)  # internal | follow_up
     follows_audit_id: int | None = Field(default=None, foreign_key="audit.id")
     programme_entry_id: int | None = Field(default=None, foreign_key="programme_entry.id")

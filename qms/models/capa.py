@@ -12,12 +12,14 @@ class CorrectiveActionRequest(SQLModel, table=True):
     verified_effective -> closed."""
 
     __tablename__ = "corrective_action_request"
-    # The register's order: a page of it walks this index and stops.
-    __table_args__ = (Index("ix_corrective_action_request_register_order", "year", "ref"),)
+    # The register's order (year, then number: CAR-2026-1000 after CAR-2026-999): a page
+    # of it walks this index and stops.
+    __table_args__ = (Index("ix_corrective_action_request_year_number", "year", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(max_length=40, unique=True)
     year: int = Field(index=True)
+    number: int  # within the year: the digits that end ``ref``
     status: str = Field(max_length=24, index=True)
     # audit_finding | complaint | late_dossier | measurement | objective_not_met |
     # management_review | other

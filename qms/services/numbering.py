@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, text
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import Function
 from sqlmodel import Session, select
 
 
@@ -22,3 +23,10 @@ def last_number(session: Session, ref: Any, *where: ColumnElement[bool], lock_ke
         select(ref).where(*where).order_by(func.length(ref).desc(), ref.desc()).limit(1)
     ).first()
     return int(str(highest).rsplit("-", 1)[1]) if highest is not None else 0
+
+
+def in_order(ref: Any) -> tuple[Function[int], Any]:
+    """Order-by terms listing one register's references (of one year) by their number:
+    they share their prefix, so the shorter comes first, then text order decides
+    (``RR-1000`` after ``RR-999``, which text order alone puts the other way round)."""
+    return func.length(ref), ref

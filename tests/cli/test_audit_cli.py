@@ -106,6 +106,11 @@ def test_an_audit_from_plan_to_locked_report(
     assert shown["status"] == "reported"
     assert shown["counts"] == {"C": 37, "NC_MAJOR": 1, "NC_MINOR": 1, "OBS": 1, "OFI": 0}
     assert [(s["meaning"], s["valid"]) for s in shown["signatures"]] == [("lead_auditor", True)]
+    verified = json.loads(
+        qms("audit", "show", "IA-2026-01", "--verify", "--format", "json", "--as", "thu").stdout
+    )  # the record hashed now is still the one signed when reported
+    assert (verified["content_hash"], verified["hashed_now"]) == (shown["content_hash"], True)
+    assert shown["hashed_now"] is False
 
     text_view = qms("audit", "show", "ia-2026-01", "--as", "thu").stdout
     assert text_view.startswith("IA-2026-01  internal  reported\n")

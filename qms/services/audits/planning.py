@@ -111,15 +111,16 @@ def _criteria(
     return PlannedCriteria(clause_list, found)
 
 
-def _next_ref(session: Session, year: int) -> str:
-    """The next ``IA-<year>-<NN>``; on PostgreSQL planners of one year queue for it."""
+def _next_number(session: Session, year: int) -> int:
+    """The number of the next ``IA-<year>-<NN>``; on PostgreSQL planners of one year queue
+    for it."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text("SELECT pg_advisory_xact_lock(:key)"), {"key": _NUMBERING_LOCK_KEY + year}
         )
     refs = session.exec(select(Audit.ref).where(Audit.year == year)).all()
     numbers = [int(m.group(2)) for r in refs if (m := REF_PATTERN.match(r))]
-    return f"IA-{year}-{(max(numbers) if numbers else 0) + 1:02d}"
+    return (max(numbers) if numbers else 0) + 1
 
 
 def plan(
@@ -167,9 +168,11 @@ def plan(
         check_independence(session, auditor, dept_ids, criteria.procedures)
     rep = _auditee_rep(session, auditee_rep, dept_ids) if auditee_rep else None
     now = utcnow()
+    number = _next_number(session, planned_start.year)
     audit = Audit(
-        ref=_next_ref(session, planned_start.year),
+        ref=f"IA-{planned_start.year}-{number:02d}",
         year=planned_start.year,
+        number=number,
         audit_type=kind.value,
         follows_audit_id=followed.id if followed else None,
         programme_entry_id=_programme_entry(session, planned_start.year, dept_ids),

@@ -90,7 +90,7 @@ def past_results(session: Session, *, department_id: int, year: int) -> PastResu
         .join(Audit, col(Audit.id) == Finding.audit_id)
         .where(Audit.year == year)
         .where(Finding.department_id == department_id)
-        .order_by(col(Audit.ref), col(Finding.number))
+        .order_by(col(Audit.year), col(Audit.number), col(Finding.number))
     ).all()
     return PastResults(
         major=[f"{ref} / F{n}" for ref, n, grade in rows if grade == MAJOR],
@@ -274,7 +274,7 @@ def coverage(session: Session, *, year: int, viewer: User | None = None) -> Cove
             for row in clauses.values():
                 if checklists.within(row.clause, prefix):
                     row.planned = True
-    audits = session.exec(select(Audit).where(Audit.year == year).order_by(col(Audit.ref))).all()
+    audits = session.exec(select(Audit).where(Audit.year == year).order_by(col(Audit.number))).all()
     for audit in audits:
         label = f"{audit.ref} ({audit.status})"
         for dept_id in department_ids(session, audit):

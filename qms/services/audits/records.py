@@ -8,6 +8,8 @@ from sqlalchemy import select as select_columns  # any number of columns (sqlmod
 from sqlmodel import Session, col, select
 
 from qms.clock import naive_utc
+from qms.domain import AuditStatus
+from qms.errors import IntegrityProblem
 from qms.i18n import Message, msg, translate_all
 from qms.models import Audit, AuditSignature, ChecklistItem, Department, User, pk
 from qms.render.data import (
@@ -30,6 +32,7 @@ from qms.services.audits.core import (
 )
 from qms.services.documents import register as documents
 from qms.services.documents import renditions
+from qms.services.integrity.report import short
 from qms.services.people import organisation
 from qms.services.records import views as records_views
 from qms.services.trail.chain import canonical
@@ -121,6 +124,58 @@ def record_hash(session: Session, audit: Audit) -> str:
     return hashlib.sha256(canonical(content).encode()).hexdigest()
 
 
+def reported_hash(session: Session, audit: Audit) -> str | None:
+    """The record hash the lead auditor signed when a reported or closed audit was last
+    reported (None for an audit open to changes, or a locked one without that signature).
+
+    A locked record changes only outside the application: that is for the integrity
+    check and for the moment of signing to find, not for every read of the audit."""
+    if audit.status not in (AuditStatus.REPORTED, AuditStatus.CLOSED):
+        return None
+    return session.exec(
+        select(AuditSignature.content_hash)
+        .where(AuditSignature.audit_id == audit.id, AuditSignature.meaning == LEAD)
+        .order_by(col(AuditSignature.signed_at).desc(), col(AuditSignature.id).desc())
+        .limit(1)
+    ).first()
+
+
+def confirm_reported(session: Session, audit: Audit, content_hash: str) -> None:
+    """Refuse to go on with a reported record whose hash (``content_hash``, computed now)
+    is not the one the lead auditor signed: it was changed outside the application."""
+    reported = reported_hash(session, audit)
+    if reported is not None and reported != content_hash:
+        raise IntegrityProblem(
+            "the record of {ref} is not the one reported (hash {found}, reported {expected}): "
+            "it was changed after it was signed; run the integrity check",
+            ref=audit.ref,
+            found=short(content_hash),
+            expected=short(reported),
+        )
+
+
+@dataclass(frozen=True)
+class RecordState:
+    """The hash a read of the audit judges its signatures against."""
+
+    content_hash: str | None  # None: an open, unsigned record nobody asked to hash
+    hashed_now: bool  # computed from the record now, not the hash signed when reported
+
+
+def record_state(session: Session, audit: Audit, *, verify: bool, signed: bool) -> RecordState:
+    """The record's hash without hashing the whole record where nothing depends on it: a
+    locked record's is the one signed when it was reported; an open record's is computed
+    only when it carries signatures (given before it was reopened: whether they still
+    hold depends on what changed since) or when ``verify`` asks for it."""
+    if not verify:
+        reported = reported_hash(session, audit)
+        if reported is not None:
+            return RecordState(reported, hashed_now=False)
+        if not signed and audit.status not in (AuditStatus.REPORTED, AuditStatus.CLOSED):
+            return RecordState(None, hashed_now=False)
+    return RecordState(record_hash(session, audit), hashed_now=True)
+
+
 @dataclass(frozen=True)
 class AuditSignatureView:
     signature: AuditSignature
@@ -128,20 +183,29 @@ class AuditSignatureView:
     valid: bool
 
 
-def signatures_of(
-    session: Session, audit: Audit, *, content_hash: str | None = None
-) -> list[AuditSignatureView]:
-    """Every signature on the audit record, oldest first; one whose hash no longer matches
-    the record (``content_hash`` when the caller has just computed it, else recomputed
-    now) is invalid."""
-    actual = content_hash or record_hash(session, audit)
+def signature_rows(session: Session, audit: Audit) -> list[tuple[AuditSignature, str]]:
+    """Every signature on the audit record with its signer's username, oldest first."""
     rows = session.exec(
-        select(AuditSignature, User)
+        select(AuditSignature, User.username)
         .join(User, col(User.id) == AuditSignature.user_id)
         .where(AuditSignature.audit_id == audit.id)
         .order_by(col(AuditSignature.signed_at), col(AuditSignature.id))
     ).all()
-    return [AuditSignatureView(s, u.username, s.content_hash == actual) for s, u in rows]
+    return [(signature, username) for signature, username in rows]
+
+
+def signatures_of(
+    session: Session, audit: Audit, *, content_hash: str | None = None
+) -> list[AuditSignatureView]:
+    """Every signature on the audit record, oldest first; one whose hash no longer matches
+    the record is invalid. The record's hash is ``content_hash`` when the caller has it,
+    else the one signed when a locked record was reported (see :func:`reported_hash`),
+    else computed now."""
+    actual = content_hash or reported_hash(session, audit) or record_hash(session, audit)
+    return [
+        AuditSignatureView(s, username, s.content_hash == actual)
+        for s, username in signature_rows(session, audit)
+    ]
 
 
 def valid_signed(views: list[AuditSignatureView], meaning: str) -> bool:

@@ -18,6 +18,7 @@ from qms.services.audits.core import (
 from qms.services.audits.records import (
     AUDITEE,
     LEAD,
+    confirm_reported,
     record_hash,
     report_data,
 )
@@ -151,6 +152,7 @@ def sign(
     audit = get_audit(session, ref, lock=True)
     content = record_hash(session, audit)
     check_sign(session, actor, audit, content_hash=content)
+    confirm_reported(session, audit, content)  # she signs the record that was reported
     _confirm_signer(session, actor, audit, password, limits, AUDITEE)
     _sign(session, audit, actor, AUDITEE, content)
     old_pdf = audit.report_sha256
@@ -196,7 +198,8 @@ def close(session: Session, *, actor: User, ref: str) -> Audit:
     """Close a reported audit (lead auditor) once the auditee representative has signed
     and every finding has a corrective action."""
     audit = get_audit(session, ref, lock=True)
-    check_close(session, actor, audit)
+    now = record_hash(session, audit)  # the record as it stands, not as it was reported
+    check_close(session, actor, audit, content_hash=now)
     audit.closed_at = utcnow()
     set_status(session, actor=actor, audit=audit, status=AuditStatus.CLOSED, action="close")
     session.commit()

@@ -32,7 +32,7 @@ from qms.services.audits.core import (
     procedure_criteria,
     role_in,
 )
-from qms.services.audits.records import record_hash, signatures_of
+from qms.services.audits.records import record_state, signature_rows
 from qms.services.audits.steps import AuditStep, allowed_steps
 from qms.services.audits.work import get_item
 from qms.services.people import users
@@ -76,7 +76,7 @@ def list_audits(
     session: Session, *, viewer: User, year: int | None = None, status: str | None = None
 ) -> list[AuditSummary]:
     require_reader(session, viewer)
-    query = select(Audit).order_by(col(Audit.year), col(Audit.ref))
+    query = select(Audit).order_by(col(Audit.year), col(Audit.number))
     if year is not None:
         query = query.where(Audit.year == year)
     if status is not None:
@@ -365,12 +365,19 @@ class AuditDetail:
     distribution: list[str]
     checklist_source: str
     report_sha256: str | None
-    content_hash: str
+    # The hash the signatures are judged against: for a reported or closed audit the one
+    # signed when it was reported, unless ``hashed_now`` (computed from the record as it
+    # stands); None for an open record without signatures that nobody asked to hash.
+    content_hash: str | None
+    hashed_now: bool
     signatures: list[AuditSignatureEntry]
     steps: tuple[AuditStep, ...]
 
 
-def detail(session: Session, *, viewer: User, ref: str) -> AuditDetail:
+def detail(session: Session, *, viewer: User, ref: str, verify: bool = False) -> AuditDetail:
+    """One audit in full. Its record is hashed (every item's text and evidence) only when
+    ``verify`` asks for it or an open record carries signatures; see
+    :func:`record_state`."""
     audit = get_audit(session, ref)
     require_reader(session, viewer, audit)
     results = dict(
@@ -381,7 +388,9 @@ def detail(session: Session, *, viewer: User, ref: str) -> AuditDetail:
         ).all()
     )
     grades = checklists.load_grades(audit.grades)
-    content = record_hash(session, audit)
+    signed = signature_rows(session, audit)
+    state = record_state(session, audit, verify=verify, signed=bool(signed))
+    content = state.content_hash
     rep = session.get(User, audit.auditee_rep_id) if audit.auditee_rep_id else None
     return AuditDetail(
         ref=audit.ref,
@@ -410,16 +419,17 @@ def detail(session: Session, *, viewer: User, ref: str) -> AuditDetail:
         checklist_source=audit.checklist_source,
         report_sha256=audit.report_sha256,
         content_hash=content,
+        hashed_now=state.hashed_now,
         signatures=[
             AuditSignatureEntry(
-                meaning=v.signature.meaning,
-                username=v.username,
-                printed_name=v.signature.printed_name,
-                signed_at=v.signature.signed_at,
-                content_hash=v.signature.content_hash,
-                valid=v.valid,
+                meaning=s.meaning,
+                username=username,
+                printed_name=s.printed_name,
+                signed_at=s.signed_at,
+                content_hash=s.content_hash,
+                valid=s.content_hash == content,
             )
-            for v in signatures_of(session, audit, content_hash=content)
+            for s, username in signed
         ],
         steps=allowed_steps(session, viewer, audit, content_hash=content),
     )

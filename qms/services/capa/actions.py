@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, false, func
+from sqlalchemy import Select, and_, case, false, func, or_
 from sqlalchemy import select as select_columns  # any number of columns (sqlmodel: four)
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from qms.clock import utcnow
@@ -416,7 +417,7 @@ def overdue(
     if viewer is not None:
         capa_records.require_reader(session, viewer)
     today = organisation.today(session)
-    query, late = _overdue_queries(session, today, owner, department)
+    query, late, _ = _overdue_queries(session, today, owner, department)
     actions = [_overdue_action(today, *row) for row in session.execute(query).all()]
     verifications = [_overdue_verification(today, *row) for row in session.execute(late).all()]
     return OverdueReport(today=today, actions=actions, verifications=verifications)
@@ -466,9 +467,9 @@ def overdue_page(
     if viewer is not None:
         capa_records.require_reader(session, viewer)
     today = organisation.today(session)
-    query, late = _overdue_queries(session, today, owner, department)
+    query, late, groups = _overdue_queries(session, today, owner, department)
     page, verifications_page = max(1, page), max(1, verifications_page)
-    actions = session.execute(query.offset((page - 1) * per_page).limit(per_page)).all()
+    total, actions = _actions_page(session, query, groups, (page - 1) * per_page, per_page)
     verifications = session.execute(
         late.offset((verifications_page - 1) * per_page).limit(per_page)
     ).all()
@@ -476,7 +477,7 @@ def overdue_page(
         today,
         OverdueActionPage(
             [_overdue_action(today, *row) for row in actions],
-            _count(session, query),
+            total,
             page,
             per_page,
         ),
@@ -489,16 +490,97 @@ def overdue_page(
     )
 
 
+def _actions_page(
+    session: Session,
+    query: Select[str, int, str, str, str, str, date],
+    groups: Select[int, int, int],
+    start: int,
+    per_page: int,
+) -> tuple[int, list[tuple[str, int, str, str, str, str, date]]]:
+    """How many actions are overdue, and ``per_page`` of them from ``start``: the counts
+    per department and owner, put in the list's order (department code, owner's
+    username), say which of them the page reaches, so the database sorts only their
+    actions, not every overdue action by its department's code and its owner's name."""
+    counts = session.execute(groups).all()
+    codes = dict(session.execute(select_columns(col(Department.id), col(Department.code))).all())
+    owners = {owner_id for _, owner_id, _ in counts}
+    names = dict(
+        session.execute(
+            select_columns(col(User.id), col(User.username)).where(col(User.id).in_(owners))
+        ).all()
+    )
+    in_order = sorted(counts, key=lambda group: (codes[group[0]], names[group[1]]))
+    reached: list[ColumnElement[bool]] = []
+    position, skip = 0, 0
+    for department_id, owner_id, count in in_order:
+        if position + count > start and position < start + per_page:
+            if not reached:
+                skip = start - position
+            reached.append(
+                and_(
+                    col(CorrectiveActionRequest.department_id) == department_id,
+                    col(CapaAction.owner_id) == owner_id,
+                )
+            )
+        position += count
+    if not reached:
+        return position, []
+    # The page's actions are found from narrow rows (sorting wide ones costs), then read.
+    rank = case(*((group, n) for n, group in enumerate(reached)))  # the groups' order
+    keys = (
+        groups.with_only_columns(col(CapaAction.id))
+        .group_by(None)
+        .where(or_(*reached))
+        .order_by(rank, *_WITHIN_OWNER)
+    )
+    ids = list(session.execute(keys.offset(skip).limit(per_page)).scalars())
+    read = query.add_columns(col(CapaAction.id)).where(col(CapaAction.id).in_(ids))
+    found = {row[-1]: row[:-1] for row in session.execute(read.order_by(None)).all()}
+    return position, [found[action_id] for action_id in ids]
+
+
 def _count(session: Session, query: Select[*tuple[Any, ...]]) -> int:
     counted = select(func.count()).select_from(query.order_by(None).subquery())
     return int(session.exec(counted).one())
 
 
+# The overdue actions of one department and owner: by due date, record, action.
+_WITHIN_OWNER = (
+    col(CapaAction.due_date),
+    col(CorrectiveActionRequest.year),
+    col(CorrectiveActionRequest.number),
+    col(CapaAction.number),
+)
+
+
 def _overdue_queries(
     session: Session, today: date, owner: str | None, department: str | None
-) -> tuple[Select[str, int, str, str, str, str, date], Select[str, str, date | None]]:
-    """The overdue actions (by department, owner, due date) and the late verifications
-    (by department and date; none when ``owner`` narrows the report to one person)."""
+) -> tuple[
+    Select[str, int, str, str, str, str, date],
+    Select[str, str, date | None],
+    Select[int, int, int],
+]:
+    """The overdue actions (by department, owner, due date, then record and action
+    number), the late verifications (by department and date; none when ``owner`` narrows
+    the report to one person), and how many actions are overdue per department and
+    owner (ids, read from the actions and their records alone)."""
+    overdue = [
+        col(CapaAction.status) == OPEN,
+        col(CapaAction.due_date) < today,
+        col(CorrectiveActionRequest.status) != CapaStatus.CLOSED.value,
+    ]
+    late_where = [
+        col(CorrectiveActionRequest.status) == CapaStatus.ACTIONS_DONE.value,
+        col(CorrectiveActionRequest.verification_due) < today,
+    ]
+    if owner:
+        overdue.append(col(CapaAction.owner_id) == pk(users.get_user(session, owner)))
+        late_where.append(false())
+    if department:
+        dept = users.get_department(session, department)
+        overdue.append(col(CorrectiveActionRequest.department_id) == dept.id)
+        late_where.append(col(CorrectiveActionRequest.department_id) == dept.id)
+    on_record = col(CorrectiveActionRequest.id) == CapaAction.capa_id
     query = (
         select_columns(  # narrow rows: the database sorts every overdue action
             col(CorrectiveActionRequest.ref),
@@ -509,19 +591,11 @@ def _overdue_queries(
             col(Department.code),
             col(CapaAction.due_date),
         )
-        .join(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == CapaAction.capa_id)
+        .join(CorrectiveActionRequest, on_record)
         .join(User, col(User.id) == CapaAction.owner_id)
         .join(Department, col(Department.id) == CorrectiveActionRequest.department_id)
-        .where(col(CapaAction.status) == OPEN)
-        .where(col(CapaAction.due_date) < today)
-        .where(col(CorrectiveActionRequest.status) != CapaStatus.CLOSED.value)
-        .order_by(
-            col(Department.code),
-            col(User.username),
-            col(CapaAction.due_date),
-            col(CorrectiveActionRequest.ref),
-            col(CapaAction.number),
-        )
+        .where(*overdue)
+        .order_by(col(Department.code), col(User.username), *_WITHIN_OWNER)
     )
     late = (
         select_columns(
@@ -530,22 +604,24 @@ def _overdue_queries(
             col(CorrectiveActionRequest.verification_due),
         )
         .join(Department, col(Department.id) == CorrectiveActionRequest.department_id)
-        .where(col(CorrectiveActionRequest.status) == CapaStatus.ACTIONS_DONE.value)
-        .where(col(CorrectiveActionRequest.verification_due) < today)
+        .where(*late_where)
         .order_by(
             col(Department.code),
             col(CorrectiveActionRequest.verification_due),
-            col(CorrectiveActionRequest.ref),
+            col(CorrectiveActionRequest.year),
+            col(CorrectiveActionRequest.number),
         )
     )
-    if owner:
-        query = query.where(col(CapaAction.owner_id) == pk(users.get_user(session, owner)))
-        late = late.where(false())
-    if department:
-        dept = users.get_department(session, department)
-        query = query.where(col(CorrectiveActionRequest.department_id) == dept.id)
-        late = late.where(col(CorrectiveActionRequest.department_id) == dept.id)
-    return query, late
+    groups = (
+        select_columns(
+            col(CorrectiveActionRequest.department_id), col(CapaAction.owner_id), func.count()
+        )
+        .select_from(CapaAction)
+        .join(CorrectiveActionRequest, on_record)
+        .where(*overdue)
+        .group_by(col(CorrectiveActionRequest.department_id), col(CapaAction.owner_id))
+    )
+    return query, late, groups
 
 
 def _overdue_action(

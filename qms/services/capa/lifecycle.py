@@ -240,9 +240,11 @@ def add_nonconformity(
         )
     now = utcnow()
     year = organisation.today(session).year
+    number = _next_number(session, year)
     car = CorrectiveActionRequest(
-        ref=_next_ref(session, year),
+        ref=f"CAR-{year}-{number:03d}",
         year=year,
+        number=number,
         status=CapaStatus.OPEN.value,
         source=kind.value,
         finding_id=found.id if found else None,
@@ -336,14 +338,15 @@ def _department(session: Session, code: str | None) -> Department:
     return users.get_department(session, code)
 
 
-def _next_ref(session: Session, year: int) -> str:
+def _next_number(session: Session, year: int) -> int:
+    """The number of the next ``CAR-<year>-<NNN>``."""
     last = numbering.last_number(
         session,
         col(CorrectiveActionRequest.ref),
         col(CorrectiveActionRequest.year) == year,
         lock_key=_NUMBERING_LOCK_KEY,
     )
-    return f"CAR-{year}-{last + 1:03d}"
+    return last + 1
 
 
 # ------------------------------------------------------------------ contain / analyse / plan

@@ -378,7 +378,7 @@ def register_data(session: Session, *, language: str | None = None) -> CapaRegis
     rows = []
     records = session.exec(
         select(CorrectiveActionRequest).order_by(
-            col(CorrectiveActionRequest.year), col(CorrectiveActionRequest.ref)
+            col(CorrectiveActionRequest.year), col(CorrectiveActionRequest.number)
         )
     ).all()
     counts = action_counts(session, today)

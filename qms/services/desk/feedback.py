@@ -11,6 +11,7 @@ from qms.clock import utcnow
 from qms.domain import CapaSource, Role
 from qms.errors import Conflict, NotFound, PermissionDenied, Text, ValidationError
 from qms.models import CorrectiveActionRequest, Department, Feedback, User, pk
+from qms.services import numbering
 from qms.services.capa import lifecycle as capa
 from qms.services.fields import one_line
 from qms.services.people import organisation, users
@@ -42,7 +43,7 @@ def list_feedback(session: Session, *, year: int) -> list[FeedbackView]:
         .join(User, col(User.id) == Feedback.recorded_by_id)
         .outerjoin(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == Feedback.capa_id)
         .where(col(Feedback.ref).startswith(f"PA-{year}-"))
-        .order_by(col(Feedback.ref))
+        .order_by(*numbering.in_order(col(Feedback.ref)))
     ).all()
     return [
         FeedbackView(

@@ -167,7 +167,7 @@ def check_audits(session: Session, findings: Findings, owners: Owners) -> int:
         .order_by(col(AuditSignature.signed_at), col(AuditSignature.id))
     ):
         signed.setdefault(audit_id, []).append(Signed(meaning, username, digest))
-    audits = session.exec(select(Audit).order_by(col(Audit.ref))).all()
+    audits = session.exec(select(Audit).order_by(col(Audit.year), col(Audit.number))).all()
     for audit in audits:
         recorded = trail.pop(audit.ref, None) or TrailRecord(0)
         compare_status(findings, record="audit", ref=audit.ref, stored=audit.status, trail=recorded)
@@ -218,7 +218,9 @@ def check_corrective_actions(session: Session, findings: Findings, owners: Owner
         signed = Signed(VERIFIED, username, verification.content_hash)
         verified.setdefault(verification.capa_id, []).append((signed, verification))
     cars = session.exec(
-        select(CorrectiveActionRequest).order_by(col(CorrectiveActionRequest.ref))
+        select(CorrectiveActionRequest).order_by(
+            col(CorrectiveActionRequest.year), col(CorrectiveActionRequest.number)
+        )
     ).all()
     for car in cars:
         recorded = trail.pop(car.ref, None) or TrailRecord(0)

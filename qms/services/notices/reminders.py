@@ -54,7 +54,11 @@ def _actions(session: Session, today: date) -> int:
         .where(CapaAction.status == "open")
         .where(col(CapaAction.due_date) <= today + timedelta(days=ACTION_DAYS_AHEAD))
         .where(col(CorrectiveActionRequest.status) != CapaStatus.CLOSED.value)
-        .order_by(col(CorrectiveActionRequest.ref), col(CapaAction.number))
+        .order_by(
+            col(CorrectiveActionRequest.year),
+            col(CorrectiveActionRequest.number),
+            col(CapaAction.number),
+        )
     ).all()
     for action, car in rows:
         overdue = action.due_date < today
@@ -71,7 +75,7 @@ def _verifications(session: Session, today: date) -> int:
             col(CorrectiveActionRequest.verification_due)
             <= today + timedelta(days=VERIFICATION_DAYS_AHEAD)
         )
-        .order_by(col(CorrectiveActionRequest.ref))
+        .order_by(col(CorrectiveActionRequest.year), col(CorrectiveActionRequest.number))
     ).all()
     for car in cars:
         owners = set(

@@ -5,6 +5,7 @@ periods whose figures are complete. A period with a result keeps it."""
 from sqlmodel import Session, col, select
 
 from qms.models import Objective, ObjectiveVersion, User
+from qms.services import numbering
 from qms.services.desk import rates
 from qms.services.objectives import periods, results
 from qms.services.objectives.lifecycle import APPROVED
@@ -24,7 +25,7 @@ def refresh(session: Session, *, actor: User, years: list[int]) -> list[str]:
             ObjectiveVersion.status == APPROVED,
             ObjectiveVersion.measure != "entered",
         )
-        .order_by(col(Objective.ref))
+        .order_by(col(Objective.year), *numbering.in_order(col(Objective.ref)))
     ).all()
     for objective, version in rows:
         for period in periods.of_year(objective.year, Frequency(version.frequency)):

@@ -147,7 +147,11 @@ def in_force_at(
         .join(ObjectiveVersion, col(ObjectiveVersion.objective_id) == Objective.id)
         .where(Objective.document_id == document.id)
         .where(col(ObjectiveVersion.approved_at).is_not(None))
-        .order_by(col(Objective.year), col(Objective.ref), col(ObjectiveVersion.version))
+        .order_by(
+            col(Objective.year),
+            *numbering.in_order(col(Objective.ref)),
+            col(ObjectiveVersion.version),
+        )
     ).all()
     cutoff = naive_utc(at)
     listed: dict[int, tuple[Objective, ObjectiveVersion]] = {}

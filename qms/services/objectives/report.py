@@ -26,6 +26,7 @@ from qms.render.measure_data import (
     QuarterObjective,
     ReportChart,
 )
+from qms.services import numbering
 from qms.services.desk import rates
 from qms.services.documents import register as documents
 from qms.services.documents import renditions
@@ -89,7 +90,7 @@ def _in_scope(session: Session, year: int, department: str | None) -> list[Objec
     if department:
         dept = users.get_department(session, department)
         query = query.where(Objective.department_id == dept.id)
-    return list(session.exec(query.order_by(col(Objective.ref))).all())
+    return list(session.exec(query.order_by(*numbering.in_order(col(Objective.ref)))).all())
 
 
 def _local_date(value: datetime | None, zone: ZoneInfo) -> date | None:

@@ -20,6 +20,7 @@ from qms.models import (
     Revision,
     User,
 )
+from qms.services import numbering
 from qms.services.documents import register as documents
 from qms.services.objectives import lifecycle, periods, results
 from qms.services.people import organisation
@@ -177,7 +178,9 @@ def list_objectives(
     session: Session, *, year: int, viewer: User | None = None
 ) -> list[ObjectiveView]:
     refs = session.exec(
-        select(Objective.ref).where(Objective.year == year).order_by(col(Objective.ref))
+        select(Objective.ref)
+        .where(Objective.year == year)
+        .order_by(*numbering.in_order(col(Objective.ref)))
     ).all()
     return [objective_view(session, ref, viewer) for ref in refs]
 

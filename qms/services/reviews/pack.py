@@ -45,6 +45,7 @@ from qms.models import (
     pk,
 )
 from qms.render import charts
+from qms.services import numbering
 from qms.services.capa import records as capa_records
 from qms.services.people import organisation
 from qms.services.reviews import figures, follow_up
@@ -266,7 +267,11 @@ def _objectives(s: _Scope) -> _Part:
         .join(ObjectiveResult, col(ObjectiveResult.objective_id) == Objective.id)
         .join(ObjectiveVersion, col(ObjectiveVersion.id) == ObjectiveResult.version_id)
         .where(s.period.dates(ObjectiveResult.period_end))
-        .order_by(col(Objective.ref), col(ObjectiveResult.period_end))
+        .order_by(
+            col(Objective.year),
+            *numbering.in_order(col(Objective.ref)),
+            col(ObjectiveResult.period_end),
+        )
     ).all()
     per: dict[str, dict[str, Any]] = {}
     for objective, result, version in rows:
@@ -342,7 +347,9 @@ def _processes(s: _Scope) -> _Part:
 
 def _nonconformities(s: _Scope) -> _Part:
     cars = s.session.exec(
-        select(CorrectiveActionRequest).order_by(col(CorrectiveActionRequest.ref))
+        select(CorrectiveActionRequest).order_by(
+            col(CorrectiveActionRequest.year), col(CorrectiveActionRequest.number)
+        )
     ).all()
     opened = [c for c in cars if s.period.holds_time(c.reported_at)]
     open_now = [c for c in cars if c.status != CapaStatus.CLOSED.value]
@@ -409,7 +416,7 @@ def _audits(s: _Scope) -> _Part:
     audits = [
         a
         for a in s.session.exec(
-            select(Audit).order_by(col(Audit.planned_start), col(Audit.ref))
+            select(Audit).order_by(col(Audit.planned_start), col(Audit.year), col(Audit.number))
         ).all()
         if s.period.holds(a.actual_start or a.planned_start)
     ]
@@ -465,7 +472,7 @@ def _improvement(s: _Scope) -> _Part:
         .join(Department, col(Department.id) == Risk.department_id)
         .where(Risk.kind == "opportunity")
         .where(Risk.status == "open")
-        .order_by(col(Risk.ref))
+        .order_by(*numbering.in_order(col(Risk.ref)))
     ).all()
     return _Part(
         figures=s.figures(("opportunities", len(rows))),

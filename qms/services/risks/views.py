@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from qms.models import Department, Risk, RiskAction, User, pk
 from qms.render import charts
+from qms.services import numbering
 from qms.services.risks import register
 from qms.services.risks import scale as scales
 
@@ -72,7 +73,7 @@ def register_view(
         query = query.where(Department.code == department.strip().upper())
     if not include_closed:
         query = query.where(Risk.status == register.OPEN)
-    rows = session.exec(query.order_by(col(Risk.ref))).all()
+    rows = session.exec(query.order_by(*numbering.in_order(col(Risk.ref)))).all()
     names = {u.id: u.username for u in session.exec(select(User)).all()}
     actions = _actions_of(session, [pk(risk) for risk, _ in rows])
     editor = register.editor(session, viewer) if viewer is not None else None

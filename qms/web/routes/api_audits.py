@@ -109,8 +109,10 @@ def plan_audit(session: Db, user: CurrentUser, payload: NewAudit) -> AuditDetail
 
 
 @router.get("/audits/{ref}", response_model=AuditDetail)
-def get_audit(session: Db, user: CurrentUser, ref: str) -> AuditDetail:
-    return audit_views.detail(session, viewer=user, ref=ref)
+def get_audit(session: Db, user: CurrentUser, ref: str, verify: bool = False) -> AuditDetail:
+    """One audit; ``verify`` hashes its record now and judges the signatures against it
+    (otherwise a reported record's hash is the one signed when it was reported)."""
+    return audit_views.detail(session, viewer=user, ref=ref, verify=verify)
 
 
 @router.get("/audits/{ref}/checklist", response_model=list[ItemView])

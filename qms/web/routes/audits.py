@@ -189,9 +189,10 @@ def plan(
 
 @router.get("/audits/{ref}")
 def audit_page(
-    request: Request, session: Db, user: CurrentUser, roles: Roles, ref: str
+    request: Request, session: Db, user: CurrentUser, roles: Roles, ref: str, verify: bool = False
 ) -> Response:
-    info = audit_views.detail(session, viewer=user, ref=ref)
+    """One audit; ``verify`` hashes its record now and judges the signatures against it."""
+    info = audit_views.detail(session, viewer=user, ref=ref, verify=verify)
     on_team = {m.username for m in info.team}
     context = {
         **AUDIT_ENUMS,
