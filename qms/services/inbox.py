@@ -477,7 +477,7 @@ def _checklists(session: Session, user: User) -> _Source:
         .where(Audit.status == AuditStatus.IN_PROGRESS.value)
         .where(col(ChecklistItem.result).is_(None))
         .group_by(col(Audit.id))
-        .order_by(col(Audit.ref))
+        .order_by(col(Audit.year), col(Audit.number))
     )
     return _paged(
         session,
@@ -494,7 +494,7 @@ def _reports_to_sign(session: Session, user: User) -> _Source:
             select(Audit)
             .where(Audit.auditee_rep_id == user.id)
             .where(Audit.status == AuditStatus.REPORTED.value)
-            .order_by(col(Audit.ref))
+            .order_by(col(Audit.year), col(Audit.number))
         ).all()
         return [
             InboxItem(
@@ -519,7 +519,11 @@ def _actions_due(session: Session, user: User) -> _Source:
         .where(CapaAction.owner_id == user.id)
         .where(CapaAction.status == "open")
         .where(CorrectiveActionRequest.status == CapaStatus.ACTIONS_PLANNED.value)
-        .order_by(col(CapaAction.due_date), col(CorrectiveActionRequest.ref))
+        .order_by(
+            col(CapaAction.due_date),
+            col(CorrectiveActionRequest.year),
+            col(CorrectiveActionRequest.number),
+        )
     )
     return _paged(
         session,
@@ -541,7 +545,11 @@ def _verifications_due(session: Session, user: User) -> _Source:
         select(CorrectiveActionRequest)
         .where(CorrectiveActionRequest.status == CapaStatus.ACTIONS_DONE.value)
         .where(col(CorrectiveActionRequest.id).not_in(owned))
-        .order_by(col(CorrectiveActionRequest.verification_due), col(CorrectiveActionRequest.ref))
+        .order_by(
+            col(CorrectiveActionRequest.verification_due),
+            col(CorrectiveActionRequest.year),
+            col(CorrectiveActionRequest.number),
+        )
     )
     return _paged(
         session,

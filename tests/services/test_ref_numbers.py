@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session
+from qms.services import inbox
 from qms.services.audits import views as audit_views
 from qms.services.capa import actions as capa_actions
 from qms.services.capa import records as capa_records
@@ -16,6 +17,8 @@ from qms.services.risks import views as risk_views
 from tests.pinned_clock import TODAY
 from tests.services import capa_setup as cs
 from tests.services.test_risks import add as add_risk
+
+ACTIONS_DUE = "actions_due"
 
 
 def _renumber_first(engine: Engine, table: str, ref: str, new_ref: str) -> None:
@@ -46,12 +49,15 @@ def test_corrective_actions_past_999_keep_their_order(engine: Engine) -> None:
             capa_actions.overdue_page(session, viewer=None, page=n, per_page=3) for n in (1, 2)
         ]
         pdf_rows = [r.ref for r in capa_records.register_data(session).rows]
+        lan = users.get_user(session, "lan")
+        in_inbox = inbox.inbox_section(session, viewer=lan, key=ACTIONS_DUE)
     assert register == expected
     assert page == expected[2:]
     assert overdue == expected
     assert [[a.ref for a in p.actions.rows] for p in overdue_pages] == [expected[:3], expected[3:]]
     assert [p.actions.total for p in overdue_pages] == [4, 4]
     assert pdf_rows == expected
+    assert [item.code for item in in_inbox.items] == expected  # all due the same day
 
 
 def test_audits_past_99_keep_their_order(engine: Engine) -> None:
