@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, insert, true
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased, defer
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -508,6 +508,8 @@ def _rows(session: Session, ids: list[int], see_all: bool) -> list[documents.Reg
             ),
         )
         .where(col(Document.id).in_(ids))
+        # A row shows its issues, not their text (which may run to many pages).
+        .options(*(defer(_attribute(issue.body)) for issue in (current, progress)))
     ).all()
     by_id = {doc.id: (doc, dept, cur, prog) for doc, dept, cur, prog in found}
     withdrawn = _withdrawn(session, [pk(d) for d, _, c, p in found if c is None and p is None])
@@ -515,6 +517,13 @@ def _rows(session: Session, ids: list[int], see_all: bool) -> list[documents.Reg
         documents.RegisterRow(doc, dept, cur, prog if see_all else None, doc.id in withdrawn)
         for doc, dept, cur, prog in (by_id[i] for i in ids)
     ]
+
+
+def _attribute(column: object) -> QueryableAttribute[Any]:
+    """A model's column as SQLAlchemy's loader options take it (SQLModel types it as
+    its value)."""
+    assert isinstance(column, QueryableAttribute)
+    return column
 
 
 def _withdrawn(session: Session, ids: list[int]) -> set[int]:
