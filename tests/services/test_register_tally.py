@@ -2,6 +2,7 @@
 issues stand, kept by the database itself in the transaction of every change, so the
 register's total and its filters' counts cost a few rows however large it grows."""
 
+from functools import partial
 from typing import Any
 
 from alembic import command
@@ -13,6 +14,7 @@ from qms.services.documents import revisions, search, views
 from qms.services.people import users
 from tests.helpers import act, effective_document, new_draft, revise, to_effective
 from tests.seed import PASSWORD
+from tests.services.test_concurrency import approved_issue_two, race
 
 Group = tuple[str, str, bool, str, bool]
 
@@ -96,6 +98,33 @@ def test_the_tally_follows_every_change(engine: Engine) -> None:
     _sql(engine, "DELETE FROM document WHERE code = 'BM-01'")
     assert _tally(engine) == _counted(engine)
     assert len(_tally(engine)) == 3
+
+
+def test_changes_at_the_same_moment_are_all_counted(engine: Engine, db_url: str) -> None:
+    """Documents moving between groups, and new ones, in transactions that run at once
+    (each on its own connection): every change lands in the tally, none waits forever."""
+    approved_issue_two(engine)
+    new_draft(engine, "QT-02")
+    results = race(
+        db_url,
+        [
+            partial(act, func=revisions.publish, actor="thu", code="QT-01"),
+            partial(act, func=revisions.submit, actor="thu", code="QT-02", password=PASSWORD),
+            partial(new_draft, code="QT-03"),
+            partial(new_draft, code="HD-01", doc_type="work_instruction", department="TP"),
+        ],
+    )
+    assert [result for result in results if isinstance(result, Exception)] == []
+    assert (
+        _tally(engine)
+        == _counted(engine)
+        == {
+            ("procedure", "VP", True, "", False): 1,
+            ("procedure", "VP", False, "in_review", False): 1,
+            ("procedure", "VP", False, "draft", False): 1,
+            ("work_instruction", "TP", False, "draft", False): 1,
+        }
+    )
 
 
 def test_the_register_counts_from_the_tally(engine: Engine) -> None:
