@@ -24,7 +24,7 @@ each as p95 of the server time (the Server-Timing header the app sets) and of th
 the first byte seen by an HTTP client on loopback, against the targets (50 ms server,
 80 ms first byte), on SQLite and on PostgreSQL (a throwaway server). Not run by the tests.
 
-    python bench/scale_bench.py [--documents 100000] [--requests 200] [--no-pg]
+    python bench/scale_bench.py [--documents 100000] [--requests 200] [--no-pg | --only-pg]
                                 [--cache DIR]
     python bench/scale_bench.py --lists [--items 10000] [--cars 10000] [--requests 100]
 """
@@ -265,19 +265,21 @@ def main() -> None:
     parser.add_argument("--lists", action="store_true", help="the audit checklist and CAR lists")
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--cars", type=int, default=10_000)
+    parser.add_argument("--only-pg", action="store_true", help="measure PostgreSQL only")
     args = parser.parse_args()
     if args.lists:
         main_lists(args)
         return
     args.cache.mkdir(parents=True, exist_ok=True)
     table = []
-    with tempfile.TemporaryDirectory(prefix="qms-scale-") as work:
-        copy = Path(work) / "bench.db"
-        shutil.copyfile(_cached_sqlite(args.cache, args.documents), copy)
-        url = f"sqlite:///{copy}"
-        _upgrade(url)
-        print(f"sqlite: measuring (load {_load()})", flush=True)
-        table += measure(url, args.requests).lines("sqlite")
+    if not args.only_pg:
+        with tempfile.TemporaryDirectory(prefix="qms-scale-") as work:
+            copy = Path(work) / "bench.db"
+            shutil.copyfile(_cached_sqlite(args.cache, args.documents), copy)
+            url = f"sqlite:///{copy}"
+            _upgrade(url)
+            print(f"sqlite: measuring (load {_load()})", flush=True)
+            table += measure(url, args.requests).lines("sqlite")
     if not args.no_pg:
         server = PostgresServer().start()
         try:

@@ -163,6 +163,14 @@ def test_previous_database_upgrades_and_verifies(
     expected["body_html"] = len(shown)
     # ... and the full-text index of the register: one row per document.
     expected[SEARCH_INDEX] = len(previous["tables"]["document"]["rows"])
+    # ... and the register's tally: one row per type, department and standing of documents.
+    with engine.connect() as connection:
+        expected["register_tally"] = connection.execute(
+            text(
+                "SELECT COUNT(*) FROM (SELECT DISTINCT doc_type, department_id, in_effect, "
+                "in_progress, withdrawn FROM document) AS groups"
+            )
+        ).scalar_one()
     assert row_counts(engine) == expected | dict.fromkeys(ADDED, 0)
     with read_session(engine) as session:
         stored = {row.body_sha256: row.html for row in session.exec(select(BodyHtml)).all()}

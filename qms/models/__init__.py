@@ -46,7 +46,7 @@ from qms.models.reviews import (
     ReviewDecision,
 )
 from qms.models.risks import Risk, RiskAction
-from qms.models.search import SearchTerm
+from qms.models.search import RegisterTally, SearchTerm
 from qms.models.web import LoginAttempt, WebSession
 from qms.models.yearly import ConformityDecision, YearlyDraft
 
@@ -90,6 +90,7 @@ __all__ = [
     "ProgrammeEntry",
     "RecordBatch",
     "RecordType",
+    "RegisterTally",
     "ReviewAttendee",
     "ReviewComment",
     "ReviewConclusion",

@@ -22,8 +22,16 @@ class SearchTerm(SQLModel, table=True):
     term: str = Field(max_length=64, primary_key=True)
 
 
+# What a page of the register reads besides its order: the id and where the issues
+# stand (the filters), so a deep or filtered page is found from the index alone.
+_ANSWERED = (
+    col(Document.id),
+    col(Document.in_effect),
+    col(Document.in_progress),
+    col(Document.withdrawn),
+)
 # The register's order (Vietnamese title order, code breaks ties), walked page by page.
-Index("ix_document_title_order", col(Document.title_sort_key), col(Document.code))
+Index("ix_document_title_order", col(Document.title_sort_key), col(Document.code), *_ANSWERED)
 # The register sorted by another column, walked page by page in the same way: that
 # column first, then the title order. Documents never in effect come last.
 Index(
@@ -32,25 +40,47 @@ Index(
     col(Document.effective_on),
     col(Document.title_sort_key),
     col(Document.code),
+    *_ANSWERED,
 )
 Index(
     "ix_document_type_order",
     col(Document.doc_type),
     col(Document.title_sort_key),
     col(Document.code),
+    *_ANSWERED,
 )
 Index(
     "ix_document_department_order",
     col(Document.department_code),
     col(Document.title_sort_key),
     col(Document.code),
+    *_ANSWERED,
 )
 Index(
     "ix_document_status_order",
     col(Document.status_rank),
     col(Document.title_sort_key),
     col(Document.code),
+    *_ANSWERED,
 )
+
+
+class RegisterTally(SQLModel, table=True):
+    """How many documents share a type, a department and where their issues stand (as
+    on the document row; ``in_progress`` is '' for none). Triggers on ``document`` keep
+    it in the transaction of every change, so the register's total and its filters'
+    counts are summed from these few rows, not counted from every document."""
+
+    __tablename__ = "register_tally"
+
+    doc_type: str = Field(max_length=20, primary_key=True)
+    department_id: int = Field(primary_key=True)
+    in_effect: bool = Field(primary_key=True)
+    in_progress: str = Field(max_length=20, primary_key=True)
+    withdrawn: bool = Field(primary_key=True)
+    documents: int
+
+
 # "Has an issue in this state" checks without reading the issues' rows (bodies are large),
 # and one person's issues still to read judged from the index alone: who drafted the
 # effective issue and since when it is in effect.

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, insert, true
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased, defer
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -16,7 +16,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from qms.domain import IN_PROGRESS, RevisionStatus
 from qms.errors import Joined, NotFound, PermissionDenied, ValidationError
-from qms.models import Department, Document, Revision, SearchTerm, User, pk
+from qms.models import Department, Document, RegisterTally, Revision, SearchTerm, User, pk
 from qms.services.documents import register as documents
 from qms.services.documents import search_index
 from qms.services.paging import Paged
@@ -300,6 +300,8 @@ def _groups(session: Session, filters: RegisterFilter, see_all: bool) -> list[_G
     groups are bounded by the types, departments and states, not by the register. For
     staff only the documents in effect count."""
     words, conditions = _search_words(filters.search or "")
+    if not words and not conditions:
+        return _tallied(session, see_all)
     if words:
         having = None if see_all else RevisionStatus.EFFECTIVE.value
         matching = search_index.matching(session, words, having=having)
@@ -322,6 +324,32 @@ def _groups(session: Session, filters: RegisterFilter, see_all: bool) -> list[_G
     return [
         _Group(kind, dept, int(n), bool(eff), state, bool(gone))
         for kind, dept, eff, state, gone, n in found
+    ]
+
+
+def _tallied(session: Session, see_all: bool) -> list[_Group]:
+    """The groups of the whole register, read from its tally (which triggers on
+    ``document`` keep) instead of counted from every document; for staff, the
+    documents in effect only."""
+    tally = RegisterTally
+    if not see_all:
+        summed = session.exec(
+            select(tally.doc_type, tally.department_id, func.sum(tally.documents))
+            .where(col(tally.in_effect).is_(True))
+            .group_by(col(tally.doc_type), col(tally.department_id))
+        ).all()
+        return [_Group(kind, dept, int(n)) for kind, dept, n in summed if n]
+    rows = session.exec(select(tally).where(col(tally.documents) > 0)).all()
+    return [
+        _Group(
+            row.doc_type,
+            row.department_id,
+            row.documents,
+            row.in_effect,
+            row.in_progress or None,
+            row.withdrawn,
+        )
+        for row in rows
     ]
 
 
@@ -394,12 +422,16 @@ def register_page(
     if count_cap is not None and chosen.matching is not None:
         total = chosen.count(session, cap=count_cap)
         capped = total > count_cap
-    tally = _tally(session, filters, see_all) if facets and not capped else None
+    # Without search words the register's tally gives the total (and the facets) at the
+    # cost of a few rows, whatever the register's size.
+    tally = None
+    if not capped and (facets or chosen.matching is None):
+        tally = _tally(session, filters, see_all)
     if capped:
         total = count_cap or 0
     elif tally:
         total = tally[0]
-    elif count_cap is None or chosen.matching is None:
+    elif count_cap is None:
         total = chosen.count(session)
     walk = capped or total > WALK_FROM  # every sort has an index to walk
     sift = not walk and session.get_bind().dialect.name == "sqlite"
@@ -417,7 +449,7 @@ def register_page(
         per_page,
         sort,
         descending,
-        tally[1] if tally else None,
+        tally[1] if tally and facets else None,
         capped=capped,
         more=len(found) > per_page,
     )
@@ -476,6 +508,8 @@ def _rows(session: Session, ids: list[int], see_all: bool) -> list[documents.Reg
             ),
         )
         .where(col(Document.id).in_(ids))
+        # A row shows its issues, not their text (which may run to many pages).
+        .options(*(defer(_attribute(issue.body)) for issue in (current, progress)))
     ).all()
     by_id = {doc.id: (doc, dept, cur, prog) for doc, dept, cur, prog in found}
     withdrawn = _withdrawn(session, [pk(d) for d, _, c, p in found if c is None and p is None])
@@ -483,6 +517,13 @@ def _rows(session: Session, ids: list[int], see_all: bool) -> list[documents.Reg
         documents.RegisterRow(doc, dept, cur, prog if see_all else None, doc.id in withdrawn)
         for doc, dept, cur, prog in (by_id[i] for i in ids)
     ]
+
+
+def _attribute(column: object) -> QueryableAttribute[Any]:
+    """A model's column as SQLAlchemy's loader options take it (SQLModel types it as
+    its value)."""
+    assert isinstance(column, QueryableAttribute)
+    return column
 
 
 def _withdrawn(session: Session, ids: list[int]) -> set[int]:
