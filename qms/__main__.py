@@ -1,3 +1,3 @@
-from qms.cli import main
+from qms.program import main
 
 main()
