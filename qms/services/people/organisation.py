@@ -55,11 +55,14 @@ def _forget_settings(session: Session, transaction: SessionTransaction) -> None:
 
 
 def get_setting(session: Session, key: str) -> str:
-    read: dict[str, str | None] = session.info.setdefault(_READ, {})
-    if key not in read:
-        row = session.get(Setting, key)
-        read[key] = row.value if row else None
-    value = read[key]
+    """The organisation's value of ``key``, else its default. The first read in a
+    transaction reads every setting at once (a handful of short rows): a page asks for
+    several, and one query costs about what each would."""
+    read: dict[str, str] | None = session.info.get(_READ)
+    if read is None:
+        read = dict(session.exec(select(Setting.key, Setting.value)).all())
+        session.info[_READ] = read
+    value = read.get(key)
     return value if value is not None else DEFAULTS.get(key, "")
 
 
@@ -73,7 +76,7 @@ def set_setting(session: Session, *, actor: str, key: str, value: str) -> None:
         row = Setting(key=key, value=value)
     row.value = value
     session.add(row)
-    session.info.get(_READ, {}).pop(key, None)
+    session.info.pop(_READ, None)
     trail.record(
         session,
         actor=actor,
