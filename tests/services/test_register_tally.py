@@ -11,8 +11,9 @@ from sqlalchemy.engine import Engine
 
 from qms.db import alembic_config, make_engine, read_session
 from qms.services.documents import revisions, search, views
+from qms.services.integrity import check as integrity
 from qms.services.people import users
-from tests.helpers import act, effective_document, new_draft, revise, to_effective
+from tests.helpers import act, effective_document, new_draft, revise, snapshot, to_effective
 from tests.seed import PASSWORD
 from tests.services.test_concurrency import approved_issue_two, race
 
@@ -184,3 +185,26 @@ def test_the_upgrade_fills_the_tally(empty_db_url: str) -> None:
         ("procedure", "VP", False, "draft", False): 1,
     }
     engine.dispose()
+
+
+def test_the_integrity_check_names_a_tally_that_no_longer_matches(engine: Engine) -> None:
+    effective_document(engine, "QT-01")
+    new_draft(engine, "QT-02")
+    with read_session(engine) as session:
+        assert integrity.run(session, viewer=None).intact
+    with engine.begin() as connection:  # a change that bypassed the triggers
+        connection.execute(
+            text("UPDATE register_tally SET documents = documents + 2 WHERE in_effect = :yes"),
+            {"yes": True},
+        )
+    before = snapshot(engine)
+    with read_session(engine) as session:
+        report = integrity.run(session, viewer=None)
+    assert not report.intact
+    [mismatch] = [m for m in report.mismatches if m.record == "register"]
+    assert (mismatch.expected, mismatch.found) == ("1", "3")
+    assert mismatch.ref == "procedure/VP/in effect"
+    assert "the register counts 3 documents in procedure/VP/in effect, but 1 are there" in (
+        mismatch.message
+    )
+    assert snapshot(engine) == before

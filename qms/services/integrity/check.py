@@ -3,10 +3,12 @@ every stored file against its hash."""
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlalchemy import select as select_columns  # any number of columns (sqlmodel: four)
+from sqlmodel import Session, col, select
 
 from qms.errors import Text
-from qms.models import User
+from qms.models import Department, Document, RegisterTally, User
 from qms.services import blobs
 from qms.services.integrity import issues, records, reviews
 from qms.services.integrity.report import Findings, IntegrityReport, short
@@ -66,9 +68,54 @@ def _check_everything(session: Session, findings: Findings) -> _Counts:
     capa_count = records.check_corrective_actions(session, findings, owners)
     review_count = reviews.check_reviews(session, findings, owners)
     file_count = _check_files(session, findings, owners)
+    _check_register_counts(session, findings)
     return _Counts(
         chain.events, chain.ok, issue_count, audit_count, capa_count, review_count, file_count
     )
+
+
+def _check_register_counts(session: Session, findings: Findings) -> None:
+    """The register's counts, which triggers on ``document`` keep in ``register_tally``,
+    against the documents themselves: a difference means a change bypassed the triggers
+    (dropped, or the table written by hand), and the register shows wrong totals."""
+    group = (
+        col(Document.doc_type),
+        col(Document.department_id),
+        col(Document.in_effect),
+        func.coalesce(col(Document.in_progress), ""),
+        col(Document.withdrawn),
+    )
+    counted = {
+        tuple(row[:5]): int(row[5])
+        for row in session.execute(select_columns(*group, func.count()).group_by(*group))
+    }
+    kept = {
+        (t.doc_type, t.department_id, t.in_effect, t.in_progress, t.withdrawn): t.documents
+        for t in session.exec(select(RegisterTally)).all()
+        if t.documents
+    }
+    codes = dict(session.execute(select_columns(col(Department.id), col(Department.code))).all())
+    for key in sorted(set(counted) | set(kept), key=repr):
+        expected, found = counted.get(key, 0), kept.get(key, 0)
+        if expected != found:
+            doc_type, department_id, in_effect, in_progress, withdrawn = key
+            standing = "in effect" if in_effect else "withdrawn" if withdrawn else "not in effect"
+            ref = f"{doc_type}/{codes.get(department_id, department_id)}/{standing}"
+            if in_progress:
+                ref += f"/{in_progress}"
+            findings.add(
+                Text(
+                    "the register counts {found} documents in {group}, but {expected} are there",
+                    found=found,
+                    group=ref,
+                    expected=expected,
+                ),
+                record="register",
+                ref=ref,
+                what="count",
+                expected=str(expected),
+                found=str(found),
+            )
 
 
 def _check_files(session: Session, findings: Findings, owners: records.Owners) -> int:
