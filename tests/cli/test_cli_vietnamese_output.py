@@ -92,7 +92,7 @@ COMMANDS: list[tuple[tuple[str, ...], set[str], set[str]]] = [
     (("data", "feedback", "list"), {"SUMMARY", "RECEIVED"}, set()),
     (("trail", "show", "--limit", "20"), {"SEQ", "ACTOR", "DETAIL"}, set()),
     (("verify",), {"intact", "everything", "matches", "stored", "files"}, set()),
-    (("audit", "show", "IA-2026-01", "--as", "binhvt"),
+    (("audit", "show", "IA-2026-01", "--verify", "--as", "binhvt"),
      {"objectives", "criteria", "team", "planned", "actual", "hash"},
      {"internal", "lead", "member"}),
     (("audit", "checklist", "IA-2026-01", "--as", "binhvt"), {"items"}, set()),
