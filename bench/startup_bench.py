@@ -24,18 +24,15 @@ the ones before it, and the median CPU time each adds is printed, then the rest 
 ``qms doc list`` (its own modules, the engine, the query, the output). The machine may be shared:
 the load average is printed beside each figure; compare medians of repeated runs.
 
-Where a read command's start goes (CPU, 2-core virtual machine, December 2026, load
-about 7, so every figure is high): Python, click and ``qms.cli`` 0.04 s; importing
-SQLAlchemy 0.18 s and SQLModel 0.13 s; building the 56 table classes 0.23 s;
-configuring the mappers 0.03 s; the command's own modules 0.06-0.09 s; the catalog, the
-engine, the queries and the output 0.02-0.04 s. The first three are the floor, above the
-0.3 s target. Gone from it: parsing the .po catalogs at each start (0.09 s; the program
-reads the compiled .mo files), the garbage collections through the hundred thousand
-objects start-up builds (0.12 s; ``qms.cli.main`` holds the collector while the modules
-load, then freezes them), Babel and the YAML reader (loaded when used), and the trail's
-views for ``trail verify``. Medians of 7 interleaved runs at that load: ``doc list``
-1.16 s CPU before, 0.72 s after; ``doc show`` 1.12 s, 0.75 s; ``trail verify`` 1.16 s,
-0.66 s; ``qms --help`` in Vietnamese 0.14 s, 0.07 s.
+Where a read command's start goes (``--profile``, median CPU, 2-core virtual machine,
+quiet, December 2026): Python 0.01 s; click and the CLI's root 0.04 s; SQLAlchemy
+0.25 s; SQLModel and pydantic 0.07 s; the table classes and their mappers 0.28 s; the
+command's own modules, engine, query and output nothing measurable beyond these. The
+first five are the floor, above the 0.3 s target. Gone from it earlier: parsing the .po
+catalogs at each start (0.09 s; the program reads the compiled .mo files), the garbage
+collections through the hundred thousand objects start-up builds (0.12 s; the program
+holds the collector while the modules load, then freezes them), Babel and the YAML
+reader (loaded when used), and the trail's views for ``trail verify``.
 """
 
 from __future__ import annotations
