@@ -1,21 +1,26 @@
 """Benchmark of what people wait for at the command line: start-up and the demo.
 
-Builds the sample QMS with ``qms init --demo`` in a fresh SQLite file (timed, and timed
-again with its controlled copies rendered one at a time, as before they were rendered on
-both cores, in turns, for the ratio the target names), then runs
-each read command on it several times, each in its own process as a user would, and
-prints the median wall and CPU time against the targets:
+Builds the sample QMS with ``qms init --demo`` in a fresh SQLite file, timed in turns
+with the same code rendering each controlled copy in line (as the import did before the
+copies were rendered on both cores) and, with ``--before``, with a checkout of the code
+the target was set against; then runs each read command on it several times, each in its
+own process as a user would, and prints the median wall and CPU time against the targets:
 
   qms --help                     0.1 s
   qms doc list                   0.3 s
   qms doc show QT-01             0.3 s
   qms trail verify               0.3 s
-  qms init --demo                0.6 x the time before the renders ran on both cores
+  qms init --demo                0.6 x the code before (both ratios are printed)
 
 The commands run with bytecode caching on (an installed package has its ``.pyc``
 files), in a scratch cache, after one warm-up run. Not run by the test suite.
 
     python bench/startup_bench.py [--runs 9] [--init-runs 1] [--demo-script] [--profile]
+                                  [--before CHECKOUT]
+
+``--before`` takes a checkout of the earlier code, e.g. ``git worktree add /tmp/before
+81dd94d`` (the commit before the first change for these targets); it runs with this
+checkout's Python environment.
 
 ``--demo-script`` also times ``scripts/demo`` (set-up must have been done: it only
 checks it), writing into a scratch copy of the database. ``--profile`` also prints where
@@ -59,12 +64,18 @@ START_STAGES: list[tuple[str, str]] = [
     ),
 ]
 # `qms init --demo` with the controlled copies rendered one at a time (the baseline).
-ONE_AT_A_TIME = [
+# ``qms init --demo`` as it ran before the copies were rendered on both cores: each
+# issue's copy rendered, and waited for, as the issue takes effect.
+IN_LINE = [
     sys.executable,
     "-c",
     "import sys\n"
     "from qms.services.documents import renditions\n"
-    "renditions.PendingCopies.__init__.__defaults__ = (1,)\n"
+    "start = renditions.PendingCopies.add\n"
+    "def add(self, session, **issue):\n"
+    "    start(self, session, **issue)\n"
+    "    self._pending[-1][-1].result()\n"
+    "renditions.PendingCopies.add = add\n"
     "from qms.cli import main\n"
     "sys.argv = ['qms', 'init', '--demo']\n"
     "main()\n",
@@ -126,6 +137,12 @@ def main() -> None:
     parser.add_argument("--init-runs", type=int, default=1, help="runs of qms init --demo")
     parser.add_argument("--demo-script", action="store_true", help="time scripts/demo too")
     parser.add_argument("--profile", action="store_true", help="where start-up goes")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="CHECKOUT",
+        help="a checkout of the code to compare qms init --demo with, run in turns",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="qms-startup-") as scratch:
         folder = Path(scratch)
@@ -137,17 +154,30 @@ def main() -> None:
         }
         qms = [sys.executable, "-m", "qms"]
         timed([*qms, "--help"], env)  # compiles the bytecode of what start-up imports
-        inits: list[tuple[float, float]] = []
-        serial: list[tuple[float, float]] = []
-        for _ in range(args.init_runs):
-            for command, runs in (([*qms, "init", "--demo"], inits), (ONE_AT_A_TIME, serial)):
+        turns: list[tuple[str, list[str], dict[str, str], Path | None]] = [
+            ("qms init --demo", [*qms, "init", "--demo"], env, None),
+            ("  renders in line", IN_LINE, env, None),
+        ]
+        if args.before is not None:
+            before = args.before.resolve()
+            old_env = env | {
+                "PYTHONPATH": str(before),
+                "PYTHONPYCACHEPREFIX": str(folder / "pycache-before"),
+            }
+            timed([*qms, "--help"], old_env, cwd=before)
+            turns.append(("  the code before", [*qms, "init", "--demo"], old_env, before))
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name, *_ in turns}
+        for _ in range(args.init_runs):  # this code's own run last: the read commands use it
+            for name, command, command_env, cwd in [*turns[1:], turns[0]]:
                 for suffix in ("", "-wal", "-shm"):
                     (folder / f"demo.db{suffix}").unlink(missing_ok=True)
-                runs.append(timed(command, env))
-        report("qms init --demo", inits, "0.6 x one at a time")
-        report("  renders one at a time", serial, "")
-        ratio = statistics.median(w for w, _ in inits) / statistics.median(w for w, _ in serial)
-        print(f"  ratio {ratio:.2f} (target at most 0.60)")
+                runs[name].append(timed(command, command_env, cwd=cwd))
+        now = statistics.median(w for w, _ in runs["qms init --demo"])
+        for name, *_ in turns:
+            report(name, runs[name], "0.6 x the code before" if name == turns[0][0] else "")
+        for name, *_ in turns[1:]:
+            ratio = now / statistics.median(w for w, _ in runs[name])
+            print(f"  ratio to{name.rstrip()[1:]}: {ratio:.2f} (target at most 0.60)")
         for arguments, target in READ_COMMANDS:
             timed([*qms, *arguments], env)
             runs = [timed([*qms, *arguments], env) for _ in range(args.runs)]

@@ -1,5 +1,7 @@
 """``qms dept`` and ``qms user``: departments, users, roles and passwords."""
 
+import sys
+
 import click
 
 from qms.cli.common import (
@@ -15,6 +17,7 @@ from qms.cli.common import (
     writing,
 )
 from qms.cli.help import TranslatedGroup
+from qms.errors import ValidationError
 from qms.i18n import msg
 from qms.services.people import users
 
@@ -245,6 +248,21 @@ def user_passwd(username: str, as_user: str) -> None:
             session, actor=actor, username=username, new_password=new, old_password=old
         )
     echo_phrase("password changed for {user}", user=username)
+
+
+@user.command("hash-password")
+def user_hash_password() -> None:
+    """Print an argon2id hash of a password, for an organisation file's password_hash:
+    the file then holds no password. Asks for it twice, or reads one line of stdin.
+
+    \b
+    Example:
+      qms user hash-password      (then, in organisation.yaml: password_hash: '$argon2id$...')
+    """
+    password = read_password(phrase("Password"))
+    if sys.stdin.isatty() and read_password(phrase("Repeat the password")) != password:
+        raise ValidationError("the two passwords differ")
+    click.echo(users.hash_password(password))
 
 
 @user.command("mail")

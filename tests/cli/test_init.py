@@ -2,7 +2,9 @@
 
 import io
 import json
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
@@ -11,11 +13,13 @@ from sqlmodel import Session, select
 from qms.cli import cli
 from qms.db import make_engine, read_session
 from qms.domain import DocType
-from qms.models import PaperSignature
+from qms.errors import AuthenticationFailed
+from qms.models import Department, PaperSignature, User
 from qms.paths import procedures_dir
 from qms.services.audits import checklists
 from qms.services.documents import register as documents
 from qms.services.documents import renditions, search
+from qms.services.people import users
 from qms.services.trail import chain as trail
 
 
@@ -167,3 +171,52 @@ def looks_real(session: Session) -> None:
         for q in questions:
             assert not any(word in q.vi for word in ("Lưu đồ", "Bảng trách nhiệm")), q.vi
             assert not any(word in q.en for word in ("Flow", "Responsibility table")), q.en
+
+
+def _organisation_file(tmp_path: Path, password_hash: str) -> Path:
+    path = tmp_path / "organisation.yaml"
+    path.write_text(
+        'organisation:\n  name: "UBND phường"\ndepartments:\n  - {code: VP, name: "Văn phòng"}\n'
+        "users:\n  - {username: lan, full_name: Trần Thị Lan, department: VP, roles: [controller],"
+        f" password_hash: '{password_hash}'}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_organisation_file_holds_a_hash_from_hash_password(
+    blank_db_url: str, tmp_path: Path
+) -> None:
+    made = run(blank_db_url, "user", "hash-password", input="mat-khau-cua-lan\n")
+    assert made.exit_code == 0, made.output
+    path = _organisation_file(tmp_path, made.stdout.strip())
+    assert "mat-khau-cua-lan" not in path.read_text(encoding="utf-8")
+    loaded = run(blank_db_url, "init", "--organisation", str(path))
+    assert loaded.exit_code == 0, loaded.output
+    with read_session(make_engine(blank_db_url)) as session:
+        assert users.authenticate(session, username="lan", password="mat-khau-cua-lan")
+        with pytest.raises(AuthenticationFailed):
+            users.authenticate(session, username="lan", password="mat-khau-khac-2026")
+
+
+def test_hash_password_refuses_a_short_password_in_one_line(blank_db_url: str) -> None:
+    result = run(blank_db_url, "user", "hash-password", input="ngan\n")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == ["error: password must have at least 8 characters"]
+
+
+def test_an_organisation_file_with_a_weak_hash_is_refused_and_nothing_is_loaded(
+    blank_db_url: str, tmp_path: Path
+) -> None:
+    weak = run(blank_db_url, "user", "hash-password", input="mat-khau-cua-lan\n").stdout.strip()
+    path = _organisation_file(tmp_path, weak.replace("m=65536,t=3,", "m=8,t=1,"))
+    result = run(blank_db_url, "init", "--organisation", str(path))
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(
+        "error: organisation.yaml: lan: the password hash must be an argon2id hash"
+    )
+    with read_session(make_engine(blank_db_url)) as session:
+        assert session.exec(select(User)).all() == []
+        assert session.exec(select(Department)).all() == []

@@ -1,6 +1,6 @@
 """Organisation-wide settings kept in the database, and loading an organisation file."""
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -150,9 +150,15 @@ def apply_organisation_file(
     given = [str(entry.get("password") or password) for entry in entries]
     created = []
     # Each argon2 hash takes about a quarter of a second of one core: the people's are
-    # made on both cores at once while the entries are checked and added in order.
+    # made on both cores at once while the entries are checked and added in order. An
+    # entry may give a hash made beforehand instead (then the file holds no password).
     with ThreadPoolExecutor(max_workers=passwords.DEFAULT_BOUND) as hashing:
-        hashes = [hashing.submit(users.hash_password, secret) for secret in given]
+        hashes: list[Future[str] | str] = [
+            _given_hash(path, entry)
+            if "password_hash" in entry
+            else hashing.submit(users.hash_password, secret)
+            for entry, secret in zip(entries, given, strict=True)
+        ]
         try:
             for entry, secret, hashed in zip(entries, given, hashes, strict=True):
                 created.append(
@@ -173,8 +179,21 @@ def apply_organisation_file(
                 )
         finally:
             for hashed in hashes:
-                hashed.cancel()
+                if isinstance(hashed, Future):
+                    hashed.cancel()
     return departments, created
+
+
+def _given_hash(path: Path, entry: dict[str, Any]) -> str:
+    """An entry's password hash made beforehand, refused (naming the person) unless it
+    is the only secret the entry gives and :func:`users.checked_password_hash` takes it."""
+    where = f"{path.name}: {entry.get('username', '')}"
+    if "password" in entry:
+        raise ValidationError("give a password or a password hash, not both").located(where)
+    try:
+        return users.checked_password_hash(str(entry["password_hash"]))
+    except QMSError as exc:
+        raise exc.located(where) from None
 
 
 def _in_file(path: Path, func: Any, *args: Any, **kwargs: Any) -> Any:

@@ -11,12 +11,22 @@ import secrets
 import threading
 from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.low_level import ARGON2_VERSION
 
 DEFAULT_BOUND = 2
 
 _hasher = PasswordHasher()
+_OUR_PARAMETERS = Parameters(
+    type=_hasher.type,
+    version=ARGON2_VERSION,
+    salt_len=_hasher.salt_len,
+    hash_len=_hasher.hash_len,
+    time_cost=_hasher.time_cost,
+    memory_cost=_hasher.memory_cost,
+    parallelism=_hasher.parallelism,
+)
 _gate = threading.BoundedSemaphore(DEFAULT_BOUND)
 
 
@@ -41,6 +51,19 @@ def verify(password_hash: str, password: str) -> bool:
             return _hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+
+def is_our_hash(password_hash: str) -> bool:
+    """Whether ``password_hash`` is an argon2id hash made with exactly our parameters
+    (type, version, salt and hash lengths, time, memory, lanes).
+
+    A hash made elsewhere (an organisation file's) is taken only then: weaker parameters
+    would make the password cheaper to guess, and larger ones would let the file set the
+    memory and time that every sign-in of that person costs."""
+    try:
+        return extract_parameters(password_hash) == _OUR_PARAMETERS
+    except InvalidHashError:
+        return False
 
 
 @cache

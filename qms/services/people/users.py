@@ -40,6 +40,16 @@ def hash_password(password: str) -> str:
     return passwords.hash_password(password)
 
 
+def checked_password_hash(password_hash: str) -> str:
+    """A password hash made beforehand, if it is an argon2id hash with our parameters."""
+    if not passwords.is_our_hash(password_hash):
+        raise ValidationError(
+            "the password hash must be an argon2id hash made with the parameters of qms "
+            "(make one with 'qms user hash-password')"
+        )
+    return password_hash
+
+
 def roles_of(session: Session, user: User) -> set[Role]:
     rows = session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all()
     return {Role(r) for r in rows}
@@ -235,13 +245,15 @@ def add_user(
     position: str = "",
     language: str = "vi",
     email: str = "",
-    password_hash: Future[str] | None = None,
+    password_hash: Future[str] | str | None = None,
 ) -> User:
     """Validate and add a user without committing (permission checked by the caller).
     Each refusal says which input it is about, for a form to show it beside its field.
 
     ``password_hash``: the hash of ``password`` being made meanwhile by
-    :func:`hash_password` (a caller adding many users hashes theirs on both cores)."""
+    :func:`hash_password` (a caller adding many users hashes theirs on both cores), or a
+    hash made beforehand in place of a password (an organisation file's, made with
+    ``qms user hash-password``), taken only if :func:`checked_password_hash` takes it."""
     username = username.strip().lower()
     with _about("username"):
         if not _USERNAME.match(username):
@@ -273,7 +285,10 @@ def add_user(
     with _about("department"):
         dept = get_department(session, department) if department else None
     with _about("password"):
-        hashed = password_hash.result() if password_hash else hash_password(password)
+        if isinstance(password_hash, str):
+            hashed = checked_password_hash(password_hash)
+        else:
+            hashed = password_hash.result() if password_hash else hash_password(password)
     user = User(
         username=username,
         full_name=full_name,
