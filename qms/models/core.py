@@ -203,11 +203,15 @@ class Blob(SQLModel, table=True):
 class Compilation(SQLModel, table=True):
     """A compiled manual, keyed by everything it was built from, so an unchanged manual
     is served again without rendering; or one of its cover and contents pages, keyed by
-    everything it prints, so a manual that changed renders only the pages that did."""
+    everything it prints, so a manual that changed renders only the pages that did.
+
+    ``manual`` names the manual (a hash of its language, department, type and title) a
+    compilation was stored for: its next compilation replaces the earlier ones."""
 
     key: str = Field(max_length=64, primary_key=True)
     pdf_sha256: str = Field(max_length=64, foreign_key="blob.sha256")
     created_at: datetime
+    manual: str | None = Field(default=None, max_length=64, index=True)
 
 
 class TrailEvent(SQLModel, table=True):

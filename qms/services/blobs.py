@@ -7,9 +7,11 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import exists, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from qms.clock import utcnow
 from qms.errors import IntegrityProblem, NotFound, Text
@@ -31,6 +33,27 @@ def put(session: Session, *, data: bytes, media_type: str) -> Blob:
         session.add(blob)
         session.flush()
     return blob
+
+
+def drop_unreferenced(session: Session, keys: set[str]) -> int:
+    """Delete the blobs among ``keys`` that no row refers to (through any foreign key to
+    ``blob``) and return how many: for a cache's own copies once its rows are deleted.
+
+    Only for blobs that nothing but rows point to: a body's pictures are referred to from
+    its text, so never pass their hashes."""
+    if not keys:
+        return 0
+    blob = Blob.__table__
+    still_used = [
+        exists().where(key.parent == key.column)
+        for table in SQLModel.metadata.tables.values()
+        for key in table.foreign_keys
+        if key.column.table is blob
+    ]
+    result = session.exec(
+        sa_delete(blob).where(col(Blob.sha256).in_(sorted(keys)), ~or_(*still_used))
+    )
+    return int(result.rowcount)
 
 
 def get(session: Session, key: str) -> Blob:

@@ -231,3 +231,62 @@ def test_a_manual_after_one_change_renders_only_the_contents_page_listing_it(
     assert len(added) == 2  # the new manual and its contents page; the cover is the same
     contents = PdfReader(io.BytesIO(manual)).pages[1].extract_text()
     assert "QT-01 Quy trình kiểm soát tài liệu (lần ban hành 02)" in contents
+
+
+def _stored(engine: Engine) -> dict[str, str]:
+    with read_session(engine) as session:
+        return {row.key: row.pdf_sha256 for row in session.exec(select(Compilation)).all()}
+
+
+def _blobs(engine: Engine) -> set[str]:
+    with read_session(engine) as session:
+        return set(session.exec(text("SELECT sha256 FROM blob")).scalars())
+
+
+def test_a_manual_compiled_again_replaces_what_only_its_earlier_version_used(
+    engine: Engine,
+) -> None:
+    """The earlier manual and its contents page go, rows and bytes; its cover, which the
+    new one reuses, stays; another manual's compilations are untouched."""
+    effective_document(engine, "QT-01")
+    new_draft(engine, "QT-02", title="Quy trình tiếp nhận hồ sơ")
+    to_effective(engine, "QT-02")
+    with write_session(engine) as session:
+        renditions.manual_pdf(session)
+    first = _stored(engine)
+    with write_session(engine) as session:
+        renditions.manual_pdf(session, language="en")
+    other = {key: pdf for key, pdf in _stored(engine).items() if key not in first}
+    assert len(other) == 3  # the English manual, its cover and contents page
+    revise(engine, "QT-01")
+    to_effective(engine, "QT-01")
+    with write_session(engine) as session:
+        manual = renditions.manual_pdf(session)
+    now = _stored(engine)
+    gone = set(first) - set(now)
+    assert len(gone) == 2  # the earlier manual and its contents page
+    assert len(set(first) & set(now)) == 1  # the cover both print
+    assert other.items() <= now.items()
+    assert len(now) == len(other) + 3
+    stored = _blobs(engine)
+    assert not {first[key] for key in gone} & stored
+    assert set(now.values()) <= stored
+    with write_session(engine) as session:
+        assert renditions.manual_pdf(session) == manual  # served from storage
+    assert _stored(engine) == now
+
+
+def test_dropping_unreferenced_blobs_keeps_every_blob_a_row_still_refers_to(
+    engine: Engine,
+) -> None:
+    effective_document(engine, "QT-01")
+    with write_session(engine) as session:
+        copy = documents.effective_revision(session, documents.find_document(session, "QT-01"))
+        referenced = str(copy.pdf_sha256)
+        loose = blobs.put(session, data=b"%PDF-1.7 loose", media_type="application/pdf").sha256
+        session.commit()
+    with write_session(engine) as session:
+        assert blobs.drop_unreferenced(session, {referenced, loose}) == 1
+        session.commit()
+    assert referenced in _blobs(engine)
+    assert loose not in _blobs(engine)

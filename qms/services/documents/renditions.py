@@ -371,6 +371,17 @@ def manual_pdf(
     cached = session.get(Compilation, key)
     if cached is not None:
         return blobs.data_of(session, cached.pdf_sha256)
+    manual = hashlib.sha256(
+        canonical(
+            {
+                "title": spec_title,
+                "subtitle": subtitle,
+                "language": language,
+                "department": department.strip().upper() if department else "",
+                "type": doc_type or "",
+            }
+        ).encode()
+    ).hexdigest()
     launch_workers()  # loads while the parts are gathered here
     parts = blobs.data_of_many(session, list(stored.values()))
     entries = tuple(
@@ -380,29 +391,55 @@ def manual_pdf(
         for doc, rev in rows
     )
     spec = ManualSpec(org_name, spec_title, language, compiled_on, entries, subtitle)
-    data = compile_manual(spec, progress=progress, front_store=_StoredFrontPieces(session))
+    fronts = _StoredFrontPieces(session, manual=manual)
+    data = compile_manual(spec, progress=progress, front_store=fronts)
     blob = blobs.put(session, data=data, media_type=PDF)
-    session.add(Compilation(key=key, pdf_sha256=blob.sha256, created_at=utcnow()))
+    session.add(Compilation(key=key, pdf_sha256=blob.sha256, created_at=utcnow(), manual=manual))
+    _drop_earlier_compilations(session, manual=manual, kept={key, *fronts.used})
     session.commit()
     return data
 
 
 class _StoredFrontPieces:
     """Manuals' cover and contents pages, kept as compilations under the key of what they
-    print: after one document changed, only the contents page listing it is rendered."""
+    print: after one document changed, only the contents page listing it is rendered.
+    ``used`` collects the keys of the pieces the manual being compiled is made of."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, manual: str) -> None:
         self.session = session
+        self.manual = manual
+        self.used: set[str] = set()
 
     def get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
+        self.used.update(keys)
         rows = self.session.exec(select(Compilation).where(col(Compilation.key).in_(keys))).all()
         data = blobs.data_of_many(self.session, [row.pdf_sha256 for row in rows])
         return {row.key: data[row.pdf_sha256] for row in rows}
 
     def put(self, key: str, pdf: bytes) -> None:
+        self.used.add(key)
         blob = blobs.put(self.session, data=pdf, media_type=PDF)
         if self.session.get(Compilation, key) is None:
-            self.session.add(Compilation(key=key, pdf_sha256=blob.sha256, created_at=utcnow()))
+            self.session.add(
+                Compilation(
+                    key=key, pdf_sha256=blob.sha256, created_at=utcnow(), manual=self.manual
+                )
+            )
+
+
+def _drop_earlier_compilations(session: Session, *, manual: str, kept: set[str]) -> None:
+    """Forget what earlier compilations of ``manual`` stored and its new one does not use
+    (its earlier versions, their cover and contents pages), and the bytes nothing else
+    refers to: they would never be served again, and a manual is megabytes."""
+    earlier = session.exec(
+        select(Compilation).where(
+            Compilation.manual == manual, col(Compilation.key).not_in(sorted(kept))
+        )
+    ).all()
+    for row in earlier:
+        session.delete(row)
+    session.flush()
+    blobs.drop_unreferenced(session, {row.pdf_sha256 for row in earlier})
 
 
 def _manual_entry(
