@@ -43,7 +43,7 @@ def drop_unreferenced(session: Session, keys: set[str]) -> int:
     its text, so never pass their hashes."""
     if not keys:
         return 0
-    blob = Blob.__table__
+    blob = SQLModel.metadata.tables["blob"]
     still_used = [
         exists().where(key.parent == key.column)
         for table in SQLModel.metadata.tables.values()
