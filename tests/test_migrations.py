@@ -39,3 +39,40 @@ def test_init_creates_a_new_sqlite_file(tmp_path) -> None:  # type: ignore[no-un
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_the_upgrade_to_named_manuals_drops_the_old_ones_and_only_their_own_bytes(
+    engine: Engine,
+) -> None:
+    """0025: compilations stored before could not be told apart by manual; they are
+    dropped with the bytes nothing else refers to, and a controlled copy stays."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from qms.db import alembic_config
+    from tests.helpers import effective_document
+
+    effective_document(engine, "QT-01")
+    command.downgrade(alembic_config(engine), "0024_register")
+    with engine.begin() as connection:
+        copy = connection.execute(text("SELECT pdf_sha256 FROM revision")).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO blob (sha256, media_type, size, data, created_at) "
+                "VALUES (:key, 'application/pdf', 3, :data, CURRENT_TIMESTAMP)"
+            ),
+            {"key": "b" * 64, "data": b"pdf"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO compilation (key, pdf_sha256, created_at) VALUES "
+                "(:a, :copy, CURRENT_TIMESTAMP), (:b, :loose, CURRENT_TIMESTAMP)"
+            ),
+            {"a": "1" * 64, "b": "2" * 64, "copy": copy, "loose": "b" * 64},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM compilation")).scalar_one() == 0
+        blobs = set(connection.execute(text("SELECT sha256 FROM blob")).scalars())
+    assert copy in blobs
+    assert "b" * 64 not in blobs

@@ -211,7 +211,7 @@ class Compilation(SQLModel, table=True):
     key: str = Field(max_length=64, primary_key=True)
     pdf_sha256: str = Field(max_length=64, foreign_key="blob.sha256")
     created_at: datetime
-    manual: str | None = Field(default=None, max_length=64, index=True)
+    manual: str = Field(max_length=64, index=True)
 
 
 class TrailEvent(SQLModel, table=True):

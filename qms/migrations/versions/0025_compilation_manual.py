@@ -1,8 +1,9 @@
-"""Stored manuals name the manual they are (its language, department, type and title),
-so storing a manual's new compilation drops that manual's earlier ones and the cover and
-contents pages only they used: a manual is stored once, not once per change.
+"""Stored manuals name the manual they are (a hash of its language, department, type and
+title), so storing a manual's new compilation drops that manual's earlier ones and the
+cover and contents pages only they used: a manual is stored once, not once per change.
 
-Compilations stored before this have no manual and are kept.
+The compilations stored before cannot be told apart by manual: being a cache, they are
+dropped here with the bytes nothing else refers to, and the next download compiles again.
 
 Revision ID: 0025_compilation
 Revises: 0024_register
@@ -19,10 +20,33 @@ down_revision: str | None = "0024_register"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Every column that refers to a blob at this revision, besides compilation's own.
+_BLOB_REFERENCES = (
+    ("audit", "report_sha256"),
+    ("checklist_attachment", "blob_sha256"),
+    ("corrective_action_request", "record_sha256"),
+    ("revision", "pdf_sha256"),
+    ("objective_result", "evidence_sha256"),
+    ("management_review", "minutes_sha256"),
+)
+_CHUNK = 500
+
 
 def upgrade() -> None:
+    bind = op.get_bind()
+    stored = sorted(bind.execute(sa.text("SELECT DISTINCT pdf_sha256 FROM compilation")).scalars())
+    op.execute("DELETE FROM compilation")
+    unused = " AND ".join(
+        f"NOT EXISTS (SELECT 1 FROM {table} WHERE {table}.{column} = blob.sha256)"
+        for table, column in _BLOB_REFERENCES
+    )
+    drop = sa.text(f"DELETE FROM blob WHERE sha256 IN :keys AND {unused}").bindparams(
+        sa.bindparam("keys", expanding=True)
+    )
+    for start in range(0, len(stored), _CHUNK):
+        bind.execute(drop, {"keys": stored[start : start + _CHUNK]})
     with op.batch_alter_table("compilation") as batch:
-        batch.add_column(sa.Column("manual", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("manual", sa.String(length=64), nullable=False))
         batch.create_index("ix_compilation_manual", ["manual"])
 
 
