@@ -12,8 +12,20 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    union_all,
+)
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from qms.domain import CapaStatus, CommentOutcome, DocType, Meaning, RevisionStatus, Role
@@ -30,7 +42,6 @@ from qms.models import (
     Revision,
     Signature,
     User,
-    pk,
 )
 from qms.services.audits.core import AuditStatus
 from qms.services.audits.records import AUDITEE, signatures_of, valid_signed
@@ -97,6 +108,7 @@ class _Source:
     always: bool = True  # shown even when empty
     count_up_to: Callable[[int], int] | None = None  # counts no further than its argument
     counting: Callable[[int | None], Any] | None = None  # up to a cap -> select of the count
+    issues: "_IssuePages | None" = None  # a section of issues: its pages read with others'
 
 
 def _counted_by(
@@ -310,11 +322,22 @@ def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
     """Every section that applies to the viewer's roles, with counts and the oldest items."""
     sources = _sources(session, viewer)
     counts = _counts(session, sources, COUNTED_ON_HOME)
+    first_pages = _issue_pages(
+        session,
+        {
+            key: (source.issues, 0, min(SHOWN_PER_SECTION, counts[key][0]))
+            for key, source in sources.items()
+            if source.issues is not None and counts[key][0]
+        },
+    )
     sections = []
     for key, source in sources.items():
         total, capped = counts[key]
         if total or source.always:
-            items = source.read(0, min(SHOWN_PER_SECTION, total)) if total else []
+            if key in first_pages:
+                items = first_pages[key]
+            else:
+                items = source.read(0, min(SHOWN_PER_SECTION, total)) if total else []
             more = capped or total > len(items)
             sections.append(InboxSection(key, total, items, capped=capped, more=more))
     return sections
@@ -391,39 +414,122 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
     return sources
 
 
-def _revision_source(session: Session, condition: Cond) -> _Source:
+def _revision_source(
+    session: Session, condition: Cond, item: Callable[["_Issue"], InboxItem] | None = None
+) -> _Source:
     def counting(_: int | None) -> Any:  # conditions are on the issue alone: no document row
         return select(func.count()).select_from(Revision).where(condition)
 
+    return _issue_source(session, _IssuePages(condition, item or _plain_item), counting)
+
+
+@dataclass(frozen=True)
+class _Issue:
+    """What a section shows of one issue: its row's few columns (not its body), who holds
+    its steps ("" when nobody is named) and when its current content was last signed."""
+
+    code: str
+    title: str
+    issue: int
+    status: str
+    updated_at: datetime
+    planned_effective_date: date | None
+    reviewer: str | None
+    approver: str | None
+    reviewed_at: datetime | None
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class _IssuePages:
+    """A section of the issues meeting ``condition`` (with ``on_document``, a condition
+    that also reads the issue's ``Document``), oldest first, each shown by ``item``."""
+
+    condition: Cond
+    item: Callable[[_Issue], InboxItem]
+    on_document: bool = False
+
+
+def _plain_item(issue: _Issue) -> InboxItem:
+    return InboxItem(issue.code, issue.title, issue.issue, issue.status, _since(issue))
+
+
+def _issue_source(
+    session: Session,
+    pages: _IssuePages,
+    counting: Callable[[int | None], Any],
+    *,
+    capped: bool = False,
+) -> _Source:
     def read(offset: int, limit: int) -> list[InboxItem]:
-        rows = _page_of(session, condition, offset, limit)
-        return [
-            InboxItem(doc.code, doc.title, rev.issue, rev.status, _since(rev)) for doc, rev in rows
-        ]
+        return _issue_pages(session, {"": (pages, offset, limit)})[""]
 
-    return _counted_by(session, counting, read)
+    return replace(_counted_by(session, counting, read, capped=capped), issues=pages)
 
 
-def _page_of(
-    session: Session, condition: Cond, offset: int, limit: int, *, on_document: bool = False
-) -> list[tuple[Document, Revision]]:
-    """One page of the issues meeting ``condition``, oldest first, with their documents.
-    The page's issues are chosen first, from the indexes alone; only their rows are read
-    (an issue's row holds its body, so reading every candidate's would cost the most).
-    With ``on_document``, the condition also reads the issue's ``Document`` row."""
-    in_order = (col(Revision.updated_at), col(Revision.document_id))
-    page = (
-        _issues(condition, on_document=on_document).order_by(*in_order).offset(offset).limit(limit)
+_IN_ORDER = (col(Revision.updated_at), col(Revision.document_id))
+
+
+def _issue_pages(
+    session: Session, asked: dict[str, tuple[_IssuePages, int, int]]
+) -> dict[str, list[InboxItem]]:
+    """One page (offset, limit) of each section of issues ``asked``, read in one
+    statement: the home page shows the first of several, and each statement costs a round
+    trip. Each page's issues are chosen first, from the indexes alone; only their rows are
+    read then, and of those only the columns shown (an issue's row holds its body)."""
+    if not asked:
+        return {}
+    chosen = []
+    for key, (pages, offset, limit) in asked.items():
+        page = (
+            _issues(pages.condition, on_document=pages.on_document)
+            .order_by(*_IN_ORDER)
+            .offset(offset)
+            .limit(limit)
+            .subquery()
+        )
+        chosen.append(sa_select(literal(key, String).label("section"), page.c.id))
+    ids = (union_all(*chosen) if len(chosen) > 1 else chosen[0]).subquery()
+    reviewer, approver = aliased(User), aliased(User)
+    rows = session.execute(
+        sa_select(
+            ids.c.section,
+            Document.code,
+            Document.title,
+            Revision.issue,
+            Revision.status,
+            Revision.updated_at,
+            Revision.planned_effective_date,
+            reviewer.full_name,
+            approver.full_name,
+            _last_signed(Meaning.REVIEWED),
+            _last_signed(Meaning.DRAFTED),
+        )
+        .select_from(ids)
+        .join(Revision, col(Revision.id) == ids.c.id)
+        .join(Document, col(Document.id) == Revision.document_id)
+        .outerjoin(reviewer, col(reviewer.id) == Revision.reviewer_id)
+        .outerjoin(approver, col(approver.id) == Revision.approver_id)
+        .order_by(ids.c.section, *_IN_ORDER)
+    ).all()
+    found: dict[str, list[InboxItem]] = {key: [] for key in asked}
+    for key, *columns in rows:
+        found[key].append(asked[key][0].item(_Issue(*columns)))
+    return found
+
+
+def _last_signed(meaning: Meaning) -> Any:
+    """When the outer query's issue was last signed with ``meaning`` on its current
+    content (NULL if never)."""
+    return (
+        sa_select(func.max(Signature.signed_at))
+        .where(
+            col(Signature.revision_id) == Revision.id,
+            col(Signature.meaning) == meaning.value,
+            col(Signature.content_hash) == Revision.content_hash,
+        )
+        .scalar_subquery()
     )
-    return [
-        (doc, rev)
-        for doc, rev in session.exec(
-            select(Document, Revision)
-            .join(Revision, col(Revision.document_id) == Document.id)
-            .where(col(Revision.id).in_(page.scalar_subquery()))
-            .order_by(*in_order)
-        ).all()
-    ]
 
 
 def _issues(condition: Cond, *, on_document: bool = False) -> Any:
@@ -435,14 +541,14 @@ def _issues(condition: Cond, *, on_document: bool = False) -> Any:
     return ids.where(condition)
 
 
-def _since(rev: Revision) -> datetime:
+def _since(issue: _Issue) -> datetime:
     """Since when an issue has waited: an effective one since the date it took effect (for
     an imported issue, the date on paper, not the moment of the import)."""
-    if rev.status == RevisionStatus.EFFECTIVE and rev.planned_effective_date:
-        return _at(rev.planned_effective_date)
-    if rev.status == RevisionStatus.APPROVED and rev.planned_effective_date:
-        return _at(rev.planned_effective_date)  # the day it takes effect
-    return rev.updated_at
+    if issue.status == RevisionStatus.EFFECTIVE and issue.planned_effective_date:
+        return _at(issue.planned_effective_date)
+    if issue.status == RevisionStatus.APPROVED and issue.planned_effective_date:
+        return _at(issue.planned_effective_date)  # the day it takes effect
+    return issue.updated_at
 
 
 def _at(day: date) -> datetime:
@@ -592,52 +698,17 @@ def _record_sources(session: Session, user: User, roles: set[Role]) -> dict[str,
 def _waiting_source(session: Session, condition: Cond) -> _Source:
     """The user's issues in review, each with who holds it now and since when: the
     reviewer since it was submitted, then the approver since it was reviewed."""
-    base = _revision_source(session, condition)
-
-    def read(offset: int, limit: int) -> list[InboxItem]:
-        rows = _page_of(session, condition, offset, limit)
-        signed = _signed_at(session, [rev for _, rev in rows])
-        names = _names(
-            session, {rev.reviewer_id for _, rev in rows} | {rev.approver_id for _, rev in rows}
-        )
-        items = []
-        for doc, rev in rows:
-            reviewed = signed.get((pk(rev), Meaning.REVIEWED.value))
-            if reviewed is not None:
-                who, since = names.get(rev.approver_id, ""), reviewed
-            else:
-                submitted = signed.get((pk(rev), Meaning.DRAFTED.value), rev.updated_at)
-                who, since = names.get(rev.reviewer_id, ""), submitted
-            step = "approve" if reviewed is not None else "review"
-            items.append(
-                InboxItem(doc.code, doc.title, rev.issue, rev.status, since, kind=step, who=who)
-            )
-        return items
-
-    return replace(base, read=read)
+    return _revision_source(session, condition, _waiting_item)
 
 
-def _signed_at(session: Session, revs: list[Revision]) -> dict[tuple[int, str], datetime]:
-    """The latest signature of each meaning on each issue's current content."""
-    if not revs:
-        return {}
-    hashes = {pk(rev): rev.content_hash for rev in revs}
-    found: dict[tuple[int, str], datetime] = {}
-    for sig in session.exec(
-        select(Signature)
-        .where(col(Signature.revision_id).in_(hashes))
-        .order_by(col(Signature.signed_at))
-    ).all():
-        if sig.content_hash == hashes[sig.revision_id]:
-            found[(sig.revision_id, sig.meaning)] = sig.signed_at
-    return found
-
-
-def _names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    return dict(session.exec(select(User.id, User.full_name).where(col(User.id).in_(wanted))).all())
+def _waiting_item(issue: _Issue) -> InboxItem:
+    if issue.reviewed_at is not None:
+        step, who, since = "approve", issue.approver, issue.reviewed_at
+    else:
+        step, who, since = "review", issue.reviewer, issue.submitted_at or issue.updated_at
+    return InboxItem(
+        issue.code, issue.title, issue.issue, issue.status, since, kind=step, who=who or ""
+    )
 
 
 # ------------------------------------------------------------------ due soon
@@ -828,25 +899,17 @@ def _late_readers(session: Session) -> _Source:
         _someone_has_not_read(),
     )
 
-    def read(offset: int, limit: int) -> list[InboxItem]:
-        rows = _page_of(session, condition, offset, limit, on_document=True)
-        return [
-            InboxItem(
-                doc.code,
-                doc.title,
-                rev.issue,
-                rev.status,
-                _since(rev),
-                url=f"/documents/{quote(doc.code, safe='')}/readers",
-            )
-            for doc, rev in rows
-        ]
-
     def counting(most: int | None) -> Any:
         first = _issues(condition, on_document=True).limit(most).subquery()
         return select(func.count()).select_from(first)
 
-    return _counted_by(session, counting, read, capped=True)
+    pages = _IssuePages(condition, _late_readers_item, on_document=True)
+    return _issue_source(session, pages, counting, capped=True)
+
+
+def _late_readers_item(issue: _Issue) -> InboxItem:
+    url = f"/documents/{quote(issue.code, safe='')}/readers"
+    return InboxItem(issue.code, issue.title, issue.issue, issue.status, _since(issue), url=url)
 
 
 def _someone_has_not_read() -> Cond:
