@@ -40,6 +40,8 @@ from qms.models import (
     Document,
     ReviewComment,
     Revision,
+    Risk,
+    RiskAction,
     Signature,
     User,
 )
@@ -109,6 +111,7 @@ class _Source:
     count_up_to: Callable[[int], int] | None = None  # counts no further than its argument
     counting: Callable[[int | None], Any] | None = None  # up to a cap -> select of the count
     issues: "_IssuePages | None" = None  # a section of issues: its pages read with others'
+    tally: "_UnreadTally | None" = None  # ``count`` reads it: asked along with the counts
 
 
 def _counted_by(
@@ -281,26 +284,40 @@ class _Unread:
     due_by_horizon: int
 
 
-def _unread_tally(session: Session, user: User, roles: set[Role]) -> Callable[[], _Unread]:
+class _UnreadTally:
     """The user's issues still to read, counted in one pass on first use: the sections
     "acknowledge", "read_overdue" and "due soon" all ask, and judging who must read what
-    is the costly part of each."""
+    is the costly part of each. The home page asks it along with its other counts."""
 
-    @cache
-    def tally() -> _Unread:
+    def __init__(self, session: Session, user: User, roles: set[Role]) -> None:
+        self._session, self._user, self._roles = session, user, roles
+        self._found: _Unread | None = None
+
+    @property
+    def known(self) -> bool:
+        return self._found is not None
+
+    def query(self) -> Any:
+        """The select of the three counts (total, late, due by the horizon)."""
+        session = self._session
         horizon = organisation.today(session) + timedelta(days=due_soon_days(session))
-        total, late, due = session.exec(
+        return (
             select(
                 func.count(),
                 func.coalesce(func.sum(case((_read_late(session), 1), else_=0)), 0),
                 func.coalesce(func.sum(case((_read_due_by(session, horizon), 1), else_=0)), 0),
             )
             .select_from(Revision)
-            .where(_unacknowledged(user, roles))
-        ).one()
-        return _Unread(total, late, due)
+            .where(_unacknowledged(self._user, self._roles))
+        )
 
-    return tally
+    def take(self, total: int, late: int, due_by_horizon: int) -> _Unread:
+        """Keep the counts (read by this tally's query, or along another statement)."""
+        self._found = _Unread(total, late, due_by_horizon)
+        return self._found
+
+    def __call__(self) -> _Unread:
+        return self._found or self.take(*self._session.exec(self.query()).one())
 
 
 SECTIONS: list[tuple[str, SectionQuery]] = [
@@ -318,9 +335,10 @@ WHEN_WAITING: list[tuple[str, SectionQuery]] = [
 ]
 
 
-def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
-    """Every section that applies to the viewer's roles, with counts and the oldest items."""
-    sources = _sources(session, viewer)
+def inbox(session: Session, *, viewer: User, roles: set[Role] | None = None) -> list[InboxSection]:
+    """Every section that applies to the viewer's roles, with counts and the oldest items
+    (``roles``: the viewer's, when the caller has read them already in this transaction)."""
+    sources = _sources(session, viewer, roles)
     counts = _counts(session, sources, COUNTED_ON_HOME)
     first_pages = _issue_pages(
         session,
@@ -344,12 +362,18 @@ def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
 
 
 def inbox_section(
-    session: Session, *, viewer: User, key: str, page: int = 1, per_page: int | None = None
+    session: Session,
+    *,
+    viewer: User,
+    key: str,
+    page: int = 1,
+    per_page: int | None = None,
+    roles: set[Role] | None = None,
 ) -> InboxSection:
     """One page of one section of the viewer's inbox (pages past the end are empty), of
     ``per_page`` rows (as many as the home page shows, by default). A section counted up
     to a cap says whether a page follows by reading one row more."""
-    source = _sources(session, viewer).get(key)
+    source = _sources(session, viewer, roles).get(key)
     if source is None:
         raise NotFound("no inbox section {key!r} for you", key=key)
     page, per_page = max(1, page), per_page or SHOWN_PER_SECTION
@@ -369,12 +393,20 @@ def _counts(session: Session, sources: dict[str, _Source], cap: int) -> dict[str
         for key, source in sources.items()
         if source.counting is not None
     }
+    tallies = {id(s.tally): s.tally for s in sources.values() if s.tally and not s.tally.known}
+    along = [(tally, tally.query().subquery()) for tally in tallies.values()]
     found: dict[str, int] = {}
-    if asked:
+    if asked or along:
         row = session.execute(
-            sa_select(*(query.scalar_subquery() for query in asked.values()))
+            sa_select(
+                *(query.scalar_subquery() for query in asked.values()),
+                *(column for _, counted in along for column in counted.c),
+            )
         ).one()
-        found = dict(zip(asked, row, strict=True))
+        found = dict(zip(asked, row[: len(asked)], strict=True))
+        rest = row[len(asked) :]
+        for index, (tally, _) in enumerate(along):
+            tally.take(*rest[3 * index : 3 * index + 3])
     counts = {}
     for key, source in sources.items():
         if source.count_up_to is None:
@@ -385,9 +417,10 @@ def _counts(session: Session, sources: dict[str, _Source], cap: int) -> dict[str
     return counts
 
 
-def _sources(session: Session, user: User) -> dict[str, _Source]:
-    roles = users.roles_of(session, user)
-    unread = _unread_tally(session, user, roles)
+def _sources(session: Session, user: User, roles: set[Role] | None) -> dict[str, _Source]:
+    if roles is None:
+        roles = users.roles_of(session, user)
+    unread = _UnreadTally(session, user, roles)
     counted_once = {
         "acknowledge": lambda: unread().total - unread().late,
         "read_overdue": lambda: unread().late,
@@ -403,7 +436,7 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
             sources[key] = replace(_revision_source(session, condition), always=False)
     for key, count in counted_once.items():
         if key in sources:
-            sources[key] = replace(sources[key], count=count, counting=None)
+            sources[key] = replace(sources[key], count=count, counting=None, tally=unread)
     waiting = _waiting_on_others(session, user, roles)
     if waiting is not None:
         sources["waiting"] = replace(_waiting_source(session, waiting), always=False)
@@ -494,14 +527,14 @@ def _issue_pages(
     rows = session.execute(
         sa_select(
             ids.c.section,
-            Document.code,
-            Document.title,
-            Revision.issue,
-            Revision.status,
-            Revision.updated_at,
-            Revision.planned_effective_date,
-            reviewer.full_name,
-            approver.full_name,
+            col(Document.code),
+            col(Document.title),
+            col(Revision.issue),
+            col(Revision.status),
+            col(Revision.updated_at),
+            col(Revision.planned_effective_date),
+            col(reviewer.full_name),
+            col(approver.full_name),
             _last_signed(Meaning.REVIEWED),
             _last_signed(Meaning.DRAFTED),
         )
@@ -741,11 +774,9 @@ def _due_soon(
         today = organisation.today(session)
         horizon = today + timedelta(days=due_soon_days(session))
         found = [
-            *_actions_by(session, user, horizon),
-            *_verifications_by(session, user, roles, horizon),
+            *_dated_by(session, user, roles, horizon),
             *(_reads_by(session, user, roles, horizon) if _reads_due(unread()) else []),
             *_reviews_by(session, user, roles, horizon, today),
-            *_risks_by(session, user, roles, horizon),
         ]
         found.sort(key=lambda item: (item.since, item.kind, item.code, item.issue))
         marked = [replace(item, late=item.since.date() < today) for item in found]
@@ -754,53 +785,83 @@ def _due_soon(
     return _listed(cache(items))
 
 
-def _actions_by(session: Session, user: User, horizon: date) -> list[InboxItem]:
-    rows = session.exec(
-        select(CapaAction, CorrectiveActionRequest)
-        .join(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == CapaAction.capa_id)
-        .where(CapaAction.owner_id == user.id)
-        .where(CapaAction.status == "open")
-        .where(col(CorrectiveActionRequest.status) != CapaStatus.CLOSED.value)
-        .where(col(CapaAction.due_date) <= horizon)
-    ).all()
-    return [
-        InboxItem(
-            car.ref,
-            action.description[:120],
-            action.number,
-            car.status,
-            _at(action.due_date),
-            _capa_url(car.ref),
-            kind="action",
+def _dated_by(session: Session, user: User, roles: set[Role], horizon: date) -> list[InboxItem]:
+    """The user's corrective actions, the verifications (for auditors and controllers),
+    the risk reviews (for the controllers, who keep the register) and the user's risk
+    actions falling due by the horizon: each chosen in the database by its date, all read
+    in one statement."""
+    kinds: list[Any] = [
+        sa_select(
+            literal("action", String).label("kind"),
+            col(CorrectiveActionRequest.ref).label("ref"),
+            col(CapaAction.description).label("title"),
+            col(CapaAction.number).label("number"),
+            col(CorrectiveActionRequest.status).label("status"),
+            col(CapaAction.due_date).label("due"),
         )
-        for action, car in rows
+        .join_from(
+            CapaAction,
+            CorrectiveActionRequest,
+            col(CorrectiveActionRequest.id) == CapaAction.capa_id,
+        )
+        .where(
+            col(CapaAction.owner_id) == user.id,
+            col(CapaAction.status) == "open",
+            col(CorrectiveActionRequest.status) != CapaStatus.CLOSED.value,
+            col(CapaAction.due_date) <= horizon,
+        )
     ]
-
-
-def _verifications_by(
-    session: Session, user: User, roles: set[Role], horizon: date
-) -> list[InboxItem]:
-    if not roles & {Role.AUDITOR, Role.CONTROLLER}:
-        return []
-    owned = select(CapaAction.capa_id).where(CapaAction.owner_id == user.id)
-    cars = session.exec(
-        select(CorrectiveActionRequest)
-        .where(CorrectiveActionRequest.status == CapaStatus.ACTIONS_DONE.value)
-        .where(col(CorrectiveActionRequest.id).not_in(owned))
-        .where(col(CorrectiveActionRequest.verification_due) <= horizon)
-    ).all()
+    if roles & {Role.AUDITOR, Role.CONTROLLER}:
+        owned = select(CapaAction.capa_id).where(CapaAction.owner_id == user.id)
+        kinds.append(
+            sa_select(
+                literal("verification", String),
+                col(CorrectiveActionRequest.ref),
+                col(CorrectiveActionRequest.description),
+                literal(0),
+                col(CorrectiveActionRequest.status),
+                col(CorrectiveActionRequest.verification_due),
+            ).where(
+                col(CorrectiveActionRequest.status) == CapaStatus.ACTIONS_DONE.value,
+                col(CorrectiveActionRequest.id).not_in(owned),
+                col(CorrectiveActionRequest.verification_due) <= horizon,
+            )
+        )
+    day_after = horizon + timedelta(days=1)
+    if Role.CONTROLLER in roles:
+        kinds.append(
+            sa_select(
+                literal("risk_review", String),
+                col(Risk.ref),
+                col(Risk.title),
+                literal(0),
+                literal("", String),
+                col(Risk.next_review),
+            ).where(risks.review_overdue(day_after))
+        )
+    kinds.append(
+        sa_select(
+            literal("risk_action", String),
+            col(Risk.ref),
+            col(RiskAction.what),
+            col(RiskAction.number),
+            literal("", String),
+            col(RiskAction.due),
+        )
+        .join_from(RiskAction, Risk, col(Risk.id) == RiskAction.risk_id)
+        .where(col(RiskAction.owner_id) == user.id, risks.action_overdue(day_after))
+    )
     return [
         InboxItem(
-            car.ref,
-            car.description[:120],
-            0,
-            car.status,
-            _at(car.verification_due),
-            _capa_url(car.ref),
-            kind="verification",
+            row.ref,
+            row.title[:120],
+            row.number,
+            row.status,
+            _at(row.due),
+            "/risks" if row.kind.startswith("risk_") else _capa_url(row.ref),
+            kind=row.kind,
         )
-        for car in cars
-        if car.verification_due is not None
+        for row in session.execute(union_all(*kinds)).all()
     ]
 
 
@@ -864,26 +925,6 @@ def _owns_documents(session: Session, user: User) -> bool:
         ).one()
         > 0
     )
-
-
-def _risks_by(session: Session, user: User, roles: set[Role], horizon: date) -> list[InboxItem]:
-    """Risk reviews (for the controllers, who keep the register) and the user's risk
-    actions falling due by the horizon."""
-    found = risks.overdue(session, today=horizon + timedelta(days=1))
-    return [
-        InboxItem(
-            item.ref,
-            item.title[:120],
-            item.number or 0,
-            "",
-            _at(item.due),
-            "/risks",
-            kind="risk_review" if item.what == "review" else "risk_action",
-        )
-        for item in found
-        if (item.what == "review" and Role.CONTROLLER in roles)
-        or (item.what == "action" and item.owner == user.username)
-    ]
 
 
 # ------------------------------------------------------------------ late readers
