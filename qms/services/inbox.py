@@ -5,11 +5,11 @@ issues whose readers are late. Each section is counted in the database and read 
 at a time (the home page shows the first page of each); more areas add their own
 section source."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import (
@@ -22,6 +22,7 @@ from sqlalchemy import (
     literal,
     not_,
     or_,
+    true,
     union_all,
 )
 from sqlalchemy import select as sa_select
@@ -54,6 +55,7 @@ from qms.services.people import organisation, users
 from qms.services.risks import views as risks
 
 Cond = ColumnElement[bool]
+T = TypeVar("T")
 
 SHOWN_PER_SECTION = 20
 
@@ -111,7 +113,7 @@ class _Source:
     count_up_to: Callable[[int], int] | None = None  # counts no further than its argument
     counting: Callable[[int | None], Any] | None = None  # up to a cap -> select of the count
     issues: "_IssuePages | None" = None  # a section of issues: its pages read with others'
-    tally: "_UnreadTally | None" = None  # ``count`` reads it: asked along with the counts
+    along: tuple["_Along[Any]", ...] = ()  # values it reads, asked along with the counts
 
 
 def _counted_by(
@@ -284,22 +286,37 @@ class _Unread:
     due_by_horizon: int
 
 
-class _UnreadTally:
-    """The user's issues still to read, counted in one pass on first use: the sections
-    "acknowledge", "read_overdue" and "due soon" all ask, and judging who must read what
-    is the costly part of each. The home page asks it along with its other counts."""
+class _Along(Generic[T]):
+    """A value some section needs, read by a select of exactly one row (of aggregates): on
+    first use, or, on the home page, along with the counts, in the same statement."""
 
-    def __init__(self, session: Session, user: User, roles: set[Role]) -> None:
-        self._session, self._user, self._roles = session, user, roles
-        self._found: _Unread | None = None
+    def __init__(
+        self, session: Session, query: Callable[[], Any], make: Callable[[Sequence[Any]], T]
+    ) -> None:
+        self._session, self.query, self._make = session, query, make
+        self._found: tuple[T] | None = None
 
     @property
     def known(self) -> bool:
         return self._found is not None
 
-    def query(self) -> Any:
-        """The select of the three counts (total, late, due by the horizon)."""
-        session = self._session
+    def take(self, row: Sequence[Any]) -> T:
+        """Keep the value of the query's row (read by it, or along another statement)."""
+        self._found = (self._make(row),)
+        return self._found[0]
+
+    def __call__(self) -> T:
+        if self._found is not None:
+            return self._found[0]
+        return self.take(self._session.execute(self.query()).one())
+
+
+def _unread_tally(session: Session, user: User, roles: set[Role]) -> _Along[_Unread]:
+    """The user's issues still to read, counted in one pass: the sections "acknowledge",
+    "read_overdue" and "due soon" all ask, and judging who must read what is the costly
+    part of each."""
+
+    def query() -> Any:
         horizon = organisation.today(session) + timedelta(days=due_soon_days(session))
         return (
             select(
@@ -308,16 +325,15 @@ class _UnreadTally:
                 func.coalesce(func.sum(case((_read_due_by(session, horizon), 1), else_=0)), 0),
             )
             .select_from(Revision)
-            .where(_unacknowledged(self._user, self._roles))
+            .where(_unacknowledged(user, roles))
         )
 
-    def take(self, total: int, late: int, due_by_horizon: int) -> _Unread:
-        """Keep the counts (read by this tally's query, or along another statement)."""
-        self._found = _Unread(total, late, due_by_horizon)
-        return self._found
+    return _Along(session, query, lambda row: _Unread(*row))
 
-    def __call__(self) -> _Unread:
-        return self._found or self.take(*self._session.exec(self.query()).one())
+
+def _any(session: Session, query: Callable[[], Any]) -> _Along[bool]:
+    """Whether the count ``query`` selects is above zero."""
+    return _Along(session, query, lambda row: row[0] > 0)
 
 
 SECTIONS: list[tuple[str, SectionQuery]] = [
@@ -393,20 +409,25 @@ def _counts(session: Session, sources: dict[str, _Source], cap: int) -> dict[str
         for key, source in sources.items()
         if source.counting is not None
     }
-    tallies = {id(s.tally): s.tally for s in sources.values() if s.tally and not s.tally.known}
-    along = [(tally, tally.query().subquery()) for tally in tallies.values()]
+    wanted = {id(a): a for source in sources.values() for a in source.along if not a.known}
+    along = [(value, value.query().subquery()) for value in wanted.values()]
     found: dict[str, int] = {}
     if asked or along:
-        row = session.execute(
-            sa_select(
-                *(query.scalar_subquery() for query in asked.values()),
-                *(column for _, counted in along for column in counted.c),
-            )
-        ).one()
+        query = sa_select(
+            *(count.scalar_subquery() for count in asked.values()),
+            *(column for _, row in along for column in row.c),
+        )
+        if along:  # each a row of its own: joined, one row in all
+            joined = along[0][1]
+            for _, row in along[1:]:
+                joined = joined.join(row, true())
+            query = query.select_from(joined)
+        row = session.execute(query).one()
         found = dict(zip(asked, row[: len(asked)], strict=True))
-        rest = row[len(asked) :]
-        for index, (tally, _) in enumerate(along):
-            tally.take(*rest[3 * index : 3 * index + 3])
+        start = len(asked)
+        for value, columns in along:
+            value.take(row[start : start + len(columns.c)])
+            start += len(columns.c)
     counts = {}
     for key, source in sources.items():
         if source.count_up_to is None:
@@ -420,7 +441,7 @@ def _counts(session: Session, sources: dict[str, _Source], cap: int) -> dict[str
 def _sources(session: Session, user: User, roles: set[Role] | None) -> dict[str, _Source]:
     if roles is None:
         roles = users.roles_of(session, user)
-    unread = _UnreadTally(session, user, roles)
+    unread = _unread_tally(session, user, roles)
     counted_once = {
         "acknowledge": lambda: unread().total - unread().late,
         "read_overdue": lambda: unread().late,
@@ -436,7 +457,7 @@ def _sources(session: Session, user: User, roles: set[Role] | None) -> dict[str,
             sources[key] = replace(_revision_source(session, condition), always=False)
     for key, count in counted_once.items():
         if key in sources:
-            sources[key] = replace(sources[key], count=count, counting=None, tally=unread)
+            sources[key] = replace(sources[key], count=count, counting=None, along=(unread,))
     waiting = _waiting_on_others(session, user, roles)
     if waiting is not None:
         sources["waiting"] = replace(_waiting_source(session, waiting), always=False)
@@ -628,12 +649,18 @@ def _checklists(session: Session, user: User) -> _Source:
 
 
 def _reports_to_sign(session: Session, user: User) -> _Source:
+    """Reported audits whose report the user signs for the auditee and has not signed yet
+    (whether any is reported to the user is asked along with the counts)."""
+    to_user = and_(
+        col(Audit.auditee_rep_id) == user.id, col(Audit.status) == AuditStatus.REPORTED.value
+    )
+    any_reported = _any(session, lambda: select(func.count()).select_from(Audit).where(to_user))
+
     def items() -> list[InboxItem]:
+        if not any_reported():
+            return []
         reported = session.exec(
-            select(Audit)
-            .where(Audit.auditee_rep_id == user.id)
-            .where(Audit.status == AuditStatus.REPORTED.value)
-            .order_by(col(Audit.year), col(Audit.number))
+            select(Audit).where(to_user).order_by(col(Audit.year), col(Audit.number))
         ).all()
         return [
             InboxItem(
@@ -648,7 +675,7 @@ def _reports_to_sign(session: Session, user: User) -> _Source:
             if not valid_signed(signatures_of(session, audit), AUDITEE)
         ]
 
-    return _listed(cache(items))
+    return replace(_listed(cache(items)), along=(any_reported,))
 
 
 def _actions_due(session: Session, user: User) -> _Source:
@@ -762,13 +789,21 @@ def due_soon_days(session: Session) -> int:
 LATE_ELSEWHERE = frozenset({"action", "verification", "read"})
 
 
-def _due_soon(
-    session: Session, user: User, roles: set[Role], unread: Callable[[], _Unread]
-) -> _Source:
+def _due_soon(session: Session, user: User, roles: set[Role], unread: _Along[_Unread]) -> _Source:
     """Everything of the user's falling due by the horizon (today plus the setting's days),
     soonest first: actions, verifications, issues to read, periodic reviews, risk reviews
     and risk actions; late ones too, marked, unless their own section lists them. Each kind is chosen in the database by its
     date; the section is small (its days are few), so it is merged and read whole."""
+
+    intervals = _Along(
+        session, documents.review_intervals, lambda row: documents.intervals_listed(row[0])
+    )
+    # A controller takes the reviews of documents without an owner; others their own.
+    owner_of_some = _any(
+        session,
+        lambda: select(func.count()).select_from(Document).where(Document.owner_id == user.id),
+    )
+    takes_reviews = (lambda: True) if Role.CONTROLLER in roles else owner_of_some
 
     def items() -> list[InboxItem]:
         today = organisation.today(session)
@@ -776,13 +811,14 @@ def _due_soon(
         found = [
             *_dated_by(session, user, roles, horizon),
             *(_reads_by(session, user, roles, horizon) if _reads_due(unread()) else []),
-            *_reviews_by(session, user, roles, horizon, today),
+            *(_reviews_by(session, user, roles, horizon, intervals()) if takes_reviews() else []),
         ]
         found.sort(key=lambda item: (item.since, item.kind, item.code, item.issue))
         marked = [replace(item, late=item.since.date() < today) for item in found]
         return [item for item in marked if not item.late or item.kind not in LATE_ELSEWHERE]
 
-    return _listed(cache(items))
+    asked = (unread, intervals) if Role.CONTROLLER in roles else (unread, intervals, owner_of_some)
+    return replace(_listed(cache(items)), along=asked)
 
 
 def _dated_by(session: Session, user: User, roles: set[Role], horizon: date) -> list[InboxItem]:
@@ -895,13 +931,13 @@ def _reads_by(session: Session, user: User, roles: set[Role], horizon: date) -> 
 
 
 def _reviews_by(
-    session: Session, user: User, roles: set[Role], horizon: date, today: date
+    session: Session, user: User, roles: set[Role], horizon: date, intervals: list[int]
 ) -> list[InboxItem]:
     """Documents due for their periodic review (or currency check) that the user owns,
-    or, for a document without an owner, that a controller takes."""
-    if Role.CONTROLLER not in roles and not _owns_documents(session, user):
-        return []
-    due = documents.review_due(session, within_days=(horizon - today).days)
+    or, for a document without an owner, that a controller takes (``intervals``: the
+    register's review intervals)."""
+    within = (horizon - organisation.today(session)).days
+    due = documents.review_due(session, within_days=within, intervals=intervals)
     return [
         InboxItem(
             item.document.code,
@@ -916,15 +952,6 @@ def _reviews_by(
         if item.document.owner_id == user.id
         or (item.document.owner_id is None and Role.CONTROLLER in roles)
     ]
-
-
-def _owns_documents(session: Session, user: User) -> bool:
-    return (
-        session.exec(
-            select(func.count()).select_from(Document).where(Document.owner_id == user.id)
-        ).one()
-        > 0
-    )
 
 
 # ------------------------------------------------------------------ late readers
