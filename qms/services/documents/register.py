@@ -315,10 +315,18 @@ def reviews_falling_due_by(limit: date, intervals: Sequence[int], zone: str) -> 
 
 
 def review_intervals() -> Select[str]:
-    """The review intervals the register's documents use, as one row: their months listed
-    (:func:`intervals_listed` reads it), so that a page can ask it along another count."""
-    used = select(Document.review_interval_months).distinct().subquery()
-    return select(func.aggregate_strings(cast(used.c.review_interval_months, String), ","))
+    """The review intervals the register's documents in effect use (the others fall due
+    for no review), as one row: their months listed (:func:`intervals_listed` reads it),
+    so that a page can ask it along another count. Each interval is found from the index
+    on the review dates, from the one before: the few intervals cost a look-up each, not a
+    reading of every document in effect."""
+    months = col(Document.review_interval_months)
+    in_effect = col(Document.in_effect).is_(True)
+    used = select(func.min(months).label("months")).where(in_effect).cte(recursive=True)
+    following = select(func.min(months)).where(in_effect, months > used.c.months)
+    used = used.union_all(select(following.scalar_subquery()).where(used.c.months.is_not(None)))
+    listed = func.aggregate_strings(cast(used.c.months, String), ",")
+    return select(listed).where(used.c.months.is_not(None))
 
 
 def intervals_listed(listed: str | None) -> list[int]:
