@@ -805,11 +805,20 @@ def _due_soon(session: Session, user: User, roles: set[Role], unread: _Along[_Un
     )
     takes_reviews = (lambda: True) if Role.CONTROLLER in roles else owner_of_some
 
+    def horizon() -> date:
+        return organisation.today(session) + timedelta(days=due_soon_days(session))
+
+    # Most days most people have none of these: whether any is asked with the counts.
+    any_dated = _any(
+        session,
+        lambda: select(func.count()).select_from(_dated(user, roles, horizon()).subquery()),
+    )
+
     def items() -> list[InboxItem]:
         today = organisation.today(session)
         horizon = today + timedelta(days=due_soon_days(session))
         found = [
-            *_dated_by(session, user, roles, horizon),
+            *(_dated_by(session, user, roles, horizon) if any_dated() else []),
             *(_reads_by(session, user, roles, horizon) if _reads_due(unread()) else []),
             *(_reviews_by(session, user, roles, horizon, intervals()) if takes_reviews() else []),
         ]
@@ -817,7 +826,9 @@ def _due_soon(session: Session, user: User, roles: set[Role], unread: _Along[_Un
         marked = [replace(item, late=item.since.date() < today) for item in found]
         return [item for item in marked if not item.late or item.kind not in LATE_ELSEWHERE]
 
-    asked = (unread, intervals) if Role.CONTROLLER in roles else (unread, intervals, owner_of_some)
+    asked: tuple[_Along[Any], ...] = (unread, intervals, any_dated)
+    if Role.CONTROLLER not in roles:
+        asked += (owner_of_some,)
     return replace(_listed(cache(items)), along=asked)
 
 
@@ -826,6 +837,22 @@ def _dated_by(session: Session, user: User, roles: set[Role], horizon: date) -> 
     the risk reviews (for the controllers, who keep the register) and the user's risk
     actions falling due by the horizon: each chosen in the database by its date, all read
     in one statement."""
+    return [
+        InboxItem(
+            row.ref,
+            row.title[:120],
+            row.number,
+            row.status,
+            _at(row.due),
+            "/risks" if row.kind.startswith("risk_") else _capa_url(row.ref),
+            kind=row.kind,
+        )
+        for row in session.execute(_dated(user, roles, horizon)).all()
+    ]
+
+
+def _dated(user: User, roles: set[Role], horizon: date) -> Any:
+    """The select of :func:`_dated_by`'s rows: kind, ref, title, number, status, due."""
     kinds: list[Any] = [
         sa_select(
             literal("action", String).label("kind"),
@@ -887,18 +914,7 @@ def _dated_by(session: Session, user: User, roles: set[Role], horizon: date) -> 
         .join_from(RiskAction, Risk, col(Risk.id) == RiskAction.risk_id)
         .where(col(RiskAction.owner_id) == user.id, risks.action_overdue(day_after))
     )
-    return [
-        InboxItem(
-            row.ref,
-            row.title[:120],
-            row.number,
-            row.status,
-            _at(row.due),
-            "/risks" if row.kind.startswith("risk_") else _capa_url(row.ref),
-            kind=row.kind,
-        )
-        for row in session.execute(union_all(*kinds)).all()
-    ]
+    return union_all(*kinds)
 
 
 def _reads_due(unread: _Unread) -> bool:

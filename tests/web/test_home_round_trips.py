@@ -16,9 +16,9 @@ from tests.helpers import documents_in_every_state
 from tests.pinned_clock import NOW
 
 # The sign-in's session, the organisation's settings, the sections' counts (with what
-# they need to know besides), what falls due soon, the review dates due, the first page
-# of every section of issues, and the bell's unread notices.
-HOME_STATEMENTS = 7
+# they need to know besides), the periodic reviews falling due, the first page of every
+# section of issues, and the bell's unread notices.
+HOME_STATEMENTS = 6
 
 
 @contextmanager
