@@ -522,6 +522,9 @@ def _issue_source(
 
 
 _IN_ORDER = (col(Revision.updated_at), col(Revision.document_id))
+# Who holds an issue's steps: made once, as adapting a new alias's columns costs more
+# than the rest of building the statement.
+_REVIEWER, _APPROVER = aliased(User, name="reviewer"), aliased(User, name="approver")
 
 
 def _issue_pages(
@@ -544,7 +547,7 @@ def _issue_pages(
         )
         chosen.append(sa_select(literal(key, String).label("section"), page.c.id))
     ids = (union_all(*chosen) if len(chosen) > 1 else chosen[0]).subquery()
-    reviewer, approver = aliased(User), aliased(User)
+    reviewer, approver = _REVIEWER, _APPROVER
     rows = session.execute(
         sa_select(
             ids.c.section,
@@ -572,9 +575,10 @@ def _issue_pages(
     return found
 
 
+@cache
 def _last_signed(meaning: Meaning) -> Any:
     """When the outer query's issue was last signed with ``meaning`` on its current
-    content (NULL if never)."""
+    content (NULL if never); made once per meaning, like the aliases above."""
     return (
         sa_select(func.max(Signature.signed_at))
         .where(
