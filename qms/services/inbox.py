@@ -5,15 +5,28 @@ issues whose readers are late. Each section is counted in the database and read 
 at a time (the home page shows the first page of each); more areas add their own
 section source."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    true,
+    union_all,
+)
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from qms.domain import CapaStatus, CommentOutcome, DocType, Meaning, RevisionStatus, Role
@@ -28,9 +41,10 @@ from qms.models import (
     Document,
     ReviewComment,
     Revision,
+    Risk,
+    RiskAction,
     Signature,
     User,
-    pk,
 )
 from qms.services.audits.core import AuditStatus
 from qms.services.audits.records import AUDITEE, signatures_of, valid_signed
@@ -41,6 +55,7 @@ from qms.services.people import organisation, users
 from qms.services.risks import views as risks
 
 Cond = ColumnElement[bool]
+T = TypeVar("T")
 
 SHOWN_PER_SECTION = 20
 
@@ -97,6 +112,8 @@ class _Source:
     always: bool = True  # shown even when empty
     count_up_to: Callable[[int], int] | None = None  # counts no further than its argument
     counting: Callable[[int | None], Any] | None = None  # up to a cap -> select of the count
+    issues: "_IssuePages | None" = None  # a section of issues: its pages read with others'
+    along: tuple["_Along[Any]", ...] = ()  # values it reads, asked along with the counts
 
 
 def _counted_by(
@@ -269,15 +286,39 @@ class _Unread:
     due_by_horizon: int
 
 
-def _unread_tally(session: Session, user: User, roles: set[Role]) -> Callable[[], _Unread]:
-    """The user's issues still to read, counted in one pass on first use: the sections
-    "acknowledge", "read_overdue" and "due soon" all ask, and judging who must read what
-    is the costly part of each."""
+class _Along(Generic[T]):
+    """A value some section needs, read by a select of exactly one row (of aggregates): on
+    first use, or, on the home page, along with the counts, in the same statement."""
 
-    @cache
-    def tally() -> _Unread:
+    def __init__(
+        self, session: Session, query: Callable[[], Any], make: Callable[[Sequence[Any]], T]
+    ) -> None:
+        self._session, self.query, self._make = session, query, make
+        self._found: tuple[T] | None = None
+
+    @property
+    def known(self) -> bool:
+        return self._found is not None
+
+    def take(self, row: Sequence[Any]) -> T:
+        """Keep the value of the query's row (read by it, or along another statement)."""
+        self._found = (self._make(row),)
+        return self._found[0]
+
+    def __call__(self) -> T:
+        if self._found is not None:
+            return self._found[0]
+        return self.take(self._session.execute(self.query()).one())
+
+
+def _unread_tally(session: Session, user: User, roles: set[Role]) -> _Along[_Unread]:
+    """The user's issues still to read, counted in one pass: the sections "acknowledge",
+    "read_overdue" and "due soon" all ask, and judging who must read what is the costly
+    part of each."""
+
+    def query() -> Any:
         horizon = organisation.today(session) + timedelta(days=due_soon_days(session))
-        total, late, due = session.exec(
+        return (
             select(
                 func.count(),
                 func.coalesce(func.sum(case((_read_late(session), 1), else_=0)), 0),
@@ -285,10 +326,14 @@ def _unread_tally(session: Session, user: User, roles: set[Role]) -> Callable[[]
             )
             .select_from(Revision)
             .where(_unacknowledged(user, roles))
-        ).one()
-        return _Unread(total, late, due)
+        )
 
-    return tally
+    return _Along(session, query, lambda row: _Unread(*row))
+
+
+def _any(session: Session, query: Callable[[], Any]) -> _Along[bool]:
+    """Whether the count ``query`` selects is above zero."""
+    return _Along(session, query, lambda row: row[0] > 0)
 
 
 SECTIONS: list[tuple[str, SectionQuery]] = [
@@ -306,27 +351,45 @@ WHEN_WAITING: list[tuple[str, SectionQuery]] = [
 ]
 
 
-def inbox(session: Session, *, viewer: User) -> list[InboxSection]:
-    """Every section that applies to the viewer's roles, with counts and the oldest items."""
-    sources = _sources(session, viewer)
+def inbox(session: Session, *, viewer: User, roles: set[Role] | None = None) -> list[InboxSection]:
+    """Every section that applies to the viewer's roles, with counts and the oldest items
+    (``roles``: the viewer's, when the caller has read them already in this transaction)."""
+    sources = _sources(session, viewer, roles)
     counts = _counts(session, sources, COUNTED_ON_HOME)
+    first_pages = _issue_pages(
+        session,
+        {
+            key: (source.issues, 0, min(SHOWN_PER_SECTION, counts[key][0]))
+            for key, source in sources.items()
+            if source.issues is not None and counts[key][0]
+        },
+    )
     sections = []
     for key, source in sources.items():
         total, capped = counts[key]
         if total or source.always:
-            items = source.read(0, min(SHOWN_PER_SECTION, total)) if total else []
+            if key in first_pages:
+                items = first_pages[key]
+            else:
+                items = source.read(0, min(SHOWN_PER_SECTION, total)) if total else []
             more = capped or total > len(items)
             sections.append(InboxSection(key, total, items, capped=capped, more=more))
     return sections
 
 
 def inbox_section(
-    session: Session, *, viewer: User, key: str, page: int = 1, per_page: int | None = None
+    session: Session,
+    *,
+    viewer: User,
+    key: str,
+    page: int = 1,
+    per_page: int | None = None,
+    roles: set[Role] | None = None,
 ) -> InboxSection:
     """One page of one section of the viewer's inbox (pages past the end are empty), of
     ``per_page`` rows (as many as the home page shows, by default). A section counted up
     to a cap says whether a page follows by reading one row more."""
-    source = _sources(session, viewer).get(key)
+    source = _sources(session, viewer, roles).get(key)
     if source is None:
         raise NotFound("no inbox section {key!r} for you", key=key)
     page, per_page = max(1, page), per_page or SHOWN_PER_SECTION
@@ -346,12 +409,25 @@ def _counts(session: Session, sources: dict[str, _Source], cap: int) -> dict[str
         for key, source in sources.items()
         if source.counting is not None
     }
+    wanted = {id(a): a for source in sources.values() for a in source.along if not a.known}
+    along = [(value, value.query().subquery()) for value in wanted.values()]
     found: dict[str, int] = {}
-    if asked:
-        row = session.execute(
-            sa_select(*(query.scalar_subquery() for query in asked.values()))
-        ).one()
-        found = dict(zip(asked, row, strict=True))
+    if asked or along:
+        query = sa_select(
+            *(count.scalar_subquery() for count in asked.values()),
+            *(column for _, row in along for column in row.c),
+        )
+        if along:  # each a row of its own: joined, one row in all
+            joined = along[0][1]
+            for _, row in along[1:]:
+                joined = joined.join(row, true())
+            query = query.select_from(joined)
+        row = session.execute(query).one()
+        found = dict(zip(asked, row[: len(asked)], strict=True))
+        start = len(asked)
+        for value, columns in along:
+            value.take(row[start : start + len(columns.c)])
+            start += len(columns.c)
     counts = {}
     for key, source in sources.items():
         if source.count_up_to is None:
@@ -362,8 +438,9 @@ def _counts(session: Session, sources: dict[str, _Source], cap: int) -> dict[str
     return counts
 
 
-def _sources(session: Session, user: User) -> dict[str, _Source]:
-    roles = users.roles_of(session, user)
+def _sources(session: Session, user: User, roles: set[Role] | None) -> dict[str, _Source]:
+    if roles is None:
+        roles = users.roles_of(session, user)
     unread = _unread_tally(session, user, roles)
     counted_once = {
         "acknowledge": lambda: unread().total - unread().late,
@@ -380,7 +457,7 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
             sources[key] = replace(_revision_source(session, condition), always=False)
     for key, count in counted_once.items():
         if key in sources:
-            sources[key] = replace(sources[key], count=count, counting=None)
+            sources[key] = replace(sources[key], count=count, counting=None, along=(unread,))
     waiting = _waiting_on_others(session, user, roles)
     if waiting is not None:
         sources["waiting"] = replace(_waiting_source(session, waiting), always=False)
@@ -391,39 +468,126 @@ def _sources(session: Session, user: User) -> dict[str, _Source]:
     return sources
 
 
-def _revision_source(session: Session, condition: Cond) -> _Source:
+def _revision_source(
+    session: Session, condition: Cond, item: Callable[["_Issue"], InboxItem] | None = None
+) -> _Source:
     def counting(_: int | None) -> Any:  # conditions are on the issue alone: no document row
         return select(func.count()).select_from(Revision).where(condition)
 
+    return _issue_source(session, _IssuePages(condition, item or _plain_item), counting)
+
+
+@dataclass(frozen=True)
+class _Issue:
+    """What a section shows of one issue: its row's few columns (not its body), who holds
+    its steps ("" when nobody is named) and when its current content was last signed."""
+
+    code: str
+    title: str
+    issue: int
+    status: str
+    updated_at: datetime
+    planned_effective_date: date | None
+    reviewer: str | None
+    approver: str | None
+    reviewed_at: datetime | None
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class _IssuePages:
+    """A section of the issues meeting ``condition`` (with ``on_document``, a condition
+    that also reads the issue's ``Document``), oldest first, each shown by ``item``."""
+
+    condition: Cond
+    item: Callable[[_Issue], InboxItem]
+    on_document: bool = False
+
+
+def _plain_item(issue: _Issue) -> InboxItem:
+    return InboxItem(issue.code, issue.title, issue.issue, issue.status, _since(issue))
+
+
+def _issue_source(
+    session: Session,
+    pages: _IssuePages,
+    counting: Callable[[int | None], Any],
+    *,
+    capped: bool = False,
+) -> _Source:
     def read(offset: int, limit: int) -> list[InboxItem]:
-        rows = _page_of(session, condition, offset, limit)
-        return [
-            InboxItem(doc.code, doc.title, rev.issue, rev.status, _since(rev)) for doc, rev in rows
-        ]
+        return _issue_pages(session, {"": (pages, offset, limit)})[""]
 
-    return _counted_by(session, counting, read)
+    return replace(_counted_by(session, counting, read, capped=capped), issues=pages)
 
 
-def _page_of(
-    session: Session, condition: Cond, offset: int, limit: int, *, on_document: bool = False
-) -> list[tuple[Document, Revision]]:
-    """One page of the issues meeting ``condition``, oldest first, with their documents.
-    The page's issues are chosen first, from the indexes alone; only their rows are read
-    (an issue's row holds its body, so reading every candidate's would cost the most).
-    With ``on_document``, the condition also reads the issue's ``Document`` row."""
-    in_order = (col(Revision.updated_at), col(Revision.document_id))
-    page = (
-        _issues(condition, on_document=on_document).order_by(*in_order).offset(offset).limit(limit)
+_IN_ORDER = (col(Revision.updated_at), col(Revision.document_id))
+# Who holds an issue's steps: made once, as adapting a new alias's columns costs more
+# than the rest of building the statement.
+_REVIEWER, _APPROVER = aliased(User, name="reviewer"), aliased(User, name="approver")
+
+
+def _issue_pages(
+    session: Session, asked: dict[str, tuple[_IssuePages, int, int]]
+) -> dict[str, list[InboxItem]]:
+    """One page (offset, limit) of each section of issues ``asked``, read in one
+    statement: the home page shows the first of several, and each statement costs a round
+    trip. Each page's issues are chosen first, from the indexes alone; only their rows are
+    read then, and of those only the columns shown (an issue's row holds its body)."""
+    if not asked:
+        return {}
+    chosen = []
+    for key, (pages, offset, limit) in asked.items():
+        page = (
+            _issues(pages.condition, on_document=pages.on_document)
+            .order_by(*_IN_ORDER)
+            .offset(offset)
+            .limit(limit)
+            .subquery()
+        )
+        chosen.append(sa_select(literal(key, String).label("section"), page.c.id))
+    ids = (union_all(*chosen) if len(chosen) > 1 else chosen[0]).subquery()
+    reviewer, approver = _REVIEWER, _APPROVER
+    rows = session.execute(
+        sa_select(
+            ids.c.section,
+            col(Document.code),
+            col(Document.title),
+            col(Revision.issue),
+            col(Revision.status),
+            col(Revision.updated_at),
+            col(Revision.planned_effective_date),
+            col(reviewer.full_name),
+            col(approver.full_name),
+            _last_signed(Meaning.REVIEWED),
+            _last_signed(Meaning.DRAFTED),
+        )
+        .select_from(ids)
+        .join(Revision, col(Revision.id) == ids.c.id)
+        .join(Document, col(Document.id) == Revision.document_id)
+        .outerjoin(reviewer, col(reviewer.id) == Revision.reviewer_id)
+        .outerjoin(approver, col(approver.id) == Revision.approver_id)
+        .order_by(ids.c.section, *_IN_ORDER)
+    ).all()
+    found: dict[str, list[InboxItem]] = {key: [] for key in asked}
+    for key, *columns in rows:
+        found[key].append(asked[key][0].item(_Issue(*columns)))
+    return found
+
+
+@cache
+def _last_signed(meaning: Meaning) -> Any:
+    """When the outer query's issue was last signed with ``meaning`` on its current
+    content (NULL if never); made once per meaning, like the aliases above."""
+    return (
+        sa_select(func.max(Signature.signed_at))
+        .where(
+            col(Signature.revision_id) == Revision.id,
+            col(Signature.meaning) == meaning.value,
+            col(Signature.content_hash) == Revision.content_hash,
+        )
+        .scalar_subquery()
     )
-    return [
-        (doc, rev)
-        for doc, rev in session.exec(
-            select(Document, Revision)
-            .join(Revision, col(Revision.document_id) == Document.id)
-            .where(col(Revision.id).in_(page.scalar_subquery()))
-            .order_by(*in_order)
-        ).all()
-    ]
 
 
 def _issues(condition: Cond, *, on_document: bool = False) -> Any:
@@ -435,14 +599,14 @@ def _issues(condition: Cond, *, on_document: bool = False) -> Any:
     return ids.where(condition)
 
 
-def _since(rev: Revision) -> datetime:
+def _since(issue: _Issue) -> datetime:
     """Since when an issue has waited: an effective one since the date it took effect (for
     an imported issue, the date on paper, not the moment of the import)."""
-    if rev.status == RevisionStatus.EFFECTIVE and rev.planned_effective_date:
-        return _at(rev.planned_effective_date)
-    if rev.status == RevisionStatus.APPROVED and rev.planned_effective_date:
-        return _at(rev.planned_effective_date)  # the day it takes effect
-    return rev.updated_at
+    if issue.status == RevisionStatus.EFFECTIVE and issue.planned_effective_date:
+        return _at(issue.planned_effective_date)
+    if issue.status == RevisionStatus.APPROVED and issue.planned_effective_date:
+        return _at(issue.planned_effective_date)  # the day it takes effect
+    return issue.updated_at
 
 
 def _at(day: date) -> datetime:
@@ -489,12 +653,18 @@ def _checklists(session: Session, user: User) -> _Source:
 
 
 def _reports_to_sign(session: Session, user: User) -> _Source:
+    """Reported audits whose report the user signs for the auditee and has not signed yet
+    (whether any is reported to the user is asked along with the counts)."""
+    to_user = and_(
+        col(Audit.auditee_rep_id) == user.id, col(Audit.status) == AuditStatus.REPORTED.value
+    )
+    any_reported = _any(session, lambda: select(func.count()).select_from(Audit).where(to_user))
+
     def items() -> list[InboxItem]:
+        if not any_reported():
+            return []
         reported = session.exec(
-            select(Audit)
-            .where(Audit.auditee_rep_id == user.id)
-            .where(Audit.status == AuditStatus.REPORTED.value)
-            .order_by(col(Audit.year), col(Audit.number))
+            select(Audit).where(to_user).order_by(col(Audit.year), col(Audit.number))
         ).all()
         return [
             InboxItem(
@@ -509,7 +679,7 @@ def _reports_to_sign(session: Session, user: User) -> _Source:
             if not valid_signed(signatures_of(session, audit), AUDITEE)
         ]
 
-    return _listed(cache(items))
+    return replace(_listed(cache(items)), along=(any_reported,))
 
 
 def _actions_due(session: Session, user: User) -> _Source:
@@ -592,52 +762,17 @@ def _record_sources(session: Session, user: User, roles: set[Role]) -> dict[str,
 def _waiting_source(session: Session, condition: Cond) -> _Source:
     """The user's issues in review, each with who holds it now and since when: the
     reviewer since it was submitted, then the approver since it was reviewed."""
-    base = _revision_source(session, condition)
-
-    def read(offset: int, limit: int) -> list[InboxItem]:
-        rows = _page_of(session, condition, offset, limit)
-        signed = _signed_at(session, [rev for _, rev in rows])
-        names = _names(
-            session, {rev.reviewer_id for _, rev in rows} | {rev.approver_id for _, rev in rows}
-        )
-        items = []
-        for doc, rev in rows:
-            reviewed = signed.get((pk(rev), Meaning.REVIEWED.value))
-            if reviewed is not None:
-                who, since = names.get(rev.approver_id, ""), reviewed
-            else:
-                submitted = signed.get((pk(rev), Meaning.DRAFTED.value), rev.updated_at)
-                who, since = names.get(rev.reviewer_id, ""), submitted
-            step = "approve" if reviewed is not None else "review"
-            items.append(
-                InboxItem(doc.code, doc.title, rev.issue, rev.status, since, kind=step, who=who)
-            )
-        return items
-
-    return replace(base, read=read)
+    return _revision_source(session, condition, _waiting_item)
 
 
-def _signed_at(session: Session, revs: list[Revision]) -> dict[tuple[int, str], datetime]:
-    """The latest signature of each meaning on each issue's current content."""
-    if not revs:
-        return {}
-    hashes = {pk(rev): rev.content_hash for rev in revs}
-    found: dict[tuple[int, str], datetime] = {}
-    for sig in session.exec(
-        select(Signature)
-        .where(col(Signature.revision_id).in_(hashes))
-        .order_by(col(Signature.signed_at))
-    ).all():
-        if sig.content_hash == hashes[sig.revision_id]:
-            found[(sig.revision_id, sig.meaning)] = sig.signed_at
-    return found
-
-
-def _names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    return dict(session.exec(select(User.id, User.full_name).where(col(User.id).in_(wanted))).all())
+def _waiting_item(issue: _Issue) -> InboxItem:
+    if issue.reviewed_at is not None:
+        step, who, since = "approve", issue.approver, issue.reviewed_at
+    else:
+        step, who, since = "review", issue.reviewer, issue.submitted_at or issue.updated_at
+    return InboxItem(
+        issue.code, issue.title, issue.issue, issue.status, since, kind=step, who=who or ""
+    )
 
 
 # ------------------------------------------------------------------ due soon
@@ -658,79 +793,132 @@ def due_soon_days(session: Session) -> int:
 LATE_ELSEWHERE = frozenset({"action", "verification", "read"})
 
 
-def _due_soon(
-    session: Session, user: User, roles: set[Role], unread: Callable[[], _Unread]
-) -> _Source:
+def _due_soon(session: Session, user: User, roles: set[Role], unread: _Along[_Unread]) -> _Source:
     """Everything of the user's falling due by the horizon (today plus the setting's days),
     soonest first: actions, verifications, issues to read, periodic reviews, risk reviews
     and risk actions; late ones too, marked, unless their own section lists them. Each kind is chosen in the database by its
     date; the section is small (its days are few), so it is merged and read whole."""
 
+    intervals = _Along(
+        session, documents.review_intervals, lambda row: documents.intervals_listed(row[0])
+    )
+    # A controller takes the reviews of documents without an owner; others their own.
+    owner_of_some = _any(
+        session,
+        lambda: select(func.count()).select_from(Document).where(Document.owner_id == user.id),
+    )
+    takes_reviews = (lambda: True) if Role.CONTROLLER in roles else owner_of_some
+
+    def horizon() -> date:
+        return organisation.today(session) + timedelta(days=due_soon_days(session))
+
+    # Most days most people have none of these: whether any is asked with the counts.
+    any_dated = _any(
+        session,
+        lambda: select(func.count()).select_from(_dated(user, roles, horizon()).subquery()),
+    )
+
     def items() -> list[InboxItem]:
         today = organisation.today(session)
         horizon = today + timedelta(days=due_soon_days(session))
         found = [
-            *_actions_by(session, user, horizon),
-            *_verifications_by(session, user, roles, horizon),
+            *(_dated_by(session, user, roles, horizon) if any_dated() else []),
             *(_reads_by(session, user, roles, horizon) if _reads_due(unread()) else []),
-            *_reviews_by(session, user, roles, horizon, today),
-            *_risks_by(session, user, roles, horizon),
+            *(_reviews_by(session, user, roles, horizon, intervals()) if takes_reviews() else []),
         ]
         found.sort(key=lambda item: (item.since, item.kind, item.code, item.issue))
         marked = [replace(item, late=item.since.date() < today) for item in found]
         return [item for item in marked if not item.late or item.kind not in LATE_ELSEWHERE]
 
-    return _listed(cache(items))
+    asked: tuple[_Along[Any], ...] = (unread, intervals, any_dated)
+    if Role.CONTROLLER not in roles:
+        asked += (owner_of_some,)
+    return replace(_listed(cache(items)), along=asked)
 
 
-def _actions_by(session: Session, user: User, horizon: date) -> list[InboxItem]:
-    rows = session.exec(
-        select(CapaAction, CorrectiveActionRequest)
-        .join(CorrectiveActionRequest, col(CorrectiveActionRequest.id) == CapaAction.capa_id)
-        .where(CapaAction.owner_id == user.id)
-        .where(CapaAction.status == "open")
-        .where(col(CorrectiveActionRequest.status) != CapaStatus.CLOSED.value)
-        .where(col(CapaAction.due_date) <= horizon)
-    ).all()
+def _dated_by(session: Session, user: User, roles: set[Role], horizon: date) -> list[InboxItem]:
+    """The user's corrective actions, the verifications (for auditors and controllers),
+    the risk reviews (for the controllers, who keep the register) and the user's risk
+    actions falling due by the horizon: each chosen in the database by its date, all read
+    in one statement."""
     return [
         InboxItem(
-            car.ref,
-            action.description[:120],
-            action.number,
-            car.status,
-            _at(action.due_date),
-            _capa_url(car.ref),
-            kind="action",
+            row.ref,
+            row.title[:120],
+            row.number,
+            row.status,
+            _at(row.due),
+            "/risks" if row.kind.startswith("risk_") else _capa_url(row.ref),
+            kind=row.kind,
         )
-        for action, car in rows
+        for row in session.execute(_dated(user, roles, horizon)).all()
     ]
 
 
-def _verifications_by(
-    session: Session, user: User, roles: set[Role], horizon: date
-) -> list[InboxItem]:
-    if not roles & {Role.AUDITOR, Role.CONTROLLER}:
-        return []
-    owned = select(CapaAction.capa_id).where(CapaAction.owner_id == user.id)
-    cars = session.exec(
-        select(CorrectiveActionRequest)
-        .where(CorrectiveActionRequest.status == CapaStatus.ACTIONS_DONE.value)
-        .where(col(CorrectiveActionRequest.id).not_in(owned))
-        .where(col(CorrectiveActionRequest.verification_due) <= horizon)
-    ).all()
-    return [
-        InboxItem(
-            car.ref,
-            car.description[:120],
-            0,
-            car.status,
-            _at(car.verification_due),
-            _capa_url(car.ref),
-            kind="verification",
+def _dated(user: User, roles: set[Role], horizon: date) -> Any:
+    """The select of :func:`_dated_by`'s rows: kind, ref, title, number, status, due."""
+    kinds: list[Any] = [
+        sa_select(
+            literal("action", String).label("kind"),
+            col(CorrectiveActionRequest.ref).label("ref"),
+            col(CapaAction.description).label("title"),
+            col(CapaAction.number).label("number"),
+            col(CorrectiveActionRequest.status).label("status"),
+            col(CapaAction.due_date).label("due"),
         )
-        for car in cars
-        if car.verification_due is not None
+        .join_from(
+            CapaAction,
+            CorrectiveActionRequest,
+            col(CorrectiveActionRequest.id) == CapaAction.capa_id,
+        )
+        .where(
+            col(CapaAction.owner_id) == user.id,
+            col(CapaAction.status) == "open",
+            col(CorrectiveActionRequest.status) != CapaStatus.CLOSED.value,
+            col(CapaAction.due_date) <= horizon,
+        )
     ]
+    if roles & {Role.AUDITOR, Role.CONTROLLER}:
+        owned = select(CapaAction.capa_id).where(CapaAction.owner_id == user.id)
+        kinds.append(
+            sa_select(
+                literal("verification", String),
+                col(CorrectiveActionRequest.ref),
+                col(CorrectiveActionRequest.description),
+                literal(0),
+                col(CorrectiveActionRequest.status),
+                col(CorrectiveActionRequest.verification_due),
+            ).where(
+                col(CorrectiveActionRequest.status) == CapaStatus.ACTIONS_DONE.value,
+                col(CorrectiveActionRequest.id).not_in(owned),
+                col(CorrectiveActionRequest.verification_due) <= horizon,
+            )
+        )
+    day_after = horizon + timedelta(days=1)
+    if Role.CONTROLLER in roles:
+        kinds.append(
+            sa_select(
+                literal("risk_review", String),
+                col(Risk.ref),
+                col(Risk.title),
+                literal(0),
+                literal("", String),
+                col(Risk.next_review),
+            ).where(risks.review_overdue(day_after))
+        )
+    kinds.append(
+        sa_select(
+            literal("risk_action", String),
+            col(Risk.ref),
+            col(RiskAction.what),
+            col(RiskAction.number),
+            literal("", String),
+            col(RiskAction.due),
+        )
+        .join_from(RiskAction, Risk, col(Risk.id) == RiskAction.risk_id)
+        .where(col(RiskAction.owner_id) == user.id, risks.action_overdue(day_after))
+    )
+    return union_all(*kinds)
 
 
 def _reads_due(unread: _Unread) -> bool:
@@ -763,13 +951,13 @@ def _reads_by(session: Session, user: User, roles: set[Role], horizon: date) -> 
 
 
 def _reviews_by(
-    session: Session, user: User, roles: set[Role], horizon: date, today: date
+    session: Session, user: User, roles: set[Role], horizon: date, intervals: list[int]
 ) -> list[InboxItem]:
     """Documents due for their periodic review (or currency check) that the user owns,
-    or, for a document without an owner, that a controller takes."""
-    if Role.CONTROLLER not in roles and not _owns_documents(session, user):
-        return []
-    due = documents.review_due(session, within_days=(horizon - today).days)
+    or, for a document without an owner, that a controller takes (``intervals``: the
+    register's review intervals)."""
+    within = (horizon - organisation.today(session)).days
+    due = documents.review_due(session, within_days=within, intervals=intervals)
     return [
         InboxItem(
             item.document.code,
@@ -786,35 +974,6 @@ def _reviews_by(
     ]
 
 
-def _owns_documents(session: Session, user: User) -> bool:
-    return (
-        session.exec(
-            select(func.count()).select_from(Document).where(Document.owner_id == user.id)
-        ).one()
-        > 0
-    )
-
-
-def _risks_by(session: Session, user: User, roles: set[Role], horizon: date) -> list[InboxItem]:
-    """Risk reviews (for the controllers, who keep the register) and the user's risk
-    actions falling due by the horizon."""
-    found = risks.overdue(session, today=horizon + timedelta(days=1))
-    return [
-        InboxItem(
-            item.ref,
-            item.title[:120],
-            item.number or 0,
-            "",
-            _at(item.due),
-            "/risks",
-            kind="risk_review" if item.what == "review" else "risk_action",
-        )
-        for item in found
-        if (item.what == "review" and Role.CONTROLLER in roles)
-        or (item.what == "action" and item.owner == user.username)
-    ]
-
-
 # ------------------------------------------------------------------ late readers
 
 
@@ -828,25 +987,17 @@ def _late_readers(session: Session) -> _Source:
         _someone_has_not_read(),
     )
 
-    def read(offset: int, limit: int) -> list[InboxItem]:
-        rows = _page_of(session, condition, offset, limit, on_document=True)
-        return [
-            InboxItem(
-                doc.code,
-                doc.title,
-                rev.issue,
-                rev.status,
-                _since(rev),
-                url=f"/documents/{quote(doc.code, safe='')}/readers",
-            )
-            for doc, rev in rows
-        ]
-
     def counting(most: int | None) -> Any:
         first = _issues(condition, on_document=True).limit(most).subquery()
         return select(func.count()).select_from(first)
 
-    return _counted_by(session, counting, read, capped=True)
+    pages = _IssuePages(condition, _late_readers_item, on_document=True)
+    return _issue_source(session, pages, counting, capped=True)
+
+
+def _late_readers_item(issue: _Issue) -> InboxItem:
+    url = f"/documents/{quote(issue.code, safe='')}/readers"
+    return InboxItem(issue.code, issue.title, issue.issue, issue.status, _since(issue), url=url)
 
 
 def _someone_has_not_read() -> Cond:

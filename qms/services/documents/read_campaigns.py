@@ -5,6 +5,7 @@ department by department, and remind those who have not."""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
@@ -77,6 +78,7 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
+@lru_cache(maxsize=64)
 def overdue_before(today: date, days: int) -> date:
     """The first effective date whose acknowledgements are not yet overdue ``today``: an
     issue that took effect before it should have been read by now."""

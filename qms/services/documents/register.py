@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, or_, union
+from sqlalchemy import ColumnElement, Select, String, and_, case, cast, func, or_, union
 from sqlmodel import Session, col, select
 
 from qms.clock import naive_utc, utcnow
@@ -314,14 +314,38 @@ def reviews_falling_due_by(limit: date, intervals: Sequence[int], zone: str) -> 
     )
 
 
-def review_due(session: Session, *, within_days: int = 30) -> list[DueItem]:
+def review_intervals() -> Select[str]:
+    """The review intervals the register's documents in effect use (the others fall due
+    for no review), as one row: their months listed (:func:`intervals_listed` reads it),
+    so that a page can ask it along another count. Each interval is found from the index
+    on the review dates, from the one before: the few intervals cost a look-up each, not a
+    reading of every document in effect."""
+    months = col(Document.review_interval_months)
+    in_effect = col(Document.in_effect).is_(True)
+    used = select(func.min(months).label("months")).where(in_effect).cte(recursive=True)
+    following = select(func.min(months)).where(in_effect, months > used.c.months)
+    used = used.union_all(select(following.scalar_subquery()).where(used.c.months.is_not(None)))
+    listed = func.aggregate_strings(cast(used.c.months, String), ",")
+    return select(listed).where(used.c.months.is_not(None))
+
+
+def intervals_listed(listed: str | None) -> list[int]:
+    """The intervals of :func:`review_intervals`' row."""
+    return [int(months) for months in listed.split(",")] if listed else []
+
+
+def review_due(
+    session: Session, *, within_days: int = 30, intervals: Sequence[int] | None = None
+) -> list[DueItem]:
     """Effective documents whose periodic review (or, for external ones, currency check)
-    falls due within ``within_days`` from today, overdue ones included, soonest first."""
+    falls due within ``within_days`` from today, overdue ones included, soonest first
+    (``intervals``: the register's review intervals, when the caller has read them)."""
     today = organisation.today(session)
     items = []
     zone = organisation.get_setting(session, "timezone")
     limit = today + timedelta(days=within_days)
-    intervals = session.exec(select(Document.review_interval_months).distinct()).all()
+    if intervals is None:
+        intervals = session.exec(select(Document.review_interval_months).distinct()).all()
     if not intervals:
         return []
     rows = session.exec(

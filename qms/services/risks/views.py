@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, select
 
 from qms.models import Department, Risk, RiskAction, User, pk
@@ -133,16 +134,27 @@ def _actions_of(session: Session, risk_ids: list[int]) -> dict[int, list[RiskAct
     return found
 
 
+def review_overdue(today: date) -> ColumnElement[bool]:
+    """A condition on ``Risk``: open, and its review date is before ``today``."""
+    return and_(col(Risk.status) == register.OPEN, col(Risk.next_review) < today)
+
+
+def action_overdue(today: date) -> ColumnElement[bool]:
+    """A condition on ``RiskAction`` joined to its ``Risk``: not done, due before
+    ``today``, on an open risk."""
+    return and_(
+        col(Risk.status) == register.OPEN,
+        col(RiskAction.done_at).is_(None),
+        col(RiskAction.due) < today,
+    )
+
+
 def overdue(session: Session, *, today: date) -> list[Overdue]:
     """Open risks whose review date has passed and open actions past their due date,
     earliest first."""
     found: list[Overdue] = []
     reviews = session.exec(
-        select(Risk, Department).where(
-            Risk.department_id == Department.id,
-            Risk.status == register.OPEN,
-            col(Risk.next_review) < today,
-        )
+        select(Risk, Department).where(Risk.department_id == Department.id, review_overdue(today))
     ).all()
     found += [Overdue("review", r.ref, r.title, d.code, "", r.next_review) for r, d in reviews]
     late = session.exec(
@@ -150,9 +162,7 @@ def overdue(session: Session, *, today: date) -> list[Overdue]:
             RiskAction.risk_id == Risk.id,
             Risk.department_id == Department.id,
             RiskAction.owner_id == User.id,
-            Risk.status == register.OPEN,
-            col(RiskAction.done_at).is_(None),
-            col(RiskAction.due) < today,
+            action_overdue(today),
         )
     ).all()
     found += [
