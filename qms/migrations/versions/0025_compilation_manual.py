@@ -34,17 +34,17 @@ _CHUNK = 500
 
 def upgrade() -> None:
     bind = op.get_bind()
-    stored = sorted(bind.execute(sa.text("SELECT DISTINCT pdf_sha256 FROM compilation")).scalars())
-    op.execute("DELETE FROM compilation")
-    unused = " AND ".join(
-        f"NOT EXISTS (SELECT 1 FROM {table} WHERE {table}.{column} = blob.sha256)"
+    compilation = sa.table("compilation", sa.column("pdf_sha256"))
+    blob = sa.table("blob", sa.column("sha256"))
+    stored = sorted(bind.execute(sa.select(compilation.c.pdf_sha256).distinct()).scalars())
+    bind.execute(sa.delete(compilation))
+    still_used = [
+        sa.exists().where(sa.table(table, sa.column(column)).c[column] == blob.c.sha256)
         for table, column in _BLOB_REFERENCES
-    )
-    drop = sa.text(f"DELETE FROM blob WHERE sha256 IN :keys AND {unused}").bindparams(
-        sa.bindparam("keys", expanding=True)
-    )
+    ]
     for start in range(0, len(stored), _CHUNK):
-        bind.execute(drop, {"keys": stored[start : start + _CHUNK]})
+        keys = stored[start : start + _CHUNK]
+        bind.execute(sa.delete(blob).where(blob.c.sha256.in_(keys), ~sa.or_(*still_used)))
     with op.batch_alter_table("compilation") as batch:
         batch.add_column(sa.Column("manual", sa.String(length=64), nullable=False))
         batch.create_index("ix_compilation_manual", ["manual"])
