@@ -18,20 +18,20 @@ from qms.cli.help import TranslatedGroup
 
 @click.group(cls=TranslatedGroup)
 def jobs() -> None:
-    """Scheduled work: publish what is due, remind, send mail, anchor the trail."""
+    """Scheduled work: publish what is due, remind, send mail, anchor the trail, free storage."""
 
 
 @jobs.command("run")
 @click.option(
     "--only",
     metavar="JOB",
-    help="Run only this job: publish, reminders, digest, mail or anchor.",
+    help="Run only this job: publish, reminders, digest, mail, anchor or storage.",
 )
 @acting_user()
 def jobs_run(only: str | None, as_user: str) -> None:
     """Do what is due and exit: publish approved issues whose date has come, send mail,
-    and once a day give reminders, queue daily digests and append a trail anchor to
-    QMS_ANCHOR_FILE. Safe when several machines run it at once: each publication, mail and
+    and once a day give reminders, queue daily digests, append a trail anchor to
+    QMS_ANCHOR_FILE and delete the stored PDFs nothing uses any more. Safe when several machines run it at once: each publication, mail and
     daily job happens once. A failed job is named on stderr (exit 1) and tried again by the
     next run; the others still run. The acting user publishes (a controller).
 

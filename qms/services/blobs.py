@@ -35,25 +35,35 @@ def put(session: Session, *, data: bytes, media_type: str) -> Blob:
     return blob
 
 
-def drop_unreferenced(session: Session, keys: set[str]) -> int:
-    """Delete the blobs among ``keys`` that no row refers to (through any foreign key to
-    ``blob``) and return how many: for a cache's own copies once its rows are deleted.
+PDF = "application/pdf"
 
-    Only for blobs that nothing but rows point to: a body's pictures are referred to from
-    its text, so never pass their hashes."""
-    if not keys:
-        return 0
+
+@dataclass(frozen=True)
+class Dropped:
+    files: int
+    size: int  # bytes
+
+
+def drop_unused_pdfs(session: Session) -> Dropped:
+    """Delete the stored PDFs that no row refers to any more (through any foreign key to
+    ``blob``), as a manual's earlier compilations leave them, and say how many and how
+    large. Nothing else is ever left so: a record, a controlled copy or an evidence file
+    is stored with the row that keeps it, and a body's pictures (referred to from its text)
+    are images, never touched here. Does not commit."""
     blob = SQLModel.metadata.tables["blob"]
-    still_used = [
-        exists().where(key.parent == key.column)
-        for table in SQLModel.metadata.tables.values()
-        for key in table.foreign_keys
-        if key.column.table is blob
-    ]
-    result = session.exec(
-        sa_delete(blob).where(col(Blob.sha256).in_(sorted(keys)), ~or_(*still_used))
+    still_used = or_(
+        *(
+            exists().where(key.parent == key.column)
+            for table in SQLModel.metadata.tables.values()
+            for key in table.foreign_keys
+            if key.column.table is blob
+        )
     )
-    return int(result.rowcount)
+    sizes = session.execute(
+        sa_delete(blob).where(blob.c.media_type == PDF, ~still_used).returning(blob.c.size)
+    ).scalars()
+    dropped = [int(size) for size in sizes]
+    return Dropped(len(dropped), sum(dropped))
 
 
 def get(session: Session, key: str) -> Blob:

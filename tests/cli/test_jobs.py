@@ -14,13 +14,14 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from qms.db import read_session
-from qms.models import MailMessage, Revision
+from qms.db import read_session, write_session
+from qms.models import Blob, MailMessage, Revision
+from qms.services import blobs
 from qms.services.documents import revisions
 from qms.services.people import contact, users
 from qms.services.trail import chain as trail
 from tests.cli.conftest import Invoke
-from tests.helpers import act, new_draft, snapshot, statuses
+from tests.helpers import act, effective_document, new_draft, snapshot, statuses
 from tests.pinned_clock import NOW, days_from_today
 from tests.seed import PASSWORD
 from tests.smtp_server import SECRET, USER, free_port, mail_environment, smtp_server
@@ -283,7 +284,8 @@ def test_bad_settings_and_names_are_refused_with_one_line(qms: Invoke, engine: E
     result = qms("jobs", "run", "--only", "coffee", "--as", "thu")
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: there is no job 'coffee'; the jobs are publish, reminders, digest, mail, anchor\n"
+        "error: there is no job 'coffee'; the jobs are publish, reminders, digest, mail, anchor,"
+        " storage\n"
     )
     with read_session(engine) as session:
         assert session.exec(select(Revision)).all() == []
@@ -326,3 +328,25 @@ def test_the_outbox_speaks_the_readers_language(engine: Engine, qms: Invoke) -> 
     assert header.split()[:4] == ["SỐ", "TÀI", "KHOẢN", "LOẠI"]
     assert row.split()[1:3] == ["mai", "thông"]
     assert "đang chờ gửi" in row
+
+
+def test_the_storage_job_deletes_the_pdfs_nothing_uses_once_a_day(
+    engine: Engine, qms: Invoke
+) -> None:
+    """What a manual's earlier compilations leave behind goes; a controlled copy stays."""
+    effective_document(engine, "QT-01")
+    with write_session(engine) as session:
+        copy = session.exec(select(Revision.pdf_sha256)).one()
+        data = b"%PDF-1.7 " + b"x" * 2_500_000
+        loose = blobs.put(session, data=data, media_type="application/pdf").sha256
+        session.commit()
+    first = qms("jobs", "run", "--only", "storage", "--as", "thu")
+    assert first.exit_code == 0, first.output
+    (line,) = first.stdout.splitlines()
+    assert line.startswith("storage ")
+    assert line.endswith(": stored PDFs nothing uses any more: 1 deleted (2.5 MB)")
+    again = qms("jobs", "run", "--only", "storage", "--as", "thu")
+    assert again.stdout.endswith(": taken by another run\n")
+    with read_session(engine) as session:
+        assert session.get(Blob, loose) is None
+        assert session.get(Blob, copy) is not None

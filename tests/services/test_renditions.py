@@ -246,8 +246,9 @@ def _blobs(engine: Engine) -> set[str]:
 def test_a_manual_compiled_again_replaces_what_only_its_earlier_version_used(
     engine: Engine,
 ) -> None:
-    """The earlier manual and its contents page go, rows and bytes; its cover, which the
-    new one reuses, stays; another manual's compilations are untouched."""
+    """The earlier manual and its contents page are forgotten, and their bytes deleted by
+    the storage job; its cover, which the new one reuses, stays; another manual's
+    compilations are untouched."""
     effective_document(engine, "QT-01")
     new_draft(engine, "QT-02", title="Quy trình tiếp nhận hồ sơ")
     to_effective(engine, "QT-02")
@@ -268,25 +269,33 @@ def test_a_manual_compiled_again_replaces_what_only_its_earlier_version_used(
     assert len(set(first) & set(now)) == 1  # the cover both print
     assert other.items() <= now.items()
     assert len(now) == len(other) + 3
-    stored = _blobs(engine)
-    assert not {first[key] for key in gone} & stored
-    assert set(now.values()) <= stored
+    earlier_bytes = {first[key] for key in gone}
+    assert earlier_bytes <= _blobs(engine)  # left to the storage job: the download waits less
+    with write_session(engine) as session:
+        dropped = blobs.drop_unused_pdfs(session)
+        session.commit()
+    assert dropped.files == 2
+    assert dropped.size > 0
+    assert not earlier_bytes & _blobs(engine)
+    assert set(now.values()) <= _blobs(engine)
     with write_session(engine) as session:
         assert renditions.manual_pdf(session) == manual  # served from storage
     assert _stored(engine) == now
 
 
-def test_dropping_unreferenced_blobs_keeps_every_blob_a_row_still_refers_to(
-    engine: Engine,
-) -> None:
+def test_the_storage_job_deletes_only_pdfs_that_no_row_refers_to(engine: Engine) -> None:
+    """A controlled copy stays (its issue refers to it), and so does a picture a body
+    shows from its text; a PDF nothing refers to goes."""
     effective_document(engine, "QT-01")
     with write_session(engine) as session:
         copy = documents.effective_revision(session, documents.find_document(session, "QT-01"))
         referenced = str(copy.pdf_sha256)
         loose = blobs.put(session, data=b"%PDF-1.7 loose", media_type="application/pdf").sha256
+        picture = blobs.put(session, data=b"\x89PNG picture", media_type="image/png").sha256
         session.commit()
     with write_session(engine) as session:
-        assert blobs.drop_unreferenced(session, {referenced, loose}) == 1
+        assert blobs.drop_unused_pdfs(session) == blobs.Dropped(1, len(b"%PDF-1.7 loose"))
         session.commit()
-    assert referenced in _blobs(engine)
-    assert loose not in _blobs(engine)
+    stored = _blobs(engine)
+    assert {referenced, picture} <= stored
+    assert loose not in stored

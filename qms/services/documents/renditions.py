@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import TracebackType
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from qms.clock import naive_utc, utcnow
@@ -429,17 +430,14 @@ class _StoredFrontPieces:
 
 def _drop_earlier_compilations(session: Session, *, manual: str, kept: set[str]) -> None:
     """Forget what earlier compilations of ``manual`` stored and its new one does not use
-    (its earlier versions, their cover and contents pages), and the bytes nothing else
-    refers to: they would never be served again, and a manual is megabytes."""
-    earlier = session.exec(
-        select(Compilation).where(
-            Compilation.manual == manual, col(Compilation.key).not_in(sorted(kept))
+    (its earlier versions, their cover and contents pages): they would never be served
+    again. Their bytes (megabytes a manual) are deleted by the daily ``storage`` job, which
+    costs the download nothing (:func:`blobs.drop_unused_pdfs`)."""
+    session.execute(
+        delete(Compilation).where(
+            col(Compilation.manual) == manual, col(Compilation.key).not_in(sorted(kept))
         )
-    ).all()
-    for row in earlier:
-        session.delete(row)
-    session.flush()
-    blobs.drop_unreferenced(session, {row.pdf_sha256 for row in earlier})
+    )
 
 
 def _manual_entry(

@@ -1,6 +1,6 @@
 """``qms jobs run``: what is due, safe from several machines at once.
 
-The daily jobs (reminders, digests, the trail anchor) claim their day by inserting a
+The daily jobs (reminders, digests, the trail anchor, unused stored files) claim their day by inserting a
 ``job_run`` row (unique on job and period) in a transaction of their own; a run that
 finds the row taken skips the job, unless that run failed (or died long ago), in which
 case it takes the day over. Publishing and sending mail run at every run: each issue is
@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 from qms.clock import utcnow
 from qms.errors import Joined, QMSError, Text, ValidationError
 from qms.models import JobRun
+from qms.services import blobs
 from qms.services.documents import publishing
 from qms.services.notices import mail, reminders
 from qms.services.people import organisation, users
@@ -146,12 +147,25 @@ def _anchor(session: Session, context: RunContext, report: JobReport) -> None:
     )
 
 
+def _storage(session: Session, context: RunContext, report: JobReport) -> None:
+    dropped = blobs.drop_unused_pdfs(session)
+    session.commit()
+    report.done.append(
+        Text(
+            "stored PDFs nothing uses any more: {count} deleted ({size} MB)",
+            count=dropped.files,
+            size=f"{dropped.size / 1_000_000:.1f}",
+        )
+    )
+
+
 JOBS: tuple[Job, ...] = (
     Job("publish", _every_run, _publish),
     Job("reminders", _day, _reminders),
     Job("digest", _day, _digest),
     Job("mail", _every_run, _mail),
     Job("anchor", _day, _anchor),
+    Job("storage", _day, _storage),
 )
 JOB_NAMES = tuple(job.name for job in JOBS)
 
