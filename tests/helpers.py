@@ -1,11 +1,12 @@
 """Small tools the tests share: run a service as a user, snapshot the database."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -211,3 +212,20 @@ def download(engine: Engine, code: str, username: str = "lan") -> ControlledCopy
         found = downloads.effective_copy_for(reader, token=token, code=code, lifetimes=LIFETIMES)
     assert found.live is not None
     return found.copy
+
+
+@contextmanager
+def statements_sent(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements sent through ``engine`` meanwhile (transaction control aside),
+    for tests that bound a page's round trips."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

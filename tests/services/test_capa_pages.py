@@ -1,13 +1,13 @@
 """The corrective-action register page by page: counted by the database, every record
 on exactly one page, in the register's order, on both databases."""
 
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session
 from qms.services.capa import actions as capa_actions
 from qms.services.capa import views as capa_views
 from qms.services.people import users
+from tests.helpers import statements_sent
 from tests.services import capa_setup as cs
 
 
@@ -35,18 +35,10 @@ def test_pages_go_through_every_record_once(engine: Engine) -> None:
 
 def _queries(engine: Engine, per_page: int) -> tuple[int, int]:
     """The rows of the register's first page and the statements that read it."""
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
     with read_session(engine) as session:
         thu = users.get_user(session, "thu")
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with statements_sent(engine) as statements:
             page = capa_views.capa_page(session, viewer=thu, per_page=per_page)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
     return len(page.rows), len(statements)
 
 

@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session
@@ -15,7 +15,7 @@ from qms.services.people import users
 from qms.services.risks import actions, register, views
 from qms.services.risks import scale as scales
 from qms.services.trail import chain as trail
-from tests.helpers import act, refused
+from tests.helpers import act, refused, statements_sent
 from tests.pinned_clock import TODAY, days_from_today
 
 LATE_DOSSIERS = {
@@ -187,18 +187,10 @@ def trail_seq(engine: Engine) -> int:
 
 
 def _statements_to_view(engine: Engine, viewer: str) -> int:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
     with read_session(engine) as session:
         user = users.get_user(session, viewer)
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with statements_sent(engine) as statements:
             shown = views.register_view(session, viewer=user, today=TODAY)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
     assert all(entry.actions for entry in shown)
     return len(statements)
 

@@ -1,12 +1,12 @@
 """A transaction keeps the settings it has read (a page asks for the same few many
 times), yet sees its own changes at once and others' changes from its next transaction."""
 
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from qms.db import read_session, write_session
 from qms.services import inbox
 from qms.services.people import organisation
+from tests.helpers import statements_sent
 
 KEY = inbox.DUE_SOON_SETTING
 
@@ -36,21 +36,12 @@ def change(engine: Engine, key: str, value: str) -> None:
 
 def test_a_transaction_reads_every_setting_in_one_query(engine: Engine) -> None:
     change(engine, KEY, "7")
-    asked: list[str] = []
-
-    def watch(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        if "FROM setting" in statement:
-            asked.append(statement)
-
-    event.listen(engine, "before_cursor_execute", watch)
-    try:
-        with read_session(engine) as reader:
-            values = [
-                organisation.get_setting(reader, key)
-                for key in (KEY, "timezone", "organisation.name", KEY, "records.disposal")
-            ]
-    finally:
-        event.remove(engine, "before_cursor_execute", watch)
+    with statements_sent(engine) as sent, read_session(engine) as reader:
+        values = [
+            organisation.get_setting(reader, key)
+            for key in (KEY, "timezone", "organisation.name", KEY, "records.disposal")
+        ]
+    asked = [statement for statement in sent if "FROM setting" in statement]
     assert values[0] == values[3] == "7"
     assert values[1] == "Asia/Ho_Chi_Minh"
     assert values[2] == "ỦY BAN NHÂN DÂN QUẬN HỒNG HÀ"

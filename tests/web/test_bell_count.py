@@ -2,30 +2,13 @@
 download or a static file never counts the user's notices."""
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from tests.helpers import effective_document
+from tests.helpers import effective_document, statements_sent
 
 ON_NOTICES = re.compile(r"\bnotice\b", re.IGNORECASE)
-
-
-@contextmanager
-def statements_on(engine: Engine) -> Iterator[list[str]]:
-    """Every statement the engine runs inside the block."""
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def bell_queries(statements: list[str]) -> list[str]:
@@ -37,22 +20,22 @@ def test_only_pages_count_the_bell(web_engine: Engine, as_user: Callable[..., ob
     hung = as_user("hung")
     thu = as_user("thu")
 
-    with statements_on(web_engine) as api:
+    with statements_sent(web_engine) as api:
         answer = hung.get("/api/documents")  # type: ignore[attr-defined]
     assert answer.status_code == 200
     assert api, "the API request reads the session and the register"
     assert bell_queries(api) == []
 
-    with statements_on(web_engine) as download:
+    with statements_sent(web_engine) as download:
         word = thu.get("/documents/QT-01/docx")  # type: ignore[attr-defined]
     assert word.status_code == 200
     assert bell_queries(download) == []
 
-    with statements_on(web_engine) as static:
+    with statements_sent(web_engine) as static:
         assert hung.get("/static/qms.css").status_code == 200  # type: ignore[attr-defined]
     assert static == []
 
-    with statements_on(web_engine) as page:
+    with statements_sent(web_engine) as page:
         home = hung.get("/")  # type: ignore[attr-defined]
     assert len(bell_queries(page)) == 1  # the bell: one count
     assert '<span class="unread"' in home.text

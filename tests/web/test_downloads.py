@@ -6,7 +6,7 @@ import html
 from urllib.parse import quote
 
 from fastapi import FastAPI
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 from sqlmodel import select
@@ -17,7 +17,7 @@ from qms.services import blobs
 from qms.services.people import users
 from qms.settings import Settings
 from qms.web.app import create_app
-from tests.helpers import act, effective_document, new_draft
+from tests.helpers import act, effective_document, new_draft, statements_sent
 from tests.seed import PASSWORD
 from tests.web.client import WebClient, signed_in
 
@@ -116,16 +116,8 @@ def test_a_download_asks_the_database_once(app: FastAPI, web_engine: Engine) -> 
     effective_document(web_engine, "QT-01")
     lan = signed_in(app, "lan")
     assert lan.get(PDF).status_code == 200  # warms the caches
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(web_engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(web_engine) as statements:
         response = lan.get(PDF)
-    finally:
-        event.remove(web_engine, "before_cursor_execute", count)
     assert response.status_code == 200
     assert response.content == _stored_copy(web_engine, "QT-01")
     assert len(statements) == 1, statements
