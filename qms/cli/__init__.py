@@ -69,7 +69,7 @@ AREAS: dict[str, tuple[str, str]] = {
     ),
     "jobs": (
         "qms.cli.jobs:jobs",
-        "Scheduled work: publish what is due, remind, send mail, anchor the trail.",
+        "Scheduled work: publish what is due, remind, send mail, anchor the trail, free storage.",
     ),
     "batch": ("qms.cli.batch:batch", "Run many qms commands, one a line, in one process."),
     "serve": (
