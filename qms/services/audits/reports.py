@@ -36,8 +36,6 @@ from qms.services.people.signing import SigningLimits
 from qms.services.trail import chain as trail
 from qms.text import clean
 
-PDF = "application/pdf"
-
 
 def _sign(session: Session, audit: Audit, signer: User, meaning: str, content: str) -> None:
     session.add(
@@ -64,7 +62,7 @@ def render(report: AuditReport, *, pdfa: bool = False) -> bytes:
 def _store_report(session: Session, audit: Audit, content: str) -> str:
     """Render the report of the record whose hash is ``content`` and store it."""
     data = render(report_data(session, audit, content_hash=content), pdfa=True)
-    blob = blobs.put(session, data=data, media_type=PDF)
+    blob = blobs.put(session, data=data, media_type=blobs.PDF)
     audit.report_sha256 = blob.sha256
     return blob.sha256
 

@@ -522,7 +522,7 @@ def close(session: Session, *, actor: User, ref: str) -> CorrectiveActionRequest
     data = capa_records.render_record(
         capa_records.record_data(session, car, language=language), pdfa=True
     )
-    blob = blobs.put(session, data=data, media_type="application/pdf")
+    blob = blobs.put(session, data=data, media_type=blobs.PDF)
     car.record_sha256 = blob.sha256
     session.add(car)
     trail.record(

@@ -43,7 +43,6 @@ from qms.services.people import organisation, users
 from qms.services.trail import chain as trail
 from qms.services.trail.chain import canonical
 
-PDF = "application/pdf"
 MANUAL_TYPE_ORDER = [t.value for t in DocType]
 MANUAL_TITLE = msg("Quality management system — Documents in force")
 DEPARTMENT_MANUAL_TITLE = msg("Documents in force of the department")
@@ -190,7 +189,7 @@ def store_controlled_pdf(
     Runs inside the transaction that makes the issue effective: no effective issue
     exists without its controlled copy. The caller commits.
     """
-    blob = blobs.put(session, data=data, media_type=PDF)
+    blob = blobs.put(session, data=data, media_type=blobs.PDF)
     rev.pdf_sha256 = blob.sha256
     session.add(rev)
     trail.record(
@@ -394,7 +393,7 @@ def manual_pdf(
     spec = ManualSpec(org_name, spec_title, language, compiled_on, entries, subtitle)
     fronts = _StoredFrontPieces(session, manual=manual)
     data = compile_manual(spec, progress=progress, front_store=fronts)
-    blob = blobs.put(session, data=data, media_type=PDF)
+    blob = blobs.put(session, data=data, media_type=blobs.PDF)
     session.add(Compilation(key=key, pdf_sha256=blob.sha256, created_at=utcnow(), manual=manual))
     _drop_earlier_compilations(session, manual=manual, kept={key, *fronts.used})
     session.commit()
@@ -419,7 +418,7 @@ class _StoredFrontPieces:
 
     def put(self, key: str, pdf: bytes) -> None:
         self.used.add(key)
-        blob = blobs.put(self.session, data=pdf, media_type=PDF)
+        blob = blobs.put(self.session, data=pdf, media_type=blobs.PDF)
         if self.session.get(Compilation, key) is None:
             self.session.add(
                 Compilation(

@@ -1,12 +1,13 @@
 """``qms jobs run``: what is due, safe from several machines at once.
 
-The daily jobs (reminders, digests, the trail anchor, unused stored files) claim their day by inserting a
-``job_run`` row (unique on job and period) in a transaction of their own; a run that
-finds the row taken skips the job, unless that run failed (or died long ago), in which
-case it takes the day over. Publishing and sending mail run at every run: each issue is
-published under its document's lock and each mail is claimed before it is sent, so they
-happen once however many runs overlap, and nothing waits for the next period. A job that
-fails is rolled back, reported, and tried again by the next run; the others still run.
+The daily jobs (reminders, digests, the trail anchor, unused stored files) claim their
+day by inserting a ``job_run`` row (unique on job and period) in a transaction of their
+own; a run that finds the row taken skips the job, unless that run failed (or died long
+ago), in which case it takes the day over. Publishing and sending mail run at every
+run: each issue is published under its document's lock and each mail is claimed before
+it is sent, so they happen once however many runs overlap, and nothing waits for the next
+period. A job that fails is rolled back, reported, and tried again by the next run; the
+others still run.
 """
 
 from collections.abc import Callable

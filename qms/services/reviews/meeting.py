@@ -33,7 +33,6 @@ from qms.services.reviews.records import conclusions_of, minutes_data, record_ha
 from qms.services.reviews.words import INPUTS, KINDS
 from qms.text import clean
 
-PDF = "application/pdf"
 MAX_TEXT = 20_000
 OUTCOMES = ("action", "capa", "revision")
 
@@ -356,7 +355,7 @@ def sign(
     review.signer_name = actor.full_name
     review.signer_position = actor.position
     data = render(minutes_data(session, review, content_hash=content), pdfa=True)
-    blob = blobs.put(session, data=data, media_type=PDF)
+    blob = blobs.put(session, data=data, media_type=blobs.PDF)
     review.minutes_sha256 = blob.sha256
     _touch(session, review)
     commit_step(
