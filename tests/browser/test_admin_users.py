@@ -35,6 +35,7 @@ def test_an_admin_adds_a_user_and_resets_a_password_on_a_phone(
     page.locator("nav.main").get_by_role("link", name="Quản trị").click()
     page.get_by_role("link", name="Người dùng").first.click()
     page.get_by_role("link", name="Thêm người dùng").click()
+    page.locator("input[name=username]").wait_for()  # the form has replaced the list
     _fits(page)
     page.locator("input[name=username]").fill("xuan")
     page.locator("input[name=full_name]").fill("Ngô Thị Xuân")
