@@ -5,14 +5,17 @@ register's total and its filters' counts cost a few rows however large it grows.
 from functools import partial
 from typing import Any
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from qms.db import alembic_config, make_engine, read_session
 from qms.services.documents import revisions, search, views
 from qms.services.integrity import check as integrity
 from qms.services.people import users
+from qms.services.trail import chain
 from tests.helpers import act, effective_document, new_draft, revise, snapshot, to_effective
 from tests.seed import PASSWORD
 from tests.services.test_concurrency import approved_issue_two, race
@@ -208,3 +211,22 @@ def test_the_integrity_check_names_a_tally_that_no_longer_matches(engine: Engine
         mismatch.message
     )
     assert snapshot(engine) == before
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_change_to_the_tally_takes_the_trail_writers_lock(engine: Engine) -> None:
+    """The tally's trigger on PostgreSQL waits for the lock the trail's writers hold (the
+    migration spells its key out, as migrations must not follow later code): while one
+    transaction holds it, a change that moves a document between groups cannot commit."""
+    new_draft(engine, "QT-02")
+    with engine.connect() as holder, engine.connect() as changer:
+        holder.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": chain.WRITERS_LOCK_KEY})
+        changer.execute(text("SET lock_timeout = '300ms'"))
+        with pytest.raises(OperationalError, match="lock timeout"):
+            changer.execute(text("UPDATE document SET in_progress = NULL WHERE code = 'QT-02'"))
+        changer.rollback()
+        holder.rollback()  # the lock is let go: the same change now goes through
+        changer.execute(text("SET lock_timeout = '300ms'"))
+        changer.execute(text("UPDATE document SET in_progress = NULL WHERE code = 'QT-02'"))
+        changer.commit()
+    assert _tally(engine) == _counted(engine)

@@ -62,6 +62,8 @@ _SQLITE_TRIGGERS = [
 # every change to the register takes anyway, as it writes the trail in its transaction:
 # so only the holder of that lock ever changes tally rows, and they add no wait and no
 # lock order of their own (no new deadlock between two changes of different groups).
+# The key is written out, as a migration must not change with later code; a test checks
+# that it is still chain.WRITERS_LOCK_KEY.
 _TRAIL_LOCK_KEY = 0x514D5331
 _POSTGRES_TRIGGERS = [
     f"""CREATE FUNCTION register_tally_keep() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -21,8 +21,9 @@ from qms.errors import Text
 from qms.models import TrailEvent
 
 GENESIS = "0" * 64
-# Serialises trail writers on PostgreSQL (SQLite writers already hold the database lock).
-_TRAIL_LOCK_KEY = 0x514D5331
+# Serialises trail writers on PostgreSQL (SQLite writers already hold the database lock);
+# the register tally's trigger (migration 0024_register) takes it too.
+WRITERS_LOCK_KEY = 0x514D5331
 
 
 def _json_default(value: Any) -> Any:
@@ -63,7 +64,7 @@ def record(
     """Append one event; the caller commits it together with the change it describes."""
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _TRAIL_LOCK_KEY})
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK_KEY})
     last = session.exec(select(TrailEvent).order_by(col(TrailEvent.seq).desc()).limit(1)).first()
     event = TrailEvent(
         seq=(last.seq + 1) if last else 1,
