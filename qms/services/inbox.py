@@ -93,13 +93,6 @@ class InboxSection(Paged):
     capped: bool = False  # more than ``total`` rows: the count stopped there
     more: bool = False  # a page follows this one
 
-    @property
-    def pages(self) -> int:
-        """How many pages the rows fill; for a capped count, how many are known to."""
-        if not self.capped:
-            return super().pages
-        return max(-(-(self.total + 1) // self.per_page), self.page + int(self.more))
-
 
 @dataclass(frozen=True)
 class _Source:

@@ -86,13 +86,6 @@ class RegisterPage(Paged):
     capped: bool = False
     more: bool = False
 
-    @property
-    def pages(self) -> int:
-        """How many pages the rows fill; for a capped count, how many are known to."""
-        if not self.capped:
-            return super().pages
-        return max(-(-(self.total + 1) // self.per_page), self.page + int(self.more))
-
 
 def _search_words(search: str) -> tuple[list[str], list[Cond]]:
     """The folded words the full-text index must find for ``search``, and the conditions
