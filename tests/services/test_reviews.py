@@ -367,3 +367,28 @@ def test_the_next_review_opens_with_the_status_of_the_previous_decisions(engine:
     assert first.key == "previous_actions"
     assert [ref] == [b for _, b in first.figures]
     assert [row[3] for row in first.rows] == ["đã thực hiện", "đang thực hiện"]
+
+
+def test_reviews_of_one_day_are_listed_by_their_number_not_as_text(engine: Engine) -> None:
+    """``MR-…-100`` is a later review than ``MR-…-99``, which text order puts the other way
+    round; the list shows the later first, the yearly report the earlier first."""
+    day = days_from_today(7)
+    first, second = plan(engine), plan(engine)
+    year = first.split("-")[1]
+    with engine.begin() as connection:  # as if the year had already held 98 reviews
+        for old, new in ((first, f"MR-{year}-99"), (second, f"MR-{year}-100")):
+            connection.execute(
+                text("UPDATE management_review SET ref = :new WHERE ref = :old"),
+                {"new": new, "old": old},
+            )
+    with read_session(engine) as session:
+        listed = views.list_reviews(session, viewer=users.get_user(session, "thu"), language="vi")
+        assert [r.ref for r in listed if r.planned_on == day] == [
+            f"MR-{year}-100",
+            f"MR-{year}-99",
+        ]
+    for ref in (f"MR-{year}-99", f"MR-{year}-100"):
+        act(engine, meeting.start, "thu", ref=ref, texts={})
+    with read_session(engine) as session:
+        held = [ref for held_on, ref, _ in views.held_in(session, int(year)) if held_on == day]
+    assert held == [f"MR-{year}-99", f"MR-{year}-100"]

@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from qms.i18n import translate
 from qms.models import ManagementReview, User
-from qms.services import blobs
+from qms.services import blobs, numbering
 from qms.services.documents import register as documents
 from qms.services.integrity.copies import confirm_stored_record
 from qms.services.people import organisation
@@ -92,7 +92,8 @@ class ReviewView:
 def list_reviews(session: Session, *, viewer: User, language: str) -> list[ReviewSummary]:
     reviews = session.exec(
         select(ManagementReview).order_by(
-            col(ManagementReview.planned_on).desc(), col(ManagementReview.ref).desc()
+            col(ManagementReview.planned_on).desc(),
+            *(term.desc() for term in numbering.in_order(col(ManagementReview.ref))),
         )
     ).all()
     return [
@@ -119,7 +120,7 @@ def held_in(session: Session, year: int) -> list[tuple[date, str, str]]:
             ManagementReview.year == year,
             col(ManagementReview.status).in_([IN_PROGRESS, SIGNED]),
         )
-        .order_by(col(ManagementReview.planned_on), col(ManagementReview.ref))
+        .order_by(col(ManagementReview.planned_on), *numbering.in_order(col(ManagementReview.ref)))
     ).all()
     return [(r.planned_on, r.ref, chair_of(session, r).full_name) for r in reviews]
 
