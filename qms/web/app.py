@@ -3,7 +3,6 @@
 Run it with ``qms serve`` or ``uvicorn 'qms.web.app:create_app' --factory``.
 """
 
-import gc
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,7 +16,7 @@ from qms.db import make_engine, upgrade, write_session
 from qms.services.people import logins, organisation, passwords, sessions
 from qms.services.people.signing import SigningLimits
 from qms.settings import Settings, get_settings
-from qms.web import errors
+from qms.web import collector, errors
 from qms.web.auth import csrf_protect
 from qms.web.i18n import make_environments
 from qms.web.limits import BodyLimit
@@ -89,22 +88,6 @@ def _engine_options(settings: Settings) -> dict[str, object]:
     return options
 
 
-_START_UP_FROZEN = False
-
-
-def _freeze_start_up() -> None:
-    """What a server process built to start (modules, routes, templates, the engine's
-    caches) lives as long as it does: it is frozen out of the garbage collector, whose
-    full passes would otherwise walk it all again now and then, in the middle of a
-    request. Once per process: a process that builds many apps (the tests) would
-    otherwise keep each earlier app's cycles from ever being collected."""
-    global _START_UP_FROZEN
-    if not _START_UP_FROZEN:
-        _START_UP_FROZEN = True
-        gc.collect()
-        gc.freeze()
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: upgrade the schema, load the signing key, mount every area."""
     from qms.web.routes import (
@@ -150,7 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        _freeze_start_up()
+        collector.freeze_start_up()
         yield
         engine.dispose()
 
@@ -184,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(BodyLimit)
     app.add_middleware(ResponseHeaders)
+    app.add_middleware(collector.SettleAfterWarmUp)  # outermost: counts whole requests
     app.mount("/static", ASSETS, name="static")
     from qms.web import auth
 
