@@ -170,6 +170,22 @@ def write_session(engine: Engine) -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def all_or_nothing(engine: Engine) -> Iterator[Session]:
+    """A write session for a set-up made of many use cases (the sample QMS): each
+    service's commit ends only a savepoint, and what they committed is committed for
+    good when the block ends, or nothing of it if the block fails."""
+    bound = engine.execution_options(sqlite_begin="IMMEDIATE") if is_sqlite(engine) else engine
+    with (
+        bound.connect() as connection,
+        connection.begin(),
+        Session(
+            connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        ) as session,
+    ):
+        yield session
+
+
 # PostgreSQL's serialization failure and deadlock: the transaction lost a race and
 # may simply be run again.
 _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})

@@ -41,7 +41,7 @@ def init(demo: bool, org_file: Path | None, admin_username: str | None, admin_na
       qms init --admin admin --admin-name "Nguyễn Văn An"
       qms init --demo        # sample district QMS, users' password qms-demo-2026
     """
-    from qms.db import upgrade
+    from qms.db import all_or_nothing, upgrade
     from qms.paths import procedures_dir
     from qms.services import sample
     from qms.services.people import organisation, users
@@ -55,7 +55,8 @@ def init(demo: bool, org_file: Path | None, admin_username: str | None, admin_na
     upgrade(app(click.get_current_context()).engine)
     echo_phrase("database schema is up to date")
     if demo:
-        with writing() as session, _only_into_an_empty_database("--demo"):
+        engine = app(click.get_current_context()).engine
+        with all_or_nothing(engine) as session, _only_into_an_empty_database("--demo"):
             depts, people, docs = sample.install(session, folder=procedures_dir())
         echo_phrase(
             "sample QMS loaded: {departments} departments, {users} users, {documents} documents",

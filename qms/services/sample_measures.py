@@ -27,6 +27,12 @@ class Loaded:
     nonconformities: list[str]
 
 
+def document_issued_again(folder: Path) -> str | None:
+    """The code of the document the sample issues again to list its approved objectives."""
+    plan: dict[str, Any] = yaml.safe_load((folder / "data" / OBJECTIVES_FILE).read_text("utf-8"))
+    return str(plan["document"]) if plan.get("document") and plan.get("reissue") else None
+
+
 def install(session: Session, *, folder: Path, password: str) -> Loaded:
     """Draft, approve (the leader signs with ``password``) and measure the sample
     objectives, then import the sample figures, which compute the other results."""

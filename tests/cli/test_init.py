@@ -2,6 +2,7 @@
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from qms.services.documents import register as documents
 from qms.services.documents import renditions, search
 from qms.services.people import users
 from qms.services.trail import chain as trail
+from tests.helpers import snapshot
 
 
 def run(url: str, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
@@ -61,6 +63,16 @@ def test_init_demo_loads_the_sample_qms(blank_db_url: str) -> None:
         # MT-01 was issued again once the objectives it lists were approved: the copy in
         # force lists them in its annex.
         _doc, mt01, pdf = renditions.document_pdf(session, viewer=None, code="MT-01")
+        # Its first issue's copy was stored before the second issue was begun, though
+        # the other copies were still rendering then.
+        mt01_events = [
+            (e.action, e.entity_id)
+            for e in trail.iter_all(session)
+            if e.entity_id.startswith("MT-01/")
+        ]
+        assert mt01_events.index(("revision.render", "MT-01/1")) < min(
+            i for i, (_, of) in enumerate(mt01_events) if of == "MT-01/2"
+        )
     engine.dispose()
     annex = " ".join(PdfReader(io.BytesIO(pdf)).pages[-2].extract_text().split())
     assert mt01.issue == 2
@@ -94,6 +106,31 @@ def test_init_demo_loads_the_sample_qms(blank_db_url: str) -> None:
     again = run(blank_db_url, "init", "--demo")
     assert again.exit_code == 4
     assert "already has users" in again.stderr
+
+
+def test_a_demo_that_fails_late_leaves_the_database_as_it_was(
+    blank_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample is loaded in one transaction: a fault in its last file, found after
+    the documents, their copies, the objectives and the risks were entered (each by a
+    service that commits), leaves nothing of it behind."""
+    folder = tmp_path / "procedures"
+    shutil.copytree(procedures_dir(), folder)
+    records = folder / "data" / "ho-so-luu-tru.yaml"
+    records.write_text(
+        records.read_text("utf-8") + '  - record: "Sổ không có trong danh mục"\n    year: 2024\n',
+        "utf-8",
+    )
+    monkeypatch.setattr("qms.paths.procedures_dir", lambda: folder)
+    engine = make_engine(blank_db_url)
+    before = snapshot(engine)
+    result = run(blank_db_url, "init", "--demo")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: ho-so-luu-tru.yaml: the list of records has no Sổ không có trong danh mục"
+    ]
+    assert snapshot(engine) == before
+    engine.dispose()
 
 
 def test_init_creates_the_first_admin(blank_db_url: str) -> None:

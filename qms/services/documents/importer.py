@@ -318,19 +318,31 @@ def add_files(
     actor: User,
     paths: list[Path],
     overrides: Mapping[str, Any] | None = None,
+    copies: renditions.PendingCopies | None = None,
 ) -> list[ImportResult]:
-    """:func:`import_files` without the commit, for larger set-ups."""
+    """:func:`import_files` without the commit, for larger set-ups. Given ``copies``,
+    the controlled copies are left rendering there, for the caller to store before it
+    commits; otherwise they are stored before this returns."""
     users.require_role(session, actor, Role.CONTROLLER, action=Text("import documents"))
     sources = _read_all(paths, overrides)
-    results = []
     # The controlled copies render on both cores while the next files are written.
-    with renditions.PendingCopies() as copies:
-        for source in sources:
-            try:
-                results.append(_import_one(session, actor, source, copies))
-            except QMSError as exc:
-                raise exc.located(str(source.path)) from None
-        copies.store(session)
+    if copies is not None:
+        return _import_all(session, actor, sources, copies)
+    with renditions.PendingCopies() as own:
+        results = _import_all(session, actor, sources, own)
+        own.store(session)
+    return results
+
+
+def _import_all(
+    session: Session, actor: User, sources: list[SourceFile], copies: renditions.PendingCopies
+) -> list[ImportResult]:
+    results = []
+    for source in sources:
+        try:
+            results.append(_import_one(session, actor, source, copies))
+        except QMSError as exc:
+            raise exc.located(str(source.path)) from None
     return results
 
 

@@ -222,11 +222,16 @@ class PendingCopies:
         data = rendition(session, doc, rev)
         self._pending.append((actor, doc, rev, self._pool.submit(render_document_pdf, data)))
 
-    def store(self, session: Session) -> None:
+    def store(self, session: Session, *, only: str | None = None) -> None:
         """Wait for the renders and store each copy, with its hash on the revision and in
-        the trail (:func:`store_controlled_pdf`). A failed render is raised, naming the
-        issue; the caller's transaction then rolls back."""
-        pending, self._pending = self._pending, []
+        the trail (:func:`store_controlled_pdf`); with ``only``, just the copies of that
+        document, the others going on in the background. A failed render is raised,
+        naming the issue; the caller's transaction then rolls back."""
+        pending: list[tuple[str, Document, Revision, Future[bytes]]] = []
+        kept: list[tuple[str, Document, Revision, Future[bytes]]] = []
+        for entry in self._pending:
+            (pending if only is None or entry[1].code == only else kept).append(entry)
+        self._pending = kept
         for actor, doc, rev, future in pending:
             try:
                 data = future.result()
