@@ -199,9 +199,10 @@ def _selection(session: Session, filters: RegisterFilter, see_all: bool) -> _Sel
             col(Document.doc_type) == documents.parse_doc_type(filters.doc_type).value
         )
     if filters.department:
-        conditions.append(
-            col(Document.department_id) == _department_id(session, filters.department)
-        )
+        # By the code each document row carries (a department's code never changes): its
+        # index lists the department's documents in the register's order, so a page of
+        # a department is read from there, not sorted out of all its documents.
+        conditions.append(col(Document.department_code) == clean(filters.department).upper())
     having, lacking = _state_filter(filters.status, see_all)
     if words:
         matching = search_index.matching(session, words, having=having, lacking=lacking)
