@@ -52,10 +52,10 @@ def init(demo: bool, org_file: Path | None, admin_username: str | None, admin_na
         launch_workers()
     if org_file:
         require_regular_file(org_file, option="--organisation", limit=MAX_ORGANISATION_BYTES)
-    upgrade(app(click.get_current_context()).engine)
+    engine = app(click.get_current_context()).engine
+    upgrade(engine)
     echo_phrase("database schema is up to date")
     if demo:
-        engine = app(click.get_current_context()).engine
         with all_or_nothing(engine) as session, _only_into_an_empty_database("--demo"):
             depts, people, docs = sample.install(session, folder=procedures_dir())
         echo_phrase(
